@@ -1,0 +1,47 @@
+# The two commands of README.md: `make run` and `make test`. Everything installs into .venv.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test check lint format typecheck contracts bench clean
+
+$(VENV)/.runtime: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime pyproject.toml
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+## run: the built-in central system plus one simulated charger with its command interface
+run: $(VENV)/.runtime
+	$(VENV)/bin/ocppsim demo
+
+## test: the whole test suite
+test: $(VENV)/.dev
+	$(PY) -m pytest -q
+
+## check: ruff (format + lint), mypy --strict on src, import-linter layer contracts, then the tests
+check: lint typecheck contracts test
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/ruff check src tests benchmarks
+
+format: $(VENV)/.dev
+	$(VENV)/bin/ruff format src tests benchmarks
+	$(VENV)/bin/ruff check --fix src tests benchmarks
+
+typecheck: $(VENV)/.dev
+	$(VENV)/bin/mypy
+
+contracts: $(VENV)/.dev
+	$(VENV)/bin/lint-imports
+
+bench: $(VENV)/.dev
+	$(PY) benchmarks/message_path.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache ocppsim-data

@@ -1,0 +1,5 @@
+import sys
+
+from ocppsim.cli import main
+
+sys.exit(main())

@@ -1,0 +1,158 @@
+"""Command line entry point: `ocppsim [--config F] [--id ID] [--port P]` runs one charger exactly like
+the original ocppsim; subcommands: `csms`, `shell`, `demo`. The only asyncio.run()."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+
+from ocppsim import __version__
+from ocppsim.control.app import build_charger_app
+from ocppsim.control.shell import run_shell
+from ocppsim.csms.server import CentralSystem
+from ocppsim.settings import DEFAULT_INI, Settings, SettingsError, load_settings
+
+__all__ = ["main"]
+
+SUBCOMMANDS = ("csms", "shell", "demo")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # argparse already exits with 2; keep its message clear and short.
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _charger_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="ocppsim",
+        description="OCPP 1.6J charge point simulator. Subcommands: csms, shell, demo (see 'ocppsim demo -h').",
+    )
+    p.add_argument("--config", default=DEFAULT_INI, help="INI file (default: %(default)s)")
+    p.add_argument("--id", dest="charger_id", help="charge point id (overrides [charger] charger_id)")
+    p.add_argument("--port", type=int, help="command interface port (overrides [host] port)")
+    p.add_argument("--version", action="version", version=f"ocppsim {__version__}")
+    return p
+
+
+def _setup_logging(levels: dict[str, str]) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for name, level in levels.items():
+        logging.getLogger(None if name == "root" else name).setLevel(level)
+
+
+async def _serve_charger(settings: Settings) -> None:
+    app = build_charger_app(settings)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, app.shutdown.set)
+    await app.run()
+
+
+def _run_charger(argv: Sequence[str]) -> int:
+    args = _charger_parser().parse_args(argv)
+    try:
+        settings = load_settings(args.config, charger_id=args.charger_id, port=args.port)
+    except SettingsError as exc:
+        print(f"ocppsim: configuration error: {exc}", file=sys.stderr)
+        return 2
+    _setup_logging(settings.log_levels)
+    asyncio.run(_serve_charger(settings))
+    return 0
+
+
+def _run_csms(argv: Sequence[str]) -> int:
+    p = _Parser(prog="ocppsim csms", description="Built-in OCPP 1.6J central system (accepts any charger).")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=9000)
+    p.add_argument("--tags", help="comma-separated id tags to accept (default: accept every tag)")
+    p.add_argument("--heartbeat", type=int, default=300, help="heartbeat interval sent at boot (s)")
+    args = p.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    tags = {t for t in args.tags.split(",") if t} if args.tags else None
+
+    async def serve() -> None:
+        csms = CentralSystem(heartbeat_interval=args.heartbeat, tags=tags)
+        await csms.start(args.host, args.port)
+        print(f"central system listening on ws://{args.host}:{csms.port}/ocpp/<charger id>", flush=True)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+        await csms.stop()
+
+    asyncio.run(serve())
+    return 0
+
+
+def _run_shell(argv: Sequence[str]) -> int:
+    p = _Parser(prog="ocppsim shell", description="Interactive client for the text command interface.")
+    p.add_argument("--url", default="ws://127.0.0.1:1234")
+    args = p.parse_args(argv)
+    return asyncio.run(run_shell(args.url))
+
+
+def _run_demo(argv: Sequence[str]) -> int:
+    p = _Parser(
+        prog="ocppsim demo",
+        description="The built-in central system plus one simulated charger with its command interface.",
+    )
+    p.add_argument("--config", help="INI file for the charger (default: the packaged ocppsim.ini)")
+    p.add_argument("--csms-port", type=int, default=9000)
+    p.add_argument("--port", type=int, default=1234, help="command interface port")
+    args = p.parse_args(argv)
+    try:
+        settings = load_settings(args.config, port=args.port)
+    except SettingsError as exc:
+        print(f"ocppsim: configuration error: {exc}", file=sys.stderr)
+        return 2
+    _setup_logging(settings.log_levels)
+
+    async def serve() -> None:
+        csms = CentralSystem(heartbeat_interval=60)
+        await csms.start("127.0.0.1", args.csms_port)
+        demo = replace(settings, server_url=csms.url)
+        app = build_charger_app(demo)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(sig, app.shutdown.set)
+        print(
+            f"\n  central system : {csms.url}/<charger id>\n"
+            f"  charger        : {settings.charger.charge_point_id} (connected to the central system)\n"
+            f"  commands       : ws://{settings.host_addr}:{settings.host_port}\n"
+            f"  try            : ocppsim shell --url ws://{settings.host_addr}:{settings.host_port}\n"
+            f"                   then: plugin, tag, status, unplug   (Ctrl+C stops)\n",
+            flush=True,
+        )
+        try:
+            await app.run()
+        finally:
+            await csms.stop()
+
+    asyncio.run(serve())
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args and args[0] in SUBCOMMANDS:
+            return {"csms": _run_csms, "shell": _run_shell, "demo": _run_demo}[args[0]](args[1:])
+        return _run_charger(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

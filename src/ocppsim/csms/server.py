@@ -1,0 +1,317 @@
+"""A small, real OCPP 1.6J central system for `make run`, demos and tests.
+
+Accepts any charger (or only ids in a list), authorizes any tag (or only tags in a list), assigns
+transaction ids, validates every CALL it receives against the official schemas (a violation is answered
+with the right CALLERROR and recorded), records every frame, and lets Python code send any CS->CP call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote
+
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
+
+from ocppsim.ocpp16.convert import format_time
+from ocppsim.ocpp16.framing import (
+    Call,
+    CallError,
+    CallResult,
+    ErrorCode,
+    FrameError,
+    call_frame,
+    error_frame,
+    parse_frame,
+    result_frame,
+)
+from ocppsim.ocpp16.validation import SchemaError, validators
+
+__all__ = ["CentralSystem", "Frame", "Responder"]
+
+log = logging.getLogger("ocppsim.csms")
+
+Payload = dict[str, Any]
+# A responder returns a CALLRESULT payload, or a CallError to answer with.
+Responder = Callable[[str, Payload], "Payload | CallError"]
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One recorded frame. direction: "in" = charger -> CSMS, "out" = CSMS -> charger."""
+
+    charger_id: str
+    direction: str
+    kind: int
+    unique_id: str
+    action: str | None
+    payload: Payload
+    time: float
+    error: str | None = None
+
+
+@dataclass(slots=True)
+class _Session:
+    ws: ServerConnection
+    pending: dict[str, asyncio.Future[CallResult | CallError]] = field(default_factory=dict)
+    seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+
+class CentralSystem:
+    def __init__(
+        self,
+        *,
+        heartbeat_interval: int = 300,
+        boot_status: str = "Accepted",
+        tags: set[str] | None = None,
+        charger_ids: set[str] | None = None,
+        validate: bool = True,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.heartbeat_interval = heartbeat_interval
+        self.boot_status = boot_status
+        self.tags = {t.lower() for t in tags} if tags is not None else None
+        self.charger_ids = charger_ids
+        self.validate = validate
+        self.clock = clock
+        self.frames: list[Frame] = []
+        self.violations: list[Frame] = []
+        self.responders: dict[str, Responder] = {}
+        self.transactions: dict[int, Payload] = {}
+        self._tx_ids = itertools.count(1)
+        self._sessions: dict[str, _Session] = {}
+        self._changed = asyncio.Condition()
+        self._server: Server | None = None
+        self.port = 0
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._server = await serve(
+            self._handler,
+            host,
+            port,
+            subprotocols=["ocpp1.6"],  # type: ignore[list-item]
+            process_request=self._process_request,
+            max_size=1 << 20,
+        )
+        sock = next(iter(self._server.sockets))
+        self.port = sock.getsockname()[1]
+
+    @property
+    def url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/ocpp"
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+
+    def _process_request(self, connection: ServerConnection, request: Request) -> Response | None:
+        charger_id = unquote(request.path.rstrip("/").rsplit("/", 1)[-1])
+        if self.charger_ids is not None and charger_id not in self.charger_ids:
+            # Unknown charge point: 404 on the upgrade (OCPP-J errata 3.3).
+            return connection.respond(404, "unknown charge point\n")
+        return None
+
+    # ------------------------------------------------------------------ recording
+
+    async def _record(self, frame: Frame) -> None:
+        self.frames.append(frame)
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def wait_for(self, predicate: Callable[[Frame], bool], timeout: float = 5.0) -> Frame:
+        """The first recorded frame (old or new) matching `predicate`."""
+
+        async def find() -> Frame:
+            seen = 0
+            async with self._changed:
+                while True:
+                    for frame in self.frames[seen:]:
+                        if predicate(frame):
+                            return frame
+                    seen = len(self.frames)
+                    await self._changed.wait()
+
+        return await asyncio.wait_for(find(), timeout)
+
+    async def wait_for_call(self, charger_id: str, action: str, timeout: float = 5.0, *, after: int = 0) -> Frame:
+        return await self.wait_for(
+            lambda f: f.charger_id == charger_id
+            and f.direction == "in"
+            and f.kind == 2
+            and f.action == action
+            and self.frames.index(f) >= after,
+            timeout,
+        )
+
+    def calls(self, charger_id: str | None = None, action: str | None = None) -> list[Frame]:
+        return [
+            f
+            for f in self.frames
+            if f.direction == "in"
+            and f.kind == 2
+            and (charger_id is None or f.charger_id == charger_id)
+            and (action is None or f.action == action)
+        ]
+
+    def is_connected(self, charger_id: str) -> bool:
+        return charger_id in self._sessions
+
+    async def wait_connected(self, charger_id: str, timeout: float = 5.0) -> None:
+        async def check() -> None:
+            async with self._changed:
+                await self._changed.wait_for(lambda: charger_id in self._sessions)
+
+        await asyncio.wait_for(check(), timeout)
+
+    # ------------------------------------------------------------------ CS -> CP
+
+    async def call(self, charger_id: str, action: str, payload: Payload, timeout: float = 10.0) -> CallResult | CallError:
+        """Send any CS->CP CALL and wait for its answer."""
+        return await self.send_raw(charger_id, None, action, payload, timeout=timeout)
+
+    async def send_raw(
+        self,
+        charger_id: str,
+        text: str | None,
+        action: str | None = None,
+        payload: Payload | None = None,
+        *,
+        unique_id: str | None = None,
+        timeout: float = 10.0,
+    ) -> CallResult | CallError:
+        """Send a CALL, or (`text`) any raw frame whose answer carries `unique_id`."""
+        session = self._sessions[charger_id]
+        uid = unique_id or f"cs-{next(session.seq)}"
+        if text is None:
+            assert action is not None and payload is not None
+            text = call_frame(uid, action, payload)
+        future: asyncio.Future[CallResult | CallError] = asyncio.get_running_loop().create_future()
+        session.pending[uid] = future
+        await self._record(Frame(charger_id, "out", 2, uid, action, payload or {}, self.clock()))
+        await session.ws.send(text)
+        try:
+            return await asyncio.wait_for(future, timeout)
+        finally:
+            session.pending.pop(uid, None)
+
+    async def disconnect(self, charger_id: str) -> None:
+        session = self._sessions.get(charger_id)
+        if session is not None:
+            await session.ws.close()
+
+    # ------------------------------------------------------------------ CP -> CS
+
+    async def _handler(self, ws: ServerConnection) -> None:
+        assert ws.request is not None
+        charger_id = unquote(ws.request.path.rstrip("/").rsplit("/", 1)[-1])
+        if ws.subprotocol != "ocpp1.6":
+            await ws.close(1002, "ocpp1.6 subprotocol required")
+            return
+        session = _Session(ws)
+        old = self._sessions.get(charger_id)
+        if old is not None:
+            await old.ws.close()
+        self._sessions[charger_id] = session
+        async with self._changed:
+            self._changed.notify_all()
+        log.info("charger %s connected", charger_id)
+        try:
+            async for message in ws:
+                await self._on_message(charger_id, session, message)
+        except ConnectionClosed:
+            pass
+        finally:
+            if self._sessions.get(charger_id) is session:
+                del self._sessions[charger_id]
+            for future in session.pending.values():
+                if not future.done():
+                    future.cancel()
+            log.info("charger %s disconnected", charger_id)
+
+    async def _on_message(self, charger_id: str, session: _Session, message: str | bytes) -> None:
+        now = self.clock()
+        try:
+            frame = parse_frame(message)
+        except FrameError as exc:
+            bad = Frame(charger_id, "in", 0, exc.unique_id, None, {"raw": str(message)[:500]}, now, exc.code)
+            self.violations.append(bad)
+            await self._record(bad)
+            await session.ws.send(error_frame(exc.unique_id, exc.code, exc.description))
+            return
+        if frame is None:
+            return
+        if isinstance(frame, CallResult | CallError):
+            kind = 3 if isinstance(frame, CallResult) else 4
+            payload = frame.payload if isinstance(frame, CallResult) else frame.details
+            error = frame.code if isinstance(frame, CallError) else None
+            await self._record(Frame(charger_id, "in", kind, frame.unique_id, None, payload, now, error))
+            future = session.pending.get(frame.unique_id)
+            if future is not None and not future.done():
+                future.set_result(frame)
+            return
+        recorded = Frame(charger_id, "in", 2, frame.unique_id, frame.action, frame.payload, now)
+        await self._record(recorded)
+        reply = self._answer(charger_id, frame)
+        if isinstance(reply, CallError):
+            if reply.code != ErrorCode.NOT_IMPLEMENTED:
+                self.violations.append(Frame(charger_id, "in", 2, frame.unique_id, frame.action, frame.payload, now, reply.code))
+            await self._record(Frame(charger_id, "out", 4, frame.unique_id, frame.action, reply.details, now, reply.code))
+            await session.ws.send(error_frame(frame.unique_id, reply.code, reply.description, reply.details))
+            return
+        await self._record(Frame(charger_id, "out", 3, frame.unique_id, frame.action, reply, now))
+        await session.ws.send(result_frame(frame.unique_id, reply))
+
+    def _answer(self, charger_id: str, call: Call) -> Payload | CallError:
+        if self.validate:
+            try:
+                validators.request(call.action, call.payload)
+            except (SchemaError, FileNotFoundError) as exc:
+                code = exc.code if isinstance(exc, SchemaError) else ErrorCode.NOT_IMPLEMENTED
+                return CallError(call.unique_id, code, str(exc), {})
+        responder = self.responders.get(call.action)
+        if responder is not None:
+            return responder(charger_id, call.payload)
+        return self.default_answer(charger_id, call.action, call.payload)
+
+    def _id_tag_info(self, id_tag: str) -> Payload:
+        ok = self.tags is None or id_tag.lower() in self.tags
+        return {"status": "Accepted" if ok else "Invalid"}
+
+    def default_answer(self, charger_id: str, action: str, payload: Payload) -> Payload | CallError:
+        now = format_time(self.clock())
+        if action == "BootNotification":
+            return {"status": self.boot_status, "currentTime": now, "interval": self.heartbeat_interval}
+        if action == "Heartbeat":
+            return {"currentTime": now}
+        if action == "Authorize":
+            return {"idTagInfo": self._id_tag_info(payload["idTag"])}
+        if action == "StartTransaction":
+            tx_id = next(self._tx_ids)
+            self.transactions[tx_id] = {"charger_id": charger_id, **payload}
+            return {"transactionId": tx_id, "idTagInfo": self._id_tag_info(payload["idTag"])}
+        if action == "StopTransaction":
+            tag = payload.get("idTag")
+            return {"idTagInfo": self._id_tag_info(tag)} if tag else {}
+        if action == "DataTransfer":
+            return {"status": "UnknownVendorId"}
+        if action in (
+            "StatusNotification",
+            "MeterValues",
+            "DiagnosticsStatusNotification",
+            "FirmwareStatusNotification",
+            "SecurityEventNotification",
+            "LogStatusNotification",
+            "SignedFirmwareStatusNotification",
+        ):
+            return {}
+        return CallError("", ErrorCode.NOT_IMPLEMENTED, f"{action} is not handled by this central system", {})

@@ -1,0 +1,52 @@
+"""Test driver: an importable async client for the text command interface.
+
+    async with SimConnection("ws://127.0.0.1:1234") as sim:
+        assert await sim.command("plugin") == "Cable plugged. Status Preparing"
+"""
+
+from __future__ import annotations
+
+import asyncio
+from types import TracebackType
+
+from websockets.asyncio.client import ClientConnection, connect
+
+__all__ = ["SimConnection"]
+
+
+class SimConnection:
+    def __init__(self, url: str, *, timeout: float = 60.0) -> None:
+        self.url = url
+        self.timeout = timeout
+        self._ws: ClientConnection | None = None
+        self._lock = asyncio.Lock()
+
+    async def connect(self) -> SimConnection:
+        self._ws = await connect(self.url, max_size=1 << 20)
+        return self
+
+    @property
+    def connected(self) -> bool:
+        return self._ws is not None
+
+    async def command(self, line: str) -> str:
+        """Send one command line and return its one reply line."""
+        if self._ws is None:
+            raise ConnectionError("not connected: call connect() first")
+        async with self._lock:  # one command in flight: replies come back in order
+            await self._ws.send(line)
+            reply = await asyncio.wait_for(self._ws.recv(), self.timeout)
+        return reply if isinstance(reply, str) else reply.decode()
+
+    async def disconnect(self) -> None:
+        if self._ws is not None:
+            await self._ws.close()
+            self._ws = None
+
+    async def __aenter__(self) -> SimConnection:
+        return await self.connect()
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.disconnect()

@@ -1,0 +1,1201 @@
+"""The charger aggregate: connectors, EVs, meters, configuration, profiles and the OCPP 1.6 behaviour
+that ties them together. Pure: every method takes `now`; results and the CP->CS requests it wants sent
+(`drain()`) are plain values. `next_deadline()` says when `tick()` must run next, so the runtime keeps one
+timer per charger and never polls.
+
+Status is not set by hand: after every input the connector's facts (fault, availability, plug, session,
+transaction, offer, EV) are settled into a target status, and each change is checked against the
+transition table of OCPP 1.6 section 4.9 (`connector.TRANSITIONS`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+
+from ocppsim.model.config_keys import ConfigStore, KeyValue, default_key_specs
+from ocppsim.model.connector import (
+    CONNECTOR_ZERO_STATUSES,
+    TRANSACTION_STATES,
+    WARNING_ONLY_ERRORS,
+    IllegalTransitionError,
+    is_allowed,
+)
+from ocppsim.model.errors import UnknownConnectorError
+from ocppsim.model.ev import EV
+from ocppsim.model.meter import EnergyRegister, MeterSnapshot, MeterValue, sample
+from ocppsim.model.outgoing import (
+    AuthorizeReq,
+    BootInfo,
+    BootNotificationReq,
+    ConfigChanged,
+    Effect,
+    HeartbeatReq,
+    IdTagInfo,
+    MeterValuesReq,
+    Reboot,
+    Reconnect,
+    StartTransactionReq,
+    StatusNotificationReq,
+    StopTransactionReq,
+)
+from ocppsim.model.smart_charging import ChargingProfile, ChargingSchedule, ProfileStore, SchedulePeriod
+from ocppsim.model.types import (
+    AuthorizationStatus,
+    AvailabilityStatus,
+    AvailabilityType,
+    ChargePointErrorCode,
+    ChargePointStatus,
+    ChargingProfileKind,
+    ChargingProfilePurpose,
+    ChargingProfileStatus,
+    ChargingRateUnit,
+    ClearCacheStatus,
+    ClearChargingProfileStatus,
+    ConfigurationStatus,
+    Location,
+    MessageTrigger,
+    ReadingContext,
+    Reason,
+    RegistrationStatus,
+    RemoteStartStopStatus,
+    ResetStatus,
+    ResetType,
+    Timestamp,
+    TriggerMessageStatus,
+    UnlockStatus,
+)
+
+__all__ = [
+    "Charger",
+    "ChargerParams",
+    "ConnectorView",
+    "Fault",
+    "TagOutcome",
+    "TagStep",
+    "UnplugOutcome",
+]
+
+S = ChargePointStatus
+_EPS_WH = 1e-6
+# Wait before retrying a BootNotification the CSMS did not answer, or answered with interval 0
+# (offline-and-reliability.md section 1: "CP picks its own wait").
+BOOT_RETRY_S = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class ChargerParams:
+    charge_point_id: str
+    number_of_connectors: int = 1
+    max_offer_a: float = 32.0  # hardware limit per connector (INI max_offer)
+    min_to_start_a: float = 6.0  # below this offer the EVSE suspends (INI min_to_start)
+    phases: int = 3
+    boot_info: BootInfo = field(default_factory=BootInfo)
+    default_profiles: bool = False
+    meter_values_sample_interval: int = 60
+    ev_capacity_wh: float = 100_000.0
+    ev_initial_soc: float = 20.0
+    ev_max_current_a: float = 32.0
+    # Tests run strict: a status change outside the OCPP transition table raises.
+    strict_transitions: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Fault:
+    error_code: ChargePointErrorCode
+    info: str | None = None
+    vendor_error_code: str | None = None
+
+
+@dataclass(slots=True)
+class _Transaction:
+    ref: int
+    id_tag: str
+    start: float
+    meter_start: int
+    transaction_id: int | None = None
+    next_sample: float | None = None
+    data: list[MeterValue] = field(default_factory=list)
+    # StartTransaction.conf not Accepted with StopTransactionOnInvalidId=false: no energy (section 5.11).
+    deauthorized: bool = False
+
+
+@dataclass(slots=True)
+class _Session:
+    """An authorized (or authorizing) use of a connector, before and during its transaction."""
+
+    id_tag: str
+    parent_id_tag: str | None
+    created: float
+    authorized: bool
+    remote_profile: ChargingProfile | None = None
+
+
+@dataclass(slots=True)
+class _Connector:
+    id: int
+    ev: EV
+    register: EnergyRegister
+    status: ChargePointStatus = S.AVAILABLE
+    plugged: bool = False
+    operative: bool = True
+    pending_inoperative: bool = False
+    fault: Fault | None = None
+    session: _Session | None = None
+    tx: _Transaction | None = None
+    finishing: bool = False
+    delay_notrans: bool = False
+    max_cap: float | None = None
+    session_energy: float = 0.0
+    last_id_tag: str | None = None
+    current_a: float = 0.0  # what the EV draws now, per phase
+    offer_a: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectorView:
+    """What `status` / `jsonstatus` show for a connector."""
+
+    status: ChargePointStatus | None  # None before the first accepted BootNotification
+    transaction_id: int | None
+    offer: float
+    usage: float
+    max_usage: float | None
+    energy: float
+    delay: bool
+    last_id_tag: str | None
+    fullafter: float | None
+    soc: float
+    plugged: bool
+    meter_wh: float
+
+
+class TagStep(Enum):
+    STOPPING = "stopping"
+    AUTHORIZING = "authorizing"
+    DONE = "done"
+
+
+@dataclass(frozen=True, slots=True)
+class TagOutcome:
+    accepted: bool
+    auth_status: AuthorizationStatus
+    parent_id_tag: str | None
+    status: ChargePointStatus | None
+
+
+class UnplugOutcome(Enum):
+    NOTHING = "nothing"
+    AVAILABLE = "available"
+    STOPPED = "stopped"
+    EV_SIDE_SUSPENDED = "ev_side_suspended"
+
+
+class Charger:
+    """One charge point. Not thread-safe; the runtime calls it from one event loop."""
+
+    def __init__(
+        self,
+        params: ChargerParams,
+        *,
+        now: float,
+        config_overrides: dict[str, str] | None = None,
+        meter_registers: dict[int, float] | None = None,
+    ) -> None:
+        self.params = params
+        specs = default_key_specs(
+            number_of_connectors=params.number_of_connectors,
+            meter_values_sample_interval=params.meter_values_sample_interval,
+        )
+        self.config = ConfigStore(specs, config_overrides)
+        self.profiles = ProfileStore()
+        self.registration: RegistrationStatus | None = None
+        self.ever_accepted = False
+        self.connected = False
+        self.clock_offset = 0.0
+        self.auth_cache: dict[str, IdTagInfo] = {}
+        self.illegal_transitions: list[tuple[int, ChargePointStatus, ChargePointStatus]] = []
+        self._effects: list[Effect] = []
+        self._last = now
+        self._next_boot: float | None = None
+        self._next_heartbeat: float | None = None
+        self._next_aligned: float | None = None
+        self._tx_seq = 0
+        # tx_ref -> transactionId (-1 once StartTransaction could not be delivered, errata 3.18)
+        self._tx_ids: dict[int, int] = {}
+        registers = meter_registers or {}
+        self._connectors: dict[int, _Connector] = {
+            cid: _Connector(
+                id=cid,
+                ev=EV(
+                    capacity_wh=params.ev_capacity_wh,
+                    soc=params.ev_initial_soc,
+                    max_current=params.ev_max_current_a,
+                    phases=params.phases,
+                ),
+                register=EnergyRegister(registers.get(cid, 0.0)),
+            )
+            for cid in range(1, params.number_of_connectors + 1)
+        }
+        self.status0: ChargePointStatus = S.AVAILABLE
+        if params.default_profiles:
+            self._install_default_profiles()
+        self._schedule_aligned(now)
+        for c in self._connectors.values():
+            self._refresh_offer(c, now)
+
+    # ------------------------------------------------------------------ basics
+
+    @property
+    def connector_ids(self) -> list[int]:
+        return list(self._connectors)
+
+    def has_connector(self, connector_id: int) -> bool:
+        return connector_id in self._connectors
+
+    def _conn(self, connector_id: int) -> _Connector:
+        try:
+            return self._connectors[connector_id]
+        except KeyError:
+            raise UnknownConnectorError(f"connector {connector_id} does not exist") from None
+
+    def drain(self) -> list[Effect]:
+        effects, self._effects = self._effects, []
+        return effects
+
+    def _ts(self, now: float) -> Timestamp:
+        return Timestamp(now + self.clock_offset)
+
+    def _emit(self, effect: Effect) -> None:
+        self._effects.append(effect)
+
+    @property
+    def voltage(self) -> float:
+        return self.config.get_float("voltage_V")
+
+    def transaction_id_for(self, tx_ref: int) -> int | None:
+        return self._tx_ids.get(tx_ref)
+
+    def transaction_ref_for(self, transaction_id: int) -> int | None:
+        for c in self._connectors.values():
+            if c.tx is not None and c.tx.transaction_id == transaction_id:
+                return c.tx.ref
+        return None
+
+    def forget_transaction(self, tx_ref: int) -> None:
+        """The transaction's StopTransaction was answered: nothing refers to its id any more."""
+        self._tx_ids.pop(tx_ref, None)
+
+    def view(self, connector_id: int, now: float) -> ConnectorView:
+        self._advance(now)
+        c = self._conn(connector_id)
+        return ConnectorView(
+            status=c.status if self.ever_accepted else None,
+            transaction_id=c.tx.transaction_id if c.tx else None,
+            offer=c.offer_a,
+            usage=c.current_a,
+            max_usage=c.max_cap,
+            energy=c.session_energy,
+            delay=c.ev.suspended,
+            last_id_tag=c.last_id_tag,
+            fullafter=c.ev.full_after_wh,
+            soc=c.ev.soc,
+            plugged=c.plugged,
+            meter_wh=c.register.wh,
+        )
+
+    def meter_registers(self) -> dict[int, float]:
+        return {cid: c.register.wh for cid, c in self._connectors.items()}
+
+    # ------------------------------------------------------------------ time
+
+    def _advance(self, now: float) -> None:
+        """Integrate energy up to `now` at the power set by the last settle (piecewise constant)."""
+        dt = now - self._last
+        if dt <= 0:
+            return
+        self._last = now
+        for c in self._connectors.values():
+            if c.current_a <= 0:
+                continue
+            energy = self._power(c) * dt / 3600.0
+            c.register.add(energy)
+            c.session_energy += energy
+            c.ev.absorb(energy)
+            if c.ev.soc > 100.0 - 1e-9:
+                c.ev.soc = 100.0
+
+    def _phases_in_use(self, c: _Connector) -> int:
+        return max(1, min(c.ev.phases, self.params.phases))
+
+    def _power(self, c: _Connector) -> float:
+        return c.current_a * self.voltage * self._phases_in_use(c)
+
+    def next_deadline(self) -> float | None:
+        candidates: list[float] = []
+        for t in (self._next_boot, self._next_heartbeat, self._next_aligned):
+            if t is not None:
+                candidates.append(t)
+        timeout = self.config.get_int("ConnectionTimeOut")
+        tx_starts: dict[int, float] = {}
+        for c in self._connectors.values():
+            if c.tx is not None:
+                tx_starts[c.id] = c.tx.start
+                if c.tx.next_sample is not None:
+                    candidates.append(c.tx.next_sample)
+            if c.session is not None and c.tx is None and not c.plugged and timeout > 0:
+                candidates.append(c.session.created + timeout)
+            power = self._power(c) if c.current_a > 0 else 0.0
+            if power > 0:
+                full_in = c.ev.seconds_until_full(power)
+                if full_in is not None:
+                    candidates.append(self._last + full_in)
+                if c.ev.full_after_wh is not None and c.session_energy < c.ev.full_after_wh:
+                    candidates.append(self._last + (c.ev.full_after_wh - c.session_energy) * 3600.0 / power)
+        change = self.profiles.next_change(self._last, tx_starts)
+        if change is not None:
+            candidates.append(change)
+        return min(candidates) if candidates else None
+
+    def tick(self, now: float) -> None:
+        self._advance(now)
+        if self._next_boot is not None and now >= self._next_boot:
+            self._next_boot = None
+            if self.connected:
+                self._emit(BootNotificationReq(self.params.boot_info))
+        if self._next_heartbeat is not None and now >= self._next_heartbeat:
+            self._emit(HeartbeatReq())
+            self._restart_heartbeat(now)
+        if self._next_aligned is not None and now >= self._next_aligned:
+            self._clock_aligned_sample(now)
+            self._schedule_aligned(now + 1e-6)
+        interval = self.config.get_int("MeterValueSampleInterval")
+        timeout = self.config.get_int("ConnectionTimeOut")
+        for c in self._connectors.values():
+            tx = c.tx
+            if tx is not None and tx.next_sample is not None and now >= tx.next_sample - 1e-9:
+                self._periodic_sample(c, now)
+                # Counted from transaction start (metering.md section 3); skip missed instants.
+                while tx.next_sample is not None and tx.next_sample <= now + 1e-9:
+                    tx.next_sample = tx.next_sample + interval if interval > 0 else None
+            if (
+                c.ev.full_after_wh is not None
+                and c.status is S.CHARGING
+                and c.session_energy >= c.ev.full_after_wh - _EPS_WH
+            ):
+                c.ev.suspended = True
+            if (
+                c.session is not None
+                and c.tx is None
+                and not c.plugged
+                and timeout > 0
+                and now >= c.session.created + timeout
+            ):
+                # ConnectionTimeOut: the driver never plugged in; abandon the attempt (B1).
+                c.session = None
+        self._settle_all(now)
+
+    # ------------------------------------------------------------------ connection lifecycle
+
+    def on_connected(self, now: float) -> None:
+        self._advance(now)
+        self.connected = True
+        self.registration = None
+        self._next_boot = None
+        self._emit(BootNotificationReq(self.params.boot_info))
+
+    def on_disconnected(self, now: float) -> None:
+        self._advance(now)
+        self.connected = False
+        self.registration = None
+        self._next_boot = None
+        self._next_heartbeat = None
+
+    def on_boot_result(self, status: RegistrationStatus, interval: int, now: float) -> None:
+        self._advance(now)
+        self.registration = status
+        if status is RegistrationStatus.ACCEPTED:
+            self.ever_accepted = True
+            self._next_boot = None
+            if interval > 0:
+                # BootNotification.conf interval sets the heartbeat interval (section 4.2).
+                self.config.store("HeartbeatInterval", str(interval))
+            self._restart_heartbeat(now)
+            # After Accepted: one StatusNotification for connector 0 and each connector (errata 3.22).
+            self._settle_all(now, notify=False)
+            self._notify_all(now)
+        else:
+            # Pending / Rejected: boot again after `interval` (section 4.2.1); 0 = our own wait.
+            self._next_boot = now + (interval if interval > 0 else BOOT_RETRY_S)
+            self._next_heartbeat = None
+
+    def on_boot_failed(self, now: float) -> None:
+        self._advance(now)
+        self._next_boot = now + BOOT_RETRY_S
+
+    def on_reboot(self, now: float) -> None:
+        """The application restarted (Reset): sessions end, physical state (cable, EV, meter) stays."""
+        self._advance(now)
+        self.registration = None
+        self._next_boot = None
+        self._next_heartbeat = None
+        for c in self._connectors.values():
+            c.session = None
+        self._settle_all(now, notify=False)
+
+    def _restart_heartbeat(self, now: float) -> None:
+        interval = self.config.get_int("HeartbeatInterval")
+        self._next_heartbeat = now + interval if interval > 0 else None
+
+    # ------------------------------------------------------------------ results of our requests
+
+    def on_start_transaction_result(self, tx_ref: int, transaction_id: int, info: IdTagInfo, now: float) -> None:
+        self._advance(now)
+        self._tx_ids[tx_ref] = transaction_id
+        for c in self._connectors.values():
+            if c.tx is None or c.tx.ref != tx_ref:
+                continue
+            c.tx.transaction_id = transaction_id
+            self._cache(c.tx.id_tag, info)
+            if info.status is not AuthorizationStatus.ACCEPTED:
+                # Section 5.11: stop (DeAuthorized) or only stop energy, per StopTransactionOnInvalidId.
+                if self.config.get_bool("StopTransactionOnInvalidId"):
+                    self._stop_transaction(c, Reason.DE_AUTHORIZED, now)
+                else:
+                    c.tx.deauthorized = True
+            self._settle(c, now)
+        if not any(c.tx is not None and c.tx.ref == tx_ref for c in self._connectors.values()):
+            # The transaction already ended: only its late id mattered.
+            pass
+
+    def on_start_transaction_failed(self, tx_ref: int) -> None:
+        """StartTransaction could not be delivered: later messages carry transactionId -1 (errata 3.18)."""
+        self._tx_ids.setdefault(tx_ref, -1)
+
+    def on_stop_transaction_result(self, id_tag: str | None, info: IdTagInfo | None) -> None:
+        if id_tag is not None and info is not None:
+            self._cache(id_tag, info)
+
+    def _cache(self, id_tag: str, info: IdTagInfo) -> None:
+        if self.config.get_bool("AuthorizationCacheEnabled"):
+            self.auth_cache[id_tag.lower()] = info
+
+    # ------------------------------------------------------------------ user / EV actions
+
+    def plug_in(self, connector_id: int, now: float) -> bool:
+        self._advance(now)
+        c = self._conn(connector_id)
+        if c.plugged:
+            return False
+        c.plugged = True
+        self._settle(c, now)
+        return True
+
+    def unplug(self, connector_id: int, now: float) -> UnplugOutcome:
+        self._advance(now)
+        c = self._conn(connector_id)
+        if c.tx is not None and c.status in TRANSACTION_STATES:
+            if not self.config.get_bool("StopTransactionOnEVSideDisconnect"):
+                # The transaction goes on; the EV stops drawing (connector-states.md section 3).
+                c.plugged = False
+                c.session_energy = 0.0
+                self._settle(c, now)
+                return UnplugOutcome.EV_SIDE_SUSPENDED
+            # The EV stops drawing first, then the transaction ends (compatibility contract).
+            if c.status is S.CHARGING:
+                c.current_a = 0.0
+                self._transition(c, S.SUSPENDED_EV, now)
+            self._stop_transaction(c, Reason.EV_DISCONNECTED, now)
+            self._settle(c, now)
+            outcome = UnplugOutcome.STOPPED
+        elif not c.plugged and c.status is S.AVAILABLE:
+            outcome = UnplugOutcome.NOTHING
+        else:
+            outcome = UnplugOutcome.AVAILABLE
+        c.plugged = False
+        c.finishing = False
+        c.session = None
+        c.session_energy = 0.0
+        c.ev.suspended = False
+        self._settle(c, now)
+        return outcome
+
+    def present_tag(self, connector_id: int, id_tag: str, now: float) -> TagStep | TagOutcome:
+        """A driver presents `id_tag`: stop what runs, or authorize and start (contract `tag`)."""
+        self._advance(now)
+        c = self._conn(connector_id)
+        if c.status in TRANSACTION_STATES:
+            if c.tx is not None:
+                self._stop_transaction(c, Reason.LOCAL, now, id_tag=id_tag)
+            else:
+                c.session = None
+                c.finishing = c.plugged
+            self._settle(c, now)
+            return TagStep.STOPPING
+        if not self.config.get_bool("OCPPAuthorizationEnabled"):
+            # Free vend: no Authorize before StartTransaction.
+            return self._tag_decided(c, id_tag, IdTagInfo(AuthorizationStatus.ACCEPTED), now)
+        self._emit(AuthorizeReq(id_tag, c.id))
+        return TagStep.AUTHORIZING
+
+    def on_authorize_result(self, request: AuthorizeReq, info: IdTagInfo | None, now: float) -> TagOutcome:
+        """Authorize.conf arrived, or (info None) it could not be obtained: decide offline (section 5.2 /
+        offline-and-reliability.md section 5)."""
+        self._advance(now)
+        c = self._conn(request.connector_id)
+        if info is None:
+            info = self._offline_authorization(request.id_tag, now)
+        else:
+            self._cache(request.id_tag, info)
+        if request.remote:
+            session = c.session
+            if session is None or session.id_tag != request.id_tag or session.authorized:
+                return TagOutcome(False, info.status, info.parent_id_tag, c.status)
+            if info.status is AuthorizationStatus.ACCEPTED:
+                session.authorized = True
+                session.parent_id_tag = info.parent_id_tag
+                c.last_id_tag = request.id_tag
+            else:
+                c.session = None
+            self._settle(c, now)
+            return TagOutcome(info.status is AuthorizationStatus.ACCEPTED, info.status, info.parent_id_tag, c.status)
+        return self._tag_decided(c, request.id_tag, info, now)
+
+    def _offline_authorization(self, id_tag: str, now: float) -> IdTagInfo:
+        cached = self.auth_cache.get(id_tag.lower())
+        if cached is not None and self.config.get_bool("LocalAuthorizeOffline"):
+            expired = cached.expiry_date is not None and cached.expiry_date < now
+            if cached.status is AuthorizationStatus.ACCEPTED and not expired:
+                return cached
+            return IdTagInfo(AuthorizationStatus.EXPIRED if expired else cached.status, cached.parent_id_tag)
+        if cached is None and self.config.get_bool("AllowOfflineTxForUnknownId"):
+            return IdTagInfo(AuthorizationStatus.ACCEPTED)
+        return IdTagInfo(AuthorizationStatus.INVALID)
+
+    def _tag_decided(self, c: _Connector, id_tag: str, info: IdTagInfo, now: float) -> TagOutcome:
+        if info.status is not AuthorizationStatus.ACCEPTED:
+            return TagOutcome(False, info.status, info.parent_id_tag, c.status)
+        c.last_id_tag = id_tag
+        # The original ocppsim treats a tag as "EV here and authorized": a tag without `plugin` charges.
+        c.plugged = True
+        c.finishing = False
+        if c.status in (S.AVAILABLE, S.FINISHING) and c.operative and c.fault is None:
+            self._transition(c, S.PREPARING, now)
+        c.session = _Session(id_tag, info.parent_id_tag, now, authorized=True)
+        self._settle(c, now)
+        return TagOutcome(True, info.status, info.parent_id_tag, c.status)
+
+    def suspend_ev(self, connector_id: int, now: float) -> bool:
+        """`full` / `suspend`: the EV stops taking energy. Needs a transaction."""
+        self._advance(now)
+        c = self._conn(connector_id)
+        if c.tx is None or c.status not in TRANSACTION_STATES:
+            return False
+        c.ev.suspended = True
+        self._settle(c, now)
+        return True
+
+    def resume_ev(self, connector_id: int, now: float) -> ChargePointStatus:
+        self._advance(now)
+        c = self._conn(connector_id)
+        c.ev.suspended = False
+        self._settle(c, now)
+        return c.status
+
+    def set_delay(self, connector_id: int, delay: bool, now: float) -> ChargePointStatus:
+        self._advance(now)
+        c = self._conn(connector_id)
+        c.ev.suspended = delay
+        self._settle(c, now)
+        return c.status
+
+    def set_delay_notrans(self, connector_id: int, value: bool, now: float) -> None:
+        self._advance(now)
+        c = self._conn(connector_id)
+        c.delay_notrans = value
+        self._settle(c, now)
+
+    def set_full_after(self, connector_id: int, wh: float | None, now: float) -> None:
+        self._advance(now)
+        c = self._conn(connector_id)
+        c.ev.full_after_wh = wh
+        self.tick(now)
+
+    def set_max_usage(self, connector_id: int, amps: float | None, now: float) -> None:
+        self._advance(now)
+        c = self._conn(connector_id)
+        c.max_cap = amps
+        self._settle(c, now)
+
+    def set_fault(self, connector_id: int, fault: Fault | None, now: float) -> ChargePointStatus:
+        """Inject (or clear, with None) an error on a connector; connector 0 for the charge point."""
+        self._advance(now)
+        if connector_id == 0:
+            self.status0 = S.FAULTED if fault and fault.error_code not in WARNING_ONLY_ERRORS else S.AVAILABLE
+            if self.registration is RegistrationStatus.ACCEPTED:
+                self._emit(self._status_req(0, self.status0, fault, now))
+            return self.status0
+        c = self._conn(connector_id)
+        c.fault = fault
+        self._settle(c, now, force_notify=True)
+        return c.status
+
+    def set_clock_offset(self, offset: float) -> None:
+        self.clock_offset = offset
+
+    def configure_ev(
+        self,
+        connector_id: int,
+        *,
+        capacity_wh: float | None = None,
+        soc: float | None = None,
+        max_current: float | None = None,
+        phases: int | None = None,
+        now: float,
+    ) -> None:
+        self._advance(now)
+        ev = self._conn(connector_id).ev
+        if capacity_wh is not None:
+            ev.capacity_wh = capacity_wh
+        if soc is not None:
+            ev.soc = min(100.0, max(0.0, soc))
+        if max_current is not None:
+            ev.max_current = max_current
+        if phases is not None:
+            ev.phases = phases
+        self._settle(self._conn(connector_id), now)
+
+    # ------------------------------------------------------------------ CS -> CP operations
+
+    def change_availability(self, connector_id: int, kind: AvailabilityType, now: float) -> AvailabilityStatus:
+        """Section 5.2: Scheduled when a transaction runs; the change happens when it ends."""
+        self._advance(now)
+        if connector_id != 0 and connector_id not in self._connectors:
+            return AvailabilityStatus.REJECTED
+        targets = list(self._connectors.values()) if connector_id == 0 else [self._connectors[connector_id]]
+        operative = kind is AvailabilityType.OPERATIVE
+        scheduled = False
+        for c in targets:
+            if operative:
+                c.pending_inoperative = False
+                c.operative = True
+            elif c.tx is not None:
+                c.pending_inoperative = True
+                scheduled = True
+            else:
+                c.operative = False
+        if connector_id == 0:
+            new0 = S.AVAILABLE if operative else S.UNAVAILABLE
+            if not operative and scheduled:
+                new0 = self.status0
+            if new0 is not self.status0 and self.status0 is not S.FAULTED:
+                self.status0 = new0
+                if self.registration is RegistrationStatus.ACCEPTED:
+                    self._emit(self._status_req(0, new0, None, now))
+        self._settle_all(now)
+        return AvailabilityStatus.SCHEDULED if scheduled else AvailabilityStatus.ACCEPTED
+
+    def get_configuration(self, keys: Iterable[str] | None) -> tuple[list[KeyValue], list[str]]:
+        return self.config.report(keys)
+
+    def change_configuration(self, key: str, value: str, now: float) -> ConfigurationStatus:
+        self._advance(now)
+        status, canonical = self.config.validate(key, value)
+        spec = self.config.spec(key)
+        if canonical is None or spec is None:
+            return status
+        name = spec.name
+        if name == "SecurityProfile":
+            level = int(canonical)
+            # Security Whitepaper section 2: never lowered; 1/2 need an AuthorizationKey; 2/3 need
+            # certificates this charger does not hold yet.
+            if level < self.config.get_int("SecurityProfile") or level >= 2:
+                return ConfigurationStatus.REJECTED
+            if level == 1 and not self.config.raw("AuthorizationKey"):
+                return ConfigurationStatus.REJECTED
+        self.config.store(name, canonical)
+        self._emit(ConfigChanged(name, canonical))
+        if name == "HeartbeatInterval" and self.registration is RegistrationStatus.ACCEPTED:
+            self._restart_heartbeat(now)
+        elif name == "MeterValueSampleInterval":
+            interval = int(canonical)
+            for c in self._connectors.values():
+                if c.tx is not None:
+                    c.tx.next_sample = now + interval if interval > 0 else None
+        elif name == "ClockAlignedDataInterval":
+            self._schedule_aligned(now)
+        elif name in ("AuthorizationKey", "SecurityProfile"):
+            if name == "AuthorizationKey" or self.config.get_int("SecurityProfile") > 0:
+                self._emit(Reconnect())
+        elif name == "AuthorizationCacheEnabled" and canonical == "false":
+            pass
+        self._settle_all(now)
+        return status
+
+    def clear_cache(self) -> ClearCacheStatus:
+        self.auth_cache.clear()
+        return ClearCacheStatus.ACCEPTED
+
+    def remote_start(
+        self, id_tag: str, connector_id: int | None, profile: ChargingProfile | None, now: float
+    ) -> RemoteStartStopStatus:
+        """Section 5.11: Accepted = "will try"; authorization and plug-in follow."""
+        self._advance(now)
+        rejected = RemoteStartStopStatus.REJECTED
+        if self.registration is not RegistrationStatus.ACCEPTED:
+            return rejected
+        if profile is not None and profile.purpose is not ChargingProfilePurpose.TX_PROFILE:
+            return rejected
+        if connector_id is None:
+            free = [c for c in self._connectors.values() if self._free_for_start(c)]
+            if not free:
+                return rejected
+            c = next((x for x in free if x.plugged), free[0])
+        else:
+            c2 = self._connectors.get(connector_id)
+            if c2 is None or not self._free_for_start(c2):
+                return rejected
+            c = c2
+        authorize = self.config.get_bool("AuthorizeRemoteTxRequests") and self.config.get_bool(
+            "OCPPAuthorizationEnabled"
+        )
+        if c.status in (S.AVAILABLE, S.FINISHING):
+            self._transition(c, S.PREPARING, now)
+        c.finishing = False
+        c.session = _Session(id_tag, None, now, authorized=not authorize, remote_profile=profile)
+        if authorize:
+            self._emit(AuthorizeReq(id_tag, c.id, remote=True))
+        else:
+            c.last_id_tag = id_tag
+        self._settle(c, now)
+        return RemoteStartStopStatus.ACCEPTED
+
+    def _free_for_start(self, c: _Connector) -> bool:
+        return (
+            c.session is None
+            and c.tx is None
+            and c.operative
+            and not c.pending_inoperative
+            and (c.fault is None or c.fault.error_code in WARNING_ONLY_ERRORS)
+            and c.status not in (S.UNAVAILABLE, S.FAULTED, S.RESERVED)
+        )
+
+    def remote_stop(self, transaction_id: int, now: float) -> RemoteStartStopStatus:
+        self._advance(now)
+        for c in self._connectors.values():
+            if c.tx is not None and c.tx.transaction_id == transaction_id:
+                self._stop_transaction(c, Reason.REMOTE, now)
+                self._settle(c, now)
+                return RemoteStartStopStatus.ACCEPTED
+        return RemoteStartStopStatus.REJECTED
+
+    def reset(self, reset_type: ResetType, now: float) -> ResetStatus:
+        """Section 5.14: stop every transaction (reason SoftReset / HardReset), then restart."""
+        self._advance(now)
+        reason = Reason.SOFT_RESET if reset_type is ResetType.SOFT else Reason.HARD_RESET
+        for c in self._connectors.values():
+            if c.tx is not None:
+                self._stop_transaction(c, reason, now)
+            c.session = None
+            self._settle(c, now)
+        self._emit(Reboot(reset_type))
+        return ResetStatus.ACCEPTED
+
+    def unlock_connector(self, connector_id: int, now: float) -> UnlockStatus:
+        """Section 5.18 / errata 3.85: unknown connector -> NotSupported; stop a running transaction first."""
+        self._advance(now)
+        c = self._connectors.get(connector_id)
+        if c is None:
+            return UnlockStatus.NOT_SUPPORTED
+        if c.tx is not None:
+            self._stop_transaction(c, Reason.UNLOCK_COMMAND, now)
+            self._settle(c, now)
+        return UnlockStatus.UNLOCKED
+
+    def trigger_message(
+        self, requested: MessageTrigger, connector_id: int | None, now: float
+    ) -> TriggerMessageStatus:
+        """Section 5.17. The reply goes out first; the triggered message is a drained effect."""
+        self._advance(now)
+        if requested in (
+            MessageTrigger.DIAGNOSTICS_STATUS_NOTIFICATION,
+            MessageTrigger.FIRMWARE_STATUS_NOTIFICATION,
+        ):
+            return TriggerMessageStatus.NOT_IMPLEMENTED  # FirmwareManagement is not offered
+        if requested is MessageTrigger.BOOT_NOTIFICATION:
+            # Errata 3.28 recommends rejecting a Boot trigger once Accepted.
+            if self.registration is RegistrationStatus.ACCEPTED:
+                return TriggerMessageStatus.REJECTED
+            self._emit(BootNotificationReq(self.params.boot_info))
+            return TriggerMessageStatus.ACCEPTED
+        if requested is MessageTrigger.HEARTBEAT:
+            self._emit(HeartbeatReq())
+            self._restart_heartbeat(now)
+            return TriggerMessageStatus.ACCEPTED
+        if connector_id is not None and connector_id != 0 and connector_id not in self._connectors:
+            return TriggerMessageStatus.REJECTED
+        if requested is MessageTrigger.STATUS_NOTIFICATION:
+            if connector_id is None:
+                self._notify_all(now)
+            elif connector_id == 0:
+                self._emit(self._status_req(0, self.status0, None, now))
+            else:
+                c = self._connectors[connector_id]
+                self._emit(self._status_req(c.id, c.status, c.fault, now))
+            return TriggerMessageStatus.ACCEPTED
+        # MeterValues: latest values of MeterValuesSampledData, context Trigger.
+        if connector_id == 0:
+            self._emit(self._main_meter_values(now))
+        else:
+            ids = list(self._connectors) if connector_id is None else [connector_id]
+            for cid in ids:
+                c = self._connectors[cid]
+                values = self._sample(c, "MeterValuesSampledData", ReadingContext.TRIGGER, now)
+                if values:
+                    ref = c.tx.ref if c.tx else None
+                    self._emit(MeterValuesReq(c.id, (values,), ref, ReadingContext.TRIGGER))
+        return TriggerMessageStatus.ACCEPTED
+
+    def _main_meter_values(self, now: float) -> MeterValuesReq:
+        total = sum(c.register.wh for c in self._connectors.values())
+        current = sum(c.current_a for c in self._connectors.values())
+        snap = MeterSnapshot(total, current, self.params.phases, self.params.phases, self.voltage, 0.0, None)
+        values = sample(
+            self.config.get_measurands("MeterValuesSampledData"),
+            ReadingContext.TRIGGER,
+            snap,
+            location=Location.INLET,
+        )
+        values = tuple(v for v in values if v.measurand.value not in ("SoC", "Current.Offered", "Power.Offered"))
+        return MeterValuesReq(0, (MeterValue(self._ts(now), values),), None, ReadingContext.TRIGGER)
+
+    def set_charging_profile(self, connector_id: int, profile: ChargingProfile, now: float) -> ChargingProfileStatus:
+        """Section 5.16 and smart-charging.md section 3."""
+        self._advance(now)
+        rejected = ChargingProfileStatus.REJECTED
+        if connector_id != 0 and connector_id not in self._connectors:
+            raise UnknownConnectorError(f"connector {connector_id} does not exist")
+        purpose = profile.purpose
+        if purpose is ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE and connector_id != 0:
+            return rejected
+        if purpose is ChargingProfilePurpose.TX_PROFILE:
+            if connector_id == 0:
+                return rejected
+            tx = self._connectors[connector_id].tx
+            if tx is None:
+                return rejected
+            if (
+                profile.transaction_id is not None
+                and tx.transaction_id is not None
+                and profile.transaction_id != tx.transaction_id
+            ):
+                return rejected
+        if not self._profile_acceptable(profile):
+            return rejected
+        sched = profile.schedule
+        if profile.kind is ChargingProfileKind.ABSOLUTE and sched.start_schedule is None:
+            # No startSchedule on an Absolute profile: start at receipt (smart-charging.md section 3).
+            sched = ChargingSchedule(sched.unit, sched.periods, sched.duration, self._ts(now), sched.min_charging_rate)
+        stored = ChargingProfile(
+            id=profile.id,
+            connector_id=connector_id,
+            stack_level=profile.stack_level,
+            purpose=purpose,
+            kind=profile.kind,
+            schedule=sched,
+            recurrency=profile.recurrency,
+            valid_from=profile.valid_from,
+            valid_to=profile.valid_to,
+            transaction_id=profile.transaction_id,
+        )
+        if self.profiles.count_after_install(stored) > self.config.get_int("MaxChargingProfilesInstalled"):
+            return rejected
+        self.profiles.install(stored)
+        self._settle_all(now)
+        return ChargingProfileStatus.ACCEPTED
+
+    def _profile_acceptable(self, profile: ChargingProfile) -> bool:
+        sched = profile.schedule
+        periods = sched.periods
+        allowed_units = {"Current": ChargingRateUnit.AMPS, "Power": ChargingRateUnit.WATTS}
+        allowed = {
+            allowed_units[item]
+            for item in self.config.raw("ChargingScheduleAllowedChargingRateUnit").split(",")
+            if item in allowed_units
+        }
+        return (
+            0 <= profile.stack_level <= self.config.get_int("ChargeProfileMaxStackLevel")
+            and 0 < len(periods) <= self.config.get_int("ChargingScheduleMaxPeriods")
+            and sched.unit in allowed
+            and periods[0].start_period == 0
+            and all(a.start_period < b.start_period for a, b in zip(periods, periods[1:], strict=False))
+            and all(p.limit >= 0 and (p.number_phases is None or 1 <= p.number_phases <= 3) for p in periods)
+            and (profile.kind is not ChargingProfileKind.RECURRING or profile.recurrency is not None)
+            and (
+                profile.kind is not ChargingProfileKind.RECURRING or sched.start_schedule is not None
+            )
+            and (sched.duration is None or sched.duration >= 0)
+        )
+
+    def clear_charging_profile(
+        self,
+        *,
+        profile_id: int | None,
+        connector_id: int | None,
+        purpose: ChargingProfilePurpose | None,
+        stack_level: int | None,
+        now: float,
+    ) -> ClearChargingProfileStatus:
+        self._advance(now)
+        status = self.profiles.clear(
+            profile_id=profile_id, connector_id=connector_id, purpose=purpose, stack_level=stack_level
+        )
+        self._settle_all(now)
+        return status
+
+    def limit_amps_at(self, connector_id: int, t: float) -> float:
+        """The offer in A on a connector at t (hardware max when no profile applies)."""
+        c = self._conn(connector_id)
+        limit = self.profiles.limit_amps(
+            c.id,
+            t,
+            tx_start=c.tx.start if c.tx else None,
+            tx_id=c.tx.transaction_id if c.tx else None,
+            voltage=self.voltage,
+        )
+        hw = self.params.max_offer_a
+        return max(0.0, hw if limit is None else min(limit, hw))
+
+    # ------------------------------------------------------------------ transactions
+
+    def _start_transaction(self, c: _Connector, now: float) -> None:
+        session = c.session
+        assert session is not None
+        self._tx_seq += 1
+        tx = _Transaction(
+            ref=self._tx_seq,
+            id_tag=session.id_tag,
+            start=now,
+            meter_start=c.register.reading,
+        )
+        c.tx = tx
+        c.session_energy = 0.0
+        interval = self.config.get_int("MeterValueSampleInterval")
+        tx.next_sample = now + interval if interval > 0 else None
+        self._emit(StartTransactionReq(tx.ref, c.id, session.id_tag, tx.meter_start, self._ts(now)))
+        if session.remote_profile is not None:
+            p = session.remote_profile
+            session.remote_profile = None
+            self.profiles.install(
+                ChargingProfile(
+                    id=p.id,
+                    connector_id=c.id,
+                    stack_level=p.stack_level,
+                    purpose=ChargingProfilePurpose.TX_PROFILE,
+                    kind=p.kind,
+                    schedule=p.schedule,
+                    recurrency=p.recurrency,
+                    valid_from=p.valid_from,
+                    valid_to=p.valid_to,
+                )
+            )
+        self._refresh_offer(c, now)
+        begin = self._sample(c, "StopTxnSampledData", ReadingContext.TRANSACTION_BEGIN, now)
+        if begin is not None:
+            tx.data.append(begin)
+
+    def _stop_transaction(self, c: _Connector, reason: Reason, now: float, *, id_tag: str | None = None) -> None:
+        tx = c.tx
+        assert tx is not None
+        end = self._sample(c, "MeterValuesSampledData", ReadingContext.TRANSACTION_END, now)
+        if end is not None:
+            self._emit(MeterValuesReq(c.id, (end,), tx.ref, ReadingContext.TRANSACTION_END))
+        end_data = self._sample(c, "StopTxnSampledData", ReadingContext.TRANSACTION_END, now)
+        if end_data is not None:
+            tx.data.append(end_data)
+        self._emit(
+            StopTransactionReq(
+                tx_ref=tx.ref,
+                meter_stop=c.register.reading,
+                timestamp=self._ts(now),
+                reason=reason,
+                id_tag=id_tag or tx.id_tag,
+                transaction_data=tuple(tx.data),
+            )
+        )
+        self.profiles.remove_tx_profiles(c.id)
+        c.tx = None
+        c.session = None
+        c.finishing = c.plugged
+        c.current_a = 0.0
+        if c.pending_inoperative:
+            c.pending_inoperative = False
+            c.operative = False
+
+    def _snapshot(self, c: _Connector) -> MeterSnapshot:
+        return MeterSnapshot(
+            energy_wh=c.register.wh,
+            current_a=c.current_a,
+            phases_in_use=self._phases_in_use(c),
+            charger_phases=self.params.phases,
+            voltage_v=self.voltage,
+            offered_a=c.offer_a,
+            soc=c.ev.soc if c.plugged else None,
+        )
+
+    def _sample(self, c: _Connector, key: str, context: ReadingContext, now: float) -> MeterValue | None:
+        measurands = self.config.get_measurands(key)
+        if not measurands:
+            return None
+        values = sample(measurands, context, self._snapshot(c))
+        return MeterValue(self._ts(now), values) if values else None
+
+    def _keep_transaction_data(self, tx: _Transaction, value: MeterValue) -> None:
+        tx.data.append(value)
+        limit = self.config.get_int("StopTransactionMaxMeterValues")
+        # Errata 3.89: beyond the limit drop intermediate values, never Transaction.Begin / End.
+        while len(tx.data) > max(limit, 2):
+            del tx.data[1]
+
+    def _periodic_sample(self, c: _Connector, now: float) -> None:
+        tx = c.tx
+        assert tx is not None
+        values = self._sample(c, "MeterValuesSampledData", ReadingContext.SAMPLE_PERIODIC, now)
+        if values is not None:
+            self._emit(MeterValuesReq(c.id, (values,), tx.ref, ReadingContext.SAMPLE_PERIODIC))
+        data = self._sample(c, "StopTxnSampledData", ReadingContext.SAMPLE_PERIODIC, now)
+        if data is not None:
+            self._keep_transaction_data(tx, data)
+
+    def _schedule_aligned(self, now: float) -> None:
+        interval = self.config.get_int("ClockAlignedDataInterval")
+        if interval <= 0:
+            self._next_aligned = None
+            return
+        # Aligned to UTC midnight (our documented choice, configuration-keys.md ClockAlignedDataInterval).
+        t = now + self.clock_offset
+        midnight = math.floor(t / 86400.0) * 86400.0
+        nxt = midnight + math.ceil((t - midnight) / interval) * interval
+        nxt = min(nxt, midnight + 86400.0)
+        self._next_aligned = nxt - self.clock_offset
+
+    def _clock_aligned_sample(self, now: float) -> None:
+        for c in self._connectors.values():
+            values = self._sample(c, "MeterValuesAlignedData", ReadingContext.SAMPLE_CLOCK, now)
+            ref = c.tx.ref if c.tx else None
+            if values is not None:
+                self._emit(MeterValuesReq(c.id, (values,), ref, ReadingContext.SAMPLE_CLOCK))
+            if c.tx is not None:
+                data = self._sample(c, "StopTxnAlignedData", ReadingContext.SAMPLE_CLOCK, now)
+                if data is not None:
+                    self._keep_transaction_data(c.tx, data)
+
+    # ------------------------------------------------------------------ status settling
+
+    def _refresh_offer(self, c: _Connector, now: float) -> None:
+        c.offer_a = self.limit_amps_at(c.id, now)
+
+    def _may_start(self, c: _Connector) -> bool:
+        s = c.session
+        if s is None or not s.authorized or not c.plugged or c.tx is not None or c.finishing:
+            return False
+        if not c.operative or (c.fault is not None and c.fault.error_code not in WARNING_ONLY_ERRORS):
+            return False
+        if self.registration is None and not self.ever_accepted:
+            return False
+        # delay_notrans: no transaction while the EV would not draw (or could not be offered enough).
+        return not (c.delay_notrans and (not c.ev.draws or c.offer_a < self.params.min_to_start_a))
+
+    def _target(self, c: _Connector) -> ChargePointStatus:
+        if c.fault is not None and c.fault.error_code not in WARNING_ONLY_ERRORS:
+            return S.FAULTED
+        if c.finishing and c.plugged:
+            return S.FINISHING
+        if c.tx is None and not c.operative:
+            return S.UNAVAILABLE
+        s = c.session
+        if c.tx is not None or (s is not None and s.authorized and c.plugged):
+            if c.offer_a < self.params.min_to_start_a or (c.tx is not None and c.tx.deauthorized):
+                return S.SUSPENDED_EVSE
+            if not c.ev.draws or not c.plugged:
+                return S.SUSPENDED_EV
+            return S.CHARGING
+        if s is not None or c.plugged:
+            return S.PREPARING
+        return S.AVAILABLE
+
+    def _settle_all(self, now: float, *, notify: bool = True) -> None:
+        for c in self._connectors.values():
+            self._settle(c, now, notify=notify)
+
+    def _settle(self, c: _Connector, now: float, *, notify: bool = True, force_notify: bool = False) -> None:
+        self._refresh_offer(c, now)
+        started = self._may_start(c)
+        if started:
+            self._start_transaction(c, now)
+        target = self._target(c)
+        if target is not c.status:
+            # The EV stops drawing before the EVSE reports it offers too little (compatibility contract:
+            # "SuspendedEV then SuspendedEVSE").
+            if target is S.SUSPENDED_EVSE and c.status in (S.CHARGING, S.PREPARING):
+                self._transition(c, S.SUSPENDED_EV, now, notify=notify)
+            self._transition(c, target, now, notify=notify)
+        elif force_notify and notify and self.registration is RegistrationStatus.ACCEPTED:
+            self._emit(self._status_req(c.id, c.status, c.fault, now))
+        c.current_a = (
+            c.ev.current(c.offer_a, c.max_cap) if c.status is S.CHARGING and c.tx is not None else 0.0
+        )
+        if started and c.tx is not None:
+            # MeterValues Transaction.Begin right after StartTransaction (compatibility contract `tag`).
+            values = self._sample(c, "MeterValuesSampledData", ReadingContext.TRANSACTION_BEGIN, now)
+            if values is not None:
+                self._emit(MeterValuesReq(c.id, (values,), c.tx.ref, ReadingContext.TRANSACTION_BEGIN))
+
+    def _transition(self, c: _Connector, new: ChargePointStatus, now: float, *, notify: bool = True) -> None:
+        old = c.status
+        if old is new:
+            return
+        if not is_allowed(old, new):
+            self.illegal_transitions.append((c.id, old, new))
+            if self.params.strict_transitions:
+                raise IllegalTransitionError(f"connector {c.id}: {old} -> {new}")
+        c.status = new
+        if notify and self.registration is RegistrationStatus.ACCEPTED:
+            self._emit(self._status_req(c.id, new, c.fault, now))
+
+    def _status_req(
+        self, connector_id: int, status: ChargePointStatus, fault: Fault | None, now: float
+    ) -> StatusNotificationReq:
+        return StatusNotificationReq(
+            connector_id=connector_id,
+            status=status,
+            error_code=fault.error_code if fault else ChargePointErrorCode.NO_ERROR,
+            timestamp=self._ts(now),
+            info=fault.info if fault else None,
+            vendor_error_code=fault.vendor_error_code if fault else None,
+        )
+
+    def _notify_all(self, now: float) -> None:
+        assert self.status0 in CONNECTOR_ZERO_STATUSES
+        self._emit(self._status_req(0, self.status0, None, now))
+        for c in self._connectors.values():
+            self._emit(self._status_req(c.id, c.status, c.fault, now))
+
+    def _install_default_profiles(self) -> None:
+        """INI `default_profiles`: TxDefault stack 0 = 6 A, stack 1 = 0 A, so the offer is 0 A until the
+        CSMS sends a higher limit (compatibility contract)."""
+        for pid, stack, limit in ((1, 0, 6.0), (2, 1, 0.0)):
+            self.profiles.install(
+                ChargingProfile(
+                    id=pid,
+                    connector_id=0,
+                    stack_level=stack,
+                    purpose=ChargingProfilePurpose.TX_DEFAULT_PROFILE,
+                    kind=ChargingProfileKind.ABSOLUTE,
+                    schedule=ChargingSchedule(
+                        ChargingRateUnit.AMPS, (SchedulePeriod(0, limit),), start_schedule=Timestamp(0.0)
+                    ),
+                )
+            )

@@ -1,0 +1,311 @@
+"""Configuration keys of OCPP 1.6 (section 9 "Standard Configuration Key Names & Values", errata v4.0,
+Security Whitepaper) plus our vendor keys, with their type, access, default and validation.
+
+Values are kept as canonical strings, as they travel on the wire (GetConfiguration, ChangeConfiguration);
+typed getters convert. Key names are CiString50: matched case-insensitively, answered canonically.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Final
+
+from ocppsim.model.types import ConfigurationStatus, Measurand, Phase
+
+__all__ = [
+    "SUPPORTED_MEASURANDS",
+    "ConfigStore",
+    "KeySpec",
+    "KeyType",
+    "KeyValue",
+    "default_key_specs",
+    "parse_measurand_list",
+]
+
+
+class KeyType(Enum):
+    BOOL = "bool"
+    INT = "int"
+    FLOAT = "float"
+    CSL = "csl"
+    MEASURANDS = "measurands"
+    STRING = "string"
+    HEX_KEY = "hex_key"
+
+
+# Measurands this simulator can produce from its meter/EV model (metering.md section 2).
+SUPPORTED_MEASURANDS: Final = frozenset(
+    {
+        Measurand.ENERGY_ACTIVE_IMPORT_REGISTER,
+        Measurand.ENERGY_ACTIVE_EXPORT_REGISTER,
+        Measurand.POWER_ACTIVE_IMPORT,
+        Measurand.POWER_OFFERED,
+        Measurand.CURRENT_IMPORT,
+        Measurand.CURRENT_OFFERED,
+        Measurand.VOLTAGE,
+        Measurand.SOC,
+        Measurand.FREQUENCY,
+        Measurand.TEMPERATURE,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class KeySpec:
+    name: str
+    type: KeyType
+    default: str
+    readonly: bool = False
+    write_only: bool = False  # AuthorizationKey: never reported by GetConfiguration
+    reboot_required: bool = False  # ChangeConfiguration answers RebootRequired
+    max_items_key: str | None = None  # CSL keys: "<Key>MaxLength"
+    minimum: float | None = 0  # numbers: negative values are Rejected (configuration-keys.md)
+    maximum: float | None = None
+    choices: frozenset[str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KeyValue:
+    key: str
+    readonly: bool
+    value: str | None
+
+
+def parse_measurand_list(text: str) -> list[tuple[Measurand, Phase | None]] | None:
+    """Parse a measurand CSL ("Energy.Active.Import.Register,Voltage.L1-N"); None if any item is unknown."""
+    result: list[tuple[Measurand, Phase | None]] = []
+    if text.strip() == "":
+        return result
+    for raw in text.split(","):
+        item = raw.strip()
+        try:
+            measurand = Measurand(item)
+        except ValueError:
+            head, _, tail = item.rpartition(".")
+            try:
+                measurand, phase = Measurand(head), Phase(tail)
+            except ValueError:
+                return None
+            if measurand not in SUPPORTED_MEASURANDS:
+                return None
+            result.append((measurand, phase))
+            continue
+        if measurand not in SUPPORTED_MEASURANDS:
+            return None
+        result.append((measurand, None))
+    return result
+
+
+def _bool_text(value: str) -> str | None:
+    lowered = value.strip().lower()
+    return lowered if lowered in ("true", "false") else None
+
+
+def _canonical(spec: KeySpec, value: str, lookup: Callable[[str], str]) -> str | None:
+    """The canonical string for `value`, or None when the value is invalid for this key."""
+    if spec.type is KeyType.BOOL:
+        return _bool_text(value)
+    if spec.type is KeyType.INT:
+        text = value.strip()
+        if not text.lstrip("-").isdigit():
+            return None
+        number = int(text)
+        if (spec.minimum is not None and number < spec.minimum) or (
+            spec.maximum is not None and number > spec.maximum
+        ):
+            return None
+        return str(number)
+    if spec.type is KeyType.FLOAT:
+        try:
+            fnumber = float(value)
+        except ValueError:
+            return None
+        if fnumber != fnumber or fnumber in (float("inf"), float("-inf")):
+            return None
+        if (spec.minimum is not None and fnumber < spec.minimum) or (
+            spec.maximum is not None and fnumber > spec.maximum
+        ):
+            return None
+        return repr(fnumber)
+    if spec.type in (KeyType.CSL, KeyType.MEASURANDS):
+        items = [item.strip() for item in value.split(",")] if value.strip() else []
+        if spec.max_items_key is not None and len(items) > int(lookup(spec.max_items_key)):
+            return None
+        if spec.type is KeyType.MEASURANDS and parse_measurand_list(value) is None:
+            return None
+        if spec.choices is not None and any(item not in spec.choices for item in items):
+            return None
+        return ",".join(items)
+    if spec.type is KeyType.HEX_KEY:
+        # Security Whitepaper / OCPP-J 6.2: 16-20 bytes written as 32-40 hex digits.
+        text = value.strip()
+        if not 32 <= len(text) <= 40 or any(ch not in string.hexdigits for ch in text):
+            return None
+        return text
+    if spec.choices is not None and value not in spec.choices:
+        return None
+    return value
+
+
+def default_key_specs(*, number_of_connectors: int, meter_values_sample_interval: int = 60) -> list[KeySpec]:
+    """Every key this charger supports, in the order GetConfiguration reports them."""
+    n = number_of_connectors
+    rotation = ",".join(f"{c}.RST" for c in range(n + 1))
+    return [
+        # --- Core profile (OCPP 1.6 section 9.1)
+        KeySpec("AllowOfflineTxForUnknownId", KeyType.BOOL, "false"),
+        KeySpec("AuthorizationCacheEnabled", KeyType.BOOL, "true"),
+        KeySpec("AuthorizeRemoteTxRequests", KeyType.BOOL, "true"),
+        KeySpec("BlinkRepeat", KeyType.INT, "3"),
+        KeySpec("ClockAlignedDataInterval", KeyType.INT, "0"),
+        KeySpec("ConnectionTimeOut", KeyType.INT, "60"),
+        KeySpec("ConnectorPhaseRotation", KeyType.CSL, rotation, max_items_key="ConnectorPhaseRotationMaxLength"),
+        KeySpec("ConnectorPhaseRotationMaxLength", KeyType.INT, str(n + 1), readonly=True),
+        KeySpec("GetConfigurationMaxKeys", KeyType.INT, "100", readonly=True),
+        KeySpec("HeartbeatInterval", KeyType.INT, "300"),
+        KeySpec("LightIntensity", KeyType.INT, "100", maximum=100),
+        KeySpec("LocalAuthorizeOffline", KeyType.BOOL, "true"),
+        KeySpec("LocalPreAuthorize", KeyType.BOOL, "false"),
+        KeySpec("MaxEnergyOnInvalidId", KeyType.INT, "0"),
+        KeySpec(
+            "MeterValuesAlignedData",
+            KeyType.MEASURANDS,
+            "Energy.Active.Import.Register",
+            max_items_key="MeterValuesAlignedDataMaxLength",
+        ),
+        KeySpec("MeterValuesAlignedDataMaxLength", KeyType.INT, "10", readonly=True),
+        KeySpec(
+            "MeterValuesSampledData",
+            KeyType.MEASURANDS,
+            "Energy.Active.Import.Register,Power.Active.Import,Current.Import,Current.Offered,Voltage,SoC",
+            max_items_key="MeterValuesSampledDataMaxLength",
+        ),
+        KeySpec("MeterValuesSampledDataMaxLength", KeyType.INT, "10", readonly=True),
+        KeySpec("MeterValueSampleInterval", KeyType.INT, str(meter_values_sample_interval)),
+        KeySpec("MinimumStatusDuration", KeyType.INT, "0"),
+        KeySpec("NumberOfConnectors", KeyType.INT, str(n), readonly=True),
+        KeySpec("ResetRetries", KeyType.INT, "3"),
+        KeySpec("StopTransactionOnEVSideDisconnect", KeyType.BOOL, "true"),
+        KeySpec("StopTransactionOnInvalidId", KeyType.BOOL, "true"),
+        KeySpec("StopTxnAlignedData", KeyType.MEASURANDS, "", max_items_key="StopTxnAlignedDataMaxLength"),
+        KeySpec("StopTxnAlignedDataMaxLength", KeyType.INT, "10", readonly=True),
+        KeySpec(
+            "StopTxnSampledData",
+            KeyType.MEASURANDS,
+            "Energy.Active.Import.Register",
+            max_items_key="StopTxnSampledDataMaxLength",
+        ),
+        KeySpec("StopTxnSampledDataMaxLength", KeyType.INT, "10", readonly=True),
+        KeySpec("SupportedFeatureProfiles", KeyType.CSL, "Core,SmartCharging,RemoteTrigger", readonly=True),
+        KeySpec("TransactionMessageAttempts", KeyType.INT, "3", minimum=1),
+        KeySpec("TransactionMessageRetryInterval", KeyType.INT, "60"),
+        KeySpec("UnlockConnectorOnEVSideDisconnect", KeyType.BOOL, "true"),
+        KeySpec("WebSocketPingInterval", KeyType.INT, "60"),
+        # --- errata v4.0 additions
+        KeySpec("MessageTimeout", KeyType.INT, "30", minimum=1),
+        KeySpec("StopTransactionMaxMeterValues", KeyType.INT, "100", readonly=True),
+        # --- SmartCharging profile (section 9.4)
+        KeySpec("ChargeProfileMaxStackLevel", KeyType.INT, "8", readonly=True),
+        KeySpec("ChargingScheduleAllowedChargingRateUnit", KeyType.CSL, "Current,Power", readonly=True),
+        KeySpec("ChargingScheduleMaxPeriods", KeyType.INT, "24", readonly=True),
+        KeySpec("ConnectorSwitch3to1PhaseSupported", KeyType.BOOL, "false", readonly=True),
+        KeySpec("MaxChargingProfilesInstalled", KeyType.INT, "16", readonly=True),
+        # --- Security Whitepaper / OCPP-J 6.2
+        KeySpec("AuthorizationKey", KeyType.HEX_KEY, "", write_only=True),
+        KeySpec("SecurityProfile", KeyType.INT, "0", maximum=3),
+        # --- vendor keys of the original ocppsim
+        KeySpec("OCPPAuthorizationEnabled", KeyType.BOOL, "true"),
+        KeySpec("voltage_V", KeyType.FLOAT, "230.0", minimum=1.0, maximum=1000.0),
+    ]
+
+
+class ConfigStore:
+    """Current values of all supported keys; the charger applies the live effects of a change."""
+
+    def __init__(self, specs: Iterable[KeySpec], overrides: Mapping[str, str] | None = None) -> None:
+        self._specs: dict[str, KeySpec] = {spec.name.lower(): spec for spec in specs}
+        self._values: dict[str, str] = {name: spec.default for name, spec in self._specs.items()}
+        # Typed caches: the meter asks for lists and numbers on every sample.
+        self._typed: dict[str, object] = {}
+        for key, value in (overrides or {}).items():
+            self.load(key, value)
+
+    def spec(self, key: str) -> KeySpec | None:
+        return self._specs.get(key.lower())
+
+    def load(self, key: str, value: str) -> bool:
+        """Set a value from a trusted source (INI, persisted store); invalid or unknown values are ignored."""
+        spec = self.spec(key)
+        if spec is None:
+            return False
+        canonical = _canonical(spec, value, self.raw)
+        if canonical is None:
+            return False
+        self._values[spec.name.lower()] = canonical
+        self._typed.pop(spec.name.lower(), None)
+        return True
+
+    def raw(self, key: str) -> str:
+        return self._values[key.lower()]
+
+    def get_bool(self, key: str) -> bool:
+        return self.raw(key) == "true"
+
+    def get_int(self, key: str) -> int:
+        return int(self.raw(key))
+
+    def get_float(self, key: str) -> float:
+        return float(self.raw(key))
+
+    def get_measurands(self, key: str) -> list[tuple[Measurand, Phase | None]]:
+        cached = self._typed.get(key.lower())
+        if cached is None:
+            cached = parse_measurand_list(self.raw(key)) or []
+            self._typed[key.lower()] = cached
+        return cached  # type: ignore[return-value]
+
+    def validate(self, key: str, value: str) -> tuple[ConfigurationStatus, str | None]:
+        """ChangeConfiguration semantics (configuration-keys.md section 1): status and canonical value."""
+        spec = self.spec(key)
+        if spec is None:
+            return ConfigurationStatus.NOT_SUPPORTED, None
+        if spec.readonly:
+            return ConfigurationStatus.REJECTED, None
+        canonical = _canonical(spec, value, self.raw)
+        if canonical is None:
+            return ConfigurationStatus.REJECTED, None
+        if spec.reboot_required:
+            return ConfigurationStatus.REBOOT_REQUIRED, canonical
+        return ConfigurationStatus.ACCEPTED, canonical
+
+    def store(self, key: str, canonical: str) -> str:
+        """Store an already validated canonical value; returns the canonical key name."""
+        spec = self._specs[key.lower()]
+        self._values[spec.name.lower()] = canonical
+        self._typed.pop(spec.name.lower(), None)
+        return spec.name
+
+    def report(self, keys: Iterable[str] | None) -> tuple[list[KeyValue], list[str]]:
+        """GetConfiguration: (known keys, unknown keys). No keys = every key except write-only ones."""
+        wanted = list(keys or [])
+        if not wanted:
+            return [
+                KeyValue(spec.name, spec.readonly, self._values[name])
+                for name, spec in self._specs.items()
+                if not spec.write_only
+            ], []
+        known: list[KeyValue] = []
+        unknown: list[str] = []
+        for key in wanted:
+            spec = self.spec(key)
+            if spec is None:
+                unknown.append(key)
+            elif spec.write_only:
+                # Known, but its value is a secret: report the key without a value (section 9 / Whitepaper).
+                known.append(KeyValue(spec.name, spec.readonly, None))
+            else:
+                known.append(KeyValue(spec.name, spec.readonly, self._values[spec.name.lower()]))
+        return known, unknown

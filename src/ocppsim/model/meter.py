@@ -1,0 +1,130 @@
+"""Energy register and sampled values (OCPP 1.6 section 7.43 SampledValue, metering.md).
+
+The register only ever grows (errata 3.9: meterStart/meterStop are register readings in Wh).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ocppsim.model.types import Location, Measurand, Phase, ReadingContext, Timestamp, UnitOfMeasure
+
+__all__ = ["EnergyRegister", "MeterSnapshot", "MeterValue", "SampledValue", "sample"]
+
+_PHASES = (Phase.L1, Phase.L2, Phase.L3)
+_PHASES_N = (Phase.L1_N, Phase.L2_N, Phase.L3_N)
+
+
+@dataclass(slots=True)
+class EnergyRegister:
+    wh: float = 0.0
+
+    def add(self, energy_wh: float) -> None:
+        if energy_wh > 0:
+            self.wh += energy_wh
+
+    @property
+    def reading(self) -> int:
+        """Register as the integer Wh OCPP sends in meterStart/meterStop (rounded down)."""
+        return int(self.wh)
+
+
+@dataclass(frozen=True, slots=True)
+class SampledValue:
+    value: str
+    context: ReadingContext
+    measurand: Measurand
+    unit: UnitOfMeasure | None
+    location: Location | None = None
+    phase: Phase | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MeterValue:
+    timestamp: Timestamp
+    sampled_value: tuple[SampledValue, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MeterSnapshot:
+    """What the meter and EV show at one instant on one connector."""
+
+    energy_wh: float
+    current_a: float  # per phase
+    phases_in_use: int  # phases the current flows on
+    charger_phases: int
+    voltage_v: float
+    offered_a: float
+    soc: float | None
+
+    @property
+    def power_w(self) -> float:
+        return self.current_a * self.voltage_v * self.phases_in_use
+
+
+def _num(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def _values(measurand: Measurand, phase: Phase | None, snap: MeterSnapshot) -> Iterable[tuple[str, Phase | None]]:
+    """(value, phase) pairs for one configured measurand; all phases when it applies per phase."""
+    n = snap.charger_phases
+    if measurand is Measurand.ENERGY_ACTIVE_IMPORT_REGISTER:
+        yield str(int(snap.energy_wh)), None
+    elif measurand is Measurand.ENERGY_ACTIVE_EXPORT_REGISTER:
+        yield "0", None
+    elif measurand is Measurand.POWER_ACTIVE_IMPORT:
+        yield _num(snap.power_w), None
+    elif measurand is Measurand.POWER_OFFERED:
+        yield _num(snap.offered_a * snap.voltage_v * n), None
+    elif measurand is Measurand.CURRENT_OFFERED:
+        yield _num(snap.offered_a), None
+    elif measurand is Measurand.CURRENT_IMPORT:
+        phases = _PHASES[:n] if phase is None else (phase,)
+        for index, ph in enumerate(phases):
+            flowing = _PHASES.index(ph) < snap.phases_in_use if ph in _PHASES else index < snap.phases_in_use
+            yield _num(snap.current_a if flowing else 0.0), ph
+    elif measurand is Measurand.VOLTAGE:
+        phases = _PHASES_N[:n] if phase is None else (phase,)
+        for ph in phases:
+            yield _num(snap.voltage_v), ph
+    elif measurand is Measurand.SOC:
+        if snap.soc is not None:
+            yield str(round(snap.soc)), None
+    elif measurand is Measurand.FREQUENCY:
+        yield "50.0", None
+    elif measurand is Measurand.TEMPERATURE:
+        yield "25.0", None
+
+
+_UNITS: dict[Measurand, UnitOfMeasure | None] = {
+    Measurand.ENERGY_ACTIVE_IMPORT_REGISTER: UnitOfMeasure.WH,
+    Measurand.ENERGY_ACTIVE_EXPORT_REGISTER: UnitOfMeasure.WH,
+    Measurand.POWER_ACTIVE_IMPORT: UnitOfMeasure.W,
+    Measurand.POWER_OFFERED: UnitOfMeasure.W,
+    Measurand.CURRENT_OFFERED: UnitOfMeasure.A,
+    Measurand.CURRENT_IMPORT: UnitOfMeasure.A,
+    Measurand.VOLTAGE: UnitOfMeasure.V,
+    Measurand.SOC: UnitOfMeasure.PERCENT,
+    Measurand.FREQUENCY: None,  # 1.6 has no Hertz unit (metering.md section 1)
+    Measurand.TEMPERATURE: UnitOfMeasure.CELSIUS,
+}
+
+_LOCATIONS: dict[Measurand, Location] = {Measurand.SOC: Location.EV, Measurand.TEMPERATURE: Location.BODY}
+
+
+def sample(
+    measurands: Iterable[tuple[Measurand, Phase | None]],
+    context: ReadingContext,
+    snap: MeterSnapshot,
+    *,
+    location: Location = Location.OUTLET,
+) -> tuple[SampledValue, ...]:
+    result: list[SampledValue] = []
+    for measurand, phase in measurands:
+        unit = _UNITS.get(measurand)
+        loc = _LOCATIONS.get(measurand, location)
+        for value, ph in _values(measurand, phase, snap):
+            result.append(SampledValue(value, context, measurand, unit, loc, ph))
+    return tuple(result)

@@ -1,0 +1,175 @@
+"""What the charger asks the runtime to do: CP->CS requests and local effects.
+
+Requests are frozen dataclasses; the adapter turns them into OCPP-J payloads. Requests that belong to a
+transaction carry `tx_ref`, the charger's local key of that transaction: the transactionId is only known
+once StartTransaction.conf arrives (offline-and-reliability.md section 4), so the runtime substitutes it
+when the message is actually sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from ocppsim.model.meter import MeterValue
+from ocppsim.model.types import (
+    AuthorizationStatus,
+    ChargePointErrorCode,
+    ChargePointStatus,
+    ReadingContext,
+    Reason,
+    ResetType,
+    Timestamp,
+)
+
+__all__ = [
+    "AuthorizeReq",
+    "BootInfo",
+    "BootNotificationReq",
+    "ConfigChanged",
+    "DataTransferReq",
+    "Effect",
+    "HeartbeatReq",
+    "IdTagInfo",
+    "MeterValuesReq",
+    "Reboot",
+    "Reconnect",
+    "Request",
+    "StartTransactionReq",
+    "StatusNotificationReq",
+    "StopTransactionReq",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class IdTagInfo:
+    status: AuthorizationStatus
+    parent_id_tag: str | None = None
+    expiry_date: Timestamp | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BootInfo:
+    charge_point_vendor: str = "ocppsim"
+    charge_point_model: str = "ocppsim"
+    charge_point_serial_number: str | None = None
+    charge_box_serial_number: str | None = None
+    firmware_version: str | None = None
+    iccid: str | None = None
+    imsi: str | None = None
+    meter_type: str | None = None
+    meter_serial_number: str | None = None
+
+
+class Request:
+    """Base of CP->CS requests."""
+
+    __slots__ = ()
+    ACTION: ClassVar[str]
+    # Transaction-related messages are queued in order and retried (OCPP 1.6 section 4.10 / 3.6).
+    TRANSACTION_RELATED: ClassVar[bool] = False
+
+    @property
+    def transaction_related(self) -> bool:
+        return self.TRANSACTION_RELATED
+
+
+@dataclass(frozen=True, slots=True)
+class BootNotificationReq(Request):
+    ACTION: ClassVar[str] = "BootNotification"
+    info: BootInfo
+
+
+@dataclass(frozen=True, slots=True)
+class HeartbeatReq(Request):
+    ACTION: ClassVar[str] = "Heartbeat"
+
+
+@dataclass(frozen=True, slots=True)
+class StatusNotificationReq(Request):
+    ACTION: ClassVar[str] = "StatusNotification"
+    connector_id: int
+    status: ChargePointStatus
+    error_code: ChargePointErrorCode
+    timestamp: Timestamp
+    info: str | None = None
+    vendor_id: str | None = None
+    vendor_error_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorizeReq(Request):
+    ACTION: ClassVar[str] = "Authorize"
+    id_tag: str
+    connector_id: int  # the connector the driver stands at (not sent; routes the answer)
+    remote: bool = False  # authorizing a RemoteStartTransaction (AuthorizeRemoteTxRequests)
+
+
+@dataclass(frozen=True, slots=True)
+class StartTransactionReq(Request):
+    ACTION: ClassVar[str] = "StartTransaction"
+    TRANSACTION_RELATED: ClassVar[bool] = True
+    tx_ref: int
+    connector_id: int
+    id_tag: str
+    meter_start: int
+    timestamp: Timestamp
+    reservation_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StopTransactionReq(Request):
+    ACTION: ClassVar[str] = "StopTransaction"
+    TRANSACTION_RELATED: ClassVar[bool] = True
+    tx_ref: int
+    meter_stop: int
+    timestamp: Timestamp
+    reason: Reason
+    id_tag: str | None = None
+    transaction_data: tuple[MeterValue, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MeterValuesReq(Request):
+    ACTION: ClassVar[str] = "MeterValues"
+    connector_id: int
+    meter_value: tuple[MeterValue, ...]
+    tx_ref: int | None = None
+    context: ReadingContext = ReadingContext.SAMPLE_PERIODIC
+
+    @property
+    def transaction_related(self) -> bool:
+        # Queue those carrying a transactionId; triggered values are "current data only" (section 5.17).
+        return self.tx_ref is not None and self.context is not ReadingContext.TRIGGER
+
+
+@dataclass(frozen=True, slots=True)
+class DataTransferReq(Request):
+    ACTION: ClassVar[str] = "DataTransfer"
+    vendor_id: str
+    message_id: str | None = None
+    data: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigChanged:
+    """A configuration value changed by the CSMS: persist it (section 9: accepted values survive reboots)."""
+
+    key: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reboot:
+    """Close the connection, restart the charger application and boot again (Reset, section 5.14)."""
+
+    reset_type: ResetType
+
+
+@dataclass(frozen=True, slots=True)
+class Reconnect:
+    """Drop the connection and connect again with the current credentials (new AuthorizationKey or
+    SecurityProfile, Security Whitepaper section 2: "respond first, then reconnect")."""
+
+
+Effect = Request | ConfigChanged | Reboot | Reconnect

@@ -1,0 +1,185 @@
+"""Model values <-> OCPP 1.6 JSON payloads (camelCase dicts). No dict crosses into the model."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from ocppsim.model.meter import MeterValue
+from ocppsim.model.outgoing import (
+    AuthorizeReq,
+    BootNotificationReq,
+    DataTransferReq,
+    HeartbeatReq,
+    IdTagInfo,
+    MeterValuesReq,
+    Request,
+    StartTransactionReq,
+    StatusNotificationReq,
+    StopTransactionReq,
+)
+from ocppsim.model.smart_charging import ChargingProfile, ChargingSchedule, SchedulePeriod
+from ocppsim.model.types import (
+    AuthorizationStatus,
+    ChargingProfileKind,
+    ChargingProfilePurpose,
+    ChargingRateUnit,
+    RecurrencyKind,
+    Timestamp,
+)
+
+__all__ = [
+    "format_time",
+    "id_tag_info",
+    "meter_values_payload",
+    "parse_time",
+    "profile_from_payload",
+    "request_payload",
+]
+
+
+def format_time(ts: float) -> str:
+    """ISO 8601 in UTC with a Z and milliseconds, as OCPP-J section 3.1.5 recommends."""
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def parse_time(text: str) -> Timestamp:
+    """Any ISO 8601 offset and fractional seconds; a time without offset is taken as UTC."""
+    value = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return Timestamp(value.timestamp())
+
+
+def id_tag_info(payload: dict[str, Any] | None) -> IdTagInfo | None:
+    if not payload:
+        return None
+    expiry = payload.get("expiryDate")
+    return IdTagInfo(
+        status=AuthorizationStatus(payload["status"]),
+        parent_id_tag=payload.get("parentIdTag"),
+        expiry_date=parse_time(expiry) if expiry else None,
+    )
+
+
+def _meter_value(mv: MeterValue) -> dict[str, Any]:
+    values = []
+    for sv in mv.sampled_value:
+        item: dict[str, Any] = {"value": sv.value, "context": sv.context.value, "measurand": sv.measurand.value}
+        if sv.phase is not None:
+            item["phase"] = sv.phase.value
+        if sv.location is not None:
+            item["location"] = sv.location.value
+        if sv.unit is not None:
+            item["unit"] = sv.unit.value
+        values.append(item)
+    return {"timestamp": format_time(mv.timestamp), "sampledValue": values}
+
+
+def meter_values_payload(values: tuple[MeterValue, ...]) -> list[dict[str, Any]]:
+    return [_meter_value(mv) for mv in values if mv.sampled_value]
+
+
+def _drop_none(payload: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in payload.items() if v is not None}
+
+
+def request_payload(req: Request, transaction_id: int | None) -> dict[str, Any]:
+    """The JSON payload of a CP->CS request; `transaction_id` resolves the request's tx_ref."""
+    if isinstance(req, HeartbeatReq):
+        return {}
+    if isinstance(req, StatusNotificationReq):
+        return _drop_none(
+            {
+                "connectorId": req.connector_id,
+                "errorCode": req.error_code.value,
+                "status": req.status.value,
+                "timestamp": format_time(req.timestamp),
+                "info": req.info,
+                "vendorId": req.vendor_id,
+                "vendorErrorCode": req.vendor_error_code,
+            }
+        )
+    if isinstance(req, MeterValuesReq):
+        payload: dict[str, Any] = {"connectorId": req.connector_id}
+        if req.tx_ref is not None and transaction_id is not None:
+            payload["transactionId"] = transaction_id
+        payload["meterValue"] = meter_values_payload(req.meter_value)
+        return payload
+    if isinstance(req, StartTransactionReq):
+        return _drop_none(
+            {
+                "connectorId": req.connector_id,
+                "idTag": req.id_tag,
+                "meterStart": req.meter_start,
+                "timestamp": format_time(req.timestamp),
+                "reservationId": req.reservation_id,
+            }
+        )
+    if isinstance(req, StopTransactionReq):
+        payload = _drop_none(
+            {
+                # errata 3.18: -1 when the transaction never obtained an id
+                "transactionId": transaction_id if transaction_id is not None else -1,
+                "idTag": req.id_tag,
+                "meterStop": req.meter_stop,
+                "timestamp": format_time(req.timestamp),
+                "reason": req.reason.value,
+            }
+        )
+        data = meter_values_payload(req.transaction_data)
+        if data:
+            payload["transactionData"] = data
+        return payload
+    if isinstance(req, AuthorizeReq):
+        return {"idTag": req.id_tag}
+    if isinstance(req, BootNotificationReq):
+        info = req.info
+        return _drop_none(
+            {
+                "chargePointVendor": info.charge_point_vendor,
+                "chargePointModel": info.charge_point_model,
+                "chargePointSerialNumber": info.charge_point_serial_number,
+                "chargeBoxSerialNumber": info.charge_box_serial_number,
+                "firmwareVersion": info.firmware_version,
+                "iccid": info.iccid,
+                "imsi": info.imsi,
+                "meterType": info.meter_type,
+                "meterSerialNumber": info.meter_serial_number,
+            }
+        )
+    if isinstance(req, DataTransferReq):
+        return _drop_none({"vendorId": req.vendor_id, "messageId": req.message_id, "data": req.data})
+    raise TypeError(f"no payload for {type(req).__name__}")
+
+
+def profile_from_payload(payload: dict[str, Any]) -> ChargingProfile:
+    """A schema-valid ChargingProfile payload as a model profile."""
+    sched = payload["chargingSchedule"]
+    periods = tuple(
+        SchedulePeriod(int(p["startPeriod"]), round(float(p["limit"]), 1), p.get("numberPhases"))
+        for p in sched["chargingSchedulePeriod"]
+    )
+    start = sched.get("startSchedule")
+    min_rate = sched.get("minChargingRate")
+    valid_from = payload.get("validFrom")
+    valid_to = payload.get("validTo")
+    recurrency = payload.get("recurrencyKind")
+    return ChargingProfile(
+        id=payload["chargingProfileId"],
+        connector_id=0,
+        stack_level=payload["stackLevel"],
+        purpose=ChargingProfilePurpose(payload["chargingProfilePurpose"]),
+        kind=ChargingProfileKind(payload["chargingProfileKind"]),
+        schedule=ChargingSchedule(
+            unit=ChargingRateUnit(sched["chargingRateUnit"]),
+            periods=periods,
+            duration=sched.get("duration"),
+            start_schedule=parse_time(start) if start else None,
+            min_charging_rate=float(min_rate) if min_rate is not None else None,
+        ),
+        recurrency=RecurrencyKind(recurrency) if recurrency else None,
+        valid_from=parse_time(valid_from) if valid_from else None,
+        valid_to=parse_time(valid_to) if valid_to else None,
+        transaction_id=payload.get("transactionId"),
+    )

@@ -1,0 +1,51 @@
+"""Feed the answers to our CP->CS requests back into the model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ocppsim.model.charger import Charger
+from ocppsim.model.outgoing import (
+    AuthorizeReq,
+    BootNotificationReq,
+    Request,
+    StartTransactionReq,
+    StopTransactionReq,
+)
+from ocppsim.model.types import RegistrationStatus
+from ocppsim.ocpp16.convert import id_tag_info
+
+__all__ = ["apply_failure", "apply_result"]
+
+
+def apply_result(charger: Charger, req: Request, payload: dict[str, Any], now: float) -> object:
+    """A schema-valid CALLRESULT payload for `req`; returns what the model answered (e.g. a TagOutcome)."""
+    if isinstance(req, BootNotificationReq):
+        charger.on_boot_result(RegistrationStatus(payload["status"]), int(payload["interval"]), now)
+        return payload["status"]
+    if isinstance(req, AuthorizeReq):
+        return charger.on_authorize_result(req, id_tag_info(payload["idTagInfo"]), now)
+    if isinstance(req, StartTransactionReq):
+        info = id_tag_info(payload["idTagInfo"])
+        assert info is not None
+        charger.on_start_transaction_result(req.tx_ref, int(payload["transactionId"]), info, now)
+        return payload["transactionId"]
+    if isinstance(req, StopTransactionReq):
+        info = id_tag_info(payload.get("idTagInfo"))
+        charger.on_stop_transaction_result(req.id_tag, info)
+        charger.forget_transaction(req.tx_ref)
+        return payload.get("idTagInfo")
+    return payload
+
+
+def apply_failure(charger: Charger, req: Request, now: float) -> object:
+    """No usable answer (CALLERROR, timeout, invalid result, connection lost) and no retry left."""
+    if isinstance(req, BootNotificationReq):
+        charger.on_boot_failed(now)
+    elif isinstance(req, AuthorizeReq):
+        return charger.on_authorize_result(req, None, now)
+    elif isinstance(req, StartTransactionReq):
+        charger.on_start_transaction_failed(req.tx_ref)
+    elif isinstance(req, StopTransactionReq):
+        charger.forget_transaction(req.tx_ref)
+    return None

@@ -1,0 +1,94 @@
+"""The only place that reads time. `SystemClock` for real runs, `FakeClock` for tests: the model is
+given `now` by the runtime, and a test moves a FakeClock instead of waiting."""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+import time
+from collections.abc import Callable
+from typing import Protocol
+
+__all__ = ["Clock", "FakeClock", "SystemClock", "TimerHandle"]
+
+
+class TimerHandle(Protocol):
+    def cancel(self) -> None: ...
+
+
+class Clock(Protocol):
+    def now(self) -> float: ...
+
+    def call_at(self, when: float, callback: Callable[[], None]) -> TimerHandle: ...
+
+    async def sleep(self, seconds: float) -> None: ...
+
+
+class SystemClock:
+    """Wall-clock time (UTC epoch seconds); timers on the running event loop."""
+
+    def now(self) -> float:
+        return time.time()
+
+    def call_at(self, when: float, callback: Callable[[], None]) -> TimerHandle:
+        loop = asyncio.get_running_loop()
+        return loop.call_later(max(0.0, when - self.now()), callback)
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+
+class _FakeHandle:
+    __slots__ = ("cancelled",)
+
+    def __init__(self) -> None:
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+class FakeClock:
+    """Time moves only when a test calls `advance()`; timers and sleeps fire in time order."""
+
+    def __init__(self, start: float = 1_700_000_000.0) -> None:
+        self._now = start
+        self._heap: list[tuple[float, int, _FakeHandle, Callable[[], None]]] = []
+        self._seq = itertools.count()
+
+    def now(self) -> float:
+        return self._now
+
+    def call_at(self, when: float, callback: Callable[[], None]) -> TimerHandle:
+        handle = _FakeHandle()
+        heapq.heappush(self._heap, (when, next(self._seq), handle, callback))
+        return handle
+
+    async def sleep(self, seconds: float) -> None:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def wake() -> None:
+            if not future.done():
+                future.set_result(None)
+
+        handle = self.call_at(self._now + max(0.0, seconds), wake)
+        try:
+            await future
+        finally:
+            handle.cancel()
+
+    async def advance(self, seconds: float, *, settle: int = 5) -> None:
+        """Move time forward, firing every timer due on the way at its own instant."""
+        target = self._now + seconds
+        while self._heap and self._heap[0][0] <= target:
+            when, _, handle, callback = heapq.heappop(self._heap)
+            if handle.cancelled:
+                continue
+            self._now = max(self._now, when)
+            callback()
+            for _ in range(settle):
+                await asyncio.sleep(0)
+        self._now = target
+        for _ in range(settle):
+            await asyncio.sleep(0)

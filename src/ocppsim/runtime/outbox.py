@@ -1,0 +1,191 @@
+"""The single CALL sender of one charger (OCPP-J section 4.1.1: one CALL in flight per direction).
+
+Order and gating (offline-and-reliability.md):
+- before BootNotification is Accepted only BootNotification goes out; everything else waits;
+- messages go out in the order the charger produced them;
+- transaction-related messages survive a lost connection (kept at the head, no attempt consumed) and are
+  retried after a CALLERROR or timeout: TransactionMessageAttempts in all, waiting
+  TransactionMessageRetryInterval x attempt between tries (section 4.10 / 9.1);
+- other messages are dropped when the connection is lost (statuses are re-sent after the next boot).
+
+The persistent (crash-proof) version of this queue belongs to the "nothing lost" issue; this one keeps
+the queue in memory across reconnects and resets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ocppsim.model.charger import Charger
+from ocppsim.model.outgoing import BootNotificationReq, Request
+from ocppsim.model.types import RegistrationStatus
+from ocppsim.ocpp16.results import apply_failure, apply_result
+from ocppsim.runtime.clock import Clock
+
+__all__ = ["Answer", "ConnectionLostError", "Outbox"]
+
+log = logging.getLogger("ocppsim.outbox")
+
+
+class ConnectionLostError(Exception):
+    """The connection closed before the CALL was answered."""
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A CALLRESULT payload, or an error code (CALLERROR code, "Timeout", "InvalidResult")."""
+
+    payload: dict[str, Any] | None
+    error: str | None = None
+
+
+SendCall = Callable[[Request], Awaitable[Answer]]
+
+
+@dataclass(slots=True)
+class _Item:
+    request: Request
+    future: asyncio.Future[object]
+    attempts: int = 0
+    not_before: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Outbox:
+    def __init__(
+        self,
+        charger: Charger,
+        clock: Clock,
+        send: SendCall,
+        after_model: Callable[[], None],
+        *,
+        log_adapter: logging.LoggerAdapter[logging.Logger] | None = None,
+    ) -> None:
+        self._charger = charger
+        self._clock = clock
+        self._send = send
+        self._after_model = after_model
+        self._queue: deque[_Item] = deque()
+        self._wakeup = asyncio.Event()
+        self._online = False
+        self._log = log_adapter or logging.LoggerAdapter(log, {})
+
+    def __len__(self) -> int:
+        return len(self._queue)
+
+    @property
+    def pending(self) -> list[Request]:
+        return [item.request for item in self._queue]
+
+    def enqueue(self, request: Request) -> asyncio.Future[object]:
+        future: asyncio.Future[object] = asyncio.get_running_loop().create_future()
+        item = _Item(request, future)
+        if not self._online and not request.transaction_related:
+            # Offline: nothing to wait for (an Authorize is decided locally); decided on the next loop
+            # turn so effects keep their order.
+            asyncio.get_running_loop().call_soon(self._finish_failed, item)
+            return future
+        if isinstance(request, BootNotificationReq):
+            # Boot goes first: nothing else may be sent before it is Accepted (section 4.2).
+            self._queue.appendleft(item)
+        else:
+            self._queue.append(item)
+        self._wakeup.set()
+        return future
+
+    def set_online(self, online: bool) -> None:
+        self._online = online
+        if not online:
+            self._drop_volatile()
+        self._wakeup.set()
+
+    def poke(self) -> None:
+        self._wakeup.set()
+
+    def _drop_volatile(self) -> None:
+        """Connection lost: non-transaction messages are not kept (they are regenerated after reconnect)."""
+        kept: deque[_Item] = deque()
+        for item in self._queue:
+            if item.request.transaction_related:
+                kept.append(item)
+            else:
+                self._finish_failed(item)
+        self._queue = kept
+
+    def _finish_failed(self, item: _Item) -> None:
+        result = apply_failure(self._charger, item.request, self._clock.now())
+        if not item.future.done():
+            item.future.set_result(result)
+        self._after_model()
+
+    def _next_sendable(self) -> _Item | None:
+        if not self._online or not self._queue:
+            return None
+        head = self._queue[0]
+        if isinstance(head.request, BootNotificationReq):
+            return head
+        if self._charger.registration is not RegistrationStatus.ACCEPTED:
+            return None
+        return head
+
+    async def run(self) -> None:
+        while True:
+            item = self._next_sendable()
+            if item is None:
+                self._wakeup.clear()
+                await self._wakeup.wait()
+                continue
+            wait = item.not_before - self._clock.now()
+            if wait > 0:
+                await self._sleep_or_wakeup(wait)
+                continue
+            await self._deliver(item)
+
+    async def _sleep_or_wakeup(self, seconds: float) -> None:
+        self._wakeup.clear()
+        sleeper = asyncio.ensure_future(self._clock.sleep(seconds))
+        waiter = asyncio.ensure_future(self._wakeup.wait())
+        try:
+            await asyncio.wait({sleeper, waiter}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            sleeper.cancel()
+            waiter.cancel()
+            await asyncio.gather(sleeper, waiter, return_exceptions=True)
+
+    async def _deliver(self, item: _Item) -> None:
+        request = item.request
+        try:
+            answer = await self._send(request)
+        except ConnectionLostError:
+            # Not a processing failure: keep it at the head for the next connection (section 4.10).
+            if not request.transaction_related and self._queue and self._queue[0] is item:
+                self._queue.popleft()
+                self._finish_failed(item)
+            return
+        if self._queue and self._queue[0] is item:
+            self._queue.popleft()
+        else:  # dropped meanwhile (connection lost and volatile)
+            return
+        now = self._clock.now()
+        if answer.error is None and answer.payload is not None:
+            result = apply_result(self._charger, request, answer.payload, now)
+            if not item.future.done():
+                item.future.set_result(result)
+            self._after_model()
+            return
+        self._log.warning("%s failed: %s", request.ACTION, answer.error)
+        if request.transaction_related:
+            item.attempts += 1
+            attempts = self._charger.config.get_int("TransactionMessageAttempts")
+            if item.attempts < attempts:
+                interval = self._charger.config.get_int("TransactionMessageRetryInterval")
+                item.not_before = now + interval * item.attempts
+                self._queue.appendleft(item)
+                return
+            self._log.error("%s dropped after %d attempts", request.ACTION, item.attempts)
+        self._finish_failed(item)

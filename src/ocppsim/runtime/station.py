@@ -1,0 +1,380 @@
+"""One simulated charger on the wire: connect (with back-off and jitter), receive loop, outbox, one
+deadline timer. Owns every task it starts (a TaskGroup per connection)."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import logging
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import quote
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
+
+from ocppsim.model.charger import Charger
+from ocppsim.model.outgoing import ConfigChanged, Effect, Reboot, Reconnect, Request, StopTransactionReq
+from ocppsim.ocpp16.convert import request_payload
+from ocppsim.ocpp16.framing import (
+    Call,
+    CallError,
+    CallResult,
+    ErrorCode,
+    FrameError,
+    call_frame,
+    error_frame,
+    parse_frame,
+    result_frame,
+)
+from ocppsim.ocpp16.handlers import OcppCallError, handle_call
+from ocppsim.ocpp16.validation import SchemaError, validators
+from ocppsim.runtime.clock import Clock, TimerHandle
+from ocppsim.runtime.outbox import Answer, ConnectionLostError, Outbox
+
+__all__ = ["Backoff", "ConfigSink", "Station", "StationOptions"]
+
+log = logging.getLogger("ocppsim.station")
+
+SUBPROTOCOL = "ocpp1.6"
+# OCPP frames are small; a 1 MiB cap keeps a hostile peer from exhausting memory.
+MAX_FRAME_BYTES = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    """Reconnect delays: first, doubled after each failure, capped, with +-jitter (offline doc section 1)."""
+
+    first: float = 1.0
+    factor: float = 2.0
+    cap: float = 60.0
+    jitter: float = 0.25
+
+    def delays(self, rng: random.Random) -> Iterator[float]:
+        delay = self.first
+        while True:
+            yield max(0.0, delay * (1 + rng.uniform(-self.jitter, self.jitter)))
+            delay = min(self.cap, delay * self.factor)
+
+
+@dataclass(frozen=True, slots=True)
+class StationOptions:
+    url: str  # CSMS base URL; the charge point id is appended
+    http_auth: bool = False
+    backoff: Backoff = Backoff()
+    validate_inbound: bool = True
+    seed: int | None = None
+
+
+class ConfigSink(Protocol):
+    def save_config(self, charger_id: str, key: str, value: str) -> None: ...
+
+    def save_registers(self, charger_id: str, registers: dict[int, float]) -> None: ...
+
+
+class Station:
+    def __init__(
+        self,
+        charger: Charger,
+        options: StationOptions,
+        *,
+        clock: Clock,
+        store: ConfigSink | None = None,
+        connect_factory: Callable[..., Any] = connect,
+    ) -> None:
+        self.charger = charger
+        self.options = options
+        self.clock = clock
+        self.id = charger.params.charge_point_id
+        self._store = store
+        self._connect = connect_factory
+        self._log = logging.LoggerAdapter(log, {"charger": self.id})
+        self._ws: ClientConnection | None = None
+        self._timer: TimerHandle | None = None
+        self._pending: dict[str, tuple[str, asyncio.Future[Answer]]] = {}
+        self._seq = 0
+        self._rng = random.Random(options.seed)
+        self._stopping = False
+        self._reconnect_now = asyncio.Event()
+        self._rebooting: Reboot | None = None
+        self.connected = asyncio.Event()
+        self.outbox = Outbox(charger, clock, self._send_call, self.after_model, log_adapter=self._log)
+        self._collected: list[tuple[Request, asyncio.Future[object]]] | None = None
+        self.connection_attempts = 0
+        self.last_error: str | None = None
+
+    # ------------------------------------------------------------------ model plumbing
+
+    def after_model(self) -> None:
+        """Carry out what the model asked for, then re-arm the single deadline timer."""
+        for effect in self.charger.drain():
+            self._apply(effect)
+        self._rearm()
+
+    def _apply(self, effect: Effect) -> None:
+        if isinstance(effect, Request):
+            future = self.outbox.enqueue(effect)
+            if self._collected is not None:
+                self._collected.append((effect, future))
+            if isinstance(effect, StopTransactionReq) and self._store is not None:
+                self._store.save_registers(self.id, self.charger.meter_registers())
+        elif isinstance(effect, ConfigChanged):
+            if self._store is not None:
+                self._store.save_config(self.id, effect.key, effect.value)
+            # Never log a secret (Security Whitepaper: AuthorizationKey changes are logged without value).
+            shown = "<hidden>" if effect.key == "AuthorizationKey" else effect.value
+            self._log.info("configuration %s = %s", effect.key, shown)
+        elif isinstance(effect, Reboot):
+            self._rebooting = effect
+            self._reconnect_now.set()
+            self._close_soon()
+        elif isinstance(effect, Reconnect):
+            self._reconnect_now.set()
+            self._close_soon()
+
+    def _close_soon(self) -> None:
+        ws = self._ws
+        if ws is not None:
+            # Close after the current reply has gone out: the close is queued behind it.
+            asyncio.get_running_loop().call_soon(lambda: asyncio.ensure_future(ws.close()))
+
+    def _rearm(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        deadline = self.charger.next_deadline()
+        if deadline is not None:
+            self._timer = self.clock.call_at(deadline, self._on_timer)
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        self.charger.tick(self.clock.now())
+        self.after_model()
+
+    def run_model(self, action: Callable[[float], Any]) -> Any:
+        """Run one model input at the current time and carry out its effects."""
+        result = action(self.clock.now())
+        self.after_model()
+        return result
+
+    def run_model_collect(
+        self, action: Callable[[float], Any]
+    ) -> tuple[Any, list[tuple[Request, asyncio.Future[object]]]]:
+        """As `run_model`, also returning the requests it sent with futures for their outcomes."""
+        self._collected = []
+        try:
+            result = self.run_model(action)
+            return result, self._collected
+        finally:
+            self._collected = None
+
+    @property
+    def online(self) -> bool:
+        return self._ws is not None
+
+    # ------------------------------------------------------------------ connection
+
+    @property
+    def url(self) -> str:
+        return self.options.url.rstrip("/") + "/" + quote(self.id, safe="")
+
+    def _headers(self) -> dict[str, str]:
+        cfg = self.charger.config
+        if self.options.http_auth or cfg.get_int("SecurityProfile") >= 1:
+            # OCPP-J 6.2 / Security profile 1: Basic <id>:<AuthorizationKey>, key string verbatim
+            # (what the original ocppsim sends; see ocpp16/README.md source conflicts).
+            token = base64.b64encode(f"{self.id}:{cfg.raw('AuthorizationKey')}".encode()).decode()
+            return {"Authorization": f"Basic {token}"}
+        return {}
+
+    async def run(self) -> None:
+        """Connect, serve, reconnect with back-off; returns only when `stop()` is called."""
+        delays = self.options.backoff.delays(self._rng)
+        self.charger_timer_start()
+        while not self._stopping:
+            self.connection_attempts += 1
+            try:
+                ws = await self._connect(
+                    self.url,
+                    subprotocols=[SUBPROTOCOL],
+                    additional_headers=self._headers(),
+                    max_size=MAX_FRAME_BYTES,
+                    ping_interval=self.charger.config.get_int("WebSocketPingInterval") or None,
+                    open_timeout=10,
+                )
+            except (OSError, InvalidHandshake, TimeoutError) as exc:
+                self.last_error = _describe(exc)
+                delay = next(delays)
+                self._log.warning(
+                    "connect to %s failed (%s); retry %d in %.1f s",
+                    self.url,
+                    self.last_error,
+                    self.connection_attempts,
+                    delay,
+                )
+                await self._pause(delay)
+                continue
+            if ws.subprotocol != SUBPROTOCOL:
+                # The CSMS did not agree to OCPP 1.6 (OCPP-J section 3.1.2): treat as a failed connect.
+                self.last_error = "server did not accept subprotocol ocpp1.6"
+                await ws.close()
+                delay = next(delays)
+                self._log.warning("%s; retry in %.1f s", self.last_error, delay)
+                await self._pause(delay)
+                continue
+            delays = self.options.backoff.delays(self._rng)
+            self.last_error = None
+            await self._serve(ws)
+            if self._rebooting is not None:
+                self._rebooting = None
+                self.run_model(self.charger.on_reboot)
+            elif not self._stopping and not self._reconnect_now.is_set():
+                delay = next(delays)
+                self._log.warning("connection closed; reconnecting in %.1f s", delay)
+                await self._pause(delay)
+            self._reconnect_now.clear()
+
+    def charger_timer_start(self) -> None:
+        self._rearm()
+
+    async def _pause(self, seconds: float) -> None:
+        self._reconnect_now.clear()
+        sleeper = asyncio.ensure_future(self.clock.sleep(seconds))
+        waiter = asyncio.ensure_future(self._reconnect_now.wait())
+        try:
+            await asyncio.wait({sleeper, waiter}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            sleeper.cancel()
+            waiter.cancel()
+            await asyncio.gather(sleeper, waiter, return_exceptions=True)
+
+    async def _serve(self, ws: ClientConnection) -> None:
+        self._ws = ws
+        self._log.info("connected to %s", self.url)
+        self.connected.set()
+        try:
+            async with asyncio.TaskGroup() as tg:
+                sender = tg.create_task(self.outbox.run())
+                self.outbox.set_online(True)
+                self.run_model(self.charger.on_connected)
+                try:
+                    await self._receive(ws)
+                finally:
+                    sender.cancel()
+        finally:
+            self._ws = None
+            self.connected.clear()
+            for _, future in self._pending.values():
+                if not future.done():
+                    future.set_exception(ConnectionLostError())
+            self._pending.clear()
+            self.outbox.set_online(False)
+            self.run_model(self.charger.on_disconnected)
+            self._log.info("disconnected")
+
+    async def _receive(self, ws: ClientConnection) -> None:
+        try:
+            async for message in ws:
+                await self._on_message(ws, message)
+        except ConnectionClosed:
+            pass
+
+    async def _on_message(self, ws: ClientConnection, message: str | bytes) -> None:
+        try:
+            frame = parse_frame(message)
+        except FrameError as exc:
+            self._log.warning("bad frame from CSMS: %s", exc.description)
+            await ws.send(error_frame(exc.unique_id, exc.code, exc.description))
+            return
+        if frame is None:
+            self._log.warning("ignored frame: %.200s", message)
+        elif isinstance(frame, Call):
+            await self._on_call(ws, frame)
+        else:
+            self._on_answer(frame)
+
+    async def _on_call(self, ws: ClientConnection, call: Call) -> None:
+        now = self.clock.now()
+        try:
+            payload = handle_call(self.charger, call, now, validate=self.options.validate_inbound)
+        except OcppCallError as exc:
+            self._log.warning("%s %s -> CALLERROR %s: %s", call.action, call.unique_id, exc.code, exc.description)
+            await ws.send(error_frame(call.unique_id, exc.code, exc.description))
+            self.after_model()
+            return
+        except Exception:
+            self._log.exception("handler for %s crashed", call.action)
+            await ws.send(error_frame(call.unique_id, ErrorCode.INTERNAL_ERROR, "internal error"))
+            self.after_model()
+            return
+        await ws.send(result_frame(call.unique_id, payload))
+        # The reply goes out before anything it caused (section 5.17).
+        self.after_model()
+
+    def _on_answer(self, frame: CallResult | CallError) -> None:
+        entry = self._pending.pop(frame.unique_id, None)
+        if entry is None:
+            self._log.warning("answer for unknown or expired message id %s", frame.unique_id)
+            return
+        action, future = entry
+        if future.done():
+            return
+        if isinstance(frame, CallError):
+            future.set_result(Answer(None, frame.code))
+            return
+        if self.options.validate_inbound:
+            try:
+                validators.response(action, frame.payload)
+            except SchemaError as exc:
+                self._log.warning("invalid %s response: %s", action, exc.description)
+                future.set_result(Answer(None, f"InvalidResult: {exc.description}"))
+                return
+        future.set_result(Answer(frame.payload))
+
+    async def _send_call(self, request: Request) -> Answer:
+        ws = self._ws
+        if ws is None:
+            raise ConnectionLostError()
+        self._seq += 1
+        unique_id = str(self._seq)
+        tx_id = None
+        tx_ref = getattr(request, "tx_ref", None)
+        if tx_ref is not None:
+            tx_id = self.charger.transaction_id_for(tx_ref)
+        payload = request_payload(request, tx_id)
+        future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
+        self._pending[unique_id] = (request.ACTION, future)
+        try:
+            await ws.send(call_frame(unique_id, request.ACTION, payload))
+        except ConnectionClosed:
+            self._pending.pop(unique_id, None)
+            raise ConnectionLostError() from None
+        timeout = self.charger.config.get_int("MessageTimeout")
+        timer = self.clock.call_at(self.clock.now() + timeout, lambda: _expire(future))
+        try:
+            return await future
+        finally:
+            timer.cancel()
+            self._pending.pop(unique_id, None)
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self._reconnect_now.set()
+        if self._timer is not None:
+            self._timer.cancel()
+        if self._ws is not None:
+            await self._ws.close()
+
+
+def _expire(future: asyncio.Future[Answer]) -> None:
+    if not future.done():
+        future.set_result(Answer(None, "Timeout"))
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, InvalidStatus):
+        return f"HTTP {exc.response.status_code}"
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
