@@ -33,7 +33,7 @@ class _Parser(argparse.ArgumentParser):
 def _charger_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="ocppsim",
-        description="OCPP 1.6J charge point simulator. Subcommands: csms, shell, demo (see 'ocppsim demo -h').",
+        description="OCPP 1.6J charge point simulator. Subcommands: csms, shell, demo (each has -h).",
     )
     p.add_argument("--config", default=DEFAULT_INI, help="INI file (default: %(default)s)")
     p.add_argument("--id", dest="charger_id", help="charge point id (overrides [charger] charger_id)")

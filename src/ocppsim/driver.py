@@ -1,7 +1,7 @@
 """Test driver: an importable async client for the text command interface.
 
-    async with SimConnection("ws://127.0.0.1:1234") as sim:
-        assert await sim.command("plugin") == "Cable plugged. Status Preparing"
+async with SimConnection("ws://127.0.0.1:1234") as sim:
+    assert await sim.command("plugin") == "Cable plugged. Status Preparing"
 """
 
 from __future__ import annotations

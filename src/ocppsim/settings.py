@@ -6,6 +6,7 @@ Errors name the section and key; the CLI turns them into exit code 2.
 from __future__ import annotations
 
 import configparser
+import math
 import os
 from dataclasses import dataclass, field
 from importlib import resources
@@ -56,13 +57,15 @@ def _get(cp: configparser.ConfigParser, section: str, key: str, default: str) ->
     return default
 
 
-def _float(cp: configparser.ConfigParser, section: str, key: str, default: float, *, minimum: float = 0.0) -> float:
+def _float(
+    cp: configparser.ConfigParser, section: str, key: str, default: float, *, minimum: float = 0.0
+) -> float:
     text = _get(cp, section, key, str(default))
     try:
         value = float(text)
     except ValueError:
         raise SettingsError(f"[{section}] {key} = {text!r}: not a number") from None
-    if value < minimum or value != value:
+    if not math.isfinite(value) or value < minimum:
         raise SettingsError(f"[{section}] {key} = {text!r}: must be >= {minimum}")
     return value
 

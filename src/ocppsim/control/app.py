@@ -26,10 +26,12 @@ class ChargerApp:
     store: Store
     settings: Settings
     shutdown: asyncio.Event
+    started: asyncio.Event
 
     async def run(self) -> None:
         """Serve until `shutdown` is set; then close everything."""
         await self.text_server.start(self.settings.host_addr, self.settings.host_port)
+        self.started.set()
         log.info(
             "charger %s: command interface on ws://%s:%d, CSMS %s",
             self.station.id,
@@ -74,4 +76,4 @@ def build_charger_app(settings: Settings, *, clock: Clock | None = None, strict:
     )
     shutdown = asyncio.Event()
     runner = CommandRunner(station, default_tag=settings.default_tag, on_shutdown=shutdown.set)
-    return ChargerApp(station, TextServer(runner), store, settings, shutdown)
+    return ChargerApp(station, TextServer(runner), store, settings, shutdown, asyncio.Event())

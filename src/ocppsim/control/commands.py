@@ -9,6 +9,7 @@ connector 1, so single-connector replies never change.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -94,7 +95,7 @@ def parse_float_arg(text: str, what: str) -> float:
         value = float(text)
     except ValueError:
         raise CommandError(f"{what} must be a number, got {text!r}") from None
-    if value != value or value in (float("inf"), float("-inf")):
+    if not math.isfinite(value):
         raise CommandError(f"{what} must be a finite number, got {text!r}")
     return value
 

@@ -4,6 +4,8 @@ and automatic reconnects."""
 from __future__ import annotations
 
 import asyncio
+import atexit
+import contextlib
 import sys
 from pathlib import Path
 
@@ -18,28 +20,24 @@ HISTORY = Path.home() / ".ocppsim_history"
 
 def _setup_readline() -> None:
     try:
-        import readline
-    except ImportError:  # pragma: no cover - not on every platform
+        import readline  # noqa: PLC0415 - optional: not on every platform
+    except ImportError:  # pragma: no cover
         return
-    try:
+    with contextlib.suppress(OSError):
         readline.read_history_file(HISTORY)
-    except OSError:
-        pass
     readline.set_history_length(1000)
-    import atexit
 
-    atexit.register(lambda: _save_history(readline))
+    def save() -> None:
+        with contextlib.suppress(OSError):
+            readline.write_history_file(HISTORY)
 
-
-def _save_history(readline: object) -> None:
-    try:
-        readline.write_history_file(HISTORY)  # type: ignore[attr-defined]
-    except OSError:
-        pass
+    atexit.register(save)
 
 
 async def run_shell(url: str, *, prompt: str = "ocppsim> ") -> int:
-    if sys.stdin.isatty():
+    """Read commands from stdin, print each reply; reconnect when the simulator restarts."""
+    interactive = sys.stdin.isatty()
+    if interactive:
         _setup_readline()
     sim = SimConnection(url)
     loop = asyncio.get_running_loop()
@@ -47,13 +45,14 @@ async def run_shell(url: str, *, prompt: str = "ocppsim> ") -> int:
         if not sim.connected:
             try:
                 await sim.connect()
-                print(f"connected to {url}")
+                if interactive:
+                    print(f"connected to {url}")
             except OSError as exc:
                 print(f"cannot connect to {url}: {exc}; retrying in 2 s", file=sys.stderr)
                 await asyncio.sleep(2)
                 continue
         try:
-            line = await loop.run_in_executor(None, input, prompt if sys.stdin.isatty() else "")
+            line = await loop.run_in_executor(None, input, prompt if interactive else "")
         except EOFError:
             await sim.disconnect()
             return 0
@@ -65,7 +64,7 @@ async def run_shell(url: str, *, prompt: str = "ocppsim> ") -> int:
             print(f"connection lost ({exc}); reconnecting", file=sys.stderr)
             await sim.disconnect()
             continue
-        print(reply)
+        print(reply, flush=True)
         if reply == "bye":
             await sim.disconnect()
             return 0

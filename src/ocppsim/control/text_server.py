@@ -215,11 +215,13 @@ class TextServer:
             async for message in ws:
                 if isinstance(message, bytes):
                     try:
-                        message = message.decode("utf-8")
+                        line = message.decode("utf-8")
                     except UnicodeDecodeError:
                         await ws.send("Error: commands must be UTF-8 text")
                         continue
-                reply = await self.runner.execute(message, session)
+                else:
+                    line = message
+                reply = await self.runner.execute(line, session)
                 await ws.send(reply)
                 if session.closing:
                     await ws.close()

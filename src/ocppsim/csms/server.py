@@ -143,13 +143,17 @@ class CentralSystem:
 
         return await asyncio.wait_for(find(), timeout)
 
-    async def wait_for_call(self, charger_id: str, action: str, timeout: float = 5.0, *, after: int = 0) -> Frame:
+    async def wait_for_call(
+        self, charger_id: str, action: str, timeout: float = 5.0, *, after: int = 0
+    ) -> Frame:
         return await self.wait_for(
-            lambda f: f.charger_id == charger_id
-            and f.direction == "in"
-            and f.kind == 2
-            and f.action == action
-            and self.frames.index(f) >= after,
+            lambda f: (
+                f.charger_id == charger_id
+                and f.direction == "in"
+                and f.kind == 2
+                and f.action == action
+                and self.frames.index(f) >= after
+            ),
             timeout,
         )
 
@@ -175,7 +179,9 @@ class CentralSystem:
 
     # ------------------------------------------------------------------ CS -> CP
 
-    async def call(self, charger_id: str, action: str, payload: Payload, timeout: float = 10.0) -> CallResult | CallError:
+    async def call(
+        self, charger_id: str, action: str, payload: Payload, timeout: float = 10.0
+    ) -> CallResult | CallError:
         """Send any CS->CP CALL and wait for its answer."""
         return await self.send_raw(charger_id, None, action, payload, timeout=timeout)
 
@@ -193,7 +199,8 @@ class CentralSystem:
         session = self._sessions[charger_id]
         uid = unique_id or f"cs-{next(session.seq)}"
         if text is None:
-            assert action is not None and payload is not None
+            assert action is not None
+            assert payload is not None
             text = call_frame(uid, action, payload)
         future: asyncio.Future[CallResult | CallError] = asyncio.get_running_loop().create_future()
         session.pending[uid] = future
@@ -264,8 +271,12 @@ class CentralSystem:
         reply = self._answer(charger_id, frame)
         if isinstance(reply, CallError):
             if reply.code != ErrorCode.NOT_IMPLEMENTED:
-                self.violations.append(Frame(charger_id, "in", 2, frame.unique_id, frame.action, frame.payload, now, reply.code))
-            await self._record(Frame(charger_id, "out", 4, frame.unique_id, frame.action, reply.details, now, reply.code))
+                self.violations.append(
+                    Frame(charger_id, "in", 2, frame.unique_id, frame.action, frame.payload, now, reply.code)
+                )
+            await self._record(
+                Frame(charger_id, "out", 4, frame.unique_id, frame.action, reply.details, now, reply.code)
+            )
             await session.ws.send(error_frame(frame.unique_id, reply.code, reply.description, reply.details))
             return
         await self._record(Frame(charger_id, "out", 3, frame.unique_id, frame.action, reply, now))

@@ -10,6 +10,7 @@ transition table of OCPP 1.6 section 4.9 (`connector.TRANSITIONS`).
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -451,7 +452,9 @@ class Charger:
 
     # ------------------------------------------------------------------ results of our requests
 
-    def on_start_transaction_result(self, tx_ref: int, transaction_id: int, info: IdTagInfo, now: float) -> None:
+    def on_start_transaction_result(
+        self, tx_ref: int, transaction_id: int, info: IdTagInfo, now: float
+    ) -> None:
         self._advance(now)
         self._tx_ids[tx_ref] = transaction_id
         for c in self._connectors.values():
@@ -560,7 +563,9 @@ class Charger:
             else:
                 c.session = None
             self._settle(c, now)
-            return TagOutcome(info.status is AuthorizationStatus.ACCEPTED, info.status, info.parent_id_tag, c.status)
+            return TagOutcome(
+                info.status is AuthorizationStatus.ACCEPTED, info.status, info.parent_id_tag, c.status
+            )
         return self._tag_decided(c, request.id_tag, info, now)
 
     def _offline_authorization(self, id_tag: str, now: float) -> IdTagInfo:
@@ -669,7 +674,9 @@ class Charger:
 
     # ------------------------------------------------------------------ CS -> CP operations
 
-    def change_availability(self, connector_id: int, kind: AvailabilityType, now: float) -> AvailabilityStatus:
+    def change_availability(
+        self, connector_id: int, kind: AvailabilityType, now: float
+    ) -> AvailabilityStatus:
         """Section 5.2: Scheduled when a transaction runs; the change happens when it ends."""
         self._advance(now)
         if connector_id != 0 and connector_id not in self._connectors:
@@ -868,10 +875,14 @@ class Charger:
             snap,
             location=Location.INLET,
         )
-        values = tuple(v for v in values if v.measurand.value not in ("SoC", "Current.Offered", "Power.Offered"))
+        values = tuple(
+            v for v in values if v.measurand.value not in ("SoC", "Current.Offered", "Power.Offered")
+        )
         return MeterValuesReq(0, (MeterValue(self._ts(now), values),), None, ReadingContext.TRIGGER)
 
-    def set_charging_profile(self, connector_id: int, profile: ChargingProfile, now: float) -> ChargingProfileStatus:
+    def set_charging_profile(
+        self, connector_id: int, profile: ChargingProfile, now: float
+    ) -> ChargingProfileStatus:
         """Section 5.16 and smart-charging.md section 3."""
         self._advance(now)
         rejected = ChargingProfileStatus.REJECTED
@@ -897,7 +908,9 @@ class Charger:
         sched = profile.schedule
         if profile.kind is ChargingProfileKind.ABSOLUTE and sched.start_schedule is None:
             # No startSchedule on an Absolute profile: start at receipt (smart-charging.md section 3).
-            sched = ChargingSchedule(sched.unit, sched.periods, sched.duration, self._ts(now), sched.min_charging_rate)
+            sched = ChargingSchedule(
+                sched.unit, sched.periods, sched.duration, self._ts(now), sched.min_charging_rate
+            )
         stored = ChargingProfile(
             id=profile.id,
             connector_id=connector_id,
@@ -930,12 +943,10 @@ class Charger:
             and 0 < len(periods) <= self.config.get_int("ChargingScheduleMaxPeriods")
             and sched.unit in allowed
             and periods[0].start_period == 0
-            and all(a.start_period < b.start_period for a, b in zip(periods, periods[1:], strict=False))
+            and all(a.start_period < b.start_period for a, b in itertools.pairwise(periods))
             and all(p.limit >= 0 and (p.number_phases is None or 1 <= p.number_phases <= 3) for p in periods)
             and (profile.kind is not ChargingProfileKind.RECURRING or profile.recurrency is not None)
-            and (
-                profile.kind is not ChargingProfileKind.RECURRING or sched.start_schedule is not None
-            )
+            and (profile.kind is not ChargingProfileKind.RECURRING or sched.start_schedule is not None)
             and (sched.duration is None or sched.duration >= 0)
         )
 
@@ -1006,7 +1017,9 @@ class Charger:
         if begin is not None:
             tx.data.append(begin)
 
-    def _stop_transaction(self, c: _Connector, reason: Reason, now: float, *, id_tag: str | None = None) -> None:
+    def _stop_transaction(
+        self, c: _Connector, reason: Reason, now: float, *, id_tag: str | None = None
+    ) -> None:
         tx = c.tx
         assert tx is not None
         end = self._sample(c, "MeterValuesSampledData", ReadingContext.TRANSACTION_END, now)

@@ -7,6 +7,7 @@ typed getters convert. Key names are CiString50: matched case-insensitively, ans
 
 from __future__ import annotations
 
+import math
 import string
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -123,7 +124,7 @@ def _canonical(spec: KeySpec, value: str, lookup: Callable[[str], str]) -> str |
             fnumber = float(value)
         except ValueError:
             return None
-        if fnumber != fnumber or fnumber in (float("inf"), float("-inf")):
+        if not math.isfinite(fnumber):
             return None
         if (spec.minimum is not None and fnumber < spec.minimum) or (
             spec.maximum is not None and fnumber > spec.maximum
@@ -162,7 +163,9 @@ def default_key_specs(*, number_of_connectors: int, meter_values_sample_interval
         KeySpec("BlinkRepeat", KeyType.INT, "3"),
         KeySpec("ClockAlignedDataInterval", KeyType.INT, "0"),
         KeySpec("ConnectionTimeOut", KeyType.INT, "60"),
-        KeySpec("ConnectorPhaseRotation", KeyType.CSL, rotation, max_items_key="ConnectorPhaseRotationMaxLength"),
+        KeySpec(
+            "ConnectorPhaseRotation", KeyType.CSL, rotation, max_items_key="ConnectorPhaseRotationMaxLength"
+        ),
         KeySpec("ConnectorPhaseRotationMaxLength", KeyType.INT, str(n + 1), readonly=True),
         KeySpec("GetConfigurationMaxKeys", KeyType.INT, "100", readonly=True),
         KeySpec("HeartbeatInterval", KeyType.INT, "300"),

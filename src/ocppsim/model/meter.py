@@ -67,7 +67,9 @@ def _num(value: float) -> str:
     return f"{value:.1f}"
 
 
-def _values(measurand: Measurand, phase: Phase | None, snap: MeterSnapshot) -> Iterable[tuple[str, Phase | None]]:
+def _values(
+    measurand: Measurand, phase: Phase | None, snap: MeterSnapshot
+) -> Iterable[tuple[str, Phase | None]]:
     """(value, phase) pairs for one configured measurand; all phases when it applies per phase."""
     n = snap.charger_phases
     if measurand is Measurand.ENERGY_ACTIVE_IMPORT_REGISTER:

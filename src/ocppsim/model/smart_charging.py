@@ -195,7 +195,11 @@ class ProfileStore:
         return ClearChargingProfileStatus.ACCEPTED if matched else ClearChargingProfileStatus.UNKNOWN
 
     def remove_tx_profiles(self, connector_id: int) -> None:
-        for pid in [p.id for p in self.profiles.values() if p.purpose is P.TX_PROFILE and p.connector_id == connector_id]:
+        for pid in [
+            p.id
+            for p in self.profiles.values()
+            if p.purpose is P.TX_PROFILE and p.connector_id == connector_id
+        ]:
             del self.profiles[pid]
 
     def _prevailing(
@@ -234,7 +238,9 @@ class ProfileStore:
         amps = [lim.amps(voltage) for lim in (tx_limit, cp_limit) if lim is not None]
         return min(amps) if amps else None
 
-    def _tx_profile_limit(self, connector_id: int, t: float, tx_start: float, tx_id: int | None) -> Limit | None:
+    def _tx_profile_limit(
+        self, connector_id: int, t: float, tx_start: float, tx_id: int | None
+    ) -> Limit | None:
         best: tuple[int, Limit] | None = None
         for p in self.profiles.values():
             if p.purpose is not P.TX_PROFILE or p.connector_id != connector_id:

@@ -65,7 +65,11 @@ def id_tag_info(payload: dict[str, Any] | None) -> IdTagInfo | None:
 def _meter_value(mv: MeterValue) -> dict[str, Any]:
     values = []
     for sv in mv.sampled_value:
-        item: dict[str, Any] = {"value": sv.value, "context": sv.context.value, "measurand": sv.measurand.value}
+        item: dict[str, Any] = {
+            "value": sv.value,
+            "context": sv.context.value,
+            "measurand": sv.measurand.value,
+        }
         if sv.phase is not None:
             item["phase"] = sv.phase.value
         if sv.location is not None:

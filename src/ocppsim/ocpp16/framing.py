@@ -88,13 +88,27 @@ def parse_frame(text: str | bytes) -> Call | CallResult | CallError | None:
         frame = json.loads(text)
     except (ValueError, UnicodeDecodeError) as exc:
         raise FrameError(ErrorCode.FORMATION_VIOLATION, f"invalid JSON: {exc}") from None
-    if not isinstance(frame, list) or not frame or isinstance(frame[0], bool) or not isinstance(frame[0], int):
-        raise FrameError(ErrorCode.FORMATION_VIOLATION, "a frame must be an array starting with a message type")
+    if (
+        not isinstance(frame, list)
+        or not frame
+        or isinstance(frame[0], bool)
+        or not isinstance(frame[0], int)
+    ):
+        raise FrameError(
+            ErrorCode.FORMATION_VIOLATION, "a frame must be an array starting with a message type"
+        )
     kind = frame[0]
     unique_id = frame[1] if len(frame) > 1 and isinstance(frame[1], str) else None
     if kind == MessageType.CALL:
-        reply_id = unique_id if unique_id is not None and len(unique_id) <= MAX_UNIQUE_ID_LENGTH else UNKNOWN_ID
-        if len(frame) != 4 or unique_id is None or not isinstance(frame[2], str) or not isinstance(frame[3], dict):
+        reply_id = (
+            unique_id if unique_id is not None and len(unique_id) <= MAX_UNIQUE_ID_LENGTH else UNKNOWN_ID
+        )
+        if (
+            len(frame) != 4
+            or unique_id is None
+            or not isinstance(frame[2], str)
+            or not isinstance(frame[3], dict)
+        ):
             raise FrameError(
                 ErrorCode.FORMATION_VIOLATION, "CALL must be [2, uniqueId, action, {payload}]", reply_id
             )
@@ -125,5 +139,7 @@ def result_frame(unique_id: str, payload: dict[str, Any]) -> str:
     return _dumps([MessageType.CALLRESULT.value, unique_id, payload])
 
 
-def error_frame(unique_id: str, code: str, description: str = "", details: dict[str, Any] | None = None) -> str:
+def error_frame(
+    unique_id: str, code: str, description: str = "", details: dict[str, Any] | None = None
+) -> str:
     return _dumps([MessageType.CALLERROR.value, unique_id, code, description, details or {}])

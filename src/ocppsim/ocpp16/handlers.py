@@ -151,7 +151,11 @@ def _composite(ch: Charger, p: Payload, now: float) -> Payload:
         "status": "Accepted",
         "connectorId": connector,
         "scheduleStart": format_time(start),
-        "chargingSchedule": {"duration": duration, "chargingRateUnit": unit.value, "chargingSchedulePeriod": periods},
+        "chargingSchedule": {
+            "duration": duration,
+            "chargingRateUnit": unit.value,
+            "chargingSchedulePeriod": periods,
+        },
     }
 
 
@@ -183,7 +187,9 @@ def handle_call(charger: Charger, call: Call, now: float, *, validate: bool = Tr
     handler = HANDLERS.get(call.action)
     if handler is None:
         if call.action in CS_ACTIONS or call.action in CP_ACTIONS:
-            raise OcppCallError(ErrorCode.NOT_SUPPORTED, f"{call.action} is not supported by this charge point")
+            raise OcppCallError(
+                ErrorCode.NOT_SUPPORTED, f"{call.action} is not supported by this charge point"
+            )
         raise OcppCallError(ErrorCode.NOT_IMPLEMENTED, f"unknown action {call.action!r}")
     if validate:
         try:

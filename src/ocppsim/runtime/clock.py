@@ -78,6 +78,12 @@ class FakeClock:
         finally:
             handle.cancel()
 
+    def next_timer(self) -> float | None:
+        """When the earliest live timer fires (None: no timer)."""
+        while self._heap and self._heap[0][2].cancelled:
+            heapq.heappop(self._heap)
+        return self._heap[0][0] if self._heap else None
+
     async def advance(self, seconds: float, *, settle: int = 5) -> None:
         """Move time forward, firing every timer due on the way at its own instant."""
         target = self._now + seconds

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import logging
 import random
 from collections.abc import Callable, Iterator
@@ -175,6 +174,11 @@ class Station:
     def online(self) -> bool:
         return self._ws is not None
 
+    @property
+    def idle(self) -> bool:
+        """Nothing queued and no CALL awaiting its answer."""
+        return len(self.outbox) == 0 and not self._pending
+
     # ------------------------------------------------------------------ connection
 
     @property
@@ -301,7 +305,9 @@ class Station:
         try:
             payload = handle_call(self.charger, call, now, validate=self.options.validate_inbound)
         except OcppCallError as exc:
-            self._log.warning("%s %s -> CALLERROR %s: %s", call.action, call.unique_id, exc.code, exc.description)
+            self._log.warning(
+                "%s %s -> CALLERROR %s: %s", call.action, call.unique_id, exc.code, exc.description
+            )
             await ws.send(error_frame(call.unique_id, exc.code, exc.description))
             self.after_model()
             return

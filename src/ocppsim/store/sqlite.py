@@ -63,7 +63,9 @@ class Store:
         )
 
     def load_registers(self, charger_id: str) -> dict[int, float]:
-        rows = self._db.execute("SELECT connector_id, wh FROM meter_registers WHERE charger_id = ?", (charger_id,))
+        rows = self._db.execute(
+            "SELECT connector_id, wh FROM meter_registers WHERE charger_id = ?", (charger_id,)
+        )
         return {int(c): float(wh) for c, wh in rows.fetchall()}
 
     def save_registers(self, charger_id: str, registers: dict[int, float]) -> None:

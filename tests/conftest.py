@@ -1,0 +1,142 @@
+"""Shared fixtures. End-to-end tests use real sockets on 127.0.0.1 against the built-in central system;
+time is a FakeClock that moves only when a test says so, and only while the wire is quiet."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ocppsim.control.app import ChargerApp, build_charger_app
+from ocppsim.csms.server import CentralSystem, Frame
+from ocppsim.driver import SimConnection
+from ocppsim.runtime.clock import FakeClock
+from ocppsim.settings import Settings, load_settings
+
+REAL_TIMEOUT = 5.0  # real seconds a test waits for the wire, never for simulated time
+
+
+@dataclass
+class Sim:
+    app: ChargerApp
+    clock: FakeClock
+    conn: SimConnection
+    csms: CentralSystem
+
+    @property
+    def id(self) -> str:
+        return self.app.station.id
+
+    @property
+    def station(self) -> Any:
+        return self.app.station
+
+    async def cmd(self, line: str) -> str:
+        reply = await self.conn.command(line)
+        await self.quiet()
+        return reply
+
+    async def quiet(self) -> None:
+        """Wait (real time, bounded) until the charger has nothing queued or in flight."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + REAL_TIMEOUT
+        stable = 0
+        while stable < 3:
+            await asyncio.sleep(0.005)
+            stable = stable + 1 if self.station.idle else 0
+            if loop.time() > deadline:
+                raise AssertionError(f"charger never went quiet: {self.station.outbox.pending}")
+
+    async def advance(self, seconds: float) -> None:
+        """Move simulated time, one timer at a time, letting the wire go quiet in between."""
+        target = self.clock.now() + seconds
+        while True:
+            nxt = self.clock.next_timer()
+            if nxt is None or nxt > target:
+                break
+            await self.clock.advance(max(0.0, nxt - self.clock.now()))
+            await self.quiet()
+        await self.clock.advance(target - self.clock.now())
+        await self.quiet()
+
+    def calls(self, action: str | None = None, since: int = 0) -> list[Frame]:
+        return [f for f in self.csms.calls(self.id, action) if self.csms.frames.index(f) >= since]
+
+    def mark(self) -> int:
+        return len(self.csms.frames)
+
+    def sent(self, since: int = 0) -> list[tuple[str, Any]]:
+        """(action, short form) of every CALL the charger sent since `since`."""
+        out: list[tuple[str, Any]] = []
+        for f in self.calls(since=since):
+            if f.action == "StatusNotification":
+                out.append((f.action, (f.payload["connectorId"], f.payload["status"])))
+            elif f.action == "MeterValues":
+                ctx = f.payload["meterValue"][0]["sampledValue"][0].get("context")
+                out.append((f.action, ctx))
+            else:
+                out.append((f.action, None))
+        return out
+
+
+def make_settings(tmp_path: Path, csms: CentralSystem, **charger: Any) -> Settings:
+    base = load_settings(None)
+    params = replace(base.charger, charge_point_id="CP1", **charger)
+    return replace(base, charger=params, server_url=csms.url, host_port=0, conf_dir=tmp_path / "data")
+
+
+@pytest.fixture
+async def csms() -> AsyncIterator[CentralSystem]:
+    cs = CentralSystem(heartbeat_interval=300)
+    await cs.start()
+    yield cs
+    await cs.stop()
+    assert cs.violations == [], f"charger sent invalid frames: {cs.violations}"
+
+
+SimFactory = Callable[..., Any]
+
+
+@pytest.fixture
+async def sim_factory(csms: CentralSystem, tmp_path: Path) -> AsyncIterator[SimFactory]:
+    started: list[tuple[ChargerApp, asyncio.Task[None], SimConnection]] = []
+
+    async def start(*, boot: bool = True, clock: FakeClock | None = None, **charger: Any) -> Sim:
+        clock = clock or FakeClock()
+        settings = make_settings(tmp_path, csms, **charger)
+        app = build_charger_app(settings, clock=clock, strict=True)
+        task = asyncio.create_task(app.run())
+        await asyncio.wait_for(app.started.wait(), REAL_TIMEOUT)
+        conn = await SimConnection(f"ws://127.0.0.1:{app.text_server.port}", timeout=REAL_TIMEOUT).connect()
+        started.append((app, task, conn))
+        sim = Sim(app, clock, conn, csms)
+        if boot:
+            n = settings.charger.number_of_connectors
+            await csms.wait_for(
+                lambda f: (
+                    f.charger_id == sim.id
+                    and f.direction == "in"
+                    and f.action == "StatusNotification"
+                    and f.payload["connectorId"] == n
+                ),
+                REAL_TIMEOUT,
+            )
+            await sim.quiet()
+        return sim
+
+    yield start
+    for app, task, conn in started:
+        await conn.disconnect()
+        app.shutdown.set()
+        await asyncio.wait_for(task, REAL_TIMEOUT)
+        assert app.station.charger.illegal_transitions == []
+
+
+@pytest.fixture
+async def sim(sim_factory: SimFactory) -> Sim:
+    result: Sim = await sim_factory()
+    return result
