@@ -1,10 +1,7 @@
 """ocppsim: an OCPP 1.6J charge point simulator."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("ocppsim")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0.0.0"
+# Single source of the version (pyproject reads it); a constant keeps `import ocppsim.model` free of
+# importlib.metadata, which pulls in email and socket.
+__version__ = "0.1.0"
 
 __all__ = ["__version__"]

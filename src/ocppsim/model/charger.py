@@ -1152,7 +1152,11 @@ class Charger:
         if target is not c.status:
             # The EV stops drawing before the EVSE reports it offers too little (compatibility contract:
             # "SuspendedEV then SuspendedEVSE").
-            if target is S.SUSPENDED_EVSE and c.status in (S.CHARGING, S.PREPARING):
+            if (
+                target is S.SUSPENDED_EVSE
+                and c.status in (S.CHARGING, S.PREPARING)
+                and c.offer_a < self.params.min_to_start_a
+            ):
                 self._transition(c, S.SUSPENDED_EV, now, notify=notify)
             self._transition(c, target, now, notify=notify)
         elif force_notify and notify and self.registration is RegistrationStatus.ACCEPTED:

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import pytest
+
+from ocppsim.model.config_keys import ConfigStore, KeyType, default_key_specs
+from ocppsim.model.types import ConfigurationStatus as C
+
+CORE_KEYS = {
+    # key: (type, readonly)
+    "AllowOfflineTxForUnknownId": (KeyType.BOOL, False),
+    "AuthorizationCacheEnabled": (KeyType.BOOL, False),
+    "AuthorizeRemoteTxRequests": (KeyType.BOOL, False),
+    "BlinkRepeat": (KeyType.INT, False),
+    "ClockAlignedDataInterval": (KeyType.INT, False),
+    "ConnectionTimeOut": (KeyType.INT, False),
+    "ConnectorPhaseRotation": (KeyType.CSL, False),
+    "ConnectorPhaseRotationMaxLength": (KeyType.INT, True),
+    "GetConfigurationMaxKeys": (KeyType.INT, True),
+    "HeartbeatInterval": (KeyType.INT, False),
+    "LightIntensity": (KeyType.INT, False),
+    "LocalAuthorizeOffline": (KeyType.BOOL, False),
+    "LocalPreAuthorize": (KeyType.BOOL, False),
+    "MeterValuesAlignedData": (KeyType.MEASURANDS, False),
+    "MeterValuesAlignedDataMaxLength": (KeyType.INT, True),
+    "MeterValuesSampledData": (KeyType.MEASURANDS, False),
+    "MeterValuesSampledDataMaxLength": (KeyType.INT, True),
+    "MeterValueSampleInterval": (KeyType.INT, False),
+    "NumberOfConnectors": (KeyType.INT, True),
+    "ResetRetries": (KeyType.INT, False),
+    "StopTransactionOnEVSideDisconnect": (KeyType.BOOL, False),
+    "StopTransactionOnInvalidId": (KeyType.BOOL, False),
+    "StopTxnAlignedData": (KeyType.MEASURANDS, False),
+    "StopTxnAlignedDataMaxLength": (KeyType.INT, True),
+    "StopTxnSampledData": (KeyType.MEASURANDS, False),
+    "StopTxnSampledDataMaxLength": (KeyType.INT, True),
+    "SupportedFeatureProfiles": (KeyType.CSL, True),
+    "TransactionMessageAttempts": (KeyType.INT, False),
+    "TransactionMessageRetryInterval": (KeyType.INT, False),
+    "UnlockConnectorOnEVSideDisconnect": (KeyType.BOOL, False),
+    "WebSocketPingInterval": (KeyType.INT, False),
+}
+
+
+@pytest.fixture
+def store() -> ConfigStore:
+    return ConfigStore(default_key_specs(number_of_connectors=2))
+
+
+@pytest.mark.parametrize(("key", "expected"), CORE_KEYS.items())
+def test_every_core_key_with_type_and_access(
+    store: ConfigStore, key: str, expected: tuple[KeyType, bool]
+) -> None:
+    spec = store.spec(key)
+    assert spec is not None
+    assert (spec.type, spec.readonly) == expected
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "status"),
+    [
+        ("HeartbeatInterval", "60", C.ACCEPTED),
+        ("heartbeatinterval", "60", C.ACCEPTED),  # CiString: case-insensitive key
+        ("HeartbeatInterval", "-1", C.REJECTED),
+        ("HeartbeatInterval", "ten", C.REJECTED),
+        ("HeartbeatInterval", "1.5", C.REJECTED),
+        ("AuthorizeRemoteTxRequests", "TRUE", C.ACCEPTED),
+        ("AuthorizeRemoteTxRequests", "yes", C.REJECTED),
+        ("NumberOfConnectors", "3", C.REJECTED),  # read-only
+        ("NoSuchKey", "1", C.NOT_SUPPORTED),
+        ("MeterValuesSampledData", "Energy.Active.Import.Register,Voltage", C.ACCEPTED),
+        ("MeterValuesSampledData", "Energy.Active.Import.Register,Bogus", C.REJECTED),
+        ("MeterValuesSampledData", "Current.Import.L2", C.ACCEPTED),
+        ("MeterValuesSampledData", ",".join(["Voltage"] * 11), C.REJECTED),  # > MaxLength 10
+        ("StopTxnSampledData", "", C.ACCEPTED),
+        ("LightIntensity", "101", C.REJECTED),
+        ("voltage_V", "400", C.ACCEPTED),
+        ("voltage_V", "abc", C.REJECTED),
+        ("AuthorizationKey", "0123456789abcdef0123456789abcdef", C.ACCEPTED),
+        ("AuthorizationKey", "short", C.REJECTED),
+        ("TransactionMessageAttempts", "0", C.REJECTED),
+    ],
+)
+def test_change_configuration_validation(store: ConfigStore, key: str, value: str, status: C) -> None:
+    assert store.validate(key, value)[0] is status
+
+
+def test_bool_values_are_canonical(store: ConfigStore) -> None:
+    status, canonical = store.validate("LocalPreAuthorize", "True")
+    assert (status, canonical) == (C.ACCEPTED, "true")
+
+
+def test_get_configuration_all_keys_skips_write_only(store: ConfigStore) -> None:
+    known, unknown = store.report(None)
+    names = {kv.key for kv in known}
+    assert "AuthorizationKey" not in names
+    assert set(CORE_KEYS) <= names
+    assert unknown == []
+
+
+def test_get_configuration_unknown_and_secret(store: ConfigStore) -> None:
+    store.load("AuthorizationKey", "0123456789abcdef0123456789abcdef")
+    known, unknown = store.report(["heartbeatinterval", "Nope", "AuthorizationKey"])
+    assert [(kv.key, kv.value) for kv in known] == [("HeartbeatInterval", "300"), ("AuthorizationKey", None)]
+    assert unknown == ["Nope"]
+
+
+def test_overrides_load_only_valid_values() -> None:
+    store = ConfigStore(default_key_specs(number_of_connectors=1), {"HeartbeatInterval": "30", "Bogus": "1"})
+    assert store.get_int("HeartbeatInterval") == 30
+    assert not store.load("HeartbeatInterval", "-5")
+    assert store.get_int("HeartbeatInterval") == 30
