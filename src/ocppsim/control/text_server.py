@@ -81,7 +81,7 @@ class CommandRunner:
             plugged = st.run_model(lambda now: ch.plug_in(c, now))
             if not plugged:
                 return "Already plugged"
-            return f"Cable plugged. Status {self._status(c)}"
+            return f"Cable plugged. Status {ch.connector_status(c).value}"
         if verb == "unplug":
             return await self._unplug(c)
         if verb == "tag":

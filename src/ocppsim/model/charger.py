@@ -355,10 +355,19 @@ class Charger:
                     candidates.append(self._last + full_in)
                 if c.ev.full_after_wh is not None and c.session_energy < c.ev.full_after_wh:
                     candidates.append(self._last + (c.ev.full_after_wh - c.session_energy) * 3600.0 / power)
-        change = self.profiles.next_change(self._last, tx_starts)
+        change = self.next_profile_change(self._last)
         if change is not None:
             candidates.append(change)
         return min(candidates) if candidates else None
+
+    def next_profile_change(self, t: float) -> float | None:
+        """The first instant after t at which a charging profile may change a limit."""
+        starts = {c.id: c.tx.start for c in self._connectors.values() if c.tx is not None}
+        return self.profiles.next_change(t, starts)
+
+    def connector_status(self, connector_id: int) -> ChargePointStatus:
+        """The connector's status as the model knows it, also before the first accepted boot."""
+        return self._conn(connector_id).status
 
     def tick(self, now: float) -> None:
         self._advance(now)

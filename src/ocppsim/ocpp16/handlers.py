@@ -138,12 +138,11 @@ def _composite(ch: Charger, p: Payload, now: float) -> Payload:
 
     periods: list[Payload] = []
     t = start
-    tx_starts: dict[int, float] = {}
     while t < start + duration:
         v = value(t)
         if not periods or periods[-1]["limit"] != v:
             periods.append({"startPeriod": int(t - start), "limit": v})
-        nxt = ch.profiles.next_change(t, tx_starts)
+        nxt = ch.next_profile_change(t)
         if nxt is None:
             break
         t = float(math.ceil(nxt))

@@ -72,6 +72,7 @@ class Outbox:
         self._after_model = after_model
         self._queue: deque[_Item] = deque()
         self._wakeup = asyncio.Event()
+        self._drained = asyncio.Event()
         self._online = False
         self._log = log_adapter or logging.LoggerAdapter(log, {})
 
@@ -100,9 +101,19 @@ class Outbox:
 
     def set_online(self, online: bool) -> None:
         self._online = online
+        self._drained.set()
         if not online:
             self._drop_volatile()
         self._wakeup.set()
+
+    def has_transaction_messages(self) -> bool:
+        return any(item.request.transaction_related for item in self._queue)
+
+    async def wait_transaction_messages_sent(self) -> None:
+        """Until no transaction-related message is queued (callers bound the wait)."""
+        while self.has_transaction_messages() and self._online:
+            self._drained.clear()
+            await self._drained.wait()
 
     def poke(self) -> None:
         self._wakeup.set()
@@ -169,6 +180,7 @@ class Outbox:
             return
         if self._queue and self._queue[0] is item:
             self._queue.popleft()
+            self._drained.set()
         else:  # dropped meanwhile (connection lost and volatile)
             return
         now = self._clock.now()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import logging
 import random
 from collections.abc import Callable, Iterator
@@ -17,6 +18,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidSta
 
 from ocppsim.model.charger import Charger
 from ocppsim.model.outgoing import ConfigChanged, Effect, Reboot, Reconnect, Request, StopTransactionReq
+from ocppsim.model.types import ResetType
 from ocppsim.ocpp16.convert import request_payload
 from ocppsim.ocpp16.framing import (
     Call,
@@ -39,6 +41,7 @@ __all__ = ["Backoff", "ConfigSink", "Station", "StationOptions"]
 log = logging.getLogger("ocppsim.station")
 
 SUBPROTOCOL = "ocpp1.6"
+CONNECTION_LOST = "ConnectionLost"
 # OCPP frames are small; a 1 MiB cap keeps a hostile peer from exhausting memory.
 MAX_FRAME_BYTES = 1 << 20
 
@@ -101,6 +104,8 @@ class Station:
         self._rebooting: Reboot | None = None
         self.connected = asyncio.Event()
         self.outbox = Outbox(charger, clock, self._send_call, self.after_model, log_adapter=self._log)
+        self._tasks: asyncio.TaskGroup | None = None
+        self._side_tasks: list[asyncio.Task[None]] = []
         self._collected: list[tuple[Request, asyncio.Future[object]]] | None = None
         self.connection_attempts = 0
         self.last_error: str | None = None
@@ -128,11 +133,24 @@ class Station:
             self._log.info("configuration %s = %s", effect.key, shown)
         elif isinstance(effect, Reboot):
             self._rebooting = effect
-            self._reconnect_now.set()
-            self._close_soon()
+            if self._tasks is not None:
+                self._side_tasks.append(self._tasks.create_task(self._reboot(effect)))
+            else:
+                self._reconnect_now.set()
         elif isinstance(effect, Reconnect):
             self._reconnect_now.set()
             self._close_soon()
+
+    async def _reboot(self, effect: Reboot) -> None:
+        """Section 5.14: a Soft reset sends the StopTransactions before restarting (bounded wait);
+        a Hard reset restarts at once and delivers them after the next boot."""
+        if effect.reset_type is ResetType.SOFT:
+            timeout = float(self.charger.config.get_int("MessageTimeout"))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.outbox.wait_transaction_messages_sent(), timeout)
+        self._reconnect_now.set()
+        if self._ws is not None:
+            await self._ws.close()
 
     def _close_soon(self) -> None:
         ws = self._ws
@@ -261,19 +279,25 @@ class Station:
         self.connected.set()
         try:
             async with asyncio.TaskGroup() as tg:
+                self._tasks = tg
                 sender = tg.create_task(self.outbox.run())
                 self.outbox.set_online(True)
                 self.run_model(self.charger.on_connected)
                 try:
                     await self._receive(ws)
                 finally:
+                    # The link is gone: nothing the connection's tasks wait for can happen any more.
                     sender.cancel()
+                    for task in self._side_tasks:
+                        task.cancel()
+                    self._side_tasks.clear()
         finally:
+            self._tasks = None
             self._ws = None
             self.connected.clear()
             for _, future in self._pending.values():
                 if not future.done():
-                    future.set_exception(ConnectionLostError())
+                    future.set_result(Answer(None, CONNECTION_LOST))
             self._pending.clear()
             self.outbox.set_online(False)
             self.run_model(self.charger.on_disconnected)
@@ -361,10 +385,13 @@ class Station:
         timeout = self.charger.config.get_int("MessageTimeout")
         timer = self.clock.call_at(self.clock.now() + timeout, lambda: _expire(future))
         try:
-            return await future
+            answer = await future
         finally:
             timer.cancel()
             self._pending.pop(unique_id, None)
+        if answer.error == CONNECTION_LOST:
+            raise ConnectionLostError()
+        return answer
 
     async def stop(self) -> None:
         self._stopping = True
