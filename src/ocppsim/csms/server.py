@@ -84,6 +84,8 @@ class CentralSystem:
         self.frames: list[Frame] = []
         self.violations: list[Frame] = []
         self.responders: dict[str, Responder] = {}
+        # Authorization header of each charger's last upgrade request (None: none sent).
+        self.authorization: dict[str, str | None] = {}
         self.transactions: dict[int, Payload] = {}
         self._tx_ids = itertools.count(1)
         self._sessions: dict[str, _Session] = {}
@@ -116,6 +118,7 @@ class CentralSystem:
 
     def _process_request(self, connection: ServerConnection, request: Request) -> Response | None:
         charger_id = unquote(request.path.rstrip("/").rsplit("/", 1)[-1])
+        self.authorization[charger_id] = request.headers.get("Authorization")
         if self.charger_ids is not None and charger_id not in self.charger_ids:
             # Unknown charge point: 404 on the upgrade (OCPP-J errata 3.3).
             return connection.respond(404, "unknown charge point\n")

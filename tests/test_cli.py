@@ -1,0 +1,97 @@
+"""The drop-in CLI: flags, INI validation (exit code 2 naming the key), environment."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ocppsim import __version__
+from ocppsim.cli import main
+from ocppsim.settings import SettingsError, load_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ocppsim", *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=cwd,
+    )
+
+
+def test_version_and_help() -> None:
+    out = run("--version")
+    assert out.returncode == 0 and out.stdout.strip() == f"ocppsim {__version__}"
+    out = run("-h")
+    assert (
+        out.returncode == 0 and "--config" in out.stdout and "--port" in out.stdout and "--id" in out.stdout
+    )
+
+
+def test_unknown_flag_exits_2() -> None:
+    out = run("--frobnicate")
+    assert out.returncode == 2
+    assert "unrecognized arguments: --frobnicate" in out.stderr
+
+
+def test_bad_ini_value_exits_2_naming_the_key(tmp_path: Path) -> None:
+    ini = tmp_path / "bad.ini"
+    ini.write_text((ROOT / "ocppsim.ini").read_text().replace("max_offer = 32", "max_offer = lots"))
+    out = run("--config", str(ini))
+    assert out.returncode == 2
+    assert "max_offer" in out.stderr and "lots" in out.stderr
+
+
+def test_missing_config_exits_2(tmp_path: Path) -> None:
+    assert main(["--config", str(tmp_path / "nope.ini")]) == 2
+
+
+def test_original_ini_is_read_completely() -> None:
+    s = load_settings(ROOT / "ocppsim.ini", environ={})
+    assert s.host_addr == "127.0.0.1" and s.host_port == 1234
+    assert s.server_url == "ws://127.0.0.1:9000/ocpp" and s.http_auth is False
+    c = s.charger
+    assert (c.charge_point_id, c.max_offer_a, c.min_to_start_a, c.meter_values_sample_interval) == (
+        "SIM001",
+        32,
+        6,
+        60,
+    )
+    assert c.boot_info.charge_point_model == "ocppsim-1"
+    assert c.boot_info.iccid is None
+    assert s.default_tag == "12345678"
+    assert s.log_levels == {"ocppsim": "INFO", "websockets": "WARNING"}
+
+
+def test_flags_and_env_override(tmp_path: Path) -> None:
+    s = load_settings(
+        ROOT / "ocppsim.ini", charger_id="CP9", port=4321, environ={"BALANZ_SERVER_URL": "wss://cs.example/x"}
+    )
+    assert (s.charger.charge_point_id, s.host_port, s.server_url) == ("CP9", 4321, "wss://cs.example/x")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ("port = 1234", "port = 99999", "port"),
+        ("http_auth = False", "http_auth = maybe", "http_auth"),
+        ("default_profiles = False", "default_profiles = 2", "default_profiles"),
+        ("metervalues_interval = 60", "metervalues_interval = -5", "metervalues_interval"),
+        ("url = ws://127.0.0.1:9000/ocpp", "url = http://x", "url"),
+        ("ocppsim = INFO", "ocppsim = LOUD", "ocppsim"),
+    ],
+)
+def test_bad_values_name_their_key(tmp_path: Path, old: str, new: str, key: str) -> None:
+    ini = tmp_path / "x.ini"
+    text = (ROOT / "ocppsim.ini").read_text()
+    assert old in text
+    ini.write_text(text.replace(old, new))
+    with pytest.raises(SettingsError, match=key):
+        load_settings(ini, environ={})
