@@ -80,7 +80,9 @@ __all__ = [
 ]
 
 S = ChargePointStatus
-_EPS_WH = 1e-6
+# Epoch seconds near 1.7e9 resolve to ~2.4e-7 s: a crossing closer than this is treated as reached,
+# so a deadline always lies measurably after `now` (no busy timer loop).
+_EPS_S = 1e-3
 # Wait before retrying a BootNotification the CSMS did not answer, or answered with interval 0
 # (offline-and-reliability.md section 1: "CP picks its own wait").
 BOOT_RETRY_S = 60.0
@@ -325,7 +327,8 @@ class Charger:
             c.register.add(energy)
             c.session_energy += energy
             c.ev.absorb(energy)
-            if c.ev.soc > 100.0 - 1e-9:
+            full_in = c.ev.seconds_until_full(self._power(c))
+            if full_in is not None and full_in < _EPS_S:
                 c.ev.soc = 100.0
 
     def _phases_in_use(self, c: _Connector) -> int:
@@ -380,7 +383,7 @@ class Charger:
             self._restart_heartbeat(now)
         if self._next_aligned is not None and now >= self._next_aligned:
             self._clock_aligned_sample(now)
-            self._schedule_aligned(now + 1e-6)
+            self._schedule_aligned(now)
         interval = self.config.get_int("MeterValueSampleInterval")
         timeout = self.config.get_int("ConnectionTimeOut")
         for c in self._connectors.values():
@@ -390,12 +393,11 @@ class Charger:
                 # Counted from transaction start (metering.md section 3); skip missed instants.
                 while tx.next_sample is not None and tx.next_sample <= now + 1e-9:
                     tx.next_sample = tx.next_sample + interval if interval > 0 else None
-            if (
-                c.ev.full_after_wh is not None
-                and c.status is S.CHARGING
-                and c.session_energy >= c.ev.full_after_wh - _EPS_WH
-            ):
-                c.ev.suspended = True
+            if c.ev.full_after_wh is not None and c.status is S.CHARGING:
+                power = self._power(c)
+                missing = c.ev.full_after_wh - c.session_energy
+                if missing <= 0 or (power > 0 and missing * 3600.0 / power < _EPS_S):
+                    c.ev.suspended = True
             if (
                 c.session is not None
                 and c.tx is None
@@ -452,7 +454,7 @@ class Charger:
         self._next_boot = None
         self._next_heartbeat = None
         for c in self._connectors.values():
-            c.session = None
+            self._end_session(c)
         self._settle_all(now, notify=False)
 
     def _restart_heartbeat(self, now: float) -> None:
@@ -542,8 +544,7 @@ class Charger:
             if c.tx is not None:
                 self._stop_transaction(c, Reason.LOCAL, now, id_tag=id_tag)
             else:
-                c.session = None
-                c.finishing = c.plugged
+                self._end_session(c)
             self._settle(c, now)
             return TagStep.STOPPING
         if not self.config.get_bool("OCPPAuthorizationEnabled"):
@@ -697,7 +698,9 @@ class Charger:
             if operative:
                 c.pending_inoperative = False
                 c.operative = True
-            elif c.tx is not None:
+            elif c.tx is not None or c.status is S.PREPARING:
+                # A transaction runs, or a driver is starting one (the table has no Preparing ->
+                # Unavailable): Scheduled, applied when the connector is free again.
                 c.pending_inoperative = True
                 scheduled = True
             else:
@@ -814,7 +817,7 @@ class Charger:
         for c in self._connectors.values():
             if c.tx is not None:
                 self._stop_transaction(c, reason, now)
-            c.session = None
+            self._end_session(c)
             self._settle(c, now)
         self._emit(Reboot(reset_type))
         return ResetStatus.ACCEPTED
@@ -990,6 +993,13 @@ class Charger:
 
     # ------------------------------------------------------------------ transactions
 
+    def _end_session(self, c: _Connector) -> None:
+        """The authorized use ends without a transaction to stop (reset, second tag in delay_notrans):
+        with the cable still in, the user must unplug first (Finishing, as after a transaction)."""
+        if c.session is not None and c.plugged and c.status in TRANSACTION_STATES:
+            c.finishing = True
+        c.session = None
+
     def _start_transaction(self, c: _Connector, now: float) -> None:
         session = c.session
         assert session is not None
@@ -1099,7 +1109,8 @@ class Charger:
         # Aligned to UTC midnight (our documented choice, configuration-keys.md ClockAlignedDataInterval).
         t = now + self.clock_offset
         midnight = math.floor(t / 86400.0) * 86400.0
-        nxt = midnight + math.ceil((t - midnight) / interval) * interval
+        # The next boundary strictly after now (a boundary just sampled is not due again).
+        nxt = midnight + (math.floor((t - midnight) / interval) + 1) * interval
         nxt = min(nxt, midnight + 86400.0)
         self._next_aligned = nxt - self.clock_offset
 
@@ -1154,6 +1165,9 @@ class Charger:
 
     def _settle(self, c: _Connector, now: float, *, notify: bool = True, force_notify: bool = False) -> None:
         self._refresh_offer(c, now)
+        if c.pending_inoperative and c.tx is None and c.session is None and not c.plugged:
+            c.pending_inoperative = False
+            c.operative = False
         started = self._may_start(c)
         if started:
             self._start_transaction(c, now)
@@ -1161,6 +1175,9 @@ class Charger:
         if target is not c.status:
             # The EV stops drawing before the EVSE reports it offers too little (compatibility contract:
             # "SuspendedEV then SuspendedEVSE").
+            if target is S.UNAVAILABLE and c.status is S.PREPARING:
+                # B1 (intended use ended) then A8: Preparing -> Unavailable is not in the table.
+                self._transition(c, S.AVAILABLE, now, notify=notify)
             if (
                 target is S.SUSPENDED_EVSE
                 and c.status in (S.CHARGING, S.PREPARING)

@@ -1,0 +1,127 @@
+"""Connection behaviour: back-off with jitter, one log line per attempt, Basic auth, subprotocol."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import socket
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from websockets.asyncio.server import ServerConnection, serve
+
+from conftest import REAL_TIMEOUT, Sim, SimFactory, make_settings
+from ocppsim.control.app import build_charger_app
+from ocppsim.csms.server import CentralSystem
+from ocppsim.runtime.clock import FakeClock
+from ocppsim.runtime.station import Backoff
+
+
+def test_backoff_doubles_with_jitter_and_cap() -> None:
+    delays = Backoff(first=1, factor=2, cap=10, jitter=0.25).delays(random.Random(1))
+    values = [next(delays) for _ in range(8)]
+    for value, nominal in zip(values, [1, 2, 4, 8, 10, 10, 10, 10], strict=True):
+        assert nominal * 0.75 <= value <= nominal * 1.25
+    assert len(set(values)) == len(values)  # jittered
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+async def test_csms_down_is_retried_with_one_log_line_per_attempt(
+    tmp_path: Path, csms: CentralSystem, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = FakeClock()
+    port = free_port()
+    settings = replace(make_settings(tmp_path, csms), server_url=f"ws://127.0.0.1:{port}/ocpp")
+    app = build_charger_app(settings, clock=clock)
+    task = asyncio.create_task(app.run())
+    caplog.set_level(logging.WARNING, logger="ocppsim.station")
+    try:
+        for _ in range(50):
+            await asyncio.sleep(0.01)
+            await clock.advance(70)
+            if app.station.connection_attempts >= 4:
+                break
+        attempts = app.station.connection_attempts
+        assert attempts >= 4
+        lines = [r.getMessage() for r in caplog.records if "connect to" in r.getMessage()]
+        assert len(lines) >= attempts - 1
+        assert all(f"127.0.0.1:{port}" in line and "retry" in line for line in lines)
+        assert not task.done()  # never exits
+    finally:
+        app.shutdown.set()
+        await asyncio.wait_for(task, REAL_TIMEOUT)
+
+
+async def test_http_auth_sends_basic_credentials(
+    sim_factory: SimFactory, csms: CentralSystem, tmp_path: Path
+) -> None:
+    clock = FakeClock()
+    settings = replace(
+        make_settings(tmp_path, csms), http_auth=True, authorization_key="0123456789abcdef0123456789abcdef"
+    )
+    app = build_charger_app(settings, clock=clock)
+    task = asyncio.create_task(app.run())
+    try:
+        await csms.wait_connected("CP1")
+        import base64
+
+        expected = base64.b64encode(b"CP1:0123456789abcdef0123456789abcdef").decode()
+        assert csms.authorization["CP1"] == f"Basic {expected}"
+    finally:
+        app.shutdown.set()
+        await asyncio.wait_for(task, REAL_TIMEOUT)
+
+
+async def test_no_auth_header_without_http_auth(sim: Sim) -> None:
+    assert sim.csms.authorization[sim.id] is None
+
+
+async def test_server_without_ocpp16_subprotocol_is_refused(tmp_path: Path, csms: CentralSystem) -> None:
+    connections: list[ServerConnection] = []
+
+    async def handler(ws: ServerConnection) -> None:
+        connections.append(ws)
+        await ws.wait_closed()
+
+    async with serve(handler, "127.0.0.1", 0) as server:  # agrees to no subprotocol
+        port = next(iter(server.sockets)).getsockname()[1]
+        clock = FakeClock()
+        settings = replace(make_settings(tmp_path, csms), server_url=f"ws://127.0.0.1:{port}/ocpp")
+        app = build_charger_app(settings, clock=clock)
+        task = asyncio.create_task(app.run())
+        try:
+            for _ in range(100):
+                await asyncio.sleep(0.01)
+                if app.station.last_error:
+                    break
+            assert app.station.last_error == "server did not accept subprotocol ocpp1.6"
+            assert app.station.charger.registration is None
+        finally:
+            app.shutdown.set()
+            await asyncio.wait_for(task, REAL_TIMEOUT)
+
+
+async def test_unknown_charger_gets_404_and_is_retried(tmp_path: Path) -> None:
+    cs = CentralSystem(charger_ids={"SOMEONE-ELSE"})
+    await cs.start()
+    clock = FakeClock()
+    app = build_charger_app(make_settings(tmp_path, cs), clock=clock)
+    task = asyncio.create_task(app.run())
+    try:
+        for _ in range(100):
+            await asyncio.sleep(0.01)
+            if app.station.last_error:
+                break
+        assert app.station.last_error == "HTTP 404"
+    finally:
+        app.shutdown.set()
+        await asyncio.wait_for(task, REAL_TIMEOUT)
+        await cs.stop()
