@@ -53,8 +53,9 @@ def adapter_figures() -> dict[str, float]:
     req = MeterValuesReq(1, (values,), None, ReadingContext.SAMPLE_PERIODIC)
 
     def outbound() -> None:
+        # What the station does per CALL it sends: its own payloads are not re-validated (the built-in
+        # CSMS validates every frame the charger sends in the test suite); the answer is.
         payload = request_payload(req, 1)
-        validators.request("MeterValues", payload)
         call_frame("7", "MeterValues", payload)
         answer = parse_frame('[3,"7",{}]')
         assert answer is not None
@@ -110,7 +111,7 @@ def main() -> int:
         f"adapter, inbound CALL (parse + validate + model + reply frame): {figures['inbound_call_us']:.1f} us"
     )
     print(
-        f"adapter, outbound CALL (payload + validate + frame + answer): {figures['outbound_call_us']:.1f} us"
+        f"adapter, outbound CALL (payload + frame + validated answer): {figures['outbound_call_us']:.1f} us"
     )
     print(
         "full stack, one charger, MeterValues round trips on loopback "
