@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import Sim, SimFactory
+from ocppsim.csms.server import CentralSystem
 from ocppsim.ocpp16.framing import CallError, CallResult
 
 
@@ -218,3 +219,46 @@ async def test_boot_pending_then_accepted(sim_factory: SimFactory) -> None:
         ("StatusNotification", (0, "Available")),
         ("StatusNotification", (1, "Preparing")),
     ]
+
+
+async def test_boot_rejected_means_silence_until_the_interval(
+    sim_factory: SimFactory, csms: CentralSystem
+) -> None:
+    csms.responders["BootNotification"] = lambda cid, p: {
+        "status": "Rejected",
+        "currentTime": "2030-01-01T00:00:00Z",
+        "interval": 120,
+    }
+    sim: Sim = await sim_factory(boot=False)
+    await csms.wait_for(lambda f: f.direction == "out" and f.action == "BootNotification")
+    await sim.quiet()
+    with pytest.raises(TimeoutError):  # CS CALLs are not answered while Rejected (section 4.2.1)
+        await csms.call(sim.id, "ClearCache", {}, timeout=0.3)
+    mark = sim.mark()
+    await sim.advance(119)
+    assert sim.sent(mark) == []
+    await sim.advance(1)
+    assert sim.sent(mark) == [("BootNotification", None)]
+
+
+async def test_ping_interval_change_is_accepted_live(sim: Sim) -> None:
+    assert await ask(sim, "ChangeConfiguration", {"key": "WebSocketPingInterval", "value": "5"}) == {
+        "status": "Accepted"
+    }
+    await sim.advance(20)  # pings go out and are answered; the link stays up
+    assert sim.station.online
+    assert await ask(sim, "ClearCache", {}) == {"status": "Accepted"}
+
+
+async def test_energy_register_survives_a_restart(sim_factory: SimFactory) -> None:
+    sim: Sim = await sim_factory()
+    await sim.cmd("plugin")
+    await sim.cmd("tag")
+    await sim.advance(600)
+    await sim.cmd("unplug")
+    meter_stop = sim.calls("StopTransaction")[0].payload["meterStop"]
+    assert meter_stop == 3680  # 22080 W for 10 minutes
+    again: Sim = await sim_factory()
+    await again.cmd("plugin")
+    await again.cmd("tag")
+    assert again.calls("StartTransaction")[-1].payload["meterStart"] == meter_stop

@@ -18,7 +18,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidSta
 
 from ocppsim.model.charger import Charger
 from ocppsim.model.outgoing import ConfigChanged, Effect, Reboot, Reconnect, Request, StopTransactionReq
-from ocppsim.model.types import ResetType
+from ocppsim.model.types import RegistrationStatus, ResetType
 from ocppsim.ocpp16.convert import request_payload
 from ocppsim.ocpp16.framing import (
     Call,
@@ -224,7 +224,7 @@ class Station:
                     subprotocols=[SUBPROTOCOL],
                     additional_headers=self._headers(),
                     max_size=MAX_FRAME_BYTES,
-                    ping_interval=self.charger.config.get_int("WebSocketPingInterval") or None,
+                    ping_interval=None,  # our own loop: WebSocketPingInterval changes apply at once
                     open_timeout=10,
                 )
             except (OSError, InvalidHandshake, TimeoutError) as exc:
@@ -281,6 +281,7 @@ class Station:
             async with asyncio.TaskGroup() as tg:
                 self._tasks = tg
                 sender = tg.create_task(self.outbox.run())
+                self._side_tasks.append(tg.create_task(self._keepalive(ws)))
                 self.outbox.set_online(True)
                 self.run_model(self.charger.on_connected)
                 try:
@@ -302,6 +303,26 @@ class Station:
             self.outbox.set_online(False)
             self.run_model(self.charger.on_disconnected)
             self._log.info("disconnected")
+
+    async def _keepalive(self, ws: ClientConnection) -> None:
+        """WebSocket ping every WebSocketPingInterval s (0 = none), re-read each round so a change applies
+        at once; no pong within MessageTimeout means a dead link: close it (OCPP-J 5.3, offline doc 1)."""
+        while True:
+            interval = self.charger.config.get_int("WebSocketPingInterval")
+            await self.clock.sleep(interval if interval > 0 else 5.0)
+            if self.charger.config.get_int("WebSocketPingInterval") <= 0:
+                continue
+            try:
+                pong = await ws.ping()
+            except ConnectionClosed:
+                return
+            timeout = float(self.charger.config.get_int("MessageTimeout"))
+            try:
+                await asyncio.wait_for(pong, timeout)
+            except TimeoutError:
+                self._log.warning("no pong within %.0f s: closing the connection", timeout)
+                await ws.close()
+                return
 
     async def _receive(self, ws: ClientConnection) -> None:
         try:
@@ -326,6 +347,10 @@ class Station:
 
     async def _on_call(self, ws: ClientConnection, call: Call) -> None:
         now = self.clock.now()
+        if self.charger.registration is RegistrationStatus.REJECTED:
+            # Section 4.2.1: while Rejected the charge point sends nothing, answers included.
+            self._log.warning("%s ignored: registration was Rejected", call.action)
+            return
         try:
             payload = handle_call(self.charger, call, now, validate=self.options.validate_inbound)
         except OcppCallError as exc:
