@@ -75,12 +75,13 @@ def _run_csms(argv: Sequence[str]) -> int:
     p.add_argument("--port", type=int, default=9000)
     p.add_argument("--tags", help="comma-separated id tags to accept (default: accept every tag)")
     p.add_argument("--heartbeat", type=int, default=300, help="heartbeat interval sent at boot (s)")
+    p.add_argument("--quiet", action="store_true", help="do not log every CALL received")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     tags = {t for t in args.tags.split(",") if t} if args.tags else None
 
     async def serve() -> None:
-        csms = CentralSystem(heartbeat_interval=args.heartbeat, tags=tags)
+        csms = CentralSystem(heartbeat_interval=args.heartbeat, tags=tags, log_frames=not args.quiet)
         await csms.start(args.host, args.port)
         print(f"central system listening on ws://{args.host}:{csms.port}/ocpp/<charger id>", flush=True)
         stop = asyncio.Event()
@@ -119,7 +120,7 @@ def _run_demo(argv: Sequence[str]) -> int:
     _setup_logging(settings.log_levels)
 
     async def serve() -> None:
-        csms = CentralSystem(heartbeat_interval=60)
+        csms = CentralSystem(heartbeat_interval=60, log_frames=True)
         await csms.start("127.0.0.1", args.csms_port)
         demo = replace(settings, server_url=csms.url)
         app = build_charger_app(demo)

@@ -111,3 +111,40 @@ async def test_reset_command_reconnects(sim: Sim) -> None:
     await sim.csms.wait_for(
         lambda f: f.direction == "in" and f.action == "BootNotification" and sim.csms.frames.index(f) >= mark
     )
+
+
+async def test_data_transfer_from_the_charger(sim: Sim) -> None:
+    sim.csms.responders["DataTransfer"] = lambda cid, p: {
+        "status": "Accepted",
+        "data": f"echo {p.get('data')}",
+    }
+    assert (
+        await sim.cmd("datatransfer com.example ping hello world")
+        == "DataTransfer status: Accepted, data: echo hello world"
+    )
+    sent = sim.calls("DataTransfer")[0].payload
+    assert sent == {"vendorId": "com.example", "messageId": "ping", "data": "hello world"}
+    assert (await sim.cmd("datatransfer")).startswith("Error: usage")
+
+
+async def test_shell_drives_the_simulator(sim: Sim) -> None:
+    import sys
+
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "ocppsim",
+        "shell",
+        "--url",
+        f"ws://127.0.0.1:{sim.app.text_server.port}",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, _ = await asyncio.wait_for(proc.communicate(b"status\n\nplugin\nquit\n"), 20)
+    assert out.decode().splitlines() == [
+        "Status: Available, transaction_id: None, offer: 32.0 A, energy: 0 Wh, delay: False, max_usage: None",
+        "Cable plugged. Status Preparing",
+        "bye",
+    ]
+    assert proc.returncode == 0

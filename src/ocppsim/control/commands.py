@@ -53,6 +53,7 @@ VERBS: Final = frozenset(
         "exit",
         # extensions
         "connector",
+        "datatransfer",
         "help",
     }
 )

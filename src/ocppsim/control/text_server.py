@@ -33,7 +33,8 @@ log = logging.getLogger("ocppsim.control")
 
 HELP = (
     "Commands: status, jsonstatus, plugin, unplug, tag [id], full, suspend, fullafter [wh], resume, delay, "
-    "nodelay, delay_notrans, delay_trans, max [A], clock [s], wait [s], reset, shutdown, quit. "
+    "nodelay, delay_notrans, delay_trans, max [A], clock [s], wait [s], reset, shutdown, quit; "
+    "datatransfer <vendorId> [messageId] [data]. "
     "Prefix @N (e.g. '@2 plugin') or 'connector N' to address connector N."
 )
 
@@ -134,6 +135,8 @@ class CommandRunner:
         if verb in ("quit", "exit"):
             session.closing = True
             return "bye"
+        if verb == "datatransfer":
+            return await self._data_transfer(args)
         if verb == "connector":
             if len(args) != 1 or not args[0].isdigit():
                 raise CommandError("usage: connector N")
@@ -169,6 +172,18 @@ class CommandRunner:
         if not outcome.accepted:
             return f"Tag not accepted. Error: {outcome.auth_status.value}"
         return f"Tag Accepted. Parent: {outcome.parent_id_tag or ''}, new status: {self._status(c)}"
+
+    async def _data_transfer(self, args: tuple[str, ...]) -> str:
+        if not args or len(args[0]) > 255:
+            raise CommandError("usage: datatransfer <vendorId> [messageId] [data...]")
+        vendor, message_id = args[0], args[1] if len(args) > 1 else None
+        data = " ".join(args[2:]) or None
+        st = self.station
+        _, sent = st.run_model_collect(lambda now: st.charger.data_transfer(vendor, message_id, data))
+        result = await _bounded(sent[0][1], self._answer_timeout()) if sent else None
+        if not isinstance(result, dict):
+            return "DataTransfer failed: no answer from the central system"
+        return f"DataTransfer status: {result.get('status')}, data: {result.get('data')}"
 
     async def _unplug(self, c: int) -> str:
         st = self.station

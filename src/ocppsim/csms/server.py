@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -73,8 +74,10 @@ class CentralSystem:
         tags: set[str] | None = None,
         charger_ids: set[str] | None = None,
         validate: bool = True,
+        log_frames: bool = False,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        self.log_frames = log_frames
         self.heartbeat_interval = heartbeat_interval
         self.boot_status = boot_status
         self.tags = {t.lower() for t in tags} if tags is not None else None
@@ -271,6 +274,10 @@ class CentralSystem:
             return
         recorded = Frame(charger_id, "in", 2, frame.unique_id, frame.action, frame.payload, now)
         await self._record(recorded)
+        if self.log_frames:
+            log.info(
+                "%s -> %s %s", charger_id, frame.action, json.dumps(frame.payload, separators=(",", ":"))
+            )
         reply = self._answer(charger_id, frame)
         if isinstance(reply, CallError):
             if reply.code != ErrorCode.NOT_IMPLEMENTED:

@@ -32,6 +32,7 @@ from ocppsim.model.outgoing import (
     BootInfo,
     BootNotificationReq,
     ConfigChanged,
+    DataTransferReq,
     Effect,
     HeartbeatReq,
     IdTagInfo,
@@ -100,7 +101,8 @@ class ChargerParams:
     meter_values_sample_interval: int = 60
     ev_capacity_wh: float = 100_000.0
     ev_initial_soc: float = 20.0
-    ev_max_current_a: float = 32.0
+    # None: the EV takes whatever is offered up to max_offer (the original's energy = offer x V x phases).
+    ev_max_current_a: float | None = None
     # Tests run strict: a status change outside the OCPP transition table raises.
     strict_transitions: bool = False
 
@@ -235,7 +237,7 @@ class Charger:
                 ev=EV(
                     capacity_wh=params.ev_capacity_wh,
                     soc=params.ev_initial_soc,
-                    max_current=params.ev_max_current_a,
+                    max_current=params.ev_max_current_a or params.max_offer_a,
                     phases=params.phases,
                 ),
                 register=EnergyRegister(registers.get(cid, 0.0)),
@@ -656,6 +658,12 @@ class Charger:
         c.fault = fault
         self._settle(c, now, force_notify=True)
         return c.status
+
+    def data_transfer(self, vendor_id: str, message_id: str | None, data: str | None) -> DataTransferReq:
+        """Send a CP->CS DataTransfer (section 4.3); the answer goes back to whoever asked."""
+        request = DataTransferReq(vendor_id, message_id, data)
+        self._emit(request)
+        return request
 
     def set_clock_offset(self, offset: float) -> None:
         self.clock_offset = offset
