@@ -49,3 +49,12 @@ def test_every_cell_matches_the_spec(old: S, new: S, code: str | None) -> None:
 
 def test_table_has_nothing_else() -> None:
     assert len(TRANSITIONS) == sum(1 for _, _, code in spec_cells() if code)
+
+
+def test_generated_doc_is_in_sync() -> None:
+    from pathlib import Path
+
+    from ocppsim.model.state_doc import render_transition_table
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "connector-states.md"
+    assert doc.read_text() == render_transition_table()
