@@ -76,6 +76,16 @@ def start_charging(ch: Charger, now: float = T0, tag: str = "TAG") -> int:
     return start.tx_ref
 
 
+def tag_accepted(ch: Charger, now: float = T0) -> list[Any]:
+    """Plug in, present TAG, answer Authorize Accepted; the effects that followed."""
+    ch.plug_in(1, now)
+    ch.present_tag(1, "TAG", now)
+    req = ch.drain()[-1]
+    assert isinstance(req, AuthorizeReq)
+    ch.on_authorize_result(req, ACCEPTED, now)
+    return ch.drain()
+
+
 def tx_default(limit: float, *, pid: int = 1, stack: int = 0, connector: int = 0) -> ChargingProfile:
     return ChargingProfile(
         id=pid,
@@ -464,12 +474,7 @@ def test_trigger_messages() -> None:
 
 def test_start_transaction_invalid_stops_deauthorized() -> None:
     ch = booted()
-    ch.plug_in(1, T0)
-    ch.present_tag(1, "TAG", T0)
-    req = ch.drain()[-1]
-    assert isinstance(req, AuthorizeReq)
-    ch.on_authorize_result(req, ACCEPTED, T0)
-    start = next(e for e in ch.drain() if isinstance(e, StartTransactionReq))
+    start = next(e for e in tag_accepted(ch) if isinstance(e, StartTransactionReq))
     ch.on_start_transaction_result(start.tx_ref, 5, IdTagInfo(AuthorizationStatus.INVALID), T0 + 1)
     effects = ch.drain()
     stop = next(e for e in effects if isinstance(e, StopTransactionReq))
@@ -480,12 +485,7 @@ def test_start_transaction_invalid_stops_deauthorized() -> None:
 def test_start_transaction_invalid_only_suspends_when_configured() -> None:
     ch = booted()
     ch.change_configuration("StopTransactionOnInvalidId", "false", T0)
-    ch.plug_in(1, T0)
-    ch.present_tag(1, "TAG", T0)
-    req = ch.drain()[-1]
-    assert isinstance(req, AuthorizeReq)
-    ch.on_authorize_result(req, ACCEPTED, T0)
-    start = next(e for e in ch.drain() if isinstance(e, StartTransactionReq))
+    start = next(e for e in tag_accepted(ch) if isinstance(e, StartTransactionReq))
     ch.on_start_transaction_result(start.tx_ref, 5, IdTagInfo(AuthorizationStatus.INVALID), T0 + 1)
     assert statuses(ch.drain()) == ["SuspendedEVSE"]
 

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
-__all__ = ["Clock", "FakeClock", "SystemClock", "TimerHandle"]
+__all__ = ["Clock", "FakeClock", "SystemClock", "TimerHandle", "sleep_or_event"]
 
 
 class TimerHandle(Protocol):
@@ -98,3 +98,15 @@ class FakeClock:
         self._now = target
         for _ in range(settle):
             await asyncio.sleep(0)
+
+
+async def sleep_or_event(clock: Clock, seconds: float, event: asyncio.Event) -> None:
+    """Sleep on `clock` for `seconds`, or less if `event` is set meanwhile."""
+    sleeper = asyncio.ensure_future(clock.sleep(seconds))
+    waiter = asyncio.ensure_future(event.wait())
+    try:
+        await asyncio.wait({sleeper, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        sleeper.cancel()
+        waiter.cancel()
+        await asyncio.gather(sleeper, waiter, return_exceptions=True)

@@ -25,7 +25,7 @@ from ocppsim.model.charger import Charger
 from ocppsim.model.outgoing import BootNotificationReq, Request
 from ocppsim.model.types import RegistrationStatus
 from ocppsim.ocpp16.results import apply_failure, apply_result
-from ocppsim.runtime.clock import Clock
+from ocppsim.runtime.clock import Clock, sleep_or_event
 
 __all__ = ["Answer", "ConnectionLostError", "Outbox"]
 
@@ -153,20 +153,10 @@ class Outbox:
                 continue
             wait = item.not_before - self._clock.now()
             if wait > 0:
-                await self._sleep_or_wakeup(wait)
+                self._wakeup.clear()
+                await sleep_or_event(self._clock, wait, self._wakeup)
                 continue
             await self._deliver(item)
-
-    async def _sleep_or_wakeup(self, seconds: float) -> None:
-        self._wakeup.clear()
-        sleeper = asyncio.ensure_future(self._clock.sleep(seconds))
-        waiter = asyncio.ensure_future(self._wakeup.wait())
-        try:
-            await asyncio.wait({sleeper, waiter}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            sleeper.cancel()
-            waiter.cancel()
-            await asyncio.gather(sleeper, waiter, return_exceptions=True)
 
     async def _deliver(self, item: _Item) -> None:
         request = item.request

@@ -33,7 +33,7 @@ from ocppsim.ocpp16.framing import (
 )
 from ocppsim.ocpp16.handlers import OcppCallError, handle_call
 from ocppsim.ocpp16.validation import SchemaError, validators
-from ocppsim.runtime.clock import Clock, TimerHandle
+from ocppsim.runtime.clock import Clock, TimerHandle, sleep_or_event
 from ocppsim.runtime.outbox import Answer, ConnectionLostError, Outbox
 
 __all__ = ["Backoff", "ConfigSink", "Station", "StationOptions"]
@@ -264,14 +264,7 @@ class Station:
 
     async def _pause(self, seconds: float) -> None:
         self._reconnect_now.clear()
-        sleeper = asyncio.ensure_future(self.clock.sleep(seconds))
-        waiter = asyncio.ensure_future(self._reconnect_now.wait())
-        try:
-            await asyncio.wait({sleeper, waiter}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            sleeper.cancel()
-            waiter.cancel()
-            await asyncio.gather(sleeper, waiter, return_exceptions=True)
+        await sleep_or_event(self.clock, seconds, self._reconnect_now)
 
     async def _serve(self, ws: ClientConnection) -> None:
         self._ws = ws
