@@ -482,9 +482,6 @@ class Charger:
                 else:
                     c.tx.deauthorized = True
             self._settle(c, now)
-        if not any(c.tx is not None and c.tx.ref == tx_ref for c in self._connectors.values()):
-            # The transaction already ended: only its late id mattered.
-            pass
 
     def on_start_transaction_failed(self, tx_ref: int) -> None:
         """StartTransaction could not be delivered: later messages carry transactionId -1 (errata 3.18)."""
@@ -581,7 +578,8 @@ class Charger:
         return self._tag_decided(c, request.id_tag, info, now)
 
     def _offline_authorization(self, id_tag: str, now: float) -> IdTagInfo:
-        cached = self.auth_cache.get(id_tag.lower())
+        use_cache = self.config.get_bool("AuthorizationCacheEnabled")
+        cached = self.auth_cache.get(id_tag.lower()) if use_cache else None
         if cached is not None and self.config.get_bool("LocalAuthorizeOffline"):
             expired = cached.expiry_date is not None and cached.expiry_date < now
             if cached.status is AuthorizationStatus.ACCEPTED and not expired:
@@ -754,10 +752,9 @@ class Charger:
         elif name == "ClockAlignedDataInterval":
             self._schedule_aligned(now)
         elif name in ("AuthorizationKey", "SecurityProfile"):
-            if name == "AuthorizationKey" or self.config.get_int("SecurityProfile") > 0:
-                self._emit(Reconnect())
-        elif name == "AuthorizationCacheEnabled" and canonical == "false":
-            pass
+            # Whitepaper section 2: respond first, then reconnect with the new credentials / profile
+            # (a SecurityProfile change is only ever Accepted when it raises the profile).
+            self._emit(Reconnect())
         self._settle_all(now)
         return status
 

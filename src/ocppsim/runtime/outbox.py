@@ -18,7 +18,7 @@ import asyncio
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ocppsim.model.charger import Charger
@@ -53,7 +53,6 @@ class _Item:
     future: asyncio.Future[object]
     attempts: int = 0
     not_before: float = 0.0
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class Outbox:
@@ -114,9 +113,6 @@ class Outbox:
         while self.has_transaction_messages() and self._online:
             self._drained.clear()
             await self._drained.wait()
-
-    def poke(self) -> None:
-        self._wakeup.set()
 
     def _drop_volatile(self) -> None:
         """Connection lost: non-transaction messages are not kept (they are regenerated after reconnect)."""

@@ -102,7 +102,6 @@ class Station:
         self._stopping = False
         self._reconnect_now = asyncio.Event()
         self._rebooting: Reboot | None = None
-        self.connected = asyncio.Event()
         self.outbox = Outbox(charger, clock, self._send_call, self.after_model, log_adapter=self._log)
         self._tasks: asyncio.TaskGroup | None = None
         self._side_tasks: list[asyncio.Task[None]] = []
@@ -215,7 +214,7 @@ class Station:
     async def run(self) -> None:
         """Connect, serve, reconnect with back-off; returns only when `stop()` is called."""
         delays = self.options.backoff.delays(self._rng)
-        self.charger_timer_start()
+        self._rearm()
         while not self._stopping:
             self.connection_attempts += 1
             try:
@@ -259,9 +258,6 @@ class Station:
                 await self._pause(delay)
             self._reconnect_now.clear()
 
-    def charger_timer_start(self) -> None:
-        self._rearm()
-
     async def _pause(self, seconds: float) -> None:
         self._reconnect_now.clear()
         await sleep_or_event(self.clock, seconds, self._reconnect_now)
@@ -269,7 +265,6 @@ class Station:
     async def _serve(self, ws: ClientConnection) -> None:
         self._ws = ws
         self._log.info("connected to %s", self.url)
-        self.connected.set()
         try:
             async with asyncio.TaskGroup() as tg:
                 self._tasks = tg
@@ -288,7 +283,6 @@ class Station:
         finally:
             self._tasks = None
             self._ws = None
-            self.connected.clear()
             for _, future in self._pending.values():
                 if not future.done():
                     future.set_result(Answer(None, CONNECTION_LOST))
