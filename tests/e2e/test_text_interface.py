@@ -148,3 +148,13 @@ async def test_shell_drives_the_simulator(sim: Sim) -> None:
         "bye",
     ]
     assert proc.returncode == 0
+
+
+async def test_fault_injection(sim: Sim) -> None:
+    mark = sim.mark()
+    assert await sim.cmd("fault GroundFailure RCD tripped") == "Ok. Status Faulted"
+    sn = sim.calls("StatusNotification", since=mark)[0].payload
+    assert (sn["status"], sn["errorCode"], sn["info"]) == ("Faulted", "GroundFailure", "RCD tripped")
+    assert await sim.cmd("fault WeakSignal") == "Ok. Status Available"  # a warning, not a fault
+    assert (await sim.cmd("fault Broken")).startswith("Error: unknown error code")
+    assert await sim.cmd("nofault") == "Ok. Status Available"

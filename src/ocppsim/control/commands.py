@@ -54,6 +54,8 @@ VERBS: Final = frozenset(
         # extensions
         "connector",
         "datatransfer",
+        "fault",
+        "nofault",
         "help",
     }
 )

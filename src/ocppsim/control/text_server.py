@@ -22,9 +22,9 @@ from ocppsim.control.commands import (
     parse_command,
     parse_float_arg,
 )
-from ocppsim.model.charger import TagOutcome, TagStep, UnplugOutcome
+from ocppsim.model.charger import Fault, TagOutcome, TagStep, UnplugOutcome
 from ocppsim.model.outgoing import AuthorizeReq, StopTransactionReq
-from ocppsim.model.types import ResetType
+from ocppsim.model.types import ChargePointErrorCode, ResetType
 from ocppsim.runtime.station import Station
 
 __all__ = ["CommandRunner", "TextServer"]
@@ -34,7 +34,7 @@ log = logging.getLogger("ocppsim.control")
 HELP = (
     "Commands: status, jsonstatus, plugin, unplug, tag [id], full, suspend, fullafter [wh], resume, delay, "
     "nodelay, delay_notrans, delay_trans, max [A], clock [s], wait [s], reset, shutdown, quit; "
-    "datatransfer <vendorId> [messageId] [data]. "
+    "datatransfer <vendorId> [messageId] [data]; fault <errorCode> [info]; nofault. "
     "Prefix @N (e.g. '@2 plugin') or 'connector N' to address connector N."
 )
 
@@ -77,7 +77,7 @@ class CommandRunner:
         if verb == "status":
             return format_status(ch.view(c, st.clock.now()))
         if verb == "jsonstatus":
-            return format_json_status(ch.view(c, st.clock.now()), {"connected": st.online})
+            return format_json_status(ch.view(c, st.clock.now()))
         if verb == "plugin":
             plugged = st.run_model(lambda now: ch.plug_in(c, now))
             if not plugged:
@@ -135,6 +135,19 @@ class CommandRunner:
         if verb in ("quit", "exit"):
             session.closing = True
             return "bye"
+        if verb == "fault":
+            if not args:
+                raise CommandError("usage: fault <ChargePointErrorCode> [info...]")
+            try:
+                code = ChargePointErrorCode(args[0])
+            except ValueError:
+                raise CommandError(f"unknown error code {args[0]!r}") from None
+            info = " ".join(args[1:])[:50] or None  # StatusNotification.info is CiString50
+            status = st.run_model(lambda now: ch.set_fault(c, Fault(code, info), now))
+            return f"Ok. Status {status.value}"
+        if verb == "nofault":
+            status = st.run_model(lambda now: ch.set_fault(c, None, now))
+            return f"Ok. Status {status.value}"
         if verb == "datatransfer":
             return await self._data_transfer(args)
         if verb == "connector":

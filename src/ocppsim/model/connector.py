@@ -86,9 +86,16 @@ CONNECTOR_ZERO_STATUSES: Final = frozenset({S.AVAILABLE, S.UNAVAILABLE, S.FAULTE
 # "In a transaction state" in the compatibility contract's words.
 TRANSACTION_STATES: Final = frozenset({S.CHARGING, S.SUSPENDED_EV, S.SUSPENDED_EVSE})
 
-# Error codes that are warnings: reported with an operative status, never Faulted by themselves (7.6).
+# EVCommunicationError is "a warning only"; LocalListConflict, ReaderFailure, ResetFailure and WeakSignal
+# leave the charger operative (section 7.6). Every other code injected as a fault means Faulted.
 WARNING_ONLY_ERRORS: Final = frozenset(
-    {ChargePointErrorCode.EV_COMMUNICATION_ERROR, ChargePointErrorCode.LOCAL_LIST_CONFLICT}
+    {
+        ChargePointErrorCode.EV_COMMUNICATION_ERROR,
+        ChargePointErrorCode.LOCAL_LIST_CONFLICT,
+        ChargePointErrorCode.READER_FAILURE,
+        ChargePointErrorCode.RESET_FAILURE,
+        ChargePointErrorCode.WEAK_SIGNAL,
+    }
 )
 
 
