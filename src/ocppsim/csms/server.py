@@ -40,8 +40,8 @@ __all__ = ["CentralSystem", "Frame", "Responder"]
 log = logging.getLogger("ocppsim.csms")
 
 Payload = dict[str, Any]
-# A responder returns a CALLRESULT payload, or a CallError to answer with.
-Responder = Callable[[str, Payload], "Payload | CallError"]
+# A responder returns a CALLRESULT payload, a CallError to answer with, or None to never answer.
+Responder = Callable[[str, Payload], "Payload | CallError | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,8 +279,10 @@ class CentralSystem:
                 "%s -> %s %s", charger_id, frame.action, json.dumps(frame.payload, separators=(",", ":"))
             )
         reply = self._answer(charger_id, frame)
+        if reply is None:
+            return  # a responder chose silence (tests of timeouts)
         if isinstance(reply, CallError):
-            if reply.code != ErrorCode.NOT_IMPLEMENTED:
+            if reply.details.get("violation"):
                 self.violations.append(
                     Frame(charger_id, "in", 2, frame.unique_id, frame.action, frame.payload, now, reply.code)
                 )
@@ -292,13 +294,17 @@ class CentralSystem:
         await self._record(Frame(charger_id, "out", 3, frame.unique_id, frame.action, reply, now))
         await session.ws.send(result_frame(frame.unique_id, reply))
 
-    def _answer(self, charger_id: str, call: Call) -> Payload | CallError:
+    def _answer(self, charger_id: str, call: Call) -> Payload | CallError | None:
         if self.validate:
             try:
                 validators.request(call.action, call.payload)
-            except (SchemaError, FileNotFoundError) as exc:
-                code = exc.code if isinstance(exc, SchemaError) else ErrorCode.NOT_IMPLEMENTED
-                return CallError(call.unique_id, code, str(exc), {})
+            except FileNotFoundError:
+                return CallError(
+                    call.unique_id, ErrorCode.NOT_IMPLEMENTED, f"unknown action {call.action}", {}
+                )
+            except SchemaError as exc:
+                # Recorded as a violation: the charger sent a frame the official schema refuses.
+                return CallError(call.unique_id, exc.code, exc.description, {"violation": True})
         responder = self.responders.get(call.action)
         if responder is not None:
             return responder(charger_id, call.payload)

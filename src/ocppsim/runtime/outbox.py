@@ -105,6 +105,12 @@ class Outbox:
             self._drop_volatile()
         self._wakeup.set()
 
+    @property
+    def waiting(self) -> bool:
+        """Nothing can go out before time passes or the link / registration changes."""
+        head = self._next_sendable()
+        return head is None or head.not_before > self._clock.now()
+
     def has_transaction_messages(self) -> bool:
         return any(item.request.transaction_related for item in self._queue)
 

@@ -193,8 +193,8 @@ class Station:
 
     @property
     def idle(self) -> bool:
-        """Nothing queued and no CALL awaiting its answer."""
-        return len(self.outbox) == 0 and not self._pending
+        """No CALL awaiting its answer and nothing the outbox could send before time passes."""
+        return not self._pending and self.outbox.waiting
 
     # ------------------------------------------------------------------ connection
 

@@ -1,0 +1,49 @@
+"""The built-in central system: answers, transaction ids, tag list, and it catches invalid frames (the
+e2e suite relies on that to check every frame the charger sends)."""
+
+from __future__ import annotations
+
+import json
+
+from websockets.asyncio.client import connect
+
+from ocppsim.csms.server import CentralSystem
+
+
+async def test_answers_records_and_flags_invalid_frames() -> None:
+    cs = CentralSystem(tags={"good"}, heartbeat_interval=42)
+    await cs.start()
+    try:
+        async with connect(cs.url + "/RAW1", subprotocols=["ocpp1.6"]) as ws:  # type: ignore[list-item]
+
+            async def call(uid: str, action: str, payload: dict[str, object]) -> list[object]:
+                await ws.send(json.dumps([2, uid, action, payload]))
+                answer: list[object] = json.loads(await ws.recv())
+                return answer
+
+            boot = await call("1", "BootNotification", {"chargePointVendor": "v", "chargePointModel": "m"})
+            assert boot[2]["status"] == "Accepted" and boot[2]["interval"] == 42  # type: ignore[index]
+            ok = await call("2", "Authorize", {"idTag": "GOOD"})
+            bad = await call("3", "Authorize", {"idTag": "evil"})
+            assert ok[2] == {"idTagInfo": {"status": "Accepted"}}
+            assert bad[2] == {"idTagInfo": {"status": "Invalid"}}
+            start = {"connectorId": 1, "idTag": "good", "meterStart": 0, "timestamp": "2030-01-01T00:00:00Z"}
+            first = await call("4", "StartTransaction", start)
+            second = await call("5", "StartTransaction", start)
+            assert (first[2]["transactionId"], second[2]["transactionId"]) == (1, 2)  # type: ignore[index]
+            invalid = await call("6", "StatusNotification", {"connectorId": 1, "status": "Sleeping"})
+            assert invalid[:3] == [4, "6", "ProtocolError"]
+            unknown = await call("7", "Levitate", {})
+            assert unknown[:3] == [4, "7", "NotImplemented"]
+        assert [v.action for v in cs.violations] == ["StatusNotification"]
+        assert [f.action for f in cs.calls("RAW1")] == [
+            "BootNotification",
+            "Authorize",
+            "Authorize",
+            "StartTransaction",
+            "StartTransaction",
+            "StatusNotification",
+            "Levitate",
+        ]
+    finally:
+        await cs.stop()
