@@ -212,6 +212,13 @@ async def test_boot_pending_then_accepted(sim_factory: SimFactory) -> None:
     mark = sim.mark()
     assert await sim.cmd("plugin") == "Cable plugged. Status Preparing"
     assert sim.sent(mark) == []  # nothing but BootNotification before Accepted
+    # ... except what the CSMS asks for while Pending (section 4.2.1)
+    assert await ask(sim, "TriggerMessage", {"requestedMessage": "StatusNotification", "connectorId": 1}) == {
+        "status": "Accepted"
+    }
+    assert sim.sent(mark) == [("StatusNotification", (1, "Preparing"))]
+    assert await ask(sim, "RemoteStartTransaction", {"idTag": "X"}) == {"status": "Rejected"}
+    mark = sim.mark()
     sim_csms_state["status"] = "Accepted"
     await sim.advance(30)
     assert sim.sent(mark) == [

@@ -22,7 +22,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ocppsim.model.charger import Charger
-from ocppsim.model.outgoing import BootNotificationReq, Request
+from ocppsim.model.outgoing import (
+    BootNotificationReq,
+    HeartbeatReq,
+    MeterValuesReq,
+    Request,
+    StatusNotificationReq,
+)
 from ocppsim.model.types import RegistrationStatus
 from ocppsim.ocpp16.results import apply_failure, apply_result
 from ocppsim.runtime.clock import Clock, sleep_or_event
@@ -30,6 +36,9 @@ from ocppsim.runtime.clock import Clock, sleep_or_event
 __all__ = ["Answer", "ConnectionLostError", "Outbox"]
 
 log = logging.getLogger("ocppsim.outbox")
+
+
+_TRIGGERABLE = (HeartbeatReq, StatusNotificationReq, MeterValuesReq)
 
 
 class ConnectionLostError(Exception):
@@ -142,9 +151,14 @@ class Outbox:
         head = self._queue[0]
         if isinstance(head.request, BootNotificationReq):
             return head
-        if self._charger.registration is not RegistrationStatus.ACCEPTED:
-            return None
-        return head
+        registration = self._charger.registration
+        if registration is RegistrationStatus.ACCEPTED:
+            return head
+        if registration is RegistrationStatus.PENDING and isinstance(head.request, _TRIGGERABLE):
+            # Pending: only what the CSMS asks for with TriggerMessage may go out (section 4.2.1); the
+            # charger produces these requests before acceptance only when triggered.
+            return head
+        return None
 
     async def run(self) -> None:
         while True:
