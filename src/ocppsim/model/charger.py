@@ -43,7 +43,7 @@ from ocppsim.model.outgoing import (
     StatusNotificationReq,
     StopTransactionReq,
 )
-from ocppsim.model.smart_charging import ChargingProfile, ChargingSchedule, ProfileStore, SchedulePeriod
+from ocppsim.model.smart_charging import ChargingProfile, ChargingSchedule, Offer, ProfileStore, SchedulePeriod
 from ocppsim.model.types import (
     AuthorizationStatus,
     AvailabilityStatus,
@@ -156,7 +156,8 @@ class _Connector:
     session_energy: float = 0.0
     last_id_tag: str | None = None
     current_a: float = 0.0  # what the EV draws now, per phase
-    offer_a: float = 0.0
+    offer_a: float = 0.0  # what the EVSE offers, per phase ...
+    offer_phases: int = 3  # ... on this many phases
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,8 +249,7 @@ class Charger:
         if params.default_profiles:
             self._install_default_profiles()
         self._schedule_aligned(now)
-        for c in self._connectors.values():
-            self._refresh_offer(c, now)
+        self._refresh_offers(now)
 
     # ------------------------------------------------------------------ basics
 
@@ -334,7 +334,7 @@ class Charger:
                 c.ev.soc = 100.0
 
     def _phases_in_use(self, c: _Connector) -> int:
-        return max(1, min(c.ev.phases, self.params.phases))
+        return max(1, min(c.ev.phases, self.params.phases, c.offer_phases))
 
     def _power(self, c: _Connector) -> float:
         return c.current_a * self.voltage * self._phases_in_use(c)
@@ -885,7 +885,9 @@ class Charger:
     def _main_meter_values(self, now: float) -> MeterValuesReq:
         total = sum(c.register.wh for c in self._connectors.values())
         current = sum(c.current_a for c in self._connectors.values())
-        snap = MeterSnapshot(total, current, self.params.phases, self.params.phases, self.voltage, 0.0, None)
+        snap = MeterSnapshot(
+            total, current, self.params.phases, self.params.phases, self.voltage, 0.0, self.params.phases, None
+        )
         values = sample(
             self.config.get_measurands("MeterValuesSampledData"),
             ReadingContext.TRIGGER,
@@ -983,18 +985,60 @@ class Charger:
         self._settle_all(now)
         return status
 
-    def limit_amps_at(self, connector_id: int, t: float) -> float:
-        """The offer in A on a connector at t (hardware max when no profile applies)."""
+    def own_limit(self, connector_id: int, t: float, *, preview_start: float | None = None) -> Offer:
+        """The connector's own limit at t: its Tx(Default)Profile capped by the hardware (max_offer)."""
         c = self._conn(connector_id)
-        limit = self.profiles.limit_amps(
+        in_tx = c.tx is not None
+        limit = self.profiles.tx_limit(
             c.id,
             t,
-            tx_start=c.tx.start if c.tx else None,
-            tx_id=c.tx.transaction_id if c.tx else None,
-            voltage=self.voltage,
+            tx_start=c.tx.start if c.tx is not None else preview_start,
+            tx_id=c.tx.transaction_id if c.tx is not None else None,
+            in_transaction=in_tx,
         )
-        hw = self.params.max_offer_a
-        return max(0.0, hw if limit is None else min(limit, hw))
+        hardware = Offer(self.params.max_offer_a, self.params.phases)
+        if limit is None:
+            return hardware
+        return Offer.lower(limit.on(self.voltage, self.params.phases), hardware, self.voltage)
+
+    def limit_at(self, connector_id: int, t: float, *, preview_start: float | None = None) -> Offer:
+        """The connector's limit at t incl. ChargePointMaxProfile, not shared with other connectors (what
+        its composite schedule shows)."""
+        own = self.own_limit(connector_id, t, preview_start=preview_start)
+        cp = self.profiles.cp_limit(t)
+        if cp is None:
+            return own
+        return Offer.lower(own, cp.on(self.voltage, self.params.phases), self.voltage)
+
+    def limit_amps_at(self, connector_id: int, t: float) -> float:
+        return self.limit_at(connector_id, t).amps
+
+    def _refresh_offers(self, now: float) -> None:
+        """Every connector's offer; a ChargePointMaxProfile is shared among the EVs that draw: equal
+        shares, each capped by what it can take, leftovers redistributed (smart-charging.md section 4)."""
+        voltage = self.voltage
+        limits = {cid: self.limit_at(cid, now) for cid in self._connectors}
+        offers = dict(limits)
+        cp = self.profiles.cp_limit(now)
+        drawing = [c for c in self._connectors.values() if c.tx is not None and c.plugged and c.ev.draws]
+        if cp is not None and len(drawing) > 1:
+            remaining = cp.on(voltage, self.params.phases).watts(voltage)
+            wants: list[tuple[float, _Connector]] = []
+            for c in drawing:
+                limit = limits[c.id]
+                phases = max(1, min(c.ev.phases, limit.phases))
+                wants.append((c.ev.current(limit.amps, c.max_cap) * voltage * phases, c))
+            wants.sort(key=lambda item: item[0])
+            for index, (want, c) in enumerate(wants):
+                share = min(want, remaining / (len(wants) - index))
+                remaining -= share
+                if share < want - 1e-9:
+                    phases = max(1, min(c.ev.phases, limits[c.id].phases))
+                    offers[c.id] = Offer(share / (voltage * phases), phases)
+        for cid, offer in offers.items():
+            c = self._connectors[cid]
+            c.offer_a = offer.amps
+            c.offer_phases = offer.phases
 
     # ------------------------------------------------------------------ transactions
 
@@ -1036,7 +1080,7 @@ class Charger:
                     valid_to=p.valid_to,
                 )
             )
-        self._refresh_offer(c, now)
+        self._refresh_offers(now)
         begin = self._sample(c, "StopTxnSampledData", ReadingContext.TRANSACTION_BEGIN, now)
         if begin is not None:
             tx.data.append(begin)
@@ -1079,6 +1123,7 @@ class Charger:
             charger_phases=self.params.phases,
             voltage_v=self.voltage,
             offered_a=c.offer_a,
+            offered_phases=c.offer_phases,
             soc=c.ev.soc if c.plugged else None,
         )
 
@@ -1132,9 +1177,6 @@ class Charger:
 
     # ------------------------------------------------------------------ status settling
 
-    def _refresh_offer(self, c: _Connector, now: float) -> None:
-        c.offer_a = self.limit_amps_at(c.id, now)
-
     def _may_start(self, c: _Connector) -> bool:
         s = c.session
         if s is None or not s.authorized or not c.plugged or c.tx is not None or c.finishing:
@@ -1165,17 +1207,25 @@ class Charger:
         return S.AVAILABLE
 
     def _settle_all(self, now: float, *, notify: bool = True) -> None:
+        self._refresh_offers(now)
         for c in self._connectors.values():
-            self._settle(c, now, notify=notify)
+            self._settle_one(c, now, notify=notify)
 
     def _settle(self, c: _Connector, now: float, *, notify: bool = True, force_notify: bool = False) -> None:
-        self._refresh_offer(c, now)
+        """Settle `c`, then the other connectors: sharing a ChargePointMaxProfile couples their offers."""
+        self._refresh_offers(now)
+        self._settle_one(c, now, notify=notify, force_notify=force_notify)
+        for other in self._connectors.values():
+            if other is not c:
+                self._settle_one(other, now, notify=notify)
+
+    def _settle_one(self, c: _Connector, now: float, *, notify: bool = True, force_notify: bool = False) -> None:
         if c.pending_inoperative and c.tx is None and c.session is None and not c.plugged:
             c.pending_inoperative = False
             c.operative = False
         started = self._may_start(c)
         if started:
-            self._start_transaction(c, now)
+            self._start_transaction(c, now)  # refreshes the offers: a TxProfile may come with it
         target = self._target(c)
         if target is not c.status:
             # The EV stops drawing before the EVSE reports it offers too little (compatibility contract:

@@ -56,6 +56,7 @@ class MeterSnapshot:
     charger_phases: int
     voltage_v: float
     offered_a: float
+    offered_phases: int
     soc: float | None
 
     @property
@@ -79,7 +80,7 @@ def _values(
     elif measurand is Measurand.POWER_ACTIVE_IMPORT:
         yield _num(snap.power_w), None
     elif measurand is Measurand.POWER_OFFERED:
-        yield _num(snap.offered_a * snap.voltage_v * n), None
+        yield _num(snap.offered_a * snap.voltage_v * snap.offered_phases), None
     elif measurand is Measurand.CURRENT_OFFERED:
         yield _num(snap.offered_a), None
     elif measurand is Measurand.CURRENT_IMPORT:

@@ -23,6 +23,7 @@ __all__ = [
     "ChargingProfile",
     "ChargingSchedule",
     "Limit",
+    "Offer",
     "ProfileStore",
     "SchedulePeriod",
 ]
@@ -63,14 +64,35 @@ class ChargingProfile:
 
 @dataclass(frozen=True, slots=True)
 class Limit:
+    """A schedule period's limit: A per phase, or W in total, on `number_phases` phases."""
+
     value: float
     unit: ChargingRateUnit
     number_phases: int
 
-    def amps(self, voltage: float) -> float:
+    def on(self, voltage: float, charger_phases: int) -> Offer:
+        """What this limit offers on a charger with `charger_phases` phases at `voltage`: A are applied
+        as given to the phases actually used (errata 3.34); W are spread over them."""
+        phases = max(1, min(self.number_phases, charger_phases))
         if self.unit is ChargingRateUnit.AMPS:
-            return self.value
-        return self.value / (voltage * self.number_phases)
+            return Offer(max(0.0, self.value), phases)
+        return Offer(max(0.0, self.value) / (voltage * phases), phases)
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """What the EVSE offers: `amps` per phase on `phases` phases."""
+
+    amps: float
+    phases: int
+
+    def watts(self, voltage: float) -> float:
+        return self.amps * voltage * self.phases
+
+    @staticmethod
+    def lower(a: Offer, b: Offer, voltage: float) -> Offer:
+        """The tighter of two offers, compared in W (smart-charging.md section 4, mixed phases)."""
+        return a if a.watts(voltage) <= b.watts(voltage) else b
 
 
 def _start(profile: ChargingProfile, t: float, tx_start: float | None) -> float | None:
@@ -219,38 +241,30 @@ class ProfileStore:
                 best = (rank[0], rank[1], value)
         return best[2] if best else None
 
-    def limit_amps(
-        self,
-        connector_id: int,
-        t: float,
-        *,
-        tx_start: float | None,
-        tx_id: int | None,
-        voltage: float,
-    ) -> float | None:
-        """The limit in A per phase on the connector at t, or None when no profile applies."""
-        tx_limit: Limit | None = None
-        if tx_start is not None:
-            tx_limit = self._tx_profile_limit(connector_id, t, tx_start, tx_id)
-        if tx_limit is None:
-            tx_limit = self._prevailing(P.TX_DEFAULT_PROFILE, (connector_id, 0), t, tx_start)
-        cp_limit = self._prevailing(P.CHARGE_POINT_MAX_PROFILE, (0,), t, tx_start)
-        amps = [lim.amps(voltage) for lim in (tx_limit, cp_limit) if lim is not None]
-        return min(amps) if amps else None
-
-    def _tx_profile_limit(
-        self, connector_id: int, t: float, tx_start: float, tx_id: int | None
+    def tx_limit(
+        self, connector_id: int, t: float, *, tx_start: float | None, tx_id: int | None, in_transaction: bool
     ) -> Limit | None:
-        best: tuple[int, Limit] | None = None
-        for p in self.profiles.values():
-            if p.purpose is not P.TX_PROFILE or p.connector_id != connector_id:
-                continue
-            if p.transaction_id is not None and tx_id is not None and p.transaction_id != tx_id:
-                continue
-            value = _value(p, t, tx_start)
-            if value is not None and (best is None or p.stack_level > best[0]):
-                best = (p.stack_level, value)
-        return best[1] if best else None
+        """TxProfile (only in a transaction) overrides TxDefaultProfile (connector n, else 0); None = none.
+
+        `tx_start` anchors Relative profiles: the transaction start, or the preview start of a composite
+        schedule when no transaction runs (smart-charging.md section 4)."""
+        if in_transaction:
+            best: tuple[int, Limit] | None = None
+            for p in self.profiles.values():
+                if p.purpose is not P.TX_PROFILE or p.connector_id != connector_id:
+                    continue
+                if p.transaction_id is not None and tx_id is not None and p.transaction_id != tx_id:
+                    continue
+                value = _value(p, t, tx_start)
+                if value is not None and (best is None or p.stack_level > best[0]):
+                    best = (p.stack_level, value)
+            if best is not None:
+                return best[1]
+        return self._prevailing(P.TX_DEFAULT_PROFILE, (connector_id, 0), t, tx_start)
+
+    def cp_limit(self, t: float) -> Limit | None:
+        """The ChargePointMaxProfile limit for the whole charge point (connector 0)."""
+        return self._prevailing(P.CHARGE_POINT_MAX_PROFILE, (0,), t, None)
 
     def next_change(self, t: float, tx_starts: dict[int, float]) -> float | None:
         """The earliest instant after t at which any limit may change."""
