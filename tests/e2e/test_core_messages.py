@@ -148,8 +148,8 @@ async def test_charging_profiles_and_composite(sim: Sim) -> None:
     )
     assert composite["status"] == "Accepted"
     assert composite["chargingSchedule"]["chargingSchedulePeriod"] == [  # type: ignore[index]
-        {"startPeriod": 0, "limit": 10.0},
-        {"startPeriod": 600, "limit": 20.0},
+        {"startPeriod": 0, "limit": 10.0, "numberPhases": 3},
+        {"startPeriod": 600, "limit": 20.0, "numberPhases": 3},
     ]
     await sim.advance(600)
     assert (await sim.cmd("status")).startswith("Status: Charging, transaction_id: 1, offer: 20.0 A")

@@ -133,5 +133,7 @@ def test_limit_with_decimal_step_is_accepted(charger: Charger) -> None:
     composite = call(
         charger, "GetCompositeSchedule", {"connectorId": 1, "duration": 3600, "chargingRateUnit": "W"}
     )
-    assert composite["chargingSchedule"]["chargingSchedulePeriod"] == [{"startPeriod": 0, "limit": 5934.0}]
+    assert composite["chargingSchedule"]["chargingSchedulePeriod"] == [
+        {"startPeriod": 0, "limit": 5934.0, "numberPhases": 3}
+    ]
     assert call(charger, "GetCompositeSchedule", {"connectorId": 9, "duration": 60}) == {"status": "Rejected"}

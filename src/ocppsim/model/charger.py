@@ -43,7 +43,13 @@ from ocppsim.model.outgoing import (
     StatusNotificationReq,
     StopTransactionReq,
 )
-from ocppsim.model.smart_charging import ChargingProfile, ChargingSchedule, Offer, ProfileStore, SchedulePeriod
+from ocppsim.model.smart_charging import (
+    ChargingProfile,
+    ChargingSchedule,
+    Offer,
+    ProfileStore,
+    SchedulePeriod,
+)
 from ocppsim.model.types import (
     AuthorizationStatus,
     AvailabilityStatus,
@@ -73,6 +79,7 @@ from ocppsim.model.types import (
 __all__ = [
     "Charger",
     "ChargerParams",
+    "CompositePeriod",
     "ConnectorView",
     "Fault",
     "TagOutcome",
@@ -105,6 +112,13 @@ class ChargerParams:
     ev_max_current_a: float | None = None
     # Tests run strict: a status change outside the OCPP transition table raises.
     strict_transitions: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CompositePeriod:
+    start_period: int
+    limit: float
+    number_phases: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -886,7 +900,14 @@ class Charger:
         total = sum(c.register.wh for c in self._connectors.values())
         current = sum(c.current_a for c in self._connectors.values())
         snap = MeterSnapshot(
-            total, current, self.params.phases, self.params.phases, self.voltage, 0.0, self.params.phases, None
+            total,
+            current,
+            self.params.phases,
+            self.params.phases,
+            self.voltage,
+            0.0,
+            self.params.phases,
+            None,
         )
         values = sample(
             self.config.get_measurands("MeterValuesSampledData"),
@@ -1012,6 +1033,49 @@ class Charger:
 
     def limit_amps_at(self, connector_id: int, t: float) -> float:
         return self.limit_at(connector_id, t).amps
+
+    def composite_schedule(
+        self, connector_id: int, start: float, duration: int, unit: ChargingRateUnit
+    ) -> list[CompositePeriod]:
+        """GetCompositeSchedule (section 5.7, smart-charging.md section 6): the limit over
+        [start, start + duration) from every profile, evaluated at each boundary, equal neighbours merged,
+        values rounded down to 0.1 in `unit`. Connector 0: min(ChargePointMax, sum of the connectors).
+        Without any profile the hardware limit is reported. Raises UnknownConnectorError."""
+        if connector_id != 0:
+            self._conn(connector_id)
+        voltage = self.voltage
+        ids = self.connector_ids if connector_id == 0 else [connector_id]
+        # Relative profiles of connectors without a transaction are previewed from `start`.
+        starts = {cid: (c.tx.start if c.tx is not None else start) for cid, c in self._connectors.items()}
+
+        def value(t: float) -> tuple[float, int]:
+            if connector_id == 0:
+                offers = [self.own_limit(cid, t, preview_start=starts[cid]) for cid in ids]
+                watts = sum(o.watts(voltage) for o in offers)
+                phases = max(o.phases for o in offers)
+                cp = self.profiles.cp_limit(t)
+                if cp is not None:
+                    cp_offer = cp.on(voltage, self.params.phases)
+                    if cp_offer.watts(voltage) < watts:
+                        watts, phases = cp_offer.watts(voltage), cp_offer.phases
+                total = Offer(watts / (voltage * phases), phases)
+            else:
+                total = self.limit_at(connector_id, t, preview_start=starts[connector_id])
+            raw = total.watts(voltage) if unit is ChargingRateUnit.WATTS else total.amps
+            return math.floor(raw * 10 + 1e-6) / 10, total.phases
+
+        periods: list[CompositePeriod] = []
+        t = start
+        end = start + duration
+        while t < end:
+            limit, phases = value(t)
+            if not periods or (periods[-1].limit, periods[-1].number_phases) != (limit, phases):
+                periods.append(CompositePeriod(int(round(t - start)), limit, phases))
+            nxt = self.profiles.next_change(t, starts)
+            if nxt is None:
+                break
+            t = nxt
+        return periods
 
     def _refresh_offers(self, now: float) -> None:
         """Every connector's offer; a ChargePointMaxProfile is shared among the EVs that draw: equal
@@ -1219,7 +1283,9 @@ class Charger:
             if other is not c:
                 self._settle_one(other, now, notify=notify)
 
-    def _settle_one(self, c: _Connector, now: float, *, notify: bool = True, force_notify: bool = False) -> None:
+    def _settle_one(
+        self, c: _Connector, now: float, *, notify: bool = True, force_notify: bool = False
+    ) -> None:
         if c.pending_inoperative and c.tx is None and c.session is None and not c.plugged:
             c.pending_inoperative = False
             c.operative = False

@@ -121,39 +121,25 @@ def _clear_profile(ch: Charger, p: Payload, now: float) -> Payload:
 
 
 def _composite(ch: Charger, p: Payload, now: float) -> Payload:
-    """GetCompositeSchedule (section 5.7): the offer over [now, now + duration), sampled at every profile
-    boundary. Unknown connector -> Rejected."""
-    connector = p["connectorId"]
-    duration = p["duration"]
-    if connector != 0 and not ch.has_connector(connector):
-        return {"status": "Rejected"}
+    """GetCompositeSchedule (section 5.7); scheduleStart = receipt in whole seconds, no startSchedule in
+    the schedule (errata 3.57). Unknown connector -> Rejected."""
     unit = ChargingRateUnit(p.get("chargingRateUnit") or ChargingRateUnit.AMPS.value)
     start = float(math.floor(now))
-    connectors = ch.connector_ids if connector == 0 else [connector]
-    factor = ch.voltage * ch.params.phases if unit is ChargingRateUnit.WATTS else 1.0
-
-    def value(t: float) -> float:
-        amps = sum(ch.limit_amps_at(c, t) for c in connectors)
-        return math.floor(amps * factor * 10 + 1e-9) / 10
-
-    periods: list[Payload] = []
-    t = start
-    while t < start + duration:
-        v = value(t)
-        if not periods or periods[-1]["limit"] != v:
-            periods.append({"startPeriod": int(t - start), "limit": v})
-        nxt = ch.next_profile_change(t)
-        if nxt is None:
-            break
-        t = float(math.ceil(nxt))
+    try:
+        periods = ch.composite_schedule(p["connectorId"], start, p["duration"], unit)
+    except UnknownConnectorError:
+        return {"status": "Rejected"}
     return {
         "status": "Accepted",
-        "connectorId": connector,
+        "connectorId": p["connectorId"],
         "scheduleStart": format_time(start),
         "chargingSchedule": {
-            "duration": duration,
+            "duration": p["duration"],
             "chargingRateUnit": unit.value,
-            "chargingSchedulePeriod": periods,
+            "chargingSchedulePeriod": [
+                {"startPeriod": x.start_period, "limit": x.limit, "numberPhases": x.number_phases}
+                for x in periods
+            ],
         },
     }
 
