@@ -1070,7 +1070,7 @@ class Charger:
         while t < end:
             limit, phases = value(t)
             if not periods or (periods[-1].limit, periods[-1].number_phases) != (limit, phases):
-                periods.append(CompositePeriod(int(round(t - start)), limit, phases))
+                periods.append(CompositePeriod(round(t - start), limit, phases))
             nxt = self.profiles.next_change(t, starts)
             if nxt is None:
                 break
