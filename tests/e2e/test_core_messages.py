@@ -269,3 +269,26 @@ async def test_energy_register_survives_a_restart(sim_factory: SimFactory) -> No
     await again.cmd("plugin")
     await again.cmd("tag")
     assert again.calls("StartTransaction")[-1].payload["meterStart"] == meter_stop
+
+
+async def test_profiles_survive_a_restart_and_clearing_too(sim_factory: SimFactory) -> None:
+    sim: Sim = await sim_factory(default_profiles=True)
+    assert (await sim.cmd("status")).startswith("Status: Available, transaction_id: None, offer: 0.0 A")
+    profile = {
+        "chargingProfileId": 9,
+        "stackLevel": 5,
+        "chargingProfilePurpose": "TxDefaultProfile",
+        "chargingProfileKind": "Absolute",
+        "chargingSchedule": {
+            "chargingRateUnit": "A",
+            "chargingSchedulePeriod": [{"startPeriod": 0, "limit": 13}],
+        },
+    }
+    assert await ask(sim, "SetChargingProfile", {"connectorId": 0, "csChargingProfiles": profile}) == {
+        "status": "Accepted"
+    }
+    again: Sim = await sim_factory(default_profiles=True)
+    assert (await again.cmd("status")).startswith("Status: Available, transaction_id: None, offer: 13.0 A")
+    assert await ask(again, "ClearChargingProfile", {}) == {"status": "Accepted"}
+    third: Sim = await sim_factory(default_profiles=True)  # cleared stays cleared: no INI defaults again
+    assert (await third.cmd("status")).startswith("Status: Available, transaction_id: None, offer: 32.0 A")

@@ -67,6 +67,7 @@ def build_charger_app(settings: Settings, *, clock: Clock | None = None, strict:
         now=clock.now(),
         config_overrides=overrides,
         meter_registers=store.load_registers(params.charge_point_id),
+        profiles=store.load_profiles(params.charge_point_id),
     )
     station = Station(
         charger,

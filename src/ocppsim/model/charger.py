@@ -37,6 +37,7 @@ from ocppsim.model.outgoing import (
     HeartbeatReq,
     IdTagInfo,
     MeterValuesReq,
+    ProfilesChanged,
     Reboot,
     Reconnect,
     StartTransactionReq,
@@ -223,7 +224,9 @@ class Charger:
         now: float,
         config_overrides: dict[str, str] | None = None,
         meter_registers: dict[int, float] | None = None,
+        profiles: list[ChargingProfile] | None = None,
     ) -> None:
+        """`profiles`: the persisted profiles (None = none ever saved: install the INI defaults)."""
         self.params = params
         specs = default_key_specs(
             number_of_connectors=params.number_of_connectors,
@@ -260,7 +263,12 @@ class Charger:
             for cid in range(1, params.number_of_connectors + 1)
         }
         self.status0: ChargePointStatus = S.AVAILABLE
-        if params.default_profiles:
+        if profiles is not None:
+            for profile in profiles:
+                # Transactions do not survive a restart, so neither do their TxProfiles.
+                if profile.purpose is not ChargingProfilePurpose.TX_PROFILE:
+                    self.profiles.install(profile)
+        elif params.default_profiles:
             self._install_default_profiles()
         self._schedule_aligned(now)
         self._refresh_offers(now)
@@ -966,6 +974,7 @@ class Charger:
         if self.profiles.count_after_install(stored) > self.config.get_int("MaxChargingProfilesInstalled"):
             return rejected
         self.profiles.install(stored)
+        self._profiles_changed()
         self._settle_all(now)
         return ChargingProfileStatus.ACCEPTED
 
@@ -1003,6 +1012,8 @@ class Charger:
         status = self.profiles.clear(
             profile_id=profile_id, connector_id=connector_id, purpose=purpose, stack_level=stack_level
         )
+        if status is ClearChargingProfileStatus.ACCEPTED:
+            self._profiles_changed()
         self._settle_all(now)
         return status
 
@@ -1106,6 +1117,9 @@ class Charger:
 
     # ------------------------------------------------------------------ transactions
 
+    def _profiles_changed(self) -> None:
+        self._emit(ProfilesChanged(tuple(self.profiles.profiles.values())))
+
     def _end_session(self, c: _Connector) -> None:
         """The authorized use ends without a transaction to stop (reset, second tag in delay_notrans):
         with the cable still in, the user must unplug first (Finishing, as after a transaction)."""
@@ -1144,6 +1158,7 @@ class Charger:
                     valid_to=p.valid_to,
                 )
             )
+            self._profiles_changed()
         self._refresh_offers(now)
         begin = self._sample(c, "StopTxnSampledData", ReadingContext.TRANSACTION_BEGIN, now)
         if begin is not None:
@@ -1170,7 +1185,8 @@ class Charger:
                 transaction_data=tuple(tx.data),
             )
         )
-        self.profiles.remove_tx_profiles(c.id)
+        if self.profiles.remove_tx_profiles(c.id):
+            self._profiles_changed()
         c.tx = None
         c.session = None
         c.finishing = c.plugged

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from ocppsim.model.meter import MeterValue
+from ocppsim.model.smart_charging import ChargingProfile
 from ocppsim.model.types import (
     AuthorizationStatus,
     ChargePointErrorCode,
@@ -32,6 +33,7 @@ __all__ = [
     "HeartbeatReq",
     "IdTagInfo",
     "MeterValuesReq",
+    "ProfilesChanged",
     "Reboot",
     "Reconnect",
     "Request",
@@ -160,6 +162,13 @@ class ConfigChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class ProfilesChanged:
+    """The installed charging profiles changed: persist them (errata 3.37: they survive a reboot)."""
+
+    profiles: tuple[ChargingProfile, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Reboot:
     """Close the connection, restart the charger application and boot again (Reset, section 5.14)."""
 
@@ -172,4 +181,4 @@ class Reconnect:
     SecurityProfile, Security Whitepaper section 2: "respond first, then reconnect")."""
 
 
-Effect = Request | ConfigChanged | Reboot | Reconnect
+Effect = Request | ConfigChanged | ProfilesChanged | Reboot | Reconnect

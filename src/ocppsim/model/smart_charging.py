@@ -216,13 +216,16 @@ class ProfileStore:
             del self.profiles[pid]
         return ClearChargingProfileStatus.ACCEPTED if matched else ClearChargingProfileStatus.UNKNOWN
 
-    def remove_tx_profiles(self, connector_id: int) -> None:
-        for pid in [
+    def remove_tx_profiles(self, connector_id: int) -> bool:
+        """Drop the connector's TxProfiles (their transaction ended); True if there were any."""
+        ids = [
             p.id
             for p in self.profiles.values()
             if p.purpose is P.TX_PROFILE and p.connector_id == connector_id
-        ]:
+        ]
+        for pid in ids:
             del self.profiles[pid]
+        return bool(ids)
 
     def _prevailing(
         self, purpose: ChargingProfilePurpose, connectors: tuple[int, ...], t: float, tx_start: float | None

@@ -8,7 +8,7 @@ import base64
 import contextlib
 import logging
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import quote
@@ -17,7 +17,16 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
 from ocppsim.model.charger import Charger
-from ocppsim.model.outgoing import ConfigChanged, Effect, Reboot, Reconnect, Request, StopTransactionReq
+from ocppsim.model.outgoing import (
+    ConfigChanged,
+    Effect,
+    ProfilesChanged,
+    Reboot,
+    Reconnect,
+    Request,
+    StopTransactionReq,
+)
+from ocppsim.model.smart_charging import ChargingProfile
 from ocppsim.model.types import RegistrationStatus, ResetType
 from ocppsim.ocpp16.convert import request_payload
 from ocppsim.ocpp16.framing import (
@@ -76,6 +85,8 @@ class ConfigSink(Protocol):
 
     def save_registers(self, charger_id: str, registers: dict[int, float]) -> None: ...
 
+    def save_profiles(self, charger_id: str, profiles: Iterable[ChargingProfile]) -> None: ...
+
 
 class Station:
     def __init__(
@@ -130,6 +141,9 @@ class Station:
             # Never log a secret (Security Whitepaper: AuthorizationKey changes are logged without value).
             shown = "<hidden>" if effect.key == "AuthorizationKey" else effect.value
             self._log.info("configuration %s = %s", effect.key, shown)
+        elif isinstance(effect, ProfilesChanged):
+            if self._store is not None:
+                self._store.save_profiles(self.id, effect.profiles)
         elif isinstance(effect, Reboot):
             self._rebooting = effect
             if self._tasks is not None:

@@ -6,9 +6,20 @@ changed by the CSMS and the energy registers (which must never go backwards acro
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
+
+from ocppsim.model.smart_charging import ChargingProfile, ChargingSchedule, SchedulePeriod
+from ocppsim.model.types import (
+    ChargingProfileKind,
+    ChargingProfilePurpose,
+    ChargingRateUnit,
+    RecurrencyKind,
+    Timestamp,
+)
 
 __all__ = ["DB_FILENAME", "Store"]
 
@@ -28,6 +39,17 @@ _MIGRATIONS: Final[tuple[str, ...]] = (
         wh REAL NOT NULL,
         PRIMARY KEY (charger_id, connector_id)
     );
+    """,
+    # 2: charging profiles (errata 3.37: they survive a reboot); a row in profile_sets means "saved once",
+    # so an empty set (the CSMS cleared everything) is not replaced by the INI default profiles.
+    """
+    CREATE TABLE charging_profiles (
+        charger_id TEXT NOT NULL,
+        profile_id INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (charger_id, profile_id)
+    );
+    CREATE TABLE profile_sets (charger_id TEXT PRIMARY KEY);
     """,
 )
 
@@ -76,5 +98,75 @@ class Store:
             [(charger_id, c, wh) for c, wh in registers.items()],
         )
 
+    def load_profiles(self, charger_id: str) -> list[ChargingProfile] | None:
+        """The saved profiles, or None when none were ever saved for this charger."""
+        if (
+            self._db.execute("SELECT 1 FROM profile_sets WHERE charger_id = ?", (charger_id,)).fetchone()
+            is None
+        ):
+            return None
+        rows = self._db.execute(
+            "SELECT body FROM charging_profiles WHERE charger_id = ? ORDER BY profile_id", (charger_id,)
+        )
+        return [_profile_from_json(json.loads(body)) for (body,) in rows.fetchall()]
+
+    def save_profiles(self, charger_id: str, profiles: Iterable[ChargingProfile]) -> None:
+        rows = [(charger_id, p.id, json.dumps(_profile_to_json(p))) for p in profiles]
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.execute("INSERT OR IGNORE INTO profile_sets (charger_id) VALUES (?)", (charger_id,))
+            self._db.execute("DELETE FROM charging_profiles WHERE charger_id = ?", (charger_id,))
+            self._db.executemany(
+                "INSERT INTO charging_profiles (charger_id, profile_id, body) VALUES (?, ?, ?)", rows
+            )
+
     def close(self) -> None:
         self._db.close()
+
+
+def _profile_to_json(p: ChargingProfile) -> dict[str, Any]:
+    sched = p.schedule
+    return {
+        "id": p.id,
+        "connector_id": p.connector_id,
+        "stack_level": p.stack_level,
+        "purpose": p.purpose.value,
+        "kind": p.kind.value,
+        "recurrency": p.recurrency.value if p.recurrency else None,
+        "valid_from": p.valid_from,
+        "valid_to": p.valid_to,
+        "transaction_id": p.transaction_id,
+        "schedule": {
+            "unit": sched.unit.value,
+            "periods": [[x.start_period, x.limit, x.number_phases] for x in sched.periods],
+            "duration": sched.duration,
+            "start_schedule": sched.start_schedule,
+            "min_charging_rate": sched.min_charging_rate,
+        },
+    }
+
+
+def _ts(value: float | None) -> Timestamp | None:
+    return Timestamp(value) if value is not None else None
+
+
+def _profile_from_json(d: dict[str, Any]) -> ChargingProfile:
+    sched = d["schedule"]
+    return ChargingProfile(
+        id=d["id"],
+        connector_id=d["connector_id"],
+        stack_level=d["stack_level"],
+        purpose=ChargingProfilePurpose(d["purpose"]),
+        kind=ChargingProfileKind(d["kind"]),
+        schedule=ChargingSchedule(
+            unit=ChargingRateUnit(sched["unit"]),
+            periods=tuple(SchedulePeriod(start, limit, phases) for start, limit, phases in sched["periods"]),
+            duration=sched["duration"],
+            start_schedule=_ts(sched["start_schedule"]),
+            min_charging_rate=sched["min_charging_rate"],
+        ),
+        recurrency=RecurrencyKind(d["recurrency"]) if d["recurrency"] else None,
+        valid_from=_ts(d["valid_from"]),
+        valid_to=_ts(d["valid_to"]),
+        transaction_id=d["transaction_id"],
+    )
