@@ -7,7 +7,9 @@ async with SimConnection("ws://127.0.0.1:1234") as sim:
 from __future__ import annotations
 
 import asyncio
+import json
 from types import TracebackType
+from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 
@@ -37,6 +39,20 @@ class SimConnection:
             await self._ws.send(line)
             reply = await asyncio.wait_for(self._ws.recv(), self.timeout)
         return reply if isinstance(reply, str) else reply.decode()
+
+    async def json_status(self, connector: int | None = None) -> dict[str, Any]:
+        """`jsonstatus` parsed (optionally of connector N)."""
+        prefix = f"@{connector} " if connector else ""
+        result: dict[str, Any] = json.loads(await self.command(prefix + "jsonstatus"))
+        return result
+
+    async def profiles(self, unit: str = "A", duration: int = 3600) -> dict[str, Any]:
+        """Installed charging profiles and each connector's composite schedule (`profiles` command)."""
+        reply = await self.command(f"profiles {unit} {duration}")
+        if reply.startswith("Error:"):
+            raise ValueError(reply)
+        result: dict[str, Any] = json.loads(reply)
+        return result
 
     async def disconnect(self) -> None:
         if self._ws is not None:

@@ -158,3 +158,20 @@ async def test_fault_injection(sim: Sim) -> None:
     assert await sim.cmd("fault WeakSignal") == "Ok. Status Available"  # a warning, not a fault
     assert (await sim.cmd("fault Broken")).startswith("Error: unknown error code")
     assert await sim.cmd("nofault") == "Ok. Status Available"
+
+
+async def test_profiles_command_shows_what_the_charger_understood(sim_factory: SimFactory) -> None:
+    sim: Sim = await sim_factory(default_profiles=True)
+    shown = json.loads(await sim.cmd("profiles"))
+    assert [(p["chargingProfileId"], p["stackLevel"], p["connectorId"]) for p in shown["profiles"]] == [
+        (1, 0, 0),
+        (2, 1, 0),
+    ]
+    assert shown["profiles"][0]["chargingSchedule"]["chargingSchedulePeriod"] == [
+        {"startPeriod": 0, "limit": 6.0}
+    ]
+    assert shown["composite"]["1"] == [{"startPeriod": 0, "limit": 0.0, "numberPhases": 3}]
+    assert shown["duration"] == 3600 and shown["chargingRateUnit"] == "A"
+    in_watts = json.loads(await sim.cmd("profiles W 60"))
+    assert in_watts["composite"]["0"] == [{"startPeriod": 0, "limit": 0.0, "numberPhases": 3}]
+    assert (await sim.cmd("profiles kW")).startswith("Error: usage")

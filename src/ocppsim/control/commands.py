@@ -56,6 +56,7 @@ VERBS: Final = frozenset(
         "datatransfer",
         "fault",
         "nofault",
+        "profiles",
         "help",
     }
 )

@@ -4,6 +4,7 @@ any path, several clients at once. Binds 127.0.0.1 unless configured otherwise."
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,7 +25,8 @@ from ocppsim.control.commands import (
 )
 from ocppsim.model.charger import Fault, TagOutcome, TagStep, UnplugOutcome
 from ocppsim.model.outgoing import AuthorizeReq, StopTransactionReq
-from ocppsim.model.types import ChargePointErrorCode, ResetType
+from ocppsim.model.types import ChargePointErrorCode, ChargingRateUnit, ResetType
+from ocppsim.ocpp16.convert import format_time, profile_payload
 from ocppsim.runtime.station import Station
 
 __all__ = ["CommandRunner", "TextServer"]
@@ -34,7 +36,8 @@ log = logging.getLogger("ocppsim.control")
 HELP = (
     "Commands: status, jsonstatus, plugin, unplug, tag [id], full, suspend, fullafter [wh], resume, delay, "
     "nodelay, delay_notrans, delay_trans, max [A], clock [s], wait [s], reset, shutdown, quit; "
-    "datatransfer <vendorId> [messageId] [data]; fault <errorCode> [info]; nofault. "
+    "datatransfer <vendorId> [messageId] [data]; fault <errorCode> [info]; nofault; "
+    "profiles [A|W] [seconds] (installed profiles + composite schedules, JSON). "
     "Prefix @N (e.g. '@2 plugin') or 'connector N' to address connector N."
 )
 
@@ -148,6 +151,8 @@ class CommandRunner:
         if verb == "nofault":
             status = st.run_model(lambda now: ch.set_fault(c, None, now))
             return f"Ok. Status {status.value}"
+        if verb == "profiles":
+            return self._profiles(args)
         if verb == "datatransfer":
             return await self._data_transfer(args)
         if verb == "connector":
@@ -185,6 +190,41 @@ class CommandRunner:
         if not outcome.accepted:
             return f"Tag not accepted. Error: {outcome.auth_status.value}"
         return f"Tag Accepted. Parent: {outcome.parent_id_tag or ''}, new status: {self._status(c)}"
+
+    def _profiles(self, args: tuple[str, ...]) -> str:
+        """Installed profiles (OCPP JSON, with their connector) and each connector's composite schedule for
+        the next hour (or `profiles W` / `profiles A 7200`), as one JSON line."""
+        unit = ChargingRateUnit.AMPS
+        duration = 3600
+        for arg in args:
+            if arg in ("A", "W"):
+                unit = ChargingRateUnit(arg)
+            elif arg.isdigit() and 0 < int(arg) <= 7 * 86400:
+                duration = int(arg)
+            else:
+                raise CommandError("usage: profiles [A|W] [seconds]")
+        ch = self.station.charger
+        start = float(int(self.station.clock.now()))
+        composite = {
+            str(cid): [
+                {"startPeriod": x.start_period, "limit": x.limit, "numberPhases": x.number_phases}
+                for x in ch.composite_schedule(cid, start, duration, unit)
+            ]
+            for cid in [0, *ch.connector_ids]
+        }
+        installed = [
+            {"connectorId": p.connector_id, **profile_payload(p)}
+            for p in sorted(ch.profiles.profiles.values(), key=lambda p: (p.connector_id, p.id))
+        ]
+        return json.dumps(
+            {
+                "profiles": installed,
+                "scheduleStart": format_time(start),
+                "duration": duration,
+                "chargingRateUnit": unit.value,
+                "composite": composite,
+            }
+        )
 
     async def _data_transfer(self, args: tuple[str, ...]) -> str:
         if not args or len(args[0]) > 255:

@@ -34,6 +34,7 @@ __all__ = [
     "meter_values_payload",
     "parse_time",
     "profile_from_payload",
+    "profile_payload",
     "request_payload",
 ]
 
@@ -155,6 +156,36 @@ def request_payload(req: Request, transaction_id: int | None) -> dict[str, Any]:
     if isinstance(req, DataTransferReq):
         return _drop_none({"vendorId": req.vendor_id, "messageId": req.message_id, "data": req.data})
     raise TypeError(f"no payload for {type(req).__name__}")
+
+
+def profile_payload(profile: ChargingProfile) -> dict[str, Any]:
+    """A model profile as the OCPP ChargingProfile JSON object (csChargingProfiles)."""
+    sched = profile.schedule
+    schedule: dict[str, Any] = _drop_none(
+        {
+            "duration": sched.duration,
+            "startSchedule": format_time(sched.start_schedule) if sched.start_schedule is not None else None,
+            "chargingRateUnit": sched.unit.value,
+            "chargingSchedulePeriod": [
+                _drop_none({"startPeriod": x.start_period, "limit": x.limit, "numberPhases": x.number_phases})
+                for x in sched.periods
+            ],
+            "minChargingRate": sched.min_charging_rate,
+        }
+    )
+    return _drop_none(
+        {
+            "chargingProfileId": profile.id,
+            "transactionId": profile.transaction_id,
+            "stackLevel": profile.stack_level,
+            "chargingProfilePurpose": profile.purpose.value,
+            "chargingProfileKind": profile.kind.value,
+            "recurrencyKind": profile.recurrency.value if profile.recurrency else None,
+            "validFrom": format_time(profile.valid_from) if profile.valid_from is not None else None,
+            "validTo": format_time(profile.valid_to) if profile.valid_to is not None else None,
+            "chargingSchedule": schedule,
+        }
+    )
 
 
 def profile_from_payload(payload: dict[str, Any]) -> ChargingProfile:
