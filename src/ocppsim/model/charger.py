@@ -405,18 +405,8 @@ class Charger:
         if self._next_heartbeat is not None and now >= self._next_heartbeat:
             self._emit(HeartbeatReq())
             self._restart_heartbeat(now)
-        if self._next_aligned is not None and now >= self._next_aligned:
-            self._clock_aligned_sample(now)
-            self._schedule_aligned(now)
-        interval = self.config.get_int("MeterValueSampleInterval")
         timeout = self.config.get_int("ConnectionTimeOut")
         for c in self._connectors.values():
-            tx = c.tx
-            if tx is not None and tx.next_sample is not None and now >= tx.next_sample - 1e-9:
-                self._periodic_sample(c, now)
-                # Counted from transaction start (metering.md section 3); skip missed instants.
-                while tx.next_sample is not None and tx.next_sample <= now + 1e-9:
-                    tx.next_sample = tx.next_sample + interval if interval > 0 else None
             if c.ev.full_after_wh is not None and c.status is S.CHARGING:
                 power = self._power(c)
                 missing = c.ev.full_after_wh - c.session_energy
@@ -431,7 +421,19 @@ class Charger:
             ):
                 # ConnectionTimeOut: the driver never plugged in; abandon the attempt (B1).
                 c.session = None
+        # State first (a schedule period that starts now is in force now), then the samples due now.
         self._settle_all(now)
+        interval = self.config.get_int("MeterValueSampleInterval")
+        for c in self._connectors.values():
+            tx = c.tx
+            if tx is not None and tx.next_sample is not None and now >= tx.next_sample - 1e-9:
+                self._periodic_sample(c, now)
+                # Counted from transaction start (metering.md section 3); skip missed instants.
+                while tx.next_sample is not None and tx.next_sample <= now + 1e-9:
+                    tx.next_sample = tx.next_sample + interval if interval > 0 else None
+        if self._next_aligned is not None and now >= self._next_aligned:
+            self._clock_aligned_sample(now)
+            self._schedule_aligned(now)
 
     # ------------------------------------------------------------------ connection lifecycle
 
