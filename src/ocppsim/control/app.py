@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 from ocppsim.control.text_server import CommandRunner, TextServer
 from ocppsim.model.charger import Charger
+from ocppsim.model.outgoing import InterruptedTransaction
 from ocppsim.ocpp16.validation import validators
 from ocppsim.runtime.clock import Clock, SystemClock
 from ocppsim.runtime.station import Station, StationOptions
@@ -62,12 +63,24 @@ def build_charger_app(settings: Settings, *, clock: Clock | None = None, strict:
     overrides.update(store.load_config(params.charge_point_id))
     if strict:
         params = replace(params, strict_transitions=True)
+    cid = params.charge_point_id
+    journal = store.journal(cid)
+    interrupted = [
+        InterruptedTransaction(ref, connector, tag) for ref, connector, tag in store.open_transactions(cid)
+    ]
+    tx_ids = store.transaction_ids(cid)
+    refs = (
+        [ref for _, _, ref, _ in journal if ref is not None] + [t.tx_ref for t in interrupted] + list(tx_ids)
+    )
     charger = Charger(
         params,
         now=clock.now(),
         config_overrides=overrides,
-        meter_registers=store.load_registers(params.charge_point_id),
-        profiles=store.load_profiles(params.charge_point_id),
+        meter_registers=store.load_registers(cid),
+        profiles=store.load_profiles(cid),
+        transaction_ids=tx_ids,
+        interrupted=interrupted,
+        next_tx_ref=max(refs, default=0) + 1,
     )
     station = Station(
         charger,
@@ -75,6 +88,11 @@ def build_charger_app(settings: Settings, *, clock: Clock | None = None, strict:
         clock=clock,
         store=store,
     )
+    # What an earlier run left unsent goes first; the PowerLoss stops the charger queued at start follow.
+    station.replay(journal)
+    station.after_model()  # journals the PowerLoss stops now, so a second crash cannot lose them
+    for tx in interrupted:
+        store.close_transaction(cid, tx.tx_ref)
     shutdown = asyncio.Event()
     runner = CommandRunner(station, default_tag=settings.default_tag, on_shutdown=shutdown.set)
     return ChargerApp(station, TextServer(runner), store, settings, shutdown, asyncio.Event())

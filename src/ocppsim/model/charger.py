@@ -36,6 +36,7 @@ from ocppsim.model.outgoing import (
     Effect,
     HeartbeatReq,
     IdTagInfo,
+    InterruptedTransaction,
     MeterValuesReq,
     ProfilesChanged,
     Reboot,
@@ -225,6 +226,9 @@ class Charger:
         config_overrides: dict[str, str] | None = None,
         meter_registers: dict[int, float] | None = None,
         profiles: list[ChargingProfile] | None = None,
+        transaction_ids: dict[int, int] | None = None,
+        interrupted: list[InterruptedTransaction] | None = None,
+        next_tx_ref: int = 1,
     ) -> None:
         """`profiles`: the persisted profiles (None = none ever saved: install the INI defaults)."""
         self.params = params
@@ -245,9 +249,9 @@ class Charger:
         self._next_boot: float | None = None
         self._next_heartbeat: float | None = None
         self._next_aligned: float | None = None
-        self._tx_seq = 0
+        self._tx_seq = next_tx_ref - 1
         # tx_ref -> transactionId (-1 once StartTransaction could not be delivered, errata 3.18)
-        self._tx_ids: dict[int, int] = {}
+        self._tx_ids: dict[int, int] = dict(transaction_ids or {})
         registers = meter_registers or {}
         self._connectors: dict[int, _Connector] = {
             cid: _Connector(
@@ -272,6 +276,21 @@ class Charger:
             self._install_default_profiles()
         self._schedule_aligned(now)
         self._refresh_offers(now)
+        for tx in interrupted or []:
+            # Power loss: end what ran before the restart with the last persisted register (offline doc 4/7).
+            # Queued now; like every transaction message it goes out once BootNotification is Accepted.
+            register = (
+                self._connectors[tx.connector_id].register if tx.connector_id in self._connectors else None
+            )
+            self._emit(
+                StopTransactionReq(
+                    tx_ref=tx.tx_ref,
+                    meter_stop=register.reading if register else 0,
+                    timestamp=self._ts(now),
+                    reason=Reason.POWER_LOSS,
+                    id_tag=tx.id_tag,
+                )
+            )
 
     # ------------------------------------------------------------------ basics
 

@@ -32,10 +32,12 @@ __all__ = [
     "Effect",
     "HeartbeatReq",
     "IdTagInfo",
+    "InterruptedTransaction",
     "MeterValuesReq",
     "ProfilesChanged",
     "Reboot",
     "Reconnect",
+    "ReplayedReq",
     "Request",
     "StartTransactionReq",
     "StatusNotificationReq",
@@ -151,6 +153,31 @@ class DataTransferReq(Request):
     vendor_id: str
     message_id: str | None = None
     data: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayedReq(Request):
+    """A transaction-related message read back from the journal after a restart: its payload as sent
+    (JSON text, opaque to the model), the transactionId still to be filled in from `tx_ref`."""
+
+    TRANSACTION_RELATED: ClassVar[bool] = True
+    action: str
+    body: str
+    tx_ref: int | None
+    journal_seq: int
+
+    @property
+    def ACTION(self) -> str:  # type: ignore[override]  # noqa: N802 - mirrors the ClassVar of requests
+        return self.action
+
+
+@dataclass(frozen=True, slots=True)
+class InterruptedTransaction:
+    """A transaction that was running when the simulator stopped (crash, kill -9, power loss)."""
+
+    tx_ref: int
+    connector_id: int
+    id_tag: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,6 +14,7 @@ from ocppsim.model.outgoing import (
     HeartbeatReq,
     IdTagInfo,
     MeterValuesReq,
+    ReplayedReq,
     Request,
     StartTransactionReq,
     StatusNotificationReq,
@@ -31,6 +33,7 @@ from ocppsim.model.types import (
 __all__ = [
     "format_time",
     "id_tag_info",
+    "journal_body",
     "meter_values_payload",
     "parse_time",
     "profile_from_payload",
@@ -89,10 +92,23 @@ def _drop_none(payload: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in payload.items() if v is not None}
 
 
+def journal_body(payload: dict[str, Any]) -> str:
+    """A transaction message as kept in the journal: without transactionId (filled in when sent)."""
+    return json.dumps({k: v for k, v in payload.items() if k != "transactionId"}, separators=(",", ":"))
+
+
 def request_payload(req: Request, transaction_id: int | None) -> dict[str, Any]:
     """The JSON payload of a CP->CS request; `transaction_id` resolves the request's tx_ref."""
     if isinstance(req, HeartbeatReq):
         return {}
+    if isinstance(req, ReplayedReq):
+        payload: dict[str, Any] = json.loads(req.body)
+        if req.tx_ref is not None and req.action in ("StopTransaction", "MeterValues"):
+            # errata 3.18: -1 when the transaction never obtained an id
+            payload = {"transactionId": transaction_id if transaction_id is not None else -1, **payload}
+            if req.action == "MeterValues":
+                payload = {"connectorId": payload.pop("connectorId"), **payload}
+        return payload
     if isinstance(req, StatusNotificationReq):
         return _drop_none(
             {
@@ -106,7 +122,7 @@ def request_payload(req: Request, transaction_id: int | None) -> dict[str, Any]:
             }
         )
     if isinstance(req, MeterValuesReq):
-        payload: dict[str, Any] = {"connectorId": req.connector_id}
+        payload = {"connectorId": req.connector_id}
         if req.tx_ref is not None and transaction_id is not None:
             payload["transactionId"] = transaction_id
         payload["meterValue"] = meter_values_payload(req.meter_value)

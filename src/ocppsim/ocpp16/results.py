@@ -8,6 +8,7 @@ from ocppsim.model.charger import Charger
 from ocppsim.model.outgoing import (
     AuthorizeReq,
     BootNotificationReq,
+    ReplayedReq,
     Request,
     StartTransactionReq,
     StopTransactionReq,
@@ -20,6 +21,15 @@ __all__ = ["apply_failure", "apply_result"]
 
 def apply_result(charger: Charger, req: Request, payload: dict[str, Any], now: float) -> object:
     """A schema-valid CALLRESULT payload for `req`; returns what the model answered (e.g. a TagOutcome)."""
+    if isinstance(req, ReplayedReq):
+        # A message from before a restart: its transaction is no longer running, only ids matter.
+        if req.action == "StartTransaction" and req.tx_ref is not None:
+            info = id_tag_info(payload["idTagInfo"])
+            assert info is not None
+            charger.on_start_transaction_result(req.tx_ref, int(payload["transactionId"]), info, now)
+        elif req.action == "StopTransaction" and req.tx_ref is not None:
+            charger.forget_transaction(req.tx_ref)
+        return payload
     if isinstance(req, BootNotificationReq):
         charger.on_boot_result(RegistrationStatus(payload["status"]), int(payload["interval"]), now)
         return payload["status"]
@@ -40,6 +50,12 @@ def apply_result(charger: Charger, req: Request, payload: dict[str, Any], now: f
 
 def apply_failure(charger: Charger, req: Request, now: float) -> object:
     """No usable answer (CALLERROR, timeout, invalid result, connection lost) and no retry left."""
+    if isinstance(req, ReplayedReq) and req.tx_ref is not None:
+        if req.action == "StartTransaction":
+            charger.on_start_transaction_failed(req.tx_ref)
+        elif req.action == "StopTransaction":
+            charger.forget_transaction(req.tx_ref)
+        return None
     if isinstance(req, BootNotificationReq):
         charger.on_boot_failed(now)
     elif isinstance(req, AuthorizeReq):

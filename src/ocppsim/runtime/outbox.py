@@ -19,17 +19,19 @@ import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from ocppsim.model.charger import Charger
 from ocppsim.model.outgoing import (
     BootNotificationReq,
     HeartbeatReq,
     MeterValuesReq,
+    ReplayedReq,
     Request,
     StatusNotificationReq,
 )
 from ocppsim.model.types import RegistrationStatus
+from ocppsim.ocpp16.convert import journal_body, request_payload
 from ocppsim.ocpp16.results import apply_failure, apply_result
 from ocppsim.runtime.clock import Clock, sleep_or_event
 
@@ -56,12 +58,25 @@ class Answer:
 SendCall = Callable[[Request], Awaitable[Answer]]
 
 
+class Journal(Protocol):
+    """Durable record of transaction-related messages (the store); every write is committed at once."""
+
+    def journal_append(self, charger_id: str, action: str, tx_ref: int | None, body: str) -> int: ...
+
+    def journal_remove(self, seq: int) -> None: ...
+
+    def set_transaction_id(self, charger_id: str, tx_ref: int, transaction_id: int) -> None: ...
+
+    def forget_transaction_id(self, charger_id: str, tx_ref: int) -> None: ...
+
+
 @dataclass(slots=True)
 class _Item:
     request: Request
     future: asyncio.Future[object]
     attempts: int = 0
     not_before: float = 0.0
+    journal_seq: int | None = None
 
 
 class Outbox:
@@ -73,7 +88,9 @@ class Outbox:
         after_model: Callable[[], None],
         *,
         log_adapter: logging.LoggerAdapter[logging.Logger] | None = None,
+        journal: Journal | None = None,
     ) -> None:
+        self._journal = journal
         self._charger = charger
         self._clock = clock
         self._send = send
@@ -94,6 +111,8 @@ class Outbox:
     def enqueue(self, request: Request) -> asyncio.Future[object]:
         future: asyncio.Future[object] = asyncio.get_running_loop().create_future()
         item = _Item(request, future)
+        if request.transaction_related:
+            item.journal_seq = self._write_journal(request)
         if not self._online and not request.transaction_related:
             # Offline: nothing to wait for (an Authorize is decided locally); decided on the next loop
             # turn so effects keep their order.
@@ -113,6 +132,36 @@ class Outbox:
         if not online:
             self._drop_volatile()
         self._wakeup.set()
+
+    def _write_journal(self, request: Request) -> int | None:
+        """Commit a transaction message before it can be sent (it survives a crash from here on)."""
+        if isinstance(request, ReplayedReq):
+            return request.journal_seq
+        if self._journal is None:
+            return None
+        tx_ref = getattr(request, "tx_ref", None)
+        body = journal_body(request_payload(request, None))
+        return self._journal.journal_append(
+            self._charger.params.charge_point_id, request.ACTION, tx_ref, body
+        )
+
+    def _settled(self, item: _Item, answered: bool) -> None:
+        """A transaction message is done with (answered, or dropped after its attempts)."""
+        if self._journal is None or item.journal_seq is None:
+            return
+        cid = self._charger.params.charge_point_id
+        self._journal.journal_remove(item.journal_seq)
+        request = item.request
+        tx_ref = getattr(request, "tx_ref", None)
+        if tx_ref is None:
+            return
+        if request.ACTION == "StartTransaction":
+            transaction_id = self._charger.transaction_id_for(tx_ref)
+            self._journal.set_transaction_id(
+                cid, tx_ref, transaction_id if transaction_id is not None else -1
+            )
+        elif request.ACTION == "StopTransaction":
+            self._journal.forget_transaction_id(cid, tx_ref)
 
     @property
     def waiting(self) -> bool:
@@ -192,6 +241,7 @@ class Outbox:
         now = self._clock.now()
         if answer.error is None and answer.payload is not None:
             result = apply_result(self._charger, request, answer.payload, now)
+            self._settled(item, answered=True)
             if not item.future.done():
                 item.future.set_result(result)
             self._after_model()
@@ -207,3 +257,5 @@ class Outbox:
                 return
             self._log.error("%s dropped after %d attempts", request.ACTION, item.attempts)
         self._finish_failed(item)
+        if request.transaction_related:
+            self._settled(item, answered=False)

@@ -20,10 +20,13 @@ from ocppsim.model.charger import Charger
 from ocppsim.model.outgoing import (
     ConfigChanged,
     Effect,
+    MeterValuesReq,
     ProfilesChanged,
     Reboot,
     Reconnect,
+    ReplayedReq,
     Request,
+    StartTransactionReq,
     StopTransactionReq,
 )
 from ocppsim.model.smart_charging import ChargingProfile
@@ -43,7 +46,7 @@ from ocppsim.ocpp16.framing import (
 from ocppsim.ocpp16.handlers import OcppCallError, handle_call
 from ocppsim.ocpp16.validation import SchemaError, validators
 from ocppsim.runtime.clock import Clock, TimerHandle, sleep_or_event
-from ocppsim.runtime.outbox import Answer, ConnectionLostError, Outbox
+from ocppsim.runtime.outbox import Answer, ConnectionLostError, Journal, Outbox
 
 __all__ = ["Backoff", "ConfigSink", "Station", "StationOptions"]
 
@@ -80,12 +83,16 @@ class StationOptions:
     seed: int | None = None
 
 
-class ConfigSink(Protocol):
+class ConfigSink(Journal, Protocol):
     def save_config(self, charger_id: str, key: str, value: str) -> None: ...
 
     def save_registers(self, charger_id: str, registers: dict[int, float]) -> None: ...
 
     def save_profiles(self, charger_id: str, profiles: Iterable[ChargingProfile]) -> None: ...
+
+    def open_transaction(self, charger_id: str, tx_ref: int, connector_id: int, id_tag: str) -> None: ...
+
+    def close_transaction(self, charger_id: str, tx_ref: int) -> None: ...
 
 
 class Station:
@@ -113,7 +120,9 @@ class Station:
         self._stopping = False
         self._reconnect_now = asyncio.Event()
         self._rebooting: Reboot | None = None
-        self.outbox = Outbox(charger, clock, self._send_call, self.after_model, log_adapter=self._log)
+        self.outbox = Outbox(
+            charger, clock, self._send_call, self.after_model, log_adapter=self._log, journal=store
+        )
         self._tasks: asyncio.TaskGroup | None = None
         self._side_tasks: list[asyncio.Task[None]] = []
         self._collected: list[tuple[Request, asyncio.Future[object]]] | None = None
@@ -133,8 +142,8 @@ class Station:
             future = self.outbox.enqueue(effect)
             if self._collected is not None:
                 self._collected.append((effect, future))
-            if isinstance(effect, StopTransactionReq) and self._store is not None:
-                self._store.save_registers(self.id, self.charger.meter_registers())
+            if self._store is not None:
+                self._journal_effect(effect)
         elif isinstance(effect, ConfigChanged):
             if self._store is not None:
                 self._store.save_config(self.id, effect.key, effect.value)
@@ -153,6 +162,23 @@ class Station:
         elif isinstance(effect, Reconnect):
             self._reconnect_now.set()
             self._close_soon()
+
+    def _journal_effect(self, request: Request) -> None:
+        """Keep what a restart after a crash needs: open transactions and the registers (offline doc 6)."""
+        store = self._store
+        assert store is not None
+        if isinstance(request, StartTransactionReq):
+            store.open_transaction(self.id, request.tx_ref, request.connector_id, request.id_tag)
+        elif isinstance(request, StopTransactionReq):
+            store.close_transaction(self.id, request.tx_ref)
+            store.save_registers(self.id, self.charger.meter_registers())
+        elif isinstance(request, MeterValuesReq) and request.tx_ref is not None:
+            store.save_registers(self.id, self.charger.meter_registers())
+
+    def replay(self, rows: list[tuple[int, str, int | None, str]]) -> None:
+        """Queue the journal left by an earlier run, oldest first, before anything new."""
+        for seq, action, tx_ref, body in rows:
+            self.outbox.enqueue(ReplayedReq(action, body, tx_ref, seq))
 
     async def _reboot(self, effect: Reboot) -> None:
         """Section 5.14: a Soft reset sends the StopTransactions before restarting (bounded wait);

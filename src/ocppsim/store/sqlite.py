@@ -51,6 +51,31 @@ _MIGRATIONS: Final[tuple[str, ...]] = (
     );
     CREATE TABLE profile_sets (charger_id TEXT PRIMARY KEY);
     """,
+    # 3: nothing lost. The journal of transaction-related messages (payload without transactionId, which is
+    # filled in when sent), transactions still open, and the transactionIds the CSMS gave.
+    """
+    CREATE TABLE outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        charger_id TEXT NOT NULL,
+        action TEXT NOT NULL,
+        tx_ref INTEGER,
+        body TEXT NOT NULL
+    );
+    CREATE INDEX outbox_by_charger ON outbox (charger_id, seq);
+    CREATE TABLE open_transactions (
+        charger_id TEXT NOT NULL,
+        tx_ref INTEGER NOT NULL,
+        connector_id INTEGER NOT NULL,
+        id_tag TEXT NOT NULL,
+        PRIMARY KEY (charger_id, tx_ref)
+    );
+    CREATE TABLE transaction_ids (
+        charger_id TEXT NOT NULL,
+        tx_ref INTEGER NOT NULL,
+        transaction_id INTEGER NOT NULL,
+        PRIMARY KEY (charger_id, tx_ref)
+    );
+    """,
 )
 
 
@@ -119,6 +144,62 @@ class Store:
             self._db.executemany(
                 "INSERT INTO charging_profiles (charger_id, profile_id, body) VALUES (?, ?, ?)", rows
             )
+
+    # -- nothing lost: the journal of transaction-related messages (committed before they are sent)
+
+    def journal_append(self, charger_id: str, action: str, tx_ref: int | None, body: str) -> int:
+        cursor = self._db.execute(
+            "INSERT INTO outbox (charger_id, action, tx_ref, body) VALUES (?, ?, ?, ?)",
+            (charger_id, action, tx_ref, body),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def journal_remove(self, seq: int) -> None:
+        self._db.execute("DELETE FROM outbox WHERE seq = ?", (seq,))
+
+    def journal(self, charger_id: str) -> list[tuple[int, str, int | None, str]]:
+        """(seq, action, tx_ref, body) of every message not yet answered, oldest first."""
+        rows = self._db.execute(
+            "SELECT seq, action, tx_ref, body FROM outbox WHERE charger_id = ? ORDER BY seq", (charger_id,)
+        )
+        return [(int(s), a, r, b) for s, a, r, b in rows.fetchall()]
+
+    def open_transaction(self, charger_id: str, tx_ref: int, connector_id: int, id_tag: str) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO open_transactions (charger_id, tx_ref, connector_id, id_tag) "
+            "VALUES (?, ?, ?, ?)",
+            (charger_id, tx_ref, connector_id, id_tag),
+        )
+
+    def close_transaction(self, charger_id: str, tx_ref: int) -> None:
+        self._db.execute(
+            "DELETE FROM open_transactions WHERE charger_id = ? AND tx_ref = ?", (charger_id, tx_ref)
+        )
+
+    def open_transactions(self, charger_id: str) -> list[tuple[int, int, str]]:
+        """(tx_ref, connector_id, id_tag) of transactions that were running when the process stopped."""
+        rows = self._db.execute(
+            "SELECT tx_ref, connector_id, id_tag FROM open_transactions WHERE charger_id = ? ORDER BY tx_ref",
+            (charger_id,),
+        )
+        return [(int(r), int(c), t) for r, c, t in rows.fetchall()]
+
+    def set_transaction_id(self, charger_id: str, tx_ref: int, transaction_id: int) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO transaction_ids (charger_id, tx_ref, transaction_id) VALUES (?, ?, ?)",
+            (charger_id, tx_ref, transaction_id),
+        )
+
+    def forget_transaction_id(self, charger_id: str, tx_ref: int) -> None:
+        self._db.execute(
+            "DELETE FROM transaction_ids WHERE charger_id = ? AND tx_ref = ?", (charger_id, tx_ref)
+        )
+
+    def transaction_ids(self, charger_id: str) -> dict[int, int]:
+        rows = self._db.execute(
+            "SELECT tx_ref, transaction_id FROM transaction_ids WHERE charger_id = ?", (charger_id,)
+        )
+        return {int(r): int(t) for r, t in rows.fetchall()}
 
     def close(self) -> None:
         self._db.close()
