@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test check lint format typecheck contracts bench clean
+.PHONY: run test check lint format typecheck contracts bench fuzz clean
 
 $(VENV)/.runtime: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,9 @@ typecheck: $(VENV)/.dev
 
 contracts: $(VENV)/.dev
 	$(VENV)/bin/lint-imports
+
+fuzz: $(VENV)/.dev
+	OCPPSIM_FUZZ_EXAMPLES=$${OCPPSIM_FUZZ_EXAMPLES:-20000} $(PY) -m pytest -q tests/fuzz -p no:cacheprovider --hypothesis-show-statistics
 
 bench: $(VENV)/.dev
 	$(PY) benchmarks/message_path.py

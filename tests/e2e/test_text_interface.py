@@ -42,6 +42,7 @@ async def test_contract_replies(sim: Sim) -> None:
         "_delay",
     ]
     assert status["status"] == "Charging" and status["last_id_tag"] == "ABC" and status["transaction_id"] == 1
+    assert (status["connected"], status["registration"], status["queued"]) == (True, "Accepted", 0)
     assert await sim.cmd("tag ABC") == "Ok, stopping transaction. Reason local"
     assert await sim.cmd("unplug") == "Ok, status change to available"
 

@@ -80,7 +80,15 @@ class CommandRunner:
         if verb == "status":
             return format_status(ch.view(c, st.clock.now()))
         if verb == "jsonstatus":
-            return format_json_status(ch.view(c, st.clock.now()))
+            # The contract's nine keys first, unchanged; then the connection state (appended, issue 4).
+            return format_json_status(
+                ch.view(c, st.clock.now()),
+                {
+                    "connected": st.online,
+                    "registration": ch.registration.value if ch.registration else None,
+                    "queued": len(st.outbox),
+                },
+            )
         if verb == "plugin":
             plugged = st.run_model(lambda now: ch.plug_in(c, now))
             if not plugged:
