@@ -3,7 +3,6 @@ any path, several clients at once. Binds 127.0.0.1 unless configured otherwise."
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from collections.abc import Callable
@@ -191,7 +190,7 @@ class CommandRunner:
         if outcome is None:
             future = next((f for r, f in sent if isinstance(r, AuthorizeReq)), None)
             if future is not None:
-                result = await _bounded(future, self._answer_timeout())
+                result = await st.wait_outcome(future, self._answer_timeout())
                 outcome = result if isinstance(result, TagOutcome) else None
         if outcome is None:
             return "Tag not accepted. Error: no answer to Authorize"
@@ -241,7 +240,7 @@ class CommandRunner:
         data = " ".join(args[2:]) or None
         st = self.station
         _, sent = st.run_model_collect(lambda now: st.charger.data_transfer(vendor, message_id, data))
-        result = await _bounded(sent[0][1], self._answer_timeout()) if sent else None
+        result = await st.wait_outcome(sent[0][1], self._answer_timeout()) if sent else None
         if not isinstance(result, dict):
             return "DataTransfer failed: no answer from the central system"
         return f"DataTransfer status: {result.get('status')}, data: {result.get('data')}"
@@ -257,16 +256,9 @@ class CommandRunner:
             return f"Ok, EV side disconnected, transaction continues. Status {self._status(c)}"
         info: Any = None
         future = next((f for r, f in sent if isinstance(r, StopTransactionReq)), None)
-        if future is not None and st.online:
-            info = await _bounded(future, self._answer_timeout())
+        if future is not None:
+            info = await st.wait_outcome(future, self._answer_timeout())
         return f"Succesfully stopped transaction. id_tag_info: {format_id_tag_info(info)}"
-
-
-async def _bounded(future: asyncio.Future[object], timeout: float) -> object:
-    try:
-        return await asyncio.wait_for(asyncio.shield(future), timeout)
-    except TimeoutError:
-        return None
 
 
 class TextServer:

@@ -217,6 +217,10 @@ class CentralSystem:
         finally:
             session.pending.pop(uid, None)
 
+    async def push(self, charger_id: str, text: str) -> None:
+        """Send any text frame and wait for nothing (hostile-peer tests)."""
+        await self._sessions[charger_id].ws.send(text)
+
     async def disconnect(self, charger_id: str) -> None:
         session = self._sessions.get(charger_id)
         if session is not None:

@@ -124,6 +124,7 @@ class Station:
             charger, clock, self._send_call, self.after_model, log_adapter=self._log, journal=store
         )
         self._tasks: asyncio.TaskGroup | None = None
+        self._link_lost = asyncio.Event()
         self._side_tasks: list[asyncio.Task[None]] = []
         self._collected: list[tuple[Request, asyncio.Future[object]]] | None = None
         self.connection_attempts = 0
@@ -231,6 +232,19 @@ class Station:
     def online(self) -> bool:
         return self._ws is not None
 
+    async def wait_outcome(self, future: asyncio.Future[object], timeout: float) -> object:
+        """The outcome of a request, or None when it does not come within `timeout` (real seconds) or the
+        link goes down first (the request stays queued; its answer will not be this command's)."""
+        if not future.done() and not self.online:
+            return None
+        lost = asyncio.ensure_future(self._link_lost.wait())
+        try:
+            waiters: set[asyncio.Future[Any]] = {asyncio.shield(future), lost}
+            await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            lost.cancel()
+        return future.result() if future.done() and not future.cancelled() else None
+
     @property
     def idle(self) -> bool:
         """No CALL awaiting its answer and nothing the outbox could send before time passes."""
@@ -304,6 +318,7 @@ class Station:
 
     async def _serve(self, ws: ClientConnection) -> None:
         self._ws = ws
+        self._link_lost.clear()
         self._log.info("connected to %s", self.url)
         try:
             async with asyncio.TaskGroup() as tg:
@@ -323,6 +338,7 @@ class Station:
         finally:
             self._tasks = None
             self._ws = None
+            self._link_lost.set()
             for _, future in self._pending.values():
                 if not future.done():
                     future.set_result(Answer(None, CONNECTION_LOST))
