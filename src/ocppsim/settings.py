@@ -8,7 +8,7 @@ from __future__ import annotations
 import configparser
 import math
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
@@ -47,6 +47,10 @@ class Settings:
     conf_dir: Path = Path("./ocppsim-data")
     default_tag: str = "12345678"
     authorization_key: str | None = None
+    security_profile: int | None = None
+    ca_file: Path | None = None
+    client_cert: Path | None = None
+    client_key: Path | None = None
     log_levels: dict[str, str] = field(default_factory=dict)
     source: str = "<defaults>"
 
@@ -155,6 +159,23 @@ def load_settings(
     )
     if params.phases > 3:
         raise SettingsError(f"[charger] phases = {params.phases}: must be 1, 2 or 3")
+    files: dict[str, Path | None] = {}
+    for key in ("ca_file", "client_cert", "client_key"):
+        text = _get(cp, "server", key, "")
+        if text and not Path(text).is_file():
+            raise SettingsError(f"[server] {key} = {text!r}: file not found")
+        files[key] = Path(text) if text else None
+    profile_text = _get(cp, "server", "security_profile", "")
+    security_profile = _int(cp, "server", "security_profile", 0) if profile_text else None
+    if security_profile is not None and security_profile > 3:
+        raise SettingsError(f"[server] security_profile = {security_profile}: must be 0-3")
+    if (files["client_cert"] is None) != (files["client_key"] is None):
+        raise SettingsError("[server] client_cert and client_key go together")
+    params = replace(
+        params,
+        has_central_system_root_certificate=files["ca_file"] is not None,
+        has_charge_point_certificate=files["client_cert"] is not None,
+    )
     return Settings(
         charger=params,
         server_url=url,
@@ -164,6 +185,10 @@ def load_settings(
         conf_dir=Path(_get(cp, "charger", "conf_dir", "./ocppsim-data")),
         default_tag=_get(cp, "command", "tag", "12345678"),
         authorization_key=_get(cp, "charger", "authorization_key", "") or None,
+        security_profile=security_profile,
+        ca_file=files["ca_file"],
+        client_cert=files["client_cert"],
+        client_key=files["client_key"],
         log_levels=levels,
         source=source,
     )

@@ -292,3 +292,18 @@ async def test_profiles_survive_a_restart_and_clearing_too(sim_factory: SimFacto
     assert await ask(again, "ClearChargingProfile", {}) == {"status": "Accepted"}
     third: Sim = await sim_factory(default_profiles=True)  # cleared stays cleared: no INI defaults again
     assert (await third.cmd("status")).startswith("Status: Available, transaction_id: None, offer: 32.0 A")
+
+
+async def test_authorization_key_is_never_shown(sim: Sim, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    secret = "00112233445566778899aabbccddeeff00112233"
+    assert await ask(sim, "ChangeConfiguration", {"key": "AuthorizationKey", "value": secret}) == {
+        "status": "Accepted"
+    }
+    conf = await ask(sim, "GetConfiguration", {"key": ["AuthorizationKey"]})
+    assert conf == {"configurationKey": [{"key": "AuthorizationKey", "readonly": False}]}
+    everything = await ask(sim, "GetConfiguration", {})
+    assert secret not in str(everything)
+    assert secret not in caplog.text

@@ -60,6 +60,8 @@ def build_charger_app(settings: Settings, *, clock: Clock | None = None, strict:
     overrides = {}
     if settings.authorization_key:
         overrides["AuthorizationKey"] = settings.authorization_key
+    if settings.security_profile is not None:
+        overrides["SecurityProfile"] = str(settings.security_profile)
     overrides.update(store.load_config(params.charge_point_id))
     if strict:
         params = replace(params, strict_transitions=True)
@@ -84,7 +86,13 @@ def build_charger_app(settings: Settings, *, clock: Clock | None = None, strict:
     )
     station = Station(
         charger,
-        StationOptions(url=settings.server_url, http_auth=settings.http_auth),
+        StationOptions(
+            url=settings.server_url,
+            http_auth=settings.http_auth,
+            ca_file=str(settings.ca_file) if settings.ca_file else None,
+            client_cert=str(settings.client_cert) if settings.client_cert else None,
+            client_key=str(settings.client_key) if settings.client_key else None,
+        ),
         clock=clock,
         store=store,
     )

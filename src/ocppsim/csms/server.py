@@ -8,9 +8,11 @@ with the right CALLERROR and recorded), records every frame, and lets Python cod
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import json
 import logging
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -75,8 +77,12 @@ class CentralSystem:
         charger_ids: set[str] | None = None,
         validate: bool = True,
         log_frames: bool = False,
+        passwords: dict[str, str] | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        # Basic auth (security profiles 1 and 2): charger id -> AuthorizationKey; None = no check.
+        self.passwords = passwords
+        self._ssl: ssl.SSLContext | None = None
         self.log_frames = log_frames
         self.heartbeat_interval = heartbeat_interval
         self.boot_status = boot_status
@@ -98,7 +104,11 @@ class CentralSystem:
 
     # ------------------------------------------------------------------ lifecycle
 
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    async def start(
+        self, host: str = "127.0.0.1", port: int = 0, *, ssl_context: ssl.SSLContext | None = None
+    ) -> None:
+        """Listen; with `ssl_context` over TLS (wss), which may also require client certificates."""
+        self._ssl = ssl_context
         self._server = await serve(
             self._handler,
             host,
@@ -106,13 +116,16 @@ class CentralSystem:
             subprotocols=["ocpp1.6"],  # type: ignore[list-item]
             process_request=self._process_request,
             max_size=1 << 20,
+            ssl=ssl_context,
         )
         sock = next(iter(self._server.sockets))
         self.port = sock.getsockname()[1]
 
     @property
     def url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/ocpp"
+        scheme = "wss" if self._ssl is not None else "ws"
+        host = "localhost" if self._ssl is not None else "127.0.0.1"  # the name in test certificates
+        return f"{scheme}://{host}:{self.port}/ocpp"
 
     async def stop(self) -> None:
         if self._server is not None:
@@ -125,6 +138,13 @@ class CentralSystem:
         if self.charger_ids is not None and charger_id not in self.charger_ids:
             # Unknown charge point: 404 on the upgrade (OCPP-J errata 3.3).
             return connection.respond(404, "unknown charge point\n")
+        if self.passwords is not None:
+            expected = (
+                "Basic "
+                + base64.b64encode(f"{charger_id}:{self.passwords.get(charger_id, '')}".encode()).decode()
+            )
+            if charger_id not in self.passwords or request.headers.get("Authorization") != expected:
+                return connection.respond(401, "authentication failed\n")
         return None
 
     # ------------------------------------------------------------------ recording

@@ -114,6 +114,10 @@ class ChargerParams:
     ev_max_current_a: float | None = None
     # Tests run strict: a status change outside the OCPP transition table raises.
     strict_transitions: bool = False
+    # Installed certificates (Security Whitepaper): a CentralSystemRootCertificate (CA to verify the CSMS,
+    # needed for profiles 2 and 3) and a charge point certificate (client certificate, profile 3).
+    has_central_system_root_certificate: bool = False
+    has_charge_point_certificate: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -775,14 +779,8 @@ class Charger:
         if canonical is None or spec is None:
             return status
         name = spec.name
-        if name == "SecurityProfile":
-            level = int(canonical)
-            # Security Whitepaper section 2: never lowered; 1/2 need an AuthorizationKey; 2/3 need
-            # certificates this charger does not hold yet.
-            if level < self.config.get_int("SecurityProfile") or level >= 2:
-                return ConfigurationStatus.REJECTED
-            if level == 1 and not self.config.raw("AuthorizationKey"):
-                return ConfigurationStatus.REJECTED
+        if name == "SecurityProfile" and not self._security_profile_allowed(int(canonical)):
+            return ConfigurationStatus.REJECTED
         self.config.store(name, canonical)
         self._emit(ConfigChanged(name, canonical))
         if name == "HeartbeatInterval" and self.registration is RegistrationStatus.ACCEPTED:
@@ -800,6 +798,17 @@ class Charger:
             self._emit(Reconnect())
         self._settle_all(now)
         return status
+
+    def _security_profile_allowed(self, level: int) -> bool:
+        """Security Whitepaper section 2: never lowered; 1 and 2 need an AuthorizationKey; 2 and 3 need a
+        CentralSystemRootCertificate; 3 needs the charge point's own certificate."""
+        if level < self.config.get_int("SecurityProfile"):
+            return False
+        if level in (1, 2) and not self.config.raw("AuthorizationKey"):
+            return False
+        if level >= 2 and not self.params.has_central_system_root_certificate:
+            return False
+        return not (level == 3 and not self.params.has_charge_point_certificate)
 
     def clear_cache(self) -> ClearCacheStatus:
         self.auth_cache.clear()

@@ -8,6 +8,7 @@ import base64
 import contextlib
 import logging
 import random
+import ssl
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -58,6 +59,10 @@ CONNECTION_LOST = "ConnectionLost"
 MAX_FRAME_BYTES = 1 << 20
 
 
+class SecurityProfileError(Exception):
+    """The configured security profile cannot be used with this URL or these certificates."""
+
+
 @dataclass(frozen=True, slots=True)
 class Backoff:
     """Reconnect delays: first, doubled after each failure, capped, with +-jitter (offline doc section 1)."""
@@ -81,6 +86,9 @@ class StationOptions:
     backoff: Backoff = Backoff()
     validate_inbound: bool = True
     seed: int | None = None
+    ca_file: str | None = None  # CentralSystemRootCertificate(s), PEM: verifies the CSMS (profiles 2, 3)
+    client_cert: str | None = None  # charge point certificate, PEM (profile 3)
+    client_key: str | None = None
 
 
 class ConfigSink(Journal, Protocol):
@@ -256,9 +264,20 @@ class Station:
     def url(self) -> str:
         return self.options.url.rstrip("/") + "/" + quote(self.id, safe="")
 
+    def _ssl_context(self) -> ssl.SSLContext | None:
+        """TLS for wss:// (Security Whitepaper profiles 2 and 3): TLS 1.2+, the server certificate verified
+        against the configured CA (or the system's), host name checked; profile 3 adds our certificate."""
+        if not self.options.url.startswith("wss://"):
+            return None
+        context = ssl.create_default_context(cafile=self.options.ca_file)
+        context.minimum_version = ssl.TLSVersion.TLSv1_2
+        if self.charger.config.get_int("SecurityProfile") >= 3 and self.options.client_cert:
+            context.load_cert_chain(self.options.client_cert, self.options.client_key)
+        return context
+
     def _headers(self) -> dict[str, str]:
         cfg = self.charger.config
-        if self.options.http_auth or cfg.get_int("SecurityProfile") >= 1:
+        if self.options.http_auth or cfg.get_int("SecurityProfile") in (1, 2):
             # OCPP-J 6.2 / Security profile 1: Basic <id>:<AuthorizationKey>, key string verbatim
             # (what the original ocppsim sends; see ocpp16/README.md source conflicts).
             token = base64.b64encode(f"{self.id}:{cfg.raw('AuthorizationKey')}".encode()).decode()
@@ -272,6 +291,10 @@ class Station:
         while not self._stopping:
             self.connection_attempts += 1
             try:
+                if self.charger.config.get_int("SecurityProfile") >= 2 and not self.options.url.startswith(
+                    "wss://"
+                ):
+                    raise SecurityProfileError("security profile 2 and 3 need a wss:// URL")
                 ws = await self._connect(
                     self.url,
                     subprotocols=[SUBPROTOCOL],
@@ -279,8 +302,9 @@ class Station:
                     max_size=MAX_FRAME_BYTES,
                     ping_interval=None,  # our own loop: WebSocketPingInterval changes apply at once
                     open_timeout=10,
+                    ssl=self._ssl_context(),
                 )
-            except (OSError, InvalidHandshake, TimeoutError) as exc:
+            except (OSError, InvalidHandshake, TimeoutError, SecurityProfileError) as exc:
                 self.last_error = _describe(exc)
                 delay = next(delays)
                 self._log.warning(
