@@ -16,11 +16,12 @@ from ocppsim import __version__
 from ocppsim.control.app import build_charger_app
 from ocppsim.control.shell import run_shell
 from ocppsim.csms.server import CentralSystem
+from ocppsim.runtime.chaos import ChaosProxy
 from ocppsim.settings import DEFAULT_INI, Settings, SettingsError, load_settings
 
 __all__ = ["main"]
 
-SUBCOMMANDS = ("csms", "shell", "demo")
+SUBCOMMANDS = ("csms", "shell", "demo", "chaos")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -145,11 +146,59 @@ def _run_demo(argv: Sequence[str]) -> int:
     return 0
 
 
+def _run_chaos(argv: Sequence[str]) -> int:
+    p = _Parser(
+        prog="ocppsim chaos",
+        description="TCP fault-injection proxy between chargers and a CSMS: random cuts, stalls, delays, "
+        "blackholes from a seed. Point the chargers' [server] url at the proxy.",
+    )
+    p.add_argument("--listen", default="127.0.0.1:9100", help="host:port to accept chargers on")
+    p.add_argument("--target", default="127.0.0.1:9000", help="host:port of the CSMS")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--mean-interval", type=float, default=30.0, help="mean seconds between faults")
+    p.add_argument(
+        "--actions",
+        default="cut_one=3,cut=1,stall=1,delay=1,blackhole=1",
+        help="weighted faults, e.g. cut_one=3,stall=1",
+    )
+    args = p.parse_args(argv)
+    try:
+        lhost, lport = args.listen.rsplit(":", 1)
+        thost, tport = args.target.rsplit(":", 1)
+        weights = {name: float(w) for name, w in (item.split("=") for item in args.actions.split(","))}
+    except ValueError:
+        print("ocppsim chaos: bad --listen, --target or --actions", file=sys.stderr)
+        return 2
+    unknown = set(weights) - {"cut", "cut_one", "stall", "delay", "blackhole"}
+    if unknown:
+        print(f"ocppsim chaos: unknown actions {sorted(unknown)}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    async def serve() -> None:
+        proxy = ChaosProxy(target=(thost, int(tport)), listen=(lhost, int(lport)))
+        await proxy.start()
+        print(f"chaos proxy on {lhost}:{proxy.port} -> {thost}:{tport} (seed {args.seed})", flush=True)
+        proxy.start_random(seed=args.seed, mean_interval=args.mean_interval, actions=weights)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+        await proxy.stop()
+        print(f"chaos: {proxy.stats}", flush=True)
+
+    asyncio.run(serve())
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         if args and args[0] in SUBCOMMANDS:
-            return {"csms": _run_csms, "shell": _run_shell, "demo": _run_demo}[args[0]](args[1:])
+            commands = {"csms": _run_csms, "shell": _run_shell, "demo": _run_demo, "chaos": _run_chaos}
+            return commands[args[0]](args[1:])
         return _run_charger(args)
     except KeyboardInterrupt:
         return 130

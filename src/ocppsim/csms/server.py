@@ -58,6 +58,8 @@ class Frame:
     payload: Payload
     time: float
     error: str | None = None
+    # A CALL this charger sent before under the same uniqueId (a re-send after a lost answer).
+    duplicate: bool = False
 
 
 @dataclass(slots=True)
@@ -97,6 +99,8 @@ class CentralSystem:
         self.authorization: dict[str, str | None] = {}
         self.transactions: dict[int, Payload] = {}
         self._tx_ids = itertools.count(1)
+        self._seen_calls: set[tuple[str, str]] = set()
+        self._answers: dict[tuple[str, str], Payload] = {}
         self._sessions: dict[str, _Session] = {}
         self._changed = asyncio.Condition()
         self._server: Server | None = None
@@ -183,12 +187,15 @@ class CentralSystem:
             timeout,
         )
 
-    def calls(self, charger_id: str | None = None, action: str | None = None) -> list[Frame]:
+    def calls(
+        self, charger_id: str | None = None, action: str | None = None, *, duplicates: bool = True
+    ) -> list[Frame]:
         return [
             f
             for f in self.frames
             if f.direction == "in"
             and f.kind == 2
+            and (duplicates or not f.duplicate)
             and (charger_id is None or f.charger_id == charger_id)
             and (action is None or f.action == action)
         ]
@@ -296,13 +303,21 @@ class CentralSystem:
             if future is not None and not future.done():
                 future.set_result(frame)
             return
-        recorded = Frame(charger_id, "in", 2, frame.unique_id, frame.action, frame.payload, now)
+        key = (charger_id, frame.unique_id)
+        duplicate = key in self._seen_calls
+        self._seen_calls.add(key)
+        recorded = Frame(
+            charger_id, "in", 2, frame.unique_id, frame.action, frame.payload, now, None, duplicate
+        )
         await self._record(recorded)
         if self.log_frames:
             log.info(
                 "%s -> %s %s", charger_id, frame.action, json.dumps(frame.payload, separators=(",", ":"))
             )
-        reply = self._answer(charger_id, frame)
+        # A re-sent CALL gets the answer the first one got (the same transactionId, ...): idempotent.
+        reply = self._answers[key] if duplicate and key in self._answers else self._answer(charger_id, frame)
+        if isinstance(reply, dict):
+            self._answers[key] = reply
         if reply is None:
             return  # a responder chose silence (tests of timeouts)
         if isinstance(reply, CallError):

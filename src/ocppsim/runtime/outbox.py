@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -55,7 +56,7 @@ class Answer:
     error: str | None = None
 
 
-SendCall = Callable[[Request], Awaitable[Answer]]
+SendCall = Callable[[Request, str], Awaitable[Answer]]
 
 
 class Journal(Protocol):
@@ -77,6 +78,8 @@ class _Item:
     attempts: int = 0
     not_before: float = 0.0
     journal_seq: int | None = None
+    # Kept across re-sends: a CSMS that got the CALL but whose answer was lost can recognise the repeat.
+    unique_id: str | None = None
 
 
 class Outbox:
@@ -91,6 +94,9 @@ class Outbox:
         journal: Journal | None = None,
     ) -> None:
         self._journal = journal
+        # Message ids unique across connections and restarts: a random per-run prefix plus a counter.
+        self._id_prefix = secrets.token_hex(4)
+        self._id_seq = 0
         self._charger = charger
         self._clock = clock
         self._send = send
@@ -181,12 +187,13 @@ class Outbox:
     def _drop_volatile(self) -> None:
         """Connection lost: non-transaction messages are not kept (they are regenerated after reconnect)."""
         kept: deque[_Item] = deque()
+        dropped: list[_Item] = []
         for item in self._queue:
-            if item.request.transaction_related:
-                kept.append(item)
-            else:
-                self._finish_failed(item)
+            (kept if item.request.transaction_related else dropped).append(item)
         self._queue = kept
+        # Only after the queue is rebuilt: failing an item runs the model, which may queue new messages.
+        for item in dropped:
+            self._finish_failed(item)
 
     def _finish_failed(self, item: _Item) -> None:
         result = apply_failure(self._charger, item.request, self._clock.now())
@@ -225,8 +232,11 @@ class Outbox:
 
     async def _deliver(self, item: _Item) -> None:
         request = item.request
+        if item.unique_id is None:
+            self._id_seq += 1
+            item.unique_id = f"{self._id_prefix}-{self._id_seq}"
         try:
-            answer = await self._send(request)
+            answer = await self._send(request, item.unique_id)
         except ConnectionLostError:
             # Not a processing failure: keep it at the head for the next connection (section 4.10).
             if not request.transaction_related and self._queue and self._queue[0] is item:

@@ -123,7 +123,6 @@ class Station:
         self._ws: ClientConnection | None = None
         self._timer: TimerHandle | None = None
         self._pending: dict[str, tuple[str, asyncio.Future[Answer]]] = {}
-        self._seq = 0
         self._rng = random.Random(options.seed)
         self._stopping = False
         self._reconnect_now = asyncio.Event()
@@ -326,7 +325,11 @@ class Station:
                 continue
             delays = self.options.backoff.delays(self._rng)
             self.last_error = None
-            await self._serve(ws)
+            try:
+                await self._serve(ws)
+            except Exception as exc:  # a charger never exits on a peer's behaviour: log, reconnect
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                self._log.exception("connection failed; reconnecting")
             if self._rebooting is not None:
                 self._rebooting = None
                 self.run_model(self.charger.on_reboot)
@@ -386,6 +389,8 @@ class Station:
             timeout = float(self.charger.config.get_int("MessageTimeout"))
             try:
                 await asyncio.wait_for(pong, timeout)
+            except ConnectionClosed:
+                return  # the receive loop notices and reconnects
             except TimeoutError:
                 self._log.warning("no pong within %.0f s: closing the connection", timeout)
                 await ws.close()
@@ -456,12 +461,10 @@ class Station:
                 return
         future.set_result(Answer(frame.payload))
 
-    async def _send_call(self, request: Request) -> Answer:
+    async def _send_call(self, request: Request, unique_id: str) -> Answer:
         ws = self._ws
         if ws is None:
             raise ConnectionLostError()
-        self._seq += 1
-        unique_id = str(self._seq)
         tx_id = None
         tx_ref = getattr(request, "tx_ref", None)
         if tx_ref is not None:
