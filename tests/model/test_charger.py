@@ -8,6 +8,7 @@ import pytest
 
 from ocppsim.model.charger import Charger, ChargerParams, Fault, TagOutcome, TagStep, UnplugOutcome
 from ocppsim.model.outgoing import (
+    AuthCacheChanged,
     AuthorizeReq,
     BootNotificationReq,
     ConfigChanged,
@@ -147,11 +148,12 @@ def test_plug_then_tag_charges_and_meters() -> None:
     assert outcome == TagOutcome(True, AuthorizationStatus.ACCEPTED, "PARENT", S.CHARGING)
     effects = ch.drain()
     assert [type(e).__name__ for e in effects] == [
+        "AuthCacheChanged",  # the answer goes into the Authorization Cache (persisted)
         "StartTransactionReq",
         "StatusNotificationReq",
         "MeterValuesReq",
     ]
-    start = effects[0]
+    start = effects[1]
     assert isinstance(start, StartTransactionReq)
     assert (start.connector_id, start.id_tag, start.meter_start) == (1, "TAG", 0)
     # 32 A x 230 V x 3 phases = 22080 W; after 60 s: 368 Wh
@@ -174,7 +176,8 @@ def test_tag_rejected_leaves_connector_preparing() -> None:
     outcome = ch.on_authorize_result(req, IdTagInfo(AuthorizationStatus.BLOCKED), T0)
     assert not outcome.accepted
     assert outcome.auth_status is AuthorizationStatus.BLOCKED
-    assert ch.drain() == []
+    # cached as refused
+    assert ch.drain() == [AuthCacheChanged("bad", IdTagInfo(AuthorizationStatus.BLOCKED))]
     assert ch.view(1, T0).status is S.PREPARING
 
 

@@ -83,6 +83,7 @@ def build_charger_app(settings: Settings, *, clock: Clock | None = None, strict:
         transaction_ids=tx_ids,
         interrupted=interrupted,
         next_tx_ref=max(refs, default=0) + 1,
+        auth_cache=store.load_cache(cid),
     )
     station = Station(
         charger,

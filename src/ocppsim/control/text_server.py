@@ -188,9 +188,9 @@ class CommandRunner:
             return "Ok, stopping transaction. Reason local"
         outcome = step if isinstance(step, TagOutcome) else None
         if outcome is None:
-            future = next((f for r, f in sent if isinstance(r, AuthorizeReq)), None)
-            if future is not None:
-                result = await st.wait_outcome(future, self._answer_timeout())
+            pair = next(((r, f) for r, f in sent if isinstance(r, AuthorizeReq)), None)
+            if pair is not None:
+                result = await st.wait_outcome(pair[0], pair[1], self._answer_timeout())
                 outcome = result if isinstance(result, TagOutcome) else None
         if outcome is None:
             return "Tag not accepted. Error: no answer to Authorize"
@@ -240,7 +240,7 @@ class CommandRunner:
         data = " ".join(args[2:]) or None
         st = self.station
         _, sent = st.run_model_collect(lambda now: st.charger.data_transfer(vendor, message_id, data))
-        result = await st.wait_outcome(sent[0][1], self._answer_timeout()) if sent else None
+        result = await st.wait_outcome(sent[0][0], sent[0][1], self._answer_timeout()) if sent else None
         if not isinstance(result, dict):
             return "DataTransfer failed: no answer from the central system"
         return f"DataTransfer status: {result.get('status')}, data: {result.get('data')}"
@@ -255,9 +255,9 @@ class CommandRunner:
         if outcome is UnplugOutcome.EV_SIDE_SUSPENDED:
             return f"Ok, EV side disconnected, transaction continues. Status {self._status(c)}"
         info: Any = None
-        future = next((f for r, f in sent if isinstance(r, StopTransactionReq)), None)
-        if future is not None:
-            info = await st.wait_outcome(future, self._answer_timeout())
+        pair = next(((r, f) for r, f in sent if isinstance(r, StopTransactionReq)), None)
+        if pair is not None:
+            info = await st.wait_outcome(pair[0], pair[1], self._answer_timeout())
         return f"Succesfully stopped transaction. id_tag_info: {format_id_tag_info(info)}"
 
 

@@ -28,6 +28,7 @@ from ocppsim.model.errors import UnknownConnectorError
 from ocppsim.model.ev import EV
 from ocppsim.model.meter import EnergyRegister, MeterSnapshot, MeterValue, sample
 from ocppsim.model.outgoing import (
+    AuthCacheChanged,
     AuthorizeReq,
     BootInfo,
     BootNotificationReq,
@@ -233,6 +234,7 @@ class Charger:
         transaction_ids: dict[int, int] | None = None,
         interrupted: list[InterruptedTransaction] | None = None,
         next_tx_ref: int = 1,
+        auth_cache: dict[str, IdTagInfo] | None = None,
     ) -> None:
         """`profiles`: the persisted profiles (None = none ever saved: install the INI defaults)."""
         self.params = params
@@ -246,7 +248,7 @@ class Charger:
         self.ever_accepted = False
         self.connected = False
         self.clock_offset = 0.0
-        self.auth_cache: dict[str, IdTagInfo] = {}
+        self.auth_cache: dict[str, IdTagInfo] = {k.lower(): v for k, v in (auth_cache or {}).items()}
         self.illegal_transitions: list[tuple[int, ChargePointStatus, ChargePointStatus]] = []
         self._effects: list[Effect] = []
         self._last = now
@@ -539,8 +541,9 @@ class Charger:
             self._cache(id_tag, info)
 
     def _cache(self, id_tag: str, info: IdTagInfo) -> None:
-        if self.config.get_bool("AuthorizationCacheEnabled"):
+        if self.config.get_bool("AuthorizationCacheEnabled") and self.auth_cache.get(id_tag.lower()) != info:
             self.auth_cache[id_tag.lower()] = info
+            self._emit(AuthCacheChanged(id_tag.lower(), info))
 
     # ------------------------------------------------------------------ user / EV actions
 
@@ -812,6 +815,7 @@ class Charger:
 
     def clear_cache(self) -> ClearCacheStatus:
         self.auth_cache.clear()
+        self._emit(AuthCacheChanged(None, None))
         return ClearCacheStatus.ACCEPTED
 
     def remote_start(

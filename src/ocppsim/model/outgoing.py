@@ -24,6 +24,7 @@ from ocppsim.model.types import (
 )
 
 __all__ = [
+    "AuthCacheChanged",
     "AuthorizeReq",
     "BootInfo",
     "BootNotificationReq",
@@ -189,6 +190,15 @@ class ConfigChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class AuthCacheChanged:
+    """An Authorization Cache entry was stored (info) or the cache was cleared (id_tag None); persist
+    (offline-and-reliability.md section 5: the cache survives reboot and reset)."""
+
+    id_tag: str | None
+    info: IdTagInfo | None
+
+
+@dataclass(frozen=True, slots=True)
 class ProfilesChanged:
     """The installed charging profiles changed: persist them (errata 3.37: they survive a reboot)."""
 
@@ -208,4 +218,4 @@ class Reconnect:
     SecurityProfile, Security Whitepaper section 2: "respond first, then reconnect")."""
 
 
-Effect = Request | ConfigChanged | ProfilesChanged | Reboot | Reconnect
+Effect = Request | ConfigChanged | ProfilesChanged | AuthCacheChanged | Reboot | Reconnect

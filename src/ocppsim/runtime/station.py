@@ -19,8 +19,10 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidSta
 
 from ocppsim.model.charger import Charger
 from ocppsim.model.outgoing import (
+    AuthCacheChanged,
     ConfigChanged,
     Effect,
+    IdTagInfo,
     MeterValuesReq,
     ProfilesChanged,
     Reboot,
@@ -102,6 +104,10 @@ class ConfigSink(Journal, Protocol):
 
     def close_transaction(self, charger_id: str, tx_ref: int) -> None: ...
 
+    def cache_put(self, charger_id: str, id_tag: str, info: IdTagInfo) -> None: ...
+
+    def cache_clear(self, charger_id: str) -> None: ...
+
 
 class Station:
     def __init__(
@@ -158,6 +164,12 @@ class Station:
             # Never log a secret (Security Whitepaper: AuthorizationKey changes are logged without value).
             shown = "<hidden>" if effect.key == "AuthorizationKey" else effect.value
             self._log.info("configuration %s = %s", effect.key, shown)
+        elif isinstance(effect, AuthCacheChanged):
+            if self._store is not None:
+                if effect.id_tag is None or effect.info is None:
+                    self._store.cache_clear(self.id)
+                else:
+                    self._store.cache_put(self.id, effect.id_tag, effect.info)
         elif isinstance(effect, ProfilesChanged):
             if self._store is not None:
                 self._store.save_profiles(self.id, effect.profiles)
@@ -239,10 +251,15 @@ class Station:
     def online(self) -> bool:
         return self._ws is not None
 
-    async def wait_outcome(self, future: asyncio.Future[object], timeout: float) -> object:
+    async def wait_outcome(self, request: Request, future: asyncio.Future[object], timeout: float) -> object:
         """The outcome of a request, or None when it does not come within `timeout` (real seconds) or the
-        link goes down first (the request stays queued; its answer will not be this command's)."""
-        if not future.done() and not self.online:
+        link goes down first. Offline, a transaction message just waits in the queue (None at once); any
+        other request is decided locally right away (an Authorize by the offline rules)."""
+        if not self.online:
+            if request.transaction_related:
+                return None
+            with contextlib.suppress(TimeoutError):
+                return await asyncio.wait_for(asyncio.shield(future), timeout)
             return None
         lost = asyncio.ensure_future(self._link_lost.wait())
         try:

@@ -12,8 +12,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Final
 
+from ocppsim.model.outgoing import IdTagInfo
 from ocppsim.model.smart_charging import ChargingProfile, ChargingSchedule, SchedulePeriod
 from ocppsim.model.types import (
+    AuthorizationStatus,
     ChargingProfileKind,
     ChargingProfilePurpose,
     ChargingRateUnit,
@@ -74,6 +76,17 @@ _MIGRATIONS: Final[tuple[str, ...]] = (
         tx_ref INTEGER NOT NULL,
         transaction_id INTEGER NOT NULL,
         PRIMARY KEY (charger_id, tx_ref)
+    );
+    """,
+    # 4: the Authorization Cache (survives reboot and reset; ClearCache empties it)
+    """
+    CREATE TABLE auth_cache (
+        charger_id TEXT NOT NULL,
+        id_tag TEXT NOT NULL,
+        status TEXT NOT NULL,
+        parent_id_tag TEXT,
+        expiry_date REAL,
+        PRIMARY KEY (charger_id, id_tag)
     );
     """,
 )
@@ -200,6 +213,26 @@ class Store:
             "SELECT tx_ref, transaction_id FROM transaction_ids WHERE charger_id = ?", (charger_id,)
         )
         return {int(r): int(t) for r, t in rows.fetchall()}
+
+    def cache_put(self, charger_id: str, id_tag: str, info: IdTagInfo) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO auth_cache (charger_id, id_tag, status, parent_id_tag, expiry_date) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (charger_id, id_tag, info.status.value, info.parent_id_tag, info.expiry_date),
+        )
+
+    def cache_clear(self, charger_id: str) -> None:
+        self._db.execute("DELETE FROM auth_cache WHERE charger_id = ?", (charger_id,))
+
+    def load_cache(self, charger_id: str) -> dict[str, IdTagInfo]:
+        rows = self._db.execute(
+            "SELECT id_tag, status, parent_id_tag, expiry_date FROM auth_cache WHERE charger_id = ?",
+            (charger_id,),
+        )
+        return {
+            tag: IdTagInfo(AuthorizationStatus(status), parent, _ts(expiry))
+            for tag, status, parent, expiry in rows.fetchall()
+        }
 
     def close(self) -> None:
         self._db.close()
