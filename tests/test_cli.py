@@ -95,3 +95,21 @@ def test_bad_values_name_their_key(tmp_path: Path, old: str, new: str, key: str)
     ini.write_text(text.replace(old, new))
     with pytest.raises(SettingsError, match=key):
         load_settings(ini, environ={})
+
+
+def test_extension_keys(tmp_path: Path) -> None:
+    ini = tmp_path / "ext.ini"
+    ca = tmp_path / "ca.pem"
+    ca.write_text("placeholder")
+    ini.write_text(
+        "[server]\nurl = wss://cs.example/ocpp\nsecurity_profile = 2\n"
+        f"ca_file = {ca}\nreconnect_initial = 0.5\nreconnect_max = 30\n"
+        "[charger]\nconnectors = 2\nphases = 1\n"
+    )
+    s = load_settings(ini, environ={})
+    assert (s.security_profile, s.ca_file, s.reconnect_initial, s.reconnect_max) == (2, ca, 0.5, 30.0)
+    assert s.charger.has_central_system_root_certificate and not s.charger.has_charge_point_certificate
+    assert (s.charger.number_of_connectors, s.charger.phases) == (2, 1)
+    ini.write_text("[server]\nca_file = /nonexistent/ca.pem\n")
+    with pytest.raises(SettingsError, match="ca_file"):
+        load_settings(ini, environ={})

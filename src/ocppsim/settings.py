@@ -51,6 +51,10 @@ class Settings:
     ca_file: Path | None = None
     client_cert: Path | None = None
     client_key: Path | None = None
+    # Reconnect back-off: first wait, cap, +- jitter share (offline doc section 1)
+    reconnect_initial: float = 1.0
+    reconnect_max: float = 60.0
+    reconnect_jitter: float = 0.25
     log_levels: dict[str, str] = field(default_factory=dict)
     source: str = "<defaults>"
 
@@ -189,6 +193,9 @@ def load_settings(
         ca_file=files["ca_file"],
         client_cert=files["client_cert"],
         client_key=files["client_key"],
+        reconnect_initial=_float(cp, "server", "reconnect_initial", 1.0, minimum=0.01),
+        reconnect_max=_float(cp, "server", "reconnect_max", 60.0, minimum=0.01),
+        reconnect_jitter=_float(cp, "server", "reconnect_jitter", 0.25),
         log_levels=levels,
         source=source,
     )

@@ -11,7 +11,7 @@ from ocppsim.model.charger import Charger
 from ocppsim.model.outgoing import InterruptedTransaction
 from ocppsim.ocpp16.validation import validators
 from ocppsim.runtime.clock import Clock, SystemClock
-from ocppsim.runtime.station import Station, StationOptions
+from ocppsim.runtime.station import Backoff, Station, StationOptions
 from ocppsim.settings import Settings
 from ocppsim.store.sqlite import Store
 
@@ -93,6 +93,11 @@ def build_charger_app(settings: Settings, *, clock: Clock | None = None, strict:
             ca_file=str(settings.ca_file) if settings.ca_file else None,
             client_cert=str(settings.client_cert) if settings.client_cert else None,
             client_key=str(settings.client_key) if settings.client_key else None,
+            backoff=Backoff(
+                first=settings.reconnect_initial,
+                cap=max(settings.reconnect_max, settings.reconnect_initial),
+                jitter=min(settings.reconnect_jitter, 1.0),
+            ),
         ),
         clock=clock,
         store=store,
