@@ -77,3 +77,28 @@ async def test_cached_tag_is_accepted_offline_and_cache_survives_restart(
     await go_offline(again, csms)
     assert await again.conn.command("tag KNOWN") == "Tag Accepted. Parent: , new status: Charging"
     assert await again.conn.command("tag OTHER") == "Ok, stopping transaction. Reason local"
+
+
+async def test_local_list_over_the_wire_survives_restart_and_works_offline(
+    sim_factory: SimFactory, csms: CentralSystem
+) -> None:
+    sim: Sim = await sim_factory()
+    send = {
+        "listVersion": 7,
+        "updateType": "Full",
+        "localAuthorizationList": [
+            {"idTag": "LISTED", "idTagInfo": {"status": "Accepted"}},
+            {"idTag": "BANNED", "idTagInfo": {"status": "Blocked"}},
+        ],
+    }
+    result = await csms.call(sim.id, "SendLocalList", send)
+    assert result.payload == {"status": "Accepted"}  # type: ignore[union-attr]
+    stale = {"listVersion": 7, "updateType": "Differential", "localAuthorizationList": []}
+    assert (await csms.call(sim.id, "SendLocalList", stale)).payload == {"status": "VersionMismatch"}  # type: ignore[union-attr]
+    again: Sim = await sim_factory()
+    version = await csms.call(again.id, "GetLocalListVersion", {})
+    assert version.payload == {"listVersion": 7}  # type: ignore[union-attr]
+    await again.cmd("plugin")
+    await go_offline(again, csms)
+    assert await again.conn.command("tag BANNED") == "Tag not accepted. Error: Blocked"
+    assert await again.conn.command("tag LISTED") == "Tag Accepted. Parent: , new status: Charging"

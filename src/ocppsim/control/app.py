@@ -84,6 +84,7 @@ def build_charger_app(settings: Settings, *, clock: Clock | None = None, strict:
         interrupted=interrupted,
         next_tx_ref=max(refs, default=0) + 1,
         auth_cache=store.load_cache(cid),
+        local_list=store.load_local_list(cid),
     )
     station = Station(
         charger,

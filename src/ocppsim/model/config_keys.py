@@ -202,7 +202,12 @@ def default_key_specs(*, number_of_connectors: int, meter_values_sample_interval
             max_items_key="StopTxnSampledDataMaxLength",
         ),
         KeySpec("StopTxnSampledDataMaxLength", KeyType.INT, "10", readonly=True),
-        KeySpec("SupportedFeatureProfiles", KeyType.CSL, "Core,SmartCharging,RemoteTrigger", readonly=True),
+        KeySpec(
+            "SupportedFeatureProfiles",
+            KeyType.CSL,
+            "Core,LocalAuthListManagement,SmartCharging,RemoteTrigger",
+            readonly=True,
+        ),
         KeySpec("TransactionMessageAttempts", KeyType.INT, "3", minimum=1),
         KeySpec("TransactionMessageRetryInterval", KeyType.INT, "60"),
         KeySpec("UnlockConnectorOnEVSideDisconnect", KeyType.BOOL, "true"),
@@ -210,6 +215,10 @@ def default_key_specs(*, number_of_connectors: int, meter_values_sample_interval
         # --- errata v4.0 additions
         KeySpec("MessageTimeout", KeyType.INT, "30", minimum=1),
         KeySpec("StopTransactionMaxMeterValues", KeyType.INT, "100", readonly=True),
+        # --- LocalAuthListManagement profile (section 9.2)
+        KeySpec("LocalAuthListEnabled", KeyType.BOOL, "true"),
+        KeySpec("LocalAuthListMaxLength", KeyType.INT, "1000", readonly=True),
+        KeySpec("SendLocalListMaxLength", KeyType.INT, "100", readonly=True),
         # --- SmartCharging profile (section 9.4)
         KeySpec("ChargeProfileMaxStackLevel", KeyType.INT, "8", readonly=True),
         KeySpec("ChargingScheduleAllowedChargingRateUnit", KeyType.CSL, "Current,Power", readonly=True),

@@ -34,6 +34,7 @@ __all__ = [
     "HeartbeatReq",
     "IdTagInfo",
     "InterruptedTransaction",
+    "LocalListChanged",
     "MeterValuesReq",
     "ProfilesChanged",
     "Reboot",
@@ -191,11 +192,19 @@ class ConfigChanged:
 
 @dataclass(frozen=True, slots=True)
 class AuthCacheChanged:
-    """An Authorization Cache entry was stored (info) or the cache was cleared (id_tag None); persist
-    (offline-and-reliability.md section 5: the cache survives reboot and reset)."""
+    """An Authorization Cache entry was stored (info), removed (info None) or the whole cache cleared
+    (id_tag None); persist (offline-and-reliability.md section 5: the cache survives reboot and reset)."""
 
     id_tag: str | None
     info: IdTagInfo | None
+
+
+@dataclass(frozen=True, slots=True)
+class LocalListChanged:
+    """The Local Authorization List changed (SendLocalList): persist it with its version (section 3.5)."""
+
+    version: int
+    entries: tuple[tuple[str, IdTagInfo], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,4 +227,4 @@ class Reconnect:
     SecurityProfile, Security Whitepaper section 2: "respond first, then reconnect")."""
 
 
-Effect = Request | ConfigChanged | ProfilesChanged | AuthCacheChanged | Reboot | Reconnect
+Effect = Request | ConfigChanged | ProfilesChanged | AuthCacheChanged | LocalListChanged | Reboot | Reconnect

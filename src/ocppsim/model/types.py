@@ -41,6 +41,8 @@ __all__ = [
     "TriggerMessageStatus",
     "UnitOfMeasure",
     "UnlockStatus",
+    "UpdateStatus",
+    "UpdateType",
 ]
 
 ConnectorId = NewType("ConnectorId", int)
@@ -152,6 +154,18 @@ class UnlockStatus(StrEnum):
     UNLOCKED = "Unlocked"
     UNLOCK_FAILED = "UnlockFailed"
     NOT_SUPPORTED = "NotSupported"
+
+
+class UpdateType(StrEnum):
+    DIFFERENTIAL = "Differential"
+    FULL = "Full"
+
+
+class UpdateStatus(StrEnum):
+    ACCEPTED = "Accepted"
+    FAILED = "Failed"
+    NOT_SUPPORTED = "NotSupported"
+    VERSION_MISMATCH = "VersionMismatch"
 
 
 class ClearCacheStatus(StrEnum):

@@ -20,8 +20,9 @@ from ocppsim.model.types import (
     MessageTrigger,
     RemoteStartStopStatus,
     ResetType,
+    UpdateType,
 )
-from ocppsim.ocpp16.convert import format_time, profile_from_payload
+from ocppsim.ocpp16.convert import format_time, id_tag_info, profile_from_payload
 from ocppsim.ocpp16.framing import Call, ErrorCode
 from ocppsim.ocpp16.validation import CP_ACTIONS, CS_ACTIONS, SchemaError, validators
 
@@ -144,6 +145,16 @@ def _composite(ch: Charger, p: Payload, now: float) -> Payload:
     }
 
 
+def _send_local_list(ch: Charger, p: Payload, now: float) -> Payload:
+    entries = [(e["idTag"], id_tag_info(e.get("idTagInfo"))) for e in p.get("localAuthorizationList") or []]
+    status = ch.send_local_list(p["listVersion"], UpdateType(p["updateType"]), entries)
+    return {"status": status.value}
+
+
+def _get_local_list_version(ch: Charger, p: Payload, now: float) -> Payload:
+    return {"listVersion": ch.get_local_list_version()}
+
+
 def _authorize(ch: Charger, p: Payload, now: float) -> Payload:
     # The original ocppsim answered an (unusual) CS->CP Authorize with Accepted; kept for compatibility.
     return {"idTagInfo": {"status": "Accepted"}}
@@ -164,6 +175,8 @@ HANDLERS: dict[str, Handler] = {
     "ClearChargingProfile": _clear_profile,
     "GetCompositeSchedule": _composite,
     "Authorize": _authorize,
+    "SendLocalList": _send_local_list,
+    "GetLocalListVersion": _get_local_list_version,
 }
 
 

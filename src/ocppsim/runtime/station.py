@@ -23,6 +23,7 @@ from ocppsim.model.outgoing import (
     ConfigChanged,
     Effect,
     IdTagInfo,
+    LocalListChanged,
     MeterValuesReq,
     ProfilesChanged,
     Reboot,
@@ -108,6 +109,12 @@ class ConfigSink(Journal, Protocol):
 
     def cache_clear(self, charger_id: str) -> None: ...
 
+    def cache_delete(self, charger_id: str, id_tag: str) -> None: ...
+
+    def save_local_list(
+        self, charger_id: str, version: int, entries: Iterable[tuple[str, IdTagInfo]]
+    ) -> None: ...
+
 
 class Station:
     def __init__(
@@ -166,10 +173,15 @@ class Station:
             self._log.info("configuration %s = %s", effect.key, shown)
         elif isinstance(effect, AuthCacheChanged):
             if self._store is not None:
-                if effect.id_tag is None or effect.info is None:
+                if effect.id_tag is None:
                     self._store.cache_clear(self.id)
+                elif effect.info is None:
+                    self._store.cache_delete(self.id, effect.id_tag)
                 else:
                     self._store.cache_put(self.id, effect.id_tag, effect.info)
+        elif isinstance(effect, LocalListChanged):
+            if self._store is not None:
+                self._store.save_local_list(self.id, effect.version, effect.entries)
         elif isinstance(effect, ProfilesChanged):
             if self._store is not None:
                 self._store.save_profiles(self.id, effect.profiles)

@@ -89,6 +89,18 @@ _MIGRATIONS: Final[tuple[str, ...]] = (
         PRIMARY KEY (charger_id, id_tag)
     );
     """,
+    # 5: the Local Authorization List and its version (changed only by SendLocalList)
+    """
+    CREATE TABLE local_list (
+        charger_id TEXT NOT NULL,
+        id_tag TEXT NOT NULL,
+        status TEXT NOT NULL,
+        parent_id_tag TEXT,
+        expiry_date REAL,
+        PRIMARY KEY (charger_id, id_tag)
+    );
+    CREATE TABLE local_list_version (charger_id TEXT PRIMARY KEY, version INTEGER NOT NULL);
+    """,
 )
 
 
@@ -220,6 +232,45 @@ class Store:
             "VALUES (?, ?, ?, ?, ?)",
             (charger_id, id_tag, info.status.value, info.parent_id_tag, info.expiry_date),
         )
+
+    def cache_delete(self, charger_id: str, id_tag: str) -> None:
+        self._db.execute("DELETE FROM auth_cache WHERE charger_id = ? AND id_tag = ?", (charger_id, id_tag))
+
+    def save_local_list(
+        self, charger_id: str, version: int, entries: Iterable[tuple[str, IdTagInfo]]
+    ) -> None:
+        rows = [
+            (charger_id, tag, info.status.value, info.parent_id_tag, info.expiry_date)
+            for tag, info in entries
+        ]
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.execute("DELETE FROM local_list WHERE charger_id = ?", (charger_id,))
+            self._db.executemany(
+                "INSERT INTO local_list (charger_id, id_tag, status, parent_id_tag, expiry_date) "
+                "VALUES (?, ?, ?, ?, ?)",
+                rows,
+            )
+            self._db.execute(
+                "INSERT OR REPLACE INTO local_list_version (charger_id, version) VALUES (?, ?)",
+                (charger_id, version),
+            )
+
+    def load_local_list(self, charger_id: str) -> tuple[int, dict[str, IdTagInfo]] | None:
+        row = self._db.execute(
+            "SELECT version FROM local_list_version WHERE charger_id = ?", (charger_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        rows = self._db.execute(
+            "SELECT id_tag, status, parent_id_tag, expiry_date FROM local_list WHERE charger_id = ?",
+            (charger_id,),
+        )
+        entries = {
+            tag: IdTagInfo(AuthorizationStatus(status), parent, _ts(expiry))
+            for tag, status, parent, expiry in rows.fetchall()
+        }
+        return int(row[0]), entries
 
     def cache_clear(self, charger_id: str) -> None:
         self._db.execute("DELETE FROM auth_cache WHERE charger_id = ?", (charger_id,))
