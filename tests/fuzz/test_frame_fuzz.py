@@ -206,6 +206,35 @@ VALID = {
         optional={"chargingRateUnit": st.sampled_from(["A", "W", "kW"])},
     ),
     "Authorize": st.fixed_dictionaries({"idTag": id_tags}),
+    "GetLocalListVersion": st.just({}),
+    "SendLocalList": st.fixed_dictionaries(
+        {
+            "listVersion": st.integers(-2, 10),
+            "updateType": st.sampled_from(["Full", "Differential", "Partial"]),
+        },
+        optional={
+            "localAuthorizationList": st.lists(
+                st.fixed_dictionaries(
+                    {"idTag": id_tags},
+                    optional={
+                        "idTagInfo": st.fixed_dictionaries(
+                            {
+                                "status": st.sampled_from(
+                                    ["Accepted", "Blocked", "Expired", "Invalid", "ConcurrentTx"]
+                                )
+                            },
+                            optional={
+                                "expiryDate": st.sampled_from(
+                                    ["2020-01-01T00:00:00Z", "2040-01-01T00:00:00Z"]
+                                )
+                            },
+                        )
+                    },
+                ),
+                max_size=5,
+            )
+        },
+    ),
 }
 
 
