@@ -94,13 +94,18 @@ async def test_profile_2_tls_with_basic_auth(tls_csms: CentralSystem, ca: trustm
     await stop(app)
 
 
-@pytest.mark.parametrize("tls_csms", ["basic"], indirect=True)
-async def test_profile_2_refuses_a_server_certificate_from_another_ca(
-    tls_csms: CentralSystem, tmp_path: Path
+@pytest.mark.parametrize(("tls_csms", "profile"), [("basic", 2), ("client-cert", 3)], indirect=["tls_csms"])
+async def test_profiles_2_and_3_refuse_a_server_certificate_from_another_ca(
+    tls_csms: CentralSystem, ca: trustme.CA, tmp_path: Path, profile: int
 ) -> None:
     other = tmp_path / "other-ca.pem"
     trustme.CA().cert_pem.write_to_path(str(other))
-    app = await run_until_settled(profile_settings(tmp_path, tls_csms, 2, ca_file=other))
+    cert, key = tmp_path / "cp.pem", tmp_path / "cp.key"
+    issued = ca.issue_cert("SIM-0001")
+    issued.cert_chain_pems[0].write_to_path(str(cert))
+    issued.private_key_pem.write_to_path(str(key))
+    files = {"client_cert": cert, "client_key": key} if profile == 3 else {}
+    app = await run_until_settled(profile_settings(tmp_path, tls_csms, profile, ca_file=other, **files))
     assert not app.station.charger.ever_accepted
     assert "CERTIFICATE_VERIFY_FAILED" in (app.station.last_error or "")
     await stop(app)
