@@ -9,7 +9,7 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from ocppsim import __version__
@@ -43,6 +43,14 @@ def _charger_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _stop_on_signals(stop: Callable[[], None]) -> None:
+    """Ctrl+C and SIGTERM end the run cleanly (registers saved, connections closed)."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop)
+
+
 def _setup_logging(levels: dict[str, str]) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for name, level in levels.items():
@@ -51,10 +59,7 @@ def _setup_logging(levels: dict[str, str]) -> None:
 
 async def _serve_charger(settings: Settings) -> None:
     app = build_charger_app(settings)
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, app.shutdown.set)
+    _stop_on_signals(app.shutdown.set)
     await app.run()
 
 
@@ -86,10 +91,7 @@ def _run_csms(argv: Sequence[str]) -> int:
         await csms.start(args.host, args.port)
         print(f"central system listening on ws://{args.host}:{csms.port}/ocpp/<charger id>", flush=True)
         stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError):
-                loop.add_signal_handler(sig, stop.set)
+        _stop_on_signals(stop.set)
         await stop.wait()
         await csms.stop()
 
@@ -125,10 +127,7 @@ def _run_demo(argv: Sequence[str]) -> int:
         await csms.start("127.0.0.1", args.csms_port)
         demo = replace(settings, server_url=csms.url)
         app = build_charger_app(demo)
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError):
-                loop.add_signal_handler(sig, app.shutdown.set)
+        _stop_on_signals(app.shutdown.set)
         print(
             f"\n  central system : {csms.url}/<charger id>\n"
             f"  charger        : {settings.charger.charge_point_id} (connected to the central system)\n"
@@ -181,10 +180,7 @@ def _run_chaos(argv: Sequence[str]) -> int:
         print(f"chaos proxy on {lhost}:{proxy.port} -> {thost}:{tport} (seed {args.seed})", flush=True)
         proxy.start_random(seed=args.seed, mean_interval=args.mean_interval, actions=weights)
         stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError):
-                loop.add_signal_handler(sig, stop.set)
+        _stop_on_signals(stop.set)
         await stop.wait()
         await proxy.stop()
         print(f"chaos: {proxy.stats}", flush=True)
