@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 
+from ocppsim.model.authorization import Authorization
 from ocppsim.model.config_keys import ConfigStore, KeyValue, default_key_specs
 from ocppsim.model.connector import (
     CONNECTOR_ZERO_STATUSES,
@@ -28,7 +29,6 @@ from ocppsim.model.errors import UnknownConnectorError
 from ocppsim.model.ev import EV
 from ocppsim.model.meter import EnergyRegister, MeterSnapshot, MeterValue, sample
 from ocppsim.model.outgoing import (
-    AuthCacheChanged,
     AuthorizeReq,
     BootInfo,
     BootNotificationReq,
@@ -38,7 +38,6 @@ from ocppsim.model.outgoing import (
     HeartbeatReq,
     IdTagInfo,
     InterruptedTransaction,
-    LocalListChanged,
     MeterValuesReq,
     ProfilesChanged,
     Reboot,
@@ -252,12 +251,7 @@ class Charger:
         self.ever_accepted = False
         self.connected = False
         self.clock_offset = 0.0
-        self.auth_cache: dict[str, IdTagInfo] = {k.lower(): v for k, v in (auth_cache or {}).items()}
-        # Local Authorization List (section 3.5.2): only SendLocalList changes it; version 0 = empty.
-        self.local_list_version = local_list[0] if local_list else 0
-        self.local_list: dict[str, IdTagInfo] = {
-            k.lower(): v for k, v in (local_list[1] if local_list else {}).items()
-        }
+        self.auth = Authorization(self.config, cache=auth_cache, local_list=local_list)
         self.illegal_transitions: list[tuple[int, ChargePointStatus, ChargePointStatus]] = []
         self._effects: list[Effect] = []
         self._last = now
@@ -550,11 +544,16 @@ class Charger:
             self._cache(id_tag, info)
 
     def _cache(self, id_tag: str, info: IdTagInfo) -> None:
-        if id_tag.lower() in self.local_list:
-            return  # tags in the Local Authorization List are never cached (section 3.5.3)
-        if self.config.get_bool("AuthorizationCacheEnabled") and self.auth_cache.get(id_tag.lower()) != info:
-            self.auth_cache[id_tag.lower()] = info
-            self._emit(AuthCacheChanged(id_tag.lower(), info))
+        for effect in self.auth.remember(id_tag, info):
+            self._emit(effect)
+
+    @property
+    def auth_cache(self) -> dict[str, IdTagInfo]:
+        return self.auth.cache
+
+    @property
+    def local_list(self) -> dict[str, IdTagInfo]:
+        return self.auth.local_list
 
     # ------------------------------------------------------------------ user / EV actions
 
@@ -610,8 +609,8 @@ class Charger:
         if not self.config.get_bool("OCPPAuthorizationEnabled"):
             # Free vend: no Authorize before StartTransaction.
             return self._tag_decided(c, id_tag, IdTagInfo(AuthorizationStatus.ACCEPTED), now)
-        local = self._local_info(id_tag, now)
-        if local is not None and self.config.get_bool("LocalPreAuthorize") and self._valid(local, now):
+        local = self.auth.known(id_tag)
+        if local is not None and self.config.get_bool("LocalPreAuthorize") and self.auth.valid(local, now):
             # LocalPreAuthorize: a tag valid in the Local List or cache starts at once (section 5.2 / 9.1).
             return self._tag_decided(c, id_tag, local, now)
         self._emit(AuthorizeReq(id_tag, c.id))
@@ -623,11 +622,10 @@ class Charger:
         self._advance(now)
         c = self._conn(request.connector_id)
         if info is None:
-            info = self._offline_authorization(request.id_tag, now)
+            info = self.auth.offline(request.id_tag, now)
         else:
             self._cache(request.id_tag, info)
-            listed = self.local_list.get(request.id_tag.lower())
-            if listed is not None and listed.status is not info.status:
+            if self.auth.conflicts(request.id_tag, info):
                 # The CSMS disagrees with the Local List: report it on connector 0 (section 3.5.2).
                 self._emit(
                     self._status_req(0, self.status0, Fault(ChargePointErrorCode.LOCAL_LIST_CONFLICT), now)
@@ -647,41 +645,6 @@ class Charger:
                 info.status is AuthorizationStatus.ACCEPTED, info.status, info.parent_id_tag, c.status
             )
         return self._tag_decided(c, request.id_tag, info, now)
-
-    @staticmethod
-    def _valid(info: IdTagInfo, now: float) -> bool:
-        """Accepted (ConcurrentTx counts as valid in the Local List) and not expired."""
-        expired = info.expiry_date is not None and info.expiry_date < now
-        return (
-            info.status in (AuthorizationStatus.ACCEPTED, AuthorizationStatus.CONCURRENT_TX) and not expired
-        )
-
-    def _local_info(self, id_tag: str, now: float) -> IdTagInfo | None:
-        """What the charger knows of a tag locally: the Local List first, then the cache."""
-        key = id_tag.lower()
-        if self.config.get_bool("LocalAuthListEnabled") and key in self.local_list:
-            return self.local_list[key]
-        if self.config.get_bool("AuthorizationCacheEnabled"):
-            return self.auth_cache.get(key)
-        return None
-
-    def _offline_authorization(self, id_tag: str, now: float) -> IdTagInfo:
-        listed = self.local_list.get(id_tag.lower()) if self.config.get_bool("LocalAuthListEnabled") else None
-        if listed is not None and self.config.get_bool("LocalAuthorizeOffline"):
-            if self._valid(listed, now):
-                return IdTagInfo(AuthorizationStatus.ACCEPTED, listed.parent_id_tag, listed.expiry_date)
-            expired = listed.expiry_date is not None and listed.expiry_date < now
-            return IdTagInfo(AuthorizationStatus.EXPIRED if expired else listed.status, listed.parent_id_tag)
-        use_cache = self.config.get_bool("AuthorizationCacheEnabled")
-        cached = self.auth_cache.get(id_tag.lower()) if use_cache else None
-        if cached is not None and self.config.get_bool("LocalAuthorizeOffline"):
-            expired = cached.expiry_date is not None and cached.expiry_date < now
-            if cached.status is AuthorizationStatus.ACCEPTED and not expired:
-                return cached
-            return IdTagInfo(AuthorizationStatus.EXPIRED if expired else cached.status, cached.parent_id_tag)
-        if cached is None and self.config.get_bool("AllowOfflineTxForUnknownId"):
-            return IdTagInfo(AuthorizationStatus.ACCEPTED)
-        return IdTagInfo(AuthorizationStatus.INVALID)
 
     def _tag_decided(self, c: _Connector, id_tag: str, info: IdTagInfo, now: float) -> TagOutcome:
         if info.status is not AuthorizationStatus.ACCEPTED:
@@ -860,45 +823,17 @@ class Charger:
     def send_local_list(
         self, version: int, update_type: UpdateType, entries: list[tuple[str, IdTagInfo | None]]
     ) -> UpdateStatus:
-        """SendLocalList (section 5.15, local-list rules of messages.md section 7)."""
-        tags = [tag.lower() for tag, _ in entries]
-        if (
-            version <= 0
-            or len(set(tags)) != len(tags)
-            or len(entries) > self.config.get_int("SendLocalListMaxLength")
-        ):
-            return UpdateStatus.FAILED  # 0 and -1 are reserved; duplicates; too many at once
-        if update_type is UpdateType.FULL:
-            if any(info is None for _, info in entries):
-                return UpdateStatus.FAILED
-            new = {tag.lower(): info for tag, info in entries if info is not None}
-        else:
-            if version <= self.local_list_version:
-                return UpdateStatus.VERSION_MISMATCH
-            new = dict(self.local_list)
-            for tag, info in entries:
-                if info is None:
-                    new.pop(tag.lower(), None)
-                else:
-                    new[tag.lower()] = info
-        if len(new) > self.config.get_int("LocalAuthListMaxLength"):
-            return UpdateStatus.FAILED
-        self.local_list = new
-        self.local_list_version = version
-        for tag in new:
-            if tag in self.auth_cache:  # listed tags leave the cache (section 3.5.3)
-                del self.auth_cache[tag]
-                self._emit(AuthCacheChanged(tag, None))
-        self._emit(LocalListChanged(version, tuple(sorted(new.items()))))
-        return UpdateStatus.ACCEPTED
+        status, effects = self.auth.send_local_list(version, update_type, entries)
+        for effect in effects:
+            self._emit(effect)
+        return status
 
     def get_local_list_version(self) -> int:
-        return self.local_list_version
+        return self.auth.local_list_version
 
     def clear_cache(self) -> ClearCacheStatus:
-        """ClearCache (section 5.4): the cache only, never the Local List."""
-        self.auth_cache.clear()
-        self._emit(AuthCacheChanged(None, None))
+        for effect in self.auth.clear_cache():
+            self._emit(effect)
         return ClearCacheStatus.ACCEPTED
 
     def remote_start(
