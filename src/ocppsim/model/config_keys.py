@@ -7,6 +7,7 @@ typed getters convert. Key names are CiString50: matched case-insensitively, ans
 
 from __future__ import annotations
 
+import functools
 import math
 import string
 from collections.abc import Callable, Iterable, Mapping
@@ -151,11 +152,14 @@ def _canonical(spec: KeySpec, value: str, lookup: Callable[[str], str]) -> str |
     return value
 
 
-def default_key_specs(*, number_of_connectors: int, meter_values_sample_interval: int = 60) -> list[KeySpec]:
-    """Every key this charger supports, in the order GetConfiguration reports them."""
+@functools.lru_cache(maxsize=64)
+def default_key_specs(
+    *, number_of_connectors: int, meter_values_sample_interval: int = 60
+) -> tuple[KeySpec, ...]:
+    """Every key this charger supports, in the order GetConfiguration reports them (built once per shape)."""
     n = number_of_connectors
     rotation = ",".join(f"{c}.RST" for c in range(n + 1))
-    return [
+    return (
         # --- Core profile (OCPP 1.6 section 9.1)
         KeySpec("AllowOfflineTxForUnknownId", KeyType.BOOL, "false"),
         KeySpec("AuthorizationCacheEnabled", KeyType.BOOL, "true"),
@@ -231,15 +235,29 @@ def default_key_specs(*, number_of_connectors: int, meter_values_sample_interval
         # --- vendor keys of the original ocppsim
         KeySpec("OCPPAuthorizationEnabled", KeyType.BOOL, "true"),
         KeySpec("voltage_V", KeyType.FLOAT, "230.0", minimum=1.0, maximum=1000.0),
-    ]
+    )
+
+
+# Spec tables are immutable and shared by every charger with the same shape (fleets hold thousands).
+_SPEC_TABLES: dict[tuple[KeySpec, ...], dict[str, KeySpec]] = {}
+
+
+def _spec_table(specs: Iterable[KeySpec]) -> dict[str, KeySpec]:
+    key = tuple(specs)
+    table = _SPEC_TABLES.get(key)
+    if table is None:
+        table = _SPEC_TABLES[key] = {spec.name.lower(): spec for spec in key}
+    return table
 
 
 class ConfigStore:
-    """Current values of all supported keys; the charger applies the live effects of a change."""
+    """Current values of all supported keys; the charger applies the live effects of a change.
+
+    Only values that differ from the defaults are held per charger."""
 
     def __init__(self, specs: Iterable[KeySpec], overrides: Mapping[str, str] | None = None) -> None:
-        self._specs: dict[str, KeySpec] = {spec.name.lower(): spec for spec in specs}
-        self._values: dict[str, str] = {name: spec.default for name, spec in self._specs.items()}
+        self._specs = _spec_table(specs)
+        self._values: dict[str, str] = {}
         # Typed caches: the meter asks for lists and numbers on every sample.
         self._typed: dict[str, object] = {}
         for key, value in (overrides or {}).items():
@@ -261,7 +279,9 @@ class ConfigStore:
         return True
 
     def raw(self, key: str) -> str:
-        return self._values[key.lower()]
+        name = key.lower()
+        value = self._values.get(name)
+        return value if value is not None else self._specs[name].default
 
     def get_bool(self, key: str) -> bool:
         return self.raw(key) == "true"
@@ -305,7 +325,7 @@ class ConfigStore:
         wanted = list(keys or [])
         if not wanted:
             return [
-                KeyValue(spec.name, spec.readonly, self._values[name])
+                KeyValue(spec.name, spec.readonly, self.raw(name))
                 for name, spec in self._specs.items()
                 if not spec.write_only
             ], []
@@ -319,5 +339,5 @@ class ConfigStore:
                 # Known, but its value is a secret: report the key without a value (section 9 / Whitepaper).
                 known.append(KeyValue(spec.name, spec.readonly, None))
             else:
-                known.append(KeyValue(spec.name, spec.readonly, self._values[spec.name.lower()]))
+                known.append(KeyValue(spec.name, spec.readonly, self.raw(spec.name)))
         return known, unknown

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
-__all__ = ["Clock", "FakeClock", "SystemClock", "TimerHandle", "sleep_or_event"]
+__all__ = ["Clock", "FakeClock", "LazyEvent", "SystemClock", "TimerHandle", "sleep_or_event"]
 
 
 class TimerHandle(Protocol):
@@ -100,7 +100,38 @@ class FakeClock:
             await asyncio.sleep(0)
 
 
-async def sleep_or_event(clock: Clock, seconds: float, event: asyncio.Event) -> None:
+class LazyEvent:
+    """An asyncio.Event that costs a flag until somebody waits (an Event's deque is ~600 B; a fleet holds
+    thousands of chargers with several rarely used signals each)."""
+
+    __slots__ = ("_event", "_flag")
+
+    def __init__(self) -> None:
+        self._flag = False
+        self._event: asyncio.Event | None = None
+
+    def set(self) -> None:
+        self._flag = True
+        if self._event is not None:
+            self._event.set()
+
+    def clear(self) -> None:
+        self._flag = False
+        if self._event is not None:
+            self._event.clear()
+
+    def is_set(self) -> bool:
+        return self._flag
+
+    async def wait(self) -> None:
+        if self._flag:
+            return
+        if self._event is None:
+            self._event = asyncio.Event()
+        await self._event.wait()
+
+
+async def sleep_or_event(clock: Clock, seconds: float, event: asyncio.Event | LazyEvent) -> None:
     """Sleep on `clock` for `seconds`, or less if `event` is set meanwhile."""
     sleeper = asyncio.ensure_future(clock.sleep(seconds))
     waiter = asyncio.ensure_future(event.wait())

@@ -34,7 +34,7 @@ from ocppsim.model.outgoing import (
 from ocppsim.model.types import RegistrationStatus
 from ocppsim.ocpp16.convert import journal_body, request_payload
 from ocppsim.ocpp16.results import apply_failure, apply_result
-from ocppsim.runtime.clock import Clock, sleep_or_event
+from ocppsim.runtime.clock import Clock, LazyEvent, sleep_or_event
 
 __all__ = ["Answer", "ConnectionLostError", "Outbox"]
 
@@ -103,7 +103,7 @@ class Outbox:
         self._after_model = after_model
         self._queue: deque[_Item] = deque()
         self._wakeup = asyncio.Event()
-        self._drained = asyncio.Event()
+        self._drained = LazyEvent()
         self._online = False
         self._log = log_adapter or logging.LoggerAdapter(log, {})
 
