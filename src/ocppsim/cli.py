@@ -16,12 +16,18 @@ from ocppsim import __version__
 from ocppsim.control.app import build_charger_app
 from ocppsim.control.shell import run_shell
 from ocppsim.csms.server import CentralSystem
+from ocppsim.model.charger import ChargerParams
+from ocppsim.ocpp16.validation import validators
 from ocppsim.runtime.chaos import ChaosProxy
+from ocppsim.runtime.clock import SystemClock
+from ocppsim.runtime.fleet import Fleet
+from ocppsim.runtime.station import StationOptions
 from ocppsim.settings import DEFAULT_INI, Settings, SettingsError, load_settings
+from ocppsim.store.sqlite import Store
 
 __all__ = ["main"]
 
-SUBCOMMANDS = ("csms", "shell", "demo", "chaos")
+SUBCOMMANDS = ("csms", "shell", "demo", "chaos", "fleet")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -82,12 +88,20 @@ def _run_csms(argv: Sequence[str]) -> int:
     p.add_argument("--tags", help="comma-separated id tags to accept (default: accept every tag)")
     p.add_argument("--heartbeat", type=int, default=300, help="heartbeat interval sent at boot (s)")
     p.add_argument("--quiet", action="store_true", help="do not log every CALL received")
+    p.add_argument(
+        "--sink", action="store_true", help="answer only: no recording, no validation (benchmarks)"
+    )
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     tags = {t for t in args.tags.split(",") if t} if args.tags else None
 
     async def serve() -> None:
-        csms = CentralSystem(heartbeat_interval=args.heartbeat, tags=tags, log_frames=not args.quiet)
+        csms = CentralSystem(
+            heartbeat_interval=args.heartbeat,
+            tags=tags,
+            log_frames=not (args.quiet or args.sink),
+            sink=args.sink,
+        )
         await csms.start(args.host, args.port)
         print(f"central system listening on ws://{args.host}:{csms.port}/ocpp/<charger id>", flush=True)
         stop = asyncio.Event()
@@ -189,11 +203,75 @@ def _run_chaos(argv: Sequence[str]) -> int:
     return 0
 
 
+def _run_fleet(argv: Sequence[str]) -> int:
+    p = _Parser(prog="ocppsim fleet", description="Many simulated chargers in one process against one CSMS.")
+    p.add_argument("--count", type=int, required=True, help="number of chargers")
+    p.add_argument("--id-pattern", default="SIM{:05d}", help="charger ids, formatted with 1..count")
+    p.add_argument("--url", required=True, help="CSMS base URL (the charger id is appended)")
+    p.add_argument("--connectors", type=int, default=1)
+    p.add_argument("--ramp", type=float, default=200.0, help="chargers started per second (0 = all at once)")
+    p.add_argument("--conf-dir", default="./ocppsim-fleet-data", help="data directory (one SQLite file)")
+    p.add_argument("--duration", type=float, default=0.0, help="stop after this many seconds (0 = Ctrl+C)")
+    args = p.parse_args(argv)
+    if args.count < 1 or args.connectors < 1:
+        print("ocppsim fleet: --count and --connectors must be >= 1", file=sys.stderr)
+        return 2
+    try:
+        ids = [args.id_pattern.format(n) for n in range(1, args.count + 1)]
+    except (IndexError, KeyError, ValueError) as exc:
+        print(f"ocppsim fleet: bad --id-pattern {args.id_pattern!r}: {exc}", file=sys.stderr)
+        return 2
+    if len(set(ids)) != len(ids):
+        print(f"ocppsim fleet: --id-pattern {args.id_pattern!r} gives duplicate ids", file=sys.stderr)
+        return 2
+    if not args.url.startswith(("ws://", "wss://")):
+        print("ocppsim fleet: --url must start with ws:// or wss://", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    async def serve() -> None:
+        validators.warm()
+        clock = SystemClock()
+        fleet = Fleet(clock=clock, store=Store(args.conf_dir))
+        options = StationOptions(url=args.url)
+        for cid in ids:
+            fleet.add(ChargerParams(cid, number_of_connectors=args.connectors), options)
+        _stop_on_signals(fleet.stop)
+        if args.duration > 0:
+            asyncio.get_running_loop().call_later(args.duration, fleet.stop)
+
+        async def report() -> None:
+            while True:
+                await asyncio.sleep(5)
+                c = fleet.counts()
+                print(
+                    f"chargers {c.chargers} connected {c.connected} booted {c.booted} charging {c.charging}",
+                    flush=True,
+                )
+
+        reporter = asyncio.create_task(report())
+        try:
+            await fleet.run(ramp_per_s=args.ramp or None)
+        finally:
+            reporter.cancel()
+        c = fleet.counts()
+        print(f"done: chargers {c.chargers}, connected {c.connected}, booted {c.booted}, queued {c.queued}")
+
+    asyncio.run(serve())
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         if args and args[0] in SUBCOMMANDS:
-            commands = {"csms": _run_csms, "shell": _run_shell, "demo": _run_demo, "chaos": _run_chaos}
+            commands = {
+                "csms": _run_csms,
+                "shell": _run_shell,
+                "demo": _run_demo,
+                "chaos": _run_chaos,
+                "fleet": _run_fleet,
+            }
             return commands[args[0]](args[1:])
         return _run_charger(args)
     except KeyboardInterrupt:

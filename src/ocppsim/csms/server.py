@@ -80,8 +80,13 @@ class CentralSystem:
         validate: bool = True,
         log_frames: bool = False,
         passwords: dict[str, str] | None = None,
+        sink: bool = False,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        # Sink: answer everything, record and validate nothing (a fast peer for benchmarks).
+        self.sink = sink
+        if sink:
+            validate = False
         # Basic auth (security profiles 1 and 2): charger id -> AuthorizationKey; None = no check.
         self.passwords = passwords
         self._ssl: ssl.SSLContext | None = None
@@ -154,6 +159,8 @@ class CentralSystem:
     # ------------------------------------------------------------------ recording
 
     async def _record(self, frame: Frame) -> None:
+        if self.sink:
+            return
         self.frames.append(frame)
         async with self._changed:
             self._changed.notify_all()
@@ -303,6 +310,11 @@ class CentralSystem:
             if future is not None and not future.done():
                 future.set_result(frame)
             return
+        if self.sink:
+            reply = self._answer(charger_id, frame)
+            if isinstance(reply, dict):
+                await session.ws.send(result_frame(frame.unique_id, reply))
+            return
         key = (charger_id, frame.unique_id)
         duplicate = key in self._seen_calls
         self._seen_calls.add(key)
@@ -363,7 +375,8 @@ class CentralSystem:
             return {"idTagInfo": self._id_tag_info(payload["idTag"])}
         if action == "StartTransaction":
             tx_id = next(self._tx_ids)
-            self.transactions[tx_id] = {"charger_id": charger_id, **payload}
+            if not self.sink:
+                self.transactions[tx_id] = {"charger_id": charger_id, **payload}
             return {"transactionId": tx_id, "idTagInfo": self._id_tag_info(payload["idTag"])}
         if action == "StopTransaction":
             tag = payload.get("idTag")

@@ -148,6 +148,16 @@ class Store:
             [(charger_id, c, wh) for c, wh in registers.items()],
         )
 
+    def save_registers_many(self, items: Iterable[tuple[str, dict[int, float]]]) -> None:
+        rows = [(cid, c, wh) for cid, registers in items for c, wh in registers.items()]
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.executemany(
+                "INSERT INTO meter_registers (charger_id, connector_id, wh) VALUES (?, ?, ?) "
+                "ON CONFLICT (charger_id, connector_id) DO UPDATE SET wh = max(wh, excluded.wh)",
+                rows,
+            )
+
     def load_profiles(self, charger_id: str) -> list[ChargingProfile] | None:
         """The saved profiles, or None when none were ever saved for this charger."""
         if (

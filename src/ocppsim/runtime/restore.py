@@ -1,0 +1,53 @@
+"""Build a station from its persisted state: configuration, registers, profiles, cache, Local List,
+transactionIds, the journal of unsent transaction messages and the transactions a crash interrupted."""
+
+from __future__ import annotations
+
+from ocppsim.model.charger import Charger, ChargerParams
+from ocppsim.model.outgoing import InterruptedTransaction
+from ocppsim.runtime.clock import Clock
+from ocppsim.runtime.station import Station, StationOptions
+from ocppsim.store.sqlite import Store
+
+__all__ = ["restore_station"]
+
+
+def restore_station(
+    params: ChargerParams,
+    options: StationOptions,
+    *,
+    clock: Clock,
+    store: Store,
+    config_defaults: dict[str, str] | None = None,
+) -> Station:
+    """The station of `params`, as its store left it. Must run inside the event loop: what an earlier run
+    left unsent is queued (and the PowerLoss stops journaled) at once, so a second crash loses nothing."""
+    cid = params.charge_point_id
+    overrides = dict(config_defaults or {})
+    overrides.update(store.load_config(cid))  # what the CSMS changed wins over INI seeds
+    journal = store.journal(cid)
+    interrupted = [
+        InterruptedTransaction(ref, connector, tag) for ref, connector, tag in store.open_transactions(cid)
+    ]
+    tx_ids = store.transaction_ids(cid)
+    refs = (
+        [ref for _, _, ref, _ in journal if ref is not None] + [t.tx_ref for t in interrupted] + list(tx_ids)
+    )
+    charger = Charger(
+        params,
+        now=clock.now(),
+        config_overrides=overrides,
+        meter_registers=store.load_registers(cid),
+        profiles=store.load_profiles(cid),
+        transaction_ids=tx_ids,
+        interrupted=interrupted,
+        next_tx_ref=max(refs, default=0) + 1,
+        auth_cache=store.load_cache(cid),
+        local_list=store.load_local_list(cid),
+    )
+    station = Station(charger, options, clock=clock, store=store)
+    station.replay(journal)
+    station.after_model()  # journals the PowerLoss stops now
+    for tx in interrupted:
+        store.close_transaction(cid, tx.tx_ref)
+    return station
