@@ -3,7 +3,7 @@ central system in sink mode in its own process. Prints the time until all are bo
 Accepted + StatusNotifications answered) and the RSS per charger, and writes
 benchmarks/results/boot_storm.json.
 
-    python benchmarks/boot_storm.py [N]
+    python benchmarks/boot_storm.py [N] [ramp per second; none = all at once]
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def free_port() -> int:
         return port
 
 
-async def storm(n: int, port: int, data: Path) -> dict[str, float]:
+async def storm(n: int, port: int, data: Path, ramp: float | None) -> dict[str, float]:
     validators.warm()
     clock = SystemClock()
     fleet = Fleet(clock=clock, store=Store(data))
@@ -52,7 +52,7 @@ async def storm(n: int, port: int, data: Path) -> dict[str, float]:
         fleet.add(ChargerParams(f"BOOT{i:05d}"), options)
     objects = rss_kib()
     start = time.perf_counter()
-    runner = asyncio.create_task(fleet.run())
+    runner = asyncio.create_task(fleet.run(ramp_per_s=ramp))
     booted_at = None
     while time.perf_counter() - start < 120:
         await asyncio.sleep(0.05)
@@ -75,6 +75,7 @@ async def storm(n: int, port: int, data: Path) -> dict[str, float]:
 
 def main() -> int:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    ramp = float(sys.argv[2]) if len(sys.argv) > 2 else None  # chargers started per second
     # Reconnects after handshake time-outs are part of a storm; one log line each would drown the figures.
     logging.basicConfig(level=logging.ERROR)
     port = free_port()
@@ -90,11 +91,12 @@ def main() -> int:
                     break
             time.sleep(0.05)
         with tempfile.TemporaryDirectory() as data:
-            figures = asyncio.run(storm(n, port, Path(data)))
+            figures = asyncio.run(storm(n, port, Path(data), ramp))
     finally:
         csms.terminate()
         csms.wait()
-    figures["command"] = f"python benchmarks/boot_storm.py {n}"  # type: ignore[assignment]
+    figures["ramp_per_s"] = ramp or 0.0
+    figures["command"] = f"python benchmarks/boot_storm.py {n} {ramp or ''}".strip()  # type: ignore[assignment]
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(figures, indent=2) + "\n")
     print(

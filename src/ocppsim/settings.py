@@ -55,6 +55,8 @@ class Settings:
     reconnect_initial: float = 1.0
     reconnect_max: float = 60.0
     reconnect_jitter: float = 0.25
+    compression: bool = False
+    proxy: str | None = None
     log_levels: dict[str, str] = field(default_factory=dict)
     source: str = "<defaults>"
 
@@ -196,6 +198,8 @@ def load_settings(
         reconnect_initial=_float(cp, "server", "reconnect_initial", 1.0, minimum=0.01),
         reconnect_max=_float(cp, "server", "reconnect_max", 60.0, minimum=0.01),
         reconnect_jitter=_float(cp, "server", "reconnect_jitter", 0.25),
+        compression=_bool(cp, "server", "compression", False),
+        proxy=_get(cp, "server", "proxy", "") or None,
         log_levels=levels,
         source=source,
     )

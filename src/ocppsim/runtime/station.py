@@ -93,6 +93,10 @@ class StationOptions:
     ca_file: str | None = None  # CentralSystemRootCertificate(s), PEM: verifies the CSMS (profiles 2, 3)
     client_cert: str | None = None  # charge point certificate, PEM (profile 3)
     client_key: str | None = None
+    # permessage-deflate keeps ~50 KiB of zlib state per connection; OCPP frames are small. Off unless asked.
+    compression: bool = False
+    # An HTTP(S) proxy URL for the CSMS connection; None = direct (no per-connect environment lookup).
+    proxy: str | None = None
 
 
 class ConfigSink(Journal, Protocol):
@@ -335,6 +339,8 @@ class Station:
                     ping_interval=None,  # our own loop: WebSocketPingInterval changes apply at once
                     open_timeout=10,
                     ssl=self._ssl_context(),
+                    compression="deflate" if self.options.compression else None,
+                    proxy=self.options.proxy,
                 )
             except (OSError, InvalidHandshake, TimeoutError, SecurityProfileError) as exc:
                 self.last_error = _describe(exc)
