@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 import json
 import platform
+import socket
+import subprocess
 import sys
 import time
 from pathlib import Path
 
-from ocppsim.csms.server import CentralSystem
 from ocppsim.model.charger import Charger, ChargerParams
 from ocppsim.model.outgoing import MeterValuesReq
 from ocppsim.model.types import ReadingContext, RegistrationStatus
@@ -67,34 +68,35 @@ def adapter_figures() -> dict[str, float]:
     }
 
 
-async def round_trips(seconds: float = 3.0) -> dict[str, float]:
-    csms = CentralSystem()
-    await csms.start()
+async def round_trips(url: str, chargers: int, seconds: float = 3.0) -> dict[str, float]:
+    """`chargers` chargers send MeterValues back to back against the sink (its own process), one CALL in
+    flight each: round trips/s through the full stack (outbox, framing, inbound validation on) on the
+    charger side's one core."""
     clock = SystemClock()
-    ch = Charger(ChargerParams("BENCH"), now=clock.now())
-    station = Station(ch, StationOptions(url=csms.url), clock=clock)
-    task = asyncio.create_task(station.run())
-    await csms.wait_connected("BENCH")
-    while ch.registration is not RegistrationStatus.ACCEPTED or not station.idle:  # noqa: ASYNC110
+    stations = []
+    for i in range(chargers):
+        ch = Charger(ChargerParams(f"BENCH{i:04d}"), now=clock.now())
+        stations.append(Station(ch, StationOptions(url=url), clock=clock))
+    tasks = [asyncio.create_task(st.run()) for st in stations]
+    while not all(st.charger.registration is RegistrationStatus.ACCEPTED and st.idle for st in stations):  # noqa: ASYNC110
         await asyncio.sleep(0.01)
-    values = ch._sample(
-        ch._connectors[1], "MeterValuesSampledData", ReadingContext.SAMPLE_PERIODIC, clock.now()
+    first = stations[0].charger
+    values = first._sample(
+        first._connectors[1], "MeterValuesSampledData", ReadingContext.SAMPLE_PERIODIC, clock.now()
     )
     assert values is not None
     req = MeterValuesReq(1, (values,), None, ReadingContext.SAMPLE_PERIODIC)
-    csms.frames.clear()
     done = 0
     start = time.perf_counter()
     while time.perf_counter() - start < seconds:
-        futures = [station.outbox.enqueue(req) for _ in range(100)]
+        futures = [st.outbox.enqueue(req) for st in stations for _ in range(10)]
         await asyncio.gather(*futures)
         done += len(futures)
-        csms.frames.clear()
     elapsed = time.perf_counter() - start
-    await station.stop()
-    await task
-    await csms.stop()
-    return {"round_trips_per_s": done / elapsed, "round_trip_us": elapsed / done * 1e6}
+    for st in stations:
+        await st.stop()
+    await asyncio.gather(*tasks)
+    return {"round_trips_per_s": done / elapsed, "round_trip_us": elapsed / done * 1e6 * chargers}
 
 
 def main() -> int:
@@ -104,7 +106,26 @@ def main() -> int:
         "machine": platform.machine(),
     }
     figures.update(adapter_figures())
-    figures.update(asyncio.run(round_trips()))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    sink = subprocess.Popen(
+        [sys.executable, "-m", "ocppsim", "csms", "--port", str(port), "--sink"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+        single = asyncio.run(round_trips(f"ws://127.0.0.1:{port}/ocpp", 1))
+        figures["one_charger_round_trips_per_s"] = single["round_trips_per_s"]
+        figures.update(asyncio.run(round_trips(f"ws://127.0.0.1:{port}/ocpp", 200)))
+    finally:
+        sink.terminate()
+        sink.wait()
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(figures, indent=2) + "\n")
     print(
@@ -114,9 +135,10 @@ def main() -> int:
         f"adapter, outbound CALL (payload + frame + validated answer): {figures['outbound_call_us']:.1f} us"
     )
     print(
-        "full stack, one charger, MeterValues round trips on loopback "
-        f"(CSMS in the same process, validation on both sides): {figures['round_trips_per_s']:.0f}/s "
-        f"({figures['round_trip_us']:.0f} us each)"
+        "full stack, MeterValues round trips on loopback against the CSMS sink in its own process "
+        f"(inbound validation on): 200 chargers {figures['round_trips_per_s']:.0f}/s on the charger "
+        f"process's one core; one charger alone {figures['one_charger_round_trips_per_s']:.0f}/s "
+        "(latency-bound: one CALL in flight)"
     )
     print(f"written to {RESULTS}")
     return 0
