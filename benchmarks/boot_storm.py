@@ -11,12 +11,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from sink import csms_sink
 
 from ocppsim.model.charger import ChargerParams
 from ocppsim.ocpp16.validation import validators
@@ -33,13 +33,6 @@ def rss_kib() -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     return 0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 async def storm(n: int, port: int, data: Path, ramp: float | None) -> dict[str, float]:
@@ -78,23 +71,8 @@ def main() -> int:
     ramp = float(sys.argv[2]) if len(sys.argv) > 2 else None  # chargers started per second
     # Reconnects after handshake time-outs are part of a storm; one log line each would drown the figures.
     logging.basicConfig(level=logging.ERROR)
-    port = free_port()
-    csms = subprocess.Popen(
-        [sys.executable, "-m", "ocppsim", "csms", "--port", str(port), "--sink", "--heartbeat", "60"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(100):
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.05)
-        with tempfile.TemporaryDirectory() as data:
-            figures = asyncio.run(storm(n, port, Path(data), ramp))
-    finally:
-        csms.terminate()
-        csms.wait()
+    with csms_sink() as port, tempfile.TemporaryDirectory() as data:
+        figures = asyncio.run(storm(n, port, Path(data), ramp))
     figures["ramp_per_s"] = ramp or 0.0
     figures["command"] = f"python benchmarks/boot_storm.py {n} {ramp or ''}".strip()  # type: ignore[assignment]
     RESULTS.parent.mkdir(exist_ok=True)

@@ -10,11 +10,11 @@ from __future__ import annotations
 import asyncio
 import json
 import platform
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
+
+from sink import csms_sink
 
 from ocppsim.model.charger import Charger, ChargerParams
 from ocppsim.model.outgoing import MeterValuesReq
@@ -106,26 +106,10 @@ def main() -> int:
         "machine": platform.machine(),
     }
     figures.update(adapter_figures())
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    sink = subprocess.Popen(
-        [sys.executable, "-m", "ocppsim", "csms", "--port", str(port), "--sink"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(100):
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.05)
+    with csms_sink() as port:
         single = asyncio.run(round_trips(f"ws://127.0.0.1:{port}/ocpp", 1))
         figures["one_charger_round_trips_per_s"] = single["round_trips_per_s"]
         figures.update(asyncio.run(round_trips(f"ws://127.0.0.1:{port}/ocpp", 200)))
-    finally:
-        sink.terminate()
-        sink.wait()
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(figures, indent=2) + "\n")
     print(

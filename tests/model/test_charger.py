@@ -215,30 +215,25 @@ def test_default_profiles_offer_zero_and_tag_gives_suspended_evse() -> None:
     assert statuses(ch.drain()) == ["SuspendedEV", "SuspendedEVSE"]
 
 
-def test_delay_notrans_holds_the_transaction_until_nodelay() -> None:
+def delayed_without_transaction() -> Charger:
+    """`delay` + `delay_notrans`, then plug and an accepted tag: the EV waits, no transaction yet."""
     ch = booted()
     ch.set_delay(1, True, T0)
     ch.set_delay_notrans(1, True, T0)
-    ch.plug_in(1, T0)
-    ch.present_tag(1, "TAG", T0)
-    req = ch.drain()[-1]
-    assert isinstance(req, AuthorizeReq)
-    assert ch.on_authorize_result(req, ACCEPTED, T0).status is S.SUSPENDED_EV
-    assert not any(isinstance(e, StartTransactionReq) for e in ch.drain())
+    effects = tag_accepted(ch)
+    assert ch.view(1, T0).status is S.SUSPENDED_EV
+    assert not any(isinstance(e, StartTransactionReq) for e in effects)
+    return ch
+
+
+def test_delay_notrans_holds_the_transaction_until_nodelay() -> None:
+    ch = delayed_without_transaction()
     assert ch.set_delay(1, False, T0 + 5) is S.CHARGING
     assert any(isinstance(e, StartTransactionReq) for e in ch.drain())
 
 
 def test_unplug_without_transaction_in_suspended_goes_available() -> None:
-    ch = booted()
-    ch.set_delay(1, True, T0)
-    ch.set_delay_notrans(1, True, T0)
-    ch.plug_in(1, T0)
-    ch.present_tag(1, "TAG", T0)
-    req = ch.drain()[-1]
-    assert isinstance(req, AuthorizeReq)
-    ch.on_authorize_result(req, ACCEPTED, T0)
-    ch.drain()
+    ch = delayed_without_transaction()
     assert ch.unplug(1, T0 + 1) is UnplugOutcome.AVAILABLE
     assert statuses(ch.drain()) == ["Available"]
     assert not ch.view(1, T0 + 1).delay  # unplug always clears the delay

@@ -141,16 +141,12 @@ class Store:
         return {int(c): float(wh) for c, wh in rows.fetchall()}
 
     def save_registers(self, charger_id: str, registers: dict[int, float]) -> None:
-        # max(): a register never goes backwards, even if an older value is written late.
-        self._db.executemany(
-            "INSERT INTO meter_registers (charger_id, connector_id, wh) VALUES (?, ?, ?) "
-            "ON CONFLICT (charger_id, connector_id) DO UPDATE SET wh = max(wh, excluded.wh)",
-            [(charger_id, c, wh) for c, wh in registers.items()],
-        )
+        self.save_registers_many([(charger_id, registers)])
 
     def save_registers_many(self, items: Iterable[tuple[str, dict[int, float]]]) -> None:
+        # max(): a register never goes backwards, even if an older value is written late.
         rows = [(cid, c, wh) for cid, registers in items for c, wh in registers.items()]
-        with self._db:
+        with self._db:  # one transaction: a fleet saves thousands of rows at once
             self._db.execute("BEGIN")
             self._db.executemany(
                 "INSERT INTO meter_registers (charger_id, connector_id, wh) VALUES (?, ?, ?) "
