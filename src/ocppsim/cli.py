@@ -22,6 +22,7 @@ from ocppsim.runtime.chaos import ChaosProxy
 from ocppsim.runtime.clock import SystemClock
 from ocppsim.runtime.fleet import Fleet
 from ocppsim.runtime.station import StationOptions
+from ocppsim.runtime.transaction_generator import SessionMix, TransactionGenerator
 from ocppsim.settings import DEFAULT_INI, Settings, SettingsError, load_settings
 from ocppsim.store.sqlite import Store
 
@@ -212,7 +213,14 @@ def _run_fleet(argv: Sequence[str]) -> int:
     p.add_argument("--ramp", type=float, default=200.0, help="chargers started per second (0 = all at once)")
     p.add_argument("--conf-dir", default="./ocppsim-fleet-data", help="data directory (one SQLite file)")
     p.add_argument("--duration", type=float, default=0.0, help="stop after this many seconds (0 = Ctrl+C)")
+    p.add_argument("--sessions", action="store_true", help="generate charging sessions at random (seeded)")
+    p.add_argument("--arrival-mean", type=float, default=3600.0, help="mean s between sessions per connector")
+    p.add_argument("--stay-mean", type=float, default=1800.0, help="mean s an EV stays plugged in")
+    p.add_argument("--seed", type=int, default=1, help="seed of the session generator: same seed, same run")
     args = p.parse_args(argv)
+    if args.arrival_mean <= 0 or args.stay_mean <= 0:
+        print("ocppsim fleet: --arrival-mean and --stay-mean must be > 0", file=sys.stderr)
+        return 2
     if args.count < 1 or args.connectors < 1:
         print("ocppsim fleet: --count and --connectors must be >= 1", file=sys.stderr)
         return 2
@@ -250,10 +258,18 @@ def _run_fleet(argv: Sequence[str]) -> int:
                 )
 
         reporter = asyncio.create_task(report())
+        generator = None
+        if args.sessions:
+            mix = SessionMix(mean_arrival_s=args.arrival_mean, mean_stay_s=args.stay_mean)
+            generator = asyncio.create_task(
+                TransactionGenerator(list(fleet), clock=clock, seed=args.seed, mix=mix).run()
+            )
         try:
             await fleet.run(ramp_per_s=args.ramp or None)
         finally:
             reporter.cancel()
+            if generator is not None:
+                generator.cancel()
         c = fleet.counts()
         print(f"done: chargers {c.chargers}, connected {c.connected}, booted {c.booted}, queued {c.queued}")
 
