@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import UTC, datetime
 from typing import Any
 
-from ocppsim.model.meter import MeterValue
+from ocppsim.model.meter import MeterValue, SampledValue
 from ocppsim.model.outgoing import (
     AuthorizeReq,
     BootNotificationReq,
@@ -42,8 +43,10 @@ __all__ = [
 ]
 
 
+@functools.lru_cache(maxsize=4096)
 def format_time(ts: float) -> str:
-    """ISO 8601 in UTC with a Z and milliseconds, as OCPP-J section 3.1.5 recommends."""
+    """ISO 8601 in UTC with a Z and milliseconds, as OCPP-J section 3.1.5 recommends. Cached: a fleet
+    stamps many messages with the same instants."""
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
@@ -66,22 +69,30 @@ def id_tag_info(payload: dict[str, Any] | None) -> IdTagInfo | None:
     )
 
 
-def _meter_value(mv: MeterValue) -> dict[str, Any]:
-    values = []
-    for sv in mv.sampled_value:
-        item: dict[str, Any] = {
-            "value": sv.value,
-            "context": sv.context.value,
-            "measurand": sv.measurand.value,
-        }
+# The fields of a SampledValue other than its value repeat in every sample: build them once.
+_SAMPLED_FIELDS: dict[tuple[Any, ...], dict[str, str]] = {}
+
+
+def _sampled_fields(sv: SampledValue) -> dict[str, str]:
+    key = (sv.context, sv.measurand, sv.phase, sv.location, sv.unit)
+    fields = _SAMPLED_FIELDS.get(key)
+    if fields is None:
+        fields = {"context": str(sv.context), "measurand": str(sv.measurand)}
         if sv.phase is not None:
-            item["phase"] = sv.phase.value
+            fields["phase"] = str(sv.phase)
         if sv.location is not None:
-            item["location"] = sv.location.value
+            fields["location"] = str(sv.location)
         if sv.unit is not None:
-            item["unit"] = sv.unit.value
-        values.append(item)
-    return {"timestamp": format_time(mv.timestamp), "sampledValue": values}
+            fields["unit"] = str(sv.unit)
+        _SAMPLED_FIELDS[key] = fields
+    return fields
+
+
+def _meter_value(mv: MeterValue) -> dict[str, Any]:
+    return {
+        "timestamp": format_time(mv.timestamp),
+        "sampledValue": [{"value": sv.value, **_sampled_fields(sv)} for sv in mv.sampled_value],
+    }
 
 
 def meter_values_payload(values: tuple[MeterValue, ...]) -> list[dict[str, Any]]:

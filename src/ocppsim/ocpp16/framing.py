@@ -5,10 +5,11 @@ Our own, not the `ocpp` library's: its call path costs ~650 us per message, the 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
+
+import orjson
 
 __all__ = [
     "MAX_UNIQUE_ID_LENGTH",
@@ -85,7 +86,7 @@ class FrameError(Exception):
 def parse_frame(text: str | bytes) -> Call | CallResult | CallError | None:
     """Parse one WebSocket message. None: a frame to ignore (unknown type, malformed response)."""
     try:
-        frame = json.loads(text)
+        frame = orjson.loads(text)
     except (ValueError, UnicodeDecodeError) as exc:
         raise FrameError(ErrorCode.FORMATION_VIOLATION, f"invalid JSON: {exc}") from None
     if (
@@ -128,18 +129,20 @@ def parse_frame(text: str | bytes) -> Call | CallResult | CallError | None:
     return None  # unknown message type number: ignore (OCPP-J section 4.1.3)
 
 
-_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+def _dumps(frame: list[Any]) -> str:
+    # orjson: several times faster than json for OCPP-sized frames (the fleet's per-message path).
+    return orjson.dumps(frame).decode()
 
 
 def call_frame(unique_id: str, action: str, payload: dict[str, Any]) -> str:
-    return _dumps([MessageType.CALL.value, unique_id, action, payload])
+    return _dumps([2, unique_id, action, payload])
 
 
 def result_frame(unique_id: str, payload: dict[str, Any]) -> str:
-    return _dumps([MessageType.CALLRESULT.value, unique_id, payload])
+    return _dumps([3, unique_id, payload])
 
 
 def error_frame(
     unique_id: str, code: str, description: str = "", details: dict[str, Any] | None = None
 ) -> str:
-    return _dumps([MessageType.CALLERROR.value, unique_id, code, description, details or {}])
+    return _dumps([4, unique_id, code, description, details or {}])
