@@ -140,6 +140,7 @@ class Station:
         self._log = logging.LoggerAdapter(log, {"charger": self.id})
         self._ws: ClientConnection | None = None
         self._timer: TimerHandle | None = None
+        self._timer_at: float | None = None
         self._pending: dict[str, tuple[str, asyncio.Future[Answer]]] = {}
         # A private RNG (2.5 KiB of state) only when a seed asks for reproducible jitter.
         self._rng: random.Random | types.ModuleType = (
@@ -238,15 +239,19 @@ class Station:
             asyncio.get_running_loop().call_soon(lambda: asyncio.ensure_future(ws.close()))
 
     def _rearm(self) -> None:
+        deadline = self.charger.next_deadline()
         if self._timer is not None:
+            if deadline == self._timer_at:
+                return  # most inputs leave the next deadline where it was: keep the timer
             self._timer.cancel()
             self._timer = None
-        deadline = self.charger.next_deadline()
+        self._timer_at = deadline
         if deadline is not None:
             self._timer = self.clock.call_at(deadline, self._on_timer)
 
     def _on_timer(self) -> None:
         self._timer = None
+        self._timer_at = None
         self.charger.tick(self.clock.now())
         self.after_model()
 
