@@ -19,7 +19,7 @@ from ocppsim.csms.server import CentralSystem
 from ocppsim.model.charger import ChargerParams
 from ocppsim.ocpp16.validation import validators
 from ocppsim.runtime.chaos import ChaosProxy
-from ocppsim.runtime.clock import SystemClock
+from ocppsim.runtime.clock import Clock, ScaledClock, SystemClock
 from ocppsim.runtime.fleet import Fleet
 from ocppsim.runtime.station import StationOptions
 from ocppsim.runtime.transaction_generator import SessionMix, TransactionGenerator
@@ -217,7 +217,16 @@ def _run_fleet(argv: Sequence[str]) -> int:
     p.add_argument("--arrival-mean", type=float, default=3600.0, help="mean s between sessions per connector")
     p.add_argument("--stay-mean", type=float, default=1800.0, help="mean s an EV stays plugged in")
     p.add_argument("--seed", type=int, default=1, help="seed of the session generator: same seed, same run")
+    p.add_argument(
+        "--speed",
+        type=float,
+        default=1.0,
+        help="simulated time runs N times faster (EV, meter, intervals, timestamps)",
+    )
     args = p.parse_args(argv)
+    if args.speed <= 0:
+        print("ocppsim fleet: --speed must be > 0", file=sys.stderr)
+        return 2
     if args.arrival_mean <= 0 or args.stay_mean <= 0:
         print("ocppsim fleet: --arrival-mean and --stay-mean must be > 0", file=sys.stderr)
         return 2
@@ -239,7 +248,7 @@ def _run_fleet(argv: Sequence[str]) -> int:
 
     async def serve() -> None:
         validators.warm()
-        clock = SystemClock()
+        clock: Clock = SystemClock() if args.speed == 1 else ScaledClock(args.speed)
         fleet = Fleet(clock=clock, store=Store(args.conf_dir))
         options = StationOptions(url=args.url)
         for cid in ids:

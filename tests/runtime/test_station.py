@@ -125,3 +125,18 @@ async def test_unknown_charger_gets_404_and_is_retried(tmp_path: Path) -> None:
         app.shutdown.set()
         await asyncio.wait_for(task, REAL_TIMEOUT)
         await cs.stop()
+
+
+async def test_scaled_clock_runs_simulated_time_faster() -> None:
+    from ocppsim.runtime.clock import ScaledClock
+
+    clock = ScaledClock(600)  # 10 simulated minutes per real second
+    start = clock.now()
+    fired: list[float] = []
+    clock.call_at(start + 30, lambda: fired.append(clock.now()))  # 30 s simulated = 50 ms real
+    await clock.sleep(60)  # 100 ms real
+    assert len(fired) == 1
+    assert fired[0] >= start + 30
+    assert clock.now() - start >= 60
+    with pytest.raises(ValueError, match="speed"):
+        ScaledClock(0)
