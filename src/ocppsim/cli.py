@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import logging
 import signal
 import sys
@@ -217,6 +218,8 @@ def _run_fleet(argv: Sequence[str]) -> int:
     p.add_argument("--arrival-mean", type=float, default=3600.0, help="mean s between sessions per connector")
     p.add_argument("--stay-mean", type=float, default=1800.0, help="mean s an EV stays plugged in")
     p.add_argument("--seed", type=int, default=1, help="seed of the session generator: same seed, same run")
+    p.add_argument("--stats-json", help="write the run's statistics to this JSON file at the end")
+    p.add_argument("--stats-csv", help="write the run's statistics to this CSV file at the end")
     p.add_argument(
         "--speed",
         type=float,
@@ -260,9 +263,13 @@ def _run_fleet(argv: Sequence[str]) -> int:
         async def report() -> None:
             while True:
                 await asyncio.sleep(5)
-                c = fleet.counts()
+                c, s = fleet.counts(), fleet.stats.summary()
                 print(
-                    f"chargers {c.chargers} connected {c.connected} booted {c.booted} charging {c.charging}",
+                    f"chargers {c.chargers} connected {c.connected} booted {c.booted} charging {c.charging}"
+                    " | "
+                    f"out {s['calls_out_per_s']}/s in {s['calls_in_per_s']}/s | latency ms p50 "
+                    f"{s['latency_ms_p50']} p95 {s['latency_ms_p95']} p99 {s['latency_ms_p99']} | "
+                    f"errors {sum(s['errors'].values())}",
                     flush=True,
                 )
 
@@ -281,6 +288,11 @@ def _run_fleet(argv: Sequence[str]) -> int:
                 generator.cancel()
         c = fleet.counts()
         print(f"done: chargers {c.chargers}, connected {c.connected}, booted {c.booted}, queued {c.queued}")
+        print("summary: " + json.dumps(fleet.stats.summary()), flush=True)
+        if args.stats_json:
+            fleet.stats.write_json(args.stats_json)
+        if args.stats_csv:
+            fleet.stats.write_csv(args.stats_csv)
 
     asyncio.run(serve())
     return 0

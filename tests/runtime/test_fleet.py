@@ -35,6 +35,10 @@ async def test_fleet_boots_every_charger_and_finds_them_by_id(tmp_path: Path, cs
     station = fleet.get("F013")
     assert station is not None and station.id == "F013"
     assert fleet.get("nope") is None
+    # the fleet's statistics saw every boot: 20 BootNotifications answered, with latencies
+    summary = fleet.stats.summary()
+    assert summary["calls_out_by_action"]["BootNotification"] == 20
+    assert summary["latency_ms_p50"] >= 0
     # every charger reported connector 0, 1 and 2 after its boot
     assert len(csms.calls(action="StatusNotification")) == 60
     station.run_model(lambda now: station.charger.plug_in(2, now))
@@ -65,3 +69,31 @@ def test_fleet_cli_refuses_bad_arguments(args: list[str]) -> None:
     )
     assert out.returncode == 2, out.stderr
     assert "ocppsim fleet:" in out.stderr
+
+
+def test_fleet_stats_percentiles_and_exports(tmp_path: Path) -> None:
+    import csv
+    import json
+
+    from ocppsim.runtime.fleet_stats import FleetStats
+
+    stats = FleetStats()
+    for ms in range(1, 101):  # 1..100 ms
+        stats.call_answered("MeterValues", ms / 1000, None)
+    stats.call_answered("StartTransaction", 0.5, "Timeout")
+    stats.call_answered("StartTransaction", 0.5, "InvalidResult: bad")
+    stats.call_received("GetConfiguration")
+    summary = stats.summary()
+    assert (summary["latency_ms_p50"], summary["latency_ms_p95"], summary["latency_ms_p99"]) == (
+        51.0,
+        95.0,
+        99.0,
+    )
+    assert summary["errors"] == {"Timeout": 1, "InvalidResult": 1}
+    assert summary["calls_out"] == 102 and summary["calls_in"] == 1
+    stats.write_json(tmp_path / "s.json")
+    assert json.loads((tmp_path / "s.json").read_text())["calls_out_by_action"]["MeterValues"] == 100
+    stats.write_csv(tmp_path / "s.csv")
+    rows = list(csv.reader((tmp_path / "s.csv").read_text().splitlines()))
+    assert ["calls_in", "GetConfiguration", "1"] in rows
+    assert ["errors", "Timeout", "1"] in rows

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from ocppsim.model.charger import ChargerParams
 from ocppsim.model.types import ChargePointStatus, RegistrationStatus
 from ocppsim.runtime.clock import Clock
+from ocppsim.runtime.fleet_stats import FleetStats
 from ocppsim.runtime.restore import restore_station
 from ocppsim.runtime.station import Station, StationOptions
 from ocppsim.store.sqlite import Store
@@ -39,12 +40,15 @@ class Fleet:
         self.store = store
         self._stations: dict[str, Station] = {}
         self._stop = asyncio.Event()
+        self.stats = FleetStats()
 
     def add(self, params: ChargerParams, options: StationOptions) -> Station:
         cid = params.charge_point_id
         if cid in self._stations:
             raise DuplicateChargerError(f"charger id {cid!r} is used twice")
         station = restore_station(params, options, clock=self.clock, store=self.store)
+        station.outbox.observer = self.stats
+        station.inbound_observer = self.stats.call_received
         self._stations[cid] = station
         return station
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -59,6 +60,10 @@ class Answer:
 SendCall = Callable[[Request, str], Awaitable[Answer]]
 
 
+class CallObserver(Protocol):
+    def call_answered(self, action: str, latency_s: float, error: str | None) -> None: ...
+
+
 class Journal(Protocol):
     """Durable record of transaction-related messages (the store); every write is committed at once."""
 
@@ -94,6 +99,8 @@ class Outbox:
         journal: Journal | None = None,
     ) -> None:
         self._journal = journal
+        # Optional fleet statistics (answer latency in real seconds, errors by kind).
+        self.observer: CallObserver | None = None
         # Message ids unique across connections and restarts: a random per-run prefix plus a counter.
         self._id_prefix = secrets.token_hex(4)
         self._id_seq = 0
@@ -235,8 +242,11 @@ class Outbox:
         if item.unique_id is None:
             self._id_seq += 1
             item.unique_id = f"{self._id_prefix}-{self._id_seq}"
+        sent_at = time.perf_counter()
         try:
             answer = await self._send(request, item.unique_id)
+            if self.observer is not None:
+                self.observer.call_answered(request.ACTION, time.perf_counter() - sent_at, answer.error)
         except ConnectionLostError:
             # Not a processing failure: keep it at the head for the next connection (section 4.10).
             if not request.transaction_related and self._queue and self._queue[0] is item:

@@ -153,6 +153,7 @@ class Station:
             charger, clock, self._send_call, self.after_model, log_adapter=self._log, journal=store
         )
         self._tasks: asyncio.TaskGroup | None = None
+        self.inbound_observer: Callable[[str], None] | None = None  # counts CS -> CP CALLs (fleet stats)
         self._link_lost = LazyEvent()
         self._side_tasks: list[asyncio.Task[None]] = []
         self._collected: list[tuple[Request, asyncio.Future[object]]] | None = None
@@ -463,6 +464,8 @@ class Station:
 
     async def _on_call(self, ws: ClientConnection, call: Call) -> None:
         now = self.clock.now()
+        if self.inbound_observer is not None:
+            self.inbound_observer(call.action)
         if self.charger.registration is RegistrationStatus.REJECTED:
             # Section 4.2.1: while Rejected the charge point sends nothing, answers included.
             self._log.warning("%s ignored: registration was Rejected", call.action)
