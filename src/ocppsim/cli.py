@@ -12,6 +12,7 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from pathlib import Path
 
 from ocppsim import __version__
 from ocppsim.control.app import build_charger_app
@@ -24,7 +25,15 @@ from ocppsim.runtime.clock import Clock, ScaledClock, SystemClock
 from ocppsim.runtime.fleet import Fleet
 from ocppsim.runtime.station import StationOptions
 from ocppsim.runtime.transaction_generator import SessionMix, TransactionGenerator
-from ocppsim.settings import DEFAULT_INI, Settings, SettingsError, load_settings
+from ocppsim.settings import (
+    DEFAULT_INI,
+    FleetCharger,
+    FleetSpec,
+    Settings,
+    SettingsError,
+    load_fleet_file,
+    load_settings,
+)
 from ocppsim.store.sqlite import Store
 
 __all__ = ["main"]
@@ -205,11 +214,48 @@ def _run_chaos(argv: Sequence[str]) -> int:
     return 0
 
 
+def _fleet_spec_from_file(path: str) -> FleetSpec | str:
+    try:
+        return load_fleet_file(path)
+    except SettingsError as exc:
+        return str(exc)
+
+
+def _fleet_spec_from_flags(args: argparse.Namespace) -> FleetSpec | str:
+    """The simple case: --count chargers like one another; an error message when the flags don't fit."""
+    if args.count < 1 or not args.url:
+        return "give --config FILE, or --count N and --url URL"
+    if args.connectors < 1:
+        return "--connectors must be >= 1"
+    if not args.url.startswith(("ws://", "wss://")):
+        return "--url must start with ws:// or wss://"
+    try:
+        ids = [args.id_pattern.format(n) for n in range(1, args.count + 1)]
+    except (IndexError, KeyError, ValueError) as exc:
+        return f"bad --id-pattern {args.id_pattern!r}: {exc}"
+    if len(set(ids)) != len(ids):
+        return f"--id-pattern {args.id_pattern!r} gives duplicate ids"
+    return FleetSpec(
+        chargers=tuple(
+            FleetCharger(ChargerParams(cid, number_of_connectors=args.connectors), args.url) for cid in ids
+        ),
+        ramp_per_s=args.ramp or None,
+        conf_dir=Path(args.conf_dir),
+        seed=args.seed,
+        sessions=args.sessions,
+        arrival_mean_s=args.arrival_mean,
+        stay_mean_s=args.stay_mean,
+    )
+
+
 def _run_fleet(argv: Sequence[str]) -> int:
     p = _Parser(prog="ocppsim fleet", description="Many simulated chargers in one process against one CSMS.")
-    p.add_argument("--count", type=int, required=True, help="number of chargers")
+    p.add_argument(
+        "--config", help="fleet file (TOML): templates, counts, id patterns, URLs, source addresses"
+    )
+    p.add_argument("--count", type=int, default=0, help="number of chargers (without --config)")
     p.add_argument("--id-pattern", default="SIM{:05d}", help="charger ids, formatted with 1..count")
-    p.add_argument("--url", required=True, help="CSMS base URL (the charger id is appended)")
+    p.add_argument("--url", help="CSMS base URL (the charger id is appended; without --config)")
     p.add_argument("--connectors", type=int, default=1)
     p.add_argument("--ramp", type=float, default=200.0, help="chargers started per second (0 = all at once)")
     p.add_argument("--conf-dir", default="./ocppsim-fleet-data", help="data directory (one SQLite file)")
@@ -233,29 +279,25 @@ def _run_fleet(argv: Sequence[str]) -> int:
     if args.arrival_mean <= 0 or args.stay_mean <= 0:
         print("ocppsim fleet: --arrival-mean and --stay-mean must be > 0", file=sys.stderr)
         return 2
-    if args.count < 1 or args.connectors < 1:
-        print("ocppsim fleet: --count and --connectors must be >= 1", file=sys.stderr)
-        return 2
-    try:
-        ids = [args.id_pattern.format(n) for n in range(1, args.count + 1)]
-    except (IndexError, KeyError, ValueError) as exc:
-        print(f"ocppsim fleet: bad --id-pattern {args.id_pattern!r}: {exc}", file=sys.stderr)
-        return 2
-    if len(set(ids)) != len(ids):
-        print(f"ocppsim fleet: --id-pattern {args.id_pattern!r} gives duplicate ids", file=sys.stderr)
-        return 2
-    if not args.url.startswith(("ws://", "wss://")):
-        print("ocppsim fleet: --url must start with ws:// or wss://", file=sys.stderr)
+    spec = _fleet_spec_from_file(args.config) if args.config else _fleet_spec_from_flags(args)
+    if isinstance(spec, str):
+        print(f"ocppsim fleet: {spec}", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     async def serve() -> None:
         validators.warm()
         clock: Clock = SystemClock() if args.speed == 1 else ScaledClock(args.speed)
-        fleet = Fleet(clock=clock, store=Store(args.conf_dir))
-        options = StationOptions(url=args.url)
-        for cid in ids:
-            fleet.add(ChargerParams(cid, number_of_connectors=args.connectors), options)
+        fleet = Fleet(clock=clock, store=Store(spec.conf_dir))
+        for item in spec.chargers:
+            options = StationOptions(
+                url=item.url,
+                source_address=item.source_address,
+                ca_file=item.ca_file,
+                client_cert=item.client_cert,
+                client_key=item.client_key,
+            )
+            fleet.add(item.params, options, config_defaults=item.config_defaults())
         _stop_on_signals(fleet.stop)
         if args.duration > 0:
             asyncio.get_running_loop().call_later(args.duration, fleet.stop)
@@ -275,13 +317,13 @@ def _run_fleet(argv: Sequence[str]) -> int:
 
         reporter = asyncio.create_task(report())
         generator = None
-        if args.sessions:
-            mix = SessionMix(mean_arrival_s=args.arrival_mean, mean_stay_s=args.stay_mean)
+        if spec.sessions or args.sessions:
+            mix = SessionMix(mean_arrival_s=spec.arrival_mean_s, mean_stay_s=spec.stay_mean_s)
             generator = asyncio.create_task(
-                TransactionGenerator(list(fleet), clock=clock, seed=args.seed, mix=mix).run()
+                TransactionGenerator(list(fleet), clock=clock, seed=spec.seed, mix=mix).run()
             )
         try:
-            await fleet.run(ramp_per_s=args.ramp or None)
+            await fleet.run(ramp_per_s=spec.ramp_per_s)
         finally:
             reporter.cancel()
             if generator is not None:

@@ -8,14 +8,25 @@ from __future__ import annotations
 import configparser
 import math
 import os
+import tomllib
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from ocppsim.model.charger import ChargerParams
 from ocppsim.model.outgoing import BootInfo
 
-__all__ = ["DEFAULT_INI", "ENV_SERVER_URL", "Settings", "SettingsError", "load_settings"]
+__all__ = [
+    "DEFAULT_INI",
+    "ENV_SERVER_URL",
+    "FleetCharger",
+    "FleetSpec",
+    "Settings",
+    "SettingsError",
+    "load_fleet_file",
+    "load_settings",
+]
 
 ENV_SERVER_URL = "BALANZ_SERVER_URL"
 DEFAULT_INI = "ocppsim.ini"
@@ -202,4 +213,152 @@ def load_settings(
         proxy=_get(cp, "server", "proxy", "") or None,
         log_levels=levels,
         source=source,
+    )
+
+
+# ---------------------------------------------------------------------------------------------- fleet file
+
+
+@dataclass(frozen=True, slots=True)
+class FleetCharger:
+    """One charger of a fleet file: its model parameters and how it reaches its CSMS."""
+
+    params: ChargerParams
+    url: str
+    source_address: str | None = None
+    security_profile: int | None = None
+    authorization_key: str | None = None
+    voltage: float | None = None
+    ca_file: str | None = None  # verifies the CSMS certificate (profiles 2, 3)
+    client_cert: str | None = None  # presented to the CSMS (profile 3)
+    client_key: str | None = None
+
+    def config_defaults(self) -> dict[str, str]:
+        """Configuration values this charger starts with (a value the CSMS changed and saved wins)."""
+        seeds: dict[str, str] = {}
+        if self.security_profile is not None:
+            seeds["SecurityProfile"] = str(self.security_profile)
+        if self.authorization_key:
+            seeds["AuthorizationKey"] = self.authorization_key
+        if self.voltage is not None:
+            seeds["voltage_V"] = str(self.voltage)
+        return seeds
+
+
+@dataclass(frozen=True, slots=True)
+class FleetSpec:
+    chargers: tuple[FleetCharger, ...]
+    ramp_per_s: float | None = None
+    conf_dir: Path = Path("./ocppsim-fleet-data")
+    seed: int = 1
+    sessions: bool = False
+    arrival_mean_s: float = 3600.0
+    stay_mean_s: float = 1800.0
+
+
+def _table_get(table: dict[str, Any], key: str, kind: type, where: str, default: Any) -> Any:
+    value = table.get(key, default)
+    if value is default:
+        return value
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise SettingsError(f"{where} {key} = {value!r}: expected {kind.__name__}")
+    return value
+
+
+def load_fleet_file(path: str | Path) -> FleetSpec:
+    """A fleet file (TOML): [fleet] settings and [[template]] blocks, each with a count and an id pattern.
+
+    [fleet]                      urls = ["ws://..."] (spread round-robin), source_addresses = ["127.0.0.2"]
+                                 (round-robin, to go past ~28,000 connections per source address), ramp,
+                                 conf_dir, seed, sessions, arrival_mean, stay_mean
+    [[template]]                 name, count, id_pattern ("AC{:05d}", formatted with 1..count), vendor,
+                                 model, connectors, max_current, min_to_start, phases, voltage,
+                                 security_profile, authorization_key, ca_file, client_cert, client_key,
+                                 meter_values_interval
+    """
+    file = Path(path)
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SettingsError(f"fleet file {str(file)!r} not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{file}: {exc}") from None
+    fleet = data.get("fleet", {})
+    if not isinstance(fleet, dict):
+        raise SettingsError("[fleet] must be a table")
+    urls = _table_get(fleet, "urls", list, "[fleet]", [])
+    if not urls or not all(isinstance(u, str) and u.startswith(("ws://", "wss://")) for u in urls):
+        raise SettingsError("[fleet] urls: a list of ws:// or wss:// URLs is required")
+    sources = _table_get(fleet, "source_addresses", list, "[fleet]", [])
+    if not all(isinstance(a, str) for a in sources):
+        raise SettingsError("[fleet] source_addresses: a list of local IP addresses")
+    templates = data.get("template", [])
+    if not isinstance(templates, list) or not templates:
+        raise SettingsError("at least one [[template]] is required")
+    chargers: list[FleetCharger] = []
+    seen: set[str] = set()
+    for number, template in enumerate(templates, start=1):
+        where = f"[[template]] #{number} ({template.get('name', 'unnamed')})"
+        count = _table_get(template, "count", int, where, 1)
+        pattern = _table_get(template, "id_pattern", str, where, f"T{number}-{{:05d}}")
+        connectors = _table_get(template, "connectors", int, where, 1)
+        phases = _table_get(template, "phases", int, where, 3)
+        if count < 1 or connectors < 1 or phases not in (1, 2, 3):
+            raise SettingsError(f"{where}: count and connectors must be >= 1, phases 1-3")
+        profile = _table_get(template, "security_profile", int, where, None)
+        if profile is not None and not 0 <= profile <= 3:
+            raise SettingsError(f"{where} security_profile = {profile}: must be 0-3")
+        params = ChargerParams(
+            charge_point_id="",
+            number_of_connectors=connectors,
+            max_offer_a=_table_get(template, "max_current", float, where, 32.0),
+            min_to_start_a=_table_get(template, "min_to_start", float, where, 6.0),
+            phases=phases,
+            boot_info=BootInfo(
+                charge_point_vendor=_table_get(template, "vendor", str, where, "ocppsim"),
+                charge_point_model=_table_get(template, "model", str, where, "ocppsim"),
+            ),
+            meter_values_sample_interval=_table_get(template, "meter_values_interval", int, where, 60),
+        )
+        voltage = _table_get(template, "voltage", float, where, None)
+        key = _table_get(template, "authorization_key", str, where, None)
+        tls = {
+            name: _table_get(template, name, str, where, None)
+            for name in ("ca_file", "client_cert", "client_key")
+        }
+        if profile is not None and profile >= 2 and not tls["ca_file"]:
+            raise SettingsError(f"{where} security_profile = {profile}: needs ca_file (the CSMS's CA)")
+        if profile == 3 and not (tls["client_cert"] and tls["client_key"]):
+            raise SettingsError(f"{where} security_profile = 3: needs client_cert and client_key")
+        for n in range(1, count + 1):
+            try:
+                cid = pattern.format(n)
+            except (IndexError, KeyError, ValueError) as exc:
+                raise SettingsError(f"{where} id_pattern = {pattern!r}: {exc}") from None
+            if cid in seen:
+                raise SettingsError(f"{where}: charger id {cid!r} is used twice")
+            seen.add(cid)
+            index = len(chargers)
+            chargers.append(
+                FleetCharger(
+                    params=replace(params, charge_point_id=cid),
+                    url=urls[index % len(urls)],
+                    source_address=sources[index % len(sources)] if sources else None,
+                    security_profile=profile,
+                    authorization_key=key,
+                    voltage=voltage,
+                    **tls,
+                )
+            )
+    ramp = _table_get(fleet, "ramp", float, "[fleet]", 0.0)
+    return FleetSpec(
+        chargers=tuple(chargers),
+        ramp_per_s=ramp or None,
+        conf_dir=Path(_table_get(fleet, "conf_dir", str, "[fleet]", "./ocppsim-fleet-data")),
+        seed=_table_get(fleet, "seed", int, "[fleet]", 1),
+        sessions=_table_get(fleet, "sessions", bool, "[fleet]", False),
+        arrival_mean_s=_table_get(fleet, "arrival_mean", float, "[fleet]", 3600.0),
+        stay_mean_s=_table_get(fleet, "stay_mean", float, "[fleet]", 1800.0),
     )

@@ -100,6 +100,7 @@ class CentralSystem:
         self.frames: list[Frame] = []
         self.violations: list[Frame] = []
         self.responders: dict[str, Responder] = {}
+        self.peers: dict[str, str] = {}  # charger id -> IP address it connected from
         # Authorization header of each charger's last upgrade request (None: none sent).
         self.authorization: dict[str, str | None] = {}
         self.transactions: dict[int, Payload] = {}
@@ -270,6 +271,8 @@ class CentralSystem:
             await ws.close(1002, "ocpp1.6 subprotocol required")
             return
         session = _Session(ws)
+        if not self.sink:
+            self.peers[charger_id] = str(ws.remote_address[0]) if ws.remote_address else ""
         old = self._sessions.get(charger_id)
         if old is not None:
             await old.ws.close()

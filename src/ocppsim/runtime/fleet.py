@@ -42,11 +42,15 @@ class Fleet:
         self._stop = asyncio.Event()
         self.stats = FleetStats()
 
-    def add(self, params: ChargerParams, options: StationOptions) -> Station:
+    def add(
+        self, params: ChargerParams, options: StationOptions, *, config_defaults: dict[str, str] | None = None
+    ) -> Station:
         cid = params.charge_point_id
         if cid in self._stations:
             raise DuplicateChargerError(f"charger id {cid!r} is used twice")
-        station = restore_station(params, options, clock=self.clock, store=self.store)
+        station = restore_station(
+            params, options, clock=self.clock, store=self.store, config_defaults=config_defaults
+        )
         station.outbox.observer = self.stats
         station.inbound_observer = self.stats.call_received
         self._stations[cid] = station

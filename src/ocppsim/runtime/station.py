@@ -97,6 +97,8 @@ class StationOptions:
     compression: bool = False
     # An HTTP(S) proxy URL for the CSMS connection; None = direct (no per-connect environment lookup).
     proxy: str | None = None
+    # Local address to connect from (a fleet spreads over 127.0.0.x past the ephemeral-port limit).
+    source_address: str | None = None
 
 
 class ConfigSink(Journal, Protocol):
@@ -347,6 +349,11 @@ class Station:
                     ssl=self._ssl_context(),
                     compression="deflate" if self.options.compression else None,
                     proxy=self.options.proxy,
+                    **(
+                        {"local_addr": (self.options.source_address, 0)}
+                        if self.options.source_address
+                        else {}
+                    ),
                 )
             except (OSError, InvalidHandshake, TimeoutError, SecurityProfileError) as exc:
                 self.last_error = _describe(exc)

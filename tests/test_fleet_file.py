@@ -1,0 +1,116 @@
+"""Fleet files (TOML): templates, counts, id patterns, URLs and source addresses spread round-robin."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from ocppsim.csms.server import CentralSystem
+from ocppsim.settings import SettingsError, load_fleet_file
+
+FILE = """
+[fleet]
+urls = ["ws://127.0.0.1:{port}/ocpp", "ws://127.0.0.1:{port}/other"]
+source_addresses = ["127.0.0.2", "127.0.0.3"]
+conf_dir = "{data}"
+ramp = 0
+seed = 7
+
+[[template]]
+name = "ac22"
+count = 3
+id_pattern = "AC{{:03d}}"
+vendor = "ACME"
+model = "AC22"
+connectors = 2
+max_current = 32
+phases = 3
+voltage = 230
+
+[[template]]
+name = "wallbox"
+count = 2
+id_pattern = "WB{{:03d}}"
+model = "WB11"
+max_current = 16
+phases = 1
+"""
+
+
+def write(tmp_path: Path, text: str, port: int = 9) -> Path:
+    path = tmp_path / "fleet.toml"
+    path.write_text(text.format(port=port, data=tmp_path / "data"))
+    return path
+
+
+def test_templates_expand_and_spread(tmp_path: Path) -> None:
+    spec = load_fleet_file(write(tmp_path, FILE))
+    ids = [c.params.charge_point_id for c in spec.chargers]
+    assert ids == ["AC001", "AC002", "AC003", "WB001", "WB002"]
+    assert [c.url.rsplit("/", 1)[-1] for c in spec.chargers] == ["ocpp", "other", "ocpp", "other", "ocpp"]
+    assert [c.source_address for c in spec.chargers] == ["127.0.0.2", "127.0.0.3"] * 2 + ["127.0.0.2"]
+    ac, wb = spec.chargers[0].params, spec.chargers[3].params
+    assert (ac.number_of_connectors, ac.max_offer_a, ac.boot_info.charge_point_vendor) == (2, 32.0, "ACME")
+    assert (wb.phases, wb.max_offer_a, wb.boot_info.charge_point_model) == (1, 16.0, "WB11")
+    assert spec.seed == 7 and spec.ramp_per_s is None
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('id_pattern = "WB{{:03d}}"', 'id_pattern = "AC{{:03d}}"'), "used twice"),
+        (
+            ('urls = ["ws://127.0.0.1:{port}/ocpp", "ws://127.0.0.1:{port}/other"]', 'urls = ["http://x"]'),
+            "urls",
+        ),
+        (("count = 3", 'count = "three"'), "expected int"),
+        (("phases = 1", "phases = 4"), "phases"),
+        (('[[template]]\nname = "wallbox"', '[[template]]\nname = "wallbox"\nsecurity_profile = 9'), "0-3"),
+        (
+            ('[[template]]\nname = "wallbox"', '[[template]]\nname = "wallbox"\nsecurity_profile = 2'),
+            "ca_file",
+        ),
+        (
+            (
+                '[[template]]\nname = "wallbox"',
+                '[[template]]\nname = "wallbox"\nsecurity_profile = 3\nca_file = "c"',
+            ),
+            "client_cert",
+        ),
+    ],
+)
+def test_bad_files_are_refused_with_a_clear_message(
+    tmp_path: Path, change: tuple[str, str], message: str
+) -> None:
+    assert change[0] in FILE
+    with pytest.raises(SettingsError, match=message):
+        load_fleet_file(write(tmp_path, FILE.replace(change[0], change[1])))
+
+
+async def test_fleet_file_run_connects_from_the_source_addresses(tmp_path: Path, csms: CentralSystem) -> None:
+    path = write(tmp_path, FILE, port=csms.port)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "ocppsim",
+        "fleet",
+        "--config",
+        str(path),
+        "--duration",
+        "1",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), 30)
+    assert proc.returncode == 0, err.decode()
+    summary = json.loads(next(line for line in out.decode().splitlines() if line.startswith("summary: "))[9:])
+    # 5 boots; StatusNotification for connector 0 and each connector: 3 x (1 + 2) + 2 x (1 + 1) = 13
+    assert summary["calls_out_by_action"] == {"BootNotification": 5, "StatusNotification": 13}
+    assert sorted(csms.peers) == ["AC001", "AC002", "AC003", "WB001", "WB002"]
+    assert csms.peers["AC001"] == "127.0.0.2" and csms.peers["AC002"] == "127.0.0.3"
+    boots = {f.charger_id: f.payload["chargePointModel"] for f in csms.calls(action="BootNotification")}
+    assert boots["AC001"] == "AC22" and boots["WB002"] == "WB11"
