@@ -15,11 +15,11 @@ from ocppsim.store.sqlite import Store
 
 def test_schema_is_migrated_once(tmp_path: Path) -> None:
     store = Store(tmp_path)
-    assert store.schema_version == 5
+    assert store.schema_version == 6
     store.save_config("CP", "HeartbeatInterval", "30")
     store.close()
     again = Store(tmp_path)  # reopening runs no migration twice
-    assert again.schema_version == 5
+    assert again.schema_version == 6
     assert again.load_config("CP") == {"HeartbeatInterval": "30"}
 
 

@@ -7,7 +7,6 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
@@ -22,8 +21,8 @@ from ocppsim.control.commands import (
     parse_command,
     parse_float_arg,
 )
-from ocppsim.model.charger import Fault, TagOutcome, TagStep, UnplugOutcome
-from ocppsim.model.outgoing import AuthorizeReq, StopTransactionReq
+from ocppsim.control.connector_actions import data_transfer, present_tag, unplug
+from ocppsim.model.charger import Fault, UnplugOutcome
 from ocppsim.model.types import ChargePointErrorCode, ChargingRateUnit, ResetType
 from ocppsim.ocpp16.convert import format_time, profile_payload
 from ocppsim.runtime.station import Station
@@ -176,22 +175,13 @@ class CommandRunner:
         view = self.station.charger.view(connector, self.station.clock.now())
         return view.status.value if view.status else "None"
 
-    def _answer_timeout(self) -> float:
-        return float(self.station.charger.config.get_int("MessageTimeout")) + 1.0
-
     async def _tag(self, c: int, id_tag: str) -> str:
         if len(id_tag) > 20:
             raise CommandError("id tag longer than 20 characters (OCPP IdToken is CiString20)")
-        st = self.station
-        step, sent = st.run_model_collect(lambda now: st.charger.present_tag(c, id_tag, now))
-        if step is TagStep.STOPPING:
+        result = await present_tag(self.station, c, id_tag)
+        if result.stopping:
             return "Ok, stopping transaction. Reason local"
-        outcome = step if isinstance(step, TagOutcome) else None
-        if outcome is None:
-            pair = next(((r, f) for r, f in sent if isinstance(r, AuthorizeReq)), None)
-            if pair is not None:
-                result = await st.wait_outcome(pair[0], pair[1], self._answer_timeout())
-                outcome = result if isinstance(result, TagOutcome) else None
+        outcome = result.outcome
         if outcome is None:
             return "Tag not accepted. Error: no answer to Authorize"
         if not outcome.accepted:
@@ -236,29 +226,21 @@ class CommandRunner:
     async def _data_transfer(self, args: tuple[str, ...]) -> str:
         if not args or len(args[0]) > 255:
             raise CommandError("usage: datatransfer <vendorId> [messageId] [data...]")
-        vendor, message_id = args[0], args[1] if len(args) > 1 else None
-        data = " ".join(args[2:]) or None
-        st = self.station
-        _, sent = st.run_model_collect(lambda now: st.charger.data_transfer(vendor, message_id, data))
-        result = await st.wait_outcome(sent[0][0], sent[0][1], self._answer_timeout()) if sent else None
-        if not isinstance(result, dict):
+        message_id = args[1] if len(args) > 1 else None
+        result = await data_transfer(self.station, args[0], message_id, " ".join(args[2:]) or None)
+        if result is None:
             return "DataTransfer failed: no answer from the central system"
         return f"DataTransfer status: {result.get('status')}, data: {result.get('data')}"
 
     async def _unplug(self, c: int) -> str:
-        st = self.station
-        outcome, sent = st.run_model_collect(lambda now: st.charger.unplug(c, now))
-        if outcome is UnplugOutcome.NOTHING:
+        result = await unplug(self.station, c)
+        if result.outcome is UnplugOutcome.NOTHING:
             return "Ok, nothing to do"
-        if outcome is UnplugOutcome.AVAILABLE:
+        if result.outcome is UnplugOutcome.AVAILABLE:
             return "Ok, status change to available"
-        if outcome is UnplugOutcome.EV_SIDE_SUSPENDED:
+        if result.outcome is UnplugOutcome.EV_SIDE_SUSPENDED:
             return f"Ok, EV side disconnected, transaction continues. Status {self._status(c)}"
-        info: Any = None
-        pair = next(((r, f) for r, f in sent if isinstance(r, StopTransactionReq)), None)
-        if pair is not None:
-            info = await st.wait_outcome(pair[0], pair[1], self._answer_timeout())
-        return f"Succesfully stopped transaction. id_tag_info: {format_id_tag_info(info)}"
+        return f"Succesfully stopped transaction. id_tag_info: {format_id_tag_info(result.id_tag_info)}"
 
 
 class TextServer:

@@ -199,6 +199,14 @@ class ConnectorView:
     soc: float
     plugged: bool
     meter_wh: float
+    # Beyond the text contract (REST API, dashboard): what a person debugging a CSMS wants to see.
+    power_w: float = 0.0
+    phases_in_use: int = 0
+    fault: Fault | None = None
+    operative: bool = True
+    ev_capacity_wh: float = 0.0
+    ev_max_current_a: float = 0.0
+    ev_phases: int = 3
 
 
 class TagStep(Enum):
@@ -359,6 +367,13 @@ class Charger:
             soc=c.ev.soc,
             plugged=c.plugged,
             meter_wh=c.register.wh,
+            power_w=self._power(c) if c.current_a > 0 else 0.0,
+            phases_in_use=self._phases_in_use(c) if c.current_a > 0 else 0,
+            fault=c.fault,
+            operative=c.operative,
+            ev_capacity_wh=c.ev.capacity_wh,
+            ev_max_current_a=c.ev.max_current,
+            ev_phases=c.ev.phases,
         )
 
     def meter_registers(self) -> dict[int, float]:

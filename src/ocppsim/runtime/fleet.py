@@ -10,13 +10,16 @@ from dataclasses import dataclass
 
 from ocppsim.model.charger import ChargerParams
 from ocppsim.model.types import ChargePointStatus, RegistrationStatus
+from ocppsim.model.vehicles import Vehicle, VehicleRegistry
 from ocppsim.runtime.clock import Clock
+from ocppsim.runtime.events import Event, EventBus
 from ocppsim.runtime.fleet_stats import FleetStats
+from ocppsim.runtime.message_log import LoggedFrame, MessageLog
 from ocppsim.runtime.restore import restore_station
 from ocppsim.runtime.station import Station, StationOptions
 from ocppsim.store.sqlite import Store
 
-__all__ = ["DuplicateChargerError", "Fleet", "FleetCounts"]
+__all__ = ["DuplicateChargerError", "Fleet", "FleetCounts", "UnknownChargerError"]
 
 log = logging.getLogger("ocppsim.fleet")
 
@@ -34,13 +37,66 @@ class FleetCounts:
     queued: int
 
 
+class UnknownChargerError(KeyError):
+    """No charger with this id."""
+
+
 class Fleet:
-    def __init__(self, *, clock: Clock, store: Store) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        store: Store,
+        message_log: MessageLog | None = None,
+        events: EventBus | None = None,
+        persist_log: bool = False,
+    ) -> None:
+        """`message_log` / `events`: attached to every station (the REST API and dashboard use them);
+        `persist_log`: every logged frame is also written to the store."""
         self.clock = clock
         self.store = store
+        self.message_log = message_log
+        self.events = events
         self._stations: dict[str, Station] = {}
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._group: asyncio.TaskGroup | None = None
         self._stop = asyncio.Event()
         self.stats = FleetStats()
+        self.vehicles = VehicleRegistry()
+        for tag, vehicle in store.load_vehicles():
+            self.vehicles.put(tag, vehicle)
+        if message_log is not None:
+            if events is not None:
+                message_log.listeners.append(self._publish_frame)
+            if persist_log:
+                message_log.listeners.append(self._persist_frame)
+
+    def _publish_frame(self, frame: LoggedFrame) -> None:
+        if self.events is not None and self.events.active:
+            data = {
+                "seq": frame.seq,
+                "direction": frame.direction,
+                "type": frame.message_type,
+                "messageId": frame.message_id,
+                "action": frame.action,
+                "latency_ms": frame.latency_ms,
+                "raw": frame.raw,
+            }
+            self.events.publish(Event("frame", frame.charger_id, frame.time, data))
+
+    def _persist_frame(self, frame: LoggedFrame) -> None:
+        self.store.append_frame(
+            (
+                frame.charger_id,
+                frame.time,
+                frame.direction,
+                frame.message_type,
+                frame.message_id,
+                frame.action,
+                frame.raw,
+                frame.latency_ms,
+            )
+        )
 
     def add(
         self, params: ChargerParams, options: StationOptions, *, config_defaults: dict[str, str] | None = None
@@ -53,11 +109,51 @@ class Fleet:
         )
         station.outbox.observer = self.stats
         station.inbound_observer = self.stats.call_received
+        station.message_log = self.message_log
+        station.events = self.events
         self._stations[cid] = station
+        if self._group is not None:  # added while the fleet runs: start it now
+            self._tasks[cid] = self._group.create_task(station.run())
+        self._publish_charger(cid, "added")
         return station
+
+    async def remove(self, charger_id: str) -> None:
+        """Stop a charger, and forget it and everything stored for it."""
+        station = self._stations.pop(charger_id, None)
+        if station is None:
+            raise UnknownChargerError(charger_id)
+        await station.stop()
+        task = self._tasks.pop(charger_id, None)
+        if task is not None:
+            task.cancel()
+        self.store.forget_charger(charger_id)
+        if self.message_log is not None:
+            self.message_log.forget(charger_id)
+        self._publish_charger(charger_id, "removed")
+
+    def _publish_charger(self, charger_id: str, what: str) -> None:
+        if self.events is not None and self.events.active:
+            self.events.publish(Event("charger", charger_id, self.clock.now(), {"change": what}))
+
+    def put_vehicle(self, id_tag: str, vehicle: Vehicle) -> None:
+        self.vehicles.put(id_tag, vehicle)
+        self.store.save_vehicle(id_tag, vehicle)
+
+    def remove_vehicle(self, id_tag: str) -> bool:
+        removed = self.vehicles.remove(id_tag)
+        if removed:
+            self.store.delete_vehicle(id_tag)
+        return removed
 
     def get(self, charger_id: str) -> Station | None:
         return self._stations.get(charger_id)
+
+    def __contains__(self, charger_id: object) -> bool:
+        return charger_id in self._stations
+
+    @property
+    def running(self) -> bool:
+        return self._group is not None
 
     def __len__(self) -> int:
         return len(self._stations)
@@ -82,17 +178,23 @@ class Fleet:
     async def run(self, *, ramp_per_s: float | None = None) -> None:
         """Start every station (at most `ramp_per_s` a second) and serve until `stop()`."""
         async with asyncio.TaskGroup() as tg:
-            tasks = []
-            for index, station in enumerate(self._stations.values()):
+            for index, station in enumerate(list(self._stations.values())):
                 if self._stop.is_set():
                     break
                 if ramp_per_s and index:
                     await self.clock.sleep(1.0 / ramp_per_s)
-                tasks.append(tg.create_task(station.run()))
+                if station.id in self._stations and station.id not in self._tasks:
+                    self._tasks[station.id] = tg.create_task(station.run())
+            self._group = tg  # from now on add() starts a station at once
+            for station in self._stations.values():
+                if station.id not in self._tasks:  # added during the ramp-up
+                    self._tasks[station.id] = tg.create_task(station.run())
             await self._stop.wait()
+            self._group = None
             await asyncio.gather(*(st.stop() for st in self._stations.values()), return_exceptions=True)
-            for task in tasks:
+            for task in self._tasks.values():
                 task.cancel()
+            self._tasks.clear()
         self.store.save_registers_many(
             (st.id, st.charger.meter_registers()) for st in self._stations.values()
         )

@@ -32,6 +32,7 @@ from ocppsim.model.outgoing import (
     ReplayedReq,
     Request,
     StartTransactionReq,
+    StatusNotificationReq,
     StopTransactionReq,
 )
 from ocppsim.model.smart_charging import ChargingProfile
@@ -51,6 +52,8 @@ from ocppsim.ocpp16.framing import (
 from ocppsim.ocpp16.handlers import OcppCallError, handle_call
 from ocppsim.ocpp16.validation import SchemaError, validators
 from ocppsim.runtime.clock import Clock, LazyEvent, TimerHandle, sleep_or_event
+from ocppsim.runtime.events import Event, EventBus
+from ocppsim.runtime.message_log import MessageLog
 from ocppsim.runtime.outbox import Answer, ConnectionLostError, Journal, Outbox
 
 __all__ = ["Backoff", "ConfigSink", "Station", "StationOptions"]
@@ -143,7 +146,8 @@ class Station:
         self._ws: ClientConnection | None = None
         self._timer: TimerHandle | None = None
         self._timer_at: float | None = None
-        self._pending: dict[str, tuple[str, asyncio.Future[Answer]]] = {}
+        # unique id -> (action, future, loop time it was sent)
+        self._pending: dict[str, tuple[str, asyncio.Future[Answer], float]] = {}
         # A private RNG (2.5 KiB of state) only when a seed asks for reproducible jitter.
         self._rng: random.Random | types.ModuleType = (
             random.Random(options.seed) if options.seed is not None else random
@@ -161,6 +165,12 @@ class Station:
         self._collected: list[tuple[Request, asyncio.Future[object]]] | None = None
         self.connection_attempts = 0
         self.last_error: str | None = None
+        # Control surfaces (REST API, dashboard) attach these; a bare fleet leaves them None: no cost.
+        self.message_log: MessageLog | None = None
+        self.events: EventBus | None = None
+        # disconnect(): stay offline until connect() (a CSMS outage seen from one charger).
+        self.held_offline = False
+        self._released = LazyEvent()
 
     # ------------------------------------------------------------------ model plumbing
 
@@ -177,6 +187,8 @@ class Station:
                 self._collected.append((effect, future))
             if self._store is not None:
                 self._journal_effect(effect)
+            if self.events is not None and self.events.active:
+                self._publish_request(self.events, effect)
         elif isinstance(effect, ConfigChanged):
             if self._store is not None:
                 self._store.save_config(self.id, effect.key, effect.value)
@@ -206,6 +218,66 @@ class Station:
         elif isinstance(effect, Reconnect):
             self._reconnect_now.set()
             self._close_soon()
+
+    def _publish_request(self, bus: EventBus, request: Request) -> None:
+        now = self.clock.now()
+        if isinstance(request, StatusNotificationReq):
+            data: dict[str, object] = {
+                "connector": request.connector_id,
+                "status": request.status.value,
+                "errorCode": request.error_code.value,
+                "info": request.info,
+                "vendorErrorCode": request.vendor_error_code,
+            }
+            bus.publish(Event("status", self.id, now, data))
+        elif isinstance(request, MeterValuesReq) and request.connector_id in self.charger.connector_ids:
+            view = self.charger.view(request.connector_id, now)
+            data = {
+                "connector": request.connector_id,
+                "context": request.context.value,
+                "power_w": round(view.power_w, 1),
+                "current_a": round(view.usage, 2),
+                "session_wh": round(view.energy, 1),
+                "register_wh": round(view.meter_wh, 1),
+                "soc": round(view.soc, 2),
+            }
+            bus.publish(Event("meter", self.id, now, data))
+
+    def _publish_connection(self) -> None:
+        bus = self.events
+        if bus is not None and bus.active:
+            data = {"connected": self.online, "last_error": self.last_error}
+            bus.publish(Event("connection", self.id, self.clock.now(), data))
+
+    def _log_frame(
+        self,
+        direction: str,
+        message_type: str,
+        unique_id: str,
+        action: str | None,
+        raw: str | bytes,
+        *,
+        started: float | None = None,
+    ) -> None:
+        """Record one frame in the message log (when one is attached); `started`: loop time of the CALL
+        this frame answers, for the latency."""
+        frames = self.message_log
+        if frames is None:
+            return
+        latency = None
+        if started is not None:
+            latency = round((asyncio.get_running_loop().time() - started) * 1000.0, 3)
+        text = raw if isinstance(raw, str) else raw.decode("utf-8", "replace")
+        frames.record(
+            self.id,
+            direction=direction,
+            message_type=message_type,
+            message_id=unique_id,
+            action=action,
+            raw=text,
+            now=self.clock.now(),
+            latency_ms=latency,
+        )
 
     def _journal_effect(self, request: Request) -> None:
         """Keep what a restart after a crash needs: open transactions and the registers (offline doc 6)."""
@@ -333,6 +405,9 @@ class Station:
         delays = self.options.backoff.delays(self._rng)
         self._rearm()
         while not self._stopping:
+            if self.held_offline:
+                await self._released.wait()
+                continue
             self.connection_attempts += 1
             try:
                 if self.charger.config.get_int("SecurityProfile") >= 2 and not self.options.url.startswith(
@@ -399,6 +474,7 @@ class Station:
         self._ws = ws
         self._link_lost.clear()
         self._log.info("connected to %s", self.url)
+        self._publish_connection()
         try:
             async with asyncio.TaskGroup() as tg:
                 self._tasks = tg
@@ -418,13 +494,14 @@ class Station:
             self._tasks = None
             self._ws = None
             self._link_lost.set()
-            for _, future in self._pending.values():
+            for _, future, _ in self._pending.values():
                 if not future.done():
                     future.set_result(Answer(None, CONNECTION_LOST))
             self._pending.clear()
             self.outbox.set_online(False)
             self.run_model(self.charger.on_disconnected)
             self._log.info("disconnected")
+            self._publish_connection()
 
     async def _keepalive(self, ws: ClientConnection) -> None:
         """WebSocket ping every WebSocketPingInterval s (0 = none), re-read each round so a change applies
@@ -460,17 +537,33 @@ class Station:
             frame = parse_frame(message)
         except FrameError as exc:
             self._log.warning("bad frame from CSMS: %s", exc.description)
-            await ws.send(error_frame(exc.unique_id, exc.code, exc.description))
+            self._log_frame("in", "INVALID", exc.unique_id, None, message)
+            await self._send_answer(ws, error_frame(exc.unique_id, exc.code, exc.description), None, None)
             return
         if frame is None:
             self._log.warning("ignored frame: %.200s", message)
+            self._log_frame("in", "INVALID", "", None, message)
         elif isinstance(frame, Call):
-            await self._on_call(ws, frame)
+            await self._on_call(ws, frame, message)
         else:
-            self._on_answer(frame)
+            self._on_answer(frame, message)
 
-    async def _on_call(self, ws: ClientConnection, call: Call) -> None:
+    async def _send_answer(
+        self, ws: ClientConnection, text: str, call: Call | None, started: float | None
+    ) -> None:
+        """Send our CALLRESULT / CALLERROR (and log it, with the time we took to answer)."""
+        if self.message_log is not None:
+            kind = "CALLRESULT" if text.startswith("[3") else "CALLERROR"
+            unique_id = call.unique_id if call is not None else ""
+            self._log_frame("out", kind, unique_id, call.action if call else None, text, started=started)
+        await ws.send(text)
+
+    async def _on_call(self, ws: ClientConnection, call: Call, raw: str | bytes = "") -> None:
         now = self.clock.now()
+        started = None
+        if self.message_log is not None:
+            started = asyncio.get_running_loop().time()
+            self._log_frame("in", "CALL", call.unique_id, call.action, raw)
         if self.inbound_observer is not None:
             self.inbound_observer(call.action)
         if self.charger.registration is RegistrationStatus.REJECTED:
@@ -483,24 +576,30 @@ class Station:
             self._log.warning(
                 "%s %s -> CALLERROR %s: %s", call.action, call.unique_id, exc.code, exc.description
             )
-            await ws.send(error_frame(call.unique_id, exc.code, exc.description))
+            await self._send_answer(ws, error_frame(call.unique_id, exc.code, exc.description), call, started)
             self.after_model()
             return
         except Exception:
             self._log.exception("handler for %s crashed", call.action)
-            await ws.send(error_frame(call.unique_id, ErrorCode.INTERNAL_ERROR, "internal error"))
+            failed = error_frame(call.unique_id, ErrorCode.INTERNAL_ERROR, "internal error")
+            await self._send_answer(ws, failed, call, started)
             self.after_model()
             return
-        await ws.send(result_frame(call.unique_id, payload))
+        await self._send_answer(ws, result_frame(call.unique_id, payload), call, started)
         # The reply goes out before anything it caused (section 5.17).
         self.after_model()
 
-    def _on_answer(self, frame: CallResult | CallError) -> None:
+    def _on_answer(self, frame: CallResult | CallError, raw: str | bytes = "") -> None:
         entry = self._pending.pop(frame.unique_id, None)
+        kind = "CALLERROR" if isinstance(frame, CallError) else "CALLRESULT"
         if entry is None:
             self._log.warning("answer for unknown or expired message id %s", frame.unique_id)
+            if self.message_log is not None:
+                self._log_frame("in", kind, frame.unique_id, None, raw)
             return
-        action, future = entry
+        action, future, sent = entry
+        if self.message_log is not None:
+            self._log_frame("in", kind, frame.unique_id, action, raw, started=sent)
         if future.done():
             return
         if isinstance(frame, CallError):
@@ -524,10 +623,14 @@ class Station:
         if tx_ref is not None:
             tx_id = self.charger.transaction_id_for(tx_ref)
         payload = request_payload(request, tx_id)
-        future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
-        self._pending[unique_id] = (request.ACTION, future)
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Answer] = loop.create_future()
+        self._pending[unique_id] = (request.ACTION, future, loop.time())
+        text = call_frame(unique_id, request.ACTION, payload)
+        if self.message_log is not None:
+            self._log_frame("out", "CALL", unique_id, request.ACTION, text)
         try:
-            await ws.send(call_frame(unique_id, request.ACTION, payload))
+            await ws.send(text)
         except ConnectionClosed:
             self._pending.pop(unique_id, None)
             raise ConnectionLostError() from None
@@ -542,8 +645,22 @@ class Station:
             raise ConnectionLostError()
         return answer
 
+    def disconnect(self) -> None:
+        """Go offline and stay there until `connect()` (what a CSMS outage looks like to this charger)."""
+        self.held_offline = True
+        self._released.clear()
+        self._reconnect_now.set()  # no back-off pause after the close: wait for connect() instead
+        self._close_soon()
+
+    def connect(self) -> None:
+        """Connect again (now, not after the back-off delay)."""
+        self.held_offline = False
+        self._released.set()
+        self._reconnect_now.set()
+
     async def stop(self) -> None:
         self._stopping = True
+        self._released.set()
         self._reconnect_now.set()
         if self._timer is not None:
             self._timer.cancel()

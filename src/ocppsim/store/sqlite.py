@@ -22,10 +22,14 @@ from ocppsim.model.types import (
     RecurrencyKind,
     Timestamp,
 )
+from ocppsim.model.vehicles import Vehicle
 
-__all__ = ["DB_FILENAME", "Store"]
+__all__ = ["DB_FILENAME", "LoggedFrameRow", "Store"]
 
 DB_FILENAME: Final = "ocppsim.sqlite3"
+
+# (charger_id, time, direction, message_type, message_id, action, raw, latency_ms)
+LoggedFrameRow = tuple[str, float, str, str, str, str | None, str, float | None]
 
 _MIGRATIONS: Final[tuple[str, ...]] = (
     """
@@ -101,6 +105,45 @@ _MIGRATIONS: Final[tuple[str, ...]] = (
     );
     CREATE TABLE local_list_version (charger_id TEXT PRIMARY KEY, version INTEGER NOT NULL);
     """,
+    # 6: vehicles by id tag (shared by every charger of the data directory) and, when asked for, the
+    # message log (every frame, for reading after the run).
+    """
+    CREATE TABLE vehicles (
+        id_tag TEXT PRIMARY KEY COLLATE NOCASE,
+        capacity_wh REAL NOT NULL,
+        initial_soc REAL NOT NULL,
+        max_current_a REAL NOT NULL,
+        phases INTEGER NOT NULL,
+        max_power_w REAL
+    );
+    CREATE TABLE frames (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        charger_id TEXT NOT NULL,
+        time REAL NOT NULL,
+        direction TEXT NOT NULL,
+        message_type TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        action TEXT,
+        raw TEXT NOT NULL,
+        latency_ms REAL
+    );
+    CREATE INDEX frames_by_charger ON frames (charger_id, time);
+    """,
+)
+
+# Every table keyed by charger: what forgetting a charger deletes.
+_PER_CHARGER_TABLES: Final = (
+    "config_values",
+    "meter_registers",
+    "charging_profiles",
+    "profile_sets",
+    "outbox",
+    "open_transactions",
+    "transaction_ids",
+    "auth_cache",
+    "local_list",
+    "local_list_version",
+    "frames",
 )
 
 
@@ -290,6 +333,55 @@ class Store:
             tag: IdTagInfo(AuthorizationStatus(status), parent, _ts(expiry))
             for tag, status, parent, expiry in rows.fetchall()
         }
+
+    def forget_charger(self, charger_id: str) -> None:
+        """Delete everything kept for one charger (it was removed from the simulator)."""
+        with self._db:
+            self._db.execute("BEGIN")
+            for table in _PER_CHARGER_TABLES:
+                self._db.execute(f"DELETE FROM {table} WHERE charger_id = ?", (charger_id,))
+
+    def load_vehicles(self) -> list[tuple[str, Vehicle]]:
+        rows = self._db.execute(
+            "SELECT id_tag, capacity_wh, initial_soc, max_current_a, phases, max_power_w FROM vehicles"
+        )
+        return [(tag, Vehicle(cap, soc, amps, phases, power)) for tag, cap, soc, amps, phases, power in rows]
+
+    def save_vehicle(self, id_tag: str, vehicle: Vehicle) -> None:
+        self._db.execute(
+            "INSERT INTO vehicles (id_tag, capacity_wh, initial_soc, max_current_a, phases, max_power_w) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id_tag) DO UPDATE SET id_tag = excluded.id_tag, "
+            "capacity_wh = excluded.capacity_wh, initial_soc = excluded.initial_soc, "
+            "max_current_a = excluded.max_current_a, phases = excluded.phases, "
+            "max_power_w = excluded.max_power_w",
+            (
+                id_tag,
+                vehicle.capacity_wh,
+                vehicle.initial_soc,
+                vehicle.max_current_a,
+                vehicle.phases,
+                vehicle.max_power_w,
+            ),
+        )
+
+    def delete_vehicle(self, id_tag: str) -> None:
+        self._db.execute("DELETE FROM vehicles WHERE id_tag = ?", (id_tag,))
+
+    def append_frame(self, frame: LoggedFrameRow) -> None:
+        self._db.execute(
+            "INSERT INTO frames (charger_id, time, direction, message_type, message_id, action, raw, "
+            "latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            frame,
+        )
+
+    def frames(self, charger_id: str, limit: int = 1000) -> list[LoggedFrameRow]:
+        """The newest `limit` persisted frames of one charger, oldest first."""
+        rows = self._db.execute(
+            "SELECT charger_id, time, direction, message_type, message_id, action, raw, latency_ms "
+            "FROM frames WHERE charger_id = ? ORDER BY seq DESC LIMIT ?",
+            (charger_id, limit),
+        ).fetchall()
+        return list(reversed(rows))
 
     def close(self) -> None:
         self._db.close()

@@ -1,0 +1,91 @@
+"""What a person does at a connector and what came of it, once the CSMS answered: shared by the text
+command interface (which words the replies as the original did) and the REST API (which returns JSON)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ocppsim.model.charger import TagOutcome, TagStep, UnplugOutcome
+from ocppsim.model.outgoing import AuthorizeReq, DataTransferReq, StopTransactionReq
+from ocppsim.model.vehicles import VehicleRegistry
+from ocppsim.runtime.station import Station
+
+__all__ = ["TagResult", "UnplugResult", "answer_timeout", "data_transfer", "present_tag", "unplug"]
+
+
+@dataclass(frozen=True, slots=True)
+class TagResult:
+    stopping: bool  # the tag ended the running transaction (or session): StopTransaction reason Local
+    outcome: TagOutcome | None  # None: no answer to Authorize (and no local decision)
+
+
+@dataclass(frozen=True, slots=True)
+class UnplugResult:
+    outcome: UnplugOutcome
+    id_tag_info: Any = None  # StopTransaction.conf idTagInfo (a dict), when a transaction was stopped
+
+
+def answer_timeout(station: Station) -> float:
+    """How long a person waits for the CSMS: MessageTimeout plus a second."""
+    return float(station.charger.config.get_int("MessageTimeout")) + 1.0
+
+
+def _arrives(station: Station, connector: int, id_tag: str, vehicles: VehicleRegistry | None) -> None:
+    """A new session begins: the EV of this tag (or the default EV) is the one plugged in."""
+    if vehicles is None:
+        return
+    vehicle = vehicles.for_tag(id_tag)
+    station.run_model(
+        lambda now: station.charger.configure_ev(
+            connector,
+            capacity_wh=vehicle.capacity_wh,
+            soc=vehicle.initial_soc,
+            max_current=vehicle.current_limit(station.charger.voltage),
+            phases=vehicle.phases,
+            now=now,
+        )
+    )
+
+
+async def present_tag(
+    station: Station, connector: int, id_tag: str, *, vehicles: VehicleRegistry | None = None
+) -> TagResult:
+    """Present `id_tag`: stop what runs, or authorize (waiting for the CSMS) and start. With `vehicles`,
+    a tag that starts a new session brings its EV (battery, SoC, current, phases)."""
+    charger = station.charger
+    starts = vehicles is not None and charger.view(connector, station.clock.now()).transaction_id is None
+    if starts and charger.connector_status(connector).value in ("Available", "Preparing", "Finishing"):
+        _arrives(station, connector, id_tag, vehicles)
+    step, sent = station.run_model_collect(lambda now: charger.present_tag(connector, id_tag, now))
+    if step is TagStep.STOPPING:
+        return TagResult(True, None)
+    outcome = step if isinstance(step, TagOutcome) else None
+    if outcome is None:
+        pair = next(((r, f) for r, f in sent if isinstance(r, AuthorizeReq)), None)
+        if pair is not None:
+            result = await station.wait_outcome(pair[0], pair[1], answer_timeout(station))
+            outcome = result if isinstance(result, TagOutcome) else None
+    return TagResult(False, outcome)
+
+
+async def unplug(station: Station, connector: int) -> UnplugResult:
+    """Unplug the cable; when that stops a transaction, wait for StopTransaction's answer."""
+    outcome, sent = station.run_model_collect(lambda now: station.charger.unplug(connector, now))
+    info: Any = None
+    if outcome is UnplugOutcome.STOPPED:
+        pair = next(((r, f) for r, f in sent if isinstance(r, StopTransactionReq)), None)
+        if pair is not None:
+            info = await station.wait_outcome(pair[0], pair[1], answer_timeout(station))
+    return UnplugResult(outcome, info)
+
+
+async def data_transfer(
+    station: Station, vendor_id: str, message_id: str | None, data: str | None
+) -> dict[str, Any] | None:
+    """Send a CP->CS DataTransfer and wait for its answer (None: none came)."""
+    charger = station.charger
+    _, sent = station.run_model_collect(lambda now: charger.data_transfer(vendor_id, message_id, data))
+    pair = next(((r, f) for r, f in sent if isinstance(r, DataTransferReq)), None)
+    result = await station.wait_outcome(pair[0], pair[1], answer_timeout(station)) if pair else None
+    return result if isinstance(result, dict) else None
