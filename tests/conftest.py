@@ -9,13 +9,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from ocppsim.control.app import ChargerApp, build_charger_app
 from ocppsim.csms.server import CentralSystem, Frame
 from ocppsim.driver import SimConnection
 from ocppsim.runtime.clock import FakeClock
-from ocppsim.settings import Settings, load_settings
+from ocppsim.settings import HttpSettings, Settings, load_settings
 
 REAL_TIMEOUT = 5.0  # real seconds a test waits for the wire, never for simulated time
 
@@ -140,3 +141,72 @@ async def sim_factory(csms: CentralSystem, tmp_path: Path) -> AsyncIterator[SimF
 async def sim(sim_factory: SimFactory) -> Sim:
     result: Sim = await sim_factory()
     return result
+
+
+# ---------------------------------------------------------------- REST API
+
+
+@dataclass
+class Api:
+    """The REST API against a real charger app (2 connectors): the built-in CSMS on loopback, a FakeClock,
+    and httpx talking to the ASGI app (the browser tests use the real HTTP server of the same app)."""
+
+    app: ChargerApp
+    client: httpx.AsyncClient
+    csms: CentralSystem
+    clock: FakeClock
+
+    async def quiet(self) -> None:
+        """Wait (real time, bounded) until no charger has anything queued or in flight."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + REAL_TIMEOUT
+        stable = 0
+        while stable < 3:
+            await asyncio.sleep(0.005)
+            stable = stable + 1 if all(st.idle for st in self.app.fleet) else 0
+            if loop.time() > deadline:
+                raise AssertionError("chargers never went quiet")
+
+    async def wait_for(self, predicate: Callable[[Frame], bool]) -> Frame:
+        """The first CALL from a charger that matches (the CSMS's answers are not looked at)."""
+        return await self.csms.wait_for(
+            lambda f: f.direction == "in" and f.kind == 2 and predicate(f), REAL_TIMEOUT
+        )
+
+    async def until(self, condition: Callable[[], bool]) -> None:
+        for _ in range(int(REAL_TIMEOUT / 0.01)):
+            if condition():
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError("condition never became true")
+
+    async def post(self, path: str, body: Any = None) -> httpx.Response:
+        response = await self.client.post(path, json=body)
+        await self.quiet()
+        return response
+
+
+@pytest.fixture
+async def api(csms: CentralSystem, tmp_path: Path) -> AsyncIterator[Api]:
+    clock = FakeClock()
+    settings = replace(
+        make_settings(tmp_path, csms, number_of_connectors=2),
+        http=HttpSettings(port=0, log_size=200),
+    )
+    app = build_charger_app(settings, clock=clock, strict=True)
+    task = asyncio.create_task(app.run())
+    await asyncio.wait_for(app.started.wait(), REAL_TIMEOUT)
+    assert app.http_server is not None
+    await csms.wait_for(
+        lambda f: f.direction == "in" and f.action == "StatusNotification" and f.payload["connectorId"] == 2,
+        REAL_TIMEOUT,
+    )
+    transport = httpx.ASGITransport(app=app.http_server.app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        result = Api(app, client, csms, clock)
+        await result.quiet()
+        yield result
+    app.shutdown.set()
+    await asyncio.wait_for(task, REAL_TIMEOUT)
+    for station in app.fleet:
+        assert station.charger.illegal_transitions == []

@@ -16,23 +16,28 @@ from pathlib import Path
 
 from ocppsim import __version__
 from ocppsim.control.app import build_charger_app
+from ocppsim.control.http_server import HttpServer, build_http_app
 from ocppsim.control.shell import run_shell
 from ocppsim.csms.server import CentralSystem
 from ocppsim.model.charger import ChargerParams
 from ocppsim.ocpp16.validation import validators
 from ocppsim.runtime.chaos import ChaosProxy
 from ocppsim.runtime.clock import Clock, ScaledClock, SystemClock
-from ocppsim.runtime.fleet import Fleet
+from ocppsim.runtime.events import EventBus
+from ocppsim.runtime.fleet import ChargerTemplate, Fleet
+from ocppsim.runtime.message_log import MessageLog
 from ocppsim.runtime.station import StationOptions
 from ocppsim.runtime.transaction_generator import SessionMix, TransactionGenerator
 from ocppsim.settings import (
     DEFAULT_INI,
     FleetCharger,
     FleetSpec,
+    HttpSettings,
     Settings,
     SettingsError,
     load_fleet_file,
     load_settings,
+    parse_http_address,
 )
 from ocppsim.store.sqlite import Store
 
@@ -56,8 +61,26 @@ def _charger_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", default=DEFAULT_INI, help="INI file (default: %(default)s)")
     p.add_argument("--id", dest="charger_id", help="charge point id (overrides [charger] charger_id)")
     p.add_argument("--port", type=int, help="command interface port (overrides [host] port)")
+    _add_http_flags(p)
     p.add_argument("--version", action="version", version=f"ocppsim {__version__}")
     return p
+
+
+def _add_http_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--http",
+        metavar="[HOST:]PORT",
+        help="serve the REST API and dashboard (default host 127.0.0.1; overrides [http])",
+    )
+    p.add_argument("--http-token", help="bearer token of the REST API (required off loopback)")
+
+
+def _http_settings(args: argparse.Namespace, base: HttpSettings | None) -> HttpSettings | None:
+    """[http] from the file, changed by --http / --http-token; raises SettingsError."""
+    http = parse_http_address(args.http, base) if args.http else base
+    if http is not None and args.http_token:
+        http = replace(http, token=args.http_token)
+    return http
 
 
 def _stop_on_signals(stop: Callable[[], None]) -> None:
@@ -84,6 +107,7 @@ def _run_charger(argv: Sequence[str]) -> int:
     args = _charger_parser().parse_args(argv)
     try:
         settings = load_settings(args.config, charger_id=args.charger_id, port=args.port)
+        settings = replace(settings, http=_http_settings(args, settings.http))
     except SettingsError as exc:
         print(f"ocppsim: configuration error: {exc}", file=sys.stderr)
         return 2
@@ -139,9 +163,15 @@ def _run_demo(argv: Sequence[str]) -> int:
     p.add_argument("--config", help="INI file for the charger (default: the packaged ocppsim.ini)")
     p.add_argument("--csms-port", type=int, default=9000)
     p.add_argument("--port", type=int, default=1234, help="command interface port")
+    p.add_argument("--http", default="8080", metavar="[HOST:]PORT", help="REST API and dashboard")
+    p.add_argument("--http-token", help="bearer token of the REST API (required off loopback)")
     args = p.parse_args(argv)
     try:
         settings = load_settings(args.config, port=args.port)
+        settings = replace(settings, http=_http_settings(args, settings.http))
+        if not args.config:
+            # A demo shows MeterValues arriving: every 10 s rather than the INI's 60 s.
+            settings = replace(settings, charger=replace(settings.charger, meter_values_sample_interval=10))
     except SettingsError as exc:
         print(f"ocppsim: configuration error: {exc}", file=sys.stderr)
         return 2
@@ -153,8 +183,18 @@ def _run_demo(argv: Sequence[str]) -> int:
         demo = replace(settings, server_url=csms.url)
         app = build_charger_app(demo)
         _stop_on_signals(app.shutdown.set)
+        runner = asyncio.create_task(app.run())
+        started = asyncio.create_task(app.started.wait())
+        await asyncio.wait([runner, started], return_when=asyncio.FIRST_COMPLETED)
+        if not started.done():  # it stopped before it started (a port in use): say why
+            started.cancel()
+            await csms.stop()
+            await runner
+            return
+        dashboard = app.http_server.url if app.http_server else "(off)"
         print(
-            f"\n  central system : {csms.url}/<charger id>\n"
+            f"\n  dashboard      : {dashboard}/   (REST API: {dashboard}/api, docs: {dashboard}/docs)\n"
+            f"  central system : {csms.url}/<charger id>\n"
             f"  charger        : {settings.charger.charge_point_id} (connected to the central system)\n"
             f"  commands       : ws://{settings.host_addr}:{settings.host_port}\n"
             f"  try            : ocppsim shell --url ws://{settings.host_addr}:{settings.host_port}\n"
@@ -162,7 +202,7 @@ def _run_demo(argv: Sequence[str]) -> int:
             flush=True,
         )
         try:
-            await app.run()
+            await runner
         finally:
             await csms.stop()
 
@@ -235,16 +275,28 @@ def _fleet_spec_from_flags(args: argparse.Namespace) -> FleetSpec | str:
         return f"bad --id-pattern {args.id_pattern!r}: {exc}"
     if len(set(ids)) != len(ids):
         return f"--id-pattern {args.id_pattern!r} gives duplicate ids"
+    template = FleetCharger(ChargerParams("", number_of_connectors=args.connectors), args.url)
     return FleetSpec(
         chargers=tuple(
-            FleetCharger(ChargerParams(cid, number_of_connectors=args.connectors), args.url) for cid in ids
+            replace(template, params=replace(template.params, charge_point_id=cid)) for cid in ids
         ),
+        templates={"default": template},
         ramp_per_s=args.ramp or None,
         conf_dir=Path(args.conf_dir),
         seed=args.seed,
         sessions=args.sessions,
         arrival_mean_s=args.arrival_mean,
         stay_mean_s=args.stay_mean,
+    )
+
+
+def _fleet_options(item: FleetCharger) -> StationOptions:
+    return StationOptions(
+        url=item.url,
+        source_address=item.source_address,
+        ca_file=item.ca_file,
+        client_cert=item.client_cert,
+        client_key=item.client_key,
     )
 
 
@@ -266,6 +318,7 @@ def _run_fleet(argv: Sequence[str]) -> int:
     p.add_argument("--seed", type=int, default=1, help="seed of the session generator: same seed, same run")
     p.add_argument("--stats-json", help="write the run's statistics to this JSON file at the end")
     p.add_argument("--stats-csv", help="write the run's statistics to this CSV file at the end")
+    _add_http_flags(p)
     p.add_argument(
         "--speed",
         type=float,
@@ -283,21 +336,34 @@ def _run_fleet(argv: Sequence[str]) -> int:
     if isinstance(spec, str):
         print(f"ocppsim fleet: {spec}", file=sys.stderr)
         return 2
+    try:
+        http = _http_settings(args, spec.http)
+    except SettingsError as exc:
+        print(f"ocppsim fleet: {exc}", file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     async def serve() -> None:
         validators.warm()
         clock: Clock = SystemClock() if args.speed == 1 else ScaledClock(args.speed)
-        fleet = Fleet(clock=clock, store=Store(spec.conf_dir))
-        for item in spec.chargers:
-            options = StationOptions(
-                url=item.url,
-                source_address=item.source_address,
-                ca_file=item.ca_file,
-                client_cert=item.client_cert,
-                client_key=item.client_key,
+        fleet = Fleet(
+            clock=clock,
+            store=Store(spec.conf_dir),
+            message_log=MessageLog(per_charger=http.log_size) if http else None,
+            events=EventBus() if http else None,
+            persist_log=bool(http and http.persist_log),
+        )
+        for name, item in spec.templates.items():
+            fleet.templates[name] = ChargerTemplate(
+                name, item.params, _fleet_options(item), item.config_defaults()
             )
-            fleet.add(item.params, options, config_defaults=item.config_defaults())
+        for item in spec.chargers:
+            fleet.add(item.params, _fleet_options(item), config_defaults=item.config_defaults())
+        http_server = None
+        if http is not None:
+            http_server = HttpServer(build_http_app(fleet, token=http.token), http)
+            await http_server.start()
+            print(f"dashboard and REST API on {http_server.url}/", flush=True)
         _stop_on_signals(fleet.stop)
         if args.duration > 0:
             asyncio.get_running_loop().call_later(args.duration, fleet.stop)
@@ -325,6 +391,8 @@ def _run_fleet(argv: Sequence[str]) -> int:
         try:
             await fleet.run(ramp_per_s=spec.ramp_per_s)
         finally:
+            if http_server is not None:
+                await http_server.stop()
             reporter.cancel()
             if generator is not None:
                 generator.cancel()

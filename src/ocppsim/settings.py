@@ -22,10 +22,12 @@ __all__ = [
     "ENV_SERVER_URL",
     "FleetCharger",
     "FleetSpec",
+    "HttpSettings",
     "Settings",
     "SettingsError",
     "load_fleet_file",
     "load_settings",
+    "parse_http_address",
 ]
 
 ENV_SERVER_URL = "BALANZ_SERVER_URL"
@@ -48,6 +50,41 @@ class SettingsError(ValueError):
     """A bad INI value or combination; the message names the key."""
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+@dataclass(frozen=True, slots=True)
+class HttpSettings:
+    """The REST API and dashboard ([http] section or --http)."""
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    # Bearer token; required when the server is reachable from other hosts.
+    token: str | None = None
+    log_size: int = 500  # frames kept in memory per charger
+    persist_log: bool = False  # also write every frame to the SQLite file
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.port <= 65535:
+            raise SettingsError(f"[http] port = {self.port}: not a TCP port")
+        if self.log_size < 1:
+            raise SettingsError(f"[http] log_size = {self.log_size}: must be >= 1")
+        if self.host not in LOOPBACK_HOSTS and not self.token:
+            # Security by default: nobody on the network steers the simulator without the token.
+            raise SettingsError(f"[http] addr = {self.host}: a non-loopback address needs [http] token")
+
+
+def parse_http_address(text: str, base: HttpSettings | None = None) -> HttpSettings:
+    """`--http PORT`, `--http HOST:PORT` (the rest from `base`)."""
+    base = base or HttpSettings()
+    host, _, port_text = text.rpartition(":")
+    try:
+        port = int(port_text)
+    except ValueError:
+        raise SettingsError(f"--http {text!r}: expected PORT or HOST:PORT") from None
+    return replace(base, host=host.strip("[]") or base.host, port=port)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     charger: ChargerParams
@@ -68,6 +105,7 @@ class Settings:
     reconnect_jitter: float = 0.25
     compression: bool = False
     proxy: str | None = None
+    http: HttpSettings | None = None  # None: no REST API / dashboard
     log_levels: dict[str, str] = field(default_factory=dict)
     source: str = "<defaults>"
 
@@ -109,6 +147,22 @@ def _bool(cp: configparser.ConfigParser, section: str, key: str, default: bool) 
     if text in ("false", "no", "off", "0", ""):
         return False
     raise SettingsError(f"[{section}] {key} = {text!r}: expected True or False")
+
+
+def _http(cp: configparser.ConfigParser) -> HttpSettings | None:
+    """[http]: on when the section says enabled = True (or gives a port without enabled = False)."""
+    if not cp.has_section("http"):
+        return None
+    enabled = _bool(cp, "http", "enabled", cp.has_option("http", "port"))
+    if not enabled:
+        return None
+    return HttpSettings(
+        host=_get(cp, "http", "addr", "127.0.0.1") or "127.0.0.1",
+        port=_int(cp, "http", "port", 8080),
+        token=_get(cp, "http", "token", "") or None,
+        log_size=_int(cp, "http", "log_size", 500, minimum=1),
+        persist_log=_bool(cp, "http", "persist_log", False),
+    )
 
 
 def load_settings(
@@ -211,6 +265,7 @@ def load_settings(
         reconnect_jitter=_float(cp, "server", "reconnect_jitter", 0.25),
         compression=_bool(cp, "server", "compression", False),
         proxy=_get(cp, "server", "proxy", "") or None,
+        http=_http(cp),
         log_levels=levels,
         source=source,
     )
@@ -254,6 +309,9 @@ class FleetSpec:
     sessions: bool = False
     arrival_mean_s: float = 3600.0
     stay_mean_s: float = 1800.0
+    # Templates by name (their chargers' id is ""): what the REST API can create more chargers from.
+    templates: dict[str, FleetCharger] = field(default_factory=dict)
+    http: HttpSettings | None = None
 
 
 def _table_get(table: dict[str, Any], key: str, kind: type, where: str, default: Any) -> Any:
@@ -265,6 +323,23 @@ def _table_get(table: dict[str, Any], key: str, kind: type, where: str, default:
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise SettingsError(f"{where} {key} = {value!r}: expected {kind.__name__}")
     return value
+
+
+def _fleet_http(table: object) -> HttpSettings | None:
+    """[http] of a fleet file: addr, port, token, log_size, persist_log (enabled unless enabled = false)."""
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise SettingsError("[http] must be a table")
+    if not _table_get(table, "enabled", bool, "[http]", True):
+        return None
+    return HttpSettings(
+        host=_table_get(table, "addr", str, "[http]", "127.0.0.1"),
+        port=_table_get(table, "port", int, "[http]", 8080),
+        token=_table_get(table, "token", str, "[http]", None),
+        log_size=_table_get(table, "log_size", int, "[http]", 500),
+        persist_log=_table_get(table, "persist_log", bool, "[http]", False),
+    )
 
 
 def load_fleet_file(path: str | Path) -> FleetSpec:
@@ -298,6 +373,7 @@ def load_fleet_file(path: str | Path) -> FleetSpec:
     if not isinstance(templates, list) or not templates:
         raise SettingsError("at least one [[template]] is required")
     chargers: list[FleetCharger] = []
+    named: dict[str, FleetCharger] = {}
     seen: set[str] = set()
     for number, template in enumerate(templates, start=1):
         where = f"[[template]] #{number} ({template.get('name', 'unnamed')})"
@@ -322,6 +398,9 @@ def load_fleet_file(path: str | Path) -> FleetSpec:
             ),
             meter_values_sample_interval=_table_get(template, "meter_values_interval", int, where, 60),
         )
+        name = _table_get(template, "name", str, where, f"template{number}")
+        if name in named:
+            raise SettingsError(f"{where}: template name {name!r} is used twice")
         voltage = _table_get(template, "voltage", float, where, None)
         key = _table_get(template, "authorization_key", str, where, None)
         tls = {
@@ -337,6 +416,15 @@ def load_fleet_file(path: str | Path) -> FleetSpec:
                 cid = pattern.format(n)
             except (IndexError, KeyError, ValueError) as exc:
                 raise SettingsError(f"{where} id_pattern = {pattern!r}: {exc}") from None
+            if n == 1:
+                named[name] = FleetCharger(
+                    params=params,
+                    url=urls[0],
+                    security_profile=profile,
+                    authorization_key=key,
+                    voltage=voltage,
+                    **tls,
+                )
             if cid in seen:
                 raise SettingsError(f"{where}: charger id {cid!r} is used twice")
             seen.add(cid)
@@ -355,6 +443,8 @@ def load_fleet_file(path: str | Path) -> FleetSpec:
     ramp = _table_get(fleet, "ramp", float, "[fleet]", 0.0)
     return FleetSpec(
         chargers=tuple(chargers),
+        templates=named,
+        http=_fleet_http(data.get("http")),
         ramp_per_s=ramp or None,
         conf_dir=Path(_table_get(fleet, "conf_dir", str, "[fleet]", "./ocppsim-fleet-data")),
         seed=_table_get(fleet, "seed", int, "[fleet]", 1),

@@ -1,4 +1,5 @@
-"""Run one simulated charger with its text command interface until `shutdown` (or cancellation)."""
+"""Run one simulated charger with its text command interface (and, when configured, the REST API and
+dashboard) until `shutdown` (or cancellation)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,14 @@ import asyncio
 import logging
 from dataclasses import dataclass, replace
 
+from ocppsim.control.api import ApiOptions
+from ocppsim.control.http_server import HttpServer, build_http_app
 from ocppsim.control.text_server import CommandRunner, TextServer
 from ocppsim.ocpp16.validation import validators
 from ocppsim.runtime.clock import Clock, SystemClock
-from ocppsim.runtime.restore import restore_station
+from ocppsim.runtime.events import EventBus
+from ocppsim.runtime.fleet import ChargerTemplate, Fleet
+from ocppsim.runtime.message_log import MessageLog
 from ocppsim.runtime.station import Backoff, Station, StationOptions
 from ocppsim.settings import Settings
 from ocppsim.store.sqlite import Store
@@ -21,8 +26,10 @@ log = logging.getLogger("ocppsim")
 
 @dataclass
 class ChargerApp:
-    station: Station
+    fleet: Fleet
+    station: Station  # the charger behind the text command interface
     text_server: TextServer
+    http_server: HttpServer | None
     store: Store
     settings: Settings
     shutdown: asyncio.Event
@@ -31,24 +38,44 @@ class ChargerApp:
     async def run(self) -> None:
         """Serve until `shutdown` is set; then close everything."""
         await self.text_server.start(self.settings.host_addr, self.settings.host_port)
-        self.started.set()
-        log.info(
-            "charger %s: command interface on ws://%s:%d, CSMS %s",
-            self.station.id,
-            self.settings.host_addr,
-            self.text_server.port,
-            self.station.url,
-        )
         try:
+            if self.http_server is not None:
+                await self.http_server.start()
+            self.started.set()
+            log.info(
+                "charger %s: command interface on ws://%s:%d, CSMS %s",
+                self.station.id,
+                self.settings.host_addr,
+                self.text_server.port,
+                self.station.url,
+            )
             async with asyncio.TaskGroup() as tg:
-                station_task = tg.create_task(self.station.run())
+                fleet_task = tg.create_task(self.fleet.run())
                 await self.shutdown.wait()
-                await self.station.stop()
-                station_task.cancel()
+                self.fleet.stop()
+                await fleet_task
         finally:
+            if self.http_server is not None:
+                await self.http_server.stop()
             await self.text_server.stop()
-            self.store.save_registers(self.station.id, self.station.charger.meter_registers())
             self.store.close()
+
+
+def station_options(settings: Settings) -> StationOptions:
+    return StationOptions(
+        url=settings.server_url,
+        http_auth=settings.http_auth,
+        ca_file=str(settings.ca_file) if settings.ca_file else None,
+        client_cert=str(settings.client_cert) if settings.client_cert else None,
+        client_key=str(settings.client_key) if settings.client_key else None,
+        compression=settings.compression,
+        proxy=settings.proxy,
+        backoff=Backoff(
+            first=settings.reconnect_initial,
+            cap=max(settings.reconnect_max, settings.reconnect_initial),
+            jitter=min(settings.reconnect_jitter, 1.0),
+        ),
+    )
 
 
 def build_charger_app(settings: Settings, *, clock: Clock | None = None, strict: bool = False) -> ChargerApp:
@@ -63,21 +90,27 @@ def build_charger_app(settings: Settings, *, clock: Clock | None = None, strict:
         seeds["AuthorizationKey"] = settings.authorization_key
     if settings.security_profile is not None:
         seeds["SecurityProfile"] = str(settings.security_profile)
-    options = StationOptions(
-        url=settings.server_url,
-        http_auth=settings.http_auth,
-        ca_file=str(settings.ca_file) if settings.ca_file else None,
-        client_cert=str(settings.client_cert) if settings.client_cert else None,
-        client_key=str(settings.client_key) if settings.client_key else None,
-        compression=settings.compression,
-        proxy=settings.proxy,
-        backoff=Backoff(
-            first=settings.reconnect_initial,
-            cap=max(settings.reconnect_max, settings.reconnect_initial),
-            jitter=min(settings.reconnect_jitter, 1.0),
-        ),
+    http = settings.http
+    fleet = Fleet(
+        clock=clock,
+        store=store,
+        message_log=MessageLog(per_charger=http.log_size) if http else None,
+        events=EventBus() if http else None,
+        persist_log=bool(http and http.persist_log),
     )
-    station = restore_station(params, options, clock=clock, store=store, config_defaults=seeds)
+    options = station_options(settings)
+    # More chargers like this one can be created over the REST API.
+    fleet.templates["default"] = ChargerTemplate(
+        "default", replace(params, charge_point_id=""), options, seeds
+    )
+    station = fleet.add(params, options, config_defaults=seeds)
     shutdown = asyncio.Event()
     runner = CommandRunner(station, default_tag=settings.default_tag, on_shutdown=shutdown.set)
-    return ChargerApp(station, TextServer(runner), store, settings, shutdown, asyncio.Event())
+    http_server = None
+    if http is not None:
+        api_options = ApiOptions(default_tag=settings.default_tag, protected=[station.id])
+        app = build_http_app(fleet, options=api_options, token=http.token)
+        http_server = HttpServer(app, http)
+    return ChargerApp(
+        fleet, station, TextServer(runner), http_server, store, settings, shutdown, asyncio.Event()
+    )

@@ -22,9 +22,9 @@ from ocppsim.control.commands import (
     parse_float_arg,
 )
 from ocppsim.control.connector_actions import data_transfer, present_tag, unplug
+from ocppsim.control.profiles_report import profiles_report
 from ocppsim.model.charger import Fault, UnplugOutcome
 from ocppsim.model.types import ChargePointErrorCode, ChargingRateUnit, ResetType
-from ocppsim.ocpp16.convert import format_time, profile_payload
 from ocppsim.runtime.station import Station
 
 __all__ = ["CommandRunner", "TextServer"]
@@ -200,28 +200,8 @@ class CommandRunner:
                 duration = int(arg)
             else:
                 raise CommandError("usage: profiles [A|W] [seconds]")
-        ch = self.station.charger
         start = float(int(self.station.clock.now()))
-        composite = {
-            str(cid): [
-                {"startPeriod": x.start_period, "limit": x.limit, "numberPhases": x.number_phases}
-                for x in ch.composite_schedule(cid, start, duration, unit)
-            ]
-            for cid in [0, *ch.connector_ids]
-        }
-        installed = [
-            {"connectorId": p.connector_id, **profile_payload(p)}
-            for p in sorted(ch.profiles.profiles.values(), key=lambda p: (p.connector_id, p.id))
-        ]
-        return json.dumps(
-            {
-                "profiles": installed,
-                "scheduleStart": format_time(start),
-                "duration": duration,
-                "chargingRateUnit": unit.value,
-                "composite": composite,
-            }
-        )
+        return json.dumps(profiles_report(self.station.charger, start, duration, unit))
 
     async def _data_transfer(self, args: tuple[str, ...]) -> str:
         if not args or len(args[0]) > 255:

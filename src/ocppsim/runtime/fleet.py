@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
 
 from ocppsim.model.charger import ChargerParams
 from ocppsim.model.types import ChargePointStatus, RegistrationStatus
@@ -19,7 +19,7 @@ from ocppsim.runtime.restore import restore_station
 from ocppsim.runtime.station import Station, StationOptions
 from ocppsim.store.sqlite import Store
 
-__all__ = ["DuplicateChargerError", "Fleet", "FleetCounts", "UnknownChargerError"]
+__all__ = ["ChargerTemplate", "DuplicateChargerError", "Fleet", "FleetCounts", "UnknownChargerError"]
 
 log = logging.getLogger("ocppsim.fleet")
 
@@ -39,6 +39,16 @@ class FleetCounts:
 
 class UnknownChargerError(KeyError):
     """No charger with this id."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChargerTemplate:
+    """What a charger created at run time (REST API) is made of; its id is given at creation."""
+
+    name: str
+    params: ChargerParams
+    options: StationOptions
+    config_defaults: Mapping[str, str] = field(default_factory=dict)
 
 
 class Fleet:
@@ -62,6 +72,7 @@ class Fleet:
         self._group: asyncio.TaskGroup | None = None
         self._stop = asyncio.Event()
         self.stats = FleetStats()
+        self.templates: dict[str, ChargerTemplate] = {}
         self.vehicles = VehicleRegistry()
         for tag, vehicle in store.load_vehicles():
             self.vehicles.put(tag, vehicle)
@@ -115,6 +126,16 @@ class Fleet:
         if self._group is not None:  # added while the fleet runs: start it now
             self._tasks[cid] = self._group.create_task(station.run())
         self._publish_charger(cid, "added")
+        return station
+
+    def create(
+        self, charger_id: str, template: ChargerTemplate, *, url: str | None = None, **changes: object
+    ) -> Station:
+        """A new charger from `template` (params changed by `changes`), started at once when running."""
+        params = replace(template.params, charge_point_id=charger_id, **changes)  # type: ignore[arg-type]
+        options = replace(template.options, url=url) if url else template.options
+        station = self.add(params, options, config_defaults=dict(template.config_defaults))
+        station.template_name = template.name
         return station
 
     async def remove(self, charger_id: str) -> None:

@@ -170,6 +170,7 @@ class Station:
         self.events: EventBus | None = None
         # disconnect(): stay offline until connect() (a CSMS outage seen from one charger).
         self.held_offline = False
+        self.template_name: str | None = None  # the template it was made from (REST API)
         self._released = LazyEvent()
 
     # ------------------------------------------------------------------ model plumbing

@@ -1,0 +1,138 @@
+"""The HTTP server of the REST API and the dashboard: uvicorn inside our event loop (one runtime owns all
+I/O), a bearer token when configured, the dashboard's files from the package (no CDN, no build step)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+from collections.abc import Iterator
+from importlib import resources
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI
+from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from ocppsim.control.api import ApiOptions, build_api
+from ocppsim.runtime.fleet import Fleet
+from ocppsim.settings import HttpSettings
+
+__all__ = ["HttpServer", "build_http_app"]
+
+log = logging.getLogger("ocppsim.http")
+
+_STATIC = resources.files("ocppsim.control") / "static"
+
+
+class _BearerToken:
+    """Every /api request needs `Authorization: Bearer <token>` (or `?access_token=`, for EventSource,
+    which cannot set headers). The dashboard's own files are public: they hold no data."""
+
+    def __init__(self, app: ASGIApp, token: str) -> None:
+        self.app = app
+        self._token = token.encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self._protected(scope["path"]) and not self._allowed(scope):
+            body = b'{"error":"missing or wrong bearer token"}'
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 401,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"www-authenticate", b'Bearer realm="ocppsim"'),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": body})
+            return
+        await self.app(scope, receive, send)
+
+    @staticmethod
+    def _protected(path: str) -> bool:
+        return path.startswith("/api") or path in ("/openapi.json", "/docs", "/redoc")
+
+    def _allowed(self, scope: Scope) -> bool:
+        for name, value in scope.get("headers", ()):
+            if name == b"authorization" and value.startswith(b"Bearer "):
+                return hmac.compare_digest(value[7:], self._token)
+        query: bytes = scope.get("query_string", b"")
+        for part in query.split(b"&"):
+            if part.startswith(b"access_token="):
+                return hmac.compare_digest(part[13:], self._token)
+        return False
+
+
+def build_http_app(fleet: Fleet, *, options: ApiOptions | None = None, token: str | None = None) -> FastAPI:
+    app = build_api(fleet, options)
+
+    @app.get("/", include_in_schema=False)
+    async def dashboard() -> FileResponse:
+        return FileResponse(str(_STATIC / "index.html"), media_type="text/html")
+
+    @app.get("/dashboard", include_in_schema=False)
+    async def dashboard_alias() -> RedirectResponse:
+        return RedirectResponse("/")
+
+    app.mount("/static", StaticFiles(directory=str(_STATIC)), name="static")
+    if token:
+        app.add_middleware(_BearerToken, token=token)
+    return app
+
+
+class _EmbeddedServer(uvicorn.Server):
+    """uvicorn without its own signal handling: the CLI owns SIGINT/SIGTERM and stops us."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+class HttpServer:
+    def __init__(self, app: Any, settings: HttpSettings) -> None:
+        self.app = app
+        self.settings = settings
+        config = uvicorn.Config(
+            app,
+            host=settings.host,
+            port=settings.port,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            timeout_graceful_shutdown=1,
+            ws="none",
+        )
+        self._server = _EmbeddedServer(config)
+        self._task: asyncio.Task[None] | None = None
+        self.port = settings.port
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.settings.host}]" if ":" in self.settings.host else self.settings.host
+        return f"http://{host}:{self.port}"
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._server.serve())
+        while not self._server.started:
+            if self._task.done():
+                with contextlib.suppress(SystemExit):  # uvicorn exits when it cannot bind
+                    self._task.result()
+                raise OSError(f"HTTP server on {self.settings.host}:{self.settings.port} did not start")
+            await asyncio.sleep(0.01)
+        sockets = [s for server in self._server.servers for s in server.sockets]
+        if sockets:
+            self.port = sockets[0].getsockname()[1]
+        log.info("REST API and dashboard on %s", self.url)
+
+    async def stop(self) -> None:
+        if self._task is None:
+            return
+        self._server.should_exit = True
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        self._task = None
