@@ -4,6 +4,7 @@ time is a FakeClock that moves only when a test says so, and only while the wire
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -210,3 +211,68 @@ async def api(csms: CentralSystem, tmp_path: Path) -> AsyncIterator[Api]:
     await asyncio.wait_for(task, REAL_TIMEOUT)
     for station in app.fleet:
         assert station.charger.illegal_transitions == []
+
+
+class LiveSimulator:
+    """The whole simulator as a user runs it (built-in CSMS, one charger, REST API and dashboard on real
+    sockets, the system clock) in its own thread and event loop, for clients that block: schemathesis,
+    Playwright."""
+
+    def __init__(self, tmp_path: Path, *, connectors: int = 2, meter_interval: int = 1) -> None:
+        self._tmp = tmp_path
+        self._connectors = connectors
+        self._interval = meter_interval
+        self._ready = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._error: BaseException | None = None
+        self.url = ""
+        self.app: ChargerApp | None = None
+        self._thread = threading.Thread(target=self._main, name="live-simulator", daemon=True)
+
+    def __enter__(self) -> LiveSimulator:
+        self._thread.start()
+        if not self._ready.wait(REAL_TIMEOUT * 2) or self._error is not None:
+            raise RuntimeError(f"simulator did not start: {self._error}")
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._loop is not None and self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(REAL_TIMEOUT * 2)
+
+    def run(self, coro: Any) -> Any:
+        """Run a coroutine in the simulator's loop (e.g. add chargers) and return its result."""
+        assert self._loop is not None
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(REAL_TIMEOUT * 4)
+
+    def _main(self) -> None:
+        try:
+            asyncio.run(self._serve())
+        except BaseException as exc:  # reported to the test thread
+            self._error = exc
+            self._ready.set()
+
+    async def _serve(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+        csms = CentralSystem(heartbeat_interval=300)
+        await csms.start()
+        base = make_settings(self._tmp, csms, number_of_connectors=self._connectors)
+        settings = replace(
+            base,
+            charger=replace(base.charger, meter_values_sample_interval=self._interval),
+            http=HttpSettings(port=0),
+        )
+        app = build_charger_app(settings)
+        self.app = app
+        task = asyncio.create_task(app.run())
+        await app.started.wait()
+        assert app.http_server is not None
+        self.url = app.http_server.url
+        self.csms = csms
+        self._ready.set()
+        await self._stop.wait()
+        app.shutdown.set()
+        await task
+        await csms.stop()

@@ -361,7 +361,7 @@ def _run_fleet(argv: Sequence[str]) -> int:
             fleet.add(item.params, _fleet_options(item), config_defaults=item.config_defaults())
         http_server = None
         if http is not None:
-            http_server = HttpServer(build_http_app(fleet, token=http.token), http)
+            http_server = HttpServer(build_http_app(fleet, token=http.token), http, events=fleet.events)
             await http_server.start()
             print(f"dashboard and REST API on {http_server.url}/", flush=True)
         _stop_on_signals(fleet.stop)

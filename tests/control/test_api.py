@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import replace
+from pathlib import Path
 
 import httpx
 import pytest
 
-from conftest import REAL_TIMEOUT, Api
+from conftest import REAL_TIMEOUT, Api, make_settings
+from ocppsim.control.app import build_charger_app
 from ocppsim.control.http_server import build_http_app
+from ocppsim.csms.server import CentralSystem
+from ocppsim.runtime.clock import FakeClock
 from ocppsim.settings import HttpSettings, SettingsError, parse_http_address
 
 CP = "/api/chargers/CP1"
@@ -369,8 +374,10 @@ async def test_bearer_token(api: Api) -> None:
             await client.get("/api/summary", headers={"Authorization": "Bearer s3cret"})
         ).status_code == 200
         assert (await client.get("/api/summary", params={"access_token": "s3cret"})).status_code == 200
-        assert (await client.get("/openapi.json")).status_code == 401
-        assert (await client.get("/")).status_code == 200  # the page itself holds no data
+        assert (await client.get("/api/chargers/CP1/messages")).status_code == 401
+        # The page, the docs and the schema hold no data: public, so the token can be typed in there.
+        assert (await client.get("/")).status_code == 200
+        assert (await client.get("/openapi.json")).status_code == 200
 
 
 def test_http_settings() -> None:
@@ -388,4 +395,42 @@ async def test_openapi_documents_every_route(api: Api) -> None:
     operations = [(m.upper(), p) for p, item in spec["paths"].items() for m in item]
     assert len(operations) >= 30
     assert ("POST", "/api/chargers/{charger_id}/connectors/{connector}/start") in operations
-    assert (await api.client.get("/docs")).status_code == 200
+    docs = await api.client.get("/docs")
+    assert docs.status_code == 200 and "/docs-assets/swagger-ui-bundle.js" in docs.text
+    assert "cdn" not in docs.text.lower()
+    asset = await api.client.get("/docs-assets/swagger-ui-bundle.js")
+    assert asset.status_code == 200 and len(asset.content) > 100_000
+
+
+async def test_persisted_message_log_survives_a_restart(csms: CentralSystem, tmp_path: Path) -> None:
+    settings = replace(make_settings(tmp_path, csms), http=HttpSettings(port=0, persist_log=True, log_size=5))
+    for run in (1, 2):
+        app = build_charger_app(settings, clock=FakeClock())
+        task = asyncio.create_task(app.run())
+        await asyncio.wait_for(app.started.wait(), REAL_TIMEOUT)
+        assert app.http_server is not None
+        await csms.wait_for(
+            lambda f, n=run: len(csms.calls("CP1", "BootNotification")) == n and f.direction == "out",
+            REAL_TIMEOUT,
+        )
+        transport = httpx.ASGITransport(app=app.http_server.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            for _ in range(100):  # the boot's StatusNotifications are answered
+                if app.station.idle:
+                    break
+                await asyncio.sleep(0.01)
+            memory = (await client.get(f"{CP}/messages")).json()
+            export = await client.get(
+                f"{CP}/messages.jsonl", params={"persisted": "true", "action": "BootNotification"}
+            )
+        app.shutdown.set()
+        await asyncio.wait_for(task, REAL_TIMEOUT)
+    assert memory["total"] == 5  # log_size: bounded in memory
+    boots = [json.loads(line) for line in export.text.splitlines()]
+    # both runs' BootNotification and its answer, from the SQLite file
+    assert [(b["direction"], b["type"]) for b in boots] == [("out", "CALL"), ("in", "CALLRESULT")] * 2
+
+
+async def test_persisted_export_needs_persistence(api: Api) -> None:
+    r = await api.client.get(f"{CP}/messages.jsonl", params={"persisted": "true"})
+    assert r.status_code == 409 and "persist_log" in r.json()["error"]

@@ -62,9 +62,9 @@ from ocppsim.model.types import (
     ConfigurationStatus,
 )
 from ocppsim.model.vehicles import Vehicle, VehicleError
-from ocppsim.runtime.events import EVENT_KINDS, Event
+from ocppsim.runtime.events import CLOSED, EVENT_KINDS, Event
 from ocppsim.runtime.fleet import DuplicateChargerError, Fleet
-from ocppsim.runtime.message_log import LoggedFrame
+from ocppsim.runtime.message_log import LoggedFrame, select_frames
 from ocppsim.runtime.station import Station
 
 __all__ = ["ApiError", "ApiOptions", "build_api"]
@@ -200,6 +200,8 @@ def build_api(fleet: Fleet, options: ApiOptions | None = None) -> FastAPI:
         version=__version__,
         description="Steer simulated OCPP 1.6J chargers: connectors, configuration, profiles, the message "
         "log and a live event stream.",
+        docs_url=None,  # served by http_server from packaged assets (no CDN)
+        redoc_url=None,
     )
 
     @app.exception_handler(ApiError)
@@ -666,12 +668,26 @@ def build_api(fleet: Fleet, options: ApiOptions | None = None) -> FastAPI:
         direction: Annotated[str | None, _DIRECTION] = None,
         since: Annotated[str | None, Query()] = None,
         until: Annotated[str | None, Query()] = None,
+        persisted: Annotated[
+            bool, Query(description="from the SQLite file ([http] persist_log), earlier runs included")
+        ] = False,
     ) -> Response:
         """The message log as JSON Lines, one frame a line, for a file."""
         station = station_of(charger_id)
-        frames = _frames(
-            station, actions=action, direction=direction, since=since, until=until, after=None, limit=None
-        )
+        if persisted:
+            if not fleet.persist_log:
+                raise ApiError(409, "the message log is not persisted: set [http] persist_log = True")
+            frames = select_frames(
+                fleet.persisted_frames(station.id),
+                actions=action or None,
+                direction=direction,
+                since=_parse_time(since, "since"),
+                until=_parse_time(until, "until"),
+            )
+        else:
+            frames = _frames(
+                station, actions=action, direction=direction, since=since, until=until, after=None, limit=None
+            )
         body = b"".join(orjson.dumps(_frame_out(f).model_dump()) + b"\n" for f in frames)
         headers = {"Content-Disposition": f'attachment; filename="{station.id}-messages.jsonl"'}
         return Response(body, media_type="application/x-ndjson", headers=headers)
@@ -762,6 +778,8 @@ def build_api(fleet: Fleet, options: ApiOptions | None = None) -> FastAPI:
                             return
                         yield b": keepalive\n\n"
                         continue
+                    if event.kind == CLOSED:
+                        return
                     if sub.dropped != dropped:
                         yield b"event: dropped\ndata: " + orjson.dumps({"dropped": sub.dropped}) + b"\n\n"
                         dropped = sub.dropped

@@ -133,7 +133,7 @@ class ChargerIn(_Strict):
     phases: int | None = Field(None, ge=1, le=3)
     vendor: str | None = Field(None, min_length=1, max_length=20)  # BootNotification CiString20
     model: str | None = Field(None, min_length=1, max_length=20)
-    url: str | None = Field(None, pattern=r"^wss?://\S+$", max_length=500)
+    url: str | None = Field(None, pattern=r"^wss?://[!-~]+$", max_length=500)
 
 
 class TagIn(_Strict):

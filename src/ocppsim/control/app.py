@@ -110,7 +110,7 @@ def build_charger_app(settings: Settings, *, clock: Clock | None = None, strict:
     if http is not None:
         api_options = ApiOptions(default_tag=settings.default_tag, protected=[station.id])
         app = build_http_app(fleet, options=api_options, token=http.token)
-        http_server = HttpServer(app, http)
+        http_server = HttpServer(app, http, events=fleet.events)
     return ChargerApp(
         fleet, station, TextServer(runner), http_server, store, settings, shutdown, asyncio.Event()
     )

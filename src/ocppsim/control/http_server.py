@@ -11,13 +11,16 @@ from collections.abc import Iterator
 from importlib import resources
 from typing import Any
 
+import swagger_ui_bundle  # type: ignore[import-untyped]
 import uvicorn
 from fastapi import FastAPI
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ocppsim.control.api import ApiOptions, build_api
+from ocppsim.runtime.events import EventBus
 from ocppsim.runtime.fleet import Fleet
 from ocppsim.settings import HttpSettings
 
@@ -55,7 +58,8 @@ class _BearerToken:
 
     @staticmethod
     def _protected(path: str) -> bool:
-        return path.startswith("/api") or path in ("/openapi.json", "/docs", "/redoc")
+        # The data and the controls; the page, the docs and the schema are public (they hold neither).
+        return path == "/api" or path.startswith("/api/")
 
     def _allowed(self, scope: Scope) -> bool:
         for name, value in scope.get("headers", ()):
@@ -79,7 +83,18 @@ def build_http_app(fleet: Fleet, *, options: ApiOptions | None = None, token: st
     async def dashboard_alias() -> RedirectResponse:
         return RedirectResponse("/")
 
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="ocppsim REST API",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon-32x32.png",
+        )
+
     app.mount("/static", StaticFiles(directory=str(_STATIC)), name="static")
+    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
     if token:
         app.add_middleware(_BearerToken, token=token)
     return app
@@ -94,9 +109,11 @@ class _EmbeddedServer(uvicorn.Server):
 
 
 class HttpServer:
-    def __init__(self, app: Any, settings: HttpSettings) -> None:
+    def __init__(self, app: Any, settings: HttpSettings, *, events: EventBus | None = None) -> None:
+        """`events`: the bus whose streams are ended first on stop (else they hold the shutdown up)."""
         self.app = app
         self.settings = settings
+        self._events = events
         config = uvicorn.Config(
             app,
             host=settings.host,
@@ -132,6 +149,9 @@ class HttpServer:
     async def stop(self) -> None:
         if self._task is None:
             return
+        if self._events is not None:
+            self._events.close_all()
+            await asyncio.sleep(0)  # let the streams see it and finish
         self._server.should_exit = True
         with contextlib.suppress(asyncio.CancelledError):
             await self._task

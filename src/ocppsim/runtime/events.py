@@ -9,9 +9,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["EVENT_KINDS", "Event", "EventBus", "Subscription"]
+__all__ = ["CLOSED", "EVENT_KINDS", "Event", "EventBus", "Subscription"]
 
 EVENT_KINDS: Final = ("status", "meter", "frame", "connection", "charger")
+# Offered to every subscription by `close_all()`: the reader ends its stream (server shutdown).
+CLOSED: Final = "closed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,3 +89,8 @@ class EventBus:
         for sub in self._subscriptions:
             if sub.wants(event):
                 sub.offer(event)
+
+    def close_all(self) -> None:
+        """Tell every reader to end (a `closed` event, whatever it subscribed to)."""
+        for sub in list(self._subscriptions):
+            sub.offer(Event(CLOSED, "", 0.0, {}))

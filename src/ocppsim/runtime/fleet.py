@@ -67,6 +67,7 @@ class Fleet:
         self.store = store
         self.message_log = message_log
         self.events = events
+        self.persist_log = persist_log
         self._stations: dict[str, Station] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._group: asyncio.TaskGroup | None = None
@@ -94,6 +95,15 @@ class Fleet:
                 "raw": frame.raw,
             }
             self.events.publish(Event("frame", frame.charger_id, frame.time, data))
+
+    def persisted_frames(self, charger_id: str) -> list[LoggedFrame]:
+        """Every frame of one charger written to the store (also those of earlier runs), oldest first."""
+        return [
+            LoggedFrame(-1, time, cid, direction, kind, message_id, action, raw, latency)
+            for cid, time, direction, kind, message_id, action, raw, latency in self.store.frames(
+                charger_id, limit=1_000_000
+            )
+        ]
 
     def _persist_frame(self, frame: LoggedFrame) -> None:
         self.store.append_frame(

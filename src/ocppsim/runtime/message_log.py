@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["DIRECTIONS", "MESSAGE_TYPES", "LoggedFrame", "MessageLog"]
+__all__ = ["DIRECTIONS", "MESSAGE_TYPES", "LoggedFrame", "MessageLog", "select_frames"]
 
 # "out": charger -> CSMS; "in": CSMS -> charger.
 DIRECTIONS: Final = ("out", "in")
@@ -78,16 +78,14 @@ class MessageLog:
         limit: int | None = None,
     ) -> list[LoggedFrame]:
         """Oldest first; with `limit`, the newest `limit` of those that match."""
-        wanted = set(actions) if actions is not None else None
-        out = [
-            f
-            for f in self._frames.get(charger_id, ())
-            if (wanted is None or f.action in wanted)
-            and (direction is None or f.direction == direction)
-            and (since is None or f.time >= since)
-            and (until is None or f.time <= until)
-            and (after_seq is None or f.seq > after_seq)
-        ]
+        out = select_frames(
+            self._frames.get(charger_id, ()),
+            actions=actions,
+            direction=direction,
+            since=since,
+            until=until,
+            after_seq=after_seq,
+        )
         return out[-limit:] if limit is not None and limit < len(out) else out
 
     def count(self, charger_id: str) -> int:
@@ -95,3 +93,25 @@ class MessageLog:
 
     def forget(self, charger_id: str) -> None:
         self._frames.pop(charger_id, None)
+
+
+def select_frames(
+    frames: Iterable[LoggedFrame],
+    *,
+    actions: Iterable[str] | None = None,
+    direction: str | None = None,
+    since: float | None = None,
+    until: float | None = None,
+    after_seq: int | None = None,
+) -> list[LoggedFrame]:
+    """The frames that match every filter given, in their order."""
+    wanted = set(actions) if actions is not None else None
+    return [
+        f
+        for f in frames
+        if (wanted is None or f.action in wanted)
+        and (direction is None or f.direction == direction)
+        and (since is None or f.time >= since)
+        and (until is None or f.time <= until)
+        and (after_seq is None or f.seq > after_seq)
+    ]

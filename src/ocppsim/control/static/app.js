@@ -89,6 +89,7 @@ function onEvent(kind, data) {
     if (kind === "frame") appendFrame(data);
     if (kind === "meter") addPoint(data.connector, data.power_w, data.soc, data.session_wh, data.time);
     if (kind === "status" || kind === "meter" || kind === "connection") schedule("refreshTimer", refreshCharger, 250);
+    if (kind === "status" || kind === "connection") schedule("summaryTimer", loadSummary, 1000);
     if (kind === "charger" && data.change === "removed") { toast(`${data.charger} was deleted`); location.hash = "#/"; }
   }
 }
