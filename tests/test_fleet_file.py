@@ -114,3 +114,21 @@ async def test_fleet_file_run_connects_from_the_source_addresses(tmp_path: Path,
     assert csms.peers["AC001"] == "127.0.0.2" and csms.peers["AC002"] == "127.0.0.3"
     boots = {f.charger_id: f.payload["chargePointModel"] for f in csms.calls(action="BootNotification")}
     assert boots["AC001"] == "AC22" and boots["WB002"] == "WB11"
+
+
+def test_http_section_and_templates_by_name(tmp_path: Path) -> None:
+    text = FILE + '\n[http]\nport = 8099\ntoken = "t0k"\naddr = "0.0.0.0"\nlog_size = 50\n'
+    spec = load_fleet_file(write(tmp_path, text))
+    assert spec.http is not None
+    assert (spec.http.host, spec.http.port, spec.http.token, spec.http.log_size) == (
+        "0.0.0.0",
+        8099,
+        "t0k",
+        50,
+    )
+    assert sorted(spec.templates) == ["ac22", "wallbox"]
+    assert spec.templates["wallbox"].params.charge_point_id == ""
+    assert spec.templates["wallbox"].params.phases == 1
+    with pytest.raises(SettingsError, match="token"):
+        load_fleet_file(write(tmp_path, FILE + '\n[http]\naddr = "0.0.0.0"\n'))
+    assert load_fleet_file(write(tmp_path, FILE + "\n[http]\nenabled = false\n")).http is None

@@ -15,6 +15,7 @@ from conftest import REAL_TIMEOUT, Api, make_settings
 from ocppsim.control.app import build_charger_app
 from ocppsim.control.http_server import build_http_app
 from ocppsim.csms.server import CentralSystem
+from ocppsim.driver import SimConnection
 from ocppsim.runtime.clock import FakeClock
 from ocppsim.settings import HttpSettings, SettingsError, parse_http_address
 
@@ -91,6 +92,11 @@ async def test_unknown_ids_are_404_with_a_message(api: Api) -> None:
 
 
 async def test_a_session_from_the_api(api: Api) -> None:
+    listed = (await api.client.get(f"{CP}/connectors")).json()
+    assert [(c["connector"], c["status"], c["plugged"]) for c in listed] == [
+        (1, "Available", False),
+        (2, "Available", False),
+    ]
     r = await api.post(f"{C1}/plug")
     assert r.status_code == 200 and r.json()["connector"]["status"] == "Preparing"
     r = await api.post(f"{C1}/plug")
@@ -311,8 +317,17 @@ async def test_vehicles_by_tag(api: Api) -> None:
     other = (await api.post(f"{CP}/connectors/2/start", {"id_tag": "SOMEONE"})).json()["connector"]
     assert (other["ev"]["capacity_wh"], other["soc"]) == (100000.0, 20.0)
 
+    # The text interface's `tag` brings a registered vehicle too (an unregistered tag leaves the EV).
+    await api.post(f"{C1}/stop")
+    await api.post(f"{C1}/unplug")
+    await api.client.put("/api/vehicles/VAN", json={"capacity_wh": 75000, "initial_soc": 5})
+    async with SimConnection(f"ws://127.0.0.1:{api.app.text_server.port}", timeout=REAL_TIMEOUT) as text:
+        assert (await text.command("tag VAN")).startswith("Tag Accepted")
+    connector = (await api.client.get(C1)).json()
+    assert (connector["ev"]["capacity_wh"], connector["soc"]) == (75000, 5)
+
     assert (await api.client.delete("/api/vehicles/ZOE")).status_code == 204
-    assert api.app.store.load_vehicles() == []
+    assert [tag for tag, _ in api.app.store.load_vehicles()] == ["VAN"]
 
 
 async def test_connect_and_disconnect(api: Api) -> None:

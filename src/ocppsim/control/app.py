@@ -105,7 +105,9 @@ def build_charger_app(settings: Settings, *, clock: Clock | None = None, strict:
     )
     station = fleet.add(params, options, config_defaults=seeds)
     shutdown = asyncio.Event()
-    runner = CommandRunner(station, default_tag=settings.default_tag, on_shutdown=shutdown.set)
+    runner = CommandRunner(
+        station, default_tag=settings.default_tag, on_shutdown=shutdown.set, vehicles=fleet.vehicles
+    )
     http_server = None
     if http is not None:
         api_options = ApiOptions(default_tag=settings.default_tag, protected=[station.id])

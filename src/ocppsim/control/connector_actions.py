@@ -31,11 +31,13 @@ def answer_timeout(station: Station) -> float:
     return float(station.charger.config.get_int("MessageTimeout")) + 1.0
 
 
-def _arrives(station: Station, connector: int, id_tag: str, vehicles: VehicleRegistry | None) -> None:
+def _arrives(
+    station: Station, connector: int, id_tag: str, vehicles: VehicleRegistry, registered_only: bool
+) -> None:
     """A new session begins: the EV of this tag (or the default EV) is the one plugged in."""
-    if vehicles is None:
+    vehicle = vehicles.get(id_tag) if registered_only else vehicles.for_tag(id_tag)
+    if vehicle is None:
         return
-    vehicle = vehicles.for_tag(id_tag)
     station.run_model(
         lambda now: station.charger.configure_ev(
             connector,
@@ -49,14 +51,21 @@ def _arrives(station: Station, connector: int, id_tag: str, vehicles: VehicleReg
 
 
 async def present_tag(
-    station: Station, connector: int, id_tag: str, *, vehicles: VehicleRegistry | None = None
+    station: Station,
+    connector: int,
+    id_tag: str,
+    *,
+    vehicles: VehicleRegistry | None = None,
+    registered_only: bool = False,
 ) -> TagResult:
     """Present `id_tag`: stop what runs, or authorize (waiting for the CSMS) and start. With `vehicles`,
-    a tag that starts a new session brings its EV (battery, SoC, current, phases)."""
+    a tag that starts a new session brings its EV (battery, SoC, current, phases): the registered one or
+    the default EV; with `registered_only`, an unregistered tag leaves the EV as it is (the text
+    interface, whose sessions behave as the original's unless somebody registered a vehicle)."""
     charger = station.charger
-    starts = vehicles is not None and charger.view(connector, station.clock.now()).transaction_id is None
-    if starts and charger.connector_status(connector).value in ("Available", "Preparing", "Finishing"):
-        _arrives(station, connector, id_tag, vehicles)
+    idle = charger.connector_status(connector).value in ("Available", "Preparing", "Finishing")
+    if vehicles is not None and idle and charger.view(connector, station.clock.now()).transaction_id is None:
+        _arrives(station, connector, id_tag, vehicles, registered_only)
     step, sent = station.run_model_collect(lambda now: charger.present_tag(connector, id_tag, now))
     if step is TagStep.STOPPING:
         return TagResult(True, None)

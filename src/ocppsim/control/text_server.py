@@ -25,6 +25,7 @@ from ocppsim.control.connector_actions import data_transfer, present_tag, unplug
 from ocppsim.control.profiles_report import profiles_report
 from ocppsim.model.charger import Fault, UnplugOutcome
 from ocppsim.model.types import ChargePointErrorCode, ChargingRateUnit, ResetType
+from ocppsim.model.vehicles import VehicleRegistry
 from ocppsim.runtime.station import Station
 
 __all__ = ["CommandRunner", "TextServer"]
@@ -49,10 +50,19 @@ class SessionState:
 class CommandRunner:
     """Executes parsed commands against one station; returns the exact reply text."""
 
-    def __init__(self, station: Station, *, default_tag: str, on_shutdown: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        station: Station,
+        *,
+        default_tag: str,
+        on_shutdown: Callable[[], None],
+        vehicles: VehicleRegistry | None = None,
+    ) -> None:
+        """`vehicles`: a tag registered there brings its EV (REST API /api/vehicles)."""
         self.station = station
         self.default_tag = default_tag
         self.on_shutdown = on_shutdown
+        self.vehicles = vehicles
 
     async def execute(self, line: str, session: SessionState) -> str:
         try:
@@ -178,7 +188,7 @@ class CommandRunner:
     async def _tag(self, c: int, id_tag: str) -> str:
         if len(id_tag) > 20:
             raise CommandError("id tag longer than 20 characters (OCPP IdToken is CiString20)")
-        result = await present_tag(self.station, c, id_tag)
+        result = await present_tag(self.station, c, id_tag, vehicles=self.vehicles, registered_only=True)
         if result.stopping:
             return "Ok, stopping transaction. Reason local"
         outcome = result.outcome
