@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ocppsim import __version__
 from ocppsim.control.app import build_charger_app
+from ocppsim.control.fleet_view import show_fleet
 from ocppsim.control.http_server import HttpServer, build_http_app
 from ocppsim.control.shell import run_shell
 from ocppsim.csms.server import CentralSystem
@@ -126,6 +127,12 @@ def _run_csms(argv: Sequence[str]) -> int:
     p.add_argument(
         "--sink", action="store_true", help="answer only: no recording, no validation (benchmarks)"
     )
+    p.add_argument(
+        "--remote-start-after",
+        type=float,
+        metavar="S",
+        help="send RemoteStartTransaction to a connector still Preparing without a transaction after S s",
+    )
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     tags = {t for t in args.tags.split(",") if t} if args.tags else None
@@ -136,6 +143,7 @@ def _run_csms(argv: Sequence[str]) -> int:
             tags=tags,
             log_frames=not (args.quiet or args.sink),
             sink=args.sink,
+            remote_start_after=args.remote_start_after,
         )
         await csms.start(args.host, args.port)
         print(f"central system listening on ws://{args.host}:{csms.port}/ocpp/<charger id>", flush=True)
@@ -287,6 +295,7 @@ def _fleet_spec_from_flags(args: argparse.Namespace) -> FleetSpec | str:
         sessions=args.sessions,
         arrival_mean_s=args.arrival_mean,
         stay_mean_s=args.stay_mean,
+        remote_start_share=args.remote_share,
     )
 
 
@@ -316,9 +325,16 @@ def _run_fleet(argv: Sequence[str]) -> int:
     p.add_argument("--arrival-mean", type=float, default=3600.0, help="mean s between sessions per connector")
     p.add_argument("--stay-mean", type=float, default=1800.0, help="mean s an EV stays plugged in")
     p.add_argument("--seed", type=int, default=1, help="seed of the session generator: same seed, same run")
+    p.add_argument(
+        "--remote-share",
+        type=float,
+        default=0.0,
+        help="share of sessions started by RemoteStartTransaction (the EV plugs in and waits for the CSMS)",
+    )
     p.add_argument("--stats-json", help="write the run's statistics to this JSON file at the end")
     p.add_argument("--stats-csv", help="write the run's statistics to this CSV file at the end")
     _add_http_flags(p)
+    p.add_argument("--no-live", dest="live", action="store_false", help="plain status lines, no live table")
     p.add_argument(
         "--speed",
         type=float,
@@ -328,6 +344,9 @@ def _run_fleet(argv: Sequence[str]) -> int:
     args = p.parse_args(argv)
     if args.speed <= 0:
         print("ocppsim fleet: --speed must be > 0", file=sys.stderr)
+        return 2
+    if not 0 <= args.remote_share <= 1:
+        print("ocppsim fleet: --remote-share must be between 0 and 1", file=sys.stderr)
         return 2
     if args.arrival_mean <= 0 or args.stay_mean <= 0:
         print("ocppsim fleet: --arrival-mean and --stay-mean must be > 0", file=sys.stderr)
@@ -368,23 +387,14 @@ def _run_fleet(argv: Sequence[str]) -> int:
         if args.duration > 0:
             asyncio.get_running_loop().call_later(args.duration, fleet.stop)
 
-        async def report() -> None:
-            while True:
-                await asyncio.sleep(5)
-                c, s = fleet.counts(), fleet.stats.summary()
-                print(
-                    f"chargers {c.chargers} connected {c.connected} booted {c.booted} charging {c.charging}"
-                    " | "
-                    f"out {s['calls_out_per_s']}/s in {s['calls_in_per_s']}/s | latency ms p50 "
-                    f"{s['latency_ms_p50']} p95 {s['latency_ms_p95']} p99 {s['latency_ms_p99']} | "
-                    f"errors {sum(s['errors'].values())}",
-                    flush=True,
-                )
-
-        reporter = asyncio.create_task(report())
+        reporter = asyncio.create_task(show_fleet(fleet, live=None if args.live else False))
         generator = None
         if spec.sessions or args.sessions:
-            mix = SessionMix(mean_arrival_s=spec.arrival_mean_s, mean_stay_s=spec.stay_mean_s)
+            mix = SessionMix(
+                mean_arrival_s=spec.arrival_mean_s,
+                mean_stay_s=spec.stay_mean_s,
+                remote_start_share=spec.remote_start_share,
+            )
             generator = asyncio.create_task(
                 TransactionGenerator(list(fleet), clock=clock, seed=spec.seed, mix=mix).run()
             )

@@ -309,6 +309,7 @@ class FleetSpec:
     sessions: bool = False
     arrival_mean_s: float = 3600.0
     stay_mean_s: float = 1800.0
+    remote_start_share: float = 0.0
     # Templates by name (their chargers' id is ""): what the REST API can create more chargers from.
     templates: dict[str, FleetCharger] = field(default_factory=dict)
     http: HttpSettings | None = None
@@ -322,6 +323,12 @@ def _table_get(table: dict[str, Any], key: str, kind: type, where: str, default:
         value = float(value)
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise SettingsError(f"{where} {key} = {value!r}: expected {kind.__name__}")
+    return value
+
+
+def _share(value: float) -> float:
+    if not 0.0 <= value <= 1.0:
+        raise SettingsError(f"[fleet] remote_start_share = {value}: must be between 0 and 1")
     return value
 
 
@@ -347,7 +354,7 @@ def load_fleet_file(path: str | Path) -> FleetSpec:
 
     [fleet]                      urls = ["ws://..."] (spread round-robin), source_addresses = ["127.0.0.2"]
                                  (round-robin, to go past ~28,000 connections per source address), ramp,
-                                 conf_dir, seed, sessions, arrival_mean, stay_mean
+                                 conf_dir, seed, sessions, arrival_mean, stay_mean, remote_start_share
     [[template]]                 name, count, id_pattern ("AC{:05d}", formatted with 1..count), vendor,
                                  model, connectors, max_current, min_to_start, phases, voltage,
                                  security_profile, authorization_key, ca_file, client_cert, client_key,
@@ -451,4 +458,5 @@ def load_fleet_file(path: str | Path) -> FleetSpec:
         sessions=_table_get(fleet, "sessions", bool, "[fleet]", False),
         arrival_mean_s=_table_get(fleet, "arrival_mean", float, "[fleet]", 3600.0),
         stay_mean_s=_table_get(fleet, "stay_mean", float, "[fleet]", 1800.0),
+        remote_start_share=_share(_table_get(fleet, "remote_start_share", float, "[fleet]", 0.0)),
     )

@@ -449,3 +449,16 @@ async def test_persisted_message_log_survives_a_restart(csms: CentralSystem, tmp
 async def test_persisted_export_needs_persistence(api: Api) -> None:
     r = await api.client.get(f"{CP}/messages.jsonl", params={"persisted": "true"})
     assert r.status_code == 409 and "persist_log" in r.json()["error"]
+
+
+async def test_prometheus_metrics(api: Api) -> None:
+    await api.post(f"{C1}/start")
+    await api.wait_for(lambda f: f.action == "StartTransaction")
+    await api.quiet()
+    text = (await api.client.get("/metrics")).text
+    lines = set(text.splitlines())
+    assert "ocppsim_chargers 1.0" in lines
+    assert "ocppsim_chargers_charging 1.0" in lines
+    assert 'ocppsim_calls_sent_total{action="StartTransaction"} 1.0' in lines
+    assert 'ocppsim_calls_sent_total{action="BootNotification"} 1.0' in lines
+    assert any(line.startswith('ocppsim_answer_latency_seconds{quantile="0.99"}') for line in lines)

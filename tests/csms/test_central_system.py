@@ -3,11 +3,17 @@ e2e suite relies on that to check every frame the charger sends)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+from pathlib import Path
 
 from websockets.asyncio.client import connect
 
+from conftest import REAL_TIMEOUT, make_settings
+from ocppsim.control.app import build_charger_app
 from ocppsim.csms.server import CentralSystem
+from ocppsim.driver import SimConnection
+from ocppsim.runtime.clock import FakeClock
 
 
 async def test_answers_records_and_flags_invalid_frames() -> None:
@@ -47,3 +53,32 @@ async def test_answers_records_and_flags_invalid_frames() -> None:
         ]
     finally:
         await cs.stop()
+
+
+async def test_remote_start_after_preparing_but_not_after_a_local_start(tmp_path: Path) -> None:
+    csms = CentralSystem(remote_start_after=0.05, remote_start_tag="APP")
+
+    def remote_starts() -> int:
+        return sum(f.action == "RemoteStartTransaction" and f.kind == 2 for f in csms.frames)
+
+    await csms.start()
+    settings = make_settings(tmp_path, csms)
+    app = build_charger_app(settings, clock=FakeClock())
+    task = asyncio.create_task(app.run())
+    await asyncio.wait_for(app.started.wait(), REAL_TIMEOUT)
+    await csms.wait_for(lambda f: f.action == "StatusNotification" and f.direction == "in", REAL_TIMEOUT)
+    async with SimConnection(f"ws://127.0.0.1:{app.text_server.port}", timeout=REAL_TIMEOUT) as sim:
+        assert await sim.command("plugin") == "Cable plugged. Status Preparing"
+        start = await csms.wait_for(
+            lambda f: f.action == "StartTransaction" and f.direction == "in", REAL_TIMEOUT
+        )
+        assert start.payload["idTag"] == "APP"
+        assert remote_starts() == 1
+        await sim.command("unplug")
+        assert (await sim.command("@1 plugin")).startswith("Cable plugged")
+        assert (await sim.command("tag LOCAL")).startswith("Tag Accepted")
+        await asyncio.sleep(0.15)
+        assert remote_starts() == 1  # the local start came first
+    app.shutdown.set()
+    await asyncio.wait_for(task, REAL_TIMEOUT)
+    await csms.stop()

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from conftest import REAL_TIMEOUT
 from ocppsim.csms.server import CentralSystem
 from ocppsim.model.charger import ChargerParams
@@ -78,3 +80,36 @@ async def test_sessions_are_generated_and_reproducible(tmp_path: Path) -> None:
     ]
     other, _ = await generate(tmp_path / "c", seed=43)
     assert other != events
+
+
+async def test_remote_start_share_waits_for_the_csms(tmp_path: Path) -> None:
+    csms = CentralSystem(remote_start_after=0.02)
+    await csms.start()
+    clock = FakeClock()
+    fleet = Fleet(clock=clock, store=Store(tmp_path))
+    station = fleet.add(ChargerParams("RS1"), StationOptions(url=csms.url))
+    runner = asyncio.create_task(fleet.run())
+    await csms.wait_for(lambda f: f.action == "StatusNotification" and f.direction == "in", REAL_TIMEOUT)
+    mix = SessionMix(mean_arrival_s=60, mean_stay_s=3600, remote_start_share=1.0)
+    generator = TransactionGenerator([station], clock=clock, seed=3, mix=mix)
+    task = asyncio.create_task(generator.run())
+    for _ in range(100):  # step simulated time until the first EV has arrived
+        await clock.advance(10)
+        await asyncio.sleep(0.005)
+        if generator.stats.arrivals:
+            break
+    assert generator.stats.remote_starts == generator.stats.arrivals == 1
+    remote = await csms.wait_for(lambda f: f.action == "RemoteStartTransaction", REAL_TIMEOUT)
+    assert remote.payload == {"connectorId": 1, "idTag": "REMOTE"}
+    start = await csms.wait_for(
+        lambda f: f.action == "StartTransaction" and f.direction == "in", REAL_TIMEOUT
+    )
+    assert start.payload["idTag"] == "REMOTE"
+    # AuthorizeRemoteTxRequests: the remote tag is authorized; no tag was presented at the charger
+    assert [f.payload["idTag"] for f in csms.calls("RS1", "Authorize")] == ["REMOTE"]
+    task.cancel()
+    fleet.stop()
+    await asyncio.wait_for(runner, REAL_TIMEOUT)
+    await csms.stop()
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        SessionMix(remote_start_share=1.5)

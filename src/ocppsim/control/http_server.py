@@ -15,11 +15,12 @@ import swagger_ui_bundle  # type: ignore[import-untyped]
 import uvicorn
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ocppsim.control.api import ApiOptions, build_api
+from ocppsim.control.metrics import CONTENT_TYPE, fleet_metrics
 from ocppsim.runtime.events import EventBus
 from ocppsim.runtime.fleet import Fleet
 from ocppsim.settings import HttpSettings
@@ -58,8 +59,8 @@ class _BearerToken:
 
     @staticmethod
     def _protected(path: str) -> bool:
-        # The data and the controls; the page, the docs and the schema are public (they hold neither).
-        return path == "/api" or path.startswith("/api/")
+        # The data, the controls and the metrics; the page, the docs and the schema hold neither.
+        return path == "/api" or path.startswith("/api/") or path == "/metrics"
 
     def _allowed(self, scope: Scope) -> bool:
         for name, value in scope.get("headers", ()):
@@ -92,6 +93,11 @@ def build_http_app(fleet: Fleet, *, options: ApiOptions | None = None, token: st
             swagger_css_url="/docs-assets/swagger-ui.css",
             swagger_favicon_url="/docs-assets/favicon-32x32.png",
         )
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        """Prometheus: fleet counts, CALLs by action, errors by kind, answer latency quantiles."""
+        return Response(fleet_metrics(fleet), media_type=CONTENT_TYPE)
 
     app.mount("/static", StaticFiles(directory=str(_STATIC)), name="static")
     app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import itertools
 import json
 import logging
@@ -82,7 +83,12 @@ class CentralSystem:
         passwords: dict[str, str] | None = None,
         sink: bool = False,
         clock: Callable[[], float] = time.time,
+        remote_start_after: float | None = None,
+        remote_start_tag: str = "REMOTE",
     ) -> None:
+        """`remote_start_after`: a connector that reports Preparing and has no transaction this many
+        seconds later gets a RemoteStartTransaction (what a driver's app would do; demos and the
+        transaction generator's remote-start share)."""
         # Sink: answer everything, record and validate nothing (a fast peer for benchmarks).
         self.sink = sink
         if sink:
@@ -108,6 +114,11 @@ class CentralSystem:
         self._seen_calls: set[tuple[str, str]] = set()
         self._answers: dict[tuple[str, str], Payload] = {}
         self._sessions: dict[str, _Session] = {}
+        self.remote_start_after = remote_start_after
+        self.remote_start_tag = remote_start_tag
+        # (charger, connector) -> how many times it went Preparing; a remote start checks it is the same one
+        self._preparing: dict[tuple[str, int], int] = {}
+        self._remote_tasks: set[asyncio.Task[None]] = set()
         self._changed = asyncio.Condition()
         self._server: Server | None = None
         self.port = 0
@@ -139,6 +150,8 @@ class CentralSystem:
         return f"{scheme}://{host}:{self.port}/ocpp"
 
     async def stop(self) -> None:
+        for task in list(self._remote_tasks):
+            task.cancel()
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
@@ -350,6 +363,34 @@ class CentralSystem:
             return
         await self._record(Frame(charger_id, "out", 3, frame.unique_id, frame.action, reply, now))
         await session.ws.send(result_frame(frame.unique_id, reply))
+        if self.remote_start_after is not None:
+            self._follow_for_remote_start(charger_id, frame)
+
+    def _follow_for_remote_start(self, charger_id: str, call: Call) -> None:
+        connector = call.payload.get("connectorId")
+        if not isinstance(connector, int) or connector < 1:
+            return
+        key = (charger_id, connector)
+        if call.action == "StartTransaction":
+            self._preparing.pop(key, None)
+        elif call.action == "StatusNotification":
+            if call.payload.get("status") != "Preparing":
+                self._preparing.pop(key, None)
+                return
+            mark = self._preparing.get(key, 0) + 1
+            self._preparing[key] = mark
+            task = asyncio.get_running_loop().create_task(self._remote_start(key, mark))
+            self._remote_tasks.add(task)
+            task.add_done_callback(self._remote_tasks.discard)
+
+    async def _remote_start(self, key: tuple[str, int], mark: int) -> None:
+        assert self.remote_start_after is not None
+        await asyncio.sleep(self.remote_start_after)
+        if self._preparing.get(key) != mark or not self.is_connected(key[0]):
+            return  # started locally, left, or gone
+        payload = {"connectorId": key[1], "idTag": self.remote_start_tag}
+        with contextlib.suppress(TimeoutError, ConnectionClosed, asyncio.CancelledError, KeyError):
+            await self.call(key[0], "RemoteStartTransaction", payload)
 
     def _answer(self, charger_id: str, call: Call) -> Payload | CallError | None:
         if self.validate:

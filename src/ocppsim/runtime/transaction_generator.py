@@ -36,6 +36,13 @@ class SessionMix:
     max_currents_a: tuple[float, ...] = (16.0, 32.0)
     phases: tuple[int, ...] = (1, 3, 3, 3)
     tags: tuple[str, ...] = tuple(f"TAG{n:04d}" for n in range(1, 101))
+    # Share of sessions started remotely: the driver plugs in and uses an app, so the charger presents no
+    # tag and waits (ConnectionTimeOut) for the CSMS's RemoteStartTransaction (section 5.11).
+    remote_start_share: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.remote_start_share <= 1.0:
+            raise ValueError("remote_start_share must be between 0 and 1")
 
 
 @dataclass
@@ -43,6 +50,7 @@ class GeneratorStats:
     arrivals: int = 0
     departures: int = 0
     skipped_busy: int = 0
+    remote_starts: int = 0  # arrivals that waited for RemoteStartTransaction instead of presenting a tag
     events: list[tuple[float, str, int, str]] = field(
         default_factory=list
     )  # (time, charger, connector, what)
@@ -106,16 +114,22 @@ class TransactionGenerator:
         phases = rng.choice(mix.phases)
         tag = rng.choice(mix.tags)
         stay = rng.expovariate(1.0 / mix.mean_stay_s)
+        # Drawn only when asked for, so runs without remote starts repeat those of earlier versions.
+        remote = mix.remote_start_share > 0 and rng.random() < mix.remote_start_share
         station.run_model(
             lambda now: charger.configure_ev(
                 connector, capacity_wh=capacity, soc=soc, max_current=current, phases=phases, now=now
             )
         )
         station.run_model(lambda now: charger.plug_in(connector, now))
-        station.run_model(lambda now: charger.present_tag(connector, tag, now))
+        if remote:
+            self.stats.remote_starts += 1
+        else:
+            station.run_model(lambda now: charger.present_tag(connector, tag, now))
         self.stats.arrivals += 1
+        who = "remote" if remote else tag
         self._note(
-            when, station, connector, f"arrive {tag} {capacity:.0f}Wh {soc:.1f}% {current:.0f}A {phases}ph"
+            when, station, connector, f"arrive {who} {capacity:.0f}Wh {soc:.1f}% {current:.0f}A {phases}ph"
         )
         heapq.heappush(self._heap, (when + stay, index, connector, _LEAVE))
 
