@@ -46,15 +46,14 @@ class _FleetCollector(Collector):
         for kind, count in sorted(stats.errors.items()):
             errors.add_metric([kind], count)
         yield errors
-        ordered = sorted(stats.latencies)
         latency = GaugeMetricFamily(
             "ocppsim_answer_latency_seconds",
             "CSMS answer latency over the recent window, by quantile",
             labels=["quantile"],
         )
-        for q in _QUANTILES:
-            if ordered:
-                latency.add_metric([str(q)], ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))])
+        if any(stats.latency_histogram):
+            for q in _QUANTILES:
+                latency.add_metric([str(q)], stats.latency_s(q))
         yield latency
 
 
