@@ -6,8 +6,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -16,19 +16,12 @@ from pathlib import Path
 
 from ocppsim import __version__
 from ocppsim.control.app import build_charger_app
-from ocppsim.control.fleet_view import show_fleet
-from ocppsim.control.http_server import HttpServer, build_http_app
+from ocppsim.control.fleet_app import FleetRun, run_fleet
+from ocppsim.control.fleet_workers import run_sharded
 from ocppsim.control.shell import run_shell
 from ocppsim.csms.server import CentralSystem
 from ocppsim.model.charger import ChargerParams
-from ocppsim.ocpp16.validation import validators
 from ocppsim.runtime.chaos import ChaosProxy
-from ocppsim.runtime.clock import Clock, ScaledClock, SystemClock
-from ocppsim.runtime.events import EventBus
-from ocppsim.runtime.fleet import ChargerTemplate, Fleet
-from ocppsim.runtime.message_log import MessageLog
-from ocppsim.runtime.station import StationOptions
-from ocppsim.runtime.transaction_generator import SessionMix, TransactionGenerator
 from ocppsim.settings import (
     DEFAULT_INI,
     FleetCharger,
@@ -40,7 +33,6 @@ from ocppsim.settings import (
     load_settings,
     parse_http_address,
 )
-from ocppsim.store.sqlite import Store
 
 __all__ = ["main"]
 
@@ -299,16 +291,6 @@ def _fleet_spec_from_flags(args: argparse.Namespace) -> FleetSpec | str:
     )
 
 
-def _fleet_options(item: FleetCharger) -> StationOptions:
-    return StationOptions(
-        url=item.url,
-        source_address=item.source_address,
-        ca_file=item.ca_file,
-        client_cert=item.client_cert,
-        client_key=item.client_key,
-    )
-
-
 def _run_fleet(argv: Sequence[str]) -> int:
     p = _Parser(prog="ocppsim fleet", description="Many simulated chargers in one process against one CSMS.")
     p.add_argument(
@@ -336,6 +318,14 @@ def _run_fleet(argv: Sequence[str]) -> int:
     _add_http_flags(p)
     p.add_argument("--no-live", dest="live", action="store_false", help="plain status lines, no live table")
     p.add_argument(
+        "--workers",
+        type=int,
+        help="processes to shard the chargers over (default: one per core; 1: this process only)",
+    )
+    p.add_argument("--port", type=int, help="the fleet's text command interface (WebSocket) on this port")
+    p.add_argument("--host", default="127.0.0.1", help="bind address of the text command interface")
+    p.add_argument("--shard", help=argparse.SUPPRESS)  # K/N: a worker process (set by the parent)
+    p.add_argument(
         "--speed",
         type=float,
         default=1.0,
@@ -344,6 +334,9 @@ def _run_fleet(argv: Sequence[str]) -> int:
     args = p.parse_args(argv)
     if args.speed <= 0:
         print("ocppsim fleet: --speed must be > 0", file=sys.stderr)
+        return 2
+    if args.workers is not None and args.workers < 1:
+        print("ocppsim fleet: --workers must be >= 1", file=sys.stderr)
         return 2
     if not 0 <= args.remote_share <= 1:
         print("ocppsim fleet: --remote-share must be between 0 and 1", file=sys.stderr)
@@ -361,60 +354,36 @@ def _run_fleet(argv: Sequence[str]) -> int:
         print(f"ocppsim fleet: {exc}", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-
-    async def serve() -> None:
-        validators.warm()
-        clock: Clock = SystemClock() if args.speed == 1 else ScaledClock(args.speed)
-        fleet = Fleet(
-            clock=clock,
-            store=Store(spec.conf_dir),
-            message_log=MessageLog(per_charger=http.log_size) if http else None,
-            events=EventBus() if http else None,
-            persist_log=bool(http and http.persist_log),
-        )
-        for name, item in spec.templates.items():
-            fleet.templates[name] = ChargerTemplate(
-                name, item.params, _fleet_options(item), item.config_defaults()
-            )
-        for item in spec.chargers:
-            fleet.add(item.params, _fleet_options(item), config_defaults=item.config_defaults())
-        http_server = None
-        if http is not None:
-            http_server = HttpServer(build_http_app(fleet, token=http.token), http, events=fleet.events)
-            await http_server.start()
-            print(f"dashboard and REST API on {http_server.url}/", flush=True)
-        _stop_on_signals(fleet.stop)
-        if args.duration > 0:
-            asyncio.get_running_loop().call_later(args.duration, fleet.stop)
-
-        reporter = asyncio.create_task(show_fleet(fleet, live=None if args.live else False))
-        generator = None
-        if spec.sessions or args.sessions:
-            mix = SessionMix(
-                mean_arrival_s=spec.arrival_mean_s,
-                mean_stay_s=spec.stay_mean_s,
-                remote_start_share=spec.remote_start_share,
-            )
-            generator = asyncio.create_task(
-                TransactionGenerator(list(fleet), clock=clock, seed=spec.seed, mix=mix).run()
-            )
+    if args.sessions:
+        spec = replace(spec, sessions=True)
+    run = FleetRun(
+        spec=spec,
+        http=http,
+        speed=args.speed,
+        duration=args.duration,
+        live=None if args.live else False,
+        stats_json=args.stats_json,
+        stats_csv=args.stats_csv,
+        text_host=args.host,
+        text_port=args.port,
+    )
+    if args.shard:
         try:
-            await fleet.run(ramp_per_s=spec.ramp_per_s)
-        finally:
-            if http_server is not None:
-                await http_server.stop()
-            reporter.cancel()
-            if generator is not None:
-                generator.cancel()
-        c = fleet.counts()
-        print(f"done: chargers {c.chargers}, connected {c.connected}, booted {c.booted}, queued {c.queued}")
-        print("summary: " + json.dumps(fleet.stats.summary()), flush=True)
-        if args.stats_json:
-            fleet.stats.write_json(args.stats_json)
-        if args.stats_csv:
-            fleet.stats.write_csv(args.stats_csv)
-
-    asyncio.run(serve())
+            k, n = (int(x) for x in args.shard.split("/"))
+        except ValueError:
+            return 2
+        asyncio.run(run_fleet(replace(run, shard=(k, n), live=False), on_signals=_stop_on_signals))
+        return 0
+    workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
+    workers = max(1, min(workers, len(spec.chargers)))
+    if workers == 1:
+        asyncio.run(run_fleet(run, on_signals=_stop_on_signals))
+        return 0
+    try:
+        asyncio.run(run_sharded(list(argv), run, workers=workers, on_signals=_stop_on_signals))
+    except (RuntimeError, TimeoutError, OSError) as exc:
+        print(f"ocppsim fleet: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -79,6 +79,8 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: _ERRORS[404], 422: _ERRORS[422]}
 _KEEPALIVE_S = 15.0
+_Q = Query(max_length=100, description="part of the charger id")
+_STATUS = Query(description="a connector status; None: not booted")
 _DIRECTION = Query(pattern="^(in|out)$", description="in: CSMS -> charger; out: charger -> CSMS")
 
 
@@ -303,16 +305,7 @@ def build_api(fleet: Fleet, options: ApiOptions | None = None) -> FastAPI:
             for t in fleet.templates.values()
         ]
 
-    @app.get("/api/chargers", response_model=ChargerPage, responses=_ERRORS, tags=["chargers"])
-    async def list_chargers(
-        *,
-        offset: Annotated[int, Query(ge=0)] = 0,
-        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-        q: Annotated[str | None, Query(max_length=100, description="part of the charger id")] = None,
-        status: Annotated[str | None, Query(description="a connector status; None: not booted")] = None,
-        connected: bool | None = None,
-    ) -> ChargerPage:
-        """Chargers in id order, a page at a time, filtered by id, connector status and connection."""
+    def _matching(q: str | None, status: str | None, connected: bool | None) -> list[Station]:
         wanted = q.casefold() if q else None
         items = []
         for station in fleet:
@@ -329,8 +322,35 @@ def build_api(fleet: Fleet, options: ApiOptions | None = None) -> FastAPI:
                     continue
             items.append(station)
         items.sort(key=lambda st: st.id)
+        return items
+
+    @app.get("/api/chargers", response_model=ChargerPage, responses=_ERRORS, tags=["chargers"])
+    async def list_chargers(
+        *,
+        offset: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+        q: Annotated[str | None, _Q] = None,
+        status: Annotated[str | None, _STATUS] = None,
+        connected: bool | None = None,
+        id: Annotated[list[str] | None, Query(description="only these ids (repeat)")] = None,
+    ) -> ChargerPage:
+        """Chargers in id order, a page at a time, filtered by id, connector status and connection."""
+        items = _matching(q, status, connected)
+        if id:
+            wanted_ids = set(id)
+            items = [st for st in items if st.id in wanted_ids]
         page = items[offset : offset + limit]
         return ChargerPage(total=len(items), offset=offset, limit=limit, items=[_brief(st) for st in page])
+
+    @app.get("/api/charger-ids", response_model=list[str], responses=_ERRORS, tags=["chargers"])
+    async def charger_ids(
+        *,
+        q: Annotated[str | None, _Q] = None,
+        status: Annotated[str | None, _STATUS] = None,
+        connected: bool | None = None,
+    ) -> list[str]:
+        """Every matching charger id, in order (a sharded fleet pages over its workers with it)."""
+        return [st.id for st in _matching(q, status, connected)]
 
     @app.post(
         "/api/chargers", response_model=ChargerOut, status_code=201, responses=_ERRORS, tags=["chargers"]

@@ -6,15 +6,25 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from typing import Any
+from typing import Any, Protocol
 
 from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 
-from ocppsim.runtime.fleet import Fleet
+from ocppsim.runtime.fleet import FleetCounts
+from ocppsim.runtime.fleet_stats import FleetStats
 
-__all__ = ["fleet_line", "fleet_table", "show_fleet"]
+__all__ = ["FleetReadout", "fleet_line", "fleet_table", "show_fleet"]
+
+
+class FleetReadout(Protocol):
+    """What the view reads: a fleet in this process, or the sum of a sharded fleet's workers."""
+
+    @property
+    def stats(self) -> FleetStats: ...
+
+    def counts(self) -> FleetCounts: ...
 
 
 class _Rates:
@@ -32,7 +42,7 @@ class _Rates:
         return rates
 
 
-def fleet_line(fleet: Fleet, rates: tuple[float, float]) -> str:
+def fleet_line(fleet: FleetReadout, rates: tuple[float, float]) -> str:
     c, s = fleet.counts(), fleet.stats.summary()
     return (
         f"chargers {c.chargers} connected {c.connected} booted {c.booted} charging {c.charging}"
@@ -43,7 +53,7 @@ def fleet_line(fleet: Fleet, rates: tuple[float, float]) -> str:
     )
 
 
-def fleet_table(fleet: Fleet, rates: tuple[float, float]) -> Table:
+def fleet_table(fleet: FleetReadout, rates: tuple[float, float]) -> Table:
     c, s = fleet.counts(), fleet.stats.summary()
     table = Table(title=f"ocppsim fleet · {s['seconds']:.0f} s", show_header=True, header_style="bold")
     for name in (
@@ -76,7 +86,7 @@ def fleet_table(fleet: Fleet, rates: tuple[float, float]) -> Table:
     return table
 
 
-async def show_fleet(fleet: Fleet, *, interval: float = 5.0, live: bool | None = None) -> None:
+async def show_fleet(fleet: FleetReadout, *, interval: float = 5.0, live: bool | None = None) -> None:
     """Until cancelled: a live table on a terminal (`live` None: when stdout is one), else a line."""
     rates = _Rates()
     if live is None:

@@ -15,24 +15,27 @@ import swagger_ui_bundle  # type: ignore[import-untyped]
 import uvicorn
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.applications import Starlette
+from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ocppsim.control.api import ApiOptions, build_api
+from ocppsim.control.fleet_view import FleetReadout
 from ocppsim.control.metrics import CONTENT_TYPE, fleet_metrics
 from ocppsim.runtime.events import EventBus
 from ocppsim.runtime.fleet import Fleet
 from ocppsim.settings import HttpSettings
 
-__all__ = ["HttpServer", "build_http_app"]
+__all__ = ["BearerToken", "HttpServer", "add_pages", "build_http_app"]
 
 log = logging.getLogger("ocppsim.http")
 
 _STATIC = resources.files("ocppsim.control") / "static"
 
 
-class _BearerToken:
+class BearerToken:
     """Every /api request needs `Authorization: Bearer <token>` (or `?access_token=`, for EventSource,
     which cannot set headers). The dashboard's own files are public: they hold no data."""
 
@@ -73,19 +76,16 @@ class _BearerToken:
         return False
 
 
-def build_http_app(fleet: Fleet, *, options: ApiOptions | None = None, token: str | None = None) -> FastAPI:
-    app = build_api(fleet, options)
+def add_pages(app: Starlette, fleet: FleetReadout) -> None:
+    """The dashboard, the API docs (offline assets) and Prometheus /metrics."""
 
-    @app.get("/", include_in_schema=False)
-    async def dashboard() -> FileResponse:
+    async def dashboard(_: Request) -> Response:
         return FileResponse(str(_STATIC / "index.html"), media_type="text/html")
 
-    @app.get("/dashboard", include_in_schema=False)
-    async def dashboard_alias() -> RedirectResponse:
+    async def dashboard_alias(_: Request) -> Response:
         return RedirectResponse("/")
 
-    @app.get("/docs", include_in_schema=False)
-    async def docs() -> HTMLResponse:
+    async def docs(_: Request) -> Response:
         return get_swagger_ui_html(
             openapi_url="/openapi.json",
             title="ocppsim REST API",
@@ -94,15 +94,23 @@ def build_http_app(fleet: Fleet, *, options: ApiOptions | None = None, token: st
             swagger_favicon_url="/docs-assets/favicon-32x32.png",
         )
 
-    @app.get("/metrics", include_in_schema=False)
-    async def metrics() -> Response:
+    async def metrics(_: Request) -> Response:
         """Prometheus: fleet counts, CALLs by action, errors by kind, answer latency quantiles."""
         return Response(fleet_metrics(fleet), media_type=CONTENT_TYPE)
 
+    app.add_route("/", dashboard, include_in_schema=False)
+    app.add_route("/dashboard", dashboard_alias, include_in_schema=False)
+    app.add_route("/docs", docs, include_in_schema=False)
+    app.add_route("/metrics", metrics, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=str(_STATIC)), name="static")
     app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
+
+
+def build_http_app(fleet: Fleet, *, options: ApiOptions | None = None, token: str | None = None) -> FastAPI:
+    app = build_api(fleet, options)
+    add_pages(app, fleet)
     if token:
-        app.add_middleware(_BearerToken, token=token)
+        app.add_middleware(BearerToken, token=token)
     return app
 
 

@@ -9,7 +9,7 @@ from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from ocppsim.runtime.fleet import Fleet
+from ocppsim.control.fleet_view import FleetReadout
 
 __all__ = ["CONTENT_TYPE", "fleet_metrics"]
 
@@ -18,13 +18,13 @@ _QUANTILES = (0.5, 0.95, 0.99)
 
 
 class _FleetCollector(Collector):
-    def __init__(self, fleet: Fleet) -> None:
+    def __init__(self, fleet: FleetReadout) -> None:
         self.fleet = fleet
 
     def collect(self) -> Iterator[Metric]:
         counts = self.fleet.counts()
         for name, value, text in (
-            ("chargers", counts.chargers, "chargers in this process"),
+            ("chargers", counts.chargers, "chargers in this fleet"),
             ("chargers_connected", counts.connected, "chargers with an open CSMS connection"),
             ("chargers_booted", counts.booted, "chargers whose BootNotification was Accepted"),
             ("chargers_charging", counts.charging, "chargers with a connector Charging"),
@@ -57,7 +57,7 @@ class _FleetCollector(Collector):
         yield latency
 
 
-def fleet_metrics(fleet: Fleet) -> bytes:
+def fleet_metrics(fleet: FleetReadout) -> bytes:
     """The Prometheus text exposition of `fleet` now."""
     registry = CollectorRegistry(auto_describe=False)
     registry.register(_FleetCollector(fleet))

@@ -7,6 +7,7 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
@@ -28,7 +29,7 @@ from ocppsim.model.types import ChargePointErrorCode, ChargingRateUnit, ResetTyp
 from ocppsim.model.vehicles import VehicleRegistry
 from ocppsim.runtime.station import Station
 
-__all__ = ["CommandRunner", "TextServer"]
+__all__ = ["HELP", "CommandExecutor", "CommandRunner", "SessionState", "TextServer"]
 
 log = logging.getLogger("ocppsim.control")
 
@@ -45,6 +46,11 @@ HELP = (
 class SessionState:
     connector: int = 1
     closing: bool = False
+    charger: str | None = None  # the fleet interface: the charger this session talks to
+
+
+class CommandExecutor(Protocol):
+    async def execute(self, line: str, session: SessionState) -> str: ...
 
 
 class CommandRunner:
@@ -234,7 +240,7 @@ class CommandRunner:
 
 
 class TextServer:
-    def __init__(self, runner: CommandRunner) -> None:
+    def __init__(self, runner: CommandExecutor) -> None:
         self.runner = runner
         self._server: Server | None = None
         self.port = 0
@@ -268,3 +274,7 @@ class TextServer:
                     return
         except ConnectionClosed:
             pass
+        finally:
+            closed = getattr(self.runner, "session_closed", None)
+            if closed is not None:
+                await closed(session)

@@ -153,18 +153,36 @@ class Store:
         path.mkdir(parents=True, exist_ok=True)
         self.path = path / DB_FILENAME
         self._db = sqlite3.connect(self.path, isolation_level=None)
+        # Several worker processes of one fleet share the file: wait for a writer instead of failing.
+        self._db.execute("PRAGMA busy_timeout=10000")
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._migrate()
 
     def _migrate(self) -> None:
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        for number, script in enumerate(_MIGRATIONS[version:], start=version + 1):
-            self._db.executescript(f"BEGIN; {script} PRAGMA user_version = {number}; COMMIT;")
+        # Under the write lock, and the version read inside it: the worker processes of one fleet open
+        # the same new file at once, and only the first may create the tables.
+        if self._version() == len(_MIGRATIONS):
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            version = self._version()
+            for number, script in enumerate(_MIGRATIONS[version:], start=version + 1):
+                for statement in script.split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {number}")
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+
+    def _version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
 
     @property
     def schema_version(self) -> int:
-        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        return self._version()
 
     def load_config(self, charger_id: str) -> dict[str, str]:
         rows = self._db.execute("SELECT key, value FROM config_values WHERE charger_id = ?", (charger_id,))
