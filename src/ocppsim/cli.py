@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import signal
@@ -21,6 +22,7 @@ from ocppsim.control.app import build_charger_app
 from ocppsim.control.fleet_app import FleetRun, run_fleet
 from ocppsim.control.fleet_workers import run_sharded
 from ocppsim.control.shell import run_shell
+from ocppsim.csms.probe import Prober
 from ocppsim.csms.server import CentralSystem
 from ocppsim.model.charger import ChargerParams
 from ocppsim.runtime.chaos import ChaosProxy
@@ -144,11 +146,22 @@ def _run_csms(argv: Sequence[str]) -> int:
         metavar="S",
         help="send RemoteStartTransaction to a connector still Preparing without a transaction after S s",
     )
+    p.add_argument(
+        "--probe",
+        type=float,
+        metavar="RATE",
+        help="send GetConfiguration / RemoteStartTransaction to random chargers RATE times a second and "
+        "measure the answer latency (SIGUSR1 starts a new window; the report is printed at the end)",
+    )
+    p.add_argument("--probe-report", help="also write the probe's report to this JSON file")
+    p.add_argument(
+        "--probe-on-signal", action="store_true", help="start probing at the first SIGUSR1, not at once"
+    )
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     tags = {t for t in args.tags.split(",") if t} if args.tags else None
 
-    async def serve() -> None:
+    async def serve() -> str | None:
         csms = CentralSystem(
             heartbeat_interval=args.heartbeat,
             tags=tags,
@@ -160,10 +173,25 @@ def _run_csms(argv: Sequence[str]) -> int:
         print(f"central system listening on ws://{args.host}:{csms.port}/ocpp/<charger id>", flush=True)
         stop = asyncio.Event()
         _stop_on_signals(stop.set)
+        report = None
+        prober = Prober(csms, rate=args.probe) if args.probe else None
+        probing = asyncio.create_task(prober.run()) if prober else None
+        if prober is not None and not args.probe_on_signal:
+            prober.go.set()
+        if prober is not None:
+            with contextlib.suppress(NotImplementedError):
+                asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, prober.reset)
         await stop.wait()
+        if probing is not None and prober is not None:
+            probing.cancel()
+            report = json.dumps(prober.report())
+            print(f"probe: {report}", flush=True)
         await csms.stop()
+        return report
 
-    _run_fast(serve())
+    report = _run_fast(serve())
+    if report is not None and args.probe_report:
+        Path(args.probe_report).write_text(report + "\n")
     return 0
 
 
@@ -307,6 +335,7 @@ def _fleet_spec_from_flags(args: argparse.Namespace) -> FleetSpec | str:
         arrival_mean_s=args.arrival_mean,
         stay_mean_s=args.stay_mean,
         remote_start_share=args.remote_share,
+        charging_share=args.charging_share,
     )
 
 
@@ -331,6 +360,12 @@ def _run_fleet(argv: Sequence[str]) -> int:
         type=float,
         default=0.0,
         help="share of sessions started by RemoteStartTransaction (the EV plugs in and waits for the CSMS)",
+    )
+    p.add_argument(
+        "--charging-share",
+        type=float,
+        default=0.0,
+        help="share of chargers that start charging on connector 1 once booted (a steady load mix)",
     )
     p.add_argument("--stats-json", help="write the run's statistics to this JSON file at the end")
     p.add_argument("--stats-csv", help="write the run's statistics to this CSV file at the end")
@@ -357,8 +392,8 @@ def _run_fleet(argv: Sequence[str]) -> int:
     if args.workers is not None and args.workers < 1:
         print("ocppsim fleet: --workers must be >= 1", file=sys.stderr)
         return 2
-    if not 0 <= args.remote_share <= 1:
-        print("ocppsim fleet: --remote-share must be between 0 and 1", file=sys.stderr)
+    if not (0 <= args.remote_share <= 1 and 0 <= args.charging_share <= 1):
+        print("ocppsim fleet: --remote-share and --charging-share must be between 0 and 1", file=sys.stderr)
         return 2
     if args.arrival_mean <= 0 or args.stay_mean <= 0:
         print("ocppsim fleet: --arrival-mean and --stay-mean must be > 0", file=sys.stderr)

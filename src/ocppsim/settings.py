@@ -310,6 +310,8 @@ class FleetSpec:
     arrival_mean_s: float = 3600.0
     stay_mean_s: float = 1800.0
     remote_start_share: float = 0.0
+    # Share of chargers that start charging on connector 1 once booted and go on (a steady load mix).
+    charging_share: float = 0.0
     # Templates by name (their chargers' id is ""): what the REST API can create more chargers from.
     templates: dict[str, FleetCharger] = field(default_factory=dict)
     http: HttpSettings | None = None
@@ -326,9 +328,9 @@ def _table_get(table: dict[str, Any], key: str, kind: type, where: str, default:
     return value
 
 
-def _share(value: float) -> float:
+def _share(value: float, key: str = "remote_start_share") -> float:
     if not 0.0 <= value <= 1.0:
-        raise SettingsError(f"[fleet] remote_start_share = {value}: must be between 0 and 1")
+        raise SettingsError(f"[fleet] {key} = {value}: must be between 0 and 1")
     return value
 
 
@@ -354,7 +356,8 @@ def load_fleet_file(path: str | Path) -> FleetSpec:
 
     [fleet]                      urls = ["ws://..."] (spread round-robin), source_addresses = ["127.0.0.2"]
                                  (round-robin, to go past ~28,000 connections per source address), ramp,
-                                 conf_dir, seed, sessions, arrival_mean, stay_mean, remote_start_share
+                                 conf_dir, seed, sessions, arrival_mean, stay_mean, remote_start_share,
+                                 charging_share
     [[template]]                 name, count, id_pattern ("AC{:05d}", formatted with 1..count), vendor,
                                  model, connectors, max_current, min_to_start, phases, voltage,
                                  security_profile, authorization_key, ca_file, client_cert, client_key,
@@ -459,4 +462,5 @@ def load_fleet_file(path: str | Path) -> FleetSpec:
         arrival_mean_s=_table_get(fleet, "arrival_mean", float, "[fleet]", 3600.0),
         stay_mean_s=_table_get(fleet, "stay_mean", float, "[fleet]", 1800.0),
         remote_start_share=_share(_table_get(fleet, "remote_start_share", float, "[fleet]", 0.0)),
+        charging_share=_share(_table_get(fleet, "charging_share", float, "[fleet]", 0.0), "charging_share"),
     )

@@ -140,3 +140,35 @@ async def test_scaled_clock_runs_simulated_time_faster() -> None:
     assert clock.now() - start >= 60
     with pytest.raises(ValueError, match="speed"):
         ScaledClock(0)
+
+
+async def test_sender_ends_when_the_link_is_lost_instead_of_spinning() -> None:
+    """A send on a closed connection fails without yielding: the sender must end (the next connection
+    starts a new one) rather than retry at once, which starved the receive loop (found by the fleet
+    benchmark: a CSMS gone under 10,000 chargers)."""
+    from ocppsim.model.charger import Charger, ChargerParams
+    from ocppsim.model.outgoing import StopTransactionReq
+    from ocppsim.model.types import Reason, RegistrationStatus
+    from ocppsim.runtime.outbox import ConnectionLostError, Outbox
+
+    clock = FakeClock()
+    charger = Charger(ChargerParams("SPIN"), now=clock.now())
+    charger.on_connected(clock.now())
+    charger.on_boot_result(RegistrationStatus.ACCEPTED, 300, clock.now())
+    charger.drain()
+    attempts = 0
+
+    async def send(request: object, unique_id: str) -> object:
+        nonlocal attempts
+        attempts += 1
+        if attempts > 100:  # the old behaviour: retried at once, forever (fail instead of hanging)
+            raise RuntimeError("the sender spins on a lost link")
+        raise ConnectionLostError()
+
+    outbox = Outbox(charger, clock, send, lambda: None)  # type: ignore[arg-type]
+    outbox.set_online(True)
+    stop = StopTransactionReq(tx_ref=1, meter_stop=0, timestamp=clock.now(), reason=Reason.LOCAL, id_tag="T")
+    outbox.enqueue(stop)
+    await asyncio.wait_for(outbox.run(), REAL_TIMEOUT)
+    assert attempts == 1
+    assert outbox.pending == [stop]  # kept at the head for the next connection

@@ -18,12 +18,13 @@ from ocppsim.control.fleet_text import FleetCommandRunner
 from ocppsim.control.fleet_view import show_fleet
 from ocppsim.control.http_server import HttpServer, build_http_app
 from ocppsim.control.text_server import TextServer
+from ocppsim.model.types import RegistrationStatus
 from ocppsim.ocpp16.validation import validators
 from ocppsim.runtime.clock import Clock, ScaledClock, SystemClock
 from ocppsim.runtime.events import EventBus
 from ocppsim.runtime.fleet import ChargerTemplate, Fleet
 from ocppsim.runtime.message_log import MessageLog
-from ocppsim.runtime.station import StationOptions
+from ocppsim.runtime.station import Station, StationOptions
 from ocppsim.runtime.transaction_generator import SessionMix, TransactionGenerator
 from ocppsim.settings import FleetCharger, FleetSpec, HttpSettings
 from ocppsim.store.sqlite import Store
@@ -61,6 +62,35 @@ def station_options(item: FleetCharger) -> StationOptions:
         client_cert=item.client_cert,
         client_key=item.client_key,
     )
+
+
+async def _start_charging(stations: list[Station]) -> None:
+    """Plug in and present a tag on connector 1 of each once it is booted, the starts spread over one
+    MeterValueSampleInterval (real chargers do not all sample in the same instant); then each charges on.
+    One task polling twice a second, no per-charger loop."""
+    loop = asyncio.get_running_loop()
+    pending = [(station, i / len(stations)) for i, station in enumerate(stations)]
+    booted_at: dict[str, float] = {}
+    while pending:
+        now = loop.time()
+        waiting = []
+        for station, share in pending:
+            charger = station.charger
+            if charger.registration is not RegistrationStatus.ACCEPTED:
+                waiting.append((station, share))
+                continue
+            first = booted_at.setdefault(station.id, now)
+            if now - first < share * max(1, charger.config.get_int("MeterValueSampleInterval")):
+                waiting.append((station, share))
+                continue
+            model_now = station.clock.now()
+            charger.plug_in(1, model_now)
+            charger.present_tag(1, "MIX", model_now)
+            station.after_model()
+            booted_at.pop(station.id, None)
+        pending = waiting
+        if pending:
+            await asyncio.sleep(0.5)
 
 
 def _emit(event: str, **data: Any) -> None:
@@ -103,9 +133,13 @@ async def run_fleet(run: FleetRun, *, on_signals: Callable[[Callable[[], None]],
         fleet.templates[name] = ChargerTemplate(
             name, item.params, station_options(item), item.config_defaults()
         )
+    charging: list[Station] = []
     for index, item in enumerate(spec.chargers):
         if run.shard is None or shard_of(index, run.shard[1]) == run.shard[0]:
-            fleet.add(item.params, station_options(item), config_defaults=item.config_defaults())
+            station = fleet.add(item.params, station_options(item), config_defaults=item.config_defaults())
+            # Spread evenly over the fleet: charger i charges when the share's running count steps up.
+            if int((index + 1) * spec.charging_share) > int(index * spec.charging_share):
+                charging.append(station)
     http_server = None
     if http is not None:
         http_server = HttpServer(build_http_app(fleet, token=http.token), http, events=fleet.events)
@@ -136,6 +170,8 @@ async def run_fleet(run: FleetRun, *, on_signals: Callable[[Callable[[], None]],
         side.append(asyncio.create_task(show_fleet(fleet, live=run.live)))
     if run.duration > 0:
         asyncio.get_running_loop().call_later(run.duration, fleet.stop)
+    if charging:
+        side.append(asyncio.create_task(_start_charging(charging)))
     if spec.sessions:
         mix = SessionMix(
             mean_arrival_s=spec.arrival_mean_s,

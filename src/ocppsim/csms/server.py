@@ -222,6 +222,9 @@ class CentralSystem:
             and (action is None or f.action == action)
         ]
 
+    def connected_ids(self) -> list[str]:
+        return list(self._sessions)
+
     def is_connected(self, charger_id: str) -> bool:
         return charger_id in self._sessions
 

@@ -65,7 +65,10 @@ class CallObserver(Protocol):
 
 
 class Journal(Protocol):
-    """Durable record of transaction-related messages (the store); every write is committed at once."""
+    """Durable record of transaction-related messages (the store). Writes may be grouped into one
+    commit per event-loop turn; `flush` commits them, and runs before a journaled message is sent."""
+
+    def flush(self) -> None: ...
 
     def journal_append(self, charger_id: str, action: str, tx_ref: int | None, body: str) -> int: ...
 
@@ -235,13 +238,20 @@ class Outbox:
                 self._wakeup.clear()
                 await sleep_or_event(self._clock, wait, self._wakeup)
                 continue
-            await self._deliver(item)
+            if not await self._deliver(item):
+                # The link is gone. Sending again at once would spin without yielding (a send on a closed
+                # connection fails synchronously) and starve the receive loop that notices the close;
+                # this sender ends, and the next connection starts a new one.
+                return
 
-    async def _deliver(self, item: _Item) -> None:
+    async def _deliver(self, item: _Item) -> bool:
+        """Send one CALL and apply its outcome; False when the connection was lost on the way."""
         request = item.request
         if item.unique_id is None:
             self._id_seq += 1
             item.unique_id = f"{self._id_prefix}-{self._id_seq}"
+        if item.journal_seq is not None and self._journal is not None:
+            self._journal.flush()  # nothing lost: its journal row is committed before it goes out
         sent_at = time.perf_counter()
         try:
             answer = await self._send(request, item.unique_id)
@@ -252,12 +262,12 @@ class Outbox:
             if not request.transaction_related and self._queue and self._queue[0] is item:
                 self._queue.popleft()
                 self._finish_failed(item)
-            return
+            return False
         if self._queue and self._queue[0] is item:
             self._queue.popleft()
             self._drained.set()
         else:  # dropped meanwhile (connection lost and volatile)
-            return
+            return True
         now = self._clock.now()
         if answer.error is None and answer.payload is not None:
             result = apply_result(self._charger, request, answer.payload, now)
@@ -265,7 +275,7 @@ class Outbox:
             if not item.future.done():
                 item.future.set_result(result)
             self._after_model()
-            return
+            return True
         self._log.warning("%s failed: %s", request.ACTION, answer.error)
         if request.transaction_related:
             item.attempts += 1
@@ -274,8 +284,9 @@ class Outbox:
                 interval = self._charger.config.get_int("TransactionMessageRetryInterval")
                 item.not_before = now + interval * item.attempts
                 self._queue.appendleft(item)
-                return
+                return True
             self._log.error("%s dropped after %d attempts", request.ACTION, item.attempts)
         self._finish_failed(item)
         if request.transaction_related:
             self._settled(item, answered=False)
+        return True

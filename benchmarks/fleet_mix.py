@@ -1,0 +1,179 @@
+"""Capacity and CS->CP latency under the standard mix: N chargers (`ocppsim fleet --workers W`) against S
+built-in central systems in sink mode (each its own process and port, uvloop), all on loopback.
+
+The standard mix (the fleet issue): Heartbeat every 60 s; half the chargers charging with MeterValues every
+10 s; StatusNotification on changes. Once every charger is booted and the charging half charges, the
+sinks' probes send GetConfiguration and RemoteStartTransaction to random chargers for the measurement
+window and time each answer. Prints and writes benchmarks/results/fleet_mix[-N].json:
+boot time, chargers held, RSS per charger (the fleet's processes, interpreters included), messages/s, and
+the CS->CP answer latency p50 / p95 / p99.
+
+    python benchmarks/fleet_mix.py [N=10000] [measure seconds=60] [probe calls/s=50]
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from ocppsim.runtime.fleet_stats import FleetStats
+
+RESULTS = Path(__file__).parent / "results"
+PER_PROCESS = 15_000  # chargers per worker and per sink: under the 20,000 descriptors a process may hold
+STATUS = re.compile(
+    r"chargers (\d+) connected (\d+) booted (\d+) charging (\d+) \| out ([\d.]+)/s in ([\d.]+)/s"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def rss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def wait_port(port: int) -> None:
+    for _ in range(400):
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise RuntimeError(f"sink on {port} did not start")
+
+
+def main() -> int:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    measure = float(sys.argv[2]) if len(sys.argv) > 2 else 60.0
+    probe_rate = float(sys.argv[3]) if len(sys.argv) > 3 else 50.0
+    workers = max(1, math.ceil(n / PER_PROCESS))
+    sinks = workers
+    python = sys.executable
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        ports = [free_port() for _ in range(sinks)]
+        sink_procs = []
+        for k, port in enumerate(ports):
+            sink = [python, "-m", "ocppsim", "csms", "--port", str(port), "--sink", "--heartbeat", "60"]
+            sink += ["--probe", str(probe_rate / sinks), "--probe-on-signal"]
+            sink += ["--probe-report", str(work / f"probe-{k}.json")]
+            sink_procs.append(subprocess.Popen(sink, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        for port in ports:
+            wait_port(port)
+        urls = ", ".join(f'"ws://127.0.0.1:{port}/ocpp"' for port in ports)
+        (work / "fleet.toml").write_text(
+            f'[fleet]\nurls = [{urls}]\nramp = 2000\nconf_dir = "{work / "data"}"\ncharging_share = 0.5\n\n'
+            f'[[template]]\nname = "mix"\ncount = {n}\nid_pattern = "MIX{{:06d}}"\n'
+            "meter_values_interval = 10\n"
+        )
+        command = [python, "-m", "ocppsim", "fleet", "--config", str(work / "fleet.toml")]
+        command += ["--workers", str(workers), "--no-live", "--stats-json", str(work / "fleet.json")]
+        started = time.monotonic()
+        fleet = subprocess.Popen(
+            command, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}
+        )
+        assert fleet.stdout is not None
+        boot_s = math.nan
+        last: tuple[int, ...] = ()
+        deadline = started + max(300.0, n / 200)
+        for line in fleet.stdout:
+            found = STATUS.search(line)
+            if not found:
+                continue
+            last = tuple(int(float(x)) for x in found.groups())
+            print(f"  {time.monotonic() - started:6.1f} s  {line.strip()}", flush=True)
+            if last[2] == n and last[3] >= int(n * 0.5) * 0.99:
+                boot_s = time.monotonic() - started
+                break
+            if time.monotonic() > deadline:
+                break
+        window_start = time.monotonic()
+        for proc in sink_procs:
+            proc.send_signal(signal.SIGUSR1)  # the probes start their measurement window now
+        rates: list[tuple[float, float]] = []
+        for line in fleet.stdout:
+            found = STATUS.search(line)
+            if found:
+                last = tuple(int(float(x)) for x in found.groups())
+                rates.append((float(found.group(5)), float(found.group(6))))
+                print(f"  {time.monotonic() - started:6.1f} s  {line.strip()}", flush=True)
+            if time.monotonic() - window_start >= measure:
+                break
+        # The fleet's processes: the parent and its workers (or the one process when workers == 1).
+        rss_total = sum(rss_kib(pid) for pid in [fleet.pid, *children(fleet.pid)])
+        held = last[1] if last else 0
+        for proc in sink_procs:  # the probes end (and report) before any charger goes
+            proc.send_signal(signal.SIGTERM)
+        for proc in sink_procs:
+            proc.wait(timeout=60)
+        fleet.send_signal(signal.SIGTERM)
+        fleet.communicate(timeout=300)
+        probe = FleetStats()
+        for k in range(sinks):
+            report = json.loads((work / f"probe-{k}.json").read_text())
+            probe.merge(report["stats"])
+        summary = probe.summary()
+    out = sum(r[0] for r in rates) / len(rates) if rates else math.nan
+    figures = {
+        "command": f"python benchmarks/fleet_mix.py {n} {measure:g} {probe_rate:g}",
+        "chargers": n,
+        "workers": workers,
+        "sinks": sinks,
+        "boot_and_settle_seconds": round(boot_s, 1),
+        "connected_during_window": held,
+        "charging_during_window": last[3] if last else 0,
+        "rss_kib_per_charger": round(rss_total / n, 1),
+        "rss_mib_fleet_processes": round(rss_total / 1024, 1),
+        "messages_out_per_s": round(out, 1),
+        "probe_calls": summary["calls_out"],
+        "probe_errors": summary["errors"],
+        "probe_latency_ms_p50": summary["latency_ms_p50"],
+        "probe_latency_ms_p95": summary["latency_ms_p95"],
+        "probe_latency_ms_p99": summary["latency_ms_p99"],
+        "measure_seconds": measure,
+    }
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / ("fleet_mix.json" if n == 10_000 else f"fleet_mix-{n}.json")
+    path.write_text(json.dumps(figures, indent=2) + "\n")
+    print(
+        f"standard mix, {n} chargers on {workers} workers against {sinks} sinks: booted and settled in "
+        f"{figures['boot_and_settle_seconds']} s; {held} held; {figures['rss_kib_per_charger']} KiB RSS per "
+        f"charger; {figures['messages_out_per_s']} messages/s out; CS->CP answers "
+        f"({summary['calls_out']} probes, errors {summary['errors']}) p50 {summary['latency_ms_p50']} ms, "
+        f"p95 {summary['latency_ms_p95']} ms, p99 {summary['latency_ms_p99']} ms"
+    )
+    print(f"written to {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
