@@ -12,6 +12,7 @@ import logging
 import os
 import signal
 import sys
+from importlib import resources
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -20,12 +21,14 @@ from typing import Any, TypeVar
 from ocppsim import __version__
 from ocppsim.control.app import build_charger_app
 from ocppsim.control.fleet_app import FleetRun, run_fleet
+from ocppsim.control.locust_agent import AgentOptions, run_agent
 from ocppsim.control.fleet_workers import run_sharded
 from ocppsim.control.shell import run_shell
 from ocppsim.csms.probe import Prober
 from ocppsim.csms.server import CentralSystem
 from ocppsim.model.charger import ChargerParams
 from ocppsim.runtime.chaos import ChaosProxy
+from ocppsim.runtime.fleet import keep_long_lived_out_of_gc
 from ocppsim.settings import (
     DEFAULT_INI,
     FleetCharger,
@@ -48,7 +51,7 @@ except ImportError:  # not on this platform (Windows): the standard loop
 
 T = TypeVar("T")
 
-SUBCOMMANDS = ("csms", "shell", "demo", "chaos", "fleet")
+SUBCOMMANDS = ("csms", "shell", "demo", "chaos", "fleet", "locust-agent", "locustfile")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -174,6 +177,7 @@ def _run_csms(argv: Sequence[str]) -> int:
         stop = asyncio.Event()
         _stop_on_signals(stop.set)
         report = None
+        collector = asyncio.create_task(keep_long_lived_out_of_gc())  # thousands of connections
         prober = Prober(csms, rate=args.probe) if args.probe else None
         probing = asyncio.create_task(prober.run()) if prober else None
         if prober is not None and not args.probe_on_signal:
@@ -186,6 +190,7 @@ def _run_csms(argv: Sequence[str]) -> int:
             probing.cancel()
             report = json.dumps(prober.report())
             print(f"probe: {report}", flush=True)
+        collector.cancel()
         await csms.stop()
         return report
 
@@ -441,6 +446,30 @@ def _run_fleet(argv: Sequence[str]) -> int:
     return 0
 
 
+def _run_locust_agent(argv: Sequence[str]) -> int:
+    p = _Parser(
+        prog="ocppsim locust-agent",
+        description="The chargers of one Locust worker (started by ocppsim's Locust users; JSON over stdio).",
+    )
+    p.add_argument("--url", required=True, help="CSMS base URL (the charger id is appended)")
+    p.add_argument("--conf-dir", required=True, help="data directory (one SQLite file)")
+    p.add_argument("--connectors", type=int, default=1)
+    args = p.parse_args(argv)
+    if not args.url.startswith(("ws://", "wss://")) or args.connectors < 1:
+        print("ocppsim locust-agent: --url must be ws:// or wss://, --connectors >= 1", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _run_fast(run_agent(AgentOptions(url=args.url, conf_dir=args.conf_dir, connectors=args.connectors)))
+    return 0
+
+
+def _print_locustfile(argv: Sequence[str]) -> int:
+    """The path of the packaged locustfile: `locust -f "$(ocppsim locustfile)" --host ws://...`."""
+    _Parser(prog="ocppsim locustfile", description=_print_locustfile.__doc__).parse_args(argv)
+    print(resources.files("ocppsim") / "data" / "locustfile.py")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -451,6 +480,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "demo": _run_demo,
                 "chaos": _run_chaos,
                 "fleet": _run_fleet,
+                "locust-agent": _run_locust_agent,
+                "locustfile": _print_locustfile,
             }
             return commands[args[0]](args[1:])
         return _run_charger(args)

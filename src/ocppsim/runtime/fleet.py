@@ -4,6 +4,7 @@ together. Each keeps the full behaviour of a single charger (one timer, one outb
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -35,6 +36,26 @@ class FleetCounts:
     booted: int
     charging: int
     queued: int
+
+
+GC_FREEZE_EVERY_S = 60.0
+
+
+async def keep_long_lived_out_of_gc() -> None:
+    """Move what lives long (stations, models, connections) out of the cyclic collector's reach.
+
+    Measured at 10,000 chargers: a full (generation 2) collection walks every object of every charger
+    and stopped the event loop for ~1.1 s, three times in 40 s, which was the whole p99 of CS->CP answer
+    latency. `gc.freeze()` after start-up and then once a minute keeps those objects out of it; what dies
+    is still freed by reference counting (only garbage cycles alive at the instant of a freeze wait for
+    the next unfreeze, which a running fleet never needs)."""
+    gc.freeze()
+    for _ in range(6):  # start-up: the connections and sessions of a boot storm settle in
+        await asyncio.sleep(GC_FREEZE_EVERY_S / 6)
+        gc.freeze()
+    while True:
+        await asyncio.sleep(GC_FREEZE_EVERY_S)
+        gc.freeze()
 
 
 class UnknownChargerError(KeyError):
@@ -217,10 +238,12 @@ class Fleet:
                 if station.id in self._stations and station.id not in self._tasks:
                     self._tasks[station.id] = tg.create_task(station.run())
             self._group = tg  # from now on add() starts a station at once
+            collector = tg.create_task(keep_long_lived_out_of_gc())
             for station in self._stations.values():
                 if station.id not in self._tasks:  # added during the ramp-up
                     self._tasks[station.id] = tg.create_task(station.run())
             await self._stop.wait()
+            collector.cancel()
             self._group = None
             await asyncio.gather(*(st.stop() for st in self._stations.values()), return_exceptions=True)
             for task in self._tasks.values():
