@@ -12,17 +12,17 @@ import logging
 import os
 import signal
 import sys
-from importlib import resources
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import replace
+from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
 from ocppsim import __version__
 from ocppsim.control.app import build_charger_app
 from ocppsim.control.fleet_app import FleetRun, run_fleet
-from ocppsim.control.locust_agent import AgentOptions, run_agent
 from ocppsim.control.fleet_workers import run_sharded
+from ocppsim.control.locust_agent import AgentOptions, run_agent
 from ocppsim.control.shell import run_shell
 from ocppsim.csms.probe import Prober
 from ocppsim.csms.server import CentralSystem
