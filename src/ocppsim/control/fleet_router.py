@@ -15,9 +15,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from ocppsim.control.fleet_text import FLEET_HELP, NO_CHARGER, split_target
+from ocppsim.control.fleet_text import split_target, without_charger
 from ocppsim.control.http_server import BearerToken, add_pages
-from ocppsim.control.text_server import HELP, SessionState
+from ocppsim.control.text_server import SessionState
 from ocppsim.driver import SimConnection
 
 if TYPE_CHECKING:
@@ -280,12 +280,7 @@ class ForwardingCommandRunner:
             return await (await self._connection(session, worker)).command(text)
         target = target or session.charger
         if target is None:
-            if words[:1] in (["quit"], ["exit"]):
-                session.closing = True
-                return "bye"
-            if words[:1] in ([], ["help"]):
-                return FLEET_HELP + HELP
-            return NO_CHARGER
+            return without_charger(words, session)
         worker = self.fleet.owner(target)
         if worker is None:
             return f"Error: charger {target!r} does not exist"

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from ocppsim.control.text_server import HELP, CommandRunner, SessionState
 from ocppsim.runtime.fleet import Fleet
 
-__all__ = ["FLEET_HELP", "FleetCommandRunner", "split_target"]
+__all__ = ["FLEET_HELP", "NO_CHARGER", "FleetCommandRunner", "split_target", "without_charger"]
 
 log = logging.getLogger("ocppsim.control")
 
@@ -28,6 +28,16 @@ def split_target(line: str) -> tuple[str | None, str]:
         return None, text
     target, _, rest = text[1:].partition(" ")
     return target, rest.strip() or "status"
+
+
+def without_charger(words: list[str], session: SessionState) -> str:
+    """The reply to a line that names no charger while the session has none chosen."""
+    if words[:1] in (["quit"], ["exit"]):
+        session.closing = True
+        return "bye"
+    if words[:1] in ([], ["help"]):
+        return FLEET_HELP + HELP
+    return NO_CHARGER
 
 
 class FleetCommandRunner:
@@ -53,12 +63,7 @@ class FleetCommandRunner:
         if target is None:
             target = session.charger
         if target is None:
-            if words[:1] in (["quit"], ["exit"]):
-                session.closing = True
-                return "bye"
-            if words[:1] in ([], ["help"]):
-                return FLEET_HELP + HELP
-            return NO_CHARGER
+            return without_charger(words, session)
         station = self.fleet.get(target)
         if station is None:
             return f"Error: charger {target!r} does not exist"
