@@ -27,7 +27,7 @@ async def test_master_and_two_workers(csms: CentralSystem, tmp_path: Path) -> No
     port = 5557 + (hash(str(tmp_path)) % 2000)
     master = await asyncio.create_subprocess_exec(
         *locust, "--master", "--headless", "--expect-workers", "2", "-u", str(USERS), "-r", str(USERS),
-        "-t", "4s", "--host", csms.url, "--master-bind-host", "127.0.0.1", "--master-bind-port", str(port),
+        "-t", "5s", "--host", csms.url, "--master-bind-host", "127.0.0.1", "--master-bind-port", str(port),
         "--csv", str(tmp_path / "run"), "--only-summary", "--stop-timeout", "5",
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
     )  # fmt: skip

@@ -109,7 +109,7 @@ async def run_agent(options: AgentOptions) -> None:
             station.run_model(lambda now: station.charger.unplug(1, now))
 
     def handle(command: dict[str, Any]) -> None:
-        op, charger_id = command["op"], str(command["id"])
+        op, charger_id = command["op"], str(command.get("id", ""))
         if op == "add":
             if charger_id not in fleet:
                 fleet.add(ChargerParams(charger_id, number_of_connectors=options.connectors), station_options)
@@ -119,6 +119,9 @@ async def run_agent(options: AgentOptions) -> None:
             )
             sessions.add(task)
             task.add_done_callback(sessions.discard)
+        elif op == "flush":  # the Locust worker is stopping: every answered call goes out now
+            calls, log.recent = log.recent, []
+            _emit({"calls": calls, "flushed": True})
         elif op == "remove":
             if charger_id in fleet:
                 task = asyncio.create_task(fleet.remove(charger_id))

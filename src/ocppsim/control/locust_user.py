@@ -28,6 +28,7 @@ import tempfile
 from typing import Any
 
 import gevent
+import gevent.event
 from locust import User, between, events, task
 from locust.env import Environment
 
@@ -53,6 +54,7 @@ class _Agent:
             text=True,
             bufsize=1,
         )
+        self._flushed = gevent.event.Event()
         self._reader = gevent.spawn(self._read)
 
     def send(self, **command: Any) -> None:
@@ -79,6 +81,14 @@ class _Agent:
                     exception=OcppCallFailedError(error) if error else None,
                     context={},
                 )
+            if message.get("flushed"):
+                self._flushed.set()
+
+    def flush(self, timeout: float = 5.0) -> None:
+        """Fire every call the agent has seen into Locust's statistics before they are reported."""
+        self._flushed.clear()
+        self.send(op="flush")
+        self._flushed.wait(timeout)
 
     def close(self) -> None:
         if self.process.poll() is None:
@@ -111,6 +121,12 @@ def _close_agent(**_: Any) -> None:
         _agent = None
 
 
+def _flush_agent(**_: Any) -> None:
+    if _agent is not None:
+        _agent.flush()
+
+
+events.test_stop.add_listener(_flush_agent)  # before the worker's final report to the master
 events.quitting.add_listener(_close_agent)
 
 # Unique across the workers of a run: a random prefix per Locust process, then a counter.
