@@ -114,5 +114,12 @@ def build_charger_app(settings: Settings, *, clock: Clock | None = None, strict:
         app = build_http_app(fleet, options=api_options, token=http.token)
         http_server = HttpServer(app, http, events=fleet.events)
     return ChargerApp(
-        fleet, station, TextServer(runner), http_server, store, settings, shutdown, asyncio.Event()
+        fleet,
+        station,
+        TextServer(runner, before_reply=store.flush),
+        http_server,
+        store,
+        settings,
+        shutdown,
+        asyncio.Event(),
     )

@@ -146,7 +146,9 @@ async def run_fleet(run: FleetRun, *, on_signals: Callable[[Callable[[], None]],
         await http_server.start()
     text_server = None
     if run.text_port is not None:
-        text_server = TextServer(FleetCommandRunner(fleet, on_shutdown=fleet.stop))
+        text_server = TextServer(
+            FleetCommandRunner(fleet, on_shutdown=fleet.stop), before_reply=fleet.store.flush
+        )
         await text_server.start(run.text_host, run.text_port)
     side: list[asyncio.Task[None]] = []
     watch: asyncio.BaseTransport | None = None

@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import hmac
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from importlib import resources
 from typing import Any
 
@@ -76,6 +76,26 @@ class BearerToken:
         return False
 
 
+class FlushBeforeReply:
+    """What a request did is committed before its answer starts (the store's group commit)."""
+
+    def __init__(self, app: ASGIApp, flush: Callable[[], None]) -> None:
+        self.app = app
+        self._flush = flush
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def durable_send(message: MutableMapping[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                self._flush()
+            await send(message)
+
+        await self.app(scope, receive, durable_send)
+
+
 def add_pages(app: Starlette, fleet: FleetReadout) -> None:
     """The dashboard, the API docs (offline assets) and Prometheus /metrics."""
 
@@ -109,6 +129,7 @@ def add_pages(app: Starlette, fleet: FleetReadout) -> None:
 def build_http_app(fleet: Fleet, *, options: ApiOptions | None = None, token: str | None = None) -> FastAPI:
     app = build_api(fleet, options)
     add_pages(app, fleet)
+    app.add_middleware(FlushBeforeReply, flush=fleet.store.flush)
     if token:
         app.add_middleware(BearerToken, token=token)
     return app

@@ -240,8 +240,10 @@ class CommandRunner:
 
 
 class TextServer:
-    def __init__(self, runner: CommandExecutor) -> None:
+    def __init__(self, runner: CommandExecutor, *, before_reply: Callable[[], None] | None = None) -> None:
+        """`before_reply`: makes what the command did durable (the store's commit) before the reply."""
         self.runner = runner
+        self._before_reply = before_reply
         self._server: Server | None = None
         self.port = 0
 
@@ -268,6 +270,8 @@ class TextServer:
                 else:
                     line = message
                 reply = await self.runner.execute(line, session)
+                if self._before_reply is not None:
+                    self._before_reply()
                 await ws.send(reply)
                 if session.closing:
                     await ws.close()

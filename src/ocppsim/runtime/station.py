@@ -549,10 +549,17 @@ class Station:
         else:
             self._on_answer(frame, message)
 
+    def make_durable(self) -> None:
+        """Commit what the store holds for this loop turn: before anything leaves the process."""
+        flush = getattr(self._store, "flush", None)
+        if flush is not None:
+            flush()
+
     async def _send_answer(
         self, ws: ClientConnection, text: str, call: Call | None, started: float | None
     ) -> None:
         """Send our CALLRESULT / CALLERROR (and log it, with the time we took to answer)."""
+        self.make_durable()  # e.g. the StopTransaction a RemoteStop.conf Accepted promises
         if self.message_log is not None:
             kind = "CALLRESULT" if text.startswith("[3") else "CALLERROR"
             unique_id = call.unique_id if call is not None else ""
@@ -628,6 +635,7 @@ class Station:
         future: asyncio.Future[Answer] = loop.create_future()
         self._pending[unique_id] = (request.ACTION, future, loop.time())
         text = call_frame(unique_id, request.ACTION, payload)
+        self.make_durable()
         if self.message_log is not None:
             self._log_frame("out", "CALL", unique_id, request.ACTION, text)
         try:

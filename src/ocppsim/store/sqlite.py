@@ -168,15 +168,11 @@ class Store:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._migrate()
 
-    # -- group commit: in a running event loop, the writes of one loop turn that a crash may lose share
-    # one transaction (committed at the end of the turn, and before a journaled message is sent:
-    # `flush`): a removed journal row (at worst a message is sent again), registers (never backwards),
-    # the cache, configuration, the message log. What a crash must not lose is committed at once
-    # (`_durable`): a new journal row and the open transactions.
-
-    def _durable(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
-        self.flush()
-        return self._db.execute(sql, params)
+    # -- group commit: in a running event loop, the writes of one loop turn share one transaction,
+    # committed at the end of the turn, and before anything leaves the process that could depend on
+    # them: every OCPP frame the station sends, every reply of the text interface and the REST API
+    # (`flush`). A crash can then only lose what nobody outside has seen yet (as if it had come a
+    # moment earlier), and a burst of thousands of MeterValues costs one commit, not thousands.
 
     def _write(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         if not self._batched:
@@ -283,7 +279,7 @@ class Store:
     # -- nothing lost: the journal of transaction-related messages (committed before they are sent)
 
     def journal_append(self, charger_id: str, action: str, tx_ref: int | None, body: str) -> int:
-        cursor = self._durable(
+        cursor = self._write(
             "INSERT INTO outbox (charger_id, action, tx_ref, body) VALUES (?, ?, ?, ?)",
             (charger_id, action, tx_ref, body),
         )
@@ -300,16 +296,14 @@ class Store:
         return [(int(s), a, r, b) for s, a, r, b in rows.fetchall()]
 
     def open_transaction(self, charger_id: str, tx_ref: int, connector_id: int, id_tag: str) -> None:
-        self._durable(
+        self._write(
             "INSERT OR REPLACE INTO open_transactions (charger_id, tx_ref, connector_id, id_tag) "
             "VALUES (?, ?, ?, ?)",
             (charger_id, tx_ref, connector_id, id_tag),
         )
 
     def close_transaction(self, charger_id: str, tx_ref: int) -> None:
-        self._durable(
-            "DELETE FROM open_transactions WHERE charger_id = ? AND tx_ref = ?", (charger_id, tx_ref)
-        )
+        self._write("DELETE FROM open_transactions WHERE charger_id = ? AND tx_ref = ?", (charger_id, tx_ref))
 
     def open_transactions(self, charger_id: str) -> list[tuple[int, int, str]]:
         """(tx_ref, connector_id, id_tag) of transactions that were running when the process stopped."""
@@ -320,13 +314,13 @@ class Store:
         return [(int(r), int(c), t) for r, c, t in rows.fetchall()]
 
     def set_transaction_id(self, charger_id: str, tx_ref: int, transaction_id: int) -> None:
-        self._durable(
+        self._write(
             "INSERT OR REPLACE INTO transaction_ids (charger_id, tx_ref, transaction_id) VALUES (?, ?, ?)",
             (charger_id, tx_ref, transaction_id),
         )
 
     def forget_transaction_id(self, charger_id: str, tx_ref: int) -> None:
-        self._durable("DELETE FROM transaction_ids WHERE charger_id = ? AND tx_ref = ?", (charger_id, tx_ref))
+        self._write("DELETE FROM transaction_ids WHERE charger_id = ? AND tx_ref = ?", (charger_id, tx_ref))
 
     def transaction_ids(self, charger_id: str) -> dict[int, int]:
         rows = self._db.execute(
