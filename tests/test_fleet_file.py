@@ -132,3 +132,53 @@ def test_http_section_and_templates_by_name(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="token"):
         load_fleet_file(write(tmp_path, FILE + '\n[http]\naddr = "0.0.0.0"\n'))
     assert load_fleet_file(write(tmp_path, FILE + "\n[http]\nenabled = false\n")).http is None
+
+
+def test_max_power_and_ev_mix_per_template(tmp_path: Path) -> None:
+    text = FILE.replace(
+        'model = "WB11"',
+        'model = "WB11"\nmax_power = 3680\nev_capacities_wh = [30000]\nev_initial_soc = [50, 50]\n'
+        "ev_max_currents_a = [10]\nev_phases = [1]",
+    )
+    spec = load_fleet_file(write(tmp_path, text))
+    wallbox, ac = spec.chargers[3], spec.chargers[0]
+    assert wallbox.params.max_offer_a == pytest.approx(16.0)  # 3680 W / (230 V x 1 phase)
+    assert wallbox.ev_mix is not None and wallbox.ev_mix.capacities_wh == (30000.0,)
+    assert wallbox.ev_mix.initial_soc == (50.0, 50.0) and wallbox.ev_mix.phases == (1,)
+    assert ac.ev_mix is None  # the fleet-wide mix
+    for bad, message in [
+        ("ev_phases = [1]", "ev_phases = [4]"),
+        ("ev_initial_soc = [50, 50]", "ev_initial_soc = [5]"),
+    ]:
+        with pytest.raises(SettingsError, match=r"phases|low, high"):
+            load_fleet_file(write(tmp_path, text.replace(bad, message)))
+
+
+async def test_generator_draws_from_the_charger_s_ev_mix(tmp_path: Path) -> None:
+    from ocppsim.model.charger import ChargerParams
+    from ocppsim.model.vehicles import EvMix
+    from ocppsim.runtime.clock import FakeClock
+    from ocppsim.runtime.fleet import Fleet
+    from ocppsim.runtime.station import StationOptions
+    from ocppsim.runtime.transaction_generator import SessionMix, TransactionGenerator
+    from ocppsim.store.sqlite import Store
+
+    clock = FakeClock()
+    fleet = Fleet(clock=clock, store=Store(tmp_path))
+    small = fleet.add(ChargerParams("SMALL"), StationOptions(url="ws://127.0.0.1:9/ocpp"))
+    other = fleet.add(ChargerParams("OTHER"), StationOptions(url="ws://127.0.0.1:9/ocpp"))
+    mix = EvMix(capacities_wh=(30_000.0,), initial_soc=(50.0, 50.0), max_currents_a=(10.0,), phases=(1,))
+    generator = TransactionGenerator(
+        [small, other], clock=clock, seed=5, mix=SessionMix(mean_arrival_s=10), ev_mixes={"SMALL": mix},
+        record_events=True,
+    )  # fmt: skip
+    task = asyncio.create_task(generator.run())
+    for _ in range(100):
+        await clock.advance(5)
+        await asyncio.sleep(0)
+        if {e[1] for e in generator.stats.events} == {"SMALL", "OTHER"}:
+            break
+    task.cancel()
+    arrivals = {e[1]: e[3] for e in generator.stats.events if e[3].startswith("arrive")}
+    assert arrivals["SMALL"].endswith("30000Wh 50.0% 10A 1ph")
+    assert not arrivals["OTHER"].endswith("30000Wh 50.0% 10A 1ph")

@@ -16,6 +16,7 @@ from typing import Any
 
 from ocppsim.model.charger import ChargerParams
 from ocppsim.model.outgoing import BootInfo
+from ocppsim.model.vehicles import EvMix, VehicleError
 
 __all__ = [
     "DEFAULT_INI",
@@ -287,6 +288,7 @@ class FleetCharger:
     ca_file: str | None = None  # verifies the CSMS certificate (profiles 2, 3)
     client_cert: str | None = None  # presented to the CSMS (profile 3)
     client_key: str | None = None
+    ev_mix: EvMix | None = None  # the EVs the transaction generator brings to this kind of charger
 
     def config_defaults(self) -> dict[str, str]:
         """Configuration values this charger starts with (a value the CSMS changed and saved wins)."""
@@ -328,6 +330,30 @@ def _table_get(table: dict[str, Any], key: str, kind: type, where: str, default:
     return value
 
 
+def _ev_mix(template: dict[str, Any], where: str) -> EvMix | None:
+    keys = ("ev_capacities_wh", "ev_initial_soc", "ev_max_currents_a", "ev_phases")
+    if not any(k in template for k in keys):
+        return None
+    base = EvMix()
+    values: dict[str, Any] = {}
+    for key, field_name in zip(
+        keys, ("capacities_wh", "initial_soc", "max_currents_a", "phases"), strict=True
+    ):
+        raw = _table_get(template, key, list, where, None)
+        if raw is None:
+            values[field_name] = getattr(base, field_name)
+            continue
+        if not all(isinstance(x, int | float) and not isinstance(x, bool) for x in raw):
+            raise SettingsError(f"{where} {key}: a list of numbers")
+        values[field_name] = tuple(int(x) if field_name == "phases" else float(x) for x in raw)
+    if len(values["initial_soc"]) != 2:
+        raise SettingsError(f"{where} ev_initial_soc: [low, high]")
+    try:
+        return EvMix(**values)
+    except VehicleError as exc:
+        raise SettingsError(f"{where}: {exc}") from None
+
+
 def _share(value: float, key: str = "remote_start_share") -> float:
     if not 0.0 <= value <= 1.0:
         raise SettingsError(f"[fleet] {key} = {value}: must be between 0 and 1")
@@ -361,7 +387,9 @@ def load_fleet_file(path: str | Path) -> FleetSpec:
     [[template]]                 name, count, id_pattern ("AC{:05d}", formatted with 1..count), vendor,
                                  model, connectors, max_current, min_to_start, phases, voltage,
                                  security_profile, authorization_key, ca_file, client_cert, client_key,
-                                 meter_values_interval
+                                 meter_values_interval, max_power (W: lowers max_current), and the EV
+                                 mix: ev_capacities_wh, ev_initial_soc ([low, high] %), ev_max_currents_a,
+                                 ev_phases
     """
     file = Path(path)
     try:
@@ -396,10 +424,17 @@ def load_fleet_file(path: str | Path) -> FleetSpec:
         profile = _table_get(template, "security_profile", int, where, None)
         if profile is not None and not 0 <= profile <= 3:
             raise SettingsError(f"{where} security_profile = {profile}: must be 0-3")
+        max_current = _table_get(template, "max_current", float, where, 32.0)
+        max_power = _table_get(template, "max_power", float, where, None)
+        nominal_v = _table_get(template, "voltage", float, where, None) or 230.0
+        if max_power is not None:
+            if max_power <= 0:
+                raise SettingsError(f"{where} max_power = {max_power}: must be > 0")
+            max_current = min(max_current, max_power / (nominal_v * phases))
         params = ChargerParams(
             charge_point_id="",
             number_of_connectors=connectors,
-            max_offer_a=_table_get(template, "max_current", float, where, 32.0),
+            max_offer_a=max_current,
             min_to_start_a=_table_get(template, "min_to_start", float, where, 6.0),
             phases=phases,
             boot_info=BootInfo(
@@ -412,6 +447,7 @@ def load_fleet_file(path: str | Path) -> FleetSpec:
         if name in named:
             raise SettingsError(f"{where}: template name {name!r} is used twice")
         voltage = _table_get(template, "voltage", float, where, None)
+        ev_mix = _ev_mix(template, where)
         key = _table_get(template, "authorization_key", str, where, None)
         tls = {
             name: _table_get(template, name, str, where, None)
@@ -434,6 +470,7 @@ def load_fleet_file(path: str | Path) -> FleetSpec:
                     authorization_key=key,
                     voltage=voltage,
                     **tls,
+                    ev_mix=ev_mix,
                 )
             if cid in seen:
                 raise SettingsError(f"{where}: charger id {cid!r} is used twice")
@@ -448,6 +485,7 @@ def load_fleet_file(path: str | Path) -> FleetSpec:
                     authorization_key=key,
                     voltage=voltage,
                     **tls,
+                    ev_mix=ev_mix,
                 )
             )
     ramp = _table_get(fleet, "ramp", float, "[fleet]", 0.0)

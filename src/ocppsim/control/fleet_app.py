@@ -182,9 +182,9 @@ async def run_fleet(run: FleetRun, *, on_signals: Callable[[Callable[[], None]],
         )
         # Each shard draws from its own seed: a run repeats exactly for the same seed and worker count.
         seed = spec.seed if run.shard is None else spec.seed * 1000 + run.shard[0]
-        side.append(
-            asyncio.create_task(TransactionGenerator(list(fleet), clock=clock, seed=seed, mix=mix).run())
-        )
+        ev_mixes = {item.params.charge_point_id: item.ev_mix for item in spec.chargers if item.ev_mix}
+        generator = TransactionGenerator(list(fleet), clock=clock, seed=seed, mix=mix, ev_mixes=ev_mixes)
+        side.append(asyncio.create_task(generator.run()))
     ramp = spec.ramp_per_s
     if ramp and run.shard is not None:
         ramp /= run.shard[1]  # the workers ramp up side by side

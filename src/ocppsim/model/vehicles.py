@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-__all__ = ["DEFAULT_VEHICLE", "Vehicle", "VehicleError", "VehicleRegistry"]
+__all__ = ["DEFAULT_VEHICLE", "EvMix", "Vehicle", "VehicleError", "VehicleRegistry"]
 
 # Nominal voltage used to turn a power limit into a per-phase current (ocpp16/metering.md: 230 V default).
 _NOMINAL_V = 230.0
@@ -44,6 +44,27 @@ class Vehicle:
 
 
 DEFAULT_VEHICLE = Vehicle()
+
+
+@dataclass(frozen=True, slots=True)
+class EvMix:
+    """The EVs that arrive at a kind of charger (a fleet template): each session draws one of each."""
+
+    capacities_wh: tuple[float, ...] = (40_000.0, 60_000.0, 77_000.0, 100_000.0)
+    initial_soc: tuple[float, float] = (10.0, 60.0)  # uniform between
+    max_currents_a: tuple[float, ...] = (16.0, 32.0)
+    phases: tuple[int, ...] = (1, 3, 3, 3)
+
+    def __post_init__(self) -> None:
+        if not (self.capacities_wh and self.max_currents_a and self.phases):
+            raise VehicleError("an EV mix needs at least one capacity, max current and phase count")
+        if any(c <= 0 for c in self.capacities_wh) or any(a <= 0 for a in self.max_currents_a):
+            raise VehicleError("capacities and max currents must be > 0")
+        low, high = self.initial_soc
+        if not 0 <= low <= high <= 100:
+            raise VehicleError("initial_soc must be [low, high] within 0..100")
+        if any(p not in (1, 2, 3) for p in self.phases):
+            raise VehicleError("phases must be 1, 2 or 3")
 
 
 class VehicleRegistry:

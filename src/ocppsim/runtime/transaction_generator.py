@@ -11,10 +11,11 @@ from __future__ import annotations
 import heapq
 import logging
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ocppsim.model.types import ChargePointStatus
+from ocppsim.model.vehicles import EvMix
 from ocppsim.runtime.clock import Clock
 from ocppsim.runtime.station import Station
 
@@ -64,10 +65,13 @@ class TransactionGenerator:
         clock: Clock,
         seed: int,
         mix: SessionMix | None = None,
+        ev_mixes: Mapping[str, EvMix] | None = None,
         record_events: bool = False,
     ) -> None:
+        """`ev_mixes`: by charger id, the EVs of its kind (a fleet template); others draw from `mix`."""
         self.clock = clock
         self.mix = mix or SessionMix()
+        self._ev_mixes = dict(ev_mixes or {})
         self.stats = GeneratorStats()
         self._record = record_events
         self._rng = random.Random(seed)
@@ -108,10 +112,11 @@ class TransactionGenerator:
                 self._heap, (when + rng.expovariate(1.0 / mix.mean_arrival_s), index, connector, _ARRIVE)
             )
             return
-        capacity = rng.choice(mix.capacities_wh)
-        soc = rng.uniform(*mix.initial_soc)
-        current = rng.choice(mix.max_currents_a)
-        phases = rng.choice(mix.phases)
+        ev: SessionMix | EvMix = self._ev_mixes.get(station.id) or mix
+        capacity = rng.choice(ev.capacities_wh)
+        soc = rng.uniform(*ev.initial_soc)
+        current = rng.choice(ev.max_currents_a)
+        phases = rng.choice(ev.phases)
         tag = rng.choice(mix.tags)
         stay = rng.expovariate(1.0 / mix.mean_stay_s)
         # Drawn only when asked for, so runs without remote starts repeat those of earlier versions.
