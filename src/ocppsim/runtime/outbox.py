@@ -66,9 +66,7 @@ class CallObserver(Protocol):
 
 class Journal(Protocol):
     """Durable record of transaction-related messages (the store). Writes may be grouped into one
-    commit per event-loop turn; `flush` commits them, and runs before a journaled message is sent."""
-
-    def flush(self) -> None: ...
+    commit per event-loop turn; the station commits them before it sends any frame."""
 
     def journal_append(self, charger_id: str, action: str, tx_ref: int | None, body: str) -> int: ...
 
@@ -250,8 +248,6 @@ class Outbox:
         if item.unique_id is None:
             self._id_seq += 1
             item.unique_id = f"{self._id_prefix}-{self._id_seq}"
-        if item.journal_seq is not None and self._journal is not None:
-            self._journal.flush()  # nothing lost: its journal row is committed before it goes out
         sent_at = time.perf_counter()
         try:
             answer = await self._send(request, item.unique_id)

@@ -141,6 +141,8 @@ class Station:
         self.clock = clock
         self.id = charger.params.charge_point_id
         self._store = store
+        # The store's group commit (resolved once: it runs before every frame this station sends).
+        self._flush: Callable[[], None] | None = getattr(store, "flush", None)
         self._connect = connect_factory
         self._log = logging.LoggerAdapter(log, {"charger": self.id})
         self._ws: ClientConnection | None = None
@@ -551,9 +553,8 @@ class Station:
 
     def make_durable(self) -> None:
         """Commit what the store holds for this loop turn: before anything leaves the process."""
-        flush = getattr(self._store, "flush", None)
-        if flush is not None:
-            flush()
+        if self._flush is not None:
+            self._flush()
 
     async def _send_answer(
         self, ws: ClientConnection, text: str, call: Call | None, started: float | None
