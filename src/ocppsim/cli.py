@@ -22,6 +22,7 @@ from ocppsim import __version__
 from ocppsim.control.app import build_charger_app
 from ocppsim.control.fleet_app import FleetRun, run_fleet
 from ocppsim.control.fleet_workers import run_sharded
+from ocppsim.control.http_server import HTTP_TOKEN_ENV
 from ocppsim.control.locust_agent import AgentOptions, run_agent
 from ocppsim.control.shell import run_shell
 from ocppsim.csms.probe import Prober
@@ -80,7 +81,12 @@ def _add_http_flags(p: argparse.ArgumentParser) -> None:
         metavar="[HOST:]PORT",
         help="serve the REST API and dashboard (default host 127.0.0.1; overrides [http])",
     )
-    p.add_argument("--http-token", help="bearer token of the REST API (required off loopback)")
+    p.add_argument(
+        "--http-token",
+        default=os.environ.get(HTTP_TOKEN_ENV),
+        help=f"bearer token of the REST API, required off loopback (default: ${HTTP_TOKEN_ENV}; the"
+        " environment keeps it out of the process list)",
+    )
 
 
 def _http_settings(args: argparse.Namespace, base: HttpSettings | None) -> HttpSettings | None:
@@ -216,7 +222,12 @@ def _run_demo(argv: Sequence[str]) -> int:
     p.add_argument("--csms-port", type=int, default=9000)
     p.add_argument("--port", type=int, default=1234, help="command interface port")
     p.add_argument("--http", default="8080", metavar="[HOST:]PORT", help="REST API and dashboard")
-    p.add_argument("--http-token", help="bearer token of the REST API (required off loopback)")
+    p.add_argument(
+        "--http-token",
+        default=os.environ.get(HTTP_TOKEN_ENV),
+        help=f"bearer token of the REST API, required off loopback (default: ${HTTP_TOKEN_ENV}; the"
+        " environment keeps it out of the process list)",
+    )
     args = p.parse_args(argv)
     try:
         settings = load_settings(args.config, port=args.port)

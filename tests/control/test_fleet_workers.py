@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 
 from conftest import REAL_TIMEOUT
+from ocppsim.control.fleet_workers import _without_token
 from ocppsim.csms.server import CentralSystem
 from ocppsim.driver import SimConnection
 
@@ -34,7 +35,8 @@ async def test_two_workers_one_api(csms: CentralSystem, tmp_path: Path) -> None:
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "ocppsim", "fleet", "--count", "6", "--id-pattern", "W{:02d}",
         "--url", csms.url, "--workers", "2", "--conf-dir", str(tmp_path / "data"), "--ramp", "0",
-        "--http", "127.0.0.1:0", "--port", "0", "--no-live",
+        # A token that starts with "-" (as token_urlsafe's may): the parent's; the workers get their own.
+        "--http", "127.0.0.1:0", "--http-token=-Tok3n", "--port", "0", "--no-live",
         stdout=asyncio.subprocess.PIPE,
     )  # fmt: skip
     assert proc.stdout is not None
@@ -46,7 +48,10 @@ async def test_two_workers_one_api(csms: CentralSystem, tmp_path: Path) -> None:
             if len(csms.calls(action="BootNotification")) == 6:
                 break
             await asyncio.sleep(0.01)
-        async with httpx.AsyncClient(base_url=http, timeout=REAL_TIMEOUT) as api:
+        async with httpx.AsyncClient(base_url=http, timeout=REAL_TIMEOUT) as anonymous:
+            assert (await anonymous.get("/api/summary")).status_code == 401
+        auth = {"Authorization": "Bearer -Tok3n"}
+        async with httpx.AsyncClient(base_url=http, timeout=REAL_TIMEOUT, headers=auth) as api:
             for _ in range(400):  # the workers report every second
                 summary = (await api.get("/api/summary")).json()
                 if summary["booted"] == 6:
@@ -106,3 +111,8 @@ async def test_two_workers_one_api(csms: CentralSystem, tmp_path: Path) -> None:
     totals = json.loads(summary_line[9:])
     assert totals["calls_out_by_action"]["BootNotification"] == 7  # 6 + NEW1, from both workers
     assert totals["calls_out_by_action"]["StartTransaction"] == 2
+
+
+def test_workers_get_the_parents_token_by_environment_only() -> None:
+    argv = ["--count", "2", "--http-token", "-a", "--http-token=b", "--url", "ws://x"]
+    assert _without_token(argv) == ["--count", "2", "--url", "ws://x"]

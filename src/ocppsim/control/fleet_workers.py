@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import secrets
 import sys
 import time
@@ -22,7 +23,7 @@ from typing import Any
 from ocppsim.control.fleet_app import FleetRun, print_summary, shard_of
 from ocppsim.control.fleet_router import ForwardingCommandRunner, build_router_app
 from ocppsim.control.fleet_view import show_fleet
-from ocppsim.control.http_server import HttpServer
+from ocppsim.control.http_server import HTTP_TOKEN_ENV, HttpServer
 from ocppsim.control.text_server import TextServer
 from ocppsim.runtime.fleet import FleetCounts
 from ocppsim.runtime.fleet_stats import FleetStats
@@ -81,14 +82,30 @@ class ShardedFleet:
         return min(self.workers, key=lambda w: w.counts.get("chargers", w.chargers))
 
 
-def _worker_argv(argv: list[str], run: FleetRun, k: int, n: int, token: str) -> list[str]:
+def _without_token(argv: list[str]) -> list[str]:
+    """argv less any --http-token: a worker answers only the parent, with the parent's own token."""
+    kept: list[str] = []
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--http-token":
+            skip = True
+        elif not arg.startswith("--http-token="):
+            kept.append(arg)
+    return kept
+
+
+def _worker_argv(argv: list[str], run: FleetRun, k: int, n: int) -> list[str]:
     """The parent's own arguments, then what makes a worker of it (argparse: the last one wins)."""
     extra = ["--shard", f"{k}/{n}", "--duration", "0", "--no-live"]
     if run.http is not None:
-        extra += ["--http", "127.0.0.1:0", "--http-token", token]
+        # The token travels in the environment (see run_sharded), not argv: argv is world-readable in
+        # the process list, and a token starting with "-" would read as a flag.
+        extra += ["--http", "127.0.0.1:0"]
     if run.text_port is not None:
         extra += ["--port", "0", "--host", "127.0.0.1"]
-    return [sys.executable, "-m", "ocppsim", "fleet", *argv, *extra]
+    return [sys.executable, "-m", "ocppsim", "fleet", *_without_token(argv), *extra]
 
 
 async def _read_reports(worker: Worker) -> None:
@@ -124,7 +141,8 @@ async def run_sharded(
     pool: list[Worker] = []
     for k in range(workers):
         process = await asyncio.create_subprocess_exec(
-            *_worker_argv(argv, run, k, workers, token),
+            *_worker_argv(argv, run, k, workers),
+            env={**os.environ, HTTP_TOKEN_ENV: token},
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
         )

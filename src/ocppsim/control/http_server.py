@@ -32,6 +32,9 @@ __all__ = ["BearerToken", "HttpServer", "add_pages", "build_http_app"]
 
 log = logging.getLogger("ocppsim.http")
 
+# Where a bearer token can come from instead of --http-token: the environment is not in the process list.
+HTTP_TOKEN_ENV = "OCPPSIM_HTTP_TOKEN"
+
 _STATIC = resources.files("ocppsim.control") / "static"
 
 
