@@ -50,6 +50,18 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes so far (/proc/PID/stat fields 14 and 15)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def children(pid: int) -> list[int]:
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -117,6 +129,9 @@ def main() -> int:
             if time.monotonic() > deadline:
                 break
         window_start = time.monotonic()
+        fleet_pids = [fleet.pid, *children(fleet.pid)]
+        sink_pids = [proc.pid for proc in sink_procs]
+        cpu_start = cpu_seconds(fleet_pids), cpu_seconds(sink_pids)
         for proc in sink_procs:
             proc.send_signal(signal.SIGUSR1)  # the probes start their measurement window now
         rates: list[tuple[float, float]] = []
@@ -128,6 +143,9 @@ def main() -> int:
                 print(f"  {time.monotonic() - started:6.1f} s  {line.strip()}", flush=True)
             if time.monotonic() - window_start >= measure:
                 break
+        window_s = time.monotonic() - window_start
+        fleet_cpu = (cpu_seconds(fleet_pids) - cpu_start[0]) / window_s
+        sink_cpu = (cpu_seconds(sink_pids) - cpu_start[1]) / window_s
         # The fleet's processes: the parent and its workers (or the one process when workers == 1).
         rss_total = sum(rss_kib(pid) for pid in [fleet.pid, *children(fleet.pid)])
         held = last[1] if last else 0
@@ -154,6 +172,10 @@ def main() -> int:
         "rss_kib_per_charger": round(rss_total / n, 1),
         "rss_mib_fleet_processes": round(rss_total / 1024, 1),
         "messages_out_per_s": round(out, 1),
+        # Cores busy during the window, and what one message out costs the fleet (its answers included).
+        "fleet_cores_busy": round(fleet_cpu, 3),
+        "sink_cores_busy": round(sink_cpu, 3),
+        "fleet_cpu_us_per_message": round(fleet_cpu / out * 1e6, 1) if out else math.nan,
         "probe_calls": summary["calls_out"],
         "probe_errors": summary["errors"],
         "probe_latency_ms_p50": summary["latency_ms_p50"],
@@ -167,7 +189,8 @@ def main() -> int:
     print(
         f"standard mix, {n} chargers on {workers} workers against {sinks} sinks: booted and settled in "
         f"{figures['boot_and_settle_seconds']} s; {held} held; {figures['rss_kib_per_charger']} KiB RSS per "
-        f"charger; {figures['messages_out_per_s']} messages/s out; CS->CP answers "
+        f"charger; {figures['messages_out_per_s']} messages/s out, fleet {fleet_cpu:.2f} cores busy "
+        f"({figures['fleet_cpu_us_per_message']} us CPU per message), sinks {sink_cpu:.2f}; CS->CP answers "
         f"({summary['calls_out']} probes, errors {summary['errors']}) p50 {summary['latency_ms_p50']} ms, "
         f"p95 {summary['latency_ms_p95']} ms, p99 {summary['latency_ms_p99']} ms"
     )

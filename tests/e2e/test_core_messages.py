@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 import pytest
 
 from conftest import Sim, SimFactory
@@ -249,12 +252,46 @@ async def test_boot_rejected_means_silence_until_the_interval(
 
 
 async def test_ping_interval_change_is_accepted_live(sim: Sim) -> None:
-    assert await ask(sim, "ChangeConfiguration", {"key": "WebSocketPingInterval", "value": "5"}) == {
+    pings: list[float] = []
+    real_ping = sim.station._send_ping
+
+    async def counting_ping(ws: Any) -> Any:
+        pings.append(sim.station.clock.now())
+        return await real_ping(ws)
+
+    sim.station._send_ping = counting_ping
+    for value, seconds, expected in (("0", 300, 0), ("5", 20, 4), ("0", 300, 0), ("30", 90, 3)):
+        pings.clear()
+        assert await ask(sim, "ChangeConfiguration", {"key": "WebSocketPingInterval", "value": value}) == {
+            "status": "Accepted"
+        }
+        await sim.advance(seconds)  # a change applies at once; 0 sends none
+        assert len(pings) == expected, (value, pings)
+    assert sim.station.online  # the pings were answered: the link stays up
+    assert await ask(sim, "ClearCache", {}) == {"status": "Accepted"}
+
+
+async def test_no_pong_within_message_timeout_closes_the_link(sim: Sim) -> None:
+    """OCPP-J 5.3: a ping without pong means a dead link; the charger closes it and connects again."""
+    first = sim.station._ws
+    loop = asyncio.get_running_loop()
+
+    async def unanswered_ping(ws: Any) -> asyncio.Future[float]:
+        return loop.create_future()  # the pong never comes
+
+    sim.station._send_ping = unanswered_ping
+    timeout = sim.station.charger.config.get_int("MessageTimeout")
+    assert await ask(sim, "ChangeConfiguration", {"key": "WebSocketPingInterval", "value": "10"}) == {
         "status": "Accepted"
     }
-    await sim.advance(20)  # pings go out and are answered; the link stays up
-    assert sim.station.online
-    assert await ask(sim, "ClearCache", {}) == {"status": "Accepted"}
+    await sim.advance(10 + timeout - 1)
+    assert sim.station._ws is first
+    await sim.advance(2)
+    for _ in range(200):
+        if sim.station._ws not in (None, first):
+            break
+        await sim.advance(1)  # the reconnect back-off
+    assert sim.station._ws not in (None, first) and sim.station.online
 
 
 async def test_energy_register_survives_a_restart(sim_factory: SimFactory) -> None:

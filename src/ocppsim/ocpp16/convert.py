@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import functools
-import json
 from datetime import UTC, datetime
 from typing import Any
+
+import orjson
 
 from ocppsim.model.meter import MeterValue, SampledValue
 from ocppsim.model.outgoing import (
@@ -105,7 +106,7 @@ def _drop_none(payload: dict[str, Any]) -> dict[str, Any]:
 
 def journal_body(payload: dict[str, Any]) -> str:
     """A transaction message as kept in the journal: without transactionId (filled in when sent)."""
-    return json.dumps({k: v for k, v in payload.items() if k != "transactionId"}, separators=(",", ":"))
+    return orjson.dumps({k: v for k, v in payload.items() if k != "transactionId"}).decode()
 
 
 def request_payload(req: Request, transaction_id: int | None) -> dict[str, Any]:
@@ -113,7 +114,7 @@ def request_payload(req: Request, transaction_id: int | None) -> dict[str, Any]:
     if isinstance(req, HeartbeatReq):
         return {}
     if isinstance(req, ReplayedReq):
-        payload: dict[str, Any] = json.loads(req.body)
+        payload: dict[str, Any] = orjson.loads(req.body)
         if req.tx_ref is not None and req.action in ("StopTransaction", "MeterValues"):
             # errata 3.18: -1 when the transaction never obtained an id
             payload = {"transactionId": transaction_id if transaction_id is not None else -1, **payload}

@@ -15,9 +15,6 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import quote
 
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
-
 from ocppsim.model.charger import Charger
 from ocppsim.model.outgoing import (
     AuthCacheChanged,
@@ -55,6 +52,7 @@ from ocppsim.runtime.clock import Clock, LazyEvent, TimerHandle, sleep_or_event
 from ocppsim.runtime.events import Event, EventBus
 from ocppsim.runtime.message_log import MessageLog
 from ocppsim.runtime.outbox import Answer, ConnectionLostError, Journal, Outbox
+from ocppsim.runtime.ws_client import CONNECTION_CLOSED, HANDSHAKE_FAILED, Link, connect, http_status
 
 __all__ = ["Backoff", "ConfigSink", "Station", "StationOptions"]
 
@@ -145,7 +143,7 @@ class Station:
         self._flush: Callable[[], None] | None = getattr(store, "flush", None)
         self._connect = connect_factory
         self._log = logging.LoggerAdapter(log, {"charger": self.id})
-        self._ws: ClientConnection | None = None
+        self._ws: Link | None = None
         self._timer: TimerHandle | None = None
         self._timer_at: float | None = None
         # unique id -> (action, future, loop time it was sent)
@@ -156,6 +154,8 @@ class Station:
         )
         self._stopping = False
         self._reconnect_now = LazyEvent()
+        self._ping_timer: TimerHandle | None = None
+        self._ping_task: asyncio.Task[None] | None = None
         self._rebooting: Reboot | None = None
         self.outbox = Outbox(
             charger, clock, self._send_call, self.after_model, log_adapter=self._log, journal=store
@@ -193,6 +193,8 @@ class Station:
             if self.events is not None and self.events.active:
                 self._publish_request(self.events, effect)
         elif isinstance(effect, ConfigChanged):
+            if effect.key == "WebSocketPingInterval" and self._ping_task is None:
+                self._arm_ping()  # applies at once (a ping in flight re-arms when its pong is in)
             if self._store is not None:
                 self._store.save_config(self.id, effect.key, effect.value)
             # Never log a secret (Security Whitepaper: AuthorizationKey changes are logged without value).
@@ -433,7 +435,7 @@ class Station:
                         else {}
                     ),
                 )
-            except (OSError, InvalidHandshake, TimeoutError, SecurityProfileError) as exc:
+            except _CONNECT_FAILED as exc:
                 self.last_error = _describe(exc)
                 delay = next(delays)
                 self._log.warning(
@@ -473,7 +475,7 @@ class Station:
         self._reconnect_now.clear()
         await sleep_or_event(self.clock, seconds, self._reconnect_now)
 
-    async def _serve(self, ws: ClientConnection) -> None:
+    async def _serve(self, ws: Link) -> None:
         self._ws = ws
         self._link_lost.clear()
         self._log.info("connected to %s", self.url)
@@ -482,7 +484,7 @@ class Station:
             async with asyncio.TaskGroup() as tg:
                 self._tasks = tg
                 sender = tg.create_task(self.outbox.run())
-                self._side_tasks.append(tg.create_task(self._keepalive(ws)))
+                self._arm_ping()
                 self.outbox.set_online(True)
                 self.run_model(self.charger.on_connected)
                 try:
@@ -493,6 +495,7 @@ class Station:
                     for task in self._side_tasks:
                         task.cancel()
                     self._side_tasks.clear()
+                    self._stop_pings()
         finally:
             self._tasks = None
             self._ws = None
@@ -506,36 +509,67 @@ class Station:
             self._log.info("disconnected")
             self._publish_connection()
 
-    async def _keepalive(self, ws: ClientConnection) -> None:
-        """WebSocket ping every WebSocketPingInterval s (0 = none), re-read each round so a change applies
-        at once; no pong within MessageTimeout means a dead link: close it (OCPP-J 5.3, offline doc 1)."""
-        while True:
-            interval = self.charger.config.get_int("WebSocketPingInterval")
-            await self.clock.sleep(interval if interval > 0 else 5.0)
-            if self.charger.config.get_int("WebSocketPingInterval") <= 0:
-                continue
-            try:
-                pong = await ws.ping()
-            except ConnectionClosed:
-                return
+    # WebSocket pings every WebSocketPingInterval s (0 = none) while connected; no pong within
+    # MessageTimeout means a dead link: close it (OCPP-J 5.3, offline doc 1). A timer rather than a task
+    # that sleeps: nothing is held between pings but the timer (a task per charger is ~2 KiB at 100,000
+    # chargers), and a ChangeConfiguration re-arms it at once.
+
+    def _arm_ping(self) -> None:
+        if self._ping_timer is not None:
+            self._ping_timer.cancel()
+            self._ping_timer = None
+        interval = self.charger.config.get_int("WebSocketPingInterval")
+        if self._ws is not None and interval > 0:
+            self._ping_timer = self.clock.call_at(self.clock.now() + interval, self._ping_due)
+
+    def _ping_due(self) -> None:
+        self._ping_timer = None
+        if self._ws is not None:
+            self._ping_task = asyncio.get_running_loop().create_task(self._ping(self._ws))
+
+    def _stop_pings(self) -> None:
+        if self._ping_timer is not None:
+            self._ping_timer.cancel()
+            self._ping_timer = None
+        if self._ping_task is not None:
+            self._ping_task.cancel()
+            self._ping_task = None
+
+    async def _send_ping(self, ws: Link) -> asyncio.Future[float]:
+        return asyncio.ensure_future(await ws.ping())
+
+    async def _ping(self, ws: Link) -> None:
+        try:
+            pong = await self._send_ping(ws)
+            # MessageTimeout on the simulation clock, as for a CALL's answer (so --speed applies).
             timeout = float(self.charger.config.get_int("MessageTimeout"))
+            expired: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
+            timer = self.clock.call_at(self.clock.now() + timeout, lambda: _expire(expired))
             try:
-                await asyncio.wait_for(pong, timeout)
-            except ConnectionClosed:
-                return  # the receive loop notices and reconnects
-            except TimeoutError:
+                await asyncio.wait((pong, expired), return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                timer.cancel()
+            if not pong.done():
                 self._log.warning("no pong within %.0f s: closing the connection", timeout)
                 await ws.close()
                 return
+            if pong.exception() is not None:
+                return  # the connection closed meanwhile: the receive loop reconnects
+        except CONNECTION_CLOSED:
+            return
+        finally:
+            self._ping_task = None
+        if self._ws is ws:
+            self._arm_ping()
 
-    async def _receive(self, ws: ClientConnection) -> None:
+    async def _receive(self, ws: Link) -> None:
         try:
             async for message in ws:
                 await self._on_message(ws, message)
-        except ConnectionClosed:
+        except CONNECTION_CLOSED:
             pass
 
-    async def _on_message(self, ws: ClientConnection, message: str | bytes) -> None:
+    async def _on_message(self, ws: Link, message: str | bytes) -> None:
         try:
             frame = parse_frame(message)
         except FrameError as exc:
@@ -556,9 +590,7 @@ class Station:
         if self._flush is not None:
             self._flush()
 
-    async def _send_answer(
-        self, ws: ClientConnection, text: str, call: Call | None, started: float | None
-    ) -> None:
+    async def _send_answer(self, ws: Link, text: str, call: Call | None, started: float | None) -> None:
         """Send our CALLRESULT / CALLERROR (and log it, with the time we took to answer)."""
         self.make_durable()  # e.g. the StopTransaction a RemoteStop.conf Accepted promises
         if self.message_log is not None:
@@ -567,7 +599,7 @@ class Station:
             self._log_frame("out", kind, unique_id, call.action if call else None, text, started=started)
         await ws.send(text)
 
-    async def _on_call(self, ws: ClientConnection, call: Call, raw: str | bytes = "") -> None:
+    async def _on_call(self, ws: Link, call: Call, raw: str | bytes = "") -> None:
         now = self.clock.now()
         started = None
         if self.message_log is not None:
@@ -641,7 +673,7 @@ class Station:
             self._log_frame("out", "CALL", unique_id, request.ACTION, text)
         try:
             await ws.send(text)
-        except ConnectionClosed:
+        except CONNECTION_CLOSED:
             self._pending.pop(unique_id, None)
             raise ConnectionLostError() from None
         timeout = self.charger.config.get_int("MessageTimeout")
@@ -683,7 +715,17 @@ def _expire(future: asyncio.Future[Answer]) -> None:
         future.set_result(Answer(None, "Timeout"))
 
 
+# What a failed connect attempt raises: it is logged and retried after the back-off.
+_CONNECT_FAILED: tuple[type[Exception], ...] = (
+    OSError,
+    TimeoutError,
+    SecurityProfileError,
+    *HANDSHAKE_FAILED,
+)
+
+
 def _describe(exc: BaseException) -> str:
-    if isinstance(exc, InvalidStatus):
-        return f"HTTP {exc.response.status_code}"
+    status = http_status(exc)
+    if status is not None:
+        return f"HTTP {status}"
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

@@ -1,0 +1,81 @@
+"""Both WebSocket client libraries a station can run on (runtime/ws_client.py) behave the same on its
+paths: boot with Basic auth, a refused upgrade reported by HTTP status, a CS->CP call answered, a
+transaction's messages, pings answered. picows is the default for ws://; OCPPSIM_WS=websockets is the
+fallback, and wss:// always uses websockets (test_security_profiles covers that)."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import picows.websockets.asyncio.connection as picows_connection
+import pytest
+import websockets.asyncio.client as websockets_client
+
+from conftest import REAL_TIMEOUT, Sim, SimFactory, make_settings
+from ocppsim.control.app import build_charger_app
+from ocppsim.csms.server import CentralSystem
+from ocppsim.runtime.clock import FakeClock
+from ocppsim.runtime.ws_client import use_picows
+
+
+@pytest.fixture(params=["picows", "websockets"])
+def library(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("OCPPSIM_WS", request.param)
+    return str(request.param)
+
+
+def test_choice_by_url_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OCPPSIM_WS", raising=False)
+    assert use_picows("ws://127.0.0.1:9000/ocpp")
+    assert not use_picows("wss://localhost:9000/ocpp")
+    monkeypatch.setenv("OCPPSIM_WS", "websockets")
+    assert not use_picows("ws://127.0.0.1:9000/ocpp")
+
+
+async def test_a_session_on_either_library(library: str, sim_factory: SimFactory) -> None:
+    sim: Sim = await sim_factory()
+    expected = (
+        picows_connection.ClientConnection if library == "picows" else websockets_client.ClientConnection
+    )
+    assert isinstance(sim.station._ws, expected)
+    pings: list[float] = []
+    real_ping = sim.station._send_ping
+
+    async def counting_ping(ws: Any) -> Any:
+        pings.append(sim.clock.now())
+        return await real_ping(ws)
+
+    sim.station._send_ping = counting_ping
+    await sim.csms.call(sim.id, "ChangeConfiguration", {"key": "WebSocketPingInterval", "value": "10"})
+    assert await sim.cmd("plugin") == "Cable plugged. Status Preparing"
+    assert await sim.cmd("tag") == "Tag Accepted. Parent: , new status: Charging"
+    await sim.advance(60)
+    assert len(pings) == 6 and sim.station.online  # every pong came back
+    reply = await sim.csms.call(sim.id, "GetConfiguration", {"key": ["HeartbeatInterval"]})
+    assert reply.payload["configurationKey"][0]["key"] == "HeartbeatInterval"
+    assert await sim.cmd("tag") == "Ok, stopping transaction. Reason local"
+    actions = [action for action, _ in sim.sent()]
+    assert actions.count("StartTransaction") == 1 and actions.count("StopTransaction") == 1
+    assert "MeterValues" in actions
+
+
+async def test_refused_upgrade_is_reported_by_status(library: str, tmp_path: Path) -> None:
+    refusing = CentralSystem(passwords={"CP1": "0123456789abcdef0123"})
+    await refusing.start()
+    try:
+        settings = replace(make_settings(tmp_path, refusing), security_profile=1, authorization_key="f" * 20)
+        app = build_charger_app(settings, clock=FakeClock())
+        task = asyncio.create_task(app.run())
+        for _ in range(300):
+            if app.station.last_error:
+                break
+            await asyncio.sleep(0.01)
+        assert app.station.last_error == "HTTP 401"
+        assert not app.station.charger.ever_accepted
+        app.shutdown.set()
+        await asyncio.wait_for(task, REAL_TIMEOUT)
+    finally:
+        await refusing.stop()
