@@ -9,11 +9,10 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from websockets.exceptions import ConnectionClosed
-
 from ocppsim.csms.server import CentralSystem
 from ocppsim.ocpp16.framing import CallError
 from ocppsim.runtime.fleet_stats import FleetStats
+from ocppsim.runtime.ws_client import CONNECTION_CLOSED
 
 __all__ = ["PROBE_ACTIONS", "Prober"]
 
@@ -22,6 +21,10 @@ _PAYLOADS: dict[str, dict[str, Any]] = {
     "GetConfiguration": {"key": ["HeartbeatInterval"]},
     "RemoteStartTransaction": {"connectorId": 1, "idTag": "PROBE"},
 }
+
+
+# A probed charger left, or its connection closed, before the answer came.
+_GONE: tuple[type[BaseException], ...] = (KeyError, asyncio.CancelledError, *CONNECTION_CLOSED)
 
 
 class Prober:
@@ -78,7 +81,7 @@ class Prober:
                 error = answer.code
         except TimeoutError:
             error = "Timeout"
-        except (KeyError, ConnectionClosed, asyncio.CancelledError):
+        except _GONE:
             error = "Disconnected"
         stats.call_answered(action, time.perf_counter() - started, error)
 

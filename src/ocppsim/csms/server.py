@@ -17,12 +17,13 @@ import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 from urllib.parse import unquote
 
-from websockets.asyncio.server import Server, ServerConnection, serve
-from websockets.exceptions import ConnectionClosed
-from websockets.http11 import Request, Response
+import picows.websockets.asyncio.server as picows_server
+import picows.websockets.compat as picows_compat
+import websockets.asyncio.server as websockets_server
+import websockets.http11
 
 from ocppsim.ocpp16.convert import format_time
 from ocppsim.ocpp16.framing import (
@@ -37,6 +38,7 @@ from ocppsim.ocpp16.framing import (
     result_frame,
 )
 from ocppsim.ocpp16.validation import SchemaError, validators
+from ocppsim.runtime.ws_client import CONNECTION_CLOSED, use_picows
 
 __all__ = ["CentralSystem", "Frame", "Responder"]
 
@@ -45,6 +47,15 @@ log = logging.getLogger("ocppsim.csms")
 Payload = dict[str, Any]
 # A responder returns a CALLRESULT payload, a CallError to answer with, or None to never answer.
 Responder = Callable[[str, Payload], "Payload | CallError | None"]
+
+
+# Plain ws:// is served by picows' websockets-compatible server, wss:// by websockets (the same split as
+# the charger side, runtime/ws_client.py); both offer the same API, so a session holds either.
+ServerConnection: TypeAlias = websockets_server.ServerConnection | picows_server.ServerConnection
+Server: TypeAlias = websockets_server.Server | picows_server.Server
+Handshake: TypeAlias = websockets_server.ServerConnection | picows_server.ServerHandshakeConnection
+Request: TypeAlias = websockets.http11.Request | picows_compat.Request
+Response: TypeAlias = websockets.http11.Response | picows_compat.Response
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,11 +141,12 @@ class CentralSystem:
     ) -> None:
         """Listen; with `ssl_context` over TLS (wss), which may also require client certificates."""
         self._ssl = ssl_context
-        self._server = await serve(
+        library = websockets_server if ssl_context is not None or not use_picows("ws://") else picows_server
+        self._server = await library.serve(
             self._handler,
             host,
             port,
-            subprotocols=["ocpp1.6"],  # type: ignore[list-item]
+            subprotocols=["ocpp1.6"],
             process_request=self._process_request,
             max_size=1 << 20,
             ssl=ssl_context,
@@ -159,7 +171,7 @@ class CentralSystem:
             self._server.close()
             await self._server.wait_closed()
 
-    def _process_request(self, connection: ServerConnection, request: Request) -> Response | None:
+    def _process_request(self, connection: Handshake, request: Request) -> Response | None:
         charger_id = unquote(request.path.rstrip("/").rsplit("/", 1)[-1])
         self.authorization[charger_id] = request.headers.get("Authorization")
         if self.charger_ids is not None and charger_id not in self.charger_ids:
@@ -303,7 +315,7 @@ class CentralSystem:
         try:
             async for message in ws:
                 await self._on_message(charger_id, session, message)
-        except ConnectionClosed:
+        except CONNECTION_CLOSED:
             pass
         finally:
             if self._sessions.get(charger_id) is session:
@@ -395,7 +407,7 @@ class CentralSystem:
         if self._preparing.get(key) != mark or not self.is_connected(key[0]):
             return  # started locally, left, or gone
         payload = {"connectorId": key[1], "idTag": self.remote_start_tag}
-        with contextlib.suppress(TimeoutError, ConnectionClosed, asyncio.CancelledError, KeyError):
+        with contextlib.suppress(TimeoutError, *CONNECTION_CLOSED, asyncio.CancelledError, KeyError):
             await self.call(key[0], "RemoteStartTransaction", payload)
 
     def _answer(self, charger_id: str, call: Call) -> Payload | CallError | None:
