@@ -1,7 +1,8 @@
 """Both WebSocket libraries a station and the built-in CSMS can run on (runtime/ws_client.py; the
-`library` fixture comes before the CSMS, so both ends use it) behave the same on the station's paths: boot with Basic auth, a refused upgrade reported by HTTP status, a CS->CP call answered, a
-transaction's messages, pings answered. picows is the default for ws://; OCPPSIM_WS=websockets is the
-fallback, and wss:// always uses websockets (test_security_profiles covers that)."""
+`library` fixture comes before the CSMS, so both ends use it) behave the same on the station's paths:
+boot, a refused upgrade reported by its HTTP status, a CS->CP call answered, a transaction's messages,
+pings answered. picows is the default for ws://, OCPPSIM_WS=websockets the fallback; wss:// always uses
+websockets (test_security_profiles covers that)."""
 
 from __future__ import annotations
 

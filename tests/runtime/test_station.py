@@ -158,7 +158,7 @@ async def test_sender_ends_when_the_link_is_lost_instead_of_spinning() -> None:
     charger.drain()
     attempts = 0
 
-    async def send(request: object, unique_id: str) -> object:
+    async def send(request: object, unique_id: str, prepared: object) -> object:
         nonlocal attempts
         attempts += 1
         if attempts > 100:  # the old behaviour: retried at once, forever (fail instead of hanging)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 from datetime import UTC, datetime
 from typing import Any
 
@@ -44,11 +45,23 @@ __all__ = [
 ]
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)
+def _second(whole: float) -> str:
+    return datetime.fromtimestamp(whole, UTC).strftime("%Y-%m-%dT%H:%M:%S.")
+
+
 def format_time(ts: float) -> str:
-    """ISO 8601 in UTC with a Z and milliseconds, as OCPP-J section 3.1.5 recommends. Cached: a fleet
-    stamps many messages with the same instants."""
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    """ISO 8601 in UTC with a Z and milliseconds, as OCPP-J section 3.1.5 recommends. The date and time
+    of day are formatted once per second (a fleet stamps thousands of messages in each); the fraction
+    is rounded to microseconds as datetime.fromtimestamp does (half to even), then cut to milliseconds,
+    so the text is what strftime would give."""
+    frac, whole = math.modf(ts)
+    us = round(frac * 1e6)
+    if us >= 1_000_000:
+        whole, us = whole + 1, us - 1_000_000
+    elif us < 0:
+        whole, us = whole - 1, us + 1_000_000
+    return f"{_second(whole)}{us // 1000:03d}Z"
 
 
 def parse_time(text: str) -> Timestamp:
@@ -109,8 +122,12 @@ def journal_body(payload: dict[str, Any]) -> str:
     return orjson.dumps({k: v for k, v in payload.items() if k != "transactionId"}).decode()
 
 
-def request_payload(req: Request, transaction_id: int | None) -> dict[str, Any]:
-    """The JSON payload of a CP->CS request; `transaction_id` resolves the request's tx_ref."""
+def request_payload(
+    req: Request, transaction_id: int | None, prepared: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The JSON payload of a CP->CS request; `transaction_id` resolves the request's tx_ref. `prepared`
+    is this request's payload built before without a transaction id (for the journal): a MeterValues
+    takes its meterValue list from it instead of formatting every sample again."""
     if isinstance(req, HeartbeatReq):
         return {}
     if isinstance(req, ReplayedReq):
@@ -137,7 +154,10 @@ def request_payload(req: Request, transaction_id: int | None) -> dict[str, Any]:
         payload = {"connectorId": req.connector_id}
         if req.tx_ref is not None and transaction_id is not None:
             payload["transactionId"] = transaction_id
-        payload["meterValue"] = meter_values_payload(req.meter_value)
+        if prepared is not None:
+            payload["meterValue"] = prepared["meterValue"]
+        else:
+            payload["meterValue"] = meter_values_payload(req.meter_value)
         return payload
     if isinstance(req, StartTransactionReq):
         return _drop_none(

@@ -57,7 +57,8 @@ class Answer:
     error: str | None = None
 
 
-SendCall = Callable[[Request, str], Awaitable[Answer]]
+# (request, uniqueId, the payload already built for the journal or None) -> the answer.
+SendCall = Callable[[Request, str, "dict[str, Any] | None"], Awaitable[Answer]]
 
 
 class CallObserver(Protocol):
@@ -86,6 +87,9 @@ class _Item:
     journal_seq: int | None = None
     # Kept across re-sends: a CSMS that got the CALL but whose answer was lost can recognise the repeat.
     unique_id: str | None = None
+    # The payload built for the journal (without transactionId): the send reuses it rather than building
+    # a MeterValues payload twice, the fleet's most frequent message.
+    payload: dict[str, Any] | None = None
 
 
 class Outbox:
@@ -126,7 +130,7 @@ class Outbox:
         future: asyncio.Future[object] = asyncio.get_running_loop().create_future()
         item = _Item(request, future)
         if request.transaction_related:
-            item.journal_seq = self._write_journal(request)
+            item.journal_seq = self._write_journal(item)
         if not self._online and not request.transaction_related:
             # Offline: nothing to wait for (an Authorize is decided locally); decided on the next loop
             # turn so effects keep their order.
@@ -147,14 +151,16 @@ class Outbox:
             self._drop_volatile()
         self._wakeup.set()
 
-    def _write_journal(self, request: Request) -> int | None:
+    def _write_journal(self, item: _Item) -> int | None:
         """Commit a transaction message before it can be sent (it survives a crash from here on)."""
+        request = item.request
         if isinstance(request, ReplayedReq):
             return request.journal_seq
         if self._journal is None:
             return None
         tx_ref = getattr(request, "tx_ref", None)
-        body = journal_body(request_payload(request, None))
+        item.payload = request_payload(request, None)
+        body = journal_body(item.payload)
         return self._journal.journal_append(
             self._charger.params.charge_point_id, request.ACTION, tx_ref, body
         )
@@ -250,7 +256,7 @@ class Outbox:
             item.unique_id = f"{self._id_prefix}-{self._id_seq}"
         sent_at = time.perf_counter()
         try:
-            answer = await self._send(request, item.unique_id)
+            answer = await self._send(request, item.unique_id, item.payload)
             if self.observer is not None:
                 self.observer.call_answered(request.ACTION, time.perf_counter() - sent_at, answer.error)
         except ConnectionLostError:

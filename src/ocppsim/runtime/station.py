@@ -655,7 +655,7 @@ class Station:
                 return
         future.set_result(Answer(frame.payload))
 
-    async def _send_call(self, request: Request, unique_id: str) -> Answer:
+    async def _send_call(self, request: Request, unique_id: str, prepared: dict[str, Any] | None) -> Answer:
         ws = self._ws
         if ws is None:
             raise ConnectionLostError()
@@ -663,7 +663,7 @@ class Station:
         tx_ref = getattr(request, "tx_ref", None)
         if tx_ref is not None:
             tx_id = self.charger.transaction_id_for(tx_ref)
-        payload = request_payload(request, tx_id)
+        payload = request_payload(request, tx_id, prepared)
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Answer] = loop.create_future()
         self._pending[unique_id] = (request.ACTION, future, loop.time())
