@@ -8,7 +8,7 @@ window and time each answer. Prints and writes benchmarks/results/fleet_mix[-N].
 boot time, chargers held, RSS per charger (the fleet's processes, interpreters included), messages/s, and
 the CS->CP answer latency p50 / p95 / p99.
 
-    python benchmarks/fleet_mix.py [N=10000] [measure seconds=60] [probe calls/s=50]
+    python benchmarks/fleet_mix.py [N=10000] [measure seconds=60] [probe calls/s=50] [workers=cores]
 """
 
 from __future__ import annotations
@@ -87,8 +87,10 @@ def main() -> int:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     measure = float(sys.argv[2]) if len(sys.argv) > 2 else 60.0
     probe_rate = float(sys.argv[3]) if len(sys.argv) > 3 else 50.0
-    workers = max(1, math.ceil(n / PER_PROCESS))
-    sinks = workers
+    # The fleet's default is a worker per core; more when a worker would hold over PER_PROCESS chargers.
+    needed = max(1, math.ceil(n / PER_PROCESS))
+    workers = int(sys.argv[4]) if len(sys.argv) > 4 else max(os.cpu_count() or 1, needed)
+    sinks = needed
     python = sys.executable
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -162,7 +164,7 @@ def main() -> int:
         summary = probe.summary()
     out = sum(r[0] for r in rates) / len(rates) if rates else math.nan
     figures = {
-        "command": f"python benchmarks/fleet_mix.py {n} {measure:g} {probe_rate:g}",
+        "command": f"python benchmarks/fleet_mix.py {n} {measure:g} {probe_rate:g} {workers}",
         "chargers": n,
         "workers": workers,
         "sinks": sinks,
