@@ -80,3 +80,29 @@ async def test_refused_upgrade_is_reported_by_status(library: str, tmp_path: Pat
         await asyncio.wait_for(task, REAL_TIMEOUT)
     finally:
         await refusing.stop()
+
+
+async def test_any_exception_from_a_connect_is_a_failed_attempt(sim_factory: SimFactory) -> None:
+    """A library's own failure while connecting (picows 2.3 can fail an assertion when its handshake times
+    out under load) is retried like a refused connect: the charger never stops."""
+    sim: Sim = await sim_factory()
+    real_connect = sim.station._connect
+    failures: list[str] = []
+
+    async def failing_once(url: str, **options: Any) -> Any:
+        if not failures:
+            failures.append(url)
+            raise AssertionError
+        return await real_connect(url, **options)
+
+    sim.station._connect = failing_once
+    first = sim.station._ws
+    sim.station.disconnect()
+    await sim.quiet()
+    sim.station.connect()
+    for _ in range(100):
+        if sim.station._ws not in (None, first):
+            break
+        await sim.advance(1)  # the back-off after the failed attempt
+    assert failures and sim.station.online and sim.station._ws is not first
+    assert sim.station.last_error is None  # cleared by the successful attempt

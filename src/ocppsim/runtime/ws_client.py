@@ -45,10 +45,6 @@ CONNECTION_CLOSED: tuple[type[Exception], ...] = (
     websockets_errors.ConnectionClosed,
     picows_errors.ConnectionClosed,
 )
-HANDSHAKE_FAILED: tuple[type[Exception], ...] = (
-    websockets_errors.InvalidHandshake,
-    picows_errors.InvalidHandshake,
-)
 
 
 def http_status(exc: BaseException) -> int | None:
