@@ -172,6 +172,8 @@ def main() -> int:
         "connected_during_window": held,
         "charging_during_window": last[3] if last else 0,
         "rss_kib_per_charger": round(rss_total / n, 1),
+        # When not all could connect: the same RSS over the chargers that did (an upper bound).
+        "rss_kib_per_connected_charger": round(rss_total / held, 1) if held else math.nan,
         "rss_mib_fleet_processes": round(rss_total / 1024, 1),
         "messages_out_per_s": round(out, 1),
         # Cores busy during the window, and what one message out costs the fleet (its answers included).
@@ -191,7 +193,7 @@ def main() -> int:
     print(
         f"standard mix, {n} chargers on {workers} workers against {sinks} sinks: booted and settled in "
         f"{figures['boot_and_settle_seconds']} s; {held} held; {figures['rss_kib_per_charger']} KiB RSS per "
-        f"charger; {figures['messages_out_per_s']} messages/s out, fleet {fleet_cpu:.2f} cores busy "
+        f"charger ({figures['rss_kib_per_connected_charger']} per connected one); {figures['messages_out_per_s']} messages/s out, fleet {fleet_cpu:.2f} cores busy "
         f"({figures['fleet_cpu_us_per_message']} us CPU per message), sinks {sink_cpu:.2f}; CS->CP answers "
         f"({summary['calls_out']} probes, errors {summary['errors']}) p50 {summary['latency_ms_p50']} ms, "
         f"p95 {summary['latency_ms_p95']} ms, p99 {summary['latency_ms_p99']} ms"
