@@ -46,7 +46,7 @@ fuzz: $(VENV)/.dev
 bench: $(VENV)/.dev
 	$(PY) benchmarks/message_path.py
 	$(PY) benchmarks/boot_storm.py 10000
-	$(PY) benchmarks/fleet_mix.py 10000 60
+	$(PY) benchmarks/fleet_mix.py 10000 60 50 1
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache ocppsim-data

@@ -193,7 +193,8 @@ def main() -> int:
     print(
         f"standard mix, {n} chargers on {workers} workers against {sinks} sinks: booted and settled in "
         f"{figures['boot_and_settle_seconds']} s; {held} held; {figures['rss_kib_per_charger']} KiB RSS per "
-        f"charger ({figures['rss_kib_per_connected_charger']} per connected one); {figures['messages_out_per_s']} messages/s out, fleet {fleet_cpu:.2f} cores busy "
+        f"charger ({figures['rss_kib_per_connected_charger']} per connected one); "
+        f"{figures['messages_out_per_s']} messages/s out, fleet {fleet_cpu:.2f} cores busy "
         f"({figures['fleet_cpu_us_per_message']} us CPU per message), sinks {sink_cpu:.2f}; CS->CP answers "
         f"({summary['calls_out']} probes, errors {summary['errors']}) p50 {summary['latency_ms_p50']} ms, "
         f"p95 {summary['latency_ms_p95']} ms, p99 {summary['latency_ms_p99']} ms"
