@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 
 from conftest import REAL_TIMEOUT
+from ocppsim.control.fleet_app import _start_charging
 from ocppsim.csms.server import CentralSystem
 from ocppsim.model.charger import ChargerParams
-from ocppsim.runtime.clock import FakeClock
+from ocppsim.runtime import fleet as fleet_module
+from ocppsim.runtime.clock import FakeClock, SystemClock
 from ocppsim.runtime.fleet import DuplicateChargerError, Fleet
 from ocppsim.runtime.fleet_stats import FleetStats
 from ocppsim.runtime.station import StationOptions
@@ -113,3 +115,49 @@ def test_latency_histogram_percentiles_and_merge() -> None:
     assert a.latency_s(0.0) == pytest.approx(0.001, rel=0.03)
     assert a.calls_out["Heartbeat"] == 101 and a.errors == {"Timeout": 1}
     assert math.isnan(FleetStats().latency_s(0.5))
+
+
+async def test_counted_gradually_as_at_once(
+    tmp_path: Path, csms: CentralSystem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fleet_module, "COUNT_SLICE", 3)  # 7 chargers: three loop turns
+    fleet = Fleet(clock=FakeClock(), store=Store(tmp_path))
+    for n in range(7):
+        fleet.add(ChargerParams(f"G{n}", number_of_connectors=2), StationOptions(url=csms.url))
+    runner = asyncio.create_task(fleet.run())
+    for _ in range(500):
+        await asyncio.sleep(0.01)
+        if fleet.counts().booted == 7 and all(st.idle for st in fleet):
+            break
+    for cid in ("G1", "G5"):
+        station = fleet.get(cid)
+        assert station is not None
+        station.run_model(lambda now, s=station: s.charger.plug_in(2, now))
+        station.run_model(lambda now, s=station: s.charger.present_tag(2, "T", now))
+    await csms.wait_for(lambda _: len(csms.calls(action="StartTransaction")) == 2, REAL_TIMEOUT)
+    for _ in range(500):  # quiet, so that nothing changes between the two counts
+        await asyncio.sleep(0.01)
+        if all(st.idle for st in fleet):
+            break
+    assert await fleet.counts_gradually() == fleet.counts()
+    assert fleet.counts().charging == 2 and fleet.counts().booted == 7
+    fleet.stop()
+    await asyncio.wait_for(runner, REAL_TIMEOUT)
+
+
+async def test_charging_share_starts_each_charger_at_its_own_instant(
+    tmp_path: Path, csms: CentralSystem
+) -> None:
+    """Chargers booted together start their sessions spread over MeterValueSampleInterval (here 1 s, the
+    shortest), so their MeterValues do not fall due together."""
+    fleet = Fleet(clock=SystemClock(), store=Store(tmp_path))
+    for n in range(2):
+        fleet.add(ChargerParams(f"S{n}", meter_values_sample_interval=1), StationOptions(url=csms.url))
+    runner = asyncio.create_task(fleet.run())
+    starter = asyncio.create_task(_start_charging(list(fleet)))
+    await asyncio.wait_for(starter, REAL_TIMEOUT)  # both were booted and scheduled
+    await csms.wait_for(lambda _: len(csms.calls(action="StartTransaction")) == 2, REAL_TIMEOUT)
+    first, second = (frame.time for frame in csms.calls(action="StartTransaction"))
+    assert 0.35 <= second - first <= 0.9  # shares 0 and 1/2 of the 1 s interval
+    fleet.stop()
+    await asyncio.wait_for(runner, REAL_TIMEOUT)

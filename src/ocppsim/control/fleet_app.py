@@ -67,30 +67,34 @@ def station_options(item: FleetCharger) -> StationOptions:
 async def _start_charging(stations: list[Station]) -> None:
     """Plug in and present a tag on connector 1 of each once it is booted, the starts spread over one
     MeterValueSampleInterval (real chargers do not all sample in the same instant); then each charges on.
-    One task polling twice a second, no per-charger loop."""
+    One task polls twice a second for the booted ones and gives each a timer of its own at its share of
+    the interval: starting a poll's batch together made their MeterValues fall due together, every
+    interval, and stopped the loop for tens of milliseconds each time."""
     loop = asyncio.get_running_loop()
     pending = [(station, i / len(stations)) for i, station in enumerate(stations)]
-    booted_at: dict[str, float] = {}
     while pending:
         now = loop.time()
         waiting = []
         for station, share in pending:
-            charger = station.charger
-            if charger.registration is not RegistrationStatus.ACCEPTED:
+            if station.charger.registration is not RegistrationStatus.ACCEPTED:
                 waiting.append((station, share))
                 continue
-            first = booted_at.setdefault(station.id, now)
-            if now - first < share * max(1, charger.config.get_int("MeterValueSampleInterval")):
-                waiting.append((station, share))
-                continue
-            model_now = station.clock.now()
-            charger.plug_in(1, model_now)
-            charger.present_tag(1, "MIX", model_now)
-            station.after_model()
-            booted_at.pop(station.id, None)
+            interval = max(1, station.charger.config.get_int("MeterValueSampleInterval"))
+            loop.call_at(now + share * interval, _start_session, station)
         pending = waiting
         if pending:
             await asyncio.sleep(0.5)
+
+
+def _start_session(station: Station) -> None:
+    charger = station.charger
+    if charger.registration is not RegistrationStatus.ACCEPTED:  # rebooted meanwhile: when it is back
+        asyncio.get_running_loop().call_later(0.5, _start_session, station)
+        return
+    model_now = station.clock.now()
+    charger.plug_in(1, model_now)
+    charger.present_tag(1, "MIX", model_now)
+    station.after_model()
 
 
 def _emit(event: str, **data: Any) -> None:
@@ -100,7 +104,7 @@ def _emit(event: str, **data: Any) -> None:
 
 async def _report_to_parent(fleet: Fleet) -> None:
     while True:
-        _emit("stats", counts=asdict(fleet.counts()), stats=fleet.stats.export())
+        _emit("stats", counts=asdict(await fleet.counts_gradually()), stats=fleet.stats.export())
         await asyncio.sleep(STATS_INTERVAL_S)
 
 

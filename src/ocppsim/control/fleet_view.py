@@ -26,6 +26,8 @@ class FleetReadout(Protocol):
 
     def counts(self) -> FleetCounts: ...
 
+    async def counts_gradually(self) -> FleetCounts: ...
+
 
 class _Rates:
     """Messages per second over the last interval (the summary's rates are over the whole run)."""
@@ -42,8 +44,8 @@ class _Rates:
         return rates
 
 
-def fleet_line(fleet: FleetReadout, rates: tuple[float, float]) -> str:
-    c, s = fleet.counts(), fleet.stats.summary()
+def fleet_line(fleet: FleetReadout, rates: tuple[float, float], counts: FleetCounts | None = None) -> str:
+    c, s = counts or fleet.counts(), fleet.stats.summary()
     return (
         f"chargers {c.chargers} connected {c.connected} booted {c.booted} charging {c.charging}"
         " | "
@@ -53,8 +55,8 @@ def fleet_line(fleet: FleetReadout, rates: tuple[float, float]) -> str:
     )
 
 
-def fleet_table(fleet: FleetReadout, rates: tuple[float, float]) -> Table:
-    c, s = fleet.counts(), fleet.stats.summary()
+def fleet_table(fleet: FleetReadout, rates: tuple[float, float], counts: FleetCounts | None = None) -> Table:
+    c, s = counts or fleet.counts(), fleet.stats.summary()
     table = Table(title=f"ocppsim fleet · {s['seconds']:.0f} s", show_header=True, header_style="bold")
     for name in (
         "chargers",
@@ -94,9 +96,11 @@ async def show_fleet(fleet: FleetReadout, *, interval: float = 5.0, live: bool |
     if not live:
         while True:
             await asyncio.sleep(interval)
-            print(fleet_line(fleet, rates.update(fleet.stats.summary())), flush=True)
+            counts = await fleet.counts_gradually()
+            print(fleet_line(fleet, rates.update(fleet.stats.summary()), counts), flush=True)
     console = Console()
     with Live(fleet_table(fleet, (0.0, 0.0)), console=console, refresh_per_second=2) as view:
         while True:
             await asyncio.sleep(min(interval, 1.0))
-            view.update(fleet_table(fleet, rates.update(fleet.stats.summary())))
+            counts = await fleet.counts_gradually()
+            view.update(fleet_table(fleet, rates.update(fleet.stats.summary()), counts))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
 from ocppsim.model.charger import ChargerParams
@@ -56,6 +56,24 @@ async def keep_long_lived_out_of_gc() -> None:
     while True:
         await asyncio.sleep(GC_FREEZE_EVERY_S)
         gc.freeze()
+
+
+COUNT_SLICE = 500
+
+
+def _tally(stations: Iterable[Station]) -> tuple[int, int, int, int]:
+    """(connected, booted, charging, queued) over these stations."""
+    connected = booted = charging = queued = 0
+    for st in stations:
+        connected += st.online
+        charger = st.charger
+        booted += charger.registration is RegistrationStatus.ACCEPTED
+        for c in charger.connector_ids:
+            if charger.connector_status(c) is ChargePointStatus.CHARGING:
+                charging += 1
+                break
+        queued += len(st.outbox)
+    return connected, booted, charging, queued
 
 
 class UnknownChargerError(KeyError):
@@ -214,15 +232,20 @@ class Fleet:
         return iter(self._stations.values())
 
     def counts(self) -> FleetCounts:
-        connected = booted = charging = queued = 0
-        for st in self._stations.values():
-            connected += st.online
-            booted += st.charger.registration is RegistrationStatus.ACCEPTED
-            charging += any(
-                st.charger.connector_status(c) is ChargePointStatus.CHARGING for c in st.charger.connector_ids
-            )
-            queued += len(st.outbox)
-        return FleetCounts(len(self._stations), connected, booted, charging, queued)
+        """Exact counts now (the REST API, /metrics, the summary)."""
+        return FleetCounts(len(self._stations), *_tally(self._stations.values()))
+
+    async def counts_gradually(self) -> FleetCounts:
+        """The same, counted COUNT_SLICE stations per event-loop turn, for what reports periodically (the
+        live view, a worker's report to its parent). In one go, counting 10,000 chargers stopped the
+        loop for 10-40 ms once a second, which was a good part of the CS->CP answers' p99."""
+        stations = list(self._stations.values())
+        total = [0, 0, 0, 0]
+        for start in range(0, len(stations), COUNT_SLICE):
+            for k, n in enumerate(_tally(stations[start : start + COUNT_SLICE])):
+                total[k] += n
+            await asyncio.sleep(0)
+        return FleetCounts(len(stations), *total)
 
     def stop(self) -> None:
         self._stop.set()
