@@ -85,6 +85,17 @@ class Sim:
         return out
 
 
+async def fleet_settled(fleet: Any, booted: int | None = None) -> None:
+    """Wait (real time, bounded) until `booted` chargers of the fleet are booted (None: any number) and
+    every station has nothing queued or in flight."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + REAL_TIMEOUT
+    while loop.time() < deadline:
+        await asyncio.sleep(0.01)
+        if (booted is None or fleet.counts().booted == booted) and all(st.idle for st in fleet):
+            return
+
+
 def make_settings(tmp_path: Path, csms: CentralSystem, **charger: Any) -> Settings:
     base = load_settings(None)
     params = replace(base.charger, charge_point_id="CP1", **charger)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REAL_TIMEOUT
+from conftest import REAL_TIMEOUT, fleet_settled
 from ocppsim.control.fleet_app import _start_charging
 from ocppsim.csms.server import CentralSystem
 from ocppsim.model.charger import ChargerParams
@@ -31,10 +31,7 @@ async def test_fleet_boots_every_charger_and_finds_them_by_id(tmp_path: Path, cs
     with pytest.raises(DuplicateChargerError):
         fleet.add(ChargerParams("F007"), options)
     runner = asyncio.create_task(fleet.run())
-    for _ in range(500):
-        await asyncio.sleep(0.01)
-        if fleet.counts().booted == 20 and all(st.idle for st in fleet):
-            break
+    await fleet_settled(fleet, 20)
     counts = fleet.counts()
     assert (counts.chargers, counts.connected, counts.booted) == (20, 20, 20)
     station = fleet.get("F013")
@@ -125,20 +122,14 @@ async def test_counted_gradually_as_at_once(
     for n in range(7):
         fleet.add(ChargerParams(f"G{n}", number_of_connectors=2), StationOptions(url=csms.url))
     runner = asyncio.create_task(fleet.run())
-    for _ in range(500):
-        await asyncio.sleep(0.01)
-        if fleet.counts().booted == 7 and all(st.idle for st in fleet):
-            break
+    await fleet_settled(fleet, 7)
     for cid in ("G1", "G5"):
         station = fleet.get(cid)
         assert station is not None
         station.run_model(lambda now, s=station: s.charger.plug_in(2, now))
         station.run_model(lambda now, s=station: s.charger.present_tag(2, "T", now))
     await csms.wait_for(lambda _: len(csms.calls(action="StartTransaction")) == 2, REAL_TIMEOUT)
-    for _ in range(500):  # quiet, so that nothing changes between the two counts
-        await asyncio.sleep(0.01)
-        if all(st.idle for st in fleet):
-            break
+    await fleet_settled(fleet)  # quiet, so that nothing changes between the two counts
     assert await fleet.counts_gradually() == fleet.counts()
     assert fleet.counts().charging == 2 and fleet.counts().booted == 7
     fleet.stop()

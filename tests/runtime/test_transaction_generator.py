@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REAL_TIMEOUT
+from conftest import REAL_TIMEOUT, fleet_settled
 from ocppsim.csms.server import CentralSystem
 from ocppsim.model.charger import ChargerParams
 from ocppsim.runtime.clock import FakeClock
@@ -32,10 +32,7 @@ async def generate(
     for n in range(4):
         fleet.add(ChargerParams(f"ATG{n}", number_of_connectors=2), StationOptions(url=csms.url))
     runner = asyncio.create_task(fleet.run())
-    for _ in range(300):
-        await asyncio.sleep(0.01)
-        if fleet.counts().booted == 4 and all(st.idle for st in fleet):
-            break
+    await fleet_settled(fleet, 4)
     generator = TransactionGenerator(
         list(fleet),
         clock=clock,
