@@ -539,6 +539,8 @@ class Station:
             self._ping_task = None
 
     async def _send_ping(self, ws: Link) -> asyncio.Future[float]:
+        """One ping; the future of its pong. A method of its own so that tests can count pings or withhold
+        the pong (picows' connection type is compiled and cannot be patched)."""
         return asyncio.ensure_future(await ws.ping())
 
     async def _ping(self, ws: Link) -> None:
