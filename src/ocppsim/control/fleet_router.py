@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from ocppsim.control.fleet_text import split_target, without_charger
+from ocppsim.control.fleet_text import choice_error, no_such_charger, split_target, without_charger
 from ocppsim.control.http_server import BearerToken, add_pages
 from ocppsim.control.text_server import SessionState
 from ocppsim.driver import SimConnection
@@ -271,11 +271,11 @@ class ForwardingCommandRunner:
         target, text = split_target(line)
         words = text.split()
         if target is None and words[:1] == ["charger"]:
-            if len(words) != 2:
-                return "Error: usage: charger <id>"
+            error = choice_error(words, lambda cid: self.fleet.owner(cid) is not None)
+            if error is not None:
+                return error
             worker = self.fleet.owner(words[1])
-            if worker is None:
-                return f"Error: charger {words[1]!r} does not exist"
+            assert worker is not None
             session.charger = words[1]
             return await (await self._connection(session, worker)).command(text)
         target = target or session.charger
@@ -283,7 +283,7 @@ class ForwardingCommandRunner:
             return without_charger(words, session)
         worker = self.fleet.owner(target)
         if worker is None:
-            return f"Error: charger {target!r} does not exist"
+            return no_such_charger(target)
         if words[:1] in (["quit"], ["exit"]):
             session.closing = True
             return "bye"

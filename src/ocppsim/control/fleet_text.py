@@ -10,7 +10,15 @@ from collections.abc import Callable
 from ocppsim.control.text_server import HELP, CommandRunner, SessionState
 from ocppsim.runtime.fleet import Fleet
 
-__all__ = ["FLEET_HELP", "NO_CHARGER", "FleetCommandRunner", "split_target", "without_charger"]
+__all__ = [
+    "FLEET_HELP",
+    "NO_CHARGER",
+    "FleetCommandRunner",
+    "choice_error",
+    "no_such_charger",
+    "split_target",
+    "without_charger",
+]
 
 log = logging.getLogger("ocppsim.control")
 
@@ -28,6 +36,19 @@ def split_target(line: str) -> tuple[str | None, str]:
         return None, text
     target, _, rest = text[1:].partition(" ")
     return target, rest.strip() or "status"
+
+
+def no_such_charger(charger_id: str) -> str:
+    return f"Error: charger {charger_id!r} does not exist"
+
+
+def choice_error(words: list[str], exists: Callable[[str], bool]) -> str | None:
+    """For `charger <id>`: the error reply when it cannot choose; None when words[1] is a charger."""
+    if len(words) != 2:
+        return "Error: usage: charger <id>"
+    if not exists(words[1]):
+        return no_such_charger(words[1])
+    return None
 
 
 def without_charger(words: list[str], session: SessionState) -> str:
@@ -53,10 +74,9 @@ class FleetCommandRunner:
         target, text = split_target(line)
         words = text.split()
         if target is None and words[:1] == ["charger"]:
-            if len(words) != 2:
-                return "Error: usage: charger <id>"
-            if words[1] not in self.fleet:
-                return f"Error: charger {words[1]!r} does not exist"
+            error = choice_error(words, lambda cid: cid in self.fleet)
+            if error is not None:
+                return error
             session.charger = words[1]
             session.connector = 1
             return f"Ok. charger {words[1]}"
@@ -66,7 +86,7 @@ class FleetCommandRunner:
             return without_charger(words, session)
         station = self.fleet.get(target)
         if station is None:
-            return f"Error: charger {target!r} does not exist"
+            return no_such_charger(target)
         runner = self._runners.get(target)
         if runner is None or runner.station is not station:
             runner = CommandRunner(
