@@ -15,6 +15,7 @@ import pytest
 
 from ocppsim.control.app import ChargerApp, build_charger_app
 from ocppsim.csms.server import CentralSystem, Frame
+from ocppsim.csms.sink import Sink
 from ocppsim.driver import SimConnection
 from ocppsim.runtime.clock import FakeClock
 from ocppsim.settings import HttpSettings, Settings, load_settings
@@ -96,7 +97,7 @@ async def fleet_settled(fleet: Any, booted: int | None = None) -> None:
             return
 
 
-def make_settings(tmp_path: Path, csms: CentralSystem, **charger: Any) -> Settings:
+def make_settings(tmp_path: Path, csms: CentralSystem | Sink, **charger: Any) -> Settings:
     base = load_settings(None)
     params = replace(base.charger, charge_point_id="CP1", **charger)
     return replace(base, charger=params, server_url=csms.url, host_port=0, conf_dir=tmp_path / "data")

@@ -27,6 +27,7 @@ from ocppsim.control.locust_agent import AgentOptions, run_agent
 from ocppsim.control.shell import run_shell
 from ocppsim.csms.probe import Prober
 from ocppsim.csms.server import CentralSystem
+from ocppsim.csms.sink import Sink
 from ocppsim.model.charger import ChargerParams
 from ocppsim.runtime.chaos import ChaosProxy
 from ocppsim.runtime.fleet import keep_long_lived_out_of_gc
@@ -171,13 +172,18 @@ def _run_csms(argv: Sequence[str]) -> int:
     tags = {t for t in args.tags.split(",") if t} if args.tags else None
 
     async def serve() -> str | None:
-        csms = CentralSystem(
-            heartbeat_interval=args.heartbeat,
-            tags=tags,
-            log_frames=not (args.quiet or args.sink),
-            sink=args.sink,
-            remote_start_after=args.remote_start_after,
-        )
+        csms: CentralSystem | Sink
+        if args.sink:
+            csms = Sink(
+                heartbeat_interval=args.heartbeat, tags=tags, remote_start_after=args.remote_start_after
+            )
+        else:
+            csms = CentralSystem(
+                heartbeat_interval=args.heartbeat,
+                tags=tags,
+                log_frames=not args.quiet,
+                remote_start_after=args.remote_start_after,
+            )
         await csms.start(args.host, args.port)
         print(f"central system listening on ws://{args.host}:{csms.port}/ocpp/<charger id>", flush=True)
         stop = asyncio.Event()

@@ -7,14 +7,13 @@ import asyncio
 import random
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
-from ocppsim.csms.server import CentralSystem
-from ocppsim.ocpp16.framing import CallError
+from ocppsim.ocpp16.framing import CallError, CallResult
 from ocppsim.runtime.fleet_stats import FleetStats
 from ocppsim.runtime.ws_client import CONNECTION_CLOSED
 
-__all__ = ["PROBE_ACTIONS", "Prober"]
+__all__ = ["PROBE_ACTIONS", "ProbeTarget", "Prober"]
 
 PROBE_ACTIONS: tuple[str, ...] = ("GetConfiguration", "RemoteStartTransaction")
 _PAYLOADS: dict[str, dict[str, Any]] = {
@@ -23,13 +22,23 @@ _PAYLOADS: dict[str, dict[str, Any]] = {
 }
 
 
+class ProbeTarget(Protocol):
+    """A central system that can call its chargers: the recording one (server.py) or the sink."""
+
+    def connected_ids(self) -> list[str]: ...
+
+    async def call(
+        self, charger_id: str, action: str, payload: dict[str, Any], timeout: float = 10.0
+    ) -> CallResult | CallError: ...
+
+
 # A probed charger left, or its connection closed, before the answer came.
 _GONE: tuple[type[BaseException], ...] = (KeyError, asyncio.CancelledError, *CONNECTION_CLOSED)
 
 
 class Prober:
     def __init__(
-        self, csms: CentralSystem, *, rate: float, actions: Sequence[str] = PROBE_ACTIONS, seed: int = 1
+        self, csms: ProbeTarget, *, rate: float, actions: Sequence[str] = PROBE_ACTIONS, seed: int = 1
     ) -> None:
         if rate <= 0:
             raise ValueError("rate must be > 0")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import itertools
 import json
 import logging
@@ -17,7 +16,7 @@ import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeAlias
+from typing import TypeAlias
 from urllib.parse import unquote
 
 import picows.websockets.asyncio.server as picows_server
@@ -25,7 +24,8 @@ import picows.websockets.compat as picows_compat
 import websockets.asyncio.server as websockets_server
 import websockets.http11
 
-from ocppsim.ocpp16.convert import format_time
+from ocppsim.csms.answers import DefaultAnswers, Payload
+from ocppsim.csms.remote_start import RemoteStarter
 from ocppsim.ocpp16.framing import (
     Call,
     CallError,
@@ -40,11 +40,10 @@ from ocppsim.ocpp16.framing import (
 from ocppsim.ocpp16.validation import SchemaError, validators
 from ocppsim.runtime.ws_client import CONNECTION_CLOSED, use_picows
 
-__all__ = ["CentralSystem", "Frame", "Responder"]
+__all__ = ["CentralSystem", "Frame", "Payload", "Responder"]
 
 log = logging.getLogger("ocppsim.csms")
 
-Payload = dict[str, Any]
 # A responder returns a CALLRESULT payload, a CallError to answer with, or None to never answer.
 Responder = Callable[[str, Payload], "Payload | CallError | None"]
 
@@ -81,7 +80,7 @@ class _Session:
     seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
 
-class CentralSystem:
+class CentralSystem(DefaultAnswers):
     def __init__(
         self,
         *,
@@ -92,28 +91,23 @@ class CentralSystem:
         validate: bool = True,
         log_frames: bool = False,
         passwords: dict[str, str] | None = None,
-        sink: bool = False,
         clock: Callable[[], float] = time.time,
         remote_start_after: float | None = None,
         remote_start_tag: str = "REMOTE",
     ) -> None:
         """`remote_start_after`: a connector that reports Preparing and has no transaction this many
         seconds later gets a RemoteStartTransaction (what a driver's app would do; demos and the
-        transaction generator's remote-start share)."""
-        # Sink: answer everything, record and validate nothing (a fast peer for benchmarks).
-        self.sink = sink
-        if sink:
-            validate = False
+        transaction generator's remote-start share). For benchmarks, sink.py answers as fast as it can and
+        records nothing."""
+        super().__init__(
+            heartbeat_interval=heartbeat_interval, boot_status=boot_status, tags=tags, clock=clock
+        )
         # Basic auth (security profiles 1 and 2): charger id -> AuthorizationKey; None = no check.
         self.passwords = passwords
         self._ssl: ssl.SSLContext | None = None
         self.log_frames = log_frames
-        self.heartbeat_interval = heartbeat_interval
-        self.boot_status = boot_status
-        self.tags = {t.lower() for t in tags} if tags is not None else None
         self.charger_ids = charger_ids
         self.validate = validate
-        self.clock = clock
         self.frames: list[Frame] = []
         self.violations: list[Frame] = []
         self.responders: dict[str, Responder] = {}
@@ -121,15 +115,16 @@ class CentralSystem:
         # Authorization header of each charger's last upgrade request (None: none sent).
         self.authorization: dict[str, str | None] = {}
         self.transactions: dict[int, Payload] = {}
-        self._tx_ids = itertools.count(1)
         self._seen_calls: set[tuple[str, str]] = set()
         self._answers: dict[tuple[str, str], Payload] = {}
         self._sessions: dict[str, _Session] = {}
-        self.remote_start_after = remote_start_after
-        self.remote_start_tag = remote_start_tag
-        # (charger, connector) -> how many times it went Preparing; a remote start checks it is the same one
-        self._preparing: dict[tuple[str, int], int] = {}
-        self._remote_tasks: set[asyncio.Task[None]] = set()
+        self._remote_starts = (
+            RemoteStarter(
+                remote_start_after, remote_start_tag, call=self.call, is_connected=self.is_connected
+            )
+            if remote_start_after is not None
+            else None
+        )
         self._changed = asyncio.Condition()
         self._server: Server | None = None
         self.port = 0
@@ -151,9 +146,6 @@ class CentralSystem:
             max_size=1 << 20,
             ssl=ssl_context,
             compression=None,  # small frames; zlib state would cost ~50 KiB per charger
-            # A sink measures the chargers, not itself: no server pings (websockets' default, every 20 s,
-            # would be 5,000 pings/s at 100,000 chargers, as many frames as the standard mix sends).
-            ping_interval=None if self.sink else 20,
         )
         sock = next(iter(self._server.sockets))
         self.port = sock.getsockname()[1]
@@ -165,8 +157,8 @@ class CentralSystem:
         return f"{scheme}://{host}:{self.port}/ocpp"
 
     async def stop(self) -> None:
-        for task in list(self._remote_tasks):
-            task.cancel()
+        if self._remote_starts is not None:
+            self._remote_starts.cancel()
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
@@ -189,8 +181,6 @@ class CentralSystem:
     # ------------------------------------------------------------------ recording
 
     async def _record(self, frame: Frame) -> None:
-        if self.sink:
-            return
         self.frames.append(frame)
         async with self._changed:
             self._changed.notify_all()
@@ -302,16 +292,14 @@ class CentralSystem:
             await ws.close(1002, "ocpp1.6 subprotocol required")
             return
         session = _Session(ws)
-        if not self.sink:
-            self.peers[charger_id] = str(ws.remote_address[0]) if ws.remote_address else ""
+        self.peers[charger_id] = str(ws.remote_address[0]) if ws.remote_address else ""
         old = self._sessions.get(charger_id)
         if old is not None:
             await old.ws.close()
         self._sessions[charger_id] = session
-        if not self.sink:  # a sink serves benchmarks: no waiters to wake, no line per connection
-            async with self._changed:
-                self._changed.notify_all()
-            log.info("charger %s connected", charger_id)
+        async with self._changed:
+            self._changed.notify_all()
+        log.info("charger %s connected", charger_id)
         try:
             async for message in ws:
                 await self._on_message(charger_id, session, message)
@@ -323,8 +311,7 @@ class CentralSystem:
             for future in session.pending.values():
                 if not future.done():
                     future.cancel()
-            if not self.sink:
-                log.info("charger %s disconnected", charger_id)
+            log.info("charger %s disconnected", charger_id)
 
     async def _on_message(self, charger_id: str, session: _Session, message: str | bytes) -> None:
         now = self.clock()
@@ -346,11 +333,6 @@ class CentralSystem:
             future = session.pending.get(frame.unique_id)
             if future is not None and not future.done():
                 future.set_result(frame)
-            return
-        if self.sink:
-            reply = self._answer(charger_id, frame)
-            if isinstance(reply, dict):
-                await session.ws.send(result_frame(frame.unique_id, reply))
             return
         key = (charger_id, frame.unique_id)
         duplicate = key in self._seen_calls
@@ -381,34 +363,8 @@ class CentralSystem:
             return
         await self._record(Frame(charger_id, "out", 3, frame.unique_id, frame.action, reply, now))
         await session.ws.send(result_frame(frame.unique_id, reply))
-        if self.remote_start_after is not None:
-            self._follow_for_remote_start(charger_id, frame)
-
-    def _follow_for_remote_start(self, charger_id: str, call: Call) -> None:
-        connector = call.payload.get("connectorId")
-        if not isinstance(connector, int) or connector < 1:
-            return
-        key = (charger_id, connector)
-        if call.action == "StartTransaction":
-            self._preparing.pop(key, None)
-        elif call.action == "StatusNotification":
-            if call.payload.get("status") != "Preparing":
-                self._preparing.pop(key, None)
-                return
-            mark = self._preparing.get(key, 0) + 1
-            self._preparing[key] = mark
-            task = asyncio.get_running_loop().create_task(self._remote_start(key, mark))
-            self._remote_tasks.add(task)
-            task.add_done_callback(self._remote_tasks.discard)
-
-    async def _remote_start(self, key: tuple[str, int], mark: int) -> None:
-        assert self.remote_start_after is not None
-        await asyncio.sleep(self.remote_start_after)
-        if self._preparing.get(key) != mark or not self.is_connected(key[0]):
-            return  # started locally, left, or gone
-        payload = {"connectorId": key[1], "idTag": self.remote_start_tag}
-        with contextlib.suppress(TimeoutError, *CONNECTION_CLOSED, asyncio.CancelledError, KeyError):
-            await self.call(key[0], "RemoteStartTransaction", payload)
+        if self._remote_starts is not None:
+            self._remote_starts.follow(charger_id, frame)
 
     def _answer(self, charger_id: str, call: Call) -> Payload | CallError | None:
         if self.validate:
@@ -426,36 +382,5 @@ class CentralSystem:
             return responder(charger_id, call.payload)
         return self.default_answer(charger_id, call.action, call.payload)
 
-    def _id_tag_info(self, id_tag: str) -> Payload:
-        ok = self.tags is None or id_tag.lower() in self.tags
-        return {"status": "Accepted" if ok else "Invalid"}
-
-    def default_answer(self, charger_id: str, action: str, payload: Payload) -> Payload | CallError:
-        now = format_time(self.clock())
-        if action == "BootNotification":
-            return {"status": self.boot_status, "currentTime": now, "interval": self.heartbeat_interval}
-        if action == "Heartbeat":
-            return {"currentTime": now}
-        if action == "Authorize":
-            return {"idTagInfo": self._id_tag_info(payload["idTag"])}
-        if action == "StartTransaction":
-            tx_id = next(self._tx_ids)
-            if not self.sink:
-                self.transactions[tx_id] = {"charger_id": charger_id, **payload}
-            return {"transactionId": tx_id, "idTagInfo": self._id_tag_info(payload["idTag"])}
-        if action == "StopTransaction":
-            tag = payload.get("idTag")
-            return {"idTagInfo": self._id_tag_info(tag)} if tag else {}
-        if action == "DataTransfer":
-            return {"status": "UnknownVendorId"}
-        if action in (
-            "StatusNotification",
-            "MeterValues",
-            "DiagnosticsStatusNotification",
-            "FirmwareStatusNotification",
-            "SecurityEventNotification",
-            "LogStatusNotification",
-            "SignedFirmwareStatusNotification",
-        ):
-            return {}
-        return CallError("", ErrorCode.NOT_IMPLEMENTED, f"{action} is not handled by this central system", {})
+    def transaction_started(self, charger_id: str, transaction_id: int, payload: Payload) -> None:
+        self.transactions[transaction_id] = {"charger_id": charger_id, **payload}

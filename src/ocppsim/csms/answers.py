@@ -1,0 +1,79 @@
+"""What the built-in central system answers each charger CALL with, when no test or demo says otherwise:
+shared by the recording central system (server.py) and the sink (sink.py)."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable
+from typing import Any
+
+from ocppsim.ocpp16.convert import format_time
+from ocppsim.ocpp16.framing import CallError, ErrorCode
+
+__all__ = ["DefaultAnswers", "Payload"]
+
+Payload = dict[str, Any]
+
+# CP -> CS notifications whose .conf has no fields (OCPP 1.6 sections 6.x; security whitepaper).
+_EMPTY_CONF = frozenset(
+    (
+        "StatusNotification",
+        "MeterValues",
+        "DiagnosticsStatusNotification",
+        "FirmwareStatusNotification",
+        "SecurityEventNotification",
+        "LogStatusNotification",
+        "SignedFirmwareStatusNotification",
+    )
+)
+
+
+class DefaultAnswers:
+    """Accept every charger at boot (or `boot_status`), authorize every tag (or only `tags`, compared
+    case-insensitively as OCPP compares idTokens), number transactions from 1."""
+
+    def __init__(
+        self,
+        *,
+        heartbeat_interval: int = 300,
+        boot_status: str = "Accepted",
+        tags: set[str] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.heartbeat_interval = heartbeat_interval
+        self.boot_status = boot_status
+        self.tags = {t.lower() for t in tags} if tags is not None else None
+        self.clock = clock
+        self._tx_ids = itertools.count(1)
+
+    def _id_tag_info(self, id_tag: str) -> Payload:
+        ok = self.tags is None or id_tag.lower() in self.tags
+        return {"status": "Accepted" if ok else "Invalid"}
+
+    def transaction_started(self, charger_id: str, transaction_id: int, payload: Payload) -> None:
+        """Called for each StartTransaction answered (the recording central system keeps them)."""
+
+    def default_answer(self, charger_id: str, action: str, payload: Payload) -> Payload | CallError:
+        if action in _EMPTY_CONF:
+            return {}
+        if action == "Heartbeat":
+            return {"currentTime": format_time(self.clock())}
+        if action == "BootNotification":
+            return {
+                "status": self.boot_status,
+                "currentTime": format_time(self.clock()),
+                "interval": self.heartbeat_interval,
+            }
+        if action == "Authorize":
+            return {"idTagInfo": self._id_tag_info(payload["idTag"])}
+        if action == "StartTransaction":
+            tx_id = next(self._tx_ids)
+            self.transaction_started(charger_id, tx_id, payload)
+            return {"transactionId": tx_id, "idTagInfo": self._id_tag_info(payload["idTag"])}
+        if action == "StopTransaction":
+            tag = payload.get("idTag")
+            return {"idTagInfo": self._id_tag_info(tag)} if tag else {}
+        if action == "DataTransfer":
+            return {"status": "UnknownVendorId"}
+        return CallError("", ErrorCode.NOT_IMPLEMENTED, f"{action} is not handled by this central system", {})

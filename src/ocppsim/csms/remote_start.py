@@ -1,0 +1,63 @@
+"""A central system's remote start for a driver who plugged in and never presented a tag: a connector
+that reports Preparing and has no transaction `after` seconds later gets a RemoteStartTransaction (what a
+driver's app does; demos, and the transaction generator's remote-start share)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from ocppsim.ocpp16.framing import Call
+from ocppsim.runtime.ws_client import CONNECTION_CLOSED
+
+__all__ = ["RemoteStarter"]
+
+
+class RemoteStarter:
+    def __init__(
+        self,
+        after: float,
+        tag: str,
+        *,
+        call: Callable[[str, str, dict[str, Any]], Awaitable[object]],
+        is_connected: Callable[[str], bool],
+    ) -> None:
+        self.after = after
+        self.tag = tag
+        self._call = call
+        self._is_connected = is_connected
+        # (charger, connector) -> how many times it went Preparing; a remote start checks it is the same one
+        self._preparing: dict[tuple[str, int], int] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def follow(self, charger_id: str, call: Call) -> None:
+        """See one CALL the charger sent (after it was answered)."""
+        connector = call.payload.get("connectorId")
+        if not isinstance(connector, int) or connector < 1:
+            return
+        key = (charger_id, connector)
+        if call.action == "StartTransaction":
+            self._preparing.pop(key, None)
+        elif call.action == "StatusNotification":
+            if call.payload.get("status") != "Preparing":
+                self._preparing.pop(key, None)
+                return
+            mark = self._preparing.get(key, 0) + 1
+            self._preparing[key] = mark
+            task = asyncio.get_running_loop().create_task(self._remote_start(key, mark))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _remote_start(self, key: tuple[str, int], mark: int) -> None:
+        await asyncio.sleep(self.after)
+        if self._preparing.get(key) != mark or not self._is_connected(key[0]):
+            return  # started locally, left, or gone
+        payload = {"connectorId": key[1], "idTag": self.tag}
+        with contextlib.suppress(TimeoutError, *CONNECTION_CLOSED, asyncio.CancelledError, KeyError):
+            await self._call(key[0], "RemoteStartTransaction", payload)
+
+    def cancel(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
