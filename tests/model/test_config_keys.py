@@ -109,3 +109,20 @@ def test_overrides_load_only_valid_values() -> None:
     assert store.get_int("HeartbeatInterval") == 30
     assert not store.load("HeartbeatInterval", "-5")
     assert store.get_int("HeartbeatInterval") == 30
+
+
+def test_typed_values_follow_every_change(store: ConfigStore) -> None:
+    """The getters cache parsed values; a store or load must show at once, in every type asked for."""
+    assert store.get_int("HeartbeatInterval") == 300
+    store.store("HeartbeatInterval", "42")
+    assert store.get_int("HeartbeatInterval") == 42
+    assert store.get_float("HeartbeatInterval") == 42.0 and store.get_int("HeartbeatInterval") == 42
+    assert store.get_bool("LocalPreAuthorize") is False
+    assert store.load("LocalPreAuthorize", "TRUE")
+    assert store.get_bool("LocalPreAuthorize") is True
+    assert len(store.get_measurands("MeterValuesSampledData")) > 2
+    store.store("MeterValuesSampledData", "Power.Active.Import,SoC")
+    assert [m.value for m, _ in store.get_measurands("MeterValuesSampledData")] == [
+        "Power.Active.Import",
+        "SoC",
+    ]

@@ -258,7 +258,8 @@ class ConfigStore:
     def __init__(self, specs: Iterable[KeySpec], overrides: Mapping[str, str] | None = None) -> None:
         self._specs = _spec_table(specs)
         self._values: dict[str, str] = {}
-        # Typed caches: the meter asks for lists and numbers on every sample.
+        # Parsed values by the key as asked for: the model asks for the same numbers and lists on every
+        # sample and tick. Emptied on every change (a value may be canonicalised against another key).
         self._typed: dict[str, object] = {}
         for key, value in (overrides or {}).items():
             self.load(key, value)
@@ -275,7 +276,7 @@ class ConfigStore:
         if canonical is None:
             return False
         self._values[spec.name.lower()] = canonical
-        self._typed.pop(spec.name.lower(), None)
+        self._typed.clear()
         return True
 
     def raw(self, key: str) -> str:
@@ -283,21 +284,31 @@ class ConfigStore:
         value = self._values.get(name)
         return value if value is not None else self._specs[name].default
 
+    # Each getter re-parses when the cached value is of another type (a key read as two types).
+
     def get_bool(self, key: str) -> bool:
-        return self.raw(key) == "true"
+        value = self._typed.get(key)
+        if type(value) is not bool:
+            value = self._typed[key] = self.raw(key) == "true"
+        return value
 
     def get_int(self, key: str) -> int:
-        return int(self.raw(key))
+        value = self._typed.get(key)
+        if type(value) is not int:
+            value = self._typed[key] = int(self.raw(key))
+        return value
 
     def get_float(self, key: str) -> float:
-        return float(self.raw(key))
+        value = self._typed.get(key)
+        if type(value) is not float:
+            value = self._typed[key] = float(self.raw(key))
+        return value
 
     def get_measurands(self, key: str) -> list[tuple[Measurand, Phase | None]]:
-        cached = self._typed.get(key.lower())
-        if cached is None:
-            cached = parse_measurand_list(self.raw(key)) or []
-            self._typed[key.lower()] = cached
-        return cached  # type: ignore[return-value]
+        value = self._typed.get(key)
+        if type(value) is not list:
+            value = self._typed[key] = parse_measurand_list(self.raw(key)) or []
+        return value
 
     def validate(self, key: str, value: str) -> tuple[ConfigurationStatus, str | None]:
         """ChangeConfiguration semantics (configuration-keys.md section 1): status and canonical value."""
@@ -317,7 +328,7 @@ class ConfigStore:
         """Store an already validated canonical value; returns the canonical key name."""
         spec = self._specs[key.lower()]
         self._values[spec.name.lower()] = canonical
-        self._typed.pop(spec.name.lower(), None)
+        self._typed.clear()
         return spec.name
 
     def report(self, keys: Iterable[str] | None) -> tuple[list[KeyValue], list[str]]:
