@@ -27,7 +27,7 @@ from ocppsim.model.connector import (
 )
 from ocppsim.model.errors import UnknownConnectorError
 from ocppsim.model.ev import EV
-from ocppsim.model.meter import EnergyRegister, MeterSnapshot, MeterValue, sample
+from ocppsim.model.meter import EnergyRegister, KeptMeterValues, MeterSnapshot, MeterValue, sample
 from ocppsim.model.outgoing import (
     AuthorizeReq,
     BootInfo,
@@ -145,7 +145,7 @@ class _Transaction:
     meter_start: int
     transaction_id: int | None = None
     next_sample: float | None = None
-    data: list[MeterValue] = field(default_factory=list)
+    data: KeptMeterValues = field(default_factory=KeptMeterValues)
     # StartTransaction.conf not Accepted with StopTransactionOnInvalidId=false: no energy (section 5.11).
     deauthorized: bool = False
 
@@ -432,6 +432,8 @@ class Charger:
 
     def next_profile_change(self, t: float) -> float | None:
         """The first instant after t at which a charging profile may change a limit."""
+        if not self.profiles.profiles:
+            return None
         starts = {c.id: c.tx.start for c in self._connectors.values() if c.tx is not None}
         return self.profiles.next_change(t, starts)
 
@@ -1158,6 +1160,13 @@ class Charger:
     def _refresh_offers(self, now: float) -> None:
         """Every connector's offer; a ChargePointMaxProfile is shared among the EVs that draw: equal
         shares, each capped by what it can take, leftovers redistributed (smart-charging.md section 4)."""
+        if not self.profiles.profiles:
+            # No charging profile: every connector is offered the hardware limit (what own_limit gives
+            # without one). The common case, and this runs at every tick.
+            for c in self._connectors.values():
+                c.offer_a = self.params.max_offer_a
+                c.offer_phases = self.params.phases
+            return
         voltage = self.voltage
         limits = {cid: self.limit_at(cid, now) for cid in self._connectors}
         offers = dict(limits)
@@ -1249,7 +1258,7 @@ class Charger:
                 timestamp=self._ts(now),
                 reason=reason,
                 id_tag=id_tag or tx.id_tag,
-                transaction_data=tuple(tx.data),
+                transaction_data=tx.data.values(),
             )
         )
         if self.profiles.remove_tx_profiles(c.id):
@@ -1286,7 +1295,7 @@ class Charger:
         limit = self.config.get_int("StopTransactionMaxMeterValues")
         # Errata 3.89: beyond the limit drop intermediate values, never Transaction.Begin / End.
         while len(tx.data) > max(limit, 2):
-            del tx.data[1]
+            tx.data.drop(1)
 
     def _periodic_sample(self, c: _Connector, now: float) -> None:
         tx = c.tx
