@@ -35,7 +35,7 @@ from ocppsim.model.outgoing import (
 from ocppsim.model.types import RegistrationStatus
 from ocppsim.ocpp16.convert import journal_body, request_payload
 from ocppsim.ocpp16.results import apply_failure, apply_result
-from ocppsim.runtime.clock import Clock, LazyEvent, sleep_or_event
+from ocppsim.runtime.clock import Clock, LazyEvent, running_loop, sleep_or_event
 
 __all__ = ["Answer", "ConnectionLostError", "Outbox"]
 
@@ -114,7 +114,7 @@ class Outbox:
         self._send = send
         self._after_model = after_model
         self._queue: deque[_Item] = deque()
-        self._wakeup = asyncio.Event()
+        self._wakeup = LazyEvent()
         self._drained = LazyEvent()
         self._online = False
         self._log = log_adapter or logging.LoggerAdapter(log, {})
@@ -127,14 +127,14 @@ class Outbox:
         return [item.request for item in self._queue]
 
     def enqueue(self, request: Request) -> asyncio.Future[object]:
-        future: asyncio.Future[object] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[object] = running_loop().create_future()
         item = _Item(request, future)
         if request.transaction_related:
             item.journal_seq = self._write_journal(item)
         if not self._online and not request.transaction_related:
             # Offline: nothing to wait for (an Authorize is decided locally); decided on the next loop
             # turn so effects keep their order.
-            asyncio.get_running_loop().call_soon(self._finish_failed, item)
+            running_loop().call_soon(self._finish_failed, item)
             return future
         if isinstance(request, BootNotificationReq):
             # Boot goes first: nothing else may be sent before it is Accepted (section 4.2).

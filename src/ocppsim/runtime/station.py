@@ -48,7 +48,7 @@ from ocppsim.ocpp16.framing import (
 )
 from ocppsim.ocpp16.handlers import OcppCallError, handle_call
 from ocppsim.ocpp16.validation import SchemaError, validators
-from ocppsim.runtime.clock import Clock, LazyEvent, TimerHandle, sleep_or_event
+from ocppsim.runtime.clock import Clock, LazyEvent, TimerHandle, running_loop, sleep_or_event
 from ocppsim.runtime.events import Event, EventBus
 from ocppsim.runtime.message_log import MessageLog
 from ocppsim.runtime.outbox import Answer, ConnectionLostError, Journal, Outbox
@@ -271,7 +271,7 @@ class Station:
             return
         latency = None
         if started is not None:
-            latency = round((asyncio.get_running_loop().time() - started) * 1000.0, 3)
+            latency = round((running_loop().time() - started) * 1000.0, 3)
         text = raw if isinstance(raw, str) else raw.decode("utf-8", "replace")
         frames.record(
             self.id,
@@ -316,7 +316,7 @@ class Station:
         ws = self._ws
         if ws is not None:
             # Close after the current reply has gone out: the close is queued behind it.
-            asyncio.get_running_loop().call_soon(lambda: asyncio.ensure_future(ws.close()))
+            running_loop().call_soon(lambda: asyncio.ensure_future(ws.close()))
 
     def _rearm(self) -> None:
         deadline = self.charger.next_deadline()
@@ -528,7 +528,7 @@ class Station:
     def _ping_due(self) -> None:
         self._ping_timer = None
         if self._ws is not None:
-            self._ping_task = asyncio.get_running_loop().create_task(self._ping(self._ws))
+            self._ping_task = running_loop().create_task(self._ping(self._ws))
 
     def _stop_pings(self) -> None:
         if self._ping_timer is not None:
@@ -548,12 +548,20 @@ class Station:
             pong = await self._send_ping(ws)
             # MessageTimeout on the simulation clock, as for a CALL's answer (so --speed applies).
             timeout = float(self.charger.config.get_int("MessageTimeout"))
-            expired: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
-            timer = self.clock.call_at(self.clock.now() + timeout, lambda: _expire(expired))
+            # The pong or the timeout, whichever comes first (asyncio.wait would cost two tasks' worth).
+            settled: asyncio.Future[None] = running_loop().create_future()
+
+            def settle(_: object = None) -> None:
+                if not settled.done():
+                    settled.set_result(None)
+
+            pong.add_done_callback(settle)
+            timer = self.clock.call_at(self.clock.now() + timeout, settle)
             try:
-                await asyncio.wait((pong, expired), return_when=asyncio.FIRST_COMPLETED)
+                await settled
             finally:
                 timer.cancel()
+                pong.remove_done_callback(settle)
             if not pong.done():
                 self._log.warning("no pong within %.0f s: closing the connection", timeout)
                 await ws.close()
@@ -608,7 +616,7 @@ class Station:
         now = self.clock.now()
         started = None
         if self.message_log is not None:
-            started = asyncio.get_running_loop().time()
+            started = running_loop().time()
             self._log_frame("in", "CALL", call.unique_id, call.action, raw)
         if self.inbound_observer is not None:
             self.inbound_observer(call.action)
@@ -669,7 +677,7 @@ class Station:
         if tx_ref is not None:
             tx_id = self.charger.transaction_id_for(tx_ref)
         payload = request_payload(request, tx_id, prepared)
-        loop = asyncio.get_running_loop()
+        loop = running_loop()
         future: asyncio.Future[Answer] = loop.create_future()
         self._pending[unique_id] = (request.ACTION, future, loop.time())
         text = call_frame(unique_id, request.ACTION, payload)
