@@ -158,6 +158,7 @@ class Sink(DefaultAnswers):
             websocket_handshake_timeout=HANDSHAKE_TIMEOUT_S,
             max_frame_size=MAX_FRAME_BYTES,
             read_buffer_init_size=READ_BUFFER,
+            use_aiofastnet=False,  # the loop's transport: ~4 KiB less a connection (runtime/ws_client.py)
         )
         self.port = self._server.sockets[0].getsockname()[1]
 
