@@ -10,6 +10,7 @@ import pytest
 from conftest import Sim, SimFactory
 from ocppsim.csms.server import CentralSystem
 from ocppsim.ocpp16.framing import CallError, CallResult
+from ocppsim.runtime.station import Station
 
 
 async def ask(sim: Sim, action: str, payload: dict[str, object]) -> dict[str, object]:
@@ -251,15 +252,15 @@ async def test_boot_rejected_means_silence_until_the_interval(
     assert sim.sent(mark) == [("BootNotification", None)]
 
 
-async def test_ping_interval_change_is_accepted_live(sim: Sim) -> None:
+async def test_ping_interval_change_is_accepted_live(sim: Sim, monkeypatch: pytest.MonkeyPatch) -> None:
     pings: list[float] = []
-    real_ping = sim.station._send_ping
+    real_ping = Station._send_ping
 
-    async def counting_ping(ws: Any) -> Any:
+    async def counting_ping(self: Station, ws: Any) -> Any:
         pings.append(sim.station.clock.now())
-        return await real_ping(ws)
+        return await real_ping(self, ws)
 
-    sim.station._send_ping = counting_ping
+    monkeypatch.setattr(Station, "_send_ping", counting_ping)
     for value, seconds, expected in (("0", 300, 0), ("5", 20, 4), ("0", 300, 0), ("30", 90, 3)):
         pings.clear()
         assert await ask(sim, "ChangeConfiguration", {"key": "WebSocketPingInterval", "value": value}) == {
@@ -271,15 +272,17 @@ async def test_ping_interval_change_is_accepted_live(sim: Sim) -> None:
     assert await ask(sim, "ClearCache", {}) == {"status": "Accepted"}
 
 
-async def test_no_pong_within_message_timeout_closes_the_link(sim: Sim) -> None:
+async def test_no_pong_within_message_timeout_closes_the_link(
+    sim: Sim, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """OCPP-J 5.3: a ping without pong means a dead link; the charger closes it and connects again."""
     first = sim.station._ws
     loop = asyncio.get_running_loop()
 
-    async def unanswered_ping(ws: Any) -> asyncio.Future[float]:
+    async def unanswered_ping(self: Station, ws: Any) -> asyncio.Future[float]:
         return loop.create_future()  # the pong never comes
 
-    sim.station._send_ping = unanswered_ping
+    monkeypatch.setattr(Station, "_send_ping", unanswered_ping)
     timeout = sim.station.charger.config.get_int("MessageTimeout")
     assert await ask(sim, "ChangeConfiguration", {"key": "WebSocketPingInterval", "value": "10"}) == {
         "status": "Accepted"

@@ -19,6 +19,7 @@ from conftest import REAL_TIMEOUT, Sim, SimFactory, make_settings
 from ocppsim.control.app import build_charger_app
 from ocppsim.csms.server import CentralSystem
 from ocppsim.runtime.clock import FakeClock
+from ocppsim.runtime.station import Station
 from ocppsim.runtime.ws_client import use_picows
 
 
@@ -36,20 +37,22 @@ def test_choice_by_url_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not use_picows("ws://127.0.0.1:9000/ocpp")
 
 
-async def test_a_session_on_either_library(library: str, sim_factory: SimFactory) -> None:
+async def test_a_session_on_either_library(
+    library: str, sim_factory: SimFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     sim: Sim = await sim_factory()
     expected = (
         picows_connection.ClientConnection if library == "picows" else websockets_client.ClientConnection
     )
     assert isinstance(sim.station._ws, expected)
     pings: list[float] = []
-    real_ping = sim.station._send_ping
+    real_ping = Station._send_ping
 
-    async def counting_ping(ws: Any) -> Any:
+    async def counting_ping(self: Station, ws: Any) -> Any:
         pings.append(sim.clock.now())
-        return await real_ping(ws)
+        return await real_ping(self, ws)
 
-    sim.station._send_ping = counting_ping
+    monkeypatch.setattr(Station, "_send_ping", counting_ping)
     await sim.csms.call(sim.id, "ChangeConfiguration", {"key": "WebSocketPingInterval", "value": "10"})
     assert await sim.cmd("plugin") == "Cable plugged. Status Preparing"
     assert await sim.cmd("tag") == "Tag Accepted. Parent: , new status: Charging"

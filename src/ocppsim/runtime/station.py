@@ -125,6 +125,41 @@ class ConfigSink(Journal, Protocol):
 
 
 class Station:
+    # Slots: a station's attribute dict was ~1.6 KiB, at 100,000 chargers 160 MB.
+    __slots__ = (
+        "_collected",
+        "_connect",
+        "_flush",
+        "_link_lost",
+        "_log",
+        "_pending",
+        "_ping_task",
+        "_ping_timer",
+        "_rebooting",
+        "_reconnect_now",
+        "_released",
+        "_rng",
+        "_side_tasks",
+        "_stopping",
+        "_store",
+        "_tasks",
+        "_timer",
+        "_timer_at",
+        "_ws",
+        "charger",
+        "clock",
+        "connection_attempts",
+        "events",
+        "held_offline",
+        "id",
+        "inbound_observer",
+        "last_error",
+        "message_log",
+        "options",
+        "outbox",
+        "template_name",
+    )
+
     def __init__(
         self,
         charger: Charger,
@@ -540,7 +575,7 @@ class Station:
 
     async def _send_ping(self, ws: Link) -> asyncio.Future[float]:
         """One ping; the future of its pong. A method of its own so that tests can count pings or withhold
-        the pong (picows' connection type is compiled and cannot be patched)."""
+        the pong on the class (picows' connection type is compiled and cannot be patched)."""
         return asyncio.ensure_future(await ws.ping())
 
     async def _ping(self, ws: Link) -> None:
