@@ -16,6 +16,7 @@ from conftest import REAL_TIMEOUT
 from ocppsim.control.fleet_workers import _without_token
 from ocppsim.csms.server import CentralSystem
 from ocppsim.driver import SimConnection
+from ocppsim.store.sqlite import DB_FILENAME, Store, shard_filename
 
 IDS = [f"W{n:02d}" for n in range(1, 7)]
 
@@ -111,6 +112,14 @@ async def test_two_workers_one_api(csms: CentralSystem, tmp_path: Path) -> None:
     totals = json.loads(summary_line[9:])
     assert totals["calls_out_by_action"]["BootNotification"] == 7  # 6 + NEW1, from both workers
     assert totals["calls_out_by_action"]["StartTransaction"] == 2
+    # Each worker kept its chargers' state in a file of its own (one writer per SQLite file).
+    kept = []
+    for k in (0, 1):
+        store = Store(tmp_path / "data", filename=shard_filename(k))
+        kept.append(store.charger_ids() & set(IDS))
+        store.close()
+    assert kept == [{"W01", "W03", "W05"}, {"W02", "W04", "W06"}]
+    assert not (tmp_path / "data" / DB_FILENAME).exists()
 
 
 def test_workers_get_the_parents_token_by_environment_only() -> None:

@@ -27,7 +27,7 @@ from ocppsim.runtime.message_log import MessageLog
 from ocppsim.runtime.station import Station, StationOptions
 from ocppsim.runtime.transaction_generator import SessionMix, TransactionGenerator
 from ocppsim.settings import FleetCharger, FleetSpec, HttpSettings
-from ocppsim.store.sqlite import Store
+from ocppsim.store.sqlite import DB_FILENAME, Store, redistribute, shard_filename
 
 __all__ = ["FleetRun", "run_fleet", "shard_of"]
 
@@ -126,9 +126,15 @@ async def run_fleet(run: FleetRun, *, on_signals: Callable[[Callable[[], None]],
     spec, http = run.spec, run.http
     validators.warm()
     clock: Clock = SystemClock() if run.speed == 1 else ScaledClock(run.speed)
+    if run.shard is None:  # one process, one file: gather what workers of an earlier run kept
+        redistribute(
+            spec.conf_dir, dict.fromkeys((c.params.charge_point_id for c in spec.chargers), DB_FILENAME)
+        )
+    # A worker's file is its own (the parent put its chargers' state there before starting it).
+    filename = DB_FILENAME if run.shard is None else shard_filename(run.shard[0])
     fleet = Fleet(
         clock=clock,
-        store=Store(spec.conf_dir),
+        store=Store(spec.conf_dir, filename=filename),
         message_log=MessageLog(per_charger=http.log_size) if http else None,
         events=EventBus() if http else None,
         persist_log=bool(http and http.persist_log),

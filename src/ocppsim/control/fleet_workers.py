@@ -3,8 +3,8 @@ chargers, and this parent, which starts them, adds up what they report (counts, 
 latency histogram), shows the live view and the summary, and serves the REST API, the dashboard and the
 text command interface for every charger whichever worker holds it (by forwarding to that worker).
 
-Why processes: one process holds at most ~19,000 chargers (20,000 file descriptors) and one core; the
-shards share nothing but the SQLite file (WAL, busy timeout)."""
+Why processes: one process holds at most ~19,000 chargers (20,000 file descriptors) and one core. The
+shards share nothing: each has its own SQLite file (store/sqlite.py `shard_filename`)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from ocppsim.control.http_server import HTTP_TOKEN_ENV, HttpServer
 from ocppsim.control.text_server import TextServer
 from ocppsim.runtime.fleet import FleetCounts
 from ocppsim.runtime.fleet_stats import FleetStats
+from ocppsim.store.sqlite import redistribute, shard_filename
 
 __all__ = ["ShardedFleet", "Worker", "run_sharded"]
 
@@ -141,6 +142,9 @@ async def run_sharded(
     owners = {
         item.params.charge_point_id: shard_of(index, workers) for index, item in enumerate(run.spec.chargers)
     }
+    # Each worker has a file of its own; first move every charger's saved state into its worker's file
+    # (the number of workers, or the machine's cores, may have changed since the last run).
+    redistribute(run.spec.conf_dir, {cid: shard_filename(k) for cid, k in owners.items()})
     pool: list[Worker] = []
     for k in range(workers):
         process = await asyncio.create_subprocess_exec(

@@ -28,9 +28,18 @@ from ocppsim.model.types import (
 )
 from ocppsim.model.vehicles import Vehicle
 
-__all__ = ["DB_FILENAME", "LoggedFrameRow", "Store"]
+__all__ = ["DB_FILENAME", "LoggedFrameRow", "Store", "redistribute", "shard_filename"]
 
 DB_FILENAME: Final = "ocppsim.sqlite3"
+# Each worker process of a sharded fleet has a file of its own: SQLite has one writer at a time per file,
+# and seven workers committing every loop turn into one file blocked their event loops on its lock (and
+# failed with "database is locked") at 60,000 chargers.
+_SHARD_GLOB: Final = "ocppsim-worker-*.sqlite3"
+
+
+def shard_filename(worker: int) -> str:
+    return f"ocppsim-worker-{worker}.sqlite3"
+
 
 # (charger_id, time, direction, message_type, message_id, action, raw, latency_ms)
 LoggedFrameRow = tuple[str, float, str, str, str, str | None, str, float | None]
@@ -141,6 +150,12 @@ _SAVE_REGISTER: Final = (
     "ON CONFLICT (charger_id, connector_id) DO UPDATE SET wh = max(wh, excluded.wh)"
 )
 
+# Tables with an AUTOINCREMENT seq (the order of the rows): the columns copied when a charger moves.
+_SEQUENCED: Final = {
+    "outbox": "charger_id, action, tx_ref, body",
+    "frames": "charger_id, time, direction, message_type, message_id, action, raw, latency_ms",
+}
+
 # Every table keyed by charger: what forgetting a charger deletes.
 _PER_CHARGER_TABLES: Final = (
     "config_values",
@@ -163,13 +178,20 @@ CHECKPOINT_EVERY_S = 2.0
 
 
 class Store:
-    def __init__(self, directory: str | Path, *, checkpoint_every_s: float = CHECKPOINT_EVERY_S) -> None:
+    def __init__(
+        self,
+        directory: str | Path,
+        *,
+        filename: str = DB_FILENAME,
+        checkpoint_every_s: float = CHECKPOINT_EVERY_S,
+    ) -> None:
         path = Path(directory)
         path.mkdir(parents=True, exist_ok=True)
-        self.path = path / DB_FILENAME
+        self.path = path / filename
         self._db = sqlite3.connect(self.path, isolation_level=None)
         self._batched = False
-        # Several worker processes of one fleet share the file: wait for a writer instead of failing.
+        # Another process may hold the file for a moment (a fleet's parent moving chargers between files
+        # before its workers start, a second run by mistake): wait for it instead of failing.
         self._db.execute("PRAGMA busy_timeout=10000")
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
@@ -447,10 +469,93 @@ class Store:
         ).fetchall()
         return list(reversed(rows))
 
+    def charger_ids(self) -> set[str]:
+        """Every charger this file keeps anything for."""
+        union = " UNION ".join(f"SELECT charger_id FROM {table}" for table in _PER_CHARGER_TABLES)
+        return {row[0] for row in self._db.execute(union)}
+
+    def move_chargers(self, charger_ids: Iterable[str], to: Store) -> None:
+        """Move everything kept for these chargers into another file (journal order kept).
+
+        Atomic in each file but not across both (SQLite WAL): a crash in between can leave a charger's rows
+        in both, and its journaled messages are then sent twice (at least once, never lost)."""
+        ids = list(charger_ids)
+        if not ids:
+            return
+        self.flush()
+        to.flush()
+        db = self._db
+        db.execute("ATTACH DATABASE ? AS dst", (str(to.path),))
+        try:
+            db.execute("CREATE TEMP TABLE moving (charger_id TEXT PRIMARY KEY)")
+            db.executemany("INSERT OR IGNORE INTO moving VALUES (?)", ((i,) for i in ids))
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for table in _PER_CHARGER_TABLES:
+                    if table in _SEQUENCED:
+                        # New sequence numbers in the destination, in the order of the source.
+                        columns = _SEQUENCED[table]
+                        db.execute(
+                            f"INSERT INTO dst.{table} ({columns}) SELECT {columns} FROM main.{table} "
+                            f"WHERE charger_id IN (SELECT charger_id FROM moving) ORDER BY seq"
+                        )
+                    else:
+                        db.execute(
+                            f"INSERT OR REPLACE INTO dst.{table} SELECT * FROM main.{table} "
+                            f"WHERE charger_id IN (SELECT charger_id FROM moving)"
+                        )
+                    db.execute(
+                        f"DELETE FROM main.{table} WHERE charger_id IN (SELECT charger_id FROM moving)"
+                    )
+                db.execute("INSERT OR IGNORE INTO dst.vehicles SELECT * FROM main.vehicles")
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        finally:
+            db.execute("DROP TABLE IF EXISTS temp.moving")
+            db.execute("DETACH DATABASE dst")
+
     def close(self) -> None:
         self.flush()
         self._checkpointer.stop()
         self._db.close()
+
+
+def redistribute(directory: str | Path, owners: dict[str, str]) -> int:
+    """Before a fleet starts: move every charger's rows into the file that will hold it (`owners`: charger
+    id -> file name; a worker's file, or DB_FILENAME for a fleet in one process). The files change when
+    the number of workers does, or when a fleet moves from one process to several. Chargers that no
+    file owns (not in this fleet) stay where they are. Returns how many chargers moved."""
+    path = Path(directory)
+    sources = [path / DB_FILENAME, *sorted(path.glob(_SHARD_GLOB))]
+    stores: dict[str, Store] = {}
+
+    def store(name: str) -> Store:
+        if name not in stores:
+            stores[name] = Store(path, filename=name)
+        return stores[name]
+
+    moved = 0
+    try:
+        for source in sources:
+            if not source.exists():
+                continue
+            held = store(source.name)
+            by_destination: dict[str, list[str]] = {}
+            for charger_id in held.charger_ids():
+                destination = owners.get(charger_id)
+                if destination is not None and destination != source.name:
+                    by_destination.setdefault(destination, []).append(charger_id)
+            for destination, ids in sorted(by_destination.items()):
+                held.move_chargers(ids, store(destination))
+                moved += len(ids)
+    finally:
+        for opened in stores.values():
+            opened.close()
+    if moved:
+        log.info("moved the saved state of %d chargers to the files of their workers", moved)
+    return moved
 
 
 def _profile_to_json(p: ChargingProfile) -> dict[str, Any]:
