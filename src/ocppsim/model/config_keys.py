@@ -101,6 +101,20 @@ def parse_measurand_list(text: str) -> list[tuple[Measurand, Phase | None]] | No
     return result
 
 
+# One tuple per distinct measurand list: a fleet's chargers share them, and the meter keeps its sampling
+# plan per list object (model/meter.py).
+_MEASURAND_TUPLES: dict[str, tuple[tuple[Measurand, Phase | None], ...]] = {}
+
+
+def _measurand_tuple(text: str) -> tuple[tuple[Measurand, Phase | None], ...]:
+    found = _MEASURAND_TUPLES.get(text)
+    if found is None:
+        found = tuple(parse_measurand_list(text) or ())
+        if len(_MEASURAND_TUPLES) < 1000:  # values come from the CSMS: bound what is kept
+            _MEASURAND_TUPLES[text] = found
+    return found
+
+
 def _bool_text(value: str) -> str | None:
     lowered = value.strip().lower()
     return lowered if lowered in ("true", "false") else None
@@ -304,10 +318,10 @@ class ConfigStore:
             value = self._typed[key] = float(self.raw(key))
         return value
 
-    def get_measurands(self, key: str) -> list[tuple[Measurand, Phase | None]]:
+    def get_measurands(self, key: str) -> tuple[tuple[Measurand, Phase | None], ...]:
         value = self._typed.get(key)
-        if type(value) is not list:
-            value = self._typed[key] = parse_measurand_list(self.raw(key)) or []
+        if type(value) is not tuple:
+            value = self._typed[key] = _measurand_tuple(self.raw(key))
         return value
 
     def validate(self, key: str, value: str) -> tuple[ConfigurationStatus, str | None]:

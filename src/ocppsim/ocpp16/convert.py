@@ -88,7 +88,7 @@ _SAMPLED_FIELDS: dict[tuple[Any, ...], dict[str, str]] = {}
 
 
 def _sampled_fields(sv: SampledValue) -> dict[str, str]:
-    key = (sv.context, sv.measurand, sv.phase, sv.location, sv.unit)
+    key = sv[1:]  # everything but the value
     fields = _SAMPLED_FIELDS.get(key)
     if fields is None:
         fields = {"context": str(sv.context), "measurand": str(sv.measurand)}
