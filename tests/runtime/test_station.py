@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import random
 import socket
@@ -172,3 +173,29 @@ async def test_sender_ends_when_the_link_is_lost_instead_of_spinning() -> None:
     await asyncio.wait_for(outbox.run(), REAL_TIMEOUT)
     assert attempts == 1
     assert outbox.pending == [stop]  # kept at the head for the next connection
+
+
+async def test_a_pong_the_closed_link_failed_is_not_reported_as_unretrieved(sim: Sim) -> None:
+    """A CSMS that goes away fails every charger's pending pong; nobody waits for it any more (the
+    ping's task went with the connection). asyncio must not log 'exception was never retrieved'."""
+    loop = asyncio.get_running_loop()
+    reported: list[dict[str, object]] = []
+    previous = loop.get_exception_handler()
+    loop.set_exception_handler(lambda _, context: reported.append(context))
+    pending: list[asyncio.Future[float]] = [loop.create_future()]
+
+    class Link:
+        async def ping(self) -> asyncio.Future[float]:
+            return pending[0]
+
+    try:
+        future = await sim.station._send_ping(Link())  # type: ignore[arg-type]
+        assert future is pending[0]
+        future.set_exception(ConnectionError("link closed"))
+        del future
+        pending.clear()  # the last reference: the future is collected
+        await asyncio.sleep(0)  # the done callbacks run
+        gc.collect()
+        assert reported == []
+    finally:
+        loop.set_exception_handler(previous)

@@ -576,7 +576,12 @@ class Station:
     async def _send_ping(self, ws: Link) -> asyncio.Future[float]:
         """One ping; the future of its pong. A method of its own so that tests can count pings or withhold
         the pong on the class (picows' connection type is compiled and cannot be patched)."""
-        return asyncio.ensure_future(await ws.ping())
+        pong = asyncio.ensure_future(await ws.ping())
+        # When the link closes first, the pong fails with ConnectionClosed, and nobody may be left to
+        # read it (the ping's task is cancelled with the connection): read it here, so asyncio does not
+        # log "Future exception was never retrieved" for every charger of a fleet whose CSMS goes away.
+        pong.add_done_callback(_read_outcome)
+        return pong
 
     async def _ping(self, ws: Link) -> None:
         try:
@@ -756,6 +761,11 @@ class Station:
             self._timer.cancel()
         if self._ws is not None:
             await self._ws.close()
+
+
+def _read_outcome(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()
 
 
 def _expire(future: asyncio.Future[Answer]) -> None:
