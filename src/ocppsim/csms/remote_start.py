@@ -7,12 +7,27 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 from ocppsim.ocpp16.framing import Call
 from ocppsim.runtime.ws_client import CONNECTION_CLOSED
 
-__all__ = ["RemoteStarter"]
+__all__ = ["RemoteStarter", "remote_starter"]
+
+
+class _CentralSystem(Protocol):
+    async def call(
+        self, charger_id: str, action: str, payload: dict[str, Any], timeout: float = ...
+    ) -> Any: ...
+
+    def is_connected(self, charger_id: str) -> bool: ...
+
+
+def remote_starter(after: float | None, tag: str, csms: _CentralSystem) -> RemoteStarter | None:
+    """The remote starts of `csms` (the recording central system or the sink); None when `after` is."""
+    if after is None:
+        return None
+    return RemoteStarter(after, tag, call=csms.call, is_connected=csms.is_connected)
 
 
 class RemoteStarter:

@@ -25,7 +25,7 @@ import websockets.asyncio.server as websockets_server
 import websockets.http11
 
 from ocppsim.csms.answers import DefaultAnswers, Payload
-from ocppsim.csms.remote_start import RemoteStarter
+from ocppsim.csms.remote_start import remote_starter
 from ocppsim.ocpp16.framing import (
     Call,
     CallError,
@@ -118,13 +118,7 @@ class CentralSystem(DefaultAnswers):
         self._seen_calls: set[tuple[str, str]] = set()
         self._answers: dict[tuple[str, str], Payload] = {}
         self._sessions: dict[str, _Session] = {}
-        self._remote_starts = (
-            RemoteStarter(
-                remote_start_after, remote_start_tag, call=self.call, is_connected=self.is_connected
-            )
-            if remote_start_after is not None
-            else None
-        )
+        self._remote_starts = remote_starter(remote_start_after, remote_start_tag, self)
         self._changed = asyncio.Condition()
         self._server: Server | None = None
         self.port = 0

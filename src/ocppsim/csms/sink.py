@@ -33,7 +33,7 @@ from picows import (
 )
 
 from ocppsim.csms.answers import DefaultAnswers, Payload
-from ocppsim.csms.remote_start import RemoteStarter
+from ocppsim.csms.remote_start import remote_starter
 from ocppsim.ocpp16.framing import (
     Call,
     CallError,
@@ -141,13 +141,7 @@ class Sink(DefaultAnswers):
         self._connections: dict[str, _Connection] = {}
         self._server: asyncio.Server | None = None
         self._ids = itertools.count(1)
-        self._remote_starts = (
-            RemoteStarter(
-                remote_start_after, remote_start_tag, call=self.call, is_connected=self.is_connected
-            )
-            if remote_start_after is not None
-            else None
-        )
+        self._remote_starts = remote_starter(remote_start_after, remote_start_tag, self)
         self.port = 0
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
