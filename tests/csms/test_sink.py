@@ -4,6 +4,7 @@ CS->CP calls for the latency probe, remote starts, and no crash on what a charge
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -17,7 +18,7 @@ from conftest import REAL_TIMEOUT, make_settings
 from ocppsim.control.app import ChargerApp, build_charger_app
 from ocppsim.csms.probe import Prober
 from ocppsim.csms.sink import Sink
-from ocppsim.model.types import ChargePointStatus
+from ocppsim.model.types import ChargePointStatus, RegistrationStatus
 from ocppsim.ocpp16.framing import CallResult
 from ocppsim.runtime.clock import FakeClock
 
@@ -95,7 +96,7 @@ async def _charger(tmp_path: Path, sink: Sink) -> tuple[ChargerApp, asyncio.Task
     task = asyncio.create_task(app.run())
     await asyncio.wait_for(app.started.wait(), REAL_TIMEOUT)
     for _ in range(500):
-        if sink.is_connected("CP1") and app.station.charger.registration.value == "Accepted":
+        if sink.is_connected("CP1") and app.station.charger.registration is RegistrationStatus.ACCEPTED:
             return app, task
         await asyncio.sleep(0.01)
     raise AssertionError("the charger did not boot on the sink")
@@ -139,3 +140,13 @@ async def test_remote_starts_a_connector_left_preparing(tmp_path: Path) -> None:
         app.shutdown.set()
         await asyncio.wait_for(task, REAL_TIMEOUT)
         await sink.stop()
+
+
+async def test_a_message_over_1_mib_in_fragments_closes_the_link(sink: Sink) -> None:
+    async with connect(sink.url + "/BIG", subprotocols=["ocpp1.6"]) as ws:  # type: ignore[list-item]
+        chunk = "x" * (256 * 1024)
+        with contextlib.suppress(ConnectionClosed):  # the sink may close before the last fragment
+            await ws.send(iter(['[2,"1","DataTransfer",{"data":"', *[chunk] * 5, '"}]']))
+        with pytest.raises(ConnectionClosed) as closed:
+            await asyncio.wait_for(ws.recv(), REAL_TIMEOUT)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009

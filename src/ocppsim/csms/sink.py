@@ -97,6 +97,11 @@ class _Connection(WSListener):
             if self._fragments is None:
                 return  # a continuation of nothing: RFC 6455 5.4 violation, ignored
             self._fragments.append(frame.get_payload_as_bytes())
+            if sum(map(len, self._fragments)) > MAX_FRAME_BYTES:  # a message, not a frame, is capped
+                self._fragments = None
+                transport.send_close(WSCloseCode.MESSAGE_TOO_BIG)
+                transport.disconnect()
+                return
             if frame.fin:
                 message, self._fragments = b"".join(self._fragments), None
                 self._on_message(message)
@@ -105,7 +110,7 @@ class _Connection(WSListener):
             transport.disconnect()
 
     def send(self, text: str | bytes) -> None:
-        if self.transport is not None:
+        if self.transport is not None and not self.transport.is_disconnected:
             self.transport.send(WSMsgType.TEXT, text.encode() if isinstance(text, str) else text)
 
     def _on_message(self, message: bytes) -> None:
