@@ -18,9 +18,9 @@ import uvloop
 from sink import csms_sink
 
 from ocppsim.model.charger import Charger, ChargerParams
-from ocppsim.model.outgoing import MeterValuesReq
-from ocppsim.model.types import ReadingContext, RegistrationStatus
-from ocppsim.ocpp16.convert import request_payload
+from ocppsim.model.outgoing import AuthorizeReq, IdTagInfo, MeterValuesReq, StartTransactionReq
+from ocppsim.model.types import AuthorizationStatus, ReadingContext, RegistrationStatus
+from ocppsim.ocpp16.convert import journal_body, request_payload
 from ocppsim.ocpp16.framing import Call, call_frame, parse_frame, result_frame
 from ocppsim.ocpp16.handlers import handle_call
 from ocppsim.ocpp16.validation import validators
@@ -66,7 +66,37 @@ def adapter_figures() -> dict[str, float]:
     return {
         "inbound_call_us": per_call_us(inbound, 20_000),
         "outbound_call_us": per_call_us(outbound, 20_000),
+        "meter_values_model_us": meter_values_model_us(now),
     }
+
+
+def meter_values_model_us(now: float, n: int = 20_000) -> float:
+    """What the model and the adapter do for one periodic MeterValues of a charging connector in the
+    default configuration (ten sampled values): the tick that samples it (and keeps the transaction's
+    StopTxnSampledData), its payload and its journal body."""
+    ch = Charger(ChargerParams("BENCH-MV"), now=now)
+    ch.on_connected(now)
+    ch.on_boot_result(RegistrationStatus.ACCEPTED, 300, now)
+    ch.config.store("MeterValueSampleInterval", "10")
+    ch.plug_in(1, now)
+    ch.present_tag(1, "TAG", now)
+    authorize = next(e for e in ch.drain() if isinstance(e, AuthorizeReq))
+    ch.on_authorize_result(authorize, IdTagInfo(AuthorizationStatus.ACCEPTED), now)
+    start = next(e for e in ch.drain() if isinstance(e, StartTransactionReq))
+    ch.on_start_transaction_result(start.tx_ref, 1, IdTagInfo(AuthorizationStatus.ACCEPTED), now)
+    ch.drain()
+    sent = 0
+    began = time.perf_counter()
+    for _ in range(n):
+        deadline = ch.next_deadline()
+        assert deadline is not None
+        ch.tick(deadline)
+        for effect in ch.drain():
+            if isinstance(effect, MeterValuesReq):
+                journal_body(request_payload(effect, 1))
+                sent += 1
+    assert sent >= n * 0.9  # almost every tick is a sample (the heartbeat falls on the same instants)
+    return (time.perf_counter() - began) / sent * 1e6
 
 
 async def round_trips(url: str, chargers: int, seconds: float = 3.0) -> dict[str, float]:
@@ -139,6 +169,10 @@ def main() -> int:
     )
     print(
         f"adapter, outbound CALL (payload + frame + validated answer): {figures['outbound_call_us']:.1f} us"
+    )
+    print(
+        "model, one periodic MeterValues of a charging connector (tick, ten sampled values, kept "
+        f"transactionData, payload, journal body): {figures['meter_values_model_us']:.1f} us"
     )
     print(
         "full stack, MeterValues round trips on loopback against the CSMS sink in its own process "
