@@ -67,6 +67,7 @@ class _Connection(WSListener):
         self.transport: WSTransport | None = None
         self.pending: dict[str, asyncio.Future[CallResult | CallError]] = {}
         self._fragments: list[bytes] | None = None
+        self._fragments_size = 0
 
     def on_ws_connected(self, transport: WSTransport) -> None:
         self.transport = transport
@@ -93,11 +94,13 @@ class _Connection(WSListener):
                 self._on_message(frame.get_payload_as_bytes())
             else:
                 self._fragments = [frame.get_payload_as_bytes()]
+                self._fragments_size = len(self._fragments[0])
         elif kind is WSMsgType.CONTINUATION:
             if self._fragments is None:
                 return  # a continuation of nothing: RFC 6455 5.4 violation, ignored
             self._fragments.append(frame.get_payload_as_bytes())
-            if sum(map(len, self._fragments)) > MAX_FRAME_BYTES:  # a message, not a frame, is capped
+            self._fragments_size += len(self._fragments[-1])
+            if self._fragments_size > MAX_FRAME_BYTES:  # a message, not only a frame, is capped
                 self._fragments = None
                 transport.send_close(WSCloseCode.MESSAGE_TOO_BIG)
                 transport.disconnect()

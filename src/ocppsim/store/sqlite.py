@@ -470,8 +470,11 @@ class Store:
         return list(reversed(rows))
 
     def charger_ids(self) -> set[str]:
-        """Every charger this file keeps anything for."""
-        union = " UNION ".join(f"SELECT charger_id FROM {table}" for table in _PER_CHARGER_TABLES)
+        """Every charger this file keeps state for. Not read from the message log (`frames`), which can
+        hold millions of rows: a charger's logged frames move with its state, and the log of a charger
+        without any state stays where it is."""
+        tables = (table for table in _PER_CHARGER_TABLES if table != "frames")
+        union = " UNION ".join(f"SELECT charger_id FROM {table}" for table in tables)
         return {row[0] for row in self._db.execute(union)}
 
     def move_chargers(self, charger_ids: Iterable[str], to: Store) -> None:
