@@ -240,8 +240,9 @@ class Store:
         self._db.execute("COMMIT")
 
     def _migrate(self) -> None:
-        # Under the write lock, and the version read inside it: the worker processes of one fleet open
-        # the same new file at once, and only the first may create the tables.
+        # Under the write lock, and the version read inside it: two processes may open the same new file
+        # at once (a second run by mistake, a tool beside a running simulator), and only the first may
+        # create the tables. (A fleet's workers no longer share a file: each has its own.)
         if self._version() == len(_MIGRATIONS):
             return
         self._db.execute("BEGIN IMMEDIATE")
