@@ -29,6 +29,7 @@ from typing import Any
 
 import gevent
 import gevent.event
+import gevent.lock
 from locust import User, between, events, task
 from locust.env import Environment
 
@@ -104,14 +105,18 @@ class _Agent:
 
 
 _agent: _Agent | None = None
+# Locust spawns users in concurrent greenlets, and starting the agent process yields to the others: without
+# the lock each user of a spawn burst started an agent of its own (six agents for six users).
+_agent_lock = gevent.lock.Semaphore()
 
 
 def _agent_for(environment: Environment, url: str) -> _Agent:
     global _agent
-    if _agent is None:
-        _agent = _Agent(environment, url)
-        atexit.register(_close_agent)
-    return _agent
+    with _agent_lock:
+        if _agent is None:
+            _agent = _Agent(environment, url)
+            atexit.register(_close_agent)
+        return _agent
 
 
 def _close_agent(**_: Any) -> None:
