@@ -121,7 +121,7 @@ async def round_trips(url: str, chargers: int, seconds: float = 3.0) -> dict[str
     start = time.perf_counter()
     cpu_start = time.process_time()
     while time.perf_counter() - start < seconds:
-        futures = [st.outbox.enqueue(req) for st in stations for _ in range(10)]
+        futures = [st.outbox.enqueue_awaitable(req) for st in stations for _ in range(10)]
         await asyncio.gather(*futures)
         done += len(futures)
     elapsed = time.perf_counter() - start

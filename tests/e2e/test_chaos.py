@@ -44,7 +44,7 @@ async def test_random_cuts_lose_nothing(tmp_path: Path, csms: CentralSystem) -> 
         for _ in range(rounds):
             await asyncio.sleep(0.01)
         for _ in range(200):
-            if all(not a.station.online or not a.station._pending for a in apps):
+            if all(not a.station.online or not a.station.awaiting_answer for a in apps):
                 return
             await asyncio.sleep(0.005)
 

@@ -11,16 +11,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import picows.websockets.asyncio.connection as picows_connection
 import pytest
-import websockets.asyncio.client as websockets_client
 
 from conftest import REAL_TIMEOUT, Sim, SimFactory, make_settings
 from ocppsim.control.app import build_charger_app
 from ocppsim.csms.server import CentralSystem
 from ocppsim.runtime.clock import FakeClock
 from ocppsim.runtime.station import Station
-from ocppsim.runtime.ws_client import use_picows
+from ocppsim.runtime.ws_client import PicowsLink, WebsocketsLink, use_picows
 
 
 @pytest.fixture(params=["picows", "websockets"])
@@ -41,16 +39,14 @@ async def test_a_session_on_either_library(
     library: str, sim_factory: SimFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sim: Sim = await sim_factory()
-    expected = (
-        picows_connection.ClientConnection if library == "picows" else websockets_client.ClientConnection
-    )
+    expected = PicowsLink if library == "picows" else WebsocketsLink
     assert isinstance(sim.station._ws, expected)
     pings: list[float] = []
     real_ping = Station._send_ping
 
-    async def counting_ping(self: Station, ws: Any) -> Any:
+    def counting_ping(self: Station, ws: Any) -> None:
         pings.append(sim.clock.now())
-        return await real_ping(self, ws)
+        real_ping(self, ws)
 
     monkeypatch.setattr(Station, "_send_ping", counting_ping)
     await sim.csms.call(sim.id, "ChangeConfiguration", {"key": "WebSocketPingInterval", "value": "10"})

@@ -273,13 +273,21 @@ frames = st.lists(st.one_of(calls, calls, junk), min_size=1, max_size=12)
 
 
 class FakeWs:
+    """A link that records what the station sends (runtime/ws_client.Link)."""
+
+    subprotocol = "ocpp1.6"
+
     def __init__(self) -> None:
-        self.sent: list[str] = []
+        self.sent: list[str | bytes] = []
 
-    async def send(self, text: str) -> None:
-        self.sent.append(text)
+    def send(self, message: str | bytes) -> bool:
+        self.sent.append(message)
+        return True
 
-    async def close(self) -> None:
+    def ping(self) -> None:
+        pass
+
+    def close(self) -> None:
         pass
 
 
@@ -311,9 +319,10 @@ async def run(messages: list[str]) -> None:
     charger.on_boot_result(RegistrationStatus.ACCEPTED, 300, T0)
     charger.drain()
     ws = FakeWs()
+    station._ws = ws
     for text in messages:
         before = len(ws.sent)
-        await station._on_message(ws, text)  # type: ignore[arg-type]
+        station.on_message(text)
         replies = [json.loads(r) for r in ws.sent[before:]]
         owed = expected_call(text)
         if owed is not None:

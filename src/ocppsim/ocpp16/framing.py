@@ -21,6 +21,9 @@ __all__ = [
     "FrameError",
     "MessageType",
     "call_frame",
+    "encode_call",
+    "encode_error",
+    "encode_result",
     "error_frame",
     "parse_frame",
     "result_frame",
@@ -129,20 +132,34 @@ def parse_frame(text: str | bytes) -> Call | CallResult | CallError | None:
     return None  # unknown message type number: ignore (OCPP-J section 4.1.3)
 
 
-def _dumps(frame: list[Any]) -> str:
-    # orjson: several times faster than json for OCPP-sized frames (the fleet's per-message path).
-    return orjson.dumps(frame).decode()
+# orjson: several times faster than json for OCPP-sized frames (the fleet's per-message path). The
+# encode_* forms give the UTF-8 bytes a WebSocket text frame carries (the station's path: no str between);
+# the *_frame forms give text.
+
+
+def encode_call(unique_id: str, action: str, payload: dict[str, Any]) -> bytes:
+    return orjson.dumps([2, unique_id, action, payload])
+
+
+def encode_result(unique_id: str, payload: dict[str, Any]) -> bytes:
+    return orjson.dumps([3, unique_id, payload])
+
+
+def encode_error(
+    unique_id: str, code: str, description: str = "", details: dict[str, Any] | None = None
+) -> bytes:
+    return orjson.dumps([4, unique_id, code, description, details or {}])
 
 
 def call_frame(unique_id: str, action: str, payload: dict[str, Any]) -> str:
-    return _dumps([2, unique_id, action, payload])
+    return encode_call(unique_id, action, payload).decode()
 
 
 def result_frame(unique_id: str, payload: dict[str, Any]) -> str:
-    return _dumps([3, unique_id, payload])
+    return encode_result(unique_id, payload).decode()
 
 
 def error_frame(
     unique_id: str, code: str, description: str = "", details: dict[str, Any] | None = None
 ) -> str:
-    return _dumps([4, unique_id, code, description, details or {}])
+    return encode_error(unique_id, code, description, details).decode()

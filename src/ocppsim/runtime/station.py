@@ -1,5 +1,10 @@
-"""One simulated charger on the wire: connect (with back-off and jitter), receive loop, outbox, one
-deadline timer. Owns every task it starts (a TaskGroup per connection)."""
+"""One simulated charger on the wire: connect (with back-off and jitter), outbox, one deadline timer.
+
+One task per charger connects, waits for the connection to end and reconnects; everything on an open
+connection happens in callbacks: a frame is handled in the callback of the link that received it (see
+runtime/ws_client.py), the outbox sends from the loop turn's send batch (runtime/outbox.py), timers fire
+the model's deadlines, the answer timeouts and the pings. The few tasks a connection starts (a Soft reset
+waiting for its StopTransactions) belong to a TaskGroup of that connection."""
 
 from __future__ import annotations
 
@@ -41,25 +46,24 @@ from ocppsim.ocpp16.framing import (
     CallResult,
     ErrorCode,
     FrameError,
-    call_frame,
-    error_frame,
+    encode_call,
+    encode_error,
+    encode_result,
     parse_frame,
-    result_frame,
 )
 from ocppsim.ocpp16.handlers import OcppCallError, handle_call
 from ocppsim.ocpp16.validation import SchemaError, validators
 from ocppsim.runtime.clock import Clock, LazyEvent, TimerHandle, running_loop, sleep_or_event
 from ocppsim.runtime.events import Event, EventBus
 from ocppsim.runtime.message_log import MessageLog
-from ocppsim.runtime.outbox import Answer, ConnectionLostError, Journal, Outbox
-from ocppsim.runtime.ws_client import CONNECTION_CLOSED, Link, connect, http_status
+from ocppsim.runtime.outbox import Answer, Journal, Outbox
+from ocppsim.runtime.ws_client import Link, connect, http_status
 
 __all__ = ["Backoff", "ConfigSink", "Station", "StationOptions"]
 
 log = logging.getLogger("ocppsim.station")
 
 SUBPROTOCOL = "ocpp1.6"
-CONNECTION_LOST = "ConnectionLost"
 # OCPP frames are small; a 1 MiB cap keeps a hostile peer from exhausting memory.
 MAX_FRAME_BYTES = 1 << 20
 
@@ -127,14 +131,17 @@ class ConfigSink(Journal, Protocol):
 class Station:
     # Slots: a station's attribute dict was ~1.6 KiB, at 100,000 chargers 160 MB.
     __slots__ = (
+        "_call_action",
+        "_call_id",
+        "_call_sent",
+        "_call_timer",
         "_collected",
         "_connect",
         "_flush",
         "_link_lost",
         "_log",
-        "_pending",
-        "_ping_task",
         "_ping_timer",
+        "_pong_due",
         "_rebooting",
         "_reconnect_now",
         "_released",
@@ -181,16 +188,21 @@ class Station:
         self._ws: Link | None = None
         self._timer: TimerHandle | None = None
         self._timer_at: float | None = None
-        # unique id -> (action, future, loop time it was sent)
-        self._pending: dict[str, tuple[str, asyncio.Future[Answer], float]] = {}
+        # The CALL awaiting its answer (one at a time, OCPP-J 4.1.1): uniqueId, action, loop time it was
+        # sent (the message log's latency), its MessageTimeout timer.
+        self._call_id: str | None = None
+        self._call_action = ""
+        self._call_sent = 0.0
+        self._call_timer: TimerHandle | None = None
         # A private RNG (2.5 KiB of state) only when a seed asks for reproducible jitter.
         self._rng: random.Random | types.ModuleType = (
             random.Random(options.seed) if options.seed is not None else random
         )
         self._stopping = False
         self._reconnect_now = LazyEvent()
+        # The next ping, or while a ping awaits its pong (`_pong_due`), the MessageTimeout for the pong.
         self._ping_timer: TimerHandle | None = None
-        self._ping_task: asyncio.Task[None] | None = None
+        self._pong_due = False
         self._rebooting: Reboot | None = None
         self.outbox = Outbox(
             charger, clock, self._send_call, self.after_model, log_adapter=self._log, journal=store
@@ -220,15 +232,16 @@ class Station:
 
     def _apply(self, effect: Effect) -> None:
         if isinstance(effect, Request):
-            future = self.outbox.enqueue(effect)
             if self._collected is not None:
-                self._collected.append((effect, future))
+                self._collected.append((effect, self.outbox.enqueue_awaitable(effect)))
+            else:
+                self.outbox.enqueue(effect)
             if self._store is not None:
                 self._journal_effect(effect)
             if self.events is not None and self.events.active:
                 self._publish_request(self.events, effect)
         elif isinstance(effect, ConfigChanged):
-            if effect.key == "WebSocketPingInterval" and self._ping_task is None:
+            if effect.key == "WebSocketPingInterval" and not self._pong_due:
                 self._arm_ping()  # applies at once (a ping in flight re-arms when its pong is in)
             if self._store is not None:
                 self._store.save_config(self.id, effect.key, effect.value)
@@ -345,13 +358,13 @@ class Station:
                 await asyncio.wait_for(self.outbox.wait_transaction_messages_sent(), timeout)
         self._reconnect_now.set()
         if self._ws is not None:
-            await self._ws.close()
+            self._ws.close()
 
     def _close_soon(self) -> None:
         ws = self._ws
         if ws is not None:
-            # Close after the current reply has gone out: the close is queued behind it.
-            running_loop().call_soon(lambda: asyncio.ensure_future(ws.close()))
+            # Close after the current reply has gone out (the close frame goes behind it).
+            running_loop().call_soon(ws.close)
 
     def _rearm(self) -> None:
         deadline = self.charger.next_deadline()
@@ -410,9 +423,14 @@ class Station:
         return future.result() if future.done() and not future.cancelled() else None
 
     @property
+    def awaiting_answer(self) -> bool:
+        """A CALL of ours awaits its answer."""
+        return self._call_id is not None
+
+    @property
     def idle(self) -> bool:
         """No CALL awaiting its answer and nothing the outbox could send before time passes."""
-        return not self._pending and self.outbox.waiting
+        return self._call_id is None and self.outbox.waiting
 
     # ------------------------------------------------------------------ connection
 
@@ -459,16 +477,11 @@ class Station:
                     subprotocols=[SUBPROTOCOL],
                     additional_headers=self._headers(),
                     max_size=MAX_FRAME_BYTES,
-                    ping_interval=None,  # our own loop: WebSocketPingInterval changes apply at once
                     open_timeout=10,
                     ssl=self._ssl_context(),
                     compression="deflate" if self.options.compression else None,
                     proxy=self.options.proxy,
-                    **(
-                        {"local_addr": (self.options.source_address, 0)}
-                        if self.options.source_address
-                        else {}
-                    ),
+                    local_addr=(self.options.source_address, 0) if self.options.source_address else None,
                 )
             except Exception as exc:
                 # Whatever a connect attempt raises is a failed attempt, retried after the back-off: a
@@ -488,7 +501,8 @@ class Station:
             if ws.subprotocol != SUBPROTOCOL:
                 # The CSMS did not agree to OCPP 1.6 (OCPP-J section 3.1.2): treat as a failed connect.
                 self.last_error = "server did not accept subprotocol ocpp1.6"
-                await ws.close()
+                ws.close()
+                await ws.wait_closed()
                 delay = next(delays)
                 self._log.warning("%s; retry in %.1f s", self.last_error, delay)
                 await self._pause(delay)
@@ -521,15 +535,14 @@ class Station:
         try:
             async with asyncio.TaskGroup() as tg:
                 self._tasks = tg
-                sender = tg.create_task(self.outbox.run())
                 self._arm_ping()
                 self.outbox.set_online(True)
                 self.run_model(self.charger.on_connected)
+                ws.start(self)  # frames are handled from here on, in the link's callbacks
                 try:
-                    await self._receive(ws)
+                    await ws.wait_closed()
                 finally:
                     # The link is gone: nothing the connection's tasks wait for can happen any more.
-                    sender.cancel()
                     for task in self._side_tasks:
                         task.cancel()
                     self._side_tasks.clear()
@@ -538,19 +551,16 @@ class Station:
             self._tasks = None
             self._ws = None
             self._link_lost.set()
-            for _, future, _ in self._pending.values():
-                if not future.done():
-                    future.set_result(Answer(None, CONNECTION_LOST))
-            self._pending.clear()
-            self.outbox.set_online(False)
+            self._forget_call()
+            self.outbox.set_online(False)  # keeps or drops the CALL that lost its answer
             self.run_model(self.charger.on_disconnected)
             self._log.info("disconnected")
             self._publish_connection()
 
     # WebSocket pings every WebSocketPingInterval s (0 = none) while connected; no pong within
-    # MessageTimeout means a dead link: close it (OCPP-J 5.3, offline doc 1). A timer rather than a task
-    # that sleeps: nothing is held between pings but the timer (a task per charger is ~2 KiB at 100,000
-    # chargers), and a ChangeConfiguration re-arms it at once.
+    # MessageTimeout means a dead link: close it (OCPP-J 5.3, offline doc 1). One timer, no task: it
+    # fires the ping, then waits for the pong; the pong arms the next ping. A ChangeConfiguration re-arms
+    # it at once (while no pong is due).
 
     def _arm_ping(self) -> None:
         if self._ping_timer is not None:
@@ -562,79 +572,58 @@ class Station:
 
     def _ping_due(self) -> None:
         self._ping_timer = None
-        if self._ws is not None:
-            self._ping_task = running_loop().create_task(self._ping(self._ws))
+        ws = self._ws
+        if ws is None:
+            return
+        self._pong_due = True
+        self._send_ping(ws)
+        # MessageTimeout on the simulation clock, as for a CALL's answer (so --speed applies).
+        timeout = float(self.charger.config.get_int("MessageTimeout"))
+        self._ping_timer = self.clock.call_at(self.clock.now() + timeout, self._pong_missing)
+
+    def _send_ping(self, ws: Link) -> None:
+        """One ping. A method of its own so that tests can count pings or withhold them on the class."""
+        ws.ping()
+
+    def on_pong(self) -> None:
+        """A pong (LinkHandler): the link is alive; the next ping is an interval from now."""
+        if self._pong_due:
+            self._pong_due = False
+            self._arm_ping()
+
+    def _pong_missing(self) -> None:
+        self._ping_timer = None
+        ws = self._ws
+        if self._pong_due and ws is not None:
+            self._pong_due = False
+            self._log.warning(
+                "no pong within %d s: closing the connection", self.charger.config.get_int("MessageTimeout")
+            )
+            ws.close()
 
     def _stop_pings(self) -> None:
         if self._ping_timer is not None:
             self._ping_timer.cancel()
             self._ping_timer = None
-        if self._ping_task is not None:
-            self._ping_task.cancel()
-            self._ping_task = None
+        self._pong_due = False
 
-    async def _send_ping(self, ws: Link) -> asyncio.Future[float]:
-        """One ping; the future of its pong. A method of its own so that tests can count pings or withhold
-        the pong on the class (picows' connection type is compiled and cannot be patched)."""
-        pong = asyncio.ensure_future(await ws.ping())
-        # When the link closes first, the pong fails with ConnectionClosed, and nobody may be left to
-        # read it (the ping's task is cancelled with the connection): read it here, so asyncio does not
-        # log "Future exception was never retrieved" for every charger of a fleet whose CSMS goes away.
-        pong.add_done_callback(_read_outcome)
-        return pong
-
-    async def _ping(self, ws: Link) -> None:
-        try:
-            pong = await self._send_ping(ws)
-            # MessageTimeout on the simulation clock, as for a CALL's answer (so --speed applies).
-            timeout = float(self.charger.config.get_int("MessageTimeout"))
-            # The pong or the timeout, whichever comes first (asyncio.wait would cost two tasks' worth).
-            settled: asyncio.Future[None] = running_loop().create_future()
-
-            def settle(_: object = None) -> None:
-                if not settled.done():
-                    settled.set_result(None)
-
-            pong.add_done_callback(settle)
-            timer = self.clock.call_at(self.clock.now() + timeout, settle)
-            try:
-                await settled
-            finally:
-                timer.cancel()
-                pong.remove_done_callback(settle)
-            if not pong.done():
-                self._log.warning("no pong within %.0f s: closing the connection", timeout)
-                await ws.close()
-                return
-            if pong.exception() is not None:
-                return  # the connection closed meanwhile: the receive loop reconnects
-        except CONNECTION_CLOSED:
-            return
-        finally:
-            self._ping_task = None
-        if self._ws is ws:
-            self._arm_ping()
-
-    async def _receive(self, ws: Link) -> None:
-        try:
-            async for message in ws:
-                await self._on_message(ws, message)
-        except CONNECTION_CLOSED:
-            pass
-
-    async def _on_message(self, ws: Link, message: str | bytes) -> None:
+    def on_message(self, message: str | bytes) -> None:
+        """One message from the CSMS (LinkHandler), in the callback of the link that received it."""
+        ws = self._ws
+        if ws is None:
+            return  # the link is being torn down
         try:
             frame = parse_frame(message)
         except FrameError as exc:
             self._log.warning("bad frame from CSMS: %s", exc.description)
             self._log_frame("in", "INVALID", exc.unique_id, None, message)
-            await self._send_answer(ws, error_frame(exc.unique_id, exc.code, exc.description), None, None)
+            self._send_answer(ws, encode_error(exc.unique_id, exc.code, exc.description), None, None)
             return
         if frame is None:
             self._log.warning("ignored frame: %.200s", message)
             self._log_frame("in", "INVALID", "", None, message)
         elif isinstance(frame, Call):
-            await self._on_call(ws, frame, message)
+            self._on_call(ws, frame, message)
         else:
             self._on_answer(frame, message)
 
@@ -643,16 +632,16 @@ class Station:
         if self._flush is not None:
             self._flush()
 
-    async def _send_answer(self, ws: Link, text: str, call: Call | None, started: float | None) -> None:
+    def _send_answer(self, ws: Link, frame: bytes, call: Call | None, started: float | None) -> None:
         """Send our CALLRESULT / CALLERROR (and log it, with the time we took to answer)."""
         self.make_durable()  # e.g. the StopTransaction a RemoteStop.conf Accepted promises
         if self.message_log is not None:
-            kind = "CALLRESULT" if text.startswith("[3") else "CALLERROR"
+            kind = "CALLRESULT" if frame.startswith(b"[3") else "CALLERROR"
             unique_id = call.unique_id if call is not None else ""
-            self._log_frame("out", kind, unique_id, call.action if call else None, text, started=started)
-        await ws.send(text)
+            self._log_frame("out", kind, unique_id, call.action if call else None, frame, started=started)
+        ws.send(frame)
 
-    async def _on_call(self, ws: Link, call: Call, raw: str | bytes = "") -> None:
+    def _on_call(self, ws: Link, call: Call, raw: str | bytes = "") -> None:
         now = self.clock.now()
         started = None
         if self.message_log is not None:
@@ -670,75 +659,77 @@ class Station:
             self._log.warning(
                 "%s %s -> CALLERROR %s: %s", call.action, call.unique_id, exc.code, exc.description
             )
-            await self._send_answer(ws, error_frame(call.unique_id, exc.code, exc.description), call, started)
+            self._send_answer(ws, encode_error(call.unique_id, exc.code, exc.description), call, started)
             self.after_model()
             return
         except Exception:
             self._log.exception("handler for %s crashed", call.action)
-            failed = error_frame(call.unique_id, ErrorCode.INTERNAL_ERROR, "internal error")
-            await self._send_answer(ws, failed, call, started)
+            failed = encode_error(call.unique_id, ErrorCode.INTERNAL_ERROR, "internal error")
+            self._send_answer(ws, failed, call, started)
             self.after_model()
             return
-        await self._send_answer(ws, result_frame(call.unique_id, payload), call, started)
-        # The reply goes out before anything it caused (section 5.17).
+        self._send_answer(ws, encode_result(call.unique_id, payload), call, started)
+        # The reply goes out before anything it caused (section 5.17): the CALLs the model queued now
+        # leave with the send batch, at the end of this loop turn.
         self.after_model()
 
     def _on_answer(self, frame: CallResult | CallError, raw: str | bytes = "") -> None:
-        entry = self._pending.pop(frame.unique_id, None)
         kind = "CALLERROR" if isinstance(frame, CallError) else "CALLRESULT"
-        if entry is None:
+        if frame.unique_id != self._call_id:
             self._log.warning("answer for unknown or expired message id %s", frame.unique_id)
             if self.message_log is not None:
                 self._log_frame("in", kind, frame.unique_id, None, raw)
             return
-        action, future, sent = entry
+        action, sent = self._call_action, self._call_sent
+        self._forget_call()
         if self.message_log is not None:
             self._log_frame("in", kind, frame.unique_id, action, raw, started=sent)
-        if future.done():
-            return
         if isinstance(frame, CallError):
-            future.set_result(Answer(None, frame.code))
+            self.outbox.answered(Answer(None, frame.code))
             return
         if self.options.validate_inbound:
             try:
                 validators.response(action, frame.payload)
             except SchemaError as exc:
                 self._log.warning("invalid %s response: %s", action, exc.description)
-                future.set_result(Answer(None, f"InvalidResult: {exc.description}"))
+                self.outbox.answered(Answer(None, f"InvalidResult: {exc.description}"))
                 return
-        future.set_result(Answer(frame.payload))
+        self.outbox.answered(Answer(frame.payload))
 
-    async def _send_call(self, request: Request, unique_id: str, prepared: dict[str, Any] | None) -> Answer:
+    def _send_call(self, request: Request, unique_id: str, prepared: dict[str, Any] | None) -> bool:
+        """Send a CALL of the outbox (its SendCall); the answer, or the timeout, goes back to it."""
         ws = self._ws
         if ws is None:
-            raise ConnectionLostError()
+            return False
         tx_id = None
         tx_ref = getattr(request, "tx_ref", None)
         if tx_ref is not None:
             tx_id = self.charger.transaction_id_for(tx_ref)
         payload = request_payload(request, tx_id, prepared)
-        loop = running_loop()
-        future: asyncio.Future[Answer] = loop.create_future()
-        self._pending[unique_id] = (request.ACTION, future, loop.time())
-        text = call_frame(unique_id, request.ACTION, payload)
+        frame = encode_call(unique_id, request.ACTION, payload)
         self.make_durable()
         if self.message_log is not None:
-            self._log_frame("out", "CALL", unique_id, request.ACTION, text)
-        try:
-            await ws.send(text)
-        except CONNECTION_CLOSED:
-            self._pending.pop(unique_id, None)
-            raise ConnectionLostError() from None
+            self._log_frame("out", "CALL", unique_id, request.ACTION, frame)
+        if not ws.send(frame):
+            return False
+        self._call_id = unique_id
+        self._call_action = request.ACTION
+        self._call_sent = running_loop().time()
         timeout = self.charger.config.get_int("MessageTimeout")
-        timer = self.clock.call_at(self.clock.now() + timeout, lambda: _expire(future))
-        try:
-            answer = await future
-        finally:
-            timer.cancel()
-            self._pending.pop(unique_id, None)
-        if answer.error == CONNECTION_LOST:
-            raise ConnectionLostError()
-        return answer
+        self._call_timer = self.clock.call_at(self.clock.now() + timeout, self._call_expired)
+        return True
+
+    def _call_expired(self) -> None:
+        self._call_timer = None
+        if self._call_id is not None:
+            self._call_id = None
+            self.outbox.answered(Answer(None, "Timeout"))
+
+    def _forget_call(self) -> None:
+        self._call_id = None
+        if self._call_timer is not None:
+            self._call_timer.cancel()
+            self._call_timer = None
 
     def disconnect(self) -> None:
         """Go offline and stay there until `connect()` (what a CSMS outage looks like to this charger)."""
@@ -759,18 +750,10 @@ class Station:
         self._reconnect_now.set()
         if self._timer is not None:
             self._timer.cancel()
-        if self._ws is not None:
-            await self._ws.close()
-
-
-def _read_outcome(future: asyncio.Future[Any]) -> None:
-    if not future.cancelled():
-        future.exception()
-
-
-def _expire(future: asyncio.Future[Answer]) -> None:
-    if not future.done():
-        future.set_result(Answer(None, "Timeout"))
+        ws = self._ws
+        if ws is not None:
+            ws.close()
+            await ws.wait_closed()
 
 
 def _describe(exc: BaseException) -> str:

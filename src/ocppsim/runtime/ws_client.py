@@ -1,46 +1,84 @@
 """The charger's WebSocket client: which library opens a station's connection, and the one interface the
-station uses on it.
+station uses on it (`Link`): callbacks in, plain calls out, no task or future per message.
 
-Plain ws:// connections use picows' websockets-compatible API (`picows.websockets`): its frames are parsed,
-masked and written in compiled code, and the full station path does ~1.6x the round trips per CPU-second
-of `websockets` (benchmarks/message_path.py: 16,800 vs 10,400 on uvloop). That is what lets one machine
-hold the fleet issue's 100,000 chargers.
+Plain ws:// connections use picows' own listener API: a frame is parsed (and masked, on the way out) in
+compiled code and handed to the station in the callback that parsed it, and a send is a write to the
+socket. On picows' websockets-compatible API, or on `websockets`, every message went through a queue, an
+async iterator and a future: at 10,000 connections a MeterValues round trip cost ~200 us of CPU through
+the station there, and ~35 us on the listener API (the same station work, measured side by side). That
+is what lets one machine hold the fleet issue's 100,000 chargers.
 
 wss:// stays on `websockets`: with TLS 1.3 a server that refuses our client certificate only says so
 after the TLS handshake, and `websockets` reports that at once as a failed connect, where picows 2.3
-waits out the whole open timeout. TLS costs more per frame than either library, so nothing is lost.
+waits out the whole open timeout. TLS costs more per frame than either library, so little is lost; a
+reader and a writer task adapt it to the same interface. permessage-deflate (off unless asked) is
+`websockets`' too.
 
 `OCPPSIM_WS=websockets` puts every connection on `websockets` (to compare, or to rule picows out).
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable
+from typing import Any, Final, Protocol
 
-import picows.websockets.asyncio.client as picows_client
+import picows
 import picows.websockets.exceptions as picows_errors
 import websockets.asyncio.client as websockets_client
 import websockets.exceptions as websockets_errors
+from picows import WSCloseCode, WSFrame, WSListener, WSMsgType, WSTransport
+
+from ocppsim.runtime.clock import LazyEvent, running_loop
+
+__all__ = [
+    "CONNECTION_CLOSED",
+    "PICOWS_READ_BUFFER",
+    "Link",
+    "LinkHandler",
+    "PicowsLink",
+    "WebsocketsLink",
+    "connect",
+    "http_status",
+    "use_picows",
+]
+
+log = logging.getLogger("ocppsim.ws")
+
+
+class LinkHandler(Protocol):
+    """What a link calls: every complete message, and every pong to our pings."""
+
+    def on_message(self, message: str | bytes) -> None: ...
+
+    def on_pong(self) -> None: ...
 
 
 class Link(Protocol):
-    """What the station does with an open connection (both libraries' ClientConnection have it)."""
+    """An open connection as the station uses it. Nothing here waits: `send` writes (or queues) at once;
+    the end of the connection is `wait_closed()`."""
 
     @property
     def subprotocol(self) -> str | None: ...
 
-    async def send(self, message: str) -> None: ...
+    def start(self, handler: LinkHandler) -> None:
+        """Deliver messages to `handler` from now on (those that came earlier first, in order)."""
 
-    async def ping(self) -> Awaitable[float]: ...
+    def send(self, message: str | bytes) -> bool:
+        """Send one text message (UTF-8 bytes or str); False when the link is closed or closing (nothing
+        was sent)."""
 
-    async def close(self) -> None: ...
+    def ping(self) -> None: ...
 
-    def __aiter__(self) -> AsyncIterator[str | bytes]: ...
+    def close(self) -> None:
+        """Start the closing handshake; `wait_closed()` returns once the connection is gone."""
+
+    async def wait_closed(self) -> None: ...
 
 
-# Either library's exceptions, for `except` clauses.
+# Either library's exceptions, for `except` clauses (the built-in CSMS serves on both).
 CONNECTION_CLOSED: tuple[type[Exception], ...] = (
     websockets_errors.ConnectionClosed,
     picows_errors.ConnectionClosed,
@@ -49,28 +87,284 @@ CONNECTION_CLOSED: tuple[type[Exception], ...] = (
 
 def http_status(exc: BaseException) -> int | None:
     """The HTTP status of a refused upgrade (401, 404, ...), whichever library refused it."""
-    if isinstance(exc, websockets_errors.InvalidStatus | picows_errors.InvalidStatus):
+    if isinstance(exc, websockets_errors.InvalidStatus):
         return int(exc.response.status_code)
+    if isinstance(exc, picows.WSInvalidStatusError) and exc.response is not None:
+        return int(exc.response.status)
     return None
 
 
-PICOWS_READ_BUFFER = 1024
+# picows starts every connection with a 16 KiB read buffer: 1.6 GB at 100,000 chargers for frames of a few
+# hundred bytes. It grows (doubling) when a larger frame comes.
+PICOWS_READ_BUFFER: Final = 1024
+# How long a close we started waits for the peer's close frame before the socket is dropped (RFC 6455
+# 7.1.1: the server closes the TCP connection; a dead peer never will).
+CLOSE_TIMEOUT_S: Final = 5.0
 
 
-def use_picows(url: str) -> bool:
-    return url.startswith("ws://") and os.environ.get("OCPPSIM_WS", "picows") == "picows"
+def use_picows(url: str, *, compression: bool = False) -> bool:
+    return url.startswith("ws://") and not compression and os.environ.get("OCPPSIM_WS", "picows") == "picows"
 
 
-async def connect(url: str, **options: Any) -> Link:
-    """Open a connection with `websockets.connect`'s options, on the library chosen for `url`."""
-    opener: Callable[..., Awaitable[Any]] = websockets_client.connect
-    if use_picows(url):
-        opener = picows_client.connect
-        # picows starts every connection with a 16 KiB read buffer: 1.6 GB at 100,000 chargers for
-        # frames of a few hundred bytes. It grows (doubling) when a larger frame comes. And the event
-        # loop's own transport, not aiofastnet's (which picows uses when installed, and it is one of
-        # picows' dependencies): aiofastnet's is ~4.3 KiB a connection, uvloop's ~0.7 KiB; at 10,000
-        # chargers RSS per charger went from 38.6 to 33.6 KiB, CPU per message within run-to-run noise.
-        options = {"read_buffer_init_size": PICOWS_READ_BUFFER, "use_aiofastnet": False, **options}
-    link: Link = await opener(url, **options)
-    return link
+async def connect(
+    url: str,
+    *,
+    subprotocols: list[str],
+    additional_headers: dict[str, str],
+    max_size: int,
+    open_timeout: float,
+    ssl: Any = None,
+    compression: str | None = None,
+    proxy: str | None = None,
+    local_addr: tuple[str, int] | None = None,
+) -> Link:
+    """Open a connection on the library chosen for `url`. Raises whatever the attempt raised (a refused
+    upgrade carries its HTTP status: `http_status`)."""
+    extra: dict[str, Any] = {} if local_addr is None else {"local_addr": local_addr}
+    if use_picows(url, compression=compression is not None):
+        headers = {**additional_headers, "Sec-WebSocket-Protocol": ", ".join(subprotocols)}
+        _, listener = await picows.ws_connect(
+            lambda _request, response: PicowsLink(response, max_size),
+            url,
+            websocket_handshake_timeout=open_timeout,
+            enable_auto_pong=True,  # the CSMS's pings are answered in compiled code
+            max_frame_size=max_size,
+            extra_headers=headers,
+            proxy=proxy,
+            read_buffer_init_size=PICOWS_READ_BUFFER,
+            # One logger for every connection (picows makes a child logger per connection otherwise), and
+            # the event loop's own transport, not aiofastnet's (which picows uses when installed, and it
+            # is one of its dependencies): ~4.3 KiB a connection against uvloop's ~0.7 KiB.
+            logger_name=log,
+            use_aiofastnet=False,
+            **extra,
+        )
+        assert isinstance(listener, PicowsLink)
+        return listener
+    ws = await websockets_client.connect(
+        url,
+        subprotocols=subprotocols,  # type: ignore[arg-type]
+        additional_headers=additional_headers,
+        max_size=max_size,
+        ping_interval=None,  # the station pings (WebSocketPingInterval applies at once)
+        open_timeout=open_timeout,
+        ssl=ssl,
+        compression=compression,
+        proxy=proxy,
+        **extra,
+    )
+    return WebsocketsLink(ws)
+
+
+class PicowsLink(WSListener):
+    """A picows connection: frames arrive in `on_ws_frame`, in the callback that parsed them."""
+
+    __slots__ = (
+        "_close_timer",
+        "_closed",
+        "_closing",
+        "_early",
+        "_fragments",
+        "_fragments_size",
+        "_handler",
+        "_max_size",
+        "_transport",
+        "subprotocol",
+    )
+
+    def __init__(self, response: picows.WSUpgradeResponse, max_size: int) -> None:
+        super().__init__()
+        self.subprotocol: str | None = response.headers.get("Sec-WebSocket-Protocol")
+        self._max_size = max_size
+        self._handler: LinkHandler | None = None
+        self._transport: WSTransport | None = None
+        # Messages that came before `start` (a CSMS may send a CALL right behind its handshake reply).
+        self._early: list[bytes] | None = None
+        self._fragments: list[bytes] | None = None
+        self._fragments_size = 0
+        self._closing = False
+        self._close_timer: asyncio.TimerHandle | None = None
+        self._closed: asyncio.Future[None] | None = None
+
+    # -- Link
+
+    def start(self, handler: LinkHandler) -> None:
+        self._handler = handler
+        early, self._early = self._early, None
+        for message in early or ():
+            handler.on_message(message)
+
+    def send(self, message: str | bytes) -> bool:
+        transport = self._transport
+        if transport is None or self._closing or transport.is_disconnected:
+            return False
+        transport.send(WSMsgType.TEXT, message if isinstance(message, bytes) else message.encode())
+        return True
+
+    def ping(self) -> None:
+        transport = self._transport
+        if transport is not None and not self._closing and not transport.is_disconnected:
+            transport.send_ping()
+
+    def close(self) -> None:
+        transport = self._transport
+        if transport is None or self._closing or transport.is_disconnected:
+            return
+        self._closing = True
+        transport.send_close(WSCloseCode.OK)
+        self._close_timer = running_loop().call_later(CLOSE_TIMEOUT_S, transport.disconnect, False)
+
+    async def wait_closed(self) -> None:
+        transport = self._transport
+        if transport is None or transport.is_disconnected:
+            return
+        if self._closed is None:
+            self._closed = running_loop().create_future()
+        await asyncio.shield(self._closed)
+
+    # -- picows callbacks
+
+    def on_ws_connected(self, transport: WSTransport) -> None:
+        self._transport = transport
+
+    def on_ws_disconnected(self, transport: WSTransport) -> None:
+        if self._close_timer is not None:
+            self._close_timer.cancel()
+            self._close_timer = None
+        if self._closed is not None and not self._closed.done():
+            self._closed.set_result(None)
+
+    def on_ws_frame(self, transport: WSTransport, frame: WSFrame) -> None:
+        kind = frame.msg_type
+        if kind is WSMsgType.TEXT or kind is WSMsgType.BINARY:
+            if frame.fin:
+                self._deliver(frame.get_payload_as_bytes())
+            else:
+                first = frame.get_payload_as_bytes()
+                self._fragments, self._fragments_size = [first], len(first)
+        elif kind is WSMsgType.CONTINUATION:
+            if self._fragments is None:
+                return  # a continuation of nothing (RFC 6455 5.4): ignored
+            part = frame.get_payload_as_bytes()
+            self._fragments.append(part)
+            self._fragments_size += len(part)
+            if self._fragments_size > self._max_size:  # the cap is on a message, not only a frame
+                self._fragments = None
+                self._closing = True
+                transport.send_close(WSCloseCode.MESSAGE_TOO_BIG)
+                transport.disconnect()
+                return
+            if frame.fin:
+                message, self._fragments = b"".join(self._fragments), None
+                self._deliver(message)
+        elif kind is WSMsgType.PONG:
+            if self._handler is not None:
+                self._handler.on_pong()
+        elif kind is WSMsgType.CLOSE:
+            if not self._closing:  # the peer closes: answer its close frame (RFC 6455 5.5.1)
+                self._closing = True
+                transport.send_close(frame.get_close_code())
+            transport.disconnect()
+
+    def _deliver(self, message: bytes) -> None:
+        handler = self._handler
+        if handler is not None:
+            handler.on_message(message)
+        elif self._early is None:
+            self._early = [message]
+        else:
+            self._early.append(message)
+
+
+_PING: Final = object()
+_CLOSE: Final = object()
+
+
+class WebsocketsLink:
+    """A `websockets` connection behind the same interface: a reader task hands each message to the
+    handler; a writer task sends what `send` queued, in order."""
+
+    __slots__ = ("_handler", "_outgoing", "_reader", "_wake", "_writer", "_ws", "subprotocol")
+
+    def __init__(self, ws: websockets_client.ClientConnection) -> None:
+        self._ws = ws
+        self.subprotocol: str | None = ws.subprotocol
+        self._handler: LinkHandler | None = None
+        self._outgoing: list[object] = []
+        self._wake = LazyEvent()
+        loop = running_loop()
+        self._writer = loop.create_task(self._write())
+        self._reader: asyncio.Task[None] | None = None
+
+    def start(self, handler: LinkHandler) -> None:
+        self._handler = handler
+        self._reader = running_loop().create_task(self._read(handler))
+
+    def _open(self) -> bool:
+        return not self._writer.done() and self._ws.close_code is None
+
+    def send(self, message: str | bytes) -> bool:
+        if not self._open() or _CLOSE in self._outgoing:
+            return False
+        # A str goes out as a text frame (bytes would be a binary one).
+        self._outgoing.append(message if isinstance(message, str) else message.decode())
+        self._wake.set()
+        return True
+
+    def ping(self) -> None:
+        if self._open():
+            self._outgoing.append(_PING)
+            self._wake.set()
+
+    def close(self) -> None:
+        if self._open():
+            self._outgoing.append(_CLOSE)
+            self._wake.set()
+
+    async def wait_closed(self) -> None:
+        try:
+            await self._ws.wait_closed()
+        finally:
+            for task in (self._reader, self._writer):
+                if task is not None:
+                    task.cancel()
+            await asyncio.gather(
+                *(t for t in (self._reader, self._writer) if t is not None), return_exceptions=True
+            )
+
+    async def _read(self, handler: LinkHandler) -> None:
+        try:
+            async for message in self._ws:
+                handler.on_message(message)
+        except websockets_errors.ConnectionClosed:
+            pass
+
+    async def _write(self) -> None:
+        ws = self._ws
+        try:
+            while True:
+                if not self._outgoing:
+                    self._wake.clear()
+                    await self._wake.wait()
+                    continue
+                item = self._outgoing.pop(0)
+                if item is _PING:
+                    pong = asyncio.ensure_future(await ws.ping())
+                    pong.add_done_callback(self._ponged)
+                elif item is _CLOSE:
+                    await ws.close()
+                    return
+                else:
+                    assert isinstance(item, str)
+                    await ws.send(item)
+        except websockets_errors.ConnectionClosed:
+            pass  # the reader sees the close too; wait_closed() returns
+
+    def _ponged(self, pong: asyncio.Future[float]) -> None:
+        if pong.cancelled() or pong.exception() is not None:
+            return  # the link closed first (read here, so asyncio does not log it as never retrieved)
+        if self._handler is not None:
+            self._handler.on_pong()
+
+
+Opener = Callable[..., Awaitable[Link]]
