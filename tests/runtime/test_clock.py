@@ -1,4 +1,5 @@
-"""The runtime's loop look-up without a system call, and the lazily allocated event."""
+"""The runtime's loop look-up without a system call, the lazily allocated event, and the timers of the
+system clock (a wheel on a 10 ms grid)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import threading
 
 import pytest
 
-from ocppsim.runtime.clock import LazyEvent, running_loop
+from ocppsim.runtime.clock import LazyEvent, SystemClock, running_loop
 
 
 def test_running_loop_follows_each_new_loop_and_thread() -> None:
@@ -51,3 +52,62 @@ async def test_lazy_event_wakes_every_waiter_and_forgets_cancelled_ones() -> Non
     assert not later.done()
     event.set()
     await asyncio.wait_for(later, 0.1)
+
+
+async def test_timers_fire_in_time_order_on_the_grid_and_never_early() -> None:
+    """SystemClock's timers: on a 10 ms grid (they share loop wake-ups), slot after slot, never before
+    their time by more than the loop's millisecond rounding; a cancelled one never fires."""
+    clock = SystemClock(grid=0.01)
+    fired: list[tuple[str, float]] = []
+    start = clock.now()
+    due = {"a": 0.05, "b": 0.012, "c": 0.03, "d": 0.031, "e": 0.0}
+    for name, delay in due.items():
+        clock.call_at(start + delay, lambda name=name: fired.append((name, clock.now())))
+    cancelled = clock.call_at(start + 0.02, lambda: fired.append(("x", clock.now())))
+    cancelled.cancel()
+    await asyncio.sleep(0.12)
+    assert [name for name, _ in fired] == ["e", "b", "c", "d", "a"]
+    for name, when in fired:
+        assert when >= start + due[name] - 0.002, (name, when - start)
+        assert when <= start + due[name] + 0.06, (name, when - start)  # generous: a loaded CI machine
+
+
+async def test_a_timer_callback_may_add_timers_and_may_fail() -> None:
+    """A callback that raises is reported to the loop's exception handler and the others still run; a
+    timer added for now by a callback runs in the same pass."""
+    clock = SystemClock(grid=0.01)
+    loop = asyncio.get_running_loop()
+    reported: list[dict[str, object]] = []
+    previous = loop.get_exception_handler()
+    loop.set_exception_handler(lambda _, context: reported.append(context))
+    order: list[str] = []
+
+    def fail() -> None:
+        order.append("fail")
+        raise RuntimeError("boom")
+
+    def chain() -> None:
+        order.append("chain")
+        clock.call_at(clock.now() - 1, lambda: order.append("chained"))
+
+    try:
+        now = clock.now()
+        clock.call_at(now + 0.005, fail)
+        clock.call_at(now + 0.005, chain)
+        for _ in range(50):
+            await asyncio.sleep(0.005)
+            if "chained" in order:
+                break
+        assert order == ["fail", "chain", "chained"]
+        assert len(reported) == 1 and isinstance(reported[0]["exception"], RuntimeError)
+    finally:
+        loop.set_exception_handler(previous)
+
+
+async def test_a_grid_of_zero_uses_the_loops_own_timers() -> None:
+    clock = SystemClock(grid=0)
+    fired: list[float] = []
+    handle = clock.call_at(clock.now() + 0.01, lambda: fired.append(clock.now()))
+    assert isinstance(handle, asyncio.TimerHandle)
+    await asyncio.sleep(0.05)
+    assert len(fired) == 1
