@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from pathlib import Path
 
 from ocppsim.model.smart_charging import ChargingProfile, ChargingSchedule, SchedulePeriod
@@ -12,6 +13,7 @@ from ocppsim.model.types import (
     Timestamp,
 )
 from ocppsim.model.vehicles import Vehicle
+from ocppsim.store import sqlite as sqlite_store
 from ocppsim.store.sqlite import DB_FILENAME, Store, redistribute, shard_filename
 
 
@@ -31,6 +33,61 @@ def test_registers_never_go_backwards(tmp_path: Path) -> None:
     store.save_registers("CP", {1: 900.0})
     assert store.load_registers("CP") == {1: 1000.5}
     assert store.load_registers("OTHER") == {}
+
+
+def _rows(store: Store, sql: str) -> list[tuple[object, ...]]:
+    """What another connection (another process, or the file after a crash) sees: committed rows only."""
+    other = sqlite3.connect(store.path)
+    try:
+        return list(other.execute(sql))
+    finally:
+        other.close()
+
+
+async def test_a_turns_registers_are_committed_together_with_its_journal(tmp_path: Path) -> None:
+    """Registers saved in a loop turn go in with the turn's commit (the highest of the turn per
+    connector), and the store itself reads them before that commit."""
+    store = Store(tmp_path)
+    store.save_registers("CP", {1: 10.0, 2: 5.0})
+    store.save_registers("CP", {1: 12.5})
+    store.save_registers("CP", {1: 11.0})  # never backwards, also within a turn
+    seq = store.journal_append("CP", "MeterValues", 1, "{}")
+    assert store.load_registers("CP") == {1: 12.5, 2: 5.0}  # read-your-writes, uncommitted
+    store.flush()  # what the station does before it sends a frame
+    assert sorted(_rows(store, "SELECT connector_id, wh FROM meter_registers")) == [(1, 12.5), (2, 5.0)]
+    assert _rows(store, "SELECT seq FROM outbox") == [(seq,)]
+    store.close()
+
+
+async def test_an_answered_journal_entry_is_removed_with_a_later_commit(tmp_path: Path) -> None:
+    """The removal of an answered entry joins the next commit (or one LAZY_REMOVE_S later): until then
+    the file still has it, and a crash sends it again (at least once, never lost); the store itself no
+    longer reports it."""
+    store = Store(tmp_path)
+    first = store.journal_append("CP", "MeterValues", 1, '{"n": 1}')
+    second = store.journal_append("CP", "MeterValues", 1, '{"n": 2}')
+    store.flush()
+    store.journal_remove(first)
+    await asyncio.sleep(0)  # a loop turn passes: no commit of its own for the removal
+    committed = _rows(store, "SELECT seq FROM outbox ORDER BY seq")
+    assert committed == [(first,), (second,)]
+    assert [row[0] for row in store.journal("CP")] == [second]  # the store itself sees it gone
+    third = store.journal_append("CP", "MeterValues", 1, '{"n": 3}')
+    store.flush()  # the next commit takes the removal along
+    assert _rows(store, "SELECT seq FROM outbox ORDER BY seq") == [(second,), (third,)]
+    store.journal_remove(second)
+    await asyncio.sleep(sqlite_store.LAZY_REMOVE_S + 0.2)  # nothing else to commit: its own, later
+    assert _rows(store, "SELECT seq FROM outbox ORDER BY seq") == [(third,)]
+    store.close()
+
+
+def test_a_removal_lost_in_a_crash_sends_the_message_again(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    seq = store.journal_append("CP", "StopTransaction", 3, "{}")
+    store._removed.append((seq,))  # answered, not yet committed: the process dies here
+    again = Store(tmp_path)
+    assert [(s, action) for s, action, _, _ in again.journal("CP")] == [(seq, "StopTransaction")]
+    again.close()
 
 
 def test_profiles_round_trip_and_empty_set_is_remembered(tmp_path: Path) -> None:

@@ -207,6 +207,7 @@ async def run_fleet(run: FleetRun, *, on_signals: Callable[[Callable[[], None]],
             await http_server.stop()
         for task in side:
             task.cancel()
+        fleet.store.close()  # commits what is buffered and checkpoints the WAL into the file
     if run.shard is not None:
         if watch is not None:
             watch.close()

@@ -175,6 +175,8 @@ _PER_CHARGER_TABLES: Final = (
 log = logging.getLogger(__name__)
 
 CHECKPOINT_EVERY_S = 2.0
+# How long the removal of an answered journal entry may wait for a commit it can join (see `flush`).
+LAZY_REMOVE_S = 1.0
 
 
 class Store:
@@ -190,6 +192,11 @@ class Store:
         self.path = path / filename
         self._db = sqlite3.connect(self.path, isolation_level=None)
         self._batched = False
+        # Written at the next flush, in its transaction (see `flush`): the registers (the highest value per
+        # charger and connector) and the journal entries answered since.
+        self._registers: dict[tuple[str, int], float] = {}
+        self._removed: list[tuple[int]] = []
+        self._lazy: asyncio.TimerHandle | None = None
         # Another process may hold the file for a moment (a fleet's parent moving chargers between files
         # before its workers start, a second run by mistake): wait for it instead of failing.
         self._db.execute("PRAGMA busy_timeout=10000")
@@ -209,23 +216,77 @@ class Store:
     # (`flush`). A crash can then only lose what nobody outside has seen yet (as if it had come a
     # moment earlier), and a burst of thousands of MeterValues costs one commit, not thousands.
 
+    #
+    # Two kinds of write wait for the flush and go in with executemany, one statement for all:
+    # - the energy registers, saved with every transaction MeterValues (one row per charger and
+    #   connector: the last value of the turn is the one that counts);
+    # - the removal of journal entries once answered. Nothing depends on it being durable at once: a
+    #   crash before it is committed sends the message again after the restart (at least once, as the
+    #   OCPP retry rules already allow). So it waits up to LAZY_REMOVE_S for a commit it can join
+    #   instead of making one of its own: a fleet's MeterValues answers come spread over the loop
+    #   turns between its sends, and a commit per turn of answers cost as much as the messages' own.
+
+    def _begin(self) -> bool:
+        """Open the turn's transaction if none is; False when no event loop runs (commit at once)."""
+        if self._batched:
+            return True
+        self._batched = True
+        self._db.execute("BEGIN")
+        try:
+            asyncio.get_running_loop().call_soon(self._end_of_turn)
+        except RuntimeError:  # no event loop (tools, tests of the store)
+            return False
+        return True
+
+    def _end_of_turn(self) -> None:
+        # Only the transaction this turn opened: when a send committed it already, removals buffered
+        # since then wait for the next commit rather than make one of their own here.
+        if self._batched:
+            self.flush()
+
     def _write(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
-        if not self._batched:
-            self._batched = True
-            self._db.execute("BEGIN")
-            try:
-                asyncio.get_running_loop().call_soon(self.flush)
-            except RuntimeError:  # no event loop (tools, tests of the store): commit right away
-                cursor = self._db.execute(sql, params)
-                self.flush()
-                return cursor
-        return self._db.execute(sql, params)
+        if self._begin():
+            return self._db.execute(sql, params)
+        cursor = self._db.execute(sql, params)
+        self.flush()
+        return cursor
+
+    def _write_pending(self) -> None:
+        """Write the buffered registers and removals into the open transaction (before a read sees the
+        tables, and at the flush)."""
+        if self._registers:
+            rows = [(cid, connector, wh) for (cid, connector), wh in self._registers.items()]
+            self._registers.clear()
+            self._db.executemany(_SAVE_REGISTER, rows)
+        if self._removed:
+            removed, self._removed = self._removed, []
+            self._db.executemany("DELETE FROM outbox WHERE seq = ?", removed)
+
+    def _pending(self) -> bool:
+        return bool(self._registers or self._removed)
 
     def flush(self) -> None:
-        """Commit what this loop turn wrote (a no-op when nothing is pending)."""
+        """Commit what this loop turn wrote, with the buffered writes (a no-op when nothing is pending)."""
+        if self._pending():
+            if not self._batched:
+                self._batched = True
+                self._db.execute("BEGIN")
+            self._write_pending()
+        if self._lazy is not None:
+            self._lazy.cancel()
+            self._lazy = None
         if self._batched:
             self._batched = False
             self._db.execute("COMMIT")
+
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        """A query that must see the buffered writes too (registers, journal)."""
+        if self._pending():
+            if self._begin():
+                self._write_pending()
+            else:
+                self.flush()
+        return self._db.execute(sql, params)
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -277,14 +338,18 @@ class Store:
         )
 
     def load_registers(self, charger_id: str) -> dict[int, float]:
-        rows = self._db.execute(
-            "SELECT connector_id, wh FROM meter_registers WHERE charger_id = ?", (charger_id,)
-        )
+        rows = self._read("SELECT connector_id, wh FROM meter_registers WHERE charger_id = ?", (charger_id,))
         return {int(c): float(wh) for c, wh in rows.fetchall()}
 
     def save_registers(self, charger_id: str, registers: dict[int, float]) -> None:
-        for connector, wh in registers.items():  # grouped into the loop turn's commit
-            self._write(_SAVE_REGISTER, (charger_id, connector, wh))
+        """Saved with the turn's commit (before anything the turn sends leaves the process)."""
+        saved = self._registers
+        for connector, wh in registers.items():
+            key = (charger_id, connector)
+            if wh > saved.get(key, -1.0):
+                saved[key] = wh
+        if not self._begin():
+            self.flush()
 
     def save_registers_many(self, items: Iterable[tuple[str, dict[int, float]]]) -> None:
         rows = [(cid, c, wh) for cid, registers in items for c, wh in registers.items()]
@@ -322,11 +387,18 @@ class Store:
         return int(cursor.lastrowid or 0)
 
     def journal_remove(self, seq: int) -> None:
-        self._write("DELETE FROM outbox WHERE seq = ?", (seq,))
+        """Removed with a later commit, at most LAZY_REMOVE_S from now (see `flush`)."""
+        self._removed.append((seq,))
+        if self._batched or self._lazy is not None:
+            return  # the turn's commit, or the one already planned, takes it
+        try:
+            self._lazy = asyncio.get_running_loop().call_later(LAZY_REMOVE_S, self.flush)
+        except RuntimeError:
+            self.flush()
 
     def journal(self, charger_id: str) -> list[tuple[int, str, int | None, str]]:
         """(seq, action, tx_ref, body) of every message not yet answered, oldest first."""
-        rows = self._db.execute(
+        rows = self._read(
             "SELECT seq, action, tx_ref, body FROM outbox WHERE charger_id = ? ORDER BY seq", (charger_id,)
         )
         return [(int(s), a, r, b) for s, a, r, b in rows.fetchall()]
@@ -424,7 +496,7 @@ class Store:
 
     def forget_charger(self, charger_id: str) -> None:
         """Delete everything kept for one charger (it was removed from the simulator)."""
-        with self._transaction():
+        with self._transaction():  # after the buffered writes: nothing of it comes back
             for table in _PER_CHARGER_TABLES:
                 self._db.execute(f"DELETE FROM {table} WHERE charger_id = ?", (charger_id,))
 
@@ -476,7 +548,7 @@ class Store:
         without any state stays where it is."""
         tables = (table for table in _PER_CHARGER_TABLES if table != "frames")
         union = " UNION ".join(f"SELECT charger_id FROM {table}" for table in tables)
-        return {row[0] for row in self._db.execute(union)}
+        return {row[0] for row in self._read(union)}
 
     def move_chargers(self, charger_ids: Iterable[str], to: Store) -> None:
         """Move everything kept for these chargers into another file (journal order kept).
