@@ -7,12 +7,21 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from ocppsim.model.types import Location, Measurand, Phase, ReadingContext, Timestamp, UnitOfMeasure
 
-__all__ = ["EnergyRegister", "KeptMeterValues", "MeterSnapshot", "MeterValue", "SampledValue", "sample"]
+__all__ = [
+    "EnergyRegister",
+    "KeptMeterValues",
+    "MeterSnapshot",
+    "MeterValue",
+    "SampledValue",
+    "Shape",
+    "sample",
+    "sample_shaped",
+]
 
 _PHASES = (Phase.L1, Phase.L2, Phase.L3)
 _PHASES_N = (Phase.L1_N, Phase.L2_N, Phase.L3_N)
@@ -44,14 +53,22 @@ class SampledValue(NamedTuple):
     phase: Phase | None = None
 
 
+# What a SampledValue says besides its value: (context, measurand, unit, location, phase).
+_Shape = tuple[ReadingContext, Measurand, UnitOfMeasure | None, Location | None, Phase | None]
+# What a MeterValue's sampled values say besides their values, in order.
+Shape = tuple[_Shape, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class MeterValue:
     timestamp: Timestamp
     sampled_value: tuple[SampledValue, ...]
+    # `sampled_value` without the values, when the meter sampled it (`sample_shaped`): one object for every
+    # MeterValue of one configuration, so that whoever formats or packs thousands of them a second can
+    # key a cache on it. The values of such a MeterValue are decimal numbers.
+    shape: Shape | None = field(default=None, compare=False)
 
 
-# What a SampledValue says besides its value: (context, measurand, unit, location, phase).
-_Shape = tuple[ReadingContext, Measurand, UnitOfMeasure | None, Location | None, Phase | None]
 _SEPARATOR = b"\x1f"  # between the values of one entry; our meter's values are numbers
 
 
@@ -77,7 +94,7 @@ class KeptMeterValues:
         return len(self._times)
 
     def append(self, value: MeterValue) -> None:
-        shape = tuple(v[1:] for v in value.sampled_value)
+        shape = value.shape if value.shape is not None else tuple(v[1:] for v in value.sampled_value)
         try:
             index = self._shapes.index(shape)
         except ValueError:
@@ -108,13 +125,13 @@ class KeptMeterValues:
                 SampledValue(text, context, measurand, unit, location, phase)
                 for text, (context, measurand, unit, location, phase) in zip(texts, shape, strict=True)
             )
-            result.append(MeterValue(Timestamp(when), sampled))
+            result.append(MeterValue(Timestamp(when), sampled, shape))
         return tuple(result)
 
 
-@dataclass(frozen=True, slots=True)
-class MeterSnapshot:
-    """What the meter and EV show at one instant on one connector."""
+class MeterSnapshot(NamedTuple):
+    """What the meter and EV show at one instant on one connector. A named tuple: one is made for every
+    sampling instant, and a tuple is made in a fraction of the time of a frozen dataclass."""
 
     energy_wh: float
     current_a: float  # per phase
@@ -166,14 +183,35 @@ _KINDS: dict[Measurand, int] = {
 # (kind, measurand, phase, unit, location, rank): one SampledValue to make. `rank`: for Current.Import,
 # the phase's place (L1 = 0); the current flows on the first `phases_in_use` phases.
 _Step = tuple[int, Measurand, Phase | None, UnitOfMeasure | None, Location | None, int]
+
+
+class _Plan:
+    """The steps of one measurand list, and the shapes of what they make (per context, and whether the
+    SoC step gave a value: it gives none without an EV)."""
+
+    __slots__ = ("_shapes", "steps")
+
+    def __init__(self, steps: tuple[_Step, ...]) -> None:
+        self.steps = steps
+        self._shapes: dict[tuple[ReadingContext, bool], Shape] = {}
+
+    def shape(self, context: ReadingContext, soc: bool) -> Shape:
+        shape = self._shapes.get((context, soc))
+        if shape is None:
+            shape = self._shapes[context, soc] = tuple(
+                (context, measurand, unit, loc, phase)
+                for kind, measurand, phase, unit, loc, _ in self.steps
+                if soc or kind != _SOC
+            )
+        return shape
+
+
 # A plan per configured measurand list (by identity: ConfigStore keeps one tuple per distinct value, so
 # a fleet shares a handful), number of phases and default location.
-_PLANS: dict[tuple[int, int, int], tuple[object, tuple[_Step, ...]]] = {}
+_PLANS: dict[tuple[int, int, int], tuple[object, _Plan]] = {}
 
 
-def _plan(
-    measurands: Iterable[tuple[Measurand, Phase | None]], n: int, location: Location
-) -> tuple[_Step, ...]:
+def _plan(measurands: Iterable[tuple[Measurand, Phase | None]], n: int, location: Location) -> _Plan:
     key = (id(measurands), n, id(location))
     cached = _PLANS.get(key)
     if cached is not None and cached[0] is measurands:
@@ -194,7 +232,7 @@ def _plan(
                 steps.append((kind, measurand, ph, unit, loc, 0))
         else:
             steps.append((kind, measurand, None, unit, loc, 0))
-    plan = tuple(steps)
+    plan = _Plan(tuple(steps))
     if isinstance(measurands, tuple):  # kept alive by the cache, so its id is not reused
         if len(_PLANS) >= 4096:  # lists the CSMS keeps changing: start over rather than grow
             _PLANS.clear()
@@ -211,29 +249,51 @@ def sample(
 ) -> tuple[SampledValue, ...]:
     """The configured measurands' values now (metering.md section 2): per-phase measurands on every
     phase of the charger unless one is named; SoC only with an EV."""
+    return sample_shaped(measurands, context, snap, location=location)[0]
+
+
+_new = tuple.__new__  # a SampledValue without the Python frame of its generated __new__
+
+
+def sample_shaped(
+    measurands: Iterable[tuple[Measurand, Phase | None]],
+    context: ReadingContext,
+    snap: MeterSnapshot,
+    *,
+    location: Location = Location.OUTLET,
+) -> tuple[tuple[SampledValue, ...], Shape]:
+    """As `sample`, with the shape of the values (see MeterValue.shape)."""
+    plan = _plan(measurands, snap.charger_phases, location)
+    energy_wh, current_a, phases_in_use, _, voltage_v, offered_a, offered_phases, soc = snap
     result: list[SampledValue] = []
-    for kind, measurand, phase, unit, loc, rank in _plan(measurands, snap.charger_phases, location):
+    append = result.append
+    # The values of the phases repeat: each is formatted once.
+    current = voltage = ""
+    for kind, measurand, phase, unit, loc, rank in plan.steps:
         if kind == _ENERGY:
-            value = str(int(snap.energy_wh))
+            value = str(int(energy_wh))
         elif kind == _CURRENT:
-            value = f"{snap.current_a if rank < snap.phases_in_use else 0.0:.1f}"
+            if rank >= phases_in_use:
+                value = "0.0"
+            else:
+                value = current = current or f"{current_a:.1f}"
         elif kind == _VOLTAGE:
-            value = f"{snap.voltage_v:.1f}"
+            value = voltage = voltage or f"{voltage_v:.1f}"
         elif kind == _POWER:
-            value = f"{snap.current_a * snap.voltage_v * snap.phases_in_use:.1f}"
+            value = f"{current_a * voltage_v * phases_in_use:.1f}"
         elif kind == _CURRENT_OFFERED:
-            value = f"{snap.offered_a:.1f}"
+            value = f"{offered_a:.1f}"
         elif kind == _SOC:
-            if snap.soc is None:
+            if soc is None:
                 continue
-            value = str(round(snap.soc))
+            value = str(round(soc))
         elif kind == _POWER_OFFERED:
-            value = f"{snap.offered_a * snap.voltage_v * snap.offered_phases:.1f}"
+            value = f"{offered_a * voltage_v * offered_phases:.1f}"
         elif kind == _EXPORT:
             value = "0"
         elif kind == _FREQUENCY:
             value = "50.0"
         else:
             value = "25.0"
-        result.append(SampledValue(value, context, measurand, unit, loc, phase))
-    return tuple(result)
+        append(_new(SampledValue, (value, context, measurand, unit, loc, phase)))
+    return tuple(result), plan.shape(context, soc is not None)

@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from ocppsim.model.meter import MeterValue, SampledValue
+from ocppsim.model.meter import MeterValue, SampledValue, Shape
 from ocppsim.model.outgoing import (
     AuthorizeReq,
     BootNotificationReq,
@@ -102,14 +102,43 @@ def _sampled_fields(sv: SampledValue) -> dict[str, str]:
     return fields
 
 
-def _meter_value(mv: MeterValue) -> dict[str, Any]:
+def _meter_value(mv: MeterValue) -> dict[str, Any] | orjson.Fragment:
+    shape = mv.shape
+    if shape is not None:
+        return orjson.Fragment(
+            _template(shape) % (format_time(mv.timestamp), *(v[0] for v in mv.sampled_value))
+        )
     return {
         "timestamp": format_time(mv.timestamp),
         "sampledValue": [{"value": sv.value, **_sampled_fields(sv)} for sv in mv.sampled_value],
     }
 
 
-def meter_values_payload(values: tuple[MeterValue, ...]) -> list[dict[str, Any]]:
+# The JSON of a MeterValue of one shape with its timestamp and values left out (%s), by id of the shape
+# (the entry keeps the shape alive, so the id is not reused while it is here). A MeterValues of the
+# default configuration is then one string formatting instead of ten dicts serialized twice (journal and
+# frame): the fleet's most frequent message.
+_TEMPLATES: dict[int, tuple[Shape, str]] = {}
+
+
+def _template(shape: Shape) -> str:
+    entry = _TEMPLATES.get(id(shape))
+    if entry is not None and entry[0] is shape:
+        return entry[1]
+    values = []
+    for context, measurand, unit, location, phase in shape:
+        fields = _sampled_fields(SampledValue("", context, measurand, unit, location, phase))
+        # The values are decimal numbers (MeterValue.shape): nothing in them needs escaping.
+        tail = orjson.dumps(fields).decode()[1:]
+        values.append('{"value":"%s",' + tail.replace("%", "%%"))
+    template = '{"timestamp":"%s","sampledValue":[' + ",".join(values) + "]}"
+    if len(_TEMPLATES) >= 1024:  # shapes the CSMS keeps changing: start over rather than grow
+        _TEMPLATES.clear()
+    _TEMPLATES[id(shape)] = (shape, template)
+    return template
+
+
+def meter_values_payload(values: tuple[MeterValue, ...]) -> list[dict[str, Any] | orjson.Fragment]:
     return [_meter_value(mv) for mv in values if mv.sampled_value]
 
 
@@ -127,7 +156,8 @@ def request_payload(
 ) -> dict[str, Any]:
     """The JSON payload of a CP->CS request; `transaction_id` resolves the request's tx_ref. `prepared`
     is this request's payload built before without a transaction id (for the journal): a MeterValues
-    takes its meterValue list from it instead of formatting every sample again."""
+    takes its meterValue list from it instead of formatting every sample again. A meter value sampled by
+    the meter is an orjson.Fragment (its JSON, made from a template): serialize the payload with orjson."""
     if isinstance(req, HeartbeatReq):
         return {}
     if isinstance(req, ReplayedReq):

@@ -8,15 +8,29 @@ from ocppsim.model.charger import Charger
 from ocppsim.model.outgoing import (
     AuthorizeReq,
     BootNotificationReq,
+    DataTransferReq,
+    HeartbeatReq,
+    MeterValuesReq,
     ReplayedReq,
     Request,
     StartTransactionReq,
+    StatusNotificationReq,
     StopTransactionReq,
 )
 from ocppsim.model.types import RegistrationStatus
 from ocppsim.ocpp16.convert import id_tag_info
 
-__all__ = ["apply_failure", "apply_result"]
+__all__ = ["apply_failure", "apply_result", "result_changes_model"]
+
+# Requests whose answer the model does not take (apply_result returns the payload untouched): after
+# their answer there is nothing for the model to say, so the runtime need not ask it (the fleet's
+# MeterValues, Heartbeats and StatusNotifications are nearly all its messages).
+_ANSWER_NOT_TAKEN = (MeterValuesReq, HeartbeatReq, StatusNotificationReq, DataTransferReq)
+
+
+def result_changes_model(req: Request) -> bool:
+    """Whether `apply_result` or `apply_failure` for `req` may change the model."""
+    return not isinstance(req, _ANSWER_NOT_TAKEN)
 
 
 def apply_result(charger: Charger, req: Request, payload: dict[str, Any], now: float) -> object:

@@ -27,7 +27,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from ocppsim.model.charger import Charger
 from ocppsim.model.outgoing import (
@@ -40,7 +40,7 @@ from ocppsim.model.outgoing import (
 )
 from ocppsim.model.types import RegistrationStatus
 from ocppsim.ocpp16.convert import journal_body, request_payload
-from ocppsim.ocpp16.results import apply_failure, apply_result
+from ocppsim.ocpp16.results import apply_failure, apply_result, result_changes_model
 from ocppsim.runtime.clock import Clock, LazyEvent, TimerHandle, running_loop
 
 __all__ = ["Answer", "Outbox", "SendBatch"]
@@ -51,9 +51,9 @@ log = logging.getLogger("ocppsim.outbox")
 _TRIGGERABLE = (HeartbeatReq, StatusNotificationReq, MeterValuesReq)
 
 
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """A CALLRESULT payload, or an error code (CALLERROR code, "Timeout", "InvalidResult")."""
+class Answer(NamedTuple):
+    """A CALLRESULT payload, or an error code (CALLERROR code, "Timeout", "InvalidResult"). A named
+    tuple: one is made for every answer."""
 
     payload: dict[str, Any] | None
     error: str | None = None
@@ -368,8 +368,10 @@ class Outbox:
             self._settled(item)
             if item.future is not None and not item.future.done():
                 item.future.set_result(result)
-            self._after_model()
-            self._schedule()
+            if result_changes_model(request):
+                self._after_model()
+            if self._queue:
+                self._schedule()
             return
         self.log.warning("%s failed: %s", request.ACTION, answer.error)
         if request.transaction_related:
