@@ -70,6 +70,33 @@ async def test_answers_as_the_central_system_does(sink: Sink) -> None:
     assert sink.connected_ids() == []
 
 
+async def test_frames_as_our_chargers_write_them_are_answered_from_their_head(sink: Sink) -> None:
+    """Compact frames (orjson's, the fleet's) of MeterValues, StatusNotification and Heartbeat are
+    answered without parsing their payload; anything unusual takes the long way and is answered as
+    before."""
+    async with connect(sink.url + "/RAW3", subprotocols=["ocpp1.6"]) as ws:  # type: ignore[list-item]
+
+        async def raw(text: str) -> list[Any]:
+            await ws.send(text)
+            return json.loads(await asyncio.wait_for(ws.recv(), REAL_TIMEOUT))  # type: ignore[no-any-return]
+
+        meter = '{"connectorId":1,"transactionId":7,"meterValue":[{"timestamp":"2030-01-01T00:00:00.000Z",'
+        meter += '"sampledValue":[{"value":"12","measurand":"Energy.Active.Import.Register"}]}]}'
+        assert await raw(f'[2,"ab-1","MeterValues",{meter}]') == [3, "ab-1", {}]
+        status = '{"connectorId":1,"errorCode":"NoError","status":"Charging"}'
+        assert await raw(f'[2,"ab-2","StatusNotification",{status}]') == [3, "ab-2", {}]
+        beat = await raw('[2,"ab-3","Heartbeat",{}]')
+        assert beat[:2] == [3, "ab-3"] and beat[2]["currentTime"].endswith("Z")
+        # the long way: an id with an escaped quote, an id too long, another action, a payload not an object
+        assert await raw('[2,"a\\"b","MeterValues",{}]') == [3, 'a"b', {}]
+        too_long = "x" * 37
+        assert (await raw(f'[2,"{too_long}","MeterValues",{{}}]'))[:3] == [4, "-1", "FormationViolation"]
+        assert (await raw('[2,"ab-4","Authorize",{"idTag":"GOOD"}]'))[2] == {
+            "idTagInfo": {"status": "Accepted"}
+        }
+        assert (await raw('[2,"ab-5","MeterValues",[]]'))[:3] == [4, "ab-5", "FormationViolation"]
+
+
 async def test_refuses_a_connection_without_ocpp16(sink: Sink) -> None:
     async with connect(sink.url + "/RAW2", subprotocols=["ocpp2.0.1"]) as ws:  # type: ignore[list-item]
         assert ws.subprotocol is None  # OCPP-J 3.1.2: the handshake completes without one ...

@@ -34,7 +34,9 @@ from picows import (
 
 from ocppsim.csms.answers import DefaultAnswers, Payload
 from ocppsim.csms.remote_start import remote_starter
+from ocppsim.ocpp16.convert import format_time
 from ocppsim.ocpp16.framing import (
+    MAX_UNIQUE_ID_LENGTH,
     Call,
     CallError,
     CallResult,
@@ -117,6 +119,10 @@ class _Connection(WSListener):
             self.transport.send(WSMsgType.TEXT, text.encode() if isinstance(text, str) else text)
 
     def _on_message(self, message: bytes) -> None:
+        reply = self.sink._quick_reply(message)
+        if reply is not None:
+            self.send(reply)
+            return
         try:
             frame = parse_frame(message)
         except FrameError as exc:
@@ -199,6 +205,29 @@ class Sink(DefaultAnswers):
     def _closed(self, connection: _Connection) -> None:
         if self._connections.get(connection.charger_id) is connection:
             del self._connections[connection.charger_id]
+
+    def _quick_reply(self, message: bytes) -> bytes | None:
+        """The answer to a CALL whose answer needs nothing from its payload (MeterValues,
+        StatusNotification, Heartbeat: nearly all of a fleet's messages), read from the frame's head
+        alone as our chargers write it (`[2,"<id>","<action>",`), without parsing the payload (a
+        MeterValues is ~900 bytes of JSON). None: answer it the long way."""
+        if not message.startswith(b'[2,"'):
+            return None
+        id_end = message.find(b'"', 4)
+        if id_end < 0 or id_end > 4 + MAX_UNIQUE_ID_LENGTH or message[id_end : id_end + 3] != b'","':
+            return None
+        unique_id = message[4:id_end]
+        if not unique_id or b"\\" in unique_id:
+            return None
+        action_end = message.find(b'"', id_end + 3)
+        if message[action_end : action_end + 2] != b'",' or not message.endswith(b"}]"):
+            return None
+        action = message[id_end + 3 : action_end]
+        if action == b"MeterValues" or (action == b"StatusNotification" and self._remote_starts is None):
+            return b'[3,"' + unique_id + b'",{}]'
+        if action == b"Heartbeat":
+            return b'[3,"' + unique_id + b'",{"currentTime":"' + format_time(self.clock()).encode() + b'"}]'
+        return None
 
     def _reply(self, charger_id: str, call: Call) -> bytes | str:
         try:
