@@ -164,6 +164,8 @@ def test_random_sequences_respect_the_spec(actions: list[tuple[str, Any]]) -> No
         now_registers = d.ch.meter_registers()
         assert all(now_registers[c] >= registers[c] for c in registers)
         registers = now_registers
+        # the count a fleet reads instead of every connector's status
+        assert d.ch.charging_connectors == sum(d.ch.connector_status(c) is S.CHARGING for c in (1, 2))
         for c in (1, 2):
             view = d.ch.view(c, d.now)
             status = view.status

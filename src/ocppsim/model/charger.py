@@ -271,6 +271,9 @@ class Charger:
         self.clock_offset = 0.0
         self.auth = Authorization(self.config, cache=auth_cache, local_list=local_list)
         self.illegal_transitions: list[tuple[int, ChargePointStatus, ChargePointStatus]] = []
+        # Connectors in Charging now (kept by `_transition`): a fleet counts its charging chargers every
+        # second, and reads this rather than every connector's status.
+        self.charging_connectors = 0
         self._effects: list[Effect] = []
         self._last = now
         self._next_boot: float | None = None
@@ -1442,6 +1445,10 @@ class Charger:
             if self.params.strict_transitions:
                 raise IllegalTransitionError(f"connector {c.id}: {old} -> {new}")
         c.status = new
+        if new is S.CHARGING:
+            self.charging_connectors += 1
+        elif old is S.CHARGING:
+            self.charging_connectors -= 1
         if notify and self.registration is RegistrationStatus.ACCEPTED:
             self._emit(self._status_req(c.id, new, c.fault, now))
 

@@ -105,6 +105,8 @@ class Validators:
 
     def __init__(self) -> None:
         self._compiled: dict[str, Callable[[Any], Any]] = {}
+        # Response validators by action: every answer a charger gets is checked (no name to build).
+        self._responses: dict[str, Callable[[Any], Any]] = {}
         self._schema_dir = resources.files("ocpp") / "v16" / "schemas"
 
     def _get(self, name: str) -> Callable[[Any], Any]:
@@ -133,7 +135,14 @@ class Validators:
         self.check(action, payload, response=False)
 
     def response(self, action: str, payload: dict[str, Any]) -> None:
-        self.check(action, payload, response=True)
+        validator = self._responses.get(action)
+        if validator is None:
+            validator = self._responses[action] = self._get(f"{action}Response")
+        try:
+            validator(payload)
+        except fastjsonschema.JsonSchemaValueException as exc:
+            code = _RULE_CODES.get(exc.rule or "", ErrorCode.FORMATION_VIOLATION)
+            raise SchemaError(code, exc.message) from None
 
 
 validators = Validators()

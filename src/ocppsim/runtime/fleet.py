@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
 from ocppsim.model.charger import ChargerParams
-from ocppsim.model.types import ChargePointStatus, RegistrationStatus
+from ocppsim.model.types import RegistrationStatus
 from ocppsim.model.vehicles import Vehicle, VehicleRegistry
 from ocppsim.runtime.clock import Clock
 from ocppsim.runtime.events import Event, EventBus
@@ -66,14 +66,12 @@ COUNT_SLICE = 500
 def _tally(stations: Iterable[Station]) -> tuple[int, int, int, int]:
     """(connected, booted, charging, queued) over these stations."""
     connected = booted = charging = queued = 0
+    accepted = RegistrationStatus.ACCEPTED
     for st in stations:
         connected += st.online
         charger = st.charger
-        booted += charger.registration is RegistrationStatus.ACCEPTED
-        for c in charger.connector_ids:
-            if charger.connector_status(c) is ChargePointStatus.CHARGING:
-                charging += 1
-                break
+        booted += charger.registration is accepted
+        charging += charger.charging_connectors > 0
         queued += len(st.outbox)
     return connected, booted, charging, queued
 

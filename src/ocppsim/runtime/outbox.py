@@ -91,6 +91,10 @@ class SendBatch:
         self._loop = loop
         self._due: list[Outbox] = []
 
+    @property
+    def closed(self) -> bool:
+        return self._loop.is_closed()
+
     def defer(self, outbox: Outbox) -> None:
         if not self._due:
             self._loop.call_soon(self._run)
@@ -138,6 +142,7 @@ class _Item:
 class Outbox:
     __slots__ = (
         "_after_model",
+        "_batch",
         "_charger",
         "_clock",
         "_drained",
@@ -180,6 +185,7 @@ class Outbox:
         self._in_flight: _Item | None = None
         self._retry_timer: TimerHandle | None = None
         self._scheduled = False
+        self._batch: SendBatch | None = None
         self._drained = LazyEvent()
         self._online = False
         self.log = log_adapter or logging.LoggerAdapter(log, {})
@@ -237,7 +243,10 @@ class Outbox:
     def _schedule(self) -> None:
         if not self._scheduled and self._online:
             self._scheduled = True
-            _batch().defer(self)
+            batch = self._batch
+            if batch is None or batch.closed:  # an outbox lives in one loop; look it up once
+                batch = self._batch = _batch()
+            batch.defer(self)
 
     def _write_journal(self, item: _Item) -> int | None:
         """Journal a transaction message (committed before it can be sent: it survives a crash from then)."""

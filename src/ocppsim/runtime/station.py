@@ -140,6 +140,7 @@ class Station:
         "_flush",
         "_link_lost",
         "_log",
+        "_ping_sent",
         "_ping_timer",
         "_pong_due",
         "_rebooting",
@@ -200,8 +201,9 @@ class Station:
         )
         self._stopping = False
         self._reconnect_now = LazyEvent()
-        # The next ping, or while a ping awaits its pong (`_pong_due`), the MessageTimeout for the pong.
+        # The next ping, or the check after one (see `_ping_due`); when the last ping went out.
         self._ping_timer: TimerHandle | None = None
+        self._ping_sent = 0.0
         self._pong_due = False
         self._rebooting: Reboot | None = None
         self.outbox = Outbox(
@@ -557,10 +559,12 @@ class Station:
             self._log.info("disconnected")
             self._publish_connection()
 
-    # WebSocket pings every WebSocketPingInterval s (0 = none) while connected; no pong within
-    # MessageTimeout means a dead link: close it (OCPP-J 5.3, offline doc 1). One timer, no task: it
-    # fires the ping, then waits for the pong; the pong arms the next ping. A ChangeConfiguration re-arms
-    # it at once (while no pong is due).
+    # WebSocket pings every WebSocketPingInterval s (0 = none) while connected ("the number of seconds
+    # between pings", OCPP-J 1.6 section 7); no pong within MessageTimeout means a dead link: close it
+    # (OCPP-J 5.3, offline doc 1). One timer, no task, and a pong only sets a flag: the timer after a
+    # ping looks at it (an interval after the ping, or MessageTimeout after it when that comes first)
+    # and sends the next ping or closes the link. A ChangeConfiguration applies at once (while no pong
+    # is due; else at that check).
 
     def _arm_ping(self) -> None:
         if self._ping_timer is not None:
@@ -575,31 +579,46 @@ class Station:
         ws = self._ws
         if ws is None:
             return
+        now = self.clock.now()
         self._pong_due = True
+        self._ping_sent = now
         self._send_ping(ws)
         # MessageTimeout on the simulation clock, as for a CALL's answer (so --speed applies).
-        timeout = float(self.charger.config.get_int("MessageTimeout"))
-        self._ping_timer = self.clock.call_at(self.clock.now() + timeout, self._pong_missing)
+        config = self.charger.config
+        wait = min(config.get_int("WebSocketPingInterval"), config.get_int("MessageTimeout"))
+        self._ping_timer = self.clock.call_at(now + max(wait, 1), self._ping_check)
+
+    def _ping_check(self) -> None:
+        self._ping_timer = None
+        ws = self._ws
+        if ws is None:
+            return
+        now = self.clock.now()
+        config = self.charger.config
+        if self._pong_due:
+            timeout = config.get_int("MessageTimeout")
+            if now - self._ping_sent < timeout - 1e-6:  # the next ping waits for this pong
+                self._ping_timer = self.clock.call_at(self._ping_sent + timeout, self._ping_check)
+                return
+            self._pong_due = False
+            self._log.warning("no pong within %d s: closing the connection", timeout)
+            ws.close()
+            return
+        interval = config.get_int("WebSocketPingInterval")
+        if interval <= 0:
+            return  # switched off meanwhile
+        if self._ping_sent + interval <= now + 1e-6:
+            self._ping_due()
+        else:
+            self._ping_timer = self.clock.call_at(self._ping_sent + interval, self._ping_due)
 
     def _send_ping(self, ws: Link) -> None:
         """One ping. A method of its own so that tests can count pings or withhold them on the class."""
         ws.ping()
 
     def on_pong(self) -> None:
-        """A pong (LinkHandler): the link is alive; the next ping is an interval from now."""
-        if self._pong_due:
-            self._pong_due = False
-            self._arm_ping()
-
-    def _pong_missing(self) -> None:
-        self._ping_timer = None
-        ws = self._ws
-        if self._pong_due and ws is not None:
-            self._pong_due = False
-            self._log.warning(
-                "no pong within %d s: closing the connection", self.charger.config.get_int("MessageTimeout")
-            )
-            ws.close()
+        """A pong (LinkHandler): the link is alive (the ping's timer reads this)."""
+        self._pong_due = False
 
     def _stop_pings(self) -> None:
         if self._ping_timer is not None:
