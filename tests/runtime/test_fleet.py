@@ -15,11 +15,12 @@ from conftest import REAL_TIMEOUT, fleet_settled
 from ocppsim.control.fleet_app import _start_charging
 from ocppsim.csms.server import CentralSystem
 from ocppsim.model.charger import ChargerParams
+from ocppsim.model.types import RegistrationStatus
 from ocppsim.runtime import fleet as fleet_module
 from ocppsim.runtime.clock import FakeClock, SystemClock
 from ocppsim.runtime.fleet import DuplicateChargerError, Fleet
 from ocppsim.runtime.fleet_stats import FleetStats
-from ocppsim.runtime.station import StationOptions
+from ocppsim.runtime.station import Station, StationOptions
 from ocppsim.store.sqlite import Store
 
 
@@ -151,4 +152,55 @@ async def test_charging_share_starts_each_charger_at_its_own_instant(
     first, second = (frame.time for frame in csms.calls(action="StartTransaction"))
     assert 0.35 <= second - first <= 0.9  # shares 0 and 1/2 of the 1 s interval
     fleet.stop()
+    await asyncio.wait_for(runner, REAL_TIMEOUT)
+
+
+async def test_the_ramp_keeps_its_rate_when_the_loop_lags(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[str] = []
+
+    async def run(self: Station) -> None:
+        started.append(self.id)
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(Station, "run", run)
+    clock = FakeClock()
+    fleet = Fleet(clock=clock, store=Store(tmp_path))
+    for n in range(300):
+        fleet.add(ChargerParams(f"R{n:03d}"), StationOptions(url="ws://127.0.0.1:9/ocpp"))
+    runner = asyncio.create_task(fleet.run(ramp_per_s=100))
+
+    async def turns() -> None:
+        for _ in range(10):
+            await asyncio.sleep(0)
+
+    def boot(count: int) -> None:
+        for cid in started[:count]:
+            station = fleet.get(cid)
+            assert station is not None
+            station.charger.registration = RegistrationStatus.ACCEPTED
+
+    await turns()
+    assert len(started) == 1  # the next one is due 10 ms later
+    await clock.advance(0.105)
+    assert len(started) == 11
+    # The loop was busy for a second (no turn for the ramp): what fell due meanwhile starts now, in a
+    # few turns, not one station a turn; but no more than a second's worth (100) that are still booting.
+    await clock.advance(1.0, settle=0)
+    await turns()
+    assert len(started) == 100
+    assert started == [f"R{n:03d}" for n in range(100)]  # in order
+    boot(40)  # 40 booted: 60 still booting, room for 40 more, of which 16 are due (1.155 s: 116)
+    await clock.advance(0.05)
+    assert len(started) == 116
+    boot(116)
+    await clock.advance(0.5)  # on schedule again: one every 10 ms
+    assert len(started) == 166
+    # A station that has not booted after RAMP_PATIENCE_S holds nothing back.
+    await clock.advance(fleet_module.RAMP_PATIENCE_S + 1.0, settle=0)
+    await turns()
+    assert len(started) == 166 + 100
+    fleet.stop()
+    await clock.advance(0.1)  # the ramp's sleep ends: it sees the stop
     await asyncio.wait_for(runner, REAL_TIMEOUT)

@@ -100,7 +100,7 @@ class KeptMeterValues:
         except ValueError:
             index = len(self._shapes)
             self._shapes.append(shape)
-        text = _SEPARATOR.join(v.value.encode() for v in value.sampled_value)
+        text = "\x1f".join([v[0] for v in value.sampled_value]).encode()  # _SEPARATOR
         self._times.append(value.timestamp)
         self._shape_of.append(index)
         self._lengths.append(len(text))

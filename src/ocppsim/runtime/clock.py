@@ -80,11 +80,11 @@ class _WheelTimer:
 class _TimerWheel:
     """Timers of one event loop on a grid of `grid` seconds of loop time."""
 
-    __slots__ = ("_armed", "_grid", "_handle", "_loop", "_order", "_slots")
+    __slots__ = ("_armed", "_grid", "_handle", "_loop", "_order", "_slots", "grid", "loop")
 
     def __init__(self, loop: asyncio.AbstractEventLoop, grid: float) -> None:
-        self._loop = loop
-        self._grid = grid
+        self.loop = self._loop = loop
+        self.grid = self._grid = grid
         self._slots: dict[int, list[_WheelTimer]] = {}
         self._order: list[int] = []  # a heap of the slots that hold timers
         self._armed: int | None = None  # the slot the loop timer is set for
@@ -136,16 +136,26 @@ class _TimerWheel:
 _wheels: dict[tuple[asyncio.AbstractEventLoop, float], _TimerWheel] = {}
 
 
+# The wheel of the last call, by thread: a clock's timers nearly always go to the wheel its last one went to
+# (one loop per thread), and finding it again costs more than the rest of a call_later.
+_last_wheel: dict[int, _TimerWheel] = {}
+
+
 def _call_on_grid(real_delay: float, callback: Callable[[], None], grid: float) -> TimerHandle:
+    delay = real_delay if real_delay > 0.0 else 0.0
+    wheel = _last_wheel.get(threading.get_ident())
+    if wheel is not None and wheel.grid == grid and wheel.loop.is_running():
+        return wheel.call_later(delay, callback)
     loop = running_loop()
     if grid <= 0:
-        return loop.call_later(max(0.0, real_delay), callback)
+        return loop.call_later(delay, callback)
     wheel = _wheels.get((loop, grid))
     if wheel is None:
         for old in [key for key in _wheels if key[0].is_closed()]:
             del _wheels[old]
         wheel = _wheels[loop, grid] = _TimerWheel(loop, grid)
-    return wheel.call_later(max(0.0, real_delay), callback)
+    _last_wheel[threading.get_ident()] = wheel
+    return wheel.call_later(delay, callback)
 
 
 class SystemClock:

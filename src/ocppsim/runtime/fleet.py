@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
 from ocppsim.model.charger import ChargerParams
@@ -61,6 +62,59 @@ async def keep_long_lived_out_of_gc() -> None:
 
 
 COUNT_SLICE = 500
+RAMP_BURST = 64  # stations a ramp behind schedule starts in one loop turn
+RAMP_PATIENCE_S = 5.0  # a station still not booted after this no longer holds a ramp back
+RAMP_POLL_S = 0.05
+
+
+class _Ramp:
+    """Paces a fleet's start: the n-th station is due n / rate after the first, whatever the loop's lag.
+
+    It slept once per station before, which started at most one per loop turn: a loop busy with the
+    chargers already running (~10 ms a turn) held a ramp of 2,000/s to a few hundred a second, and the
+    100,000-charger benchmark ran out of time connecting. Behind schedule it starts what is due,
+    RAMP_BURST per loop turn, as long as fewer than a second's worth (`rate`, at least RAMP_BURST) of
+    the stations it started are still connecting and booting: a ramp that catches up must not become a
+    connection storm that the CSMS's accept queue drops."""
+
+    def __init__(self, clock: Clock, rate: float, stopped: Callable[[], bool]) -> None:
+        self._clock = clock
+        self._stopped = stopped
+        self._rate = rate
+        self._began: float | None = None
+        self._count = 0
+        self._most = max(RAMP_BURST, int(rate))
+        self._booting: deque[tuple[float, Station]] = deque()
+
+    async def next(self) -> None:
+        """Wait until the next station is due and may start."""
+        clock = self._clock
+        if self._began is None:
+            self._began = clock.now()
+            return
+        wait = self._began + self._count / self._rate - clock.now()
+        if wait > 0:
+            await clock.sleep(wait)
+            return
+        if self._count % RAMP_BURST == 0:
+            await asyncio.sleep(0)
+        while self._settle() >= self._most and not self._stopped():
+            await clock.sleep(RAMP_POLL_S)
+
+    def started(self, station: Station) -> None:
+        self._count += 1
+        self._booting.append((self._clock.now(), station))
+        if len(self._booting) > self._most:
+            self._settle()
+
+    def _settle(self) -> int:
+        """Forget the oldest stations that have booted (or waited too long); how many are still booting."""
+        booting, now, accepted = self._booting, self._clock.now(), RegistrationStatus.ACCEPTED
+        while booting and (
+            booting[0][1].charger.registration is accepted or now - booting[0][0] > RAMP_PATIENCE_S
+        ):
+            booting.popleft()
+        return len(booting)
 
 
 def _tally(stations: Iterable[Station]) -> tuple[int, int, int, int]:
@@ -253,13 +307,18 @@ class Fleet:
     async def run(self, *, ramp_per_s: float | None = None) -> None:
         """Start every station (at most `ramp_per_s` a second) and serve until `stop()`."""
         async with asyncio.TaskGroup() as tg:
-            for index, station in enumerate(list(self._stations.values())):
+            ramp = _Ramp(self.clock, ramp_per_s, self._stop.is_set) if ramp_per_s else None
+            for station in list(self._stations.values()):
                 if self._stop.is_set():
                     break
-                if ramp_per_s and index:
-                    await self.clock.sleep(1.0 / ramp_per_s)
+                if ramp is not None:
+                    await ramp.next()
+                    if self._stop.is_set():
+                        break
                 if station.id in self._stations and station.id not in self._tasks:
                     self._tasks[station.id] = tg.create_task(station.run())
+                    if ramp is not None:
+                        ramp.started(station)
             self._group = tg  # from now on add() starts a station at once
             collector = tg.create_task(keep_long_lived_out_of_gc())
             for station in self._stations.values():
