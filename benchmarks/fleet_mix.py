@@ -119,8 +119,16 @@ def main() -> int:
         command = [python, "-m", "ocppsim", "fleet", "--config", str(work / "fleet.toml")]
         command += ["--workers", str(workers), "--no-live", "--stats-json", str(work / "fleet.json")]
         started = time.monotonic()
+        # The fleet's log goes to a file: when the sinks stop first (so that the probes end before any
+        # charger goes), every charger logs its lost connection.
+        fleet_log = work / "fleet.log"
+        log_file = fleet_log.open("w")
         fleet = subprocess.Popen(
-            command, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}
+            command,
+            stdout=subprocess.PIPE,
+            stderr=log_file,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         assert fleet.stdout is not None
         boot_s = math.nan
@@ -160,12 +168,14 @@ def main() -> int:
         # The fleet's processes: the parent and its workers (or the one process when workers == 1).
         rss_total = sum(rss_kib(pid) for pid in [fleet.pid, *children(fleet.pid)])
         held = last[1] if last else 0
+        logged_in_run = fleet_log.read_text(errors="replace").splitlines()
         for proc in sink_procs:  # the probes end (and report) before any charger goes
             proc.send_signal(signal.SIGTERM)
         for proc in sink_procs:
             proc.wait(timeout=60)
         fleet.send_signal(signal.SIGTERM)
         fleet.communicate(timeout=300)
+        log_file.close()
         probe = FleetStats()
         for k in range(sinks):
             report = json.loads((work / f"probe-{k}.json").read_text())
@@ -210,6 +220,10 @@ def main() -> int:
         f"({summary['calls_out']} probes, errors {summary['errors']}) p50 {summary['latency_ms_p50']} ms, "
         f"p95 {summary['latency_ms_p95']} ms, p99 {summary['latency_ms_p99']} ms"
     )
+    warnings = [line for line in logged_in_run if " WARNING " in line or " ERROR " in line]
+    print(f"fleet log to the window end: {len(logged_in_run)} lines, {len(warnings)} warnings or errors")
+    for line in warnings[:5]:
+        print(f"  {line}")
     print(f"written to {path}")
     return 0
 
