@@ -107,6 +107,7 @@ class Validators:
         self._compiled: dict[str, Callable[[Any], Any]] = {}
         # Response validators by action: every answer a charger gets is checked (no name to build).
         self._responses: dict[str, Callable[[Any], Any]] = {}
+        self._empty_ok: dict[str, bool] = {}
         self._schema_dir = resources.files("ocpp") / "v16" / "schemas"
 
     def _get(self, name: str) -> Callable[[Any], Any]:
@@ -135,6 +136,19 @@ class Validators:
         self.check(action, payload, response=False)
 
     def response(self, action: str, payload: dict[str, Any]) -> None:
+        if not payload and type(payload) is dict:
+            # An empty answer (MeterValues.conf, StatusNotification.conf: most of what a fleet gets) is
+            # valid or not for its action once and for all.
+            empty_ok = self._empty_ok.get(action)
+            if empty_ok is None:
+                try:
+                    self._get(f"{action}Response")({})
+                    empty_ok = True
+                except fastjsonschema.JsonSchemaValueException:
+                    empty_ok = False
+                self._empty_ok[action] = empty_ok
+            if empty_ok:
+                return
         validator = self._responses.get(action)
         if validator is None:
             validator = self._responses[action] = self._get(f"{action}Response")
