@@ -48,7 +48,7 @@ bench: $(VENV)/.dev
 	$(PY) benchmarks/boot_storm.py 10000
 	$(PY) benchmarks/fleet_mix.py 10000 60 50 1
 
-# The capacity target (100,000 chargers in the standard mix): ~13 minutes on 2 cores, so not in `bench`.
+# The capacity target (100,000 chargers in the standard mix): ~10 minutes on 2 cores, so not in `bench`.
 bench-capacity: $(VENV)/.dev
 	$(PY) benchmarks/fleet_mix.py 100000 60 50
 

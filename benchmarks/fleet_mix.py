@@ -133,7 +133,8 @@ def main() -> int:
         assert fleet.stdout is not None
         boot_s = math.nan
         last: tuple[int, ...] = ()
-        deadline = started + max(300.0, n / 200)
+        # At 100,000 chargers the ramp-up is CPU-bound (~470 s here): wait up to twice that.
+        deadline = started + max(300.0, n / 100)
         for line in fleet.stdout:
             found = STATUS.search(line)
             if not found:
