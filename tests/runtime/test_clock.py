@@ -111,3 +111,28 @@ async def test_a_grid_of_zero_uses_the_loops_own_timers() -> None:
     assert isinstance(handle, asyncio.TimerHandle)
     await asyncio.sleep(0.05)
     assert len(fired) == 1
+
+
+def test_timers_go_to_the_running_loop_of_each_loop_and_thread() -> None:
+    # The wheel of a thread's last timer is reused while its loop runs: a new loop in the same thread,
+    # or a loop in another thread, gets timers of its own.
+    fired: list[tuple[asyncio.AbstractEventLoop, asyncio.AbstractEventLoop]] = []
+
+    async def timer() -> None:
+        loop = asyncio.get_running_loop()
+        done = asyncio.Event()
+
+        def fire() -> None:
+            fired.append((asyncio.get_running_loop(), loop))
+            done.set()
+
+        SystemClock(grid=0.01).call_at(SystemClock().now() + 0.01, fire)
+        await asyncio.wait_for(done.wait(), 2.0)
+
+    asyncio.run(timer())
+    asyncio.run(timer())
+    thread = threading.Thread(target=lambda: asyncio.run(timer()))
+    thread.start()
+    thread.join()
+    assert len(fired) == 3
+    assert all(ran is expected for ran, expected in fired)

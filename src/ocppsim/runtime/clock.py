@@ -80,18 +80,18 @@ class _WheelTimer:
 class _TimerWheel:
     """Timers of one event loop on a grid of `grid` seconds of loop time."""
 
-    __slots__ = ("_armed", "_grid", "_handle", "_loop", "_order", "_slots", "grid", "loop")
+    __slots__ = ("_armed", "_handle", "_order", "_slots", "grid", "loop")
 
     def __init__(self, loop: asyncio.AbstractEventLoop, grid: float) -> None:
-        self.loop = self._loop = loop
-        self.grid = self._grid = grid
+        self.loop = loop
+        self.grid = grid
         self._slots: dict[int, list[_WheelTimer]] = {}
         self._order: list[int] = []  # a heap of the slots that hold timers
         self._armed: int | None = None  # the slot the loop timer is set for
         self._handle: asyncio.TimerHandle | None = None
 
     def call_later(self, delay: float, callback: Callable[[], None]) -> _WheelTimer:
-        slot = math.ceil((self._loop.time() + delay) / self._grid)
+        slot = math.ceil((self.loop.time() + delay) / self.grid)
         timer = _WheelTimer(callback)
         timers = self._slots.get(slot)
         if timers is not None:
@@ -107,13 +107,13 @@ class _TimerWheel:
         if self._handle is not None:
             self._handle.cancel()
         self._armed = slot
-        self._handle = self._loop.call_at(slot * self._grid, self._fire)
+        self._handle = self.loop.call_at(slot * self.grid, self._fire)
 
     def _fire(self) -> None:
         self._handle = None
         self._armed = None
         # The loop's timers are whole milliseconds: a slot may fire a little before its boundary.
-        due = math.floor((self._loop.time() + self._grid / 2) / self._grid)
+        due = math.floor((self.loop.time() + self.grid / 2) / self.grid)
         order, slots = self._order, self._slots
         while order and order[0] <= due:
             # A callback may add timers that are due already: they get a slot of their own on the heap
@@ -126,7 +126,7 @@ class _TimerWheel:
                 try:
                     callback()
                 except Exception as exc:  # as the loop's own timers: report it, go on with the others
-                    self._loop.call_exception_handler(
+                    self.loop.call_exception_handler(
                         {"message": f"Exception in timer callback {callback!r}", "exception": exc}
                     )
         if order:
