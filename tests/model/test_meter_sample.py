@@ -6,6 +6,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from meter_strategies import meter_snapshots
 from ocppsim.model.config_keys import ConfigStore, default_key_specs
 from ocppsim.model.meter import MeterSnapshot, SampledValue, sample
 from ocppsim.model.types import Location, Measurand, Phase, ReadingContext, UnitOfMeasure
@@ -70,20 +71,9 @@ measurand_item = st.one_of(
         lambda mp: f"{mp[0].value}.{mp[1].value}"
     ),
 )
-snapshots = st.builds(
-    MeterSnapshot,
-    energy_wh=st.floats(0, 1e9),
-    current_a=st.floats(0, 80),
-    phases_in_use=st.integers(1, 3),
-    charger_phases=st.integers(1, 3),
-    voltage_v=st.floats(100, 400),
-    offered_a=st.floats(0, 80),
-    offered_phases=st.integers(1, 3),
-    soc=st.one_of(st.none(), st.floats(0, 100)),
-)
 
 
-@given(st.lists(measurand_item, max_size=8), st.sampled_from(ReadingContext), snapshots)
+@given(st.lists(measurand_item, max_size=8), st.sampled_from(ReadingContext), meter_snapshots)
 def test_sample_follows_the_metering_rules(
     items: list[str], context: ReadingContext, snap: MeterSnapshot
 ) -> None:

@@ -8,6 +8,7 @@ import orjson
 from hypothesis import given
 from hypothesis import strategies as st
 
+from meter_strategies import meter_snapshots
 from ocppsim.model.config_keys import ConfigStore, default_key_specs
 from ocppsim.model.meter import MeterSnapshot, MeterValue, sample_shaped
 from ocppsim.model.types import ReadingContext, Timestamp
@@ -53,23 +54,12 @@ measurand_lists = st.lists(
     max_size=8,
     unique=True,
 ).map(",".join)
-snapshots = st.builds(
-    MeterSnapshot,
-    energy_wh=st.floats(0, 1e9),
-    current_a=st.floats(0, 80),
-    phases_in_use=st.integers(1, 3),
-    charger_phases=st.integers(1, 3),
-    voltage_v=st.floats(100, 400),
-    offered_a=st.floats(0, 80),
-    offered_phases=st.integers(1, 3),
-    soc=st.one_of(st.none(), st.floats(0, 100)),
-)
 
 
 @given(
     measurand_lists,
     st.sampled_from(list(ReadingContext)),
-    snapshots,
+    meter_snapshots,
     st.floats(1.6e9, 2e9),
 )
 def test_a_sampled_meter_value_has_the_json_of_its_values(
