@@ -40,8 +40,8 @@ def per_call_us(fn: object, n: int) -> float:
 def adapter_figures() -> dict[str, float]:
     now = time.time()
     ch = Charger(ChargerParams("BENCH"), now=now)
-    ch.on_connected(now)
-    ch.on_boot_result(RegistrationStatus.ACCEPTED, 300, now)
+    ch.boot.on_connected(now)
+    ch.boot.on_boot_result(RegistrationStatus.ACCEPTED, 300, now)
     validators.warm()
     text = call_frame("1", "GetConfiguration", {"key": ["HeartbeatInterval"]})
 
@@ -75,15 +75,15 @@ def meter_values_model_us(now: float, n: int = 20_000) -> float:
     default configuration (ten sampled values): the tick that samples it (and keeps the transaction's
     StopTxnSampledData), its payload and its journal body."""
     ch = Charger(ChargerParams("BENCH-MV"), now=now)
-    ch.on_connected(now)
-    ch.on_boot_result(RegistrationStatus.ACCEPTED, 300, now)
+    ch.boot.on_connected(now)
+    ch.boot.on_boot_result(RegistrationStatus.ACCEPTED, 300, now)
     ch.config.store("MeterValueSampleInterval", "10")
-    ch.plug_in(1, now)
-    ch.present_tag(1, "TAG", now)
+    ch.ev_inputs.plug_in(1, now)
+    ch.authorization.present_tag(1, "TAG", now)
     authorize = next(e for e in ch.drain() if isinstance(e, AuthorizeReq))
-    ch.on_authorize_result(authorize, IdTagInfo(AuthorizationStatus.ACCEPTED), now)
+    ch.authorization.on_authorize_result(authorize, IdTagInfo(AuthorizationStatus.ACCEPTED), now)
     start = next(e for e in ch.drain() if isinstance(e, StartTransactionReq))
-    ch.on_start_transaction_result(start.tx_ref, 1, IdTagInfo(AuthorizationStatus.ACCEPTED), now)
+    ch.transactions.on_start_transaction_result(start.tx_ref, 1, IdTagInfo(AuthorizationStatus.ACCEPTED), now)
     ch.drain()
     sent = 0
     began = time.perf_counter()

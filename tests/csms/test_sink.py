@@ -156,7 +156,7 @@ async def test_remote_starts_a_connector_left_preparing(tmp_path: Path) -> None:
     app, task = await _charger(tmp_path, sink)
     try:
         charger = app.station.charger
-        app.station.run_model(lambda now: charger.plug_in(1, now))
+        app.station.run_model(lambda now: charger.ev_inputs.plug_in(1, now))
         for _ in range(500):
             if charger.connector_status(1) is ChargePointStatus.CHARGING:
                 break

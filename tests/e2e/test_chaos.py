@@ -54,18 +54,18 @@ async def test_random_cuts_lose_nothing(tmp_path: Path, csms: CentralSystem) -> 
                 station, ch = app.station, app.station.charger
                 view = ch.view(1, clock.now())
                 if view.transaction_id is None and not view.plugged and rng.random() < 0.5:
-                    station.run_model(lambda now, ch=ch: ch.plug_in(1, now))
-                    step = station.run_model(lambda now, ch=ch: ch.present_tag(1, "TAG", now))
+                    station.run_model(lambda now, ch=ch: ch.ev_inputs.plug_in(1, now))
+                    step = station.run_model(lambda now, ch=ch: ch.authorization.present_tag(1, "TAG", now))
                     assert step in (TagStep.AUTHORIZING, TagStep.STOPPING) or step is not None
                 elif view.plugged and rng.random() < 0.15:
-                    station.run_model(lambda now, ch=ch: ch.unplug(1, now))
+                    station.run_model(lambda now, ch=ch: ch.ev_inputs.unplug(1, now))
             await clock.advance(rng.uniform(5, 90))
             await settle(rng.randint(1, 4))
             if rng.random() < 0.6:
                 proxy.cut_one(rng) if rng.random() < 0.7 else proxy.cut()
         # Calm: everyone unplugs, reconnects and delivers what is queued.
         for app in apps:
-            app.station.run_model(lambda now, ch=app.station.charger: ch.unplug(1, now))
+            app.station.run_model(lambda now, ch=app.station.charger: ch.ev_inputs.unplug(1, now))
         for _ in range(400):
             await clock.advance(10)
             await settle()
@@ -88,12 +88,12 @@ async def test_random_cuts_lose_nothing(tmp_path: Path, csms: CentralSystem) -> 
             if f.duplicate:  # a re-send is the same message
                 assert originals[f.unique_id].payload == f.payload
         checked += check_transactions(
-            ch.params.charge_point_id, [f for f in calls if not f.duplicate], ch._tx_seq
+            ch.params.charge_point_id, [f for f in calls if not f.duplicate], ch.transactions.last_ref
         )
     assert checked > 0
     assert all(a.station.charger.illegal_transitions == [] for a in apps)
     duplicates = sum(1 for f in csms.frames if f.duplicate)
-    transactions = sum(a.station.charger._tx_seq for a in apps)
+    transactions = sum(a.station.charger.transactions.last_ref for a in apps)
     print(
         f"\nchaos: {proxy.stats.cuts} cuts over {proxy.stats.connections} connections, {CHARGERS} chargers, "
         f"{transactions} transactions, {checked} transaction messages checked, "

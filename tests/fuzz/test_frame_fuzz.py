@@ -315,8 +315,8 @@ async def run(messages: list[str]) -> None:
     clock = FakeClock(T0)
     charger = Charger(ChargerParams("FUZZ", number_of_connectors=2, strict_transitions=True), now=T0)
     station = Station(charger, StationOptions(url="ws://127.0.0.1:9/ocpp"), clock=clock)
-    charger.on_connected(T0)
-    charger.on_boot_result(RegistrationStatus.ACCEPTED, 300, T0)
+    charger.boot.on_connected(T0)
+    charger.boot.on_boot_result(RegistrationStatus.ACCEPTED, 300, T0)
     charger.drain()
     ws = FakeWs()
     station._ws = ws

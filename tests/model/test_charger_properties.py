@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from ocppsim.model.charger import Charger, ChargerParams, Fault
 from ocppsim.model.outgoing import AuthorizeReq, IdTagInfo, Request, StartTransactionReq
-from ocppsim.model.smart_charging import ChargingProfile, ChargingSchedule, SchedulePeriod
+from ocppsim.model.schedule import ChargingProfile, ChargingSchedule, SchedulePeriod
 from ocppsim.model.types import (
     AuthorizationStatus,
     AvailabilityType,
@@ -76,8 +76,8 @@ class Driver:
         self.boot()
 
     def boot(self) -> None:
-        self.ch.on_connected(self.now)
-        self.ch.on_boot_result(RegistrationStatus.ACCEPTED, 300, self.now)
+        self.ch.boot.on_connected(self.now)
+        self.ch.boot.on_boot_result(RegistrationStatus.ACCEPTED, 300, self.now)
         self.collect()
 
     def collect(self) -> None:
@@ -86,50 +86,52 @@ class Driver:
     def step(self, name: str, arg: Any) -> None:
         ch, now = self.ch, self.now
         if name == "plug":
-            ch.plug_in(arg, now)
+            ch.ev_inputs.plug_in(arg, now)
         elif name == "unplug":
-            ch.unplug(arg, now)
+            ch.ev_inputs.unplug(arg, now)
         elif name == "tag":
-            ch.present_tag(arg, "TAG", now)
+            ch.authorization.present_tag(arg, "TAG", now)
         elif name == "answer":
             auths = [r for r in self.pending if isinstance(r, AuthorizeReq)]
             if auths:
                 self.pending.remove(auths[0])
                 info = IdTagInfo(AuthorizationStatus(arg)) if arg else None
-                ch.on_authorize_result(auths[0], info, now)
+                ch.authorization.on_authorize_result(auths[0], info, now)
         elif name == "start_ok":
             starts = [r for r in self.pending if isinstance(r, StartTransactionReq)]
             if starts:
                 self.pending.remove(starts[0])
                 self.tx_counter += 1
-                ch.on_start_transaction_result(
+                ch.transactions.on_start_transaction_result(
                     starts[0].tx_ref, self.tx_counter % 5 + 1, IdTagInfo(AuthorizationStatus(arg)), now
                 )
         elif name == "suspend":
-            ch.suspend_ev(arg, now)
+            ch.ev_inputs.suspend_ev(arg, now)
         elif name == "resume":
-            ch.resume_ev(arg, now)
+            ch.ev_inputs.resume_ev(arg, now)
         elif name == "delay":
-            ch.set_delay(1, arg, now)
+            ch.ev_inputs.set_delay(1, arg, now)
         elif name == "delay_notrans":
-            ch.set_delay_notrans(1, arg, now)
+            ch.ev_inputs.set_delay_notrans(1, arg, now)
         elif name == "limit":
-            ch.set_charging_profile(0, profile(arg), now)
+            ch.smart_charging.set_charging_profile(0, profile(arg), now)
         elif name == "clear":
-            ch.clear_charging_profile(
+            ch.smart_charging.clear_charging_profile(
                 profile_id=None, connector_id=None, purpose=None, stack_level=None, now=now
             )
         elif name == "availability":
             connector, operative = arg
             kind = AvailabilityType.OPERATIVE if operative else AvailabilityType.INOPERATIVE
-            ch.change_availability(connector, kind, now)
+            ch.availability.change_availability(connector, kind, now)
         elif name == "remote_start":
-            ch.remote_start("REMOTE", arg, None, now)
+            ch.transactions.remote_start("REMOTE", arg, None, now)
         elif name == "remote_stop":
-            ch.remote_stop(arg, now)
+            ch.transactions.remote_stop(arg, now)
         elif name == "fault":
             connector, on = arg
-            ch.set_fault(connector, Fault(ChargePointErrorCode.GROUND_FAILURE) if on else None, now)
+            ch.availability.set_fault(
+                connector, Fault(ChargePointErrorCode.GROUND_FAILURE) if on else None, now
+            )
         elif name == "tick":
             target = now + arg
             ticks = 0
@@ -143,13 +145,13 @@ class Driver:
             self.now = target
             ch.tick(self.now)
         elif name == "reset":
-            ch.reset(arg, now)
-            ch.on_disconnected(now)
-            ch.on_reboot(now)
+            ch.boot.reset(arg, now)
+            ch.boot.on_disconnected(now)
+            ch.boot.on_reboot(now)
             self.pending.clear()
             self.boot()
         elif name == "max":
-            ch.set_max_usage(1, arg, now)
+            ch.ev_inputs.set_max_usage(1, arg, now)
         self.collect()
 
 
@@ -157,11 +159,11 @@ class Driver:
 @given(st.lists(ACTIONS, max_size=40))
 def test_random_sequences_respect_the_spec(actions: list[tuple[str, Any]]) -> None:
     d = Driver()
-    registers = d.ch.meter_registers()
+    registers = d.ch.metering.meter_registers()
     for name, arg in actions:
         d.step(name, arg)
         assert d.ch.illegal_transitions == []
-        now_registers = d.ch.meter_registers()
+        now_registers = d.ch.metering.meter_registers()
         assert all(now_registers[c] >= registers[c] for c in registers)
         registers = now_registers
         # the count a fleet reads instead of every connector's status

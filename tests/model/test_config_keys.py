@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from ocppsim.model.config_keys import ConfigStore, KeyType, default_key_specs
+from ocppsim.model.key_catalogue import default_key_specs
+from ocppsim.model.key_registry import ConfigStore, KeyType
 from ocppsim.model.types import ConfigurationStatus as C
 
 CORE_KEYS = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ocppsim.model.connector import TRANSITIONS, is_allowed, trigger_code
+from ocppsim.model.status_table import TRANSITIONS, is_allowed, trigger_code
 from ocppsim.model.types import ChargePointStatus as S
 
 ORDER = [
@@ -54,7 +54,7 @@ def test_table_has_nothing_else() -> None:
 def test_generated_doc_is_in_sync() -> None:
     from pathlib import Path
 
-    from ocppsim.model.state_doc import render_transition_table
+    from ocppsim.model.status_doc import render_transition_table
 
     doc = Path(__file__).resolve().parents[2] / "docs" / "connector-states.md"
     assert doc.read_text() == render_transition_table()

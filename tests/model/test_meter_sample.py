@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from meter_strategies import meter_snapshots
-from ocppsim.model.config_keys import ConfigStore, default_key_specs
+from ocppsim.model.key_catalogue import default_key_specs
+from ocppsim.model.key_registry import ConfigStore
 from ocppsim.model.meter import MeterSnapshot, SampledValue, sample
 from ocppsim.model.types import Location, Measurand, Phase, ReadingContext, UnitOfMeasure
 

@@ -8,7 +8,7 @@ import pytest
 
 from ocppsim.model.charger import Charger, ChargerParams, CompositePeriod
 from ocppsim.model.outgoing import AuthorizeReq, IdTagInfo, StartTransactionReq
-from ocppsim.model.smart_charging import ChargingProfile, ChargingSchedule, SchedulePeriod
+from ocppsim.model.schedule import ChargingProfile, ChargingSchedule, SchedulePeriod
 from ocppsim.model.types import (
     AuthorizationStatus,
     ChargingProfileStatus,
@@ -70,33 +70,38 @@ def profile(
 
 def charger(now: float, connectors: int = 1) -> Charger:
     ch = Charger(ChargerParams("CP", number_of_connectors=connectors, strict_transitions=True), now=now)
-    ch.on_connected(now)
-    ch.on_boot_result(RegistrationStatus.ACCEPTED, 300, now)
+    ch.boot.on_connected(now)
+    ch.boot.on_boot_result(RegistrationStatus.ACCEPTED, 300, now)
     ch.drain()
     return ch
 
 
 def start_tx(ch: Charger, connector: int, now: float, tx_id: int) -> None:
-    ch.plug_in(connector, now)
-    ch.present_tag(connector, "TAG", now)
+    ch.ev_inputs.plug_in(connector, now)
+    ch.authorization.present_tag(connector, "TAG", now)
     req = ch.drain()[-1]
     assert isinstance(req, AuthorizeReq)
-    ch.on_authorize_result(req, IdTagInfo(AuthorizationStatus.ACCEPTED), now)
+    ch.authorization.on_authorize_result(req, IdTagInfo(AuthorizationStatus.ACCEPTED), now)
     start = next(e for e in ch.drain() if isinstance(e, StartTransactionReq))
-    ch.on_start_transaction_result(start.tx_ref, tx_id, IdTagInfo(AuthorizationStatus.ACCEPTED), now)
+    ch.transactions.on_start_transaction_result(
+        start.tx_ref, tx_id, IdTagInfo(AuthorizationStatus.ACCEPTED), now
+    )
     ch.drain()
 
 
 def amps(ch: Charger, connector: int, when: str) -> float:
-    return round(ch.limit_at(connector, ts(when)).amps, 1)
+    return round(ch.smart_charging.limit_at(connector, ts(when)).amps, 1)
 
 
 def watts(ch: Charger, connector: int, when: str) -> float:
-    return round(ch.limit_at(connector, ts(when)).watts(230.0), 1)
+    return round(ch.smart_charging.limit_at(connector, ts(when)).watts(230.0), 1)
 
 
 def composite(ch: Charger, connector: int, when: str, duration: int, unit: U) -> list[tuple[int, float]]:
-    return [(p.start_period, p.limit) for p in ch.composite_schedule(connector, ts(when), duration, unit)]
+    return [
+        (p.start_period, p.limit)
+        for p in ch.smart_charging.composite_schedule(connector, ts(when), duration, unit)
+    ]
 
 
 def test_e1_daily_recurring_tx_default() -> None:
@@ -112,15 +117,18 @@ def test_e1_daily_recurring_tx_default() -> None:
         duration=86400,
         recurrency=RecurrencyKind.DAILY,
     )
-    assert ch.set_charging_profile(0, e1, ts("2024-05-01T06:00:00")) is ChargingProfileStatus.ACCEPTED
+    assert (
+        ch.smart_charging.set_charging_profile(0, e1, ts("2024-05-01T06:00:00"))
+        is ChargingProfileStatus.ACCEPTED
+    )
     start_tx(ch, 1, ts("2024-05-01T06:00:00"), 1)
     day = "2024-05-01T"
     expected = {"07:59:59": 11000, "08:00:00": 6000, "19:59:59": 6000, "20:00:00": 11000}
     for clock, value in expected.items():
         assert watts(ch, 1, day + clock) == value
     assert watts(ch, 1, "2024-05-02T03:00:00") == 11000
-    assert ch.limit_at(1, ts(day + "07:59:59")).amps == pytest.approx(15.94, abs=0.01)
-    assert ch.limit_at(1, ts(day + "08:00:00")).amps == pytest.approx(8.69, abs=0.01)
+    assert ch.smart_charging.limit_at(1, ts(day + "07:59:59")).amps == pytest.approx(15.94, abs=0.01)
+    assert ch.smart_charging.limit_at(1, ts(day + "08:00:00")).amps == pytest.approx(8.69, abs=0.01)
     assert composite(ch, 1, day + "07:00:00", 10800, W) == [(0, 11000.0), (3600, 6000.0)]
     assert composite(ch, 1, day + "07:00:00", 10800, A) == [(0, 15.9), (3600, 8.6)]
 
@@ -128,10 +136,10 @@ def test_e1_daily_recurring_tx_default() -> None:
 def test_e2_stacking_validity_and_short_recurrence() -> None:
     now = ts("2024-12-25T00:00:00")
     ch = charger(now)
-    ch.set_charging_profile(
+    ch.smart_charging.set_charging_profile(
         0, profile(1, P.TX_DEFAULT_PROFILE, 0, K.ABSOLUTE, A, [(0, 32)], start="2024-01-01T00:00:00"), now
     )
-    ch.set_charging_profile(
+    ch.smart_charging.set_charging_profile(
         0,
         profile(
             2,
@@ -146,7 +154,7 @@ def test_e2_stacking_validity_and_short_recurrence() -> None:
         ),
         now,
     )
-    ch.set_charging_profile(
+    ch.smart_charging.set_charging_profile(
         0,
         profile(
             3,
@@ -178,29 +186,29 @@ def test_e2_stacking_validity_and_short_recurrence() -> None:
 def test_e3_relative_tx_profile_over_tx_default() -> None:
     start = ts("2024-06-01T10:00:00")
     ch = charger(start, connectors=2)
-    ch.set_charging_profile(
+    ch.smart_charging.set_charging_profile(
         0, profile(1, P.TX_DEFAULT_PROFILE, 0, K.ABSOLUTE, A, [(0, 32)], start="2024-01-01T00:00:00"), start
     )
     start_tx(ch, 1, start, 1234)
     tx = profile(7, P.TX_PROFILE, 0, K.RELATIVE, A, [(0, 16), (1800, 8)], duration=3600, transaction_id=1234)
-    assert ch.set_charging_profile(1, tx, start) is ChargingProfileStatus.ACCEPTED
+    assert ch.smart_charging.set_charging_profile(1, tx, start) is ChargingProfileStatus.ACCEPTED
     table = {"10:00:00": 16, "10:29:59": 16, "10:30:00": 8, "10:59:59": 8, "11:00:00": 32}
     for clock, value in table.items():
         assert amps(ch, 1, "2024-06-01T" + clock) == value, clock
     assert composite(ch, 1, "2024-06-01T10:15:00", 3600, A) == [(0, 16.0), (900, 8.0), (2700, 32.0)]
-    ch.remote_stop(1234, ts("2024-06-01T11:10:00"))
-    none_left = ch.clear_charging_profile(
+    ch.transactions.remote_stop(1234, ts("2024-06-01T11:10:00"))
+    none_left = ch.smart_charging.clear_charging_profile(
         profile_id=7, connector_id=None, purpose=None, stack_level=None, now=ts("2024-06-01T11:10:00")
     )
     assert none_left is ClearChargingProfileStatus.UNKNOWN
     other = profile(8, P.TX_PROFILE, 0, K.RELATIVE, A, [(0, 16)])
-    assert ch.set_charging_profile(2, other, start) is ChargingProfileStatus.REJECTED
+    assert ch.smart_charging.set_charging_profile(2, other, start) is ChargingProfileStatus.REJECTED
 
 
 def test_e4_charge_point_max_caps_and_is_shared() -> None:
     now = ts("2024-03-01T15:00:00")
     ch = charger(now, connectors=2)
-    ch.set_charging_profile(
+    ch.smart_charging.set_charging_profile(
         0, profile(1, P.TX_DEFAULT_PROFILE, 0, K.ABSOLUTE, A, [(0, 32)], start="2024-01-01T00:00:00"), now
     )
     cp_max = profile(
@@ -213,7 +221,7 @@ def test_e4_charge_point_max_caps_and_is_shared() -> None:
         start="2024-03-01T16:00:00",
         duration=14400,
     )
-    assert ch.set_charging_profile(0, cp_max, now) is ChargingProfileStatus.ACCEPTED
+    assert ch.smart_charging.set_charging_profile(0, cp_max, now) is ChargingProfileStatus.ACCEPTED
     start_tx(ch, 1, now, 1)
     table = {"15:59:59": 32, "17:00:00": 32, "18:00:00": 20, "19:59:59": 20, "20:00:00": 32}
     for clock, value in table.items():
@@ -241,15 +249,15 @@ def test_e5_mixed_units_and_phases() -> None:
         [(0, 11000, 3), (3600, 3680, 1)],
         start="2024-01-01T00:00:00",
     )
-    ch.set_charging_profile(0, cp_max, now)
+    ch.smart_charging.set_charging_profile(0, cp_max, now)
     start_tx(ch, 1, now, 1)
     tx = profile(61, P.TX_PROFILE, 0, K.ABSOLUTE, A, [(0, 20, 3)], start="2024-01-01T00:00:00")
-    assert ch.set_charging_profile(1, tx, now) is ChargingProfileStatus.ACCEPTED
-    early = ch.limit_at(1, ts("2024-01-01T00:30:00"))
-    late = ch.limit_at(1, ts("2024-01-01T01:30:00"))
+    assert ch.smart_charging.set_charging_profile(1, tx, now) is ChargingProfileStatus.ACCEPTED
+    early = ch.smart_charging.limit_at(1, ts("2024-01-01T00:30:00"))
+    late = ch.smart_charging.limit_at(1, ts("2024-01-01T01:30:00"))
     assert (round(early.watts(230), 1), round(early.amps, 1), early.phases) == (11000, 15.9, 3)
     assert (round(late.watts(230), 1), round(late.amps, 1), late.phases) == (3680, 16.0, 1)
-    assert ch.composite_schedule(1, now, 7200, W) == [
+    assert ch.smart_charging.composite_schedule(1, now, 7200, W) == [
         CompositePeriod(0, 11000.0, 3),
         CompositePeriod(3600, 3680.0, 1),
     ]
@@ -267,10 +275,10 @@ def test_e6_replacement_connector_override_and_clearing() -> None:
         p = profile(
             pid, P.TX_DEFAULT_PROFILE, stack, K.ABSOLUTE, A, [(0, limit)], start="2024-01-01T00:00:00"
         )
-        return ch.set_charging_profile(connector, p, now)
+        return ch.smart_charging.set_charging_profile(connector, p, now)
 
     def limits() -> tuple[float, float]:
-        return (ch.limit_at(1, now).amps, ch.limit_at(2, now).amps)
+        return (ch.smart_charging.limit_at(1, now).amps, ch.smart_charging.limit_at(2, now).amps)
 
     assert tx_default(10, 0, 16, 0) is ChargingProfileStatus.ACCEPTED
     assert limits() == (16, 16)
@@ -278,13 +286,13 @@ def test_e6_replacement_connector_override_and_clearing() -> None:
     assert limits() == (24, 16)
     tx_default(12, 0, 20, 0)
     assert limits() == (24, 20)
-    assert 10 not in ch.profiles.profiles
+    assert 10 not in ch.smart_charging.profiles.profiles
     tx_default(11, 3, 6, 1)
     assert limits() == (6, 20)
 
     def clear(**fields: object) -> ClearChargingProfileStatus:
         args = {"profile_id": None, "connector_id": None, "purpose": None, "stack_level": None, **fields}
-        return ch.clear_charging_profile(now=now, **args)  # type: ignore[arg-type]
+        return ch.smart_charging.clear_charging_profile(now=now, **args)  # type: ignore[arg-type]
 
     assert clear(stack_level=3, purpose=P.TX_DEFAULT_PROFILE) is ClearChargingProfileStatus.ACCEPTED
     assert limits() == (20, 20)
@@ -294,5 +302,5 @@ def test_e6_replacement_connector_override_and_clearing() -> None:
     cp_on_1 = profile(
         70, P.CHARGE_POINT_MAX_PROFILE, 0, K.ABSOLUTE, A, [(0, 10)], start="2024-01-01T00:00:00"
     )
-    assert ch.set_charging_profile(1, cp_on_1, now) is ChargingProfileStatus.REJECTED
+    assert ch.smart_charging.set_charging_profile(1, cp_on_1, now) is ChargingProfileStatus.REJECTED
     assert tx_default(13, 9, 10, 0) is ChargingProfileStatus.REJECTED  # ChargeProfileMaxStackLevel = 8

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ocppsim.model.charger import Charger, ChargerParams
-from ocppsim.model.smart_charging import ChargingProfile, ChargingSchedule, SchedulePeriod
+from ocppsim.model.schedule import ChargingProfile, ChargingSchedule, SchedulePeriod
 from ocppsim.model.types import (
     ChargingProfileKind as K,
 )
@@ -71,10 +71,10 @@ instants = st.integers(-10_000, 90_000).map(lambda s: T0 + s)
 
 def charger_with(profile_set: tuple[ChargingProfile, ...]) -> Charger:
     ch = Charger(ChargerParams("CP", max_offer_a=63.0), now=T0 - 100_000)
-    ch.on_connected(T0 - 100_000)
-    ch.on_boot_result(RegistrationStatus.ACCEPTED, 300, T0 - 100_000)
+    ch.boot.on_connected(T0 - 100_000)
+    ch.boot.on_boot_result(RegistrationStatus.ACCEPTED, 300, T0 - 100_000)
     for p in profile_set:
-        ch.profiles.install(p)
+        ch.smart_charging.profiles.install(p)
     return ch
 
 
@@ -82,9 +82,9 @@ def charger_with(profile_set: tuple[ChargingProfile, ...]) -> Charger:
 @given(profile_sets, instants)
 def test_limit_never_exceeds_charge_point_max(profile_set: tuple[ChargingProfile, ...], t: float) -> None:
     ch = charger_with(profile_set)
-    cp = ch.profiles.cp_limit(t)
-    limit = ch.limit_at(1, t, preview_start=T0)
-    assert limit.watts(V) <= ch.own_limit(1, t, preview_start=T0).watts(V) + 1e-6
+    cp = ch.smart_charging.profiles.cp_limit(t)
+    limit = ch.smart_charging.limit_at(1, t, preview_start=T0)
+    assert limit.watts(V) <= ch.smart_charging.own_limit(1, t, preview_start=T0).watts(V) + 1e-6
     if cp is not None:
         assert limit.watts(V) <= cp.on(V, 3).watts(V) + 1e-6
 
@@ -104,8 +104,8 @@ def test_a_higher_stack_level_wins_while_valid(
         kind=K.ABSOLUTE,
         schedule=ChargingSchedule(U.AMPS, (SchedulePeriod(0, amps),), start_schedule=Timestamp(T0 - 50_000)),
     )
-    ch.profiles.install(top)
-    assert ch.limit_at(1, t, preview_start=T0).amps == amps
+    ch.smart_charging.profiles.install(top)
+    assert ch.smart_charging.limit_at(1, t, preview_start=T0).amps == amps
 
 
 @settings(max_examples=200, deadline=None)
@@ -115,12 +115,12 @@ def test_composite_at_any_instant_equals_the_limit(
 ) -> None:
     ch = charger_with(profile_set)
     start, duration = T0, 86_400
-    periods = ch.composite_schedule(1, start, duration, unit)
+    periods = ch.smart_charging.composite_schedule(1, start, duration, unit)
     assert periods[0].start_period == 0
     assert all(a.start_period < b.start_period for a, b in itertools.pairwise(periods))
     t = start + offset if offset < duration else start + duration - 1
     current = [p for p in periods if p.start_period <= t - start][-1]
-    limit = ch.limit_at(1, t, preview_start=start)
+    limit = ch.smart_charging.limit_at(1, t, preview_start=start)
     expected = limit.watts(V) if unit is U.WATTS else limit.amps
     assert current.limit == math.floor(expected * 10 + 1e-6) / 10
     assert current.number_phases == limit.phases

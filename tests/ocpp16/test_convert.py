@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from meter_strategies import meter_snapshots
-from ocppsim.model.config_keys import ConfigStore, default_key_specs
+from ocppsim.model.key_catalogue import default_key_specs
+from ocppsim.model.key_registry import ConfigStore
 from ocppsim.model.meter import MeterSnapshot, MeterValue, sample_shaped
 from ocppsim.model.types import ReadingContext, Timestamp
 from ocppsim.ocpp16.convert import format_time, meter_values_payload

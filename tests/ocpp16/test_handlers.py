@@ -18,8 +18,8 @@ T0 = 1_700_000_000.0
 @pytest.fixture
 def charger() -> Charger:
     ch = Charger(ChargerParams("CP", number_of_connectors=2, strict_transitions=True), now=T0)
-    ch.on_connected(T0)
-    ch.on_boot_result(RegistrationStatus.ACCEPTED, 300, T0)
+    ch.boot.on_connected(T0)
+    ch.boot.on_boot_result(RegistrationStatus.ACCEPTED, 300, T0)
     ch.drain()
     return ch
 

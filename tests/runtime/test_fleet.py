@@ -44,7 +44,7 @@ async def test_fleet_boots_every_charger_and_finds_them_by_id(tmp_path: Path, cs
     assert summary["latency_ms_p50"] >= 0
     # every charger reported connector 0, 1 and 2 after its boot
     assert len(csms.calls(action="StatusNotification")) == 60
-    station.run_model(lambda now: station.charger.plug_in(2, now))
+    station.run_model(lambda now: station.charger.ev_inputs.plug_in(2, now))
     await csms.wait_for(
         lambda f: f.charger_id == "F013" and f.payload.get("status") == "Preparing", REAL_TIMEOUT
     )
@@ -127,8 +127,8 @@ async def test_counted_gradually_as_at_once(
     for cid in ("G1", "G5"):
         station = fleet.get(cid)
         assert station is not None
-        station.run_model(lambda now, s=station: s.charger.plug_in(2, now))
-        station.run_model(lambda now, s=station: s.charger.present_tag(2, "T", now))
+        station.run_model(lambda now, s=station: s.charger.ev_inputs.plug_in(2, now))
+        station.run_model(lambda now, s=station: s.charger.authorization.present_tag(2, "T", now))
     await csms.wait_for(lambda _: len(csms.calls(action="StartTransaction")) == 2, REAL_TIMEOUT)
     await fleet_settled(fleet)  # quiet, so that nothing changes between the two counts
     assert await fleet.counts_gradually() == fleet.counts()
@@ -179,7 +179,7 @@ async def test_the_ramp_keeps_its_rate_when_the_loop_lags(
         for cid in started[:count]:
             station = fleet.get(cid)
             assert station is not None
-            station.charger.registration = RegistrationStatus.ACCEPTED
+            station.charger.state.registration = RegistrationStatus.ACCEPTED
 
     await turns()
     assert len(started) == 1  # the next one is due 10 ms later

@@ -154,8 +154,8 @@ async def test_a_send_on_a_lost_link_is_not_retried_at_once() -> None:
 
     clock = FakeClock()
     charger = Charger(ChargerParams("SPIN"), now=clock.now())
-    charger.on_connected(clock.now())
-    charger.on_boot_result(RegistrationStatus.ACCEPTED, 300, clock.now())
+    charger.boot.on_connected(clock.now())
+    charger.boot.on_boot_result(RegistrationStatus.ACCEPTED, 300, clock.now())
     charger.drain()
     sent: list[str] = []
     link_up = False

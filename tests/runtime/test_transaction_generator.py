@@ -50,7 +50,7 @@ async def generate(
     task.cancel()
     for station in fleet:  # everyone leaves at the end
         for connector in station.charger.connector_ids:
-            station.run_model(lambda now, st=station, c=connector: st.charger.unplug(c, now))
+            station.run_model(lambda now, st=station, c=connector: st.charger.ev_inputs.unplug(c, now))
     for _ in range(300):
         await asyncio.sleep(0.01)
         if all(st.idle for st in fleet):

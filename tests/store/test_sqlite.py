@@ -4,7 +4,7 @@ import asyncio
 import sqlite3
 from pathlib import Path
 
-from ocppsim.model.smart_charging import ChargingProfile, ChargingSchedule, SchedulePeriod
+from ocppsim.model.schedule import ChargingProfile, ChargingSchedule, SchedulePeriod
 from ocppsim.model.types import (
     ChargingProfileKind,
     ChargingProfilePurpose,

@@ -53,7 +53,7 @@ from ocppsim.control.api_models import (
 from ocppsim.control.connector_actions import present_tag, unplug
 from ocppsim.control.profiles_report import profiles_report
 from ocppsim.model.charger import Fault, UnplugOutcome
-from ocppsim.model.connector import TRANSACTION_STATES
+from ocppsim.model.status_table import TRANSACTION_STATES
 from ocppsim.model.types import (
     AvailabilityType,
     ChargePointErrorCode,
@@ -452,7 +452,7 @@ def build_api(fleet: Fleet, options: ApiOptions | None = None) -> FastAPI:
     @action("plug", "Plug the cable in (Preparing)")
     async def plug(charger_id: str, connector: int) -> ActionOut:
         station, c = connector_of(charger_id, connector)
-        if not station.run_model(lambda now: station.charger.plug_in(c, now)):
+        if not station.run_model(lambda now: station.charger.ev_inputs.plug_in(c, now)):
             raise ApiError(409, f"connector {c}: the cable is already plugged in")
         return ActionOut(result="plugged", connector=connector_out(station, c))
 
@@ -493,7 +493,7 @@ def build_api(fleet: Fleet, options: ApiOptions | None = None) -> FastAPI:
             raise ApiError(409, f"connector {c}: a transaction is already running ({status.value})")
         if status not in (S.AVAILABLE, S.PREPARING, S.FINISHING):
             raise ApiError(409, f"connector {c} is {status.value}: no transaction can start")
-        station.run_model(lambda now: ch.plug_in(c, now))
+        station.run_model(lambda now: ch.ev_inputs.plug_in(c, now))
         return await _present(station, c, (body.id_tag if body and body.id_tag else None) or opts.default_tag)
 
     @action("stop", "Stop the running transaction (reason Local)")
@@ -507,7 +507,7 @@ def build_api(fleet: Fleet, options: ApiOptions | None = None) -> FastAPI:
     @action("suspend", "The EV stops taking energy (SuspendedEV)")
     async def suspend(charger_id: str, connector: int) -> ActionOut:
         station, c = connector_of(charger_id, connector)
-        if not station.run_model(lambda now: station.charger.suspend_ev(c, now)):
+        if not station.run_model(lambda now: station.charger.ev_inputs.suspend_ev(c, now)):
             raise ApiError(409, f"connector {c}: no transaction to suspend")
         return ActionOut(result="suspended", connector=connector_out(station, c))
 
@@ -515,15 +515,15 @@ def build_api(fleet: Fleet, options: ApiOptions | None = None) -> FastAPI:
     async def full(charger_id: str, connector: int) -> ActionOut:
         station, c = connector_of(charger_id, connector)
         ch = station.charger
-        if not station.run_model(lambda now: ch.suspend_ev(c, now)):
+        if not station.run_model(lambda now: ch.ev_inputs.suspend_ev(c, now)):
             raise ApiError(409, f"connector {c}: no transaction")
-        station.run_model(lambda now: ch.configure_ev(c, soc=100.0, now=now))
+        station.run_model(lambda now: ch.ev_inputs.configure_ev(c, soc=100.0, now=now))
         return ActionOut(result="full", connector=connector_out(station, c))
 
     @action("resume", "The EV takes energy again")
     async def resume(charger_id: str, connector: int) -> ActionOut:
         station, c = connector_of(charger_id, connector)
-        station.run_model(lambda now: station.charger.resume_ev(c, now))
+        station.run_model(lambda now: station.charger.ev_inputs.resume_ev(c, now))
         return ActionOut(result="resumed", connector=connector_out(station, c))
 
     @app.put(
@@ -535,7 +535,7 @@ def build_api(fleet: Fleet, options: ApiOptions | None = None) -> FastAPI:
     async def max_current(charger_id: str, connector: int, body: MaxCurrentIn) -> ActionOut:
         """Cap what the EV draws (the `max` command); null removes the cap."""
         station, c = connector_of(charger_id, connector)
-        station.run_model(lambda now: station.charger.set_max_usage(c, body.amps, now))
+        station.run_model(lambda now: station.charger.ev_inputs.set_max_usage(c, body.amps, now))
         return ActionOut(result="max_current", connector=connector_out(station, c))
 
     @app.put(
@@ -549,7 +549,7 @@ def build_api(fleet: Fleet, options: ApiOptions | None = None) -> FastAPI:
         charge point itself. Warning-only codes keep the status; the rest make the connector Faulted."""
         station, c = connector_of(charger_id, connector, allow_zero=True)
         fault = Fault(body.error_code, body.info, body.vendor_error_code)
-        station.run_model(lambda now: station.charger.set_fault(c, fault, now))
+        station.run_model(lambda now: station.charger.availability.set_fault(c, fault, now))
         return ActionOut(result="fault", connector=connector_out(station, c or 1))
 
     @app.delete(
@@ -560,7 +560,7 @@ def build_api(fleet: Fleet, options: ApiOptions | None = None) -> FastAPI:
     )
     async def clear_fault(charger_id: str, connector: int) -> ActionOut:
         station, c = connector_of(charger_id, connector, allow_zero=True)
-        station.run_model(lambda now: station.charger.set_fault(c, None, now))
+        station.run_model(lambda now: station.charger.availability.set_fault(c, None, now))
         return ActionOut(result="cleared", connector=connector_out(station, c or 1))
 
     @app.put(
@@ -574,7 +574,7 @@ def build_api(fleet: Fleet, options: ApiOptions | None = None) -> FastAPI:
         while a transaction runs."""
         station, c = connector_of(charger_id, connector, allow_zero=True)
         kind = AvailabilityType(body.type)
-        status = station.run_model(lambda now: station.charger.change_availability(c, kind, now))
+        status = station.run_model(lambda now: station.charger.availability.change_availability(c, kind, now))
         return ActionOut(result=status.value, connector=connector_out(station, c or 1))
 
     # ------------------------------------------------------------------ configuration and profiles
@@ -587,7 +587,7 @@ def build_api(fleet: Fleet, options: ApiOptions | None = None) -> FastAPI:
     )
     async def configuration(charger_id: str) -> list[ConfigKeyOut]:
         """Every key GetConfiguration reports (write-only keys such as AuthorizationKey are never shown)."""
-        keys, _ = station_of(charger_id).charger.get_configuration(None)
+        keys, _ = station_of(charger_id).charger.configuration.get_configuration(None)
         return [ConfigKeyOut(key=k.key, readonly=k.readonly, value=k.value) for k in keys]
 
     @app.put(
@@ -602,7 +602,9 @@ def build_api(fleet: Fleet, options: ApiOptions | None = None) -> FastAPI:
         station = station_of(charger_id)
         if len(key) > 50:  # CiString50
             raise ApiError(404, f"unknown configuration key {key[:50]!r}...", status="NotSupported")
-        status = station.run_model(lambda now: station.charger.change_configuration(key, body.value, now))
+        status = station.run_model(
+            lambda now: station.charger.configuration.change_configuration(key, body.value, now)
+        )
         if status is ConfigurationStatus.NOT_SUPPORTED:
             raise ApiError(404, f"unknown configuration key {key!r}", status=status.value)
         if status is ConfigurationStatus.REJECTED:

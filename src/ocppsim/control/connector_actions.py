@@ -39,7 +39,7 @@ def _arrives(
     if vehicle is None:
         return
     station.run_model(
-        lambda now: station.charger.configure_ev(
+        lambda now: station.charger.ev_inputs.configure_ev(
             connector,
             capacity_wh=vehicle.capacity_wh,
             soc=vehicle.initial_soc,
@@ -66,7 +66,9 @@ async def present_tag(
     idle = charger.connector_status(connector).value in ("Available", "Preparing", "Finishing")
     if vehicles is not None and idle and charger.view(connector, station.clock.now()).transaction_id is None:
         _arrives(station, connector, id_tag, vehicles, registered_only)
-    step, sent = station.run_model_collect(lambda now: charger.present_tag(connector, id_tag, now))
+    step, sent = station.run_model_collect(
+        lambda now: charger.authorization.present_tag(connector, id_tag, now)
+    )
     if step is TagStep.STOPPING:
         return TagResult(True, None)
     outcome = step if isinstance(step, TagOutcome) else None
@@ -80,7 +82,7 @@ async def present_tag(
 
 async def unplug(station: Station, connector: int) -> UnplugResult:
     """Unplug the cable; when that stops a transaction, wait for StopTransaction's answer."""
-    outcome, sent = station.run_model_collect(lambda now: station.charger.unplug(connector, now))
+    outcome, sent = station.run_model_collect(lambda now: station.charger.ev_inputs.unplug(connector, now))
     info: Any = None
     if outcome is UnplugOutcome.STOPPED:
         pair = next(((r, f) for r, f in sent if isinstance(r, StopTransactionReq)), None)
@@ -94,7 +96,9 @@ async def data_transfer(
 ) -> dict[str, Any] | None:
     """Send a CP->CS DataTransfer and wait for its answer (None: none came)."""
     charger = station.charger
-    _, sent = station.run_model_collect(lambda now: charger.data_transfer(vendor_id, message_id, data))
+    _, sent = station.run_model_collect(
+        lambda now: charger.ev_inputs.data_transfer(vendor_id, message_id, data)
+    )
     pair = next(((r, f) for r, f in sent if isinstance(r, DataTransferReq)), None)
     result = await station.wait_outcome(pair[0], pair[1], answer_timeout(station)) if pair else None
     return result if isinstance(result, dict) else None

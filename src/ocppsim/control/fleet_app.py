@@ -92,8 +92,8 @@ def _start_session(station: Station) -> None:
         asyncio.get_running_loop().call_later(0.5, _start_session, station)
         return
     model_now = station.clock.now()
-    charger.plug_in(1, model_now)
-    charger.present_tag(1, "MIX", model_now)
+    charger.ev_inputs.plug_in(1, model_now)
+    charger.authorization.present_tag(1, "MIX", model_now)
     station.after_model()
 
 

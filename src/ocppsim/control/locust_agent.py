@@ -102,11 +102,11 @@ async def run_agent(options: AgentOptions) -> None:
             station = fleet.get(charger_id)
         if station is None or station.charger.registration is not RegistrationStatus.ACCEPTED:
             return
-        station.run_model(lambda now: station.charger.plug_in(1, now))
-        station.run_model(lambda now: station.charger.present_tag(1, id_tag, now))
+        station.run_model(lambda now: station.charger.ev_inputs.plug_in(1, now))
+        station.run_model(lambda now: station.charger.authorization.present_tag(1, id_tag, now))
         await asyncio.sleep(stay_s)
         if fleet.get(charger_id) is station:
-            station.run_model(lambda now: station.charger.unplug(1, now))
+            station.run_model(lambda now: station.charger.ev_inputs.unplug(1, now))
 
     def handle(command: dict[str, Any]) -> None:
         op, charger_id = command["op"], str(command.get("id", ""))

@@ -18,13 +18,15 @@ def profiles_report(charger: Charger, start: float, duration: int, unit: Chargin
     composite = {
         str(cid): [
             {"startPeriod": x.start_period, "limit": x.limit, "numberPhases": x.number_phases}
-            for x in charger.composite_schedule(cid, start, duration, unit)
+            for x in charger.smart_charging.composite_schedule(cid, start, duration, unit)
         ]
         for cid in [0, *charger.connector_ids]
     }
     installed = [
         {"connectorId": p.connector_id, **profile_payload(p)}
-        for p in sorted(charger.profiles.profiles.values(), key=lambda p: (p.connector_id, p.id))
+        for p in sorted(
+            charger.smart_charging.profiles.profiles.values(), key=lambda p: (p.connector_id, p.id)
+        )
     ]
     return {
         "profiles": installed,

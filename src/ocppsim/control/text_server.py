@@ -104,7 +104,7 @@ class CommandRunner:
                 },
             )
         if verb == "plugin":
-            plugged = st.run_model(lambda now: ch.plug_in(c, now))
+            plugged = st.run_model(lambda now: ch.ev_inputs.plug_in(c, now))
             if not plugged:
                 return "Already plugged"
             return f"Cable plugged. Status {ch.connector_status(c).value}"
@@ -113,37 +113,37 @@ class CommandRunner:
         if verb == "tag":
             return await self._tag(c, args[0] if args else self.default_tag)
         if verb in ("full", "suspend"):
-            if st.run_model(lambda now: ch.suspend_ev(c, now)):
+            if st.run_model(lambda now: ch.ev_inputs.suspend_ev(c, now)):
                 return f"Suspended charging. Status: {self._status(c)}"
             return f"Cannot full/suspend in a non current state: {self._status(c)}"
         if verb == "fullafter":
             wh = parse_float_arg(args[0], "fullafter") if args else None
-            st.run_model(lambda now: ch.set_full_after(c, wh, now))
+            st.run_model(lambda now: ch.ev_inputs.set_full_after(c, wh, now))
             return f"ok, full after {format_number(wh) if wh is not None else None}"
         if verb == "resume":
-            status = st.run_model(lambda now: ch.resume_ev(c, now))
+            status = st.run_model(lambda now: ch.ev_inputs.resume_ev(c, now))
             return f"Resumed charging. Status: {status.value}"
         if verb == "delay":
-            st.run_model(lambda now: ch.set_delay(c, True, now))
+            st.run_model(lambda now: ch.ev_inputs.set_delay(c, True, now))
             return "Ok charger delay True"
         if verb == "nodelay":
-            st.run_model(lambda now: ch.set_delay(c, False, now))
+            st.run_model(lambda now: ch.ev_inputs.set_delay(c, False, now))
             return f"Ok. Status now {self._status(c)}"
         if verb == "delay_notrans":
-            st.run_model(lambda now: ch.set_delay_notrans(c, True, now))
+            st.run_model(lambda now: ch.ev_inputs.set_delay_notrans(c, True, now))
             return "Ok charger delay_notrans True"
         if verb == "delay_trans":
-            st.run_model(lambda now: ch.set_delay_notrans(c, False, now))
+            st.run_model(lambda now: ch.ev_inputs.set_delay_notrans(c, False, now))
             return "Ok charger delay_notrans False"
         if verb == "max":
             amps = parse_float_arg(args[0], "max") if args else None
             if amps is not None and amps < 0:
                 raise CommandError("max must be >= 0")
-            st.run_model(lambda now: ch.set_max_usage(c, amps, now))
+            st.run_model(lambda now: ch.ev_inputs.set_max_usage(c, amps, now))
             return f"Ok. max set to {amps}"
         if verb == "clock":
             offset: float | int = parse_float_arg(args[0], "clock offset") if args else 0
-            ch.set_clock_offset(float(offset))
+            ch.boot.set_clock_offset(float(offset))
             return f"Offset is now {offset}"
         if verb == "wait":
             seconds = parse_float_arg(args[0], "wait") if args else 5.0
@@ -152,7 +152,7 @@ class CommandRunner:
             await st.clock.sleep(seconds)
             return "Done waiting"
         if verb == "reset":
-            st.run_model(lambda now: ch.reset(ResetType.SOFT, now))
+            st.run_model(lambda now: ch.boot.reset(ResetType.SOFT, now))
             return "Charger reset successfully - automatic reconnect"
         if verb == "shutdown":
             self.on_shutdown()
@@ -168,10 +168,10 @@ class CommandRunner:
             except ValueError:
                 raise CommandError(f"unknown error code {args[0]!r}") from None
             info = " ".join(args[1:])[:50] or None  # StatusNotification.info is CiString50
-            status = st.run_model(lambda now: ch.set_fault(c, Fault(code, info), now))
+            status = st.run_model(lambda now: ch.availability.set_fault(c, Fault(code, info), now))
             return f"Ok. Status {status.value}"
         if verb == "nofault":
-            status = st.run_model(lambda now: ch.set_fault(c, None, now))
+            status = st.run_model(lambda now: ch.availability.set_fault(c, None, now))
             return f"Ok. Status {status.value}"
         if verb == "profiles":
             return self._profiles(args)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from ocppsim.model.meter import MeterValue
-from ocppsim.model.smart_charging import ChargingProfile
+from ocppsim.model.schedule import ChargingProfile
 from ocppsim.model.types import (
     AuthorizationStatus,
     ChargePointErrorCode,

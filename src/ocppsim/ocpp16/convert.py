@@ -23,7 +23,7 @@ from ocppsim.model.outgoing import (
     StatusNotificationReq,
     StopTransactionReq,
 )
-from ocppsim.model.smart_charging import ChargingProfile, ChargingSchedule, SchedulePeriod
+from ocppsim.model.schedule import ChargingProfile, ChargingSchedule, SchedulePeriod
 from ocppsim.model.types import (
     AuthorizationStatus,
     ChargingProfileKind,

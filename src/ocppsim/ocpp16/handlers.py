@@ -42,16 +42,16 @@ class OcppCallError(Exception):
 
 
 def _change_availability(ch: Charger, p: Payload, now: float) -> Payload:
-    status = ch.change_availability(p["connectorId"], AvailabilityType(p["type"]), now)
+    status = ch.availability.change_availability(p["connectorId"], AvailabilityType(p["type"]), now)
     return {"status": status.value}
 
 
 def _change_configuration(ch: Charger, p: Payload, now: float) -> Payload:
-    return {"status": ch.change_configuration(p["key"], p["value"], now).value}
+    return {"status": ch.configuration.change_configuration(p["key"], p["value"], now).value}
 
 
 def _clear_cache(ch: Charger, p: Payload, now: float) -> Payload:
-    return {"status": ch.clear_cache().value}
+    return {"status": ch.authorization.clear_cache().value}
 
 
 def _data_transfer(ch: Charger, p: Payload, now: float) -> Payload:
@@ -60,7 +60,7 @@ def _data_transfer(ch: Charger, p: Payload, now: float) -> Payload:
 
 
 def _get_configuration(ch: Charger, p: Payload, now: float) -> Payload:
-    known, unknown = ch.get_configuration(p.get("key"))
+    known, unknown = ch.configuration.get_configuration(p.get("key"))
     result: Payload = {
         "configurationKey": [
             {"key": kv.key, "readonly": kv.readonly, **({"value": kv.value} if kv.value is not None else {})}
@@ -81,37 +81,39 @@ def _remote_start(ch: Charger, p: Payload, now: float) -> Payload:
     if profile is not None and profile.transaction_id is not None:
         # A RemoteStart profile must not carry a transactionId (section 5.11).
         return {"status": RemoteStartStopStatus.REJECTED.value}
-    return {"status": ch.remote_start(p["idTag"], connector, profile, now).value}
+    return {"status": ch.transactions.remote_start(p["idTag"], connector, profile, now).value}
 
 
 def _remote_stop(ch: Charger, p: Payload, now: float) -> Payload:
-    return {"status": ch.remote_stop(p["transactionId"], now).value}
+    return {"status": ch.transactions.remote_stop(p["transactionId"], now).value}
 
 
 def _reset(ch: Charger, p: Payload, now: float) -> Payload:
-    return {"status": ch.reset(ResetType(p["type"]), now).value}
+    return {"status": ch.boot.reset(ResetType(p["type"]), now).value}
 
 
 def _unlock(ch: Charger, p: Payload, now: float) -> Payload:
-    return {"status": ch.unlock_connector(p["connectorId"], now).value}
+    return {"status": ch.transactions.unlock_connector(p["connectorId"], now).value}
 
 
 def _trigger(ch: Charger, p: Payload, now: float) -> Payload:
-    status = ch.trigger_message(MessageTrigger(p["requestedMessage"]), p.get("connectorId"), now)
+    status = ch.remote_trigger.trigger_message(
+        MessageTrigger(p["requestedMessage"]), p.get("connectorId"), now
+    )
     return {"status": status.value}
 
 
 def _set_profile(ch: Charger, p: Payload, now: float) -> Payload:
     profile = profile_from_payload(p["csChargingProfiles"])
     try:
-        return {"status": ch.set_charging_profile(p["connectorId"], profile, now).value}
+        return {"status": ch.smart_charging.set_charging_profile(p["connectorId"], profile, now).value}
     except UnknownConnectorError as exc:
         raise OcppCallError(ErrorCode.PROPERTY_CONSTRAINT_VIOLATION, str(exc)) from None
 
 
 def _clear_profile(ch: Charger, p: Payload, now: float) -> Payload:
     purpose = p.get("chargingProfilePurpose")
-    status = ch.clear_charging_profile(
+    status = ch.smart_charging.clear_charging_profile(
         profile_id=p.get("id"),
         connector_id=p.get("connectorId"),
         purpose=ChargingProfilePurpose(purpose) if purpose else None,
@@ -127,7 +129,7 @@ def _composite(ch: Charger, p: Payload, now: float) -> Payload:
     unit = ChargingRateUnit(p.get("chargingRateUnit") or ChargingRateUnit.AMPS.value)
     start = float(math.floor(now))
     try:
-        periods = ch.composite_schedule(p["connectorId"], start, p["duration"], unit)
+        periods = ch.smart_charging.composite_schedule(p["connectorId"], start, p["duration"], unit)
     except UnknownConnectorError:
         return {"status": "Rejected"}
     return {
@@ -147,12 +149,12 @@ def _composite(ch: Charger, p: Payload, now: float) -> Payload:
 
 def _send_local_list(ch: Charger, p: Payload, now: float) -> Payload:
     entries = [(e["idTag"], id_tag_info(e.get("idTagInfo"))) for e in p.get("localAuthorizationList") or []]
-    status = ch.send_local_list(p["listVersion"], UpdateType(p["updateType"]), entries)
+    status = ch.authorization.send_local_list(p["listVersion"], UpdateType(p["updateType"]), entries)
     return {"status": status.value}
 
 
 def _get_local_list_version(ch: Charger, p: Payload, now: float) -> Payload:
-    return {"listVersion": ch.get_local_list_version()}
+    return {"listVersion": ch.authorization.get_local_list_version()}
 
 
 def _authorize(ch: Charger, p: Payload, now: float) -> Payload:

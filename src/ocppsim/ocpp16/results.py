@@ -40,24 +40,26 @@ def apply_result(charger: Charger, req: Request, payload: dict[str, Any], now: f
         if req.action == "StartTransaction" and req.tx_ref is not None:
             info = id_tag_info(payload["idTagInfo"])
             assert info is not None
-            charger.on_start_transaction_result(req.tx_ref, int(payload["transactionId"]), info, now)
+            charger.transactions.on_start_transaction_result(
+                req.tx_ref, int(payload["transactionId"]), info, now
+            )
         elif req.action == "StopTransaction" and req.tx_ref is not None:
-            charger.forget_transaction(req.tx_ref)
+            charger.transactions.forget_transaction(req.tx_ref)
         return payload
     if isinstance(req, BootNotificationReq):
-        charger.on_boot_result(RegistrationStatus(payload["status"]), int(payload["interval"]), now)
+        charger.boot.on_boot_result(RegistrationStatus(payload["status"]), int(payload["interval"]), now)
         return payload["status"]
     if isinstance(req, AuthorizeReq):
-        return charger.on_authorize_result(req, id_tag_info(payload["idTagInfo"]), now)
+        return charger.authorization.on_authorize_result(req, id_tag_info(payload["idTagInfo"]), now)
     if isinstance(req, StartTransactionReq):
         info = id_tag_info(payload["idTagInfo"])
         assert info is not None
-        charger.on_start_transaction_result(req.tx_ref, int(payload["transactionId"]), info, now)
+        charger.transactions.on_start_transaction_result(req.tx_ref, int(payload["transactionId"]), info, now)
         return payload["transactionId"]
     if isinstance(req, StopTransactionReq):
         info = id_tag_info(payload.get("idTagInfo"))
-        charger.on_stop_transaction_result(req.id_tag, info)
-        charger.forget_transaction(req.tx_ref)
+        charger.transactions.on_stop_transaction_result(req.id_tag, info)
+        charger.transactions.forget_transaction(req.tx_ref)
         return payload.get("idTagInfo")
     return payload
 
@@ -66,16 +68,16 @@ def apply_failure(charger: Charger, req: Request, now: float) -> object:
     """No usable answer (CALLERROR, timeout, invalid result, connection lost) and no retry left."""
     if isinstance(req, ReplayedReq) and req.tx_ref is not None:
         if req.action == "StartTransaction":
-            charger.on_start_transaction_failed(req.tx_ref)
+            charger.transactions.on_start_transaction_failed(req.tx_ref)
         elif req.action == "StopTransaction":
-            charger.forget_transaction(req.tx_ref)
+            charger.transactions.forget_transaction(req.tx_ref)
         return None
     if isinstance(req, BootNotificationReq):
-        charger.on_boot_failed(now)
+        charger.boot.on_boot_failed(now)
     elif isinstance(req, AuthorizeReq):
-        return charger.on_authorize_result(req, None, now)
+        return charger.authorization.on_authorize_result(req, None, now)
     elif isinstance(req, StartTransactionReq):
-        charger.on_start_transaction_failed(req.tx_ref)
+        charger.transactions.on_start_transaction_failed(req.tx_ref)
     elif isinstance(req, StopTransactionReq):
-        charger.forget_transaction(req.tx_ref)
+        charger.transactions.forget_transaction(req.tx_ref)
     return None

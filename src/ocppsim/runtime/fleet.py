@@ -332,5 +332,5 @@ class Fleet:
                 task.cancel()
             self._tasks.clear()
         self.store.save_registers_many(
-            (st.id, st.charger.meter_registers()) for st in self._stations.values()
+            (st.id, st.charger.metering.meter_registers()) for st in self._stations.values()
         )

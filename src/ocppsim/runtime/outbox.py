@@ -273,7 +273,7 @@ class Outbox:
         if tx_ref is None:
             return
         if request.ACTION == "StartTransaction":
-            transaction_id = self._charger.transaction_id_for(tx_ref)
+            transaction_id = self._charger.transactions.transaction_id_for(tx_ref)
             self._journal.set_transaction_id(
                 cid, tx_ref, transaction_id if transaction_id is not None else -1
             )

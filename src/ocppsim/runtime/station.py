@@ -37,7 +37,7 @@ from ocppsim.model.outgoing import (
     StatusNotificationReq,
     StopTransactionReq,
 )
-from ocppsim.model.smart_charging import ChargingProfile
+from ocppsim.model.schedule import ChargingProfile
 from ocppsim.model.types import RegistrationStatus, ResetType
 from ocppsim.ocpp16.convert import request_payload
 from ocppsim.ocpp16.framing import (
@@ -342,9 +342,9 @@ class Station:
             store.open_transaction(self.id, request.tx_ref, request.connector_id, request.id_tag)
         elif isinstance(request, StopTransactionReq):
             store.close_transaction(self.id, request.tx_ref)
-            store.save_registers(self.id, self.charger.meter_registers())
+            store.save_registers(self.id, self.charger.metering.meter_registers())
         elif isinstance(request, MeterValuesReq) and request.tx_ref is not None:
-            store.save_registers(self.id, self.charger.meter_registers())
+            store.save_registers(self.id, self.charger.metering.meter_registers())
 
     def replay(self, rows: list[tuple[int, str, int | None, str]]) -> None:
         """Queue the journal left by an earlier run, oldest first, before anything new."""
@@ -518,7 +518,7 @@ class Station:
                 self._log.exception("connection failed; reconnecting")
             if self._rebooting is not None:
                 self._rebooting = None
-                self.run_model(self.charger.on_reboot)
+                self.run_model(self.charger.boot.on_reboot)
             elif not self._stopping and not self._reconnect_now.is_set():
                 delay = next(delays)
                 self._log.warning("connection closed; reconnecting in %.1f s", delay)
@@ -539,7 +539,7 @@ class Station:
                 self._tasks = tg
                 self._arm_ping()
                 self.outbox.set_online(True)
-                self.run_model(self.charger.on_connected)
+                self.run_model(self.charger.boot.on_connected)
                 ws.start(self)  # frames are handled from here on, in the link's callbacks
                 try:
                     await ws.wait_closed()
@@ -555,7 +555,7 @@ class Station:
             self._link_lost.set()
             self._forget_call()
             self.outbox.set_online(False)  # keeps or drops the CALL that lost its answer
-            self.run_model(self.charger.on_disconnected)
+            self.run_model(self.charger.boot.on_disconnected)
             self._log.info("disconnected")
             self._publish_connection()
 
@@ -723,7 +723,7 @@ class Station:
         tx_id = None
         tx_ref = getattr(request, "tx_ref", None)
         if tx_ref is not None:
-            tx_id = self.charger.transaction_id_for(tx_ref)
+            tx_id = self.charger.transactions.transaction_id_for(tx_ref)
         payload = request_payload(request, tx_id, prepared)
         frame = encode_call(unique_id, request.ACTION, payload)
         self.make_durable()

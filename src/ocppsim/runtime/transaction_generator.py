@@ -122,15 +122,15 @@ class TransactionGenerator:
         # Drawn only when asked for, so runs without remote starts repeat those of earlier versions.
         remote = mix.remote_start_share > 0 and rng.random() < mix.remote_start_share
         station.run_model(
-            lambda now: charger.configure_ev(
+            lambda now: charger.ev_inputs.configure_ev(
                 connector, capacity_wh=capacity, soc=soc, max_current=current, phases=phases, now=now
             )
         )
-        station.run_model(lambda now: charger.plug_in(connector, now))
+        station.run_model(lambda now: charger.ev_inputs.plug_in(connector, now))
         if remote:
             self.stats.remote_starts += 1
         else:
-            station.run_model(lambda now: charger.present_tag(connector, tag, now))
+            station.run_model(lambda now: charger.authorization.present_tag(connector, tag, now))
         self.stats.arrivals += 1
         who = "remote" if remote else tag
         self._note(
@@ -140,7 +140,7 @@ class TransactionGenerator:
 
     def _leave(self, station: Station, index: int, connector: int, when: float) -> None:
         charger = station.charger
-        station.run_model(lambda now: charger.unplug(connector, now))
+        station.run_model(lambda now: charger.ev_inputs.unplug(connector, now))
         self.stats.departures += 1
         self._note(when, station, connector, "leave")
         arrival = when + self._rng.expovariate(1.0 / self.mix.mean_arrival_s)

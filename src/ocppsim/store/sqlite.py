@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from ocppsim.model.outgoing import IdTagInfo
-from ocppsim.model.smart_charging import ChargingProfile, ChargingSchedule, SchedulePeriod
+from ocppsim.model.schedule import ChargingProfile, ChargingSchedule, SchedulePeriod
 from ocppsim.model.types import (
     AuthorizationStatus,
     ChargingProfileKind,

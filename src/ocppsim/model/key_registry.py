@@ -1,5 +1,6 @@
-"""Configuration keys of OCPP 1.6 (section 9 "Standard Configuration Key Names & Values", errata v4.0,
-Security Whitepaper) plus our vendor keys, with their type, access, default and validation.
+"""The configuration key registry (OCPP 1.6 section 9 "Standard Configuration Key Names & Values"): how a
+key is declared (type, access, default, validation) and the store of current values. The keys themselves
+are declared by the blocks that own them (`<block>/keys.py`, collected by `key_catalogue.py`).
 
 Values are kept as canonical strings, as they travel on the wire (GetConfiguration, ChangeConfiguration);
 typed getters convert. Key names are CiString50: matched case-insensitively, answered canonically.
@@ -7,7 +8,6 @@ typed getters convert. Key names are CiString50: matched case-insensitively, ans
 
 from __future__ import annotations
 
-import functools
 import math
 import string
 from collections.abc import Callable, Iterable, Mapping
@@ -23,7 +23,6 @@ __all__ = [
     "KeySpec",
     "KeyType",
     "KeyValue",
-    "default_key_specs",
     "parse_measurand_list",
 ]
 
@@ -164,92 +163,6 @@ def _canonical(spec: KeySpec, value: str, lookup: Callable[[str], str]) -> str |
     if spec.choices is not None and value not in spec.choices:
         return None
     return value
-
-
-@functools.lru_cache(maxsize=64)
-def default_key_specs(
-    *, number_of_connectors: int, meter_values_sample_interval: int = 60
-) -> tuple[KeySpec, ...]:
-    """Every key this charger supports, in the order GetConfiguration reports them (built once per shape)."""
-    n = number_of_connectors
-    rotation = ",".join(f"{c}.RST" for c in range(n + 1))
-    return (
-        # --- Core profile (OCPP 1.6 section 9.1)
-        KeySpec("AllowOfflineTxForUnknownId", KeyType.BOOL, "false"),
-        KeySpec("AuthorizationCacheEnabled", KeyType.BOOL, "true"),
-        KeySpec("AuthorizeRemoteTxRequests", KeyType.BOOL, "true"),
-        KeySpec("BlinkRepeat", KeyType.INT, "3"),
-        KeySpec("ClockAlignedDataInterval", KeyType.INT, "0"),
-        KeySpec("ConnectionTimeOut", KeyType.INT, "60"),
-        KeySpec(
-            "ConnectorPhaseRotation", KeyType.CSL, rotation, max_items_key="ConnectorPhaseRotationMaxLength"
-        ),
-        KeySpec("ConnectorPhaseRotationMaxLength", KeyType.INT, str(n + 1), readonly=True),
-        KeySpec("GetConfigurationMaxKeys", KeyType.INT, "100", readonly=True),
-        KeySpec("HeartbeatInterval", KeyType.INT, "300"),
-        KeySpec("LightIntensity", KeyType.INT, "100", maximum=100),
-        KeySpec("LocalAuthorizeOffline", KeyType.BOOL, "true"),
-        KeySpec("LocalPreAuthorize", KeyType.BOOL, "false"),
-        KeySpec("MaxEnergyOnInvalidId", KeyType.INT, "0"),
-        KeySpec(
-            "MeterValuesAlignedData",
-            KeyType.MEASURANDS,
-            "Energy.Active.Import.Register",
-            max_items_key="MeterValuesAlignedDataMaxLength",
-        ),
-        KeySpec("MeterValuesAlignedDataMaxLength", KeyType.INT, "10", readonly=True),
-        KeySpec(
-            "MeterValuesSampledData",
-            KeyType.MEASURANDS,
-            "Energy.Active.Import.Register,Power.Active.Import,Current.Import,Current.Offered,Voltage,SoC",
-            max_items_key="MeterValuesSampledDataMaxLength",
-        ),
-        KeySpec("MeterValuesSampledDataMaxLength", KeyType.INT, "10", readonly=True),
-        KeySpec("MeterValueSampleInterval", KeyType.INT, str(meter_values_sample_interval)),
-        KeySpec("MinimumStatusDuration", KeyType.INT, "0"),
-        KeySpec("NumberOfConnectors", KeyType.INT, str(n), readonly=True),
-        KeySpec("ResetRetries", KeyType.INT, "3"),
-        KeySpec("StopTransactionOnEVSideDisconnect", KeyType.BOOL, "true"),
-        KeySpec("StopTransactionOnInvalidId", KeyType.BOOL, "true"),
-        KeySpec("StopTxnAlignedData", KeyType.MEASURANDS, "", max_items_key="StopTxnAlignedDataMaxLength"),
-        KeySpec("StopTxnAlignedDataMaxLength", KeyType.INT, "10", readonly=True),
-        KeySpec(
-            "StopTxnSampledData",
-            KeyType.MEASURANDS,
-            "Energy.Active.Import.Register",
-            max_items_key="StopTxnSampledDataMaxLength",
-        ),
-        KeySpec("StopTxnSampledDataMaxLength", KeyType.INT, "10", readonly=True),
-        KeySpec(
-            "SupportedFeatureProfiles",
-            KeyType.CSL,
-            "Core,LocalAuthListManagement,SmartCharging,RemoteTrigger",
-            readonly=True,
-        ),
-        KeySpec("TransactionMessageAttempts", KeyType.INT, "3", minimum=1),
-        KeySpec("TransactionMessageRetryInterval", KeyType.INT, "60"),
-        KeySpec("UnlockConnectorOnEVSideDisconnect", KeyType.BOOL, "true"),
-        KeySpec("WebSocketPingInterval", KeyType.INT, "60"),
-        # --- errata v4.0 additions
-        KeySpec("MessageTimeout", KeyType.INT, "30", minimum=1),
-        KeySpec("StopTransactionMaxMeterValues", KeyType.INT, "100", readonly=True),
-        # --- LocalAuthListManagement profile (section 9.2)
-        KeySpec("LocalAuthListEnabled", KeyType.BOOL, "true"),
-        KeySpec("LocalAuthListMaxLength", KeyType.INT, "1000", readonly=True),
-        KeySpec("SendLocalListMaxLength", KeyType.INT, "100", readonly=True),
-        # --- SmartCharging profile (section 9.4)
-        KeySpec("ChargeProfileMaxStackLevel", KeyType.INT, "8", readonly=True),
-        KeySpec("ChargingScheduleAllowedChargingRateUnit", KeyType.CSL, "Current,Power", readonly=True),
-        KeySpec("ChargingScheduleMaxPeriods", KeyType.INT, "24", readonly=True),
-        KeySpec("ConnectorSwitch3to1PhaseSupported", KeyType.BOOL, "false", readonly=True),
-        KeySpec("MaxChargingProfilesInstalled", KeyType.INT, "16", readonly=True),
-        # --- Security Whitepaper / OCPP-J 6.2
-        KeySpec("AuthorizationKey", KeyType.HEX_KEY, "", write_only=True),
-        KeySpec("SecurityProfile", KeyType.INT, "0", maximum=3),
-        # --- vendor keys of the original ocppsim
-        KeySpec("OCPPAuthorizationEnabled", KeyType.BOOL, "true"),
-        KeySpec("voltage_V", KeyType.FLOAT, "230.0", minimum=1.0, maximum=1000.0),
-    )
 
 
 # Spec tables are immutable and shared by every charger with the same shape (fleets hold thousands).

@@ -8,14 +8,14 @@ Mutating methods return the effects to persist the change; the charger emits the
 
 from __future__ import annotations
 
-from ocppsim.model.config_keys import ConfigStore
+from ocppsim.model.key_registry import ConfigStore
 from ocppsim.model.outgoing import AuthCacheChanged, Effect, IdTagInfo, LocalListChanged
 from ocppsim.model.types import AuthorizationStatus, UpdateStatus, UpdateType
 
-__all__ = ["Authorization"]
+__all__ = ["TagLists"]
 
 
-class Authorization:
+class TagLists:
     def __init__(
         self,
         config: ConfigStore,
@@ -39,10 +39,14 @@ class Authorization:
             info.status in (AuthorizationStatus.ACCEPTED, AuthorizationStatus.CONCURRENT_TX) and not expired
         )
 
+    def _list_in_use(self) -> bool:
+        """LocalAuthListEnabled (section 9.2.1): a disabled list is kept but never consulted."""
+        return self._config.get_bool("LocalAuthListEnabled")
+
     def known(self, id_tag: str) -> IdTagInfo | None:
         """What is known locally of a tag: the Local List first, then the cache."""
         key = id_tag.lower()
-        if self._config.get_bool("LocalAuthListEnabled") and key in self.local_list:
+        if self._list_in_use() and key in self.local_list:
             return self.local_list[key]
         if self._config.get_bool("AuthorizationCacheEnabled"):
             return self.cache.get(key)
@@ -62,13 +66,17 @@ class Authorization:
 
     def conflicts(self, id_tag: str, info: IdTagInfo) -> bool:
         """The CSMS's answer contradicts the Local List (reported as LocalListConflict)."""
+        if not self._list_in_use():
+            return False
         listed = self.local_list.get(id_tag.lower())
         return listed is not None and listed.status is not info.status
 
     def remember(self, id_tag: str, info: IdTagInfo) -> list[Effect]:
         """Store an IdTagInfo from the CSMS in the cache; listed tags are never cached (section 3.5.3)."""
         key = id_tag.lower()
-        if key in self.local_list or not self._config.get_bool("AuthorizationCacheEnabled"):
+        if (key in self.local_list and self._list_in_use()) or not self._config.get_bool(
+            "AuthorizationCacheEnabled"
+        ):
             return []
         if self.cache.get(key) == info:
             return []
@@ -85,7 +93,10 @@ class Authorization:
     ) -> tuple[UpdateStatus, list[Effect]]:
         """SendLocalList (section 5.15): Full replaces, Differential updates (entries without idTagInfo
         are removed); Failed for reserved versions, duplicates or too many entries; VersionMismatch for a
-        Differential update that is not newer."""
+        Differential update that is not newer. With LocalAuthListEnabled false the list is not in use, so
+        no update is put into use either: Failed, nothing changes."""
+        if not self._list_in_use():
+            return UpdateStatus.FAILED, []
         tags = [tag.lower() for tag, _ in entries]
         too_many = len(entries) > self._config.get_int("SendLocalListMaxLength")
         if version <= 0 or len(set(tags)) != len(tags) or too_many:

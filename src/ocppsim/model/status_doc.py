@@ -3,7 +3,7 @@ test keeps the two in sync)."""
 
 from __future__ import annotations
 
-from ocppsim.model.connector import TRANSITIONS
+from ocppsim.model.status_table import TRANSITIONS
 from ocppsim.model.types import ChargePointStatus
 
 __all__ = ["render_transition_table"]
@@ -24,8 +24,8 @@ def render_transition_table() -> str:
     lines = [
         "# Connector status transitions",
         "",
-        "Generated from `ocppsim.model.connector.TRANSITIONS` (OCPP 1.6 section 4.9); regenerate with",
-        "`python -c 'from ocppsim.model.state_doc import render_transition_table as r; print(r(), end=\"\")'"
+        "Generated from `ocppsim.model.status_table.TRANSITIONS` (OCPP 1.6 section 4.9); regenerate with",
+        "`python -c 'from ocppsim.model.status_doc import render_transition_table as r; print(r(), end=\"\")'"
         " > docs/connector-states.md`.",
         "Every status change the simulator makes is checked against this table (tests run strict).",
         "",

@@ -1,0 +1,154 @@
+"""Authorization: a driver's id tag from presentation to an authorized session (OCPP 1.6 sections 3.4
+Authorization, 4.1 Authorize, 5.2 / 9.1 LocalPreAuthorize and the offline rules), and the CS->CP
+operations on the lists (5.4 ClearCache, 5.10 GetLocalListVersion, 5.15 SendLocalList). What is known
+about tags, and the decisions made from it, is `authorization/lists.py`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from ocppsim.model.authorization.lists import TagLists
+from ocppsim.model.charger_state import ChargerState, Connector, Fault, Session
+from ocppsim.model.outgoing import AuthorizeReq, IdTagInfo
+from ocppsim.model.status_table import TRANSACTION_STATES
+from ocppsim.model.types import (
+    AuthorizationStatus,
+    ChargePointErrorCode,
+    ChargePointStatus,
+    ClearCacheStatus,
+    Reason,
+    UpdateStatus,
+    UpdateType,
+)
+
+__all__ = ["Authorization", "TagOutcome", "TagStep"]
+
+S = ChargePointStatus
+
+
+class TagStep(Enum):
+    STOPPING = "stopping"
+    AUTHORIZING = "authorizing"
+    DONE = "done"
+
+
+@dataclass(frozen=True, slots=True)
+class TagOutcome:
+    accepted: bool
+    auth_status: AuthorizationStatus
+    parent_id_tag: str | None
+    status: ChargePointStatus | None
+
+
+class Authorization:
+    def __init__(
+        self,
+        state: ChargerState,
+        *,
+        cache: dict[str, IdTagInfo] | None,
+        local_list: tuple[int, dict[str, IdTagInfo]] | None,
+    ) -> None:
+        self._s = state
+        self.lists = TagLists(state.config, cache=cache, local_list=local_list)
+
+    @property
+    def cache(self) -> dict[str, IdTagInfo]:
+        return self.lists.cache
+
+    @property
+    def local_list(self) -> dict[str, IdTagInfo]:
+        return self.lists.local_list
+
+    def remember(self, id_tag: str, info: IdTagInfo) -> None:
+        """An IdTagInfo from the CSMS (Authorize, Start/StopTransaction.conf) goes into the cache."""
+        for effect in self.lists.remember(id_tag, info):
+            self._s.emit(effect)
+
+    # ------------------------------------------------------------------ a driver's tag
+
+    def present_tag(self, connector_id: int, id_tag: str, now: float) -> TagStep | TagOutcome:
+        """A driver presents `id_tag`: stop what runs, or authorize and start (contract `tag`)."""
+        state = self._s
+        state.advance(now)
+        c = state.conn(connector_id)
+        if c.status in TRANSACTION_STATES:
+            if c.tx is not None:
+                state.transactions.stop(c, Reason.LOCAL, now, id_tag=id_tag)
+            else:
+                state.transactions.end_session(c)
+            state.status.settle(c, now)
+            return TagStep.STOPPING
+        config = state.config
+        if not config.get_bool("OCPPAuthorizationEnabled"):
+            # Free vend: no Authorize before StartTransaction.
+            return self._tag_decided(c, id_tag, IdTagInfo(AuthorizationStatus.ACCEPTED), now)
+        local = self.lists.known(id_tag)
+        if local is not None and config.get_bool("LocalPreAuthorize") and self.lists.valid(local, now):
+            # LocalPreAuthorize: a tag valid in the Local List or cache starts at once (section 5.2 / 9.1).
+            return self._tag_decided(c, id_tag, local, now)
+        state.emit(AuthorizeReq(id_tag, c.id))
+        return TagStep.AUTHORIZING
+
+    def on_authorize_result(self, request: AuthorizeReq, info: IdTagInfo | None, now: float) -> TagOutcome:
+        """Authorize.conf arrived, or (info None) it could not be obtained: decide offline (section 5.2 /
+        offline-and-reliability.md section 5)."""
+        state = self._s
+        state.advance(now)
+        c = state.conn(request.connector_id)
+        if info is None:
+            info = self.lists.offline(request.id_tag, now)
+        else:
+            self.remember(request.id_tag, info)
+            if self.lists.conflicts(request.id_tag, info):
+                # The CSMS disagrees with the Local List: report it on connector 0 (section 3.5.2).
+                fault = Fault(ChargePointErrorCode.LOCAL_LIST_CONFLICT)
+                state.emit(state.status.status_req(0, state.status0, fault, now))
+        if request.remote:
+            session = c.session
+            if session is None or session.id_tag != request.id_tag or session.authorized:
+                return TagOutcome(False, info.status, info.parent_id_tag, c.status)
+            if info.status is AuthorizationStatus.ACCEPTED:
+                session.authorized = True
+                session.parent_id_tag = info.parent_id_tag
+                c.last_id_tag = request.id_tag
+            else:
+                c.session = None
+            state.status.settle(c, now)
+            return TagOutcome(
+                info.status is AuthorizationStatus.ACCEPTED, info.status, info.parent_id_tag, c.status
+            )
+        return self._tag_decided(c, request.id_tag, info, now)
+
+    def _tag_decided(self, c: Connector, id_tag: str, info: IdTagInfo, now: float) -> TagOutcome:
+        if info.status is not AuthorizationStatus.ACCEPTED:
+            return TagOutcome(False, info.status, info.parent_id_tag, c.status)
+        state = self._s
+        c.last_id_tag = id_tag
+        # The original ocppsim treats a tag as "EV here and authorized": a tag without `plugin` charges.
+        c.plugged = True
+        c.finishing = False
+        if c.status in (S.AVAILABLE, S.FINISHING) and c.operative and c.fault is None:
+            state.status.transition(c, S.PREPARING, now)
+        c.session = Session(id_tag, info.parent_id_tag, now, authorized=True)
+        state.status.settle(c, now)
+        return TagOutcome(True, info.status, info.parent_id_tag, c.status)
+
+    # ------------------------------------------------------------------ CS -> CP operations
+
+    def send_local_list(
+        self, version: int, update_type: UpdateType, entries: list[tuple[str, IdTagInfo | None]]
+    ) -> UpdateStatus:
+        status, effects = self.lists.send_local_list(version, update_type, entries)
+        for effect in effects:
+            self._s.emit(effect)
+        return status
+
+    def get_local_list_version(self) -> int:
+        return self.lists.local_list_version
+
+    def clear_cache(self) -> ClearCacheStatus:
+        for effect in self.lists.clear_cache():
+            self._s.emit(effect)
+        return ClearCacheStatus.ACCEPTED

@@ -1,0 +1,311 @@
+"""What every functional block shares: the connector table, the effect queue and the charger-wide facts
+(registration, clock offset), plus the small typed hooks through which one block asks another for
+something. Blocks import this module, never each other (an import-linter contract keeps it so); the
+aggregate (`charger.py`) plugs each block into the hooks it implements.
+
+The connector records are mutable and owned jointly: each field is written by the block named in its
+comment, read by any.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ocppsim.model.errors import UnknownConnectorError
+from ocppsim.model.ev import EV
+from ocppsim.model.key_registry import ConfigStore
+from ocppsim.model.meter import EnergyRegister, KeptMeterValues, MeterSnapshot, MeterValue
+from ocppsim.model.outgoing import BootInfo, Effect, IdTagInfo, StatusNotificationReq
+from ocppsim.model.schedule import ChargingProfile
+from ocppsim.model.types import (
+    ChargePointErrorCode,
+    ChargePointStatus,
+    ReadingContext,
+    Reason,
+    RegistrationStatus,
+    Timestamp,
+)
+
+__all__ = [
+    "EPS_S",
+    "ChargerParams",
+    "ChargerState",
+    "Connector",
+    "Fault",
+    "KeyChangeHook",
+    "MeteringHooks",
+    "OfferHooks",
+    "RegistrationHooks",
+    "Session",
+    "StatusHooks",
+    "TagHooks",
+    "Transaction",
+    "TransactionHooks",
+]
+
+S = ChargePointStatus
+# Epoch seconds near 1.7e9 resolve to ~2.4e-7 s: a crossing closer than this is treated as reached,
+# so a deadline always lies measurably after `now` (no busy timer loop).
+EPS_S = 1e-3
+
+
+@dataclass(frozen=True, slots=True)
+class ChargerParams:
+    charge_point_id: str
+    number_of_connectors: int = 1
+    max_offer_a: float = 32.0  # hardware limit per connector (INI max_offer)
+    min_to_start_a: float = 6.0  # below this offer the EVSE suspends (INI min_to_start)
+    phases: int = 3
+    boot_info: BootInfo = field(default_factory=BootInfo)
+    default_profiles: bool = False
+    meter_values_sample_interval: int = 60
+    ev_capacity_wh: float = 100_000.0
+    ev_initial_soc: float = 20.0
+    # None: the EV takes whatever is offered up to max_offer (the original's energy = offer x V x phases).
+    ev_max_current_a: float | None = None
+    # Tests run strict: a status change outside the OCPP transition table raises.
+    strict_transitions: bool = False
+    # Installed certificates (Security Whitepaper): a CentralSystemRootCertificate (CA to verify the CSMS,
+    # needed for profiles 2 and 3) and a charge point certificate (client certificate, profile 3).
+    has_central_system_root_certificate: bool = False
+    has_charge_point_certificate: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Fault:
+    error_code: ChargePointErrorCode
+    info: str | None = None
+    vendor_error_code: str | None = None
+
+
+@dataclass(slots=True)
+class Transaction:
+    """Written by the transactions block; `next_sample` and `data` by metering."""
+
+    ref: int
+    id_tag: str
+    start: float
+    meter_start: int
+    transaction_id: int | None = None
+    next_sample: float | None = None
+    data: KeptMeterValues = field(default_factory=KeptMeterValues)
+    # StartTransaction.conf not Accepted with StopTransactionOnInvalidId=false: no energy (section 5.11).
+    deauthorized: bool = False
+
+
+@dataclass(slots=True)
+class Session:
+    """An authorized (or authorizing) use of a connector, before and during its transaction."""
+
+    id_tag: str
+    parent_id_tag: str | None
+    created: float
+    authorized: bool
+    remote_profile: ChargingProfile | None = None
+
+
+@dataclass(slots=True)
+class Connector:
+    id: int
+    ev: EV  # the EV block's inputs (core/ev_inputs.py)
+    register: EnergyRegister  # integrated by the aggregate's clock (ChargerState.advance)
+    status: ChargePointStatus = S.AVAILABLE  # core/status.py only
+    plugged: bool = False
+    operative: bool = True  # core/availability.py
+    pending_inoperative: bool = False  # core/availability.py; applied when the connector is free
+    fault: Fault | None = None
+    session: Session | None = None  # authorization / transactions
+    tx: Transaction | None = None  # transactions
+    finishing: bool = False
+    delay_notrans: bool = False
+    max_cap: float | None = None
+    session_energy: float = 0.0
+    last_id_tag: str | None = None
+    current_a: float = 0.0  # what the EV draws now, per phase (core/status.py)
+    offer_a: float = 0.0  # what the EVSE offers, per phase ... (smart_charging)
+    offer_phases: int = 3  # ... on this many phases
+
+
+# ---------------------------------------------------------------- hooks: what one block asks of another
+
+
+class StatusHooks(Protocol):
+    """core/status.py: status settling (OCPP 1.6 section 4.9)."""
+
+    def settle(
+        self, c: Connector, now: float, *, notify: bool = True, force_notify: bool = False
+    ) -> None: ...
+    def settle_all(self, now: float, *, notify: bool = True) -> None: ...
+    def transition(
+        self, c: Connector, new: ChargePointStatus, now: float, *, notify: bool = True
+    ) -> None: ...
+    def status_req(
+        self, connector_id: int, status: ChargePointStatus, fault: Fault | None, now: float
+    ) -> StatusNotificationReq: ...
+    def notify_all(self, now: float) -> None: ...
+
+
+class RegistrationHooks(Protocol):
+    """core/registration.py: boot and heartbeat (sections 4.2, 4.6)."""
+
+    def restart_heartbeat(self, now: float) -> None: ...
+    def boot_now(self) -> None: ...
+    def heartbeat_now(self, now: float) -> None: ...
+
+
+class TransactionHooks(Protocol):
+    """transactions/: start and stop (sections 4.8, 4.10)."""
+
+    def start(self, c: Connector, now: float) -> None: ...
+    def stop(self, c: Connector, reason: Reason, now: float, *, id_tag: str | None = None) -> None: ...
+    def end_session(self, c: Connector) -> None: ...
+    def free_for_start(self, c: Connector) -> bool: ...
+
+
+class MeteringHooks(Protocol):
+    """metering/: sampled values (section 3.16)."""
+
+    def sample(
+        self,
+        c: Connector,
+        key: str,
+        context: ReadingContext,
+        now: float,
+        snap: MeterSnapshot | None = None,
+    ) -> MeterValue | None: ...
+    def schedule_samples(self, tx: Transaction, now: float) -> None: ...
+    def begin_transaction(self, c: Connector, tx: Transaction, now: float) -> None: ...
+    def end_transaction(self, c: Connector, tx: Transaction, now: float) -> None: ...
+    def trigger(self, connector_id: int | None, now: float) -> None: ...
+
+
+class OfferHooks(Protocol):
+    """smart_charging/: what each connector is offered (section 3.13)."""
+
+    def refresh_offers(self, now: float) -> None: ...
+    def install_tx_profile(self, connector_id: int, profile: ChargingProfile) -> None: ...
+    def remove_tx_profiles(self, connector_id: int) -> None: ...
+
+
+class TagHooks(Protocol):
+    """authorization/: the cache (section 3.5)."""
+
+    def remember(self, id_tag: str, info: IdTagInfo) -> None: ...
+
+
+# A block's reaction to a changed configuration key: (canonical value, now).
+KeyChangeHook = Callable[[str, float], None]
+
+
+class ChargerState:
+    """The state all blocks share. Hooks are plugged in by the aggregate before the first input."""
+
+    __slots__ = (
+        "auth_tags",
+        "charging_connectors",
+        "clock_offset",
+        "config",
+        "connected",
+        "connectors",
+        "effects",
+        "ever_accepted",
+        "illegal_transitions",
+        "key_guards",
+        "key_hooks",
+        "last",
+        "metering",
+        "offers",
+        "params",
+        "registration",
+        "registration_hooks",
+        "status",
+        "status0",
+        "tick",
+        "transactions",
+    )
+
+    status: StatusHooks
+    registration_hooks: RegistrationHooks
+    transactions: TransactionHooks
+    metering: MeteringHooks
+    offers: OfferHooks
+    auth_tags: TagHooks
+    tick: Callable[[float], None]  # the aggregate's tick: everything due at an instant
+
+    def __init__(
+        self, params: ChargerParams, config: ConfigStore, registers: dict[int, float], now: float
+    ) -> None:
+        self.params = params
+        self.config = config
+        self.registration: RegistrationStatus | None = None
+        self.ever_accepted = False
+        self.connected = False
+        self.clock_offset = 0.0
+        self.illegal_transitions: list[tuple[int, ChargePointStatus, ChargePointStatus]] = []
+        # Connectors in Charging now (kept by core/status.py): a fleet counts its charging chargers every
+        # second, and reads this rather than every connector's status.
+        self.charging_connectors = 0
+        self.effects: list[Effect] = []
+        self.last = now
+        self.status0: ChargePointStatus = S.AVAILABLE  # connector 0, the charge point as a whole
+        # ChangeConfiguration side effects and vetoes, declared by the block that owns the key.
+        self.key_hooks: dict[str, KeyChangeHook] = {}
+        self.key_guards: dict[str, Callable[[str], bool]] = {}
+        self.connectors: dict[int, Connector] = {
+            cid: Connector(
+                id=cid,
+                ev=EV(
+                    capacity_wh=params.ev_capacity_wh,
+                    soc=params.ev_initial_soc,
+                    max_current=params.ev_max_current_a or params.max_offer_a,
+                    phases=params.phases,
+                ),
+                register=EnergyRegister(registers.get(cid, 0.0)),
+            )
+            for cid in range(1, params.number_of_connectors + 1)
+        }
+
+    def conn(self, connector_id: int) -> Connector:
+        try:
+            return self.connectors[connector_id]
+        except KeyError:
+            raise UnknownConnectorError(f"connector {connector_id} does not exist") from None
+
+    def emit(self, effect: Effect) -> None:
+        self.effects.append(effect)
+
+    def ts(self, now: float) -> Timestamp:
+        return Timestamp(now + self.clock_offset)
+
+    @property
+    def voltage(self) -> float:
+        return self.config.get_float("voltage_V")
+
+    @property
+    def accepted(self) -> bool:
+        return self.registration is RegistrationStatus.ACCEPTED
+
+    def phases_in_use(self, c: Connector) -> int:
+        return max(1, min(c.ev.phases, self.params.phases, c.offer_phases))
+
+    def power(self, c: Connector) -> float:
+        return c.current_a * self.voltage * self.phases_in_use(c)
+
+    def advance(self, now: float) -> None:
+        """Integrate energy up to `now` at the power set by the last settle (piecewise constant)."""
+        dt = now - self.last
+        if dt <= 0:
+            return
+        self.last = now
+        for c in self.connectors.values():
+            if c.current_a <= 0:
+                continue
+            energy = self.power(c) * dt / 3600.0
+            c.register.add(energy)
+            c.session_energy += energy
+            c.ev.absorb(energy)
+            full_in = c.ev.seconds_until_full(self.power(c))
+            if full_in is not None and full_in < EPS_S:
+                c.ev.soc = 100.0

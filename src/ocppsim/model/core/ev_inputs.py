@@ -1,0 +1,151 @@
+"""The physical side of a connector: the cable and the EV behind it (what a driver or a test does to the
+charger, not what the CSMS asks). Plugging and unplugging drive the connector status of OCPP 1.6 section
+4.9; unplugging during a transaction follows StopTransactionOnEVSideDisconnect (section 9.1).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from ocppsim.model.charger_state import EPS_S, ChargerState
+from ocppsim.model.outgoing import DataTransferReq
+from ocppsim.model.status_table import TRANSACTION_STATES
+from ocppsim.model.types import ChargePointStatus, Reason
+
+__all__ = ["EvInputs", "UnplugOutcome"]
+
+S = ChargePointStatus
+
+
+class UnplugOutcome(Enum):
+    NOTHING = "nothing"
+    AVAILABLE = "available"
+    STOPPED = "stopped"
+    EV_SIDE_SUSPENDED = "ev_side_suspended"
+
+
+class EvInputs:
+    def __init__(self, state: ChargerState) -> None:
+        self._s = state
+
+    def tick(self, now: float) -> None:
+        """`fullafter`: the EV stops drawing once the session has taken that much energy."""
+        state = self._s
+        for c in state.connectors.values():
+            if c.ev.full_after_wh is not None and c.status is S.CHARGING:
+                power = state.power(c)
+                missing = c.ev.full_after_wh - c.session_energy
+                if missing <= 0 or (power > 0 and missing * 3600.0 / power < EPS_S):
+                    c.ev.suspended = True
+
+    def plug_in(self, connector_id: int, now: float) -> bool:
+        state = self._s
+        state.advance(now)
+        c = state.conn(connector_id)
+        if c.plugged:
+            return False
+        c.plugged = True
+        state.status.settle(c, now)
+        return True
+
+    def unplug(self, connector_id: int, now: float) -> UnplugOutcome:
+        state = self._s
+        state.advance(now)
+        c = state.conn(connector_id)
+        if c.tx is not None and c.status in TRANSACTION_STATES:
+            if not state.config.get_bool("StopTransactionOnEVSideDisconnect"):
+                # The transaction goes on; the EV stops drawing (connector-states.md section 3).
+                c.plugged = False
+                c.session_energy = 0.0
+                state.status.settle(c, now)
+                return UnplugOutcome.EV_SIDE_SUSPENDED
+            # The EV stops drawing first, then the transaction ends (compatibility contract).
+            if c.status is S.CHARGING:
+                c.current_a = 0.0
+                state.status.transition(c, S.SUSPENDED_EV, now)
+            state.transactions.stop(c, Reason.EV_DISCONNECTED, now)
+            state.status.settle(c, now)
+            outcome = UnplugOutcome.STOPPED
+        elif not c.plugged and c.status is S.AVAILABLE:
+            outcome = UnplugOutcome.NOTHING
+        else:
+            outcome = UnplugOutcome.AVAILABLE
+        c.plugged = False
+        c.finishing = False
+        c.session = None
+        c.session_energy = 0.0
+        c.ev.suspended = False
+        state.status.settle(c, now)
+        return outcome
+
+    def suspend_ev(self, connector_id: int, now: float) -> bool:
+        """`full` / `suspend`: the EV stops taking energy. Needs a transaction."""
+        state = self._s
+        state.advance(now)
+        c = state.conn(connector_id)
+        if c.tx is None or c.status not in TRANSACTION_STATES:
+            return False
+        c.ev.suspended = True
+        state.status.settle(c, now)
+        return True
+
+    def resume_ev(self, connector_id: int, now: float) -> ChargePointStatus:
+        return self.set_delay(connector_id, False, now)
+
+    def set_delay(self, connector_id: int, delay: bool, now: float) -> ChargePointStatus:
+        state = self._s
+        state.advance(now)
+        c = state.conn(connector_id)
+        c.ev.suspended = delay
+        state.status.settle(c, now)
+        return c.status
+
+    def set_delay_notrans(self, connector_id: int, value: bool, now: float) -> None:
+        state = self._s
+        state.advance(now)
+        c = state.conn(connector_id)
+        c.delay_notrans = value
+        state.status.settle(c, now)
+
+    def set_full_after(self, connector_id: int, wh: float | None, now: float) -> None:
+        state = self._s
+        state.advance(now)
+        state.conn(connector_id).ev.full_after_wh = wh
+        state.tick(now)  # the limit may already be reached
+
+    def set_max_usage(self, connector_id: int, amps: float | None, now: float) -> None:
+        state = self._s
+        state.advance(now)
+        c = state.conn(connector_id)
+        c.max_cap = amps
+        state.status.settle(c, now)
+
+    def configure_ev(
+        self,
+        connector_id: int,
+        *,
+        capacity_wh: float | None = None,
+        soc: float | None = None,
+        max_current: float | None = None,
+        phases: int | None = None,
+        now: float,
+    ) -> None:
+        state = self._s
+        state.advance(now)
+        c = state.conn(connector_id)
+        ev = c.ev
+        if capacity_wh is not None:
+            ev.capacity_wh = capacity_wh
+        if soc is not None:
+            ev.soc = min(100.0, max(0.0, soc))
+        if max_current is not None:
+            ev.max_current = max_current
+        if phases is not None:
+            ev.phases = phases
+        state.status.settle(c, now)
+
+    def data_transfer(self, vendor_id: str, message_id: str | None, data: str | None) -> DataTransferReq:
+        """Send a CP->CS DataTransfer (section 4.3); the answer goes back to whoever asked."""
+        request = DataTransferReq(vendor_id, message_id, data)
+        self._s.emit(request)
+        return request

@@ -1,0 +1,120 @@
+"""Registration and liveness: BootNotification (OCPP 1.6 sections 4.2, 4.2.1), Heartbeat (4.6), the
+connection's life, and Reset (5.14) with the reboot that follows it.
+
+Only BootNotification goes out before the CSMS accepts us (section 4.2: "the Charge Point SHALL NOT
+send any other request" while Pending or Rejected, except as triggered).
+"""
+
+from __future__ import annotations
+
+from ocppsim.model.charger_state import ChargerState
+from ocppsim.model.outgoing import BootNotificationReq, HeartbeatReq, Reboot
+from ocppsim.model.types import Reason, RegistrationStatus, ResetStatus, ResetType
+
+__all__ = ["BOOT_RETRY_S", "Registration"]
+
+# Wait before retrying a BootNotification the CSMS did not answer, or answered with interval 0
+# (offline-and-reliability.md section 1: "CP picks its own wait").
+BOOT_RETRY_S = 60.0
+
+
+class Registration:
+    def __init__(self, state: ChargerState) -> None:
+        self._s = state
+        self.next_boot: float | None = None
+        self.next_heartbeat: float | None = None
+        state.key_hooks["HeartbeatInterval"] = self._on_heartbeat_interval
+
+    def tick(self, now: float) -> None:
+        state = self._s
+        if self.next_boot is not None and now >= self.next_boot:
+            self.next_boot = None
+            if state.connected:
+                state.emit(BootNotificationReq(state.params.boot_info))
+        if self.next_heartbeat is not None and now >= self.next_heartbeat:
+            state.emit(HeartbeatReq())
+            self.restart_heartbeat(now)
+
+    def on_connected(self, now: float) -> None:
+        state = self._s
+        state.advance(now)
+        state.connected = True
+        state.registration = None
+        self.next_boot = None
+        state.emit(BootNotificationReq(state.params.boot_info))
+
+    def on_disconnected(self, now: float) -> None:
+        state = self._s
+        state.advance(now)
+        state.connected = False
+        state.registration = None
+        self.next_boot = None
+        self.next_heartbeat = None
+
+    def on_boot_result(self, status: RegistrationStatus, interval: int, now: float) -> None:
+        state = self._s
+        state.advance(now)
+        state.registration = status
+        if status is RegistrationStatus.ACCEPTED:
+            state.ever_accepted = True
+            self.next_boot = None
+            if interval > 0:
+                # BootNotification.conf interval sets the heartbeat interval (section 4.2).
+                state.config.store("HeartbeatInterval", str(interval))
+            self.restart_heartbeat(now)
+            # After Accepted: one StatusNotification for connector 0 and each connector (errata 3.22).
+            state.status.settle_all(now, notify=False)
+            state.status.notify_all(now)
+        else:
+            # Pending / Rejected: boot again after `interval` (section 4.2.1); 0 = our own wait.
+            self.next_boot = now + (interval if interval > 0 else BOOT_RETRY_S)
+            self.next_heartbeat = None
+
+    def on_boot_failed(self, now: float) -> None:
+        self._s.advance(now)
+        self.next_boot = now + BOOT_RETRY_S
+
+    def boot_now(self) -> None:
+        """TriggerMessage BootNotification (section 5.17)."""
+        self._s.emit(BootNotificationReq(self._s.params.boot_info))
+
+    def heartbeat_now(self, now: float) -> None:
+        """TriggerMessage Heartbeat: one now, the next a full interval later."""
+        self._s.emit(HeartbeatReq())
+        self.restart_heartbeat(now)
+
+    def reset(self, reset_type: ResetType, now: float) -> ResetStatus:
+        """Section 5.14: stop every transaction (reason SoftReset / HardReset), then restart."""
+        state = self._s
+        state.advance(now)
+        reason = Reason.SOFT_RESET if reset_type is ResetType.SOFT else Reason.HARD_RESET
+        for c in state.connectors.values():
+            if c.tx is not None:
+                state.transactions.stop(c, reason, now)
+            state.transactions.end_session(c)
+            state.status.settle(c, now)
+        state.emit(Reboot(reset_type))
+        return ResetStatus.ACCEPTED
+
+    def on_reboot(self, now: float) -> None:
+        """The application restarted (Reset): sessions end, physical state (cable, EV, meter) stays."""
+        state = self._s
+        state.advance(now)
+        state.registration = None
+        self.next_boot = None
+        self.next_heartbeat = None
+        for c in state.connectors.values():
+            state.transactions.end_session(c)
+        state.status.settle_all(now, notify=False)
+
+    def set_clock_offset(self, offset: float) -> None:
+        """The CSMS's time (BootNotification.conf / Heartbeat.conf currentTime) minus ours."""
+        self._s.clock_offset = offset
+
+    def restart_heartbeat(self, now: float) -> None:
+        interval = self._s.config.get_int("HeartbeatInterval")
+        self.next_heartbeat = now + interval if interval > 0 else None
+
+    def _on_heartbeat_interval(self, value: str, now: float) -> None:
+        if self._s.accepted:
+            self.restart_heartbeat(now)

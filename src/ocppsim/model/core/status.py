@@ -1,0 +1,144 @@
+"""Connector status (OCPP 1.6 sections 4.9 StatusNotification and 7.7 ChargePointStatus).
+
+Status is never set by hand: after every input a connector's facts (fault, availability, plug, session,
+transaction, offer, EV) are settled into a target status, and each change is checked against the
+transition table of section 4.9 (`core.status_table.TRANSITIONS`). A transaction starts from here when
+its preconditions hold (section 4.8 / 5.11: authorized and plugged), so every path to Charging is the same.
+"""
+
+from __future__ import annotations
+
+from ocppsim.model.charger_state import ChargerState, Connector, Fault
+from ocppsim.model.outgoing import MeterValuesReq, StatusNotificationReq
+from ocppsim.model.status_table import (
+    CONNECTOR_ZERO_STATUSES,
+    WARNING_ONLY_ERRORS,
+    IllegalTransitionError,
+    is_allowed,
+)
+from ocppsim.model.types import ChargePointErrorCode, ChargePointStatus, ReadingContext
+
+__all__ = ["StatusSettler"]
+
+S = ChargePointStatus
+_TRANSACTION_BEGIN = ReadingContext.TRANSACTION_BEGIN
+
+
+class StatusSettler:
+    def __init__(self, state: ChargerState) -> None:
+        self._s = state
+
+    def _may_start(self, c: Connector) -> bool:
+        s = c.session
+        if s is None or not s.authorized or not c.plugged or c.tx is not None or c.finishing:
+            return False
+        if not c.operative or (c.fault is not None and c.fault.error_code not in WARNING_ONLY_ERRORS):
+            return False
+        state = self._s
+        if state.registration is None and not state.ever_accepted:
+            return False
+        # delay_notrans: no transaction while the EV would not draw (or could not be offered enough).
+        return not (c.delay_notrans and (not c.ev.draws or c.offer_a < state.params.min_to_start_a))
+
+    def _target(self, c: Connector) -> ChargePointStatus:
+        if c.fault is not None and c.fault.error_code not in WARNING_ONLY_ERRORS:
+            return S.FAULTED
+        if c.finishing and c.plugged:
+            return S.FINISHING
+        if c.tx is None and not c.operative:
+            return S.UNAVAILABLE
+        s = c.session
+        if c.tx is not None or (s is not None and s.authorized and c.plugged):
+            if c.offer_a < self._s.params.min_to_start_a or (c.tx is not None and c.tx.deauthorized):
+                return S.SUSPENDED_EVSE
+            if not c.ev.draws or not c.plugged:
+                return S.SUSPENDED_EV
+            return S.CHARGING
+        if s is not None or c.plugged:
+            return S.PREPARING
+        return S.AVAILABLE
+
+    def settle_all(self, now: float, *, notify: bool = True) -> None:
+        self._s.offers.refresh_offers(now)
+        for c in self._s.connectors.values():
+            self._settle_one(c, now, notify=notify)
+
+    def settle(self, c: Connector, now: float, *, notify: bool = True, force_notify: bool = False) -> None:
+        """Settle `c`, then the other connectors: sharing a ChargePointMaxProfile couples their offers."""
+        self._s.offers.refresh_offers(now)
+        self._settle_one(c, now, notify=notify, force_notify=force_notify)
+        for other in self._s.connectors.values():
+            if other is not c:
+                self._settle_one(other, now, notify=notify)
+
+    def _settle_one(
+        self, c: Connector, now: float, *, notify: bool = True, force_notify: bool = False
+    ) -> None:
+        state = self._s
+        if c.pending_inoperative and c.tx is None and c.session is None and not c.plugged:
+            c.pending_inoperative = False
+            c.operative = False
+        started = self._may_start(c)
+        if started:
+            state.transactions.start(c, now)  # refreshes the offers: a TxProfile may come with it
+        target = self._target(c)
+        if target is not c.status:
+            # The EV stops drawing before the EVSE reports it offers too little (compatibility contract:
+            # "SuspendedEV then SuspendedEVSE").
+            if target is S.UNAVAILABLE and c.status is S.PREPARING:
+                # B1 (intended use ended) then A8: Preparing -> Unavailable is not in the table.
+                self.transition(c, S.AVAILABLE, now, notify=notify)
+            if (
+                target is S.SUSPENDED_EVSE
+                and c.status in (S.CHARGING, S.PREPARING)
+                and c.offer_a < state.params.min_to_start_a
+            ):
+                self.transition(c, S.SUSPENDED_EV, now, notify=notify)
+            self.transition(c, target, now, notify=notify)
+        elif force_notify and notify and state.accepted:
+            state.emit(self.status_req(c.id, c.status, c.fault, now))
+        c.current_a = (
+            c.ev.current(c.offer_a, c.max_cap) if c.status is S.CHARGING and c.tx is not None else 0.0
+        )
+        if started and c.tx is not None:
+            # MeterValues Transaction.Begin right after StartTransaction (compatibility contract `tag`).
+            values = state.metering.sample(c, "MeterValuesSampledData", _TRANSACTION_BEGIN, now)
+            if values is not None:
+                state.emit(MeterValuesReq(c.id, (values,), c.tx.ref, _TRANSACTION_BEGIN))
+
+    def transition(self, c: Connector, new: ChargePointStatus, now: float, *, notify: bool = True) -> None:
+        old = c.status
+        if old is new:
+            return
+        state = self._s
+        if not is_allowed(old, new):
+            state.illegal_transitions.append((c.id, old, new))
+            if state.params.strict_transitions:
+                raise IllegalTransitionError(f"connector {c.id}: {old} -> {new}")
+        c.status = new
+        if new is S.CHARGING:
+            state.charging_connectors += 1
+        elif old is S.CHARGING:
+            state.charging_connectors -= 1
+        if notify and state.accepted:
+            state.emit(self.status_req(c.id, new, c.fault, now))
+
+    def status_req(
+        self, connector_id: int, status: ChargePointStatus, fault: Fault | None, now: float
+    ) -> StatusNotificationReq:
+        return StatusNotificationReq(
+            connector_id=connector_id,
+            status=status,
+            error_code=fault.error_code if fault else ChargePointErrorCode.NO_ERROR,
+            timestamp=self._s.ts(now),
+            info=fault.info if fault else None,
+            vendor_error_code=fault.vendor_error_code if fault else None,
+        )
+
+    def notify_all(self, now: float) -> None:
+        """One StatusNotification for connector 0 and each connector (errata 3.22, TriggerMessage)."""
+        state = self._s
+        assert state.status0 in CONNECTOR_ZERO_STATUSES
+        state.emit(self.status_req(0, state.status0, None, now))
+        for c in state.connectors.values():
+            state.emit(self.status_req(c.id, c.status, c.fault, now))

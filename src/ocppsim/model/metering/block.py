@@ -1,0 +1,193 @@
+"""Metering: sampled and clock-aligned meter values (OCPP 1.6 sections 3.16 Metering Data, 4.7
+MeterValues; configuration keys of section 9.1 MeterValue*/StopTxn*; errata 3.89 for the values kept
+for StopTransaction.transactionData). The meter itself (register, sampling plans) is `model/meter.py`.
+
+Periodic samples are counted from the transaction's start (metering.md section 3); clock-aligned ones
+from UTC midnight.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ocppsim.model.charger_state import ChargerState, Connector, Transaction
+from ocppsim.model.meter import MeterSnapshot, MeterValue, sample, sample_shaped
+from ocppsim.model.outgoing import MeterValuesReq
+from ocppsim.model.types import Location, ReadingContext
+
+__all__ = ["Metering"]
+
+# Enum members as module constants on the per-message path: Python 3.11 reads a member through the enum
+# type's __getattr__ hook, ~3x a plain attribute.
+_SAMPLE_PERIODIC = ReadingContext.SAMPLE_PERIODIC
+_TRANSACTION_BEGIN = ReadingContext.TRANSACTION_BEGIN
+_TRANSACTION_END = ReadingContext.TRANSACTION_END
+
+
+class Metering:
+    def __init__(self, state: ChargerState) -> None:
+        self._s = state
+        self.next_aligned: float | None = None
+        state.key_hooks["MeterValueSampleInterval"] = self._on_sample_interval
+        state.key_hooks["ClockAlignedDataInterval"] = self._on_aligned_interval
+
+    def meter_registers(self) -> dict[int, float]:
+        return {cid: c.register.wh for cid, c in self._s.connectors.items()}
+
+    # ------------------------------------------------------------------ sampling
+
+    def _snapshot(self, c: Connector) -> MeterSnapshot:
+        state = self._s
+        phases = state.params.phases
+        ev = c.ev
+        in_use = min(ev.phases, phases, c.offer_phases)  # phases_in_use, inline: every sample reads it
+        return MeterSnapshot(
+            c.register.wh,
+            c.current_a,
+            in_use if in_use > 1 else 1,
+            phases,
+            state.config.get_float("voltage_V"),
+            c.offer_a,
+            c.offer_phases,
+            ev.soc if c.plugged else None,
+        )
+
+    def sample(
+        self,
+        c: Connector,
+        key: str,
+        context: ReadingContext,
+        now: float,
+        snap: MeterSnapshot | None = None,
+    ) -> MeterValue | None:
+        """The measurands of configuration `key` now (`snap`: the connector's snapshot of this instant,
+        when the caller samples more than one list)."""
+        measurands = self._s.config.get_measurands(key)
+        if not measurands:
+            return None
+        values, shape = sample_shaped(measurands, context, snap or self._snapshot(c))
+        return MeterValue(self._s.ts(now), values, shape) if values else None
+
+    def _keep_transaction_data(self, tx: Transaction, value: MeterValue) -> None:
+        tx.data.append(value)
+        limit = self._s.config.get_int("StopTransactionMaxMeterValues")
+        # Errata 3.89: beyond the limit drop intermediate values, never Transaction.Begin / End.
+        while len(tx.data) > max(limit, 2):
+            tx.data.drop(1)
+
+    # ------------------------------------------------------------------ a transaction's values
+
+    def schedule_samples(self, tx: Transaction, now: float) -> None:
+        interval = self._s.config.get_int("MeterValueSampleInterval")
+        tx.next_sample = now + interval if interval > 0 else None
+
+    def begin_transaction(self, c: Connector, tx: Transaction, now: float) -> None:
+        begin = self.sample(c, "StopTxnSampledData", _TRANSACTION_BEGIN, now)
+        if begin is not None:
+            tx.data.append(begin)
+
+    def end_transaction(self, c: Connector, tx: Transaction, now: float) -> None:
+        """Transaction.End values: a MeterValues of MeterValuesSampledData, and the last of the data kept
+        for StopTransaction."""
+        end = self.sample(c, "MeterValuesSampledData", _TRANSACTION_END, now)
+        if end is not None:
+            self._s.emit(MeterValuesReq(c.id, (end,), tx.ref, _TRANSACTION_END))
+        end_data = self.sample(c, "StopTxnSampledData", _TRANSACTION_END, now)
+        if end_data is not None:
+            tx.data.append(end_data)
+
+    # ------------------------------------------------------------------ time
+
+    def tick(self, now: float) -> None:
+        """The samples due now (after the status has been settled for this instant)."""
+        interval = self._s.config.get_int("MeterValueSampleInterval")
+        for c in self._s.connectors.values():
+            tx = c.tx
+            if tx is not None and tx.next_sample is not None and now >= tx.next_sample - 1e-9:
+                self._periodic_sample(c, tx, now)
+                # Counted from transaction start (metering.md section 3); skip missed instants.
+                while tx.next_sample is not None and tx.next_sample <= now + 1e-9:
+                    tx.next_sample = tx.next_sample + interval if interval > 0 else None
+        if self.next_aligned is not None and now >= self.next_aligned:
+            self._clock_aligned_sample(now)
+            self.schedule_aligned(now)
+
+    def _periodic_sample(self, c: Connector, tx: Transaction, now: float) -> None:
+        snap = self._snapshot(c)  # one instant for both lists
+        values = self.sample(c, "MeterValuesSampledData", _SAMPLE_PERIODIC, now, snap)
+        if values is not None:
+            self._s.emit(MeterValuesReq(c.id, (values,), tx.ref, _SAMPLE_PERIODIC))
+        data = self.sample(c, "StopTxnSampledData", _SAMPLE_PERIODIC, now, snap)
+        if data is not None:
+            self._keep_transaction_data(tx, data)
+
+    def schedule_aligned(self, now: float) -> None:
+        state = self._s
+        interval = state.config.get_int("ClockAlignedDataInterval")
+        if interval <= 0:
+            self.next_aligned = None
+            return
+        # Aligned to UTC midnight (our documented choice, configuration-keys.md ClockAlignedDataInterval).
+        t = now + state.clock_offset
+        midnight = math.floor(t / 86400.0) * 86400.0
+        # The next boundary strictly after now (a boundary just sampled is not due again).
+        nxt = midnight + (math.floor((t - midnight) / interval) + 1) * interval
+        nxt = min(nxt, midnight + 86400.0)
+        self.next_aligned = nxt - state.clock_offset
+
+    def _clock_aligned_sample(self, now: float) -> None:
+        state = self._s
+        for c in state.connectors.values():
+            values = self.sample(c, "MeterValuesAlignedData", ReadingContext.SAMPLE_CLOCK, now)
+            ref = c.tx.ref if c.tx else None
+            if values is not None:
+                state.emit(MeterValuesReq(c.id, (values,), ref, ReadingContext.SAMPLE_CLOCK))
+            if c.tx is not None:
+                data = self.sample(c, "StopTxnAlignedData", ReadingContext.SAMPLE_CLOCK, now)
+                if data is not None:
+                    self._keep_transaction_data(c.tx, data)
+
+    def main_meter_values(self, now: float) -> MeterValuesReq:
+        """Connector 0's meter (TriggerMessage MeterValues on connector 0): the sum of the connectors,
+        measured at the inlet, without the per-connector SoC and offer."""
+        state = self._s
+        phases = state.params.phases
+        total = sum(c.register.wh for c in state.connectors.values())
+        current = sum(c.current_a for c in state.connectors.values())
+        snap = MeterSnapshot(total, current, phases, phases, state.voltage, 0.0, phases, None)
+        values = sample(
+            state.config.get_measurands("MeterValuesSampledData"),
+            ReadingContext.TRIGGER,
+            snap,
+            location=Location.INLET,
+        )
+        values = tuple(
+            v for v in values if v.measurand.value not in ("SoC", "Current.Offered", "Power.Offered")
+        )
+        return MeterValuesReq(0, (MeterValue(state.ts(now), values),), None, ReadingContext.TRIGGER)
+
+    def trigger(self, connector_id: int | None, now: float) -> None:
+        """TriggerMessage MeterValues (section 5.17): latest values of MeterValuesSampledData, context
+        Trigger; connector 0 is the main meter."""
+        state = self._s
+        if connector_id == 0:
+            state.emit(self.main_meter_values(now))
+            return
+        ids = list(state.connectors) if connector_id is None else [connector_id]
+        for cid in ids:
+            c = state.connectors[cid]
+            values = self.sample(c, "MeterValuesSampledData", ReadingContext.TRIGGER, now)
+            if values:
+                ref = c.tx.ref if c.tx else None
+                state.emit(MeterValuesReq(c.id, (values,), ref, ReadingContext.TRIGGER))
+
+    # ------------------------------------------------------------------ configuration changes
+
+    def _on_sample_interval(self, value: str, now: float) -> None:
+        interval = int(value)
+        for c in self._s.connectors.values():
+            if c.tx is not None:
+                c.tx.next_sample = now + interval if interval > 0 else None
+
+    def _on_aligned_interval(self, value: str, now: float) -> None:
+        self.schedule_aligned(now)

@@ -1,0 +1,51 @@
+"""Remote trigger: TriggerMessage (OCPP 1.6 sections 4.x, 5.17, errata 3.28). The CALLRESULT goes out
+first; the triggered message is an effect the runtime sends after it ("send the TriggerMessage.conf
+first"). Each trigger is served by the block that owns the message.
+"""
+
+from __future__ import annotations
+
+from ocppsim.model.charger_state import ChargerState
+from ocppsim.model.types import MessageTrigger, TriggerMessageStatus
+
+__all__ = ["RemoteTrigger"]
+
+
+class RemoteTrigger:
+    def __init__(self, state: ChargerState) -> None:
+        self._s = state
+
+    def trigger_message(
+        self, requested: MessageTrigger, connector_id: int | None, now: float
+    ) -> TriggerMessageStatus:
+        state = self._s
+        state.advance(now)
+        if requested in (
+            MessageTrigger.DIAGNOSTICS_STATUS_NOTIFICATION,
+            MessageTrigger.FIRMWARE_STATUS_NOTIFICATION,
+        ):
+            return TriggerMessageStatus.NOT_IMPLEMENTED  # FirmwareManagement is not offered
+        if requested is MessageTrigger.BOOT_NOTIFICATION:
+            # Errata 3.28 recommends rejecting a Boot trigger once Accepted.
+            if state.accepted:
+                return TriggerMessageStatus.REJECTED
+            state.registration_hooks.boot_now()
+            return TriggerMessageStatus.ACCEPTED
+        if requested is MessageTrigger.HEARTBEAT:
+            state.registration_hooks.heartbeat_now(now)
+            return TriggerMessageStatus.ACCEPTED
+        if connector_id is not None and connector_id != 0 and connector_id not in state.connectors:
+            return TriggerMessageStatus.REJECTED
+        if requested is MessageTrigger.STATUS_NOTIFICATION:
+            status = state.status
+            if connector_id is None:
+                status.notify_all(now)
+            elif connector_id == 0:
+                state.emit(status.status_req(0, state.status0, None, now))
+            else:
+                c = state.connectors[connector_id]
+                state.emit(status.status_req(c.id, c.status, c.fault, now))
+            return TriggerMessageStatus.ACCEPTED
+        # MeterValues: latest values of MeterValuesSampledData, context Trigger.
+        state.metering.trigger(connector_id, now)
+        return TriggerMessageStatus.ACCEPTED

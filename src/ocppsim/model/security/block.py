@@ -1,0 +1,37 @@
+"""Security: the rules of the OCPP 1.6 Security Whitepaper (edition 2) that the charger applies to its
+own connection: SecurityProfile and AuthorizationKey (section 2 "Security profiles", 2.4 "Basic
+authentication"). Security profiles themselves are spoken by the runtime's transport.
+"""
+
+from __future__ import annotations
+
+from ocppsim.model.charger_state import ChargerState
+from ocppsim.model.outgoing import Reconnect
+
+__all__ = ["Security"]
+
+
+class Security:
+    def __init__(self, state: ChargerState) -> None:
+        self._s = state
+        state.key_guards["SecurityProfile"] = self._profile_allowed
+        state.key_hooks["SecurityProfile"] = self._reconnect
+        state.key_hooks["AuthorizationKey"] = self._reconnect
+
+    def _profile_allowed(self, value: str) -> bool:
+        """Section 2: never lowered; 1 and 2 need an AuthorizationKey; 2 and 3 need a
+        CentralSystemRootCertificate; 3 needs the charge point's own certificate."""
+        state = self._s
+        level = int(value)
+        if level < state.config.get_int("SecurityProfile"):
+            return False
+        if level in (1, 2) and not state.config.raw("AuthorizationKey"):
+            return False
+        if level >= 2 and not state.params.has_central_system_root_certificate:
+            return False
+        return not (level == 3 and not state.params.has_charge_point_certificate)
+
+    def _reconnect(self, value: str, now: float) -> None:
+        # Respond first, then reconnect with the new credentials / profile (a SecurityProfile change is
+        # only ever Accepted when it raises the profile).
+        self._s.emit(Reconnect())

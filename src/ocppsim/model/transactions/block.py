@@ -1,0 +1,251 @@
+"""Transactions: StartTransaction and StopTransaction with their reasons (OCPP 1.6 sections 4.8, 4.10,
+7.39 Reason), RemoteStart/RemoteStopTransaction (5.11, 5.12), UnlockConnector (5.18), the local
+transaction reference that stands in for the transactionId until StartTransaction.conf (errata 3.18),
+and the PowerLoss stop of transactions a crash interrupted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ocppsim.model.charger_state import ChargerState, Connector, Session, Transaction
+from ocppsim.model.outgoing import (
+    AuthorizeReq,
+    IdTagInfo,
+    InterruptedTransaction,
+    StartTransactionReq,
+    StopTransactionReq,
+)
+from ocppsim.model.schedule import ChargingProfile
+from ocppsim.model.status_table import TRANSACTION_STATES, WARNING_ONLY_ERRORS
+from ocppsim.model.types import (
+    AuthorizationStatus,
+    ChargePointStatus,
+    ChargingProfilePurpose,
+    Reason,
+    RemoteStartStopStatus,
+    UnlockStatus,
+)
+
+__all__ = ["Transactions"]
+
+S = ChargePointStatus
+
+
+class Transactions:
+    def __init__(
+        self, state: ChargerState, *, transaction_ids: dict[int, int] | None, next_tx_ref: int
+    ) -> None:
+        self._s = state
+        self._tx_seq = next_tx_ref - 1
+        # tx_ref -> transactionId (-1 once StartTransaction could not be delivered, errata 3.18)
+        self._tx_ids: dict[int, int] = dict(transaction_ids or {})
+
+    # ------------------------------------------------------------------ ids
+
+    @property
+    def last_ref(self) -> int:
+        """The local reference of the latest transaction started (refs count up from 1)."""
+        return self._tx_seq
+
+    def transaction_id_for(self, tx_ref: int) -> int | None:
+        return self._tx_ids.get(tx_ref)
+
+    def transaction_ref_for(self, transaction_id: int) -> int | None:
+        for c in self._s.connectors.values():
+            if c.tx is not None and c.tx.transaction_id == transaction_id:
+                return c.tx.ref
+        return None
+
+    def forget_transaction(self, tx_ref: int) -> None:
+        """The transaction's StopTransaction was answered: nothing refers to its id any more."""
+        self._tx_ids.pop(tx_ref, None)
+
+    # ------------------------------------------------------------------ time
+
+    def tick(self, now: float) -> None:
+        timeout = self._s.config.get_int("ConnectionTimeOut")
+        if timeout <= 0:
+            return
+        for c in self._s.connectors.values():
+            if (
+                c.session is not None
+                and c.tx is None
+                and not c.plugged
+                and now >= c.session.created + timeout
+            ):
+                # ConnectionTimeOut: the driver never plugged in; abandon the attempt (B1).
+                c.session = None
+
+    def deadline(self, c: Connector) -> float | None:
+        """When the session of a connector without a transaction times out (ConnectionTimeOut)."""
+        if c.session is not None and not c.plugged:
+            timeout = self._s.config.get_int("ConnectionTimeOut")
+            if timeout > 0:
+                return c.session.created + timeout
+        return None
+
+    # ------------------------------------------------------------------ start and stop
+
+    def end_interrupted(self, interrupted: Iterable[InterruptedTransaction], now: float) -> None:
+        """Power loss: end what ran before the restart with the last persisted register (offline doc 4/7).
+        Queued now; like every transaction message it goes out once BootNotification is Accepted."""
+        state = self._s
+        for tx in interrupted:
+            c = state.connectors.get(tx.connector_id)
+            state.emit(
+                StopTransactionReq(
+                    tx_ref=tx.tx_ref,
+                    meter_stop=c.register.reading if c is not None else 0,
+                    timestamp=state.ts(now),
+                    reason=Reason.POWER_LOSS,
+                    id_tag=tx.id_tag,
+                )
+            )
+
+    def end_session(self, c: Connector) -> None:
+        """The authorized use ends without a transaction to stop (reset, second tag in delay_notrans):
+        with the cable still in, the user must unplug first (Finishing, as after a transaction)."""
+        if c.session is not None and c.plugged and c.status in TRANSACTION_STATES:
+            c.finishing = True
+        c.session = None
+
+    def start(self, c: Connector, now: float) -> None:
+        state = self._s
+        session = c.session
+        assert session is not None
+        self._tx_seq += 1
+        tx = Transaction(ref=self._tx_seq, id_tag=session.id_tag, start=now, meter_start=c.register.reading)
+        c.tx = tx
+        c.session_energy = 0.0
+        state.metering.schedule_samples(tx, now)
+        state.emit(StartTransactionReq(tx.ref, c.id, session.id_tag, tx.meter_start, state.ts(now)))
+        if session.remote_profile is not None:
+            profile = session.remote_profile
+            session.remote_profile = None
+            state.offers.install_tx_profile(c.id, profile)
+        state.offers.refresh_offers(now)
+        state.metering.begin_transaction(c, tx, now)
+
+    def stop(self, c: Connector, reason: Reason, now: float, *, id_tag: str | None = None) -> None:
+        state = self._s
+        tx = c.tx
+        assert tx is not None
+        state.metering.end_transaction(c, tx, now)
+        state.emit(
+            StopTransactionReq(
+                tx_ref=tx.ref,
+                meter_stop=c.register.reading,
+                timestamp=state.ts(now),
+                reason=reason,
+                id_tag=id_tag or tx.id_tag,
+                transaction_data=tx.data.values(),
+            )
+        )
+        state.offers.remove_tx_profiles(c.id)
+        c.tx = None
+        c.session = None
+        c.finishing = c.plugged
+        c.current_a = 0.0
+        if c.pending_inoperative:
+            c.pending_inoperative = False
+            c.operative = False
+
+    def free_for_start(self, c: Connector) -> bool:
+        return (
+            c.session is None
+            and c.tx is None
+            and c.operative
+            and not c.pending_inoperative
+            and (c.fault is None or c.fault.error_code in WARNING_ONLY_ERRORS)
+            and c.status not in (S.UNAVAILABLE, S.FAULTED, S.RESERVED)
+        )
+
+    # ------------------------------------------------------------------ results of our requests
+
+    def on_start_transaction_result(
+        self, tx_ref: int, transaction_id: int, info: IdTagInfo, now: float
+    ) -> None:
+        state = self._s
+        state.advance(now)
+        self._tx_ids[tx_ref] = transaction_id
+        for c in state.connectors.values():
+            if c.tx is None or c.tx.ref != tx_ref:
+                continue
+            c.tx.transaction_id = transaction_id
+            state.auth_tags.remember(c.tx.id_tag, info)
+            if info.status is not AuthorizationStatus.ACCEPTED:
+                # Section 5.11: stop (DeAuthorized) or only stop energy, per StopTransactionOnInvalidId.
+                if state.config.get_bool("StopTransactionOnInvalidId"):
+                    self.stop(c, Reason.DE_AUTHORIZED, now)
+                else:
+                    c.tx.deauthorized = True
+            state.status.settle(c, now)
+
+    def on_start_transaction_failed(self, tx_ref: int) -> None:
+        """StartTransaction could not be delivered: later messages carry transactionId -1 (errata 3.18)."""
+        self._tx_ids.setdefault(tx_ref, -1)
+
+    def on_stop_transaction_result(self, id_tag: str | None, info: IdTagInfo | None) -> None:
+        if id_tag is not None and info is not None:
+            self._s.auth_tags.remember(id_tag, info)
+
+    # ------------------------------------------------------------------ CS -> CP operations
+
+    def remote_start(
+        self, id_tag: str, connector_id: int | None, profile: ChargingProfile | None, now: float
+    ) -> RemoteStartStopStatus:
+        """Section 5.11: Accepted = "will try"; authorization and plug-in follow."""
+        state = self._s
+        state.advance(now)
+        rejected = RemoteStartStopStatus.REJECTED
+        if not state.accepted:
+            return rejected
+        if profile is not None and profile.purpose is not ChargingProfilePurpose.TX_PROFILE:
+            return rejected
+        if connector_id is None:
+            free = [c for c in state.connectors.values() if self.free_for_start(c)]
+            if not free:
+                return rejected
+            c = next((x for x in free if x.plugged), free[0])
+        else:
+            c2 = state.connectors.get(connector_id)
+            if c2 is None or not self.free_for_start(c2):
+                return rejected
+            c = c2
+        config = state.config
+        authorize = config.get_bool("AuthorizeRemoteTxRequests") and config.get_bool(
+            "OCPPAuthorizationEnabled"
+        )
+        if c.status in (S.AVAILABLE, S.FINISHING):
+            state.status.transition(c, S.PREPARING, now)
+        c.finishing = False
+        c.session = Session(id_tag, None, now, authorized=not authorize, remote_profile=profile)
+        if authorize:
+            state.emit(AuthorizeReq(id_tag, c.id, remote=True))
+        else:
+            c.last_id_tag = id_tag
+        state.status.settle(c, now)
+        return RemoteStartStopStatus.ACCEPTED
+
+    def remote_stop(self, transaction_id: int, now: float) -> RemoteStartStopStatus:
+        state = self._s
+        state.advance(now)
+        for c in state.connectors.values():
+            if c.tx is not None and c.tx.transaction_id == transaction_id:
+                self.stop(c, Reason.REMOTE, now)
+                state.status.settle(c, now)
+                return RemoteStartStopStatus.ACCEPTED
+        return RemoteStartStopStatus.REJECTED
+
+    def unlock_connector(self, connector_id: int, now: float) -> UnlockStatus:
+        """Section 5.18 / errata 3.85: unknown connector -> NotSupported; stop a running transaction first."""
+        state = self._s
+        state.advance(now)
+        c = state.connectors.get(connector_id)
+        if c is None:
+            return UnlockStatus.NOT_SUPPORTED
+        if c.tx is not None:
+            self.stop(c, Reason.UNLOCK_COMMAND, now)
+            state.status.settle(c, now)
+        return UnlockStatus.UNLOCKED
