@@ -13,24 +13,25 @@ from ocppsim.model.types import (
     Timestamp,
 )
 from ocppsim.model.vehicles import Vehicle
-from ocppsim.store import sqlite as sqlite_store
-from ocppsim.store.sqlite import DB_FILENAME, Store, redistribute, shard_filename
+from ocppsim.store import DB_FILENAME, Store, redistribute, shard_filename
+from ocppsim.store.journal import LAZY_REMOVE_S
+from ocppsim.store.schema import MIGRATIONS
 
 
 def test_schema_is_migrated_once(tmp_path: Path) -> None:
     store = Store(tmp_path)
     assert store.schema_version == 7
-    store.save_config("CP", "HeartbeatInterval", "30")
+    store.config.save("CP", "HeartbeatInterval", "30")
     store.close()
     again = Store(tmp_path)  # reopening runs no migration twice
     assert again.schema_version == 7
-    assert again.load_config("CP") == {"HeartbeatInterval": "30"}
+    assert again.config.load("CP") == {"HeartbeatInterval": "30"}
 
 
 def test_a_journal_of_an_older_file_keeps_its_rows_and_order(tmp_path: Path) -> None:
     # A file of schema version 6 (journal seq with AUTOINCREMENT), with two unanswered messages.
     db = sqlite3.connect(tmp_path / DB_FILENAME)
-    for script in sqlite_store._MIGRATIONS[:6]:
+    for script in MIGRATIONS[:6]:
         db.executescript(script)
     db.execute("PRAGMA user_version = 6")
     rows = [("CP", "MeterValues", 1, '{"connectorId":1}'), ("CP", "StopTransaction", 1, '{"meterStop":5}')]
@@ -39,23 +40,23 @@ def test_a_journal_of_an_older_file_keeps_its_rows_and_order(tmp_path: Path) -> 
     db.close()
     store = Store(tmp_path)
     assert store.schema_version == 7
-    assert store.journal("CP") == [
+    assert store.journal.entries("CP") == [
         (1, "MeterValues", 1, '{"connectorId":1}'),
         (2, "StopTransaction", 1, '{"meterStop":5}'),
     ]
-    assert store.journal_append("CP", "StatusNotification", None, "{}") == 3  # after the largest
-    store.journal_remove(3)
+    assert store.journal.append("CP", "StatusNotification", None, "{}") == 3  # after the largest
+    store.journal.remove(3)
     store.flush()
-    assert [seq for seq, *_ in store.journal("CP")] == [1, 2]
+    assert [seq for seq, *_ in store.journal.entries("CP")] == [1, 2]
     store.close()
 
 
 def test_registers_never_go_backwards(tmp_path: Path) -> None:
     store = Store(tmp_path)
-    store.save_registers("CP", {1: 1000.5})
-    store.save_registers("CP", {1: 900.0})
-    assert store.load_registers("CP") == {1: 1000.5}
-    assert store.load_registers("OTHER") == {}
+    store.registers.save("CP", {1: 1000.5})
+    store.registers.save("CP", {1: 900.0})
+    assert store.registers.load("CP") == {1: 1000.5}
+    assert store.registers.load("OTHER") == {}
 
 
 def _rows(store: Store, sql: str) -> list[tuple[object, ...]]:
@@ -71,11 +72,11 @@ async def test_a_turns_registers_are_committed_together_with_its_journal(tmp_pat
     """Registers saved in a loop turn go in with the turn's commit (the highest of the turn per
     connector), and the store itself reads them before that commit."""
     store = Store(tmp_path)
-    store.save_registers("CP", {1: 10.0, 2: 5.0})
-    store.save_registers("CP", {1: 12.5})
-    store.save_registers("CP", {1: 11.0})  # never backwards, also within a turn
-    seq = store.journal_append("CP", "MeterValues", 1, "{}")
-    assert store.load_registers("CP") == {1: 12.5, 2: 5.0}  # read-your-writes, uncommitted
+    store.registers.save("CP", {1: 10.0, 2: 5.0})
+    store.registers.save("CP", {1: 12.5})
+    store.registers.save("CP", {1: 11.0})  # never backwards, also within a turn
+    seq = store.journal.append("CP", "MeterValues", 1, "{}")
+    assert store.registers.load("CP") == {1: 12.5, 2: 5.0}  # read-your-writes, uncommitted
     store.flush()  # what the station does before it sends a frame
     assert sorted(_rows(store, "SELECT connector_id, wh FROM meter_registers")) == [(1, 12.5), (2, 5.0)]
     assert _rows(store, "SELECT seq FROM outbox") == [(seq,)]
@@ -87,35 +88,35 @@ async def test_an_answered_journal_entry_is_removed_with_a_later_commit(tmp_path
     the file still has it, and a crash sends it again (at least once, never lost); the store itself no
     longer reports it."""
     store = Store(tmp_path)
-    first = store.journal_append("CP", "MeterValues", 1, '{"n": 1}')
-    second = store.journal_append("CP", "MeterValues", 1, '{"n": 2}')
+    first = store.journal.append("CP", "MeterValues", 1, '{"n": 1}')
+    second = store.journal.append("CP", "MeterValues", 1, '{"n": 2}')
     store.flush()
-    store.journal_remove(first)
+    store.journal.remove(first)
     await asyncio.sleep(0)  # a loop turn passes: no commit of its own for the removal
     committed = _rows(store, "SELECT seq FROM outbox ORDER BY seq")
     assert committed == [(first,), (second,)]
-    assert [row[0] for row in store.journal("CP")] == [second]  # the store itself sees it gone
-    third = store.journal_append("CP", "MeterValues", 1, '{"n": 3}')
+    assert [row[0] for row in store.journal.entries("CP")] == [second]  # the store itself sees it gone
+    third = store.journal.append("CP", "MeterValues", 1, '{"n": 3}')
     store.flush()  # the next commit takes the removal along
     assert _rows(store, "SELECT seq FROM outbox ORDER BY seq") == [(second,), (third,)]
-    store.journal_remove(second)
-    await asyncio.sleep(sqlite_store.LAZY_REMOVE_S + 0.2)  # nothing else to commit: its own, later
+    store.journal.remove(second)
+    await asyncio.sleep(LAZY_REMOVE_S + 0.2)  # nothing else to commit: its own, later
     assert _rows(store, "SELECT seq FROM outbox ORDER BY seq") == [(third,)]
     store.close()
 
 
 def test_a_removal_lost_in_a_crash_sends_the_message_again(tmp_path: Path) -> None:
     store = Store(tmp_path)
-    seq = store.journal_append("CP", "StopTransaction", 3, "{}")
-    store._removed.append((seq,))  # answered, not yet committed: the process dies here
+    seq = store.journal.append("CP", "StopTransaction", 3, "{}")
+    store.db.pending_removals.append((seq,))  # answered, not yet committed: the process dies here
     again = Store(tmp_path)
-    assert [(s, action) for s, action, _, _ in again.journal("CP")] == [(seq, "StopTransaction")]
+    assert [(s, action) for s, action, _, _ in again.journal.entries("CP")] == [(seq, "StopTransaction")]
     again.close()
 
 
 def test_profiles_round_trip_and_empty_set_is_remembered(tmp_path: Path) -> None:
     store = Store(tmp_path)
-    assert store.load_profiles("CP") is None
+    assert store.profiles.load("CP") is None
     profile = ChargingProfile(
         id=5,
         connector_id=0,
@@ -134,10 +135,10 @@ def test_profiles_round_trip_and_empty_set_is_remembered(tmp_path: Path) -> None
         valid_to=Timestamp(1_800_000_000.0),
         transaction_id=None,
     )
-    store.save_profiles("CP", [profile])
-    assert store.load_profiles("CP") == [profile]
-    store.save_profiles("CP", [])
-    assert store.load_profiles("CP") == []
+    store.profiles.save("CP", [profile])
+    assert store.profiles.load("CP") == [profile]
+    store.profiles.save("CP", [])
+    assert store.profiles.load("CP") == []
 
 
 async def test_wal_is_checkpointed_off_the_commit_path(tmp_path: Path) -> None:
@@ -145,12 +146,12 @@ async def test_wal_is_checkpointed_off_the_commit_path(tmp_path: Path) -> None:
     growing without end, and closing leaves it empty."""
     store = Store(tmp_path, checkpoint_every_s=0.02)
     wal = tmp_path / (store.path.name + "-wal")
-    assert store._db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+    assert store.db.connection.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
     body = "x" * 2000
 
     async def burst() -> None:
         for n in range(500):  # ~250 pages, one transaction per loop turn of 50 rows
-            store.journal_append("CP1", "MeterValues", 1, body)
+            store.journal.append("CP1", "MeterValues", 1, body)
             if n % 50 == 49:
                 store.flush()
                 await asyncio.sleep(0)
@@ -165,16 +166,16 @@ async def test_wal_is_checkpointed_off_the_commit_path(tmp_path: Path) -> None:
     store.close()
     assert not wal.exists() or wal.stat().st_size == 0
     again = Store(tmp_path)
-    assert len(again.journal("CP1")) == 5500  # all of it reached the database file
+    assert len(again.journal.entries("CP1")) == 5500  # all of it reached the database file
     again.close()
 
 
 def _fill(store: Store, charger_id: str, messages: int) -> None:
-    store.save_config(charger_id, "HeartbeatInterval", "30")
-    store.save_registers(charger_id, {1: 1234.5})
-    store.open_transaction(charger_id, 7, 1, "TAG")
+    store.config.save(charger_id, "HeartbeatInterval", "30")
+    store.registers.save(charger_id, {1: 1234.5})
+    store.transactions.open(charger_id, 7, 1, "TAG")
     for n in range(messages):
-        store.journal_append(charger_id, "MeterValues", 7, f'{{"n":{n}}}')
+        store.journal.append(charger_id, "MeterValues", 7, f'{{"n":{n}}}')
 
 
 def test_redistribute_moves_each_charger_to_its_workers_file(tmp_path: Path) -> None:
@@ -184,7 +185,7 @@ def test_redistribute_moves_each_charger_to_its_workers_file(tmp_path: Path) -> 
     for charger_id in ("A", "B", "C"):
         _fill(shared, charger_id, 3)
     _fill(shared, "NOT-IN-FLEET", 1)
-    shared.save_vehicle("TAG", Vehicle(50_000.0, 20.0, 32.0, 3, None))
+    shared.vehicles.save("TAG", Vehicle(50_000.0, 20.0, 32.0, 3, None))
     shared.close()
 
     def layout(owners: dict[str, str]) -> dict[str, set[str]]:
@@ -192,17 +193,17 @@ def test_redistribute_moves_each_charger_to_its_workers_file(tmp_path: Path) -> 
         found: dict[str, set[str]] = {}
         for path in sorted(tmp_path.glob("*.sqlite3")):
             store = Store(tmp_path, filename=path.name)
-            found[path.name] = store.charger_ids()
+            found[path.name] = store.chargers.ids()
             for charger_id in found[path.name] - {"NOT-IN-FLEET"}:
-                assert [body for _, _, _, body in store.journal(charger_id)] == [
+                assert [body for _, _, _, body in store.journal.entries(charger_id)] == [
                     '{"n":0}',
                     '{"n":1}',
                     '{"n":2}',
                 ]
-                assert store.load_registers(charger_id) == {1: 1234.5}
-                assert store.open_transactions(charger_id) == [(7, 1, "TAG")]
-                assert store.load_config(charger_id) == {"HeartbeatInterval": "30"}
-                assert [tag for tag, _ in store.load_vehicles()] == ["TAG"]
+                assert store.registers.load(charger_id) == {1: 1234.5}
+                assert store.transactions.still_open(charger_id) == [(7, 1, "TAG")]
+                assert store.config.load(charger_id) == {"HeartbeatInterval": "30"}
+                assert [tag for tag, _ in store.vehicles.load()] == ["TAG"]
             store.close()
         return {name: ids for name, ids in found.items() if ids}
 
