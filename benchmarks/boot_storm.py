@@ -23,7 +23,7 @@ from ocppsim.ocpp16.validation import validators
 from ocppsim.runtime.clock import SystemClock
 from ocppsim.runtime.fleet import Fleet
 from ocppsim.runtime.station import StationOptions
-from ocppsim.store.sqlite import Store
+from ocppsim.store import Store
 
 RESULTS = Path(__file__).parent / "results" / "boot_storm.json"
 

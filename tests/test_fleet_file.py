@@ -161,7 +161,7 @@ async def test_generator_draws_from_the_charger_s_ev_mix(tmp_path: Path) -> None
     from ocppsim.runtime.fleet import Fleet
     from ocppsim.runtime.station import StationOptions
     from ocppsim.runtime.transaction_generator import SessionMix, TransactionGenerator
-    from ocppsim.store.sqlite import Store
+    from ocppsim.store import Store
 
     clock = FakeClock()
     fleet = Fleet(clock=clock, store=Store(tmp_path))

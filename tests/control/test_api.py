@@ -71,7 +71,7 @@ async def test_create_page_filter_and_delete(api: Api) -> None:
 
     assert (await api.client.delete("/api/chargers/NEW1")).status_code == 204
     assert (await api.client.get("/api/chargers/NEW1")).status_code == 404
-    assert api.app.store.load_registers("NEW1") == {}
+    assert api.app.store.registers.load("NEW1") == {}
     r = await api.client.delete(CP)
     assert r.status_code == 409 and "text command interface" in r.json()["error"]
 
@@ -199,7 +199,7 @@ async def test_configuration_with_change_configuration_semantics(api: Api) -> No
 
     r = await api.client.put(f"{CP}/configuration/heartbeatinterval", json={"value": "60"})
     assert r.json() == {"key": "HeartbeatInterval", "status": "Accepted"}
-    assert api.app.store.load_config("CP1")["HeartbeatInterval"] == "60"
+    assert api.app.store.config.load("CP1")["HeartbeatInterval"] == "60"
     r = await api.client.put(f"{CP}/configuration/HeartbeatInterval", json={"value": "soon"})
     assert r.status_code == 409 and r.json()["status"] == "Rejected"
     r = await api.client.put(f"{CP}/configuration/NumberOfConnectors", json={"value": "4"})
@@ -327,7 +327,7 @@ async def test_vehicles_by_tag(api: Api) -> None:
     assert (connector["ev"]["capacity_wh"], connector["soc"]) == (75000, 5)
 
     assert (await api.client.delete("/api/vehicles/ZOE")).status_code == 204
-    assert [tag for tag, _ in api.app.store.load_vehicles()] == ["VAN"]
+    assert [tag for tag, _ in api.app.store.vehicles.load()] == ["VAN"]
 
 
 async def test_connect_and_disconnect(api: Api) -> None:

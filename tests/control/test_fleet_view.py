@@ -12,7 +12,7 @@ from ocppsim.model.charger import ChargerParams
 from ocppsim.runtime.clock import FakeClock
 from ocppsim.runtime.fleet import Fleet
 from ocppsim.runtime.station import StationOptions
-from ocppsim.store.sqlite import Store
+from ocppsim.store import Store
 
 
 def test_table_and_line(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from conftest import REAL_TIMEOUT
 from ocppsim.control.fleet_workers import _without_token
 from ocppsim.csms.server import CentralSystem
 from ocppsim.driver import SimConnection
-from ocppsim.store.sqlite import DB_FILENAME, Store, shard_filename
+from ocppsim.store import DB_FILENAME, Store, shard_filename
 
 IDS = [f"W{n:02d}" for n in range(1, 7)]
 
@@ -116,7 +116,7 @@ async def test_two_workers_one_api(csms: CentralSystem, tmp_path: Path) -> None:
     kept = []
     for k in (0, 1):
         store = Store(tmp_path / "data", filename=shard_filename(k))
-        kept.append(store.charger_ids() & set(IDS))
+        kept.append(store.chargers.ids() & set(IDS))
         store.close()
     assert kept == [{"W01", "W03", "W05"}, {"W02", "W04", "W06"}]
     assert not (tmp_path / "data" / DB_FILENAME).exists()

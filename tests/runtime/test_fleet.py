@@ -21,7 +21,7 @@ from ocppsim.runtime.clock import FakeClock, SystemClock
 from ocppsim.runtime.fleet import DuplicateChargerError, Fleet
 from ocppsim.runtime.fleet_stats import FleetStats
 from ocppsim.runtime.station import Station, StationOptions
-from ocppsim.store.sqlite import Store
+from ocppsim.store import Store
 
 
 async def test_fleet_boots_every_charger_and_finds_them_by_id(tmp_path: Path, csms: CentralSystem) -> None:

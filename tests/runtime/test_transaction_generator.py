@@ -15,7 +15,7 @@ from ocppsim.runtime.clock import FakeClock
 from ocppsim.runtime.fleet import Fleet
 from ocppsim.runtime.station import StationOptions
 from ocppsim.runtime.transaction_generator import SessionMix, TransactionGenerator
-from ocppsim.store.sqlite import Store
+from ocppsim.store import Store
 
 HOURS = 3
 # Shorter than MessageTimeout (30 s): no answer can time out inside one step of simulated time.

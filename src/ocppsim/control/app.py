@@ -17,7 +17,7 @@ from ocppsim.runtime.fleet import ChargerTemplate, Fleet
 from ocppsim.runtime.message_log import MessageLog
 from ocppsim.runtime.station import Backoff, Station, StationOptions
 from ocppsim.settings import Settings
-from ocppsim.store.sqlite import Store
+from ocppsim.store import Store
 
 __all__ = ["ChargerApp", "build_charger_app"]
 

@@ -27,7 +27,7 @@ from ocppsim.runtime.message_log import MessageLog
 from ocppsim.runtime.station import Station, StationOptions
 from ocppsim.runtime.transaction_generator import SessionMix, TransactionGenerator
 from ocppsim.settings import FleetCharger, FleetSpec, HttpSettings
-from ocppsim.store.sqlite import DB_FILENAME, Store, redistribute, shard_filename
+from ocppsim.store import DB_FILENAME, Store, redistribute, shard_filename
 
 __all__ = ["FleetRun", "run_fleet", "shard_of"]
 

@@ -27,7 +27,7 @@ from ocppsim.control.http_server import HTTP_TOKEN_ENV, HttpServer
 from ocppsim.control.text_server import TextServer
 from ocppsim.runtime.fleet import FleetCounts
 from ocppsim.runtime.fleet_stats import FleetStats
-from ocppsim.store.sqlite import redistribute, shard_filename
+from ocppsim.store import redistribute, shard_filename
 
 __all__ = ["ShardedFleet", "Worker", "run_sharded"]
 

@@ -22,7 +22,7 @@ from ocppsim.runtime.clock import SystemClock
 from ocppsim.runtime.fleet import Fleet
 from ocppsim.runtime.fleet_stats import FleetStats
 from ocppsim.runtime.station import StationOptions
-from ocppsim.store.sqlite import Store
+from ocppsim.store import Store
 
 __all__ = ["AgentOptions", "run_agent"]
 

@@ -19,7 +19,7 @@ from ocppsim.runtime.fleet_stats import FleetStats
 from ocppsim.runtime.message_log import LoggedFrame, MessageLog
 from ocppsim.runtime.restore import restore_station
 from ocppsim.runtime.station import Station, StationOptions
-from ocppsim.store.sqlite import Store
+from ocppsim.store import Store
 
 __all__ = ["ChargerTemplate", "DuplicateChargerError", "Fleet", "FleetCounts", "UnknownChargerError"]
 
@@ -168,7 +168,7 @@ class Fleet:
         self.stats = FleetStats()
         self.templates: dict[str, ChargerTemplate] = {}
         self.vehicles = VehicleRegistry()
-        for tag, vehicle in store.load_vehicles():
+        for tag, vehicle in store.vehicles.load():
             self.vehicles.put(tag, vehicle)
         if message_log is not None:
             if events is not None:
@@ -193,13 +193,13 @@ class Fleet:
         """Every frame of one charger written to the store (also those of earlier runs), oldest first."""
         return [
             LoggedFrame(-1, time, cid, direction, kind, message_id, action, raw, latency)
-            for cid, time, direction, kind, message_id, action, raw, latency in self.store.frames(
+            for cid, time, direction, kind, message_id, action, raw, latency in self.store.frames.newest(
                 charger_id, limit=1_000_000
             )
         ]
 
     def _persist_frame(self, frame: LoggedFrame) -> None:
-        self.store.append_frame(
+        self.store.frames.append(
             (
                 frame.charger_id,
                 frame.time,
@@ -250,7 +250,7 @@ class Fleet:
         task = self._tasks.pop(charger_id, None)
         if task is not None:
             task.cancel()
-        self.store.forget_charger(charger_id)
+        self.store.chargers.forget(charger_id)
         if self.message_log is not None:
             self.message_log.forget(charger_id)
         self._publish_charger(charger_id, "removed")
@@ -261,12 +261,12 @@ class Fleet:
 
     def put_vehicle(self, id_tag: str, vehicle: Vehicle) -> None:
         self.vehicles.put(id_tag, vehicle)
-        self.store.save_vehicle(id_tag, vehicle)
+        self.store.vehicles.save(id_tag, vehicle)
 
     def remove_vehicle(self, id_tag: str) -> bool:
         removed = self.vehicles.remove(id_tag)
         if removed:
-            self.store.delete_vehicle(id_tag)
+            self.store.vehicles.delete(id_tag)
         return removed
 
     def get(self, charger_id: str) -> Station | None:
@@ -331,6 +331,6 @@ class Fleet:
             for task in self._tasks.values():
                 task.cancel()
             self._tasks.clear()
-        self.store.save_registers_many(
+        self.store.registers.save_many(
             (st.id, st.charger.metering.meter_registers()) for st in self._stations.values()
         )

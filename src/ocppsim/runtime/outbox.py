@@ -68,17 +68,28 @@ class CallObserver(Protocol):
     def call_answered(self, action: str, latency_s: float, error: str | None) -> None: ...
 
 
+class JournalRecords(Protocol):
+    def append(self, charger_id: str, action: str, tx_ref: int | None, body: str) -> int: ...
+
+    def remove(self, seq: int) -> None: ...
+
+
+class TransactionIdRecords(Protocol):
+    def set_id(self, charger_id: str, tx_ref: int, transaction_id: int) -> None: ...
+
+    def forget_id(self, charger_id: str, tx_ref: int) -> None: ...
+
+
 class Journal(Protocol):
-    """Durable record of transaction-related messages (the store). Writes may be grouped into one
-    commit per event-loop turn; the station commits them before it sends any frame."""
+    """Durable record of transaction-related messages (the store: `store.journal`, and the transactionIds
+    in `store.transactions`). Writes may be grouped into one commit per event-loop turn; the station
+    commits them before it sends any frame."""
 
-    def journal_append(self, charger_id: str, action: str, tx_ref: int | None, body: str) -> int: ...
+    @property
+    def journal(self) -> JournalRecords: ...
 
-    def journal_remove(self, seq: int) -> None: ...
-
-    def set_transaction_id(self, charger_id: str, tx_ref: int, transaction_id: int) -> None: ...
-
-    def forget_transaction_id(self, charger_id: str, tx_ref: int) -> None: ...
+    @property
+    def transactions(self) -> TransactionIdRecords: ...
 
 
 class SendBatch:
@@ -258,7 +269,7 @@ class Outbox:
         tx_ref = getattr(request, "tx_ref", None)
         item.payload = request_payload(request, None)
         body = journal_body(item.payload)
-        return self._journal.journal_append(
+        return self._journal.journal.append(
             self._charger.params.charge_point_id, request.ACTION, tx_ref, body
         )
 
@@ -267,18 +278,18 @@ class Outbox:
         if self._journal is None or item.journal_seq is None:
             return
         cid = self._charger.params.charge_point_id
-        self._journal.journal_remove(item.journal_seq)
+        self._journal.journal.remove(item.journal_seq)
         request = item.request
         tx_ref = getattr(request, "tx_ref", None)
         if tx_ref is None:
             return
         if request.ACTION == "StartTransaction":
             transaction_id = self._charger.transactions.transaction_id_for(tx_ref)
-            self._journal.set_transaction_id(
+            self._journal.transactions.set_id(
                 cid, tx_ref, transaction_id if transaction_id is not None else -1
             )
         elif request.ACTION == "StopTransaction":
-            self._journal.forget_transaction_id(cid, tx_ref)
+            self._journal.transactions.forget_id(cid, tx_ref)
 
     @property
     def waiting(self) -> bool:

@@ -7,7 +7,7 @@ from ocppsim.model.charger import Charger, ChargerParams
 from ocppsim.model.outgoing import InterruptedTransaction
 from ocppsim.runtime.clock import Clock
 from ocppsim.runtime.station import Station, StationOptions
-from ocppsim.store.sqlite import Store
+from ocppsim.store import Store
 
 __all__ = ["restore_station"]
 
@@ -24,12 +24,13 @@ def restore_station(
     left unsent is queued (and the PowerLoss stops journaled) at once, so a second crash loses nothing."""
     cid = params.charge_point_id
     overrides = dict(config_defaults or {})
-    overrides.update(store.load_config(cid))  # what the CSMS changed wins over INI seeds
-    journal = store.journal(cid)
+    overrides.update(store.config.load(cid))  # what the CSMS changed wins over INI seeds
+    journal = store.journal.entries(cid)
     interrupted = [
-        InterruptedTransaction(ref, connector, tag) for ref, connector, tag in store.open_transactions(cid)
+        InterruptedTransaction(ref, connector, tag)
+        for ref, connector, tag in store.transactions.still_open(cid)
     ]
-    tx_ids = store.transaction_ids(cid)
+    tx_ids = store.transactions.ids(cid)
     refs = (
         [ref for _, _, ref, _ in journal if ref is not None] + [t.tx_ref for t in interrupted] + list(tx_ids)
     )
@@ -37,17 +38,17 @@ def restore_station(
         params,
         now=clock.now(),
         config_overrides=overrides,
-        meter_registers=store.load_registers(cid),
-        profiles=store.load_profiles(cid),
+        meter_registers=store.registers.load(cid),
+        profiles=store.profiles.load(cid),
         transaction_ids=tx_ids,
         interrupted=interrupted,
         next_tx_ref=max(refs, default=0) + 1,
-        auth_cache=store.load_cache(cid),
-        local_list=store.load_local_list(cid),
+        auth_cache=store.auth.load_cache(cid),
+        local_list=store.auth.load_local_list(cid),
     )
     station = Station(charger, options, clock=clock, store=store)
     station.replay(journal)
     station.after_model()  # journals the PowerLoss stops now
     for tx in interrupted:
-        store.close_transaction(cid, tx.tx_ref)
+        store.transactions.close(cid, tx.tx_ref)
     return station

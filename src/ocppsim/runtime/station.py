@@ -15,7 +15,7 @@ import logging
 import random
 import ssl
 import types
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import quote
@@ -25,7 +25,6 @@ from ocppsim.model.outgoing import (
     AuthCacheChanged,
     ConfigChanged,
     Effect,
-    IdTagInfo,
     LocalListChanged,
     MeterValuesReq,
     ProfilesChanged,
@@ -37,7 +36,6 @@ from ocppsim.model.outgoing import (
     StatusNotificationReq,
     StopTransactionReq,
 )
-from ocppsim.model.schedule import ChargingProfile
 from ocppsim.model.types import RegistrationStatus, ResetType
 from ocppsim.ocpp16.convert import request_payload
 from ocppsim.ocpp16.framing import (
@@ -58,6 +56,11 @@ from ocppsim.runtime.events import Event, EventBus
 from ocppsim.runtime.message_log import MessageLog
 from ocppsim.runtime.outbox import Answer, Journal, Outbox
 from ocppsim.runtime.ws_client import Link, connect, http_status
+from ocppsim.store.authorization import Authorization
+from ocppsim.store.configuration import Configuration
+from ocppsim.store.profiles import Profiles
+from ocppsim.store.registers import Registers
+from ocppsim.store.transactions import Transactions
 
 __all__ = ["Backoff", "ConfigSink", "Station", "StationOptions"]
 
@@ -107,25 +110,22 @@ class StationOptions:
 
 
 class ConfigSink(Journal, Protocol):
-    def save_config(self, charger_id: str, key: str, value: str) -> None: ...
+    """What a station keeps in the store (ocppsim.store.Store), one repository per record kind."""
 
-    def save_registers(self, charger_id: str, registers: dict[int, float]) -> None: ...
+    @property
+    def config(self) -> Configuration: ...
 
-    def save_profiles(self, charger_id: str, profiles: Iterable[ChargingProfile]) -> None: ...
+    @property
+    def registers(self) -> Registers: ...
 
-    def open_transaction(self, charger_id: str, tx_ref: int, connector_id: int, id_tag: str) -> None: ...
+    @property
+    def profiles(self) -> Profiles: ...
 
-    def close_transaction(self, charger_id: str, tx_ref: int) -> None: ...
+    @property
+    def transactions(self) -> Transactions: ...
 
-    def cache_put(self, charger_id: str, id_tag: str, info: IdTagInfo) -> None: ...
-
-    def cache_clear(self, charger_id: str) -> None: ...
-
-    def cache_delete(self, charger_id: str, id_tag: str) -> None: ...
-
-    def save_local_list(
-        self, charger_id: str, version: int, entries: Iterable[tuple[str, IdTagInfo]]
-    ) -> None: ...
+    @property
+    def auth(self) -> Authorization: ...
 
 
 class Station:
@@ -246,24 +246,24 @@ class Station:
             if effect.key == "WebSocketPingInterval" and not self._pong_due:
                 self._arm_ping()  # applies at once (a ping in flight re-arms when its pong is in)
             if self._store is not None:
-                self._store.save_config(self.id, effect.key, effect.value)
+                self._store.config.save(self.id, effect.key, effect.value)
             # Never log a secret (Security Whitepaper: AuthorizationKey changes are logged without value).
             shown = "<hidden>" if effect.key == "AuthorizationKey" else effect.value
             self._log.info("configuration %s = %s", effect.key, shown)
         elif isinstance(effect, AuthCacheChanged):
             if self._store is not None:
                 if effect.id_tag is None:
-                    self._store.cache_clear(self.id)
+                    self._store.auth.cache_clear(self.id)
                 elif effect.info is None:
-                    self._store.cache_delete(self.id, effect.id_tag)
+                    self._store.auth.cache_delete(self.id, effect.id_tag)
                 else:
-                    self._store.cache_put(self.id, effect.id_tag, effect.info)
+                    self._store.auth.cache_put(self.id, effect.id_tag, effect.info)
         elif isinstance(effect, LocalListChanged):
             if self._store is not None:
-                self._store.save_local_list(self.id, effect.version, effect.entries)
+                self._store.auth.save_local_list(self.id, effect.version, effect.entries)
         elif isinstance(effect, ProfilesChanged):
             if self._store is not None:
-                self._store.save_profiles(self.id, effect.profiles)
+                self._store.profiles.save(self.id, effect.profiles)
         elif isinstance(effect, Reboot):
             self._rebooting = effect
             if self._tasks is not None:
@@ -339,12 +339,12 @@ class Station:
         store = self._store
         assert store is not None
         if isinstance(request, StartTransactionReq):
-            store.open_transaction(self.id, request.tx_ref, request.connector_id, request.id_tag)
+            store.transactions.open(self.id, request.tx_ref, request.connector_id, request.id_tag)
         elif isinstance(request, StopTransactionReq):
-            store.close_transaction(self.id, request.tx_ref)
-            store.save_registers(self.id, self.charger.metering.meter_registers())
+            store.transactions.close(self.id, request.tx_ref)
+            store.registers.save(self.id, self.charger.metering.meter_registers())
         elif isinstance(request, MeterValuesReq) and request.tx_ref is not None:
-            store.save_registers(self.id, self.charger.metering.meter_registers())
+            store.registers.save(self.id, self.charger.metering.meter_registers())
 
     def replay(self, rows: list[tuple[int, str, int | None, str]]) -> None:
         """Queue the journal left by an earlier run, oldest first, before anything new."""
