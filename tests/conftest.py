@@ -13,12 +13,13 @@ from typing import Any
 import httpx
 import pytest
 
-from ocppsim.control.app import ChargerApp, build_charger_app
+from ocppsim.app.charger import ChargerApp, build_charger_app
 from ocppsim.csms.server import CentralSystem, Frame
 from ocppsim.csms.sink import Sink
 from ocppsim.driver import SimConnection
 from ocppsim.runtime.clock import FakeClock
-from ocppsim.settings import HttpSettings, Settings, load_settings
+from ocppsim.settings.ini_file import load_settings
+from ocppsim.settings.specs import HttpSettings, Settings
 
 REAL_TIMEOUT = 5.0  # real seconds a test waits for the wire, never for simulated time
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from websockets.asyncio.client import connect
 
 from conftest import REAL_TIMEOUT, make_settings
-from ocppsim.control.app import build_charger_app
+from ocppsim.app.charger import build_charger_app
 from ocppsim.csms.server import CentralSystem
 from ocppsim.driver import SimConnection
 from ocppsim.runtime.clock import FakeClock

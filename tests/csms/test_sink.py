@@ -15,7 +15,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from conftest import REAL_TIMEOUT, make_settings
-from ocppsim.control.app import ChargerApp, build_charger_app
+from ocppsim.app.charger import ChargerApp, build_charger_app
 from ocppsim.csms.probe import Prober
 from ocppsim.csms.sink import Sink
 from ocppsim.model.types import ChargePointStatus, RegistrationStatus

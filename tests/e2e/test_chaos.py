@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from conftest import make_settings
-from ocppsim.control.app import ChargerApp, build_charger_app
+from ocppsim.app.charger import ChargerApp, build_charger_app
 from ocppsim.csms.server import CentralSystem, Frame
 from ocppsim.model.charger import TagStep
 from ocppsim.runtime.chaos import ChaosProxy

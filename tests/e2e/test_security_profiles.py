@@ -12,10 +12,10 @@ import pytest
 import trustme
 
 from conftest import REAL_TIMEOUT, make_settings
-from ocppsim.control.app import ChargerApp, build_charger_app
+from ocppsim.app.charger import ChargerApp, build_charger_app
 from ocppsim.csms.server import CentralSystem
 from ocppsim.runtime.clock import FakeClock
-from ocppsim.settings import Settings
+from ocppsim.settings.specs import Settings
 
 KEY = "0123456789abcdef0123456789abcdef01234567"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REAL_TIMEOUT, fleet_settled
-from ocppsim.control.fleet_app import _start_charging
+from ocppsim.control.fleet.run import _start_charging
 from ocppsim.csms.server import CentralSystem
 from ocppsim.model.charger import ChargerParams
 from ocppsim.model.types import RegistrationStatus

@@ -14,7 +14,7 @@ import pytest
 from websockets.asyncio.server import ServerConnection, serve
 
 from conftest import REAL_TIMEOUT, Sim, SimFactory, make_settings
-from ocppsim.control.app import build_charger_app
+from ocppsim.app.charger import build_charger_app
 from ocppsim.csms.server import CentralSystem
 from ocppsim.runtime.clock import FakeClock
 from ocppsim.runtime.station import Backoff

@@ -1,0 +1,58 @@
+"""`ocppsim chaos`: the TCP fault-injection proxy between chargers and a CSMS."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from ocppsim.cli.arguments import Parser
+from ocppsim.cli.process import stop_on_signals
+from ocppsim.runtime.chaos import ChaosProxy
+
+__all__ = ["run_chaos"]
+
+
+def run_chaos(argv: Sequence[str]) -> int:
+    p = Parser(
+        prog="ocppsim chaos",
+        description="TCP fault-injection proxy between chargers and a CSMS: random cuts, stalls, delays, "
+        "blackholes from a seed. Point the chargers' [server] url at the proxy.",
+    )
+    p.add_argument("--listen", default="127.0.0.1:9100", help="host:port to accept chargers on")
+    p.add_argument("--target", default="127.0.0.1:9000", help="host:port of the CSMS")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--mean-interval", type=float, default=30.0, help="mean seconds between faults")
+    p.add_argument(
+        "--actions",
+        default="cut_one=3,cut=1,stall=1,delay=1,blackhole=1",
+        help="weighted faults, e.g. cut_one=3,stall=1",
+    )
+    args = p.parse_args(argv)
+    try:
+        lhost, lport = args.listen.rsplit(":", 1)
+        thost, tport = args.target.rsplit(":", 1)
+        weights = {name: float(w) for name, w in (item.split("=") for item in args.actions.split(","))}
+    except ValueError:
+        print("ocppsim chaos: bad --listen, --target or --actions", file=sys.stderr)
+        return 2
+    unknown = set(weights) - {"cut", "cut_one", "stall", "delay", "blackhole"}
+    if unknown:
+        print(f"ocppsim chaos: unknown actions {sorted(unknown)}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    async def serve() -> None:
+        proxy = ChaosProxy(target=(thost, int(tport)), listen=(lhost, int(lport)))
+        await proxy.start()
+        print(f"chaos proxy on {lhost}:{proxy.port} -> {thost}:{tport} (seed {args.seed})", flush=True)
+        proxy.start_random(seed=args.seed, mean_interval=args.mean_interval, actions=weights)
+        stop = asyncio.Event()
+        stop_on_signals(stop.set)
+        await stop.wait()
+        await proxy.stop()
+        print(f"chaos: {proxy.stats}", flush=True)
+
+    asyncio.run(serve())
+    return 0

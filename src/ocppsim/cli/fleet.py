@@ -1,0 +1,130 @@
+"""`ocppsim fleet`: many chargers from a fleet file or from flags, in one process or sharded over
+worker processes."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+
+from ocppsim.app.fleet import run_fleet, run_sharded
+from ocppsim.cli.arguments import Parser, add_http_flags
+from ocppsim.cli.process import run_fast, stop_on_signals
+from ocppsim.control.fleet.run import FleetRun
+from ocppsim.settings.flags import fleet_spec_from_flags, http_from_flags
+from ocppsim.settings.fleet_file import load_fleet_file
+from ocppsim.settings.specs import FleetSpec, SettingsError
+
+__all__ = ["run_fleet_command"]
+
+
+def _fleet_spec_from_file(path: str) -> FleetSpec | str:
+    try:
+        return load_fleet_file(path)
+    except SettingsError as exc:
+        return str(exc)
+
+
+def run_fleet_command(argv: Sequence[str]) -> int:
+    p = Parser(prog="ocppsim fleet", description="Many simulated chargers in one process against one CSMS.")
+    p.add_argument(
+        "--config", help="fleet file (TOML): templates, counts, id patterns, URLs, source addresses"
+    )
+    p.add_argument("--count", type=int, default=0, help="number of chargers (without --config)")
+    p.add_argument("--id-pattern", default="SIM{:05d}", help="charger ids, formatted with 1..count")
+    p.add_argument("--url", help="CSMS base URL (the charger id is appended; without --config)")
+    p.add_argument("--connectors", type=int, default=1)
+    p.add_argument("--ramp", type=float, default=200.0, help="chargers started per second (0 = all at once)")
+    p.add_argument("--conf-dir", default="./ocppsim-fleet-data", help="data directory (one SQLite file)")
+    p.add_argument("--duration", type=float, default=0.0, help="stop after this many seconds (0 = Ctrl+C)")
+    p.add_argument("--sessions", action="store_true", help="generate charging sessions at random (seeded)")
+    p.add_argument("--arrival-mean", type=float, default=3600.0, help="mean s between sessions per connector")
+    p.add_argument("--stay-mean", type=float, default=1800.0, help="mean s an EV stays plugged in")
+    p.add_argument("--seed", type=int, default=1, help="seed of the session generator: same seed, same run")
+    p.add_argument(
+        "--remote-share",
+        type=float,
+        default=0.0,
+        help="share of sessions started by RemoteStartTransaction (the EV plugs in and waits for the CSMS)",
+    )
+    p.add_argument(
+        "--charging-share",
+        type=float,
+        default=0.0,
+        help="share of chargers that start charging on connector 1 once booted (a steady load mix)",
+    )
+    p.add_argument("--stats-json", help="write the run's statistics to this JSON file at the end")
+    p.add_argument("--stats-csv", help="write the run's statistics to this CSV file at the end")
+    add_http_flags(p)
+    p.add_argument("--no-live", dest="live", action="store_false", help="plain status lines, no live table")
+    p.add_argument(
+        "--workers",
+        type=int,
+        help="processes to shard the chargers over (default: one per core; 1: this process only)",
+    )
+    p.add_argument("--port", type=int, help="the fleet's text command interface (WebSocket) on this port")
+    p.add_argument("--host", default="127.0.0.1", help="bind address of the text command interface")
+    p.add_argument("--shard", help=argparse.SUPPRESS)  # K/N: a worker process (set by the parent)
+    p.add_argument(
+        "--speed",
+        type=float,
+        default=1.0,
+        help="simulated time runs N times faster (EV, meter, intervals, timestamps)",
+    )
+    args = p.parse_args(argv)
+    if args.speed <= 0:
+        print("ocppsim fleet: --speed must be > 0", file=sys.stderr)
+        return 2
+    if args.workers is not None and args.workers < 1:
+        print("ocppsim fleet: --workers must be >= 1", file=sys.stderr)
+        return 2
+    if not (0 <= args.remote_share <= 1 and 0 <= args.charging_share <= 1):
+        print("ocppsim fleet: --remote-share and --charging-share must be between 0 and 1", file=sys.stderr)
+        return 2
+    if args.arrival_mean <= 0 or args.stay_mean <= 0:
+        print("ocppsim fleet: --arrival-mean and --stay-mean must be > 0", file=sys.stderr)
+        return 2
+    spec = _fleet_spec_from_file(args.config) if args.config else fleet_spec_from_flags(args)
+    if isinstance(spec, str):
+        print(f"ocppsim fleet: {spec}", file=sys.stderr)
+        return 2
+    try:
+        http = http_from_flags(args, spec.http)
+    except SettingsError as exc:
+        print(f"ocppsim fleet: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.sessions:
+        spec = replace(spec, sessions=True)
+    run = FleetRun(
+        spec=spec,
+        http=http,
+        speed=args.speed,
+        duration=args.duration,
+        live=None if args.live else False,
+        stats_json=args.stats_json,
+        stats_csv=args.stats_csv,
+        text_host=args.host,
+        text_port=args.port,
+    )
+    if args.shard:
+        try:
+            k, n = (int(x) for x in args.shard.split("/"))
+        except ValueError:
+            return 2
+        run_fast(run_fleet(replace(run, shard=(k, n), live=False), on_signals=stop_on_signals))
+        return 0
+    workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
+    workers = max(1, min(workers, len(spec.chargers)))
+    if workers == 1:
+        run_fast(run_fleet(run, on_signals=stop_on_signals))
+        return 0
+    try:
+        run_fast(run_sharded(list(argv), run, workers=workers, on_signals=stop_on_signals))
+    except (RuntimeError, TimeoutError, OSError) as exc:
+        print(f"ocppsim fleet: {exc}", file=sys.stderr)
+        return 1
+    return 0

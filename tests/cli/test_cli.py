@@ -1,0 +1,51 @@
+"""The drop-in CLI: flags, a bad INI file is exit code 2 naming the key (the INI reading itself:
+tests/settings/test_ini_file.py)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from ocppsim import __version__
+from ocppsim.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ocppsim", *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=cwd,
+    )
+
+
+def test_version_and_help() -> None:
+    out = run("--version")
+    assert out.returncode == 0 and out.stdout.strip() == f"ocppsim {__version__}"
+    out = run("-h")
+    assert (
+        out.returncode == 0 and "--config" in out.stdout and "--port" in out.stdout and "--id" in out.stdout
+    )
+
+
+def test_unknown_flag_exits_2() -> None:
+    out = run("--frobnicate")
+    assert out.returncode == 2
+    assert "unrecognized arguments: --frobnicate" in out.stderr
+
+
+def test_bad_ini_value_exits_2_naming_the_key(tmp_path: Path) -> None:
+    ini = tmp_path / "bad.ini"
+    ini.write_text((ROOT / "ocppsim.ini").read_text().replace("max_offer = 32", "max_offer = lots"))
+    out = run("--config", str(ini))
+    assert out.returncode == 2
+    assert "max_offer" in out.stderr and "lots" in out.stderr
+
+
+def test_missing_config_exits_2(tmp_path: Path) -> None:
+    assert main(["--config", str(tmp_path / "nope.ini")]) == 2

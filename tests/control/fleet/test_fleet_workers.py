@@ -1,0 +1,127 @@
+"""`ocppsim fleet --workers 2`: two worker processes, and the parent serves the REST API and the text
+command interface for every charger whichever worker holds it; its summary adds up both workers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import signal
+import sys
+from pathlib import Path
+
+import httpx
+
+from conftest import REAL_TIMEOUT
+from ocppsim.control.fleet.workers import _without_token
+from ocppsim.csms.server import CentralSystem
+from ocppsim.driver import SimConnection
+from ocppsim.store import DB_FILENAME, Store, shard_filename
+
+IDS = [f"W{n:02d}" for n in range(1, 7)]
+
+
+async def _line_matching(stream: asyncio.StreamReader, pattern: str, seen: list[str]) -> re.Match[str]:
+    while True:
+        line = (await asyncio.wait_for(stream.readline(), REAL_TIMEOUT * 4)).decode()
+        if not line:
+            raise AssertionError(f"no line matching {pattern!r}; got {seen}")
+        seen.append(line)
+        found = re.search(pattern, line)
+        if found:
+            return found
+
+
+async def test_two_workers_one_api(csms: CentralSystem, tmp_path: Path) -> None:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "ocppsim", "fleet", "--count", "6", "--id-pattern", "W{:02d}",
+        "--url", csms.url, "--workers", "2", "--conf-dir", str(tmp_path / "data"), "--ramp", "0",
+        # A token that starts with "-" (as token_urlsafe's may): the parent's; the workers get their own.
+        "--http", "127.0.0.1:0", "--http-token=-Tok3n", "--port", "0", "--no-live",
+        stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    seen: list[str] = []
+    try:
+        http = (await _line_matching(proc.stdout, r"on (http://\S+)/ \(2 workers\)", seen)).group(1)
+        text = (await _line_matching(proc.stdout, r"interface on (ws://\S+)", seen)).group(1)
+        for _ in range(400):
+            if len(csms.calls(action="BootNotification")) == 6:
+                break
+            await asyncio.sleep(0.01)
+        async with httpx.AsyncClient(base_url=http, timeout=REAL_TIMEOUT) as anonymous:
+            assert (await anonymous.get("/api/summary")).status_code == 401
+        auth = {"Authorization": "Bearer -Tok3n"}
+        async with httpx.AsyncClient(base_url=http, timeout=REAL_TIMEOUT, headers=auth) as api:
+            for _ in range(400):  # the workers report every second
+                summary = (await api.get("/api/summary")).json()
+                if summary["booted"] == 6:
+                    break
+                await asyncio.sleep(0.05)
+            assert summary == {
+                "chargers": 6, "connected": 6, "booted": 6, "charging": 0, "queued": 0,
+                "connectors_by_status": {"Available": 6},
+            }  # fmt: skip
+            page = (await api.get("/api/chargers", params={"offset": 1, "limit": 4})).json()
+            assert page["total"] == 6 and [c["id"] for c in page["items"]] == IDS[1:5]
+            assert (await api.get("/api/charger-ids")).json() == IDS
+
+            # W01 is on worker 0 and W02 on worker 1 (round-robin): both answer through the parent.
+            for cid in ("W01", "W02"):
+                r = await api.post(f"/api/chargers/{cid}/connectors/1/start", json={"id_tag": "T" + cid})
+                assert r.status_code == 200 and r.json()["result"] == "accepted", r.text
+            await csms.wait_for(lambda _: len(csms.calls(action="StartTransaction")) >= 2, REAL_TIMEOUT)
+            starts = csms.calls(action="StartTransaction")
+            assert sorted(f.payload["idTag"] for f in starts) == ["TW01", "TW02"]
+            r = await api.get("/api/chargers/W02/messages", params={"action": "StartTransaction"})
+            assert [m["type"] for m in r.json()["items"]] == ["CALL", "CALLRESULT"]
+            assert (await api.get("/api/chargers/NOPE")).status_code == 404
+
+            r = await api.post("/api/chargers", json={"id": "NEW1"})
+            assert r.status_code == 201
+            assert (await api.get("/api/chargers/NEW1")).json()["id"] == "NEW1"
+            assert (await api.put("/api/vehicles/VAN", json={"capacity_wh": 50000})).status_code == 200
+
+            events = asyncio.create_task(api.get("/api/events", params={"kinds": "status", "limit": 1}))
+            await asyncio.sleep(0.3)
+            async with SimConnection(text, timeout=REAL_TIMEOUT) as sim:
+                assert await sim.command("status") == (
+                    "Error: no charger chosen: 'charger <id>' or '#<id> <command>'"
+                )
+                assert await sim.command("charger W04") == "Ok. charger W04"
+                assert await sim.command("plugin") == "Cable plugged. Status Preparing"
+                assert (await sim.command("#W03 status")).startswith("Status: Available")
+                assert (await sim.command("status")).startswith("Status: Preparing")
+                assert await sim.command("charger NOPE") == "Error: charger 'NOPE' does not exist"
+            streamed = await asyncio.wait_for(events, REAL_TIMEOUT)
+            assert '"status":"Preparing"' in streamed.text and '"charger":"W04"' in streamed.text
+
+            assert (await api.delete("/api/chargers/NEW1")).status_code == 204
+            assert (await api.get("/api/chargers/NEW1")).status_code == 404
+            for _ in range(100):  # the parent's counts come with the workers' reports (every second)
+                metrics = (await api.get("/metrics")).text.splitlines()
+                if "ocppsim_chargers_booted 6.0" in metrics:
+                    break
+                await asyncio.sleep(0.05)
+            assert "ocppsim_chargers 6.0" in metrics and "ocppsim_chargers_booted 6.0" in metrics
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out = (await asyncio.wait_for(proc.communicate(), REAL_TIMEOUT * 6))[0].decode()
+    assert proc.returncode == 0
+    summary_line = next(line for line in out.splitlines() if line.startswith("summary: "))
+    totals = json.loads(summary_line[9:])
+    assert totals["calls_out_by_action"]["BootNotification"] == 7  # 6 + NEW1, from both workers
+    assert totals["calls_out_by_action"]["StartTransaction"] == 2
+    # Each worker kept its chargers' state in a file of its own (one writer per SQLite file).
+    kept = []
+    for k in (0, 1):
+        store = Store(tmp_path / "data", filename=shard_filename(k))
+        kept.append(store.chargers.ids() & set(IDS))
+        store.close()
+    assert kept == [{"W01", "W03", "W05"}, {"W02", "W04", "W06"}]
+    assert not (tmp_path / "data" / DB_FILENAME).exists()
+
+
+def test_workers_get_the_parents_token_by_environment_only() -> None:
+    argv = ["--count", "2", "--http-token", "-a", "--http-token=b", "--url", "ws://x"]
+    assert _without_token(argv) == ["--count", "2", "--url", "ws://x"]
