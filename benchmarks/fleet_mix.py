@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ocppsim.runtime.fleet_stats import FleetStats
+from ocppsim.transport.call_stats import FleetStats
 
 RESULTS = Path(__file__).parent / "results"
 # The mix's Heartbeat interval. The chargers boot spread over one interval (a ramp of N / 60 a second), as

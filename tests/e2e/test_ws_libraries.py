@@ -18,7 +18,8 @@ from ocppsim.app.charger import build_charger_app
 from ocppsim.csms.server import CentralSystem
 from ocppsim.runtime.clock import FakeClock
 from ocppsim.runtime.station import Station
-from ocppsim.runtime.ws_client import PicowsLink, WebsocketsLink, use_picows
+from ocppsim.runtime.ws_client import PicowsLink, WebsocketsLink
+from ocppsim.transport.ws_library import use_picows
 
 
 @pytest.fixture(params=["picows", "websockets"])

@@ -19,9 +19,9 @@ from ocppsim.model.types import RegistrationStatus
 from ocppsim.runtime import fleet as fleet_module
 from ocppsim.runtime.clock import FakeClock, SystemClock
 from ocppsim.runtime.fleet import DuplicateChargerError, Fleet
-from ocppsim.runtime.fleet_stats import FleetStats
 from ocppsim.runtime.station import Station, StationOptions
 from ocppsim.store import Store
+from ocppsim.transport.call_stats import FleetStats
 
 
 async def test_fleet_boots_every_charger_and_finds_them_by_id(tmp_path: Path, csms: CentralSystem) -> None:
@@ -78,7 +78,7 @@ def test_fleet_stats_percentiles_and_exports(tmp_path: Path) -> None:
     import csv
     import json
 
-    from ocppsim.runtime.fleet_stats import FleetStats
+    from ocppsim.transport.call_stats import FleetStats
 
     stats = FleetStats()
     for ms in range(1, 101):  # 1..100 ms

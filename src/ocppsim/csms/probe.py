@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from ocppsim.ocpp16.framing import CallError, CallResult
-from ocppsim.runtime.fleet_stats import FleetStats
-from ocppsim.runtime.ws_client import CONNECTION_CLOSED
+from ocppsim.transport.call_stats import FleetStats
+from ocppsim.transport.ws_library import CONNECTION_CLOSED
 
 __all__ = ["PROBE_ACTIONS", "ProbeTarget", "Prober"]
 

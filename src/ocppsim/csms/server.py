@@ -38,7 +38,7 @@ from ocppsim.ocpp16.framing import (
     result_frame,
 )
 from ocppsim.ocpp16.validation import SchemaError, validators
-from ocppsim.runtime.ws_client import CONNECTION_CLOSED, use_picows
+from ocppsim.transport.ws_library import CONNECTION_CLOSED, use_picows
 
 __all__ = ["CentralSystem", "Frame", "Payload", "Responder"]
 

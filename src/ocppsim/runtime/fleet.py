@@ -15,11 +15,11 @@ from ocppsim.model.types import RegistrationStatus
 from ocppsim.model.vehicles import Vehicle, VehicleRegistry
 from ocppsim.runtime.clock import Clock
 from ocppsim.runtime.events import Event, EventBus
-from ocppsim.runtime.fleet_stats import FleetStats
 from ocppsim.runtime.message_log import LoggedFrame, MessageLog
 from ocppsim.runtime.restore import restore_station
 from ocppsim.runtime.station import Station, StationOptions
 from ocppsim.store import Store
+from ocppsim.transport.call_stats import FleetStats
 
 __all__ = ["ChargerTemplate", "DuplicateChargerError", "Fleet", "FleetCounts", "UnknownChargerError"]
 

@@ -21,20 +21,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from collections.abc import Awaitable, Callable
 from typing import Any, Final, Protocol
 
 import picows
-import picows.websockets.exceptions as picows_errors
 import websockets.asyncio.client as websockets_client
 import websockets.exceptions as websockets_errors
 from picows import WSCloseCode, WSFrame, WSListener, WSMsgType, WSTransport
 
 from ocppsim.runtime.clock import LazyEvent, running_loop
+from ocppsim.transport.ws_library import use_picows
 
 __all__ = [
-    "CONNECTION_CLOSED",
     "PICOWS_READ_BUFFER",
     "Link",
     "LinkHandler",
@@ -42,7 +40,6 @@ __all__ = [
     "WebsocketsLink",
     "connect",
     "http_status",
-    "use_picows",
 ]
 
 log = logging.getLogger("ocppsim.ws")
@@ -78,13 +75,6 @@ class Link(Protocol):
     async def wait_closed(self) -> None: ...
 
 
-# Either library's exceptions, for `except` clauses (the built-in CSMS serves on both).
-CONNECTION_CLOSED: tuple[type[Exception], ...] = (
-    websockets_errors.ConnectionClosed,
-    picows_errors.ConnectionClosed,
-)
-
-
 def http_status(exc: BaseException) -> int | None:
     """The HTTP status of a refused upgrade (401, 404, ...), whichever library refused it."""
     if isinstance(exc, websockets_errors.InvalidStatus):
@@ -100,10 +90,6 @@ PICOWS_READ_BUFFER: Final = 1024
 # How long a close we started waits for the peer's close frame before the socket is dropped (RFC 6455
 # 7.1.1: the server closes the TCP connection; a dead peer never will).
 CLOSE_TIMEOUT_S: Final = 5.0
-
-
-def use_picows(url: str, *, compression: bool = False) -> bool:
-    return url.startswith("ws://") and not compression and os.environ.get("OCPPSIM_WS", "picows") == "picows"
 
 
 async def connect(

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ocppsim.runtime.fleet import FleetCounts
-from ocppsim.runtime.fleet_stats import FleetStats
+from ocppsim.transport.call_stats import FleetStats
 
 __all__ = ["ShardedFleet", "Worker"]
 

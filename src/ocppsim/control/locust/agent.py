@@ -18,8 +18,8 @@ from typing import Any
 from ocppsim.model.charger import ChargerParams
 from ocppsim.model.types import RegistrationStatus
 from ocppsim.runtime.fleet import Fleet
-from ocppsim.runtime.fleet_stats import FleetStats
 from ocppsim.runtime.station import StationOptions
+from ocppsim.transport.call_stats import FleetStats
 
 __all__ = ["AgentOptions", "run_agent"]
 
