@@ -1,0 +1,58 @@
+"""ChangeAvailability and injected faults (core/availability.py), on the Charger."""
+
+from __future__ import annotations
+
+from charger_fixtures import T0, booted, start_charging, statuses
+
+from ocppsim.model.charger import Fault
+from ocppsim.model.outgoing import StatusNotificationReq
+from ocppsim.model.types import AvailabilityStatus, AvailabilityType, ChargePointErrorCode
+from ocppsim.model.types import ChargePointStatus as S
+
+
+def test_change_availability_scheduled_during_transaction() -> None:
+    ch = booted()
+    start_charging(ch)
+    ch.drain()
+    assert (
+        ch.availability.change_availability(1, AvailabilityType.INOPERATIVE, T0)
+        is AvailabilityStatus.SCHEDULED
+    )
+    assert ch.view(1, T0).status is S.CHARGING
+    ch.authorization.present_tag(1, "TAG", T0 + 10)
+    assert statuses(ch.drain()) == ["Finishing"]
+    ch.ev_inputs.unplug(1, T0 + 20)
+    assert statuses(ch.drain()) == ["Unavailable"]
+    assert (
+        ch.availability.change_availability(1, AvailabilityType.OPERATIVE, T0 + 30)
+        is AvailabilityStatus.ACCEPTED
+    )
+    assert statuses(ch.drain()) == ["Available"]
+    assert (
+        ch.availability.change_availability(5, AvailabilityType.OPERATIVE, T0) is AvailabilityStatus.REJECTED
+    )
+
+
+def test_change_availability_connector_zero() -> None:
+    ch = booted(number_of_connectors=2)
+    assert (
+        ch.availability.change_availability(0, AvailabilityType.INOPERATIVE, T0)
+        is AvailabilityStatus.ACCEPTED
+    )
+    effects = ch.drain()
+    assert [(e.connector_id, e.status.value) for e in effects if isinstance(e, StatusNotificationReq)] == [
+        (0, "Unavailable"),
+        (1, "Unavailable"),
+        (2, "Unavailable"),
+    ]
+
+
+def test_fault_injection_and_recovery() -> None:
+    ch = booted()
+    ch.availability.set_fault(1, Fault(ChargePointErrorCode.GROUND_FAILURE, "RCD"), T0)
+    effects = ch.drain()
+    assert [
+        (e.status.value, e.error_code.value, e.info) for e in effects if isinstance(e, StatusNotificationReq)
+    ] == [("Faulted", "GroundFailure", "RCD")]
+    ch.availability.set_fault(1, None, T0 + 1)
+    assert statuses(ch.drain()) == ["Available"]
