@@ -50,7 +50,9 @@ def adapter_figures() -> dict[str, float]:
         assert isinstance(frame, Call)
         result_frame(frame.unique_id, handle_call(ch, frame, now))
 
-    values = ch._sample(ch._connectors[1], "MeterValuesSampledData", ReadingContext.SAMPLE_PERIODIC, now)
+    values = ch.metering.sample(
+        ch.state.connectors[1], "MeterValuesSampledData", ReadingContext.SAMPLE_PERIODIC, now
+    )
     assert values is not None
     req = MeterValuesReq(1, (values,), None, ReadingContext.SAMPLE_PERIODIC)
 
@@ -112,8 +114,8 @@ async def round_trips(url: str, chargers: int, seconds: float = 3.0) -> dict[str
     while not all(st.charger.registration is RegistrationStatus.ACCEPTED and st.idle for st in stations):  # noqa: ASYNC110
         await asyncio.sleep(0.01)
     first = stations[0].charger
-    values = first._sample(
-        first._connectors[1], "MeterValuesSampledData", ReadingContext.SAMPLE_PERIODIC, clock.now()
+    values = first.metering.sample(
+        first.state.connectors[1], "MeterValuesSampledData", ReadingContext.SAMPLE_PERIODIC, clock.now()
     )
     assert values is not None
     req = MeterValuesReq(1, (values,), None, ReadingContext.SAMPLE_PERIODIC)

@@ -1,0 +1,220 @@
+"""The frame exchange of one station on an open link: the CSMS's CALLs answered, our CALLs sent and their
+answers (or MessageTimeout) handed back to the outbox, every frame recorded in the message log.
+
+Rules: one CALL of ours in flight at a time (OCPP-J 4.1.1; the outbox picks it, this sends it and owns its
+uniqueId and its MessageTimeout timer); a frame that cannot be parsed or handled is answered with a
+CALLERROR (OCPP-J 4.2.3, the codes of Table 7); while the registration is Rejected nothing is sent, answers
+included (OCPP 1.6 section 4.2.1); the reply goes out before anything it caused (section 5.17).
+
+It is the link's handler (ws_client.LinkHandler): a frame is handled in the callback of the link that
+received it. The link, the outbox, the store's commit and the model plumbing are the station's."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ocppsim.model.outgoing import Request
+from ocppsim.model.types import RegistrationStatus
+from ocppsim.ocpp16.convert import request_payload
+from ocppsim.ocpp16.framing import (
+    Call,
+    CallError,
+    CallResult,
+    ErrorCode,
+    FrameError,
+    encode_call,
+    encode_error,
+    encode_result,
+    parse_frame,
+)
+from ocppsim.ocpp16.handlers import OcppCallError, handle_call
+from ocppsim.ocpp16.validation import SchemaError, validators
+from ocppsim.runtime.clock import TimerHandle, running_loop
+from ocppsim.runtime.outbox import Answer
+from ocppsim.runtime.ws_client import Link
+
+if TYPE_CHECKING:
+    from ocppsim.runtime.station import Station
+
+__all__ = ["FrameExchange"]
+
+
+class FrameExchange:
+    # The CALL awaiting its answer (one at a time, OCPP-J 4.1.1): uniqueId, action, loop time it was sent
+    # (the message log's latency), its MessageTimeout timer.
+    __slots__ = ("_call_action", "_call_id", "_call_sent", "_call_timer", "_station")
+
+    def __init__(self, station: Station) -> None:
+        self._station = station
+        self._call_id: str | None = None
+        self._call_action = ""
+        self._call_sent = 0.0
+        self._call_timer: TimerHandle | None = None
+
+    @property
+    def awaiting_answer(self) -> bool:
+        """A CALL of ours awaits its answer."""
+        return self._call_id is not None
+
+    def on_message(self, message: str | bytes) -> None:
+        """One message from the CSMS (LinkHandler), in the callback of the link that received it."""
+        station = self._station
+        ws = station._ws
+        if ws is None:
+            return  # the link is being torn down
+        try:
+            frame = parse_frame(message)
+        except FrameError as exc:
+            station._log.warning("bad frame from CSMS: %s", exc.description)
+            self._log_frame("in", "INVALID", exc.unique_id, None, message)
+            self._send_answer(ws, encode_error(exc.unique_id, exc.code, exc.description), None, None)
+            return
+        if frame is None:
+            station._log.warning("ignored frame: %.200s", message)
+            self._log_frame("in", "INVALID", "", None, message)
+        elif isinstance(frame, Call):
+            self._on_call(ws, frame, message)
+        else:
+            self._on_answer(frame, message)
+
+    def on_pong(self) -> None:
+        """A pong (LinkHandler): for the station's pings."""
+        self._station._pings.on_pong()
+
+    def send_call(self, request: Request, unique_id: str, prepared: dict[str, Any] | None) -> bool:
+        """Send a CALL of the outbox (its SendCall); the answer, or the timeout, goes back to it."""
+        station = self._station
+        ws = station._ws
+        if ws is None:
+            return False
+        charger = station.charger
+        tx_id = None
+        tx_ref = getattr(request, "tx_ref", None)
+        if tx_ref is not None:
+            tx_id = charger.transactions.transaction_id_for(tx_ref)
+        payload = request_payload(request, tx_id, prepared)
+        frame = encode_call(unique_id, request.ACTION, payload)
+        station.make_durable()
+        if station.message_log is not None:
+            self._log_frame("out", "CALL", unique_id, request.ACTION, frame)
+        if not ws.send(frame):
+            return False
+        self._call_id = unique_id
+        self._call_action = request.ACTION
+        self._call_sent = running_loop().time()
+        timeout = charger.config.get_int("MessageTimeout")
+        clock = station.clock
+        self._call_timer = clock.call_at(clock.now() + timeout, self._call_expired)
+        return True
+
+    def forget_call(self) -> None:
+        """The link is gone: no answer can come for the CALL in flight (the outbox decides what to do)."""
+        self._call_id = None
+        if self._call_timer is not None:
+            self._call_timer.cancel()
+            self._call_timer = None
+
+    def _on_call(self, ws: Link, call: Call, raw: str | bytes = "") -> None:
+        station = self._station
+        now = station.clock.now()
+        started = None
+        if station.message_log is not None:
+            started = running_loop().time()
+            self._log_frame("in", "CALL", call.unique_id, call.action, raw)
+        if station.inbound_observer is not None:
+            station.inbound_observer(call.action)
+        charger = station.charger
+        if charger.registration is RegistrationStatus.REJECTED:
+            # Section 4.2.1: while Rejected the charge point sends nothing, answers included.
+            station._log.warning("%s ignored: registration was Rejected", call.action)
+            return
+        try:
+            payload = handle_call(charger, call, now, validate=station.options.validate_inbound)
+        except OcppCallError as exc:
+            station._log.warning(
+                "%s %s -> CALLERROR %s: %s", call.action, call.unique_id, exc.code, exc.description
+            )
+            self._send_answer(ws, encode_error(call.unique_id, exc.code, exc.description), call, started)
+            station._driver.after_model()
+            return
+        except Exception:
+            station._log.exception("handler for %s crashed", call.action)
+            failed = encode_error(call.unique_id, ErrorCode.INTERNAL_ERROR, "internal error")
+            self._send_answer(ws, failed, call, started)
+            station._driver.after_model()
+            return
+        self._send_answer(ws, encode_result(call.unique_id, payload), call, started)
+        # The reply goes out before anything it caused (section 5.17): the CALLs the model queued now
+        # leave with the send batch, at the end of this loop turn.
+        station._driver.after_model()
+
+    def _send_answer(self, ws: Link, frame: bytes, call: Call | None, started: float | None) -> None:
+        """Send our CALLRESULT / CALLERROR (and log it, with the time we took to answer)."""
+        station = self._station
+        station.make_durable()  # e.g. the StopTransaction a RemoteStop.conf Accepted promises
+        if station.message_log is not None:
+            kind = "CALLRESULT" if frame.startswith(b"[3") else "CALLERROR"
+            unique_id = call.unique_id if call is not None else ""
+            self._log_frame("out", kind, unique_id, call.action if call else None, frame, started=started)
+        ws.send(frame)
+
+    def _on_answer(self, frame: CallResult | CallError, raw: str | bytes = "") -> None:
+        station = self._station
+        kind = "CALLERROR" if isinstance(frame, CallError) else "CALLRESULT"
+        if frame.unique_id != self._call_id:
+            station._log.warning("answer for unknown or expired message id %s", frame.unique_id)
+            if station.message_log is not None:
+                self._log_frame("in", kind, frame.unique_id, None, raw)
+            return
+        action, sent = self._call_action, self._call_sent
+        self.forget_call()
+        if station.message_log is not None:
+            self._log_frame("in", kind, frame.unique_id, action, raw, started=sent)
+        if isinstance(frame, CallError):
+            station.outbox.answered(Answer(None, frame.code))
+            return
+        if station.options.validate_inbound:
+            try:
+                validators.response(action, frame.payload)
+            except SchemaError as exc:
+                station._log.warning("invalid %s response: %s", action, exc.description)
+                station.outbox.answered(Answer(None, f"InvalidResult: {exc.description}"))
+                return
+        station.outbox.answered(Answer(frame.payload))
+
+    def _call_expired(self) -> None:
+        self._call_timer = None
+        if self._call_id is not None:
+            self._call_id = None
+            self._station.outbox.answered(Answer(None, "Timeout"))
+
+    def _log_frame(
+        self,
+        direction: str,
+        message_type: str,
+        unique_id: str,
+        action: str | None,
+        raw: str | bytes,
+        *,
+        started: float | None = None,
+    ) -> None:
+        """Record one frame in the message log (when one is attached); `started`: loop time of the CALL
+        this frame answers, for the latency."""
+        station = self._station
+        frames = station.message_log
+        if frames is None:
+            return
+        latency = None
+        if started is not None:
+            latency = round((running_loop().time() - started) * 1000.0, 3)
+        text = raw if isinstance(raw, str) else raw.decode("utf-8", "replace")
+        frames.record(
+            station.id,
+            direction=direction,
+            message_type=message_type,
+            message_id=unique_id,
+            action=action,
+            raw=text,
+            now=station.clock.now(),
+            latency_ms=latency,
+        )
