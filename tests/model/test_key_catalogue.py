@@ -43,13 +43,3 @@ def test_get_configuration_reports_in_report_order() -> None:
     # AuthorizationKey is write-only: never reported (Security Whitepaper section 2).
     assert [kv.key for kv in known] == [name for name in REPORT_ORDER if name != "AuthorizationKey"]
     assert [spec.name for spec in default_key_specs(number_of_connectors=2)] == list(REPORT_ORDER)
-
-
-def test_change_hooks_are_declared_for_declared_keys() -> None:
-    ch = Charger(ChargerParams("CP"), now=0.0)
-    names = set(declared())
-    assert set(ch.state.key_hooks) <= names
-    assert set(ch.state.key_guards) <= names
-    assert {"HeartbeatInterval", "MeterValueSampleInterval", "ClockAlignedDataInterval"} <= set(
-        ch.state.key_hooks
-    )

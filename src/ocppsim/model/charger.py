@@ -83,6 +83,22 @@ class ConnectorView:
 class Charger:
     """One charge point. Not thread-safe; the runtime calls it from one event loop."""
 
+    # A fleet holds 100,000 chargers: slots here and in every block (a dict per object cost ~2 KiB per
+    # charger across the blocks), and blocks that keep no state of their own (availability, ev_inputs,
+    # remote_trigger, configuration, security) are made on access, views over the shared state, so that
+    # no charger carries an object for them.
+    __slots__ = (
+        "_status",
+        "authorization",
+        "boot",
+        "config",
+        "metering",
+        "params",
+        "smart_charging",
+        "state",
+        "transactions",
+    )
+
     def __init__(
         self,
         params: ChargerParams,
@@ -107,15 +123,10 @@ class Charger:
         state = self.state = ChargerState(params, self.config, meter_registers or {}, now)
         self._status = StatusSettler(state)
         self.boot = Registration(state)
-        self.availability = Availability(state)
-        self.ev_inputs = EvInputs(state)
         self.transactions = Transactions(state, transaction_ids=transaction_ids, next_tx_ref=next_tx_ref)
         self.metering = Metering(state)
         self.authorization = Authorization(state, cache=auth_cache, local_list=local_list)
         self.smart_charging = SmartCharging(state, profiles)
-        self.remote_trigger = RemoteTrigger(state)
-        self.configuration = Configuration(state)
-        self.security = Security(state)
         # The hooks through which blocks reach each other (charger_state.py).
         state.status = self._status
         state.registration_hooks = self.boot
@@ -123,10 +134,33 @@ class Charger:
         state.metering = self.metering
         state.offers = self.smart_charging
         state.auth_tags = self.authorization
-        state.tick = self.tick
+        state.ticker = self
         self.metering.schedule_aligned(now)
         self.smart_charging.refresh_offers(now)
         self.transactions.end_interrupted(interrupted or [], now)
+
+    # ------------------------------------------------------------------ blocks without state of their own
+
+    @property
+    def availability(self) -> Availability:
+        return Availability(self.state)
+
+    @property
+    def ev_inputs(self) -> EvInputs:
+        return EvInputs(self.state)
+
+    @property
+    def remote_trigger(self) -> RemoteTrigger:
+        return RemoteTrigger(self.state)
+
+    @property
+    def security(self) -> Security:
+        return Security(self.state)
+
+    @property
+    def configuration(self) -> Configuration:
+        """ChangeConfiguration reaches the blocks that own keys with effects (section 5.3)."""
+        return Configuration(self.state, owners=(self.boot, self.metering, Security(self.state)))
 
     # ------------------------------------------------------------------ what every caller reads
 
@@ -148,7 +182,7 @@ class Charger:
 
     @property
     def illegal_transitions(self) -> list[tuple[int, ChargePointStatus, ChargePointStatus]]:
-        return self.state.illegal_transitions
+        return self.state.illegal_transitions or []
 
     @property
     def voltage(self) -> float:
@@ -237,7 +271,7 @@ class Charger:
         samples due now."""
         self.state.advance(now)
         self.boot.tick(now)
-        self.ev_inputs.tick(now)
+        EvInputs.full_after_reached(self.state, now)
         self.transactions.tick(now)
         self._status.settle_all(now)
         self.metering.tick(now)

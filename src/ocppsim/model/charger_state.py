@@ -9,7 +9,6 @@ comment, read by any.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -34,13 +33,14 @@ __all__ = [
     "ChargerState",
     "Connector",
     "Fault",
-    "KeyChangeHook",
+    "KeyOwner",
     "MeteringHooks",
     "OfferHooks",
     "RegistrationHooks",
     "Session",
     "StatusHooks",
     "TagHooks",
+    "Ticker",
     "Transaction",
     "TransactionHooks",
 ]
@@ -131,6 +131,14 @@ class Connector:
 # ---------------------------------------------------------------- hooks: what one block asks of another
 
 
+class KeyOwner(Protocol):
+    """A block that applies ChangeConfiguration of keys it declared (section 5.3): it may refuse a valid
+    value, and applies an accepted one at once. Methods, not per-charger tables: a fleet holds thousands."""
+
+    def key_allowed(self, name: str, value: str) -> bool: ...
+    def key_changed(self, name: str, value: str, now: float) -> None: ...
+
+
 class StatusHooks(Protocol):
     """core/status.py: status settling (OCPP 1.6 section 4.9)."""
 
@@ -189,14 +197,16 @@ class OfferHooks(Protocol):
     def remove_tx_profiles(self, connector_id: int) -> None: ...
 
 
+class Ticker(Protocol):
+    """The aggregate: everything due at an instant (`fullafter` may make the EV full at once)."""
+
+    def tick(self, now: float) -> None: ...
+
+
 class TagHooks(Protocol):
     """authorization/: the cache (section 3.5)."""
 
     def remember(self, id_tag: str, info: IdTagInfo) -> None: ...
-
-
-# A block's reaction to a changed configuration key: (canonical value, now).
-KeyChangeHook = Callable[[str, float], None]
 
 
 class ChargerState:
@@ -212,8 +222,6 @@ class ChargerState:
         "effects",
         "ever_accepted",
         "illegal_transitions",
-        "key_guards",
-        "key_hooks",
         "last",
         "metering",
         "offers",
@@ -222,7 +230,7 @@ class ChargerState:
         "registration_hooks",
         "status",
         "status0",
-        "tick",
+        "ticker",
         "transactions",
     )
 
@@ -232,7 +240,7 @@ class ChargerState:
     metering: MeteringHooks
     offers: OfferHooks
     auth_tags: TagHooks
-    tick: Callable[[float], None]  # the aggregate's tick: everything due at an instant
+    ticker: Ticker
 
     def __init__(
         self, params: ChargerParams, config: ConfigStore, registers: dict[int, float], now: float
@@ -243,16 +251,14 @@ class ChargerState:
         self.ever_accepted = False
         self.connected = False
         self.clock_offset = 0.0
-        self.illegal_transitions: list[tuple[int, ChargePointStatus, ChargePointStatus]] = []
+        # Status changes outside the section 4.9 table (made on the first one: fleets have none).
+        self.illegal_transitions: list[tuple[int, ChargePointStatus, ChargePointStatus]] | None = None
         # Connectors in Charging now (kept by core/status.py): a fleet counts its charging chargers every
         # second, and reads this rather than every connector's status.
         self.charging_connectors = 0
         self.effects: list[Effect] = []
         self.last = now
         self.status0: ChargePointStatus = S.AVAILABLE  # connector 0, the charge point as a whole
-        # ChangeConfiguration side effects and vetoes, declared by the block that owns the key.
-        self.key_hooks: dict[str, KeyChangeHook] = {}
-        self.key_guards: dict[str, Callable[[str], bool]] = {}
         self.connectors: dict[int, Connector] = {
             cid: Connector(
                 id=cid,

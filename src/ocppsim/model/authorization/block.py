@@ -43,6 +43,8 @@ class TagOutcome:
 
 
 class Authorization:
+    __slots__ = ("_s", "lists")
+
     def __init__(
         self,
         state: ChargerState,

@@ -16,6 +16,8 @@ __all__ = ["TagLists"]
 
 
 class TagLists:
+    __slots__ = ("_config", "cache", "local_list", "local_list_version")
+
     def __init__(
         self,
         config: ConfigStore,

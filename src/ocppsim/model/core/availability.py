@@ -16,6 +16,8 @@ S = ChargePointStatus
 
 
 class Availability:
+    __slots__ = ("_s",)
+
     def __init__(self, state: ChargerState) -> None:
         self._s = state
 

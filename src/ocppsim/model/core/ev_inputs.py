@@ -25,12 +25,14 @@ class UnplugOutcome(Enum):
 
 
 class EvInputs:
+    __slots__ = ("_s",)
+
     def __init__(self, state: ChargerState) -> None:
         self._s = state
 
-    def tick(self, now: float) -> None:
-        """`fullafter`: the EV stops drawing once the session has taken that much energy."""
-        state = self._s
+    @staticmethod
+    def full_after_reached(state: ChargerState, now: float) -> None:
+        """At a tick, `fullafter`: the EV stops drawing once the session has taken that much energy."""
         for c in state.connectors.values():
             if c.ev.full_after_wh is not None and c.status is S.CHARGING:
                 power = state.power(c)
@@ -111,7 +113,7 @@ class EvInputs:
         state = self._s
         state.advance(now)
         state.conn(connector_id).ev.full_after_wh = wh
-        state.tick(now)  # the limit may already be reached
+        state.ticker.tick(now)  # the limit may already be reached
 
     def set_max_usage(self, connector_id: int, amps: float | None, now: float) -> None:
         state = self._s

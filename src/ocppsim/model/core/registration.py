@@ -19,11 +19,12 @@ BOOT_RETRY_S = 60.0
 
 
 class Registration:
+    __slots__ = ("_s", "next_boot", "next_heartbeat")
+
     def __init__(self, state: ChargerState) -> None:
         self._s = state
         self.next_boot: float | None = None
         self.next_heartbeat: float | None = None
-        state.key_hooks["HeartbeatInterval"] = self._on_heartbeat_interval
 
     def tick(self, now: float) -> None:
         state = self._s
@@ -115,6 +116,9 @@ class Registration:
         interval = self._s.config.get_int("HeartbeatInterval")
         self.next_heartbeat = now + interval if interval > 0 else None
 
-    def _on_heartbeat_interval(self, value: str, now: float) -> None:
-        if self._s.accepted:
+    def key_allowed(self, name: str, value: str) -> bool:
+        return True
+
+    def key_changed(self, name: str, value: str, now: float) -> None:
+        if name == "HeartbeatInterval" and self._s.accepted:
             self.restart_heartbeat(now)

@@ -25,6 +25,8 @@ _TRANSACTION_BEGIN = ReadingContext.TRANSACTION_BEGIN
 
 
 class StatusSettler:
+    __slots__ = ("_s",)
+
     def __init__(self, state: ChargerState) -> None:
         self._s = state
 
@@ -112,6 +114,8 @@ class StatusSettler:
             return
         state = self._s
         if not is_allowed(old, new):
+            if state.illegal_transitions is None:
+                state.illegal_transitions = []
             state.illegal_transitions.append((c.id, old, new))
             if state.params.strict_transitions:
                 raise IllegalTransitionError(f"connector {c.id}: {old} -> {new}")

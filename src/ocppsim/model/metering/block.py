@@ -25,11 +25,11 @@ _TRANSACTION_END = ReadingContext.TRANSACTION_END
 
 
 class Metering:
+    __slots__ = ("_s", "next_aligned")
+
     def __init__(self, state: ChargerState) -> None:
         self._s = state
         self.next_aligned: float | None = None
-        state.key_hooks["MeterValueSampleInterval"] = self._on_sample_interval
-        state.key_hooks["ClockAlignedDataInterval"] = self._on_aligned_interval
 
     def meter_registers(self) -> dict[int, float]:
         return {cid: c.register.wh for cid, c in self._s.connectors.items()}
@@ -183,11 +183,15 @@ class Metering:
 
     # ------------------------------------------------------------------ configuration changes
 
-    def _on_sample_interval(self, value: str, now: float) -> None:
-        interval = int(value)
-        for c in self._s.connectors.values():
-            if c.tx is not None:
-                c.tx.next_sample = now + interval if interval > 0 else None
+    def key_allowed(self, name: str, value: str) -> bool:
+        return True
 
-    def _on_aligned_interval(self, value: str, now: float) -> None:
-        self.schedule_aligned(now)
+    def key_changed(self, name: str, value: str, now: float) -> None:
+        if name == "MeterValueSampleInterval":
+            # The next sample an interval after the change (metering.md section 3).
+            interval = int(value)
+            for c in self._s.connectors.values():
+                if c.tx is not None:
+                    c.tx.next_sample = now + interval if interval > 0 else None
+        elif name == "ClockAlignedDataInterval":
+            self.schedule_aligned(now)

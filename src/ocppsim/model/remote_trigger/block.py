@@ -12,6 +12,8 @@ __all__ = ["RemoteTrigger"]
 
 
 class RemoteTrigger:
+    __slots__ = ("_s",)
+
     def __init__(self, state: ChargerState) -> None:
         self._s = state
 

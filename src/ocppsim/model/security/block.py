@@ -12,15 +12,16 @@ __all__ = ["Security"]
 
 
 class Security:
+    __slots__ = ("_s",)
+
     def __init__(self, state: ChargerState) -> None:
         self._s = state
-        state.key_guards["SecurityProfile"] = self._profile_allowed
-        state.key_hooks["SecurityProfile"] = self._reconnect
-        state.key_hooks["AuthorizationKey"] = self._reconnect
 
-    def _profile_allowed(self, value: str) -> bool:
-        """Section 2: never lowered; 1 and 2 need an AuthorizationKey; 2 and 3 need a
+    def key_allowed(self, name: str, value: str) -> bool:
+        """SecurityProfile, section 2: never lowered; 1 and 2 need an AuthorizationKey; 2 and 3 need a
         CentralSystemRootCertificate; 3 needs the charge point's own certificate."""
+        if name != "SecurityProfile":
+            return True
         state = self._s
         level = int(value)
         if level < state.config.get_int("SecurityProfile"):
@@ -31,7 +32,9 @@ class Security:
             return False
         return not (level == 3 and not state.params.has_charge_point_certificate)
 
-    def _reconnect(self, value: str, now: float) -> None:
+    def key_changed(self, name: str, value: str, now: float) -> None:
+        if name not in ("SecurityProfile", "AuthorizationKey"):
+            return
         # Respond first, then reconnect with the new credentials / profile (a SecurityProfile change is
         # only ever Accepted when it raises the profile).
         self._s.emit(Reconnect())

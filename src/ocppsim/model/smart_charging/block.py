@@ -38,6 +38,8 @@ class CompositePeriod:
 
 
 class SmartCharging:
+    __slots__ = ("_s", "profiles")
+
     def __init__(self, state: ChargerState, profiles: list[ChargingProfile] | None) -> None:
         """`profiles`: the persisted profiles (None = none ever saved: install the INI defaults)."""
         self._s = state

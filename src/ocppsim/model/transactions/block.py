@@ -33,6 +33,8 @@ S = ChargePointStatus
 
 
 class Transactions:
+    __slots__ = ("_s", "_tx_ids", "_tx_seq")
+
     def __init__(
         self, state: ChargerState, *, transaction_ids: dict[int, int] | None, next_tx_ref: int
     ) -> None:
