@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ocppsim.model.authorization.block import Authorization, TagOutcome, TagStep
-from ocppsim.model.charger_state import ChargerParams, ChargerState, Fault
+from ocppsim.model.charger_state import ChargerParams, ChargerState, Fault, KeyOwner
 from ocppsim.model.configuration.block import Configuration
 from ocppsim.model.core.availability import Availability
 from ocppsim.model.core.ev_inputs import EvInputs, UnplugOutcome
@@ -84,14 +84,15 @@ class Charger:
     """One charge point. Not thread-safe; the runtime calls it from one event loop."""
 
     # A fleet holds 100,000 chargers: slots here and in every block (a dict per object cost ~2 KiB per
-    # charger across the blocks), and blocks that keep no state of their own (availability, ev_inputs,
-    # remote_trigger, configuration, security) are made on access, views over the shared state, so that
-    # no charger carries an object for them.
+    # charger across the blocks), and blocks that keep no state of their own and serve no per-message
+    # path (availability, ev_inputs, remote_trigger, security) are made on access, views over the shared
+    # state, so that no charger carries an object for them.
     __slots__ = (
         "_status",
         "authorization",
         "boot",
         "config",
+        "configuration",
         "metering",
         "params",
         "smart_charging",
@@ -127,6 +128,7 @@ class Charger:
         self.metering = Metering(state)
         self.authorization = Authorization(state, cache=auth_cache, local_list=local_list)
         self.smart_charging = SmartCharging(state, profiles)
+        self.configuration = Configuration(state, self)
         # The hooks through which blocks reach each other (charger_state.py).
         state.status = self._status
         state.registration_hooks = self.boot
@@ -157,10 +159,9 @@ class Charger:
     def security(self) -> Security:
         return Security(self.state)
 
-    @property
-    def configuration(self) -> Configuration:
-        """ChangeConfiguration reaches the blocks that own keys with effects (section 5.3)."""
-        return Configuration(self.state, owners=(self.boot, self.metering, Security(self.state)))
+    def key_owners(self) -> tuple[KeyOwner, ...]:
+        """The blocks whose keys take effect at once on ChangeConfiguration (section 5.3)."""
+        return (self.boot, self.metering, Security(self.state))
 
     # ------------------------------------------------------------------ what every caller reads
 

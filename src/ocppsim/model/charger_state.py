@@ -34,6 +34,7 @@ __all__ = [
     "Connector",
     "Fault",
     "KeyOwner",
+    "KeyOwners",
     "MeteringHooks",
     "OfferHooks",
     "RegistrationHooks",
@@ -137,6 +138,12 @@ class KeyOwner(Protocol):
 
     def key_allowed(self, name: str, value: str) -> bool: ...
     def key_changed(self, name: str, value: str, now: float) -> None: ...
+
+
+class KeyOwners(Protocol):
+    """Where ChangeConfiguration finds the blocks that own keys with effects (the aggregate)."""
+
+    def key_owners(self) -> tuple[KeyOwner, ...]: ...
 
 
 class StatusHooks(Protocol):

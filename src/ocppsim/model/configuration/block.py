@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ocppsim.model.charger_state import ChargerState, KeyOwner
+from ocppsim.model.charger_state import ChargerState, KeyOwners
 from ocppsim.model.key_registry import KeyValue
 from ocppsim.model.outgoing import ConfigChanged
 from ocppsim.model.types import ConfigurationStatus
@@ -22,7 +22,7 @@ __all__ = ["Configuration"]
 class Configuration:
     __slots__ = ("_owners", "_s")
 
-    def __init__(self, state: ChargerState, *, owners: tuple[KeyOwner, ...] = ()) -> None:
+    def __init__(self, state: ChargerState, owners: KeyOwners) -> None:
         self._s = state
         self._owners = owners
 
@@ -38,7 +38,7 @@ class Configuration:
         if canonical is None or spec is None:
             return status
         name = spec.name
-        owners = self._owners
+        owners = self._owners.key_owners()
         if not all(owner.key_allowed(name, canonical) for owner in owners):
             return ConfigurationStatus.REJECTED
         config.store(name, canonical)
