@@ -7,6 +7,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, replace
 
+from ocppsim.app.original_conf import import_original_conf
 from ocppsim.control.http.api import ApiOptions
 from ocppsim.control.http.server import HttpServer, build_http_app
 from ocppsim.control.text.server import CommandRunner, TextServer
@@ -83,6 +84,7 @@ def build_charger_app(settings: Settings, *, clock: Clock | None = None, strict:
     validators.warm()  # compile every schema once, before the first message
     store = Store(settings.conf_dir)
     params = settings.charger
+    import_original_conf(store, settings.conf_dir, params.charge_point_id)
     if strict:
         params = replace(params, strict_transitions=True)
     seeds: dict[str, str] = {}
