@@ -211,9 +211,10 @@ class Ticker(Protocol):
 
 
 class TagHooks(Protocol):
-    """authorization/: the cache (section 3.5)."""
+    """authorization/: the cache (section 3.5) and LocalPreAuthorize (section 3.4)."""
 
     def remember(self, id_tag: str, info: IdTagInfo) -> None: ...
+    def pre_authorized(self, id_tag: str, now: float) -> IdTagInfo | None: ...
 
 
 class ChargerState:

@@ -219,10 +219,18 @@ class Transactions:
         authorize = config.get_bool("AuthorizeRemoteTxRequests") and config.get_bool(
             "OCPPAuthorizationEnabled"
         )
+        parent: str | None = None
+        if authorize:
+            # Section 5.11: the idTag is authorized as a local one would be, so LocalPreAuthorize with a
+            # listed or cached Accepted tag starts without Authorize (section 3.4).
+            local = state.auth_tags.pre_authorized(id_tag, now)
+            if local is not None:
+                authorize = False
+                parent = local.parent_id_tag
         if c.status in (S.AVAILABLE, S.FINISHING):
             state.status.transition(c, S.PREPARING, now)
         c.finishing = False
-        c.session = Session(id_tag, None, now, authorized=not authorize, remote_profile=profile)
+        c.session = Session(id_tag, parent, now, authorized=not authorize, remote_profile=profile)
         if authorize:
             state.emit(AuthorizeReq(id_tag, c.id, remote=True))
         else:
