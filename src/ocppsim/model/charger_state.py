@@ -114,6 +114,7 @@ class Connector:
     register: EnergyRegister  # integrated by the aggregate's clock (ChargerState.advance)
     status: ChargePointStatus = S.AVAILABLE  # core/status.py only
     plugged: bool = False
+    plugged_at: float = 0.0  # ConnectionTimeOut for a cable without a tag counts from here (transactions/)
     operative: bool = True  # core/availability.py
     pending_inoperative: bool = False  # core/availability.py; applied when the connector is free
     fault: Fault | None = None

@@ -47,6 +47,7 @@ class EvInputs:
         if c.plugged:
             return False
         c.plugged = True
+        c.plugged_at = now  # ConnectionTimeOut counts from here when no tag comes (section 9.1)
         state.status.settle(c, now)
         return True
 
