@@ -114,6 +114,9 @@ class Connector:
     register: EnergyRegister  # integrated by the aggregate's clock (ChargerState.advance)
     status: ChargePointStatus = S.AVAILABLE  # core/status.py only
     plugged: bool = False
+    # UnlockConnectorOnEVSideDisconnect=false (section 9.1): after an EV-side stop the cable stays locked
+    # in the socket, the connector occupied (Finishing) until UnlockConnector (5.18). core/ev_inputs.py
+    cable_locked: bool = False
     plugged_at: float = 0.0  # ConnectionTimeOut for a cable without a tag counts from here (transactions/)
     operative: bool = True  # core/availability.py
     pending_inoperative: bool = False  # core/availability.py; applied when the connector is free

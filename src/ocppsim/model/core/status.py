@@ -45,7 +45,7 @@ class StatusSettler:
     def _target(self, c: Connector) -> ChargePointStatus:
         if c.fault is not None and c.fault.error_code not in WARNING_ONLY_ERRORS:
             return S.FAULTED
-        if c.finishing and c.plugged:
+        if c.finishing and (c.plugged or c.cable_locked):
             return S.FINISHING
         if c.tx is None and not c.operative:
             return S.UNAVAILABLE

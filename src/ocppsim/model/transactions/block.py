@@ -266,4 +266,10 @@ class Transactions:
         if c.tx is not None:
             self.stop(c, Reason.UNLOCK_COMMAND, now)
             state.status.settle(c, now)
+        if c.cable_locked:
+            # The cable kept locked after an EV-side stop (UnlockConnectorOnEVSideDisconnect=false) is
+            # released: the connector is free again.
+            c.cable_locked = False
+            c.finishing = c.plugged
+            state.status.settle(c, now)
         return UnlockStatus.UNLOCKED
