@@ -234,6 +234,7 @@ class ChargerState:
         "effects",
         "ever_accepted",
         "illegal_transitions",
+        "inoperative0",
         "last",
         "metering",
         "offers",
@@ -271,6 +272,9 @@ class ChargerState:
         self.effects: list[Effect] = []
         self.last = now
         self.status0: ChargePointStatus = S.AVAILABLE  # connector 0, the charge point as a whole
+        # ChangeAvailability Inoperative on connector 0 (section 5.2): connector 0 goes Unavailable once
+        # every connector has (core/availability.py, core/status.py).
+        self.inoperative0 = False
         self.connectors: dict[int, Connector] = {
             cid: Connector(
                 id=cid,

@@ -37,6 +37,7 @@ from ocppsim.runtime.pings import Pings
 from ocppsim.runtime.security_profiles import basic_auth_headers, check_url, tls_context
 from ocppsim.runtime.ws_client import Link, connect, http_status
 from ocppsim.store.authorization import Authorization
+from ocppsim.store.availability import Availability
 from ocppsim.store.configuration import Configuration
 from ocppsim.store.profiles import Profiles
 from ocppsim.store.registers import Registers
@@ -102,6 +103,9 @@ class ConfigSink(Journal, Protocol):
 
     @property
     def auth(self) -> Authorization: ...
+
+    @property
+    def availability(self) -> Availability: ...
 
 
 class Station:
