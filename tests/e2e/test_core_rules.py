@@ -53,3 +53,21 @@ async def test_inoperative_charge_point_stays_unavailable_after_a_restart(sim_fa
     mark = again.mark()
     third: Sim = await sim_factory()
     assert ("StatusNotification", (1, "Available")) in third.sent(mark)
+
+
+async def test_hard_reset_answers_first_and_sends_nothing_more_before_the_restart(sim: Sim) -> None:
+    await sim.cmd("plugin")
+    await sim.cmd("tag")
+    mark = sim.mark()
+    assert await ask(sim, "Reset", {"type": "Hard"}) == {"status": "Accepted"}
+    await _booted_again(sim, mark)
+    frames = [f for f in sim.csms.frames[mark:] if f.charger_id == sim.id]
+    conf = next(i for i, f in enumerate(frames) if f.kind == 3 and f.direction == "in")
+    boot = next(i for i, f in enumerate(frames) if f.action == "BootNotification")
+    assert conf < boot
+    # Between the Reset.conf and the restart no CALL of the charger's (its answer would be lost).
+    assert [f for f in frames[conf + 1 : boot] if f.direction == "in"] == []
+    actions = [a for a, _ in sim.sent(mark)]
+    assert actions.count("MeterValues") == 1  # Transaction.End, once
+    assert actions.index("BootNotification") < actions.index("StopTransaction")
+    assert sim.calls("StopTransaction")[-1].payload["reason"] == "HardReset"
