@@ -113,8 +113,10 @@ class Charger:
         next_tx_ref: int = 1,
         auth_cache: dict[str, IdTagInfo] | None = None,
         local_list: tuple[int, dict[str, IdTagInfo]] | None = None,
+        inoperative: tuple[int, ...] = (),
     ) -> None:
-        """`profiles`: the persisted profiles (None = none ever saved: install the INI defaults)."""
+        """`profiles`: the persisted profiles (None = none ever saved: install the INI defaults);
+        `inoperative`: the connectors set Inoperative before the restart (0 = the charge point)."""
         self.params = params
         specs = default_key_specs(
             number_of_connectors=params.number_of_connectors,
@@ -137,6 +139,7 @@ class Charger:
         state.offers = self.smart_charging
         state.auth_tags = self.authorization
         state.ticker = self
+        Availability.restore(state, inoperative)  # section 5.2: Unavailable persists a reboot
         self.metering.schedule_aligned(now)
         self.smart_charging.refresh_offers(now)
         self.transactions.end_interrupted(interrupted or [], now)

@@ -114,6 +114,10 @@ class Connector:
     register: EnergyRegister  # integrated by the aggregate's clock (ChargerState.advance)
     status: ChargePointStatus = S.AVAILABLE  # core/status.py only
     plugged: bool = False
+    # UnlockConnectorOnEVSideDisconnect=false (section 9.1): after an EV-side stop the cable stays locked
+    # in the socket, the connector occupied (Finishing) until UnlockConnector (5.18). core/ev_inputs.py
+    cable_locked: bool = False
+    plugged_at: float = 0.0  # ConnectionTimeOut for a cable without a tag counts from here (transactions/)
     operative: bool = True  # core/availability.py
     pending_inoperative: bool = False  # core/availability.py; applied when the connector is free
     fault: Fault | None = None
@@ -211,9 +215,10 @@ class Ticker(Protocol):
 
 
 class TagHooks(Protocol):
-    """authorization/: the cache (section 3.5)."""
+    """authorization/: the cache (section 3.5) and LocalPreAuthorize (section 3.4)."""
 
     def remember(self, id_tag: str, info: IdTagInfo) -> None: ...
+    def pre_authorized(self, id_tag: str, now: float) -> IdTagInfo | None: ...
 
 
 class ChargerState:
@@ -229,6 +234,7 @@ class ChargerState:
         "effects",
         "ever_accepted",
         "illegal_transitions",
+        "inoperative0",
         "last",
         "metering",
         "offers",
@@ -266,6 +272,9 @@ class ChargerState:
         self.effects: list[Effect] = []
         self.last = now
         self.status0: ChargePointStatus = S.AVAILABLE  # connector 0, the charge point as a whole
+        # ChangeAvailability Inoperative on connector 0 (section 5.2): connector 0 goes Unavailable once
+        # every connector has (core/availability.py, core/status.py).
+        self.inoperative0 = False
         self.connectors: dict[int, Connector] = {
             cid: Connector(
                 id=cid,

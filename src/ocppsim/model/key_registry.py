@@ -66,6 +66,10 @@ class KeySpec:
     minimum: float | None = 0  # numbers: negative values are Rejected (configuration-keys.md)
     maximum: float | None = None
     choices: frozenset[str] | None = None
+    # Other spellings central systems use for this key (e.g. MeterValuesSampleInterval, as the
+    # charger-sim-ocpp simulator names MeterValueSampleInterval): Get/ChangeConfiguration accept them for
+    # the same value and answer under the name asked for; the full listing names only the real key.
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,8 +177,18 @@ def _spec_table(specs: Iterable[KeySpec]) -> dict[str, KeySpec]:
     key = tuple(specs)
     table = _SPEC_TABLES.get(key)
     if table is None:
-        table = _SPEC_TABLES[key] = {spec.name.lower(): spec for spec in key}
+        table = {spec.name.lower(): spec for spec in key}
+        for spec in key:
+            for alias in spec.aliases:
+                table.setdefault(alias.lower(), spec)
+        _SPEC_TABLES[key] = table
     return table
+
+
+def _asked_name(spec: KeySpec, asked: str) -> str:
+    """The spelling to answer with: the alias when one was asked for, else the canonical name."""
+    lowered = asked.lower()
+    return next((alias for alias in spec.aliases if alias.lower() == lowered), spec.name)
 
 
 class ConfigStore:
@@ -207,9 +221,9 @@ class ConfigStore:
         return True
 
     def raw(self, key: str) -> str:
-        name = key.lower()
-        value = self._values.get(name)
-        return value if value is not None else self._specs[name].default
+        spec = self._specs[key.lower()]
+        value = self._values.get(spec.name.lower())  # an alias reads the key's value
+        return value if value is not None else spec.default
 
     # Each getter re-parses when the cached value is of another type (a key read as two types).
 
@@ -265,7 +279,7 @@ class ConfigStore:
             return [
                 KeyValue(spec.name, spec.readonly, self.raw(name))
                 for name, spec in self._specs.items()
-                if not spec.write_only
+                if not spec.write_only and name == spec.name.lower()  # aliases are not listed
             ], []
         known: list[KeyValue] = []
         unknown: list[str] = []
@@ -277,5 +291,5 @@ class ConfigStore:
                 # Known, but its value is a secret: report the key without a value (section 9 / Whitepaper).
                 known.append(KeyValue(spec.name, spec.readonly, None))
             else:
-                known.append(KeyValue(spec.name, spec.readonly, self.raw(spec.name)))
+                known.append(KeyValue(_asked_name(spec, key), spec.readonly, self.raw(spec.name)))
         return known, unknown

@@ -26,6 +26,7 @@ from ocppsim.model.types import (
 __all__ = [
     "AuthCacheChanged",
     "AuthorizeReq",
+    "AvailabilityChanged",
     "BootInfo",
     "BootNotificationReq",
     "ConfigChanged",
@@ -213,6 +214,14 @@ class LocalListChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class AvailabilityChanged:
+    """The connectors set Inoperative changed (ChangeAvailability): persist them, 0 for the charge point
+    (section 5.2: "Connector set to Unavailable shall persist a reboot"; Scheduled ones included)."""
+
+    inoperative: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ProfilesChanged:
     """The installed charging profiles changed: persist them (errata 3.37: they survive a reboot)."""
 
@@ -232,4 +241,13 @@ class Reconnect:
     SecurityProfile, Security Whitepaper section 2: "respond first, then reconnect")."""
 
 
-Effect = Request | ConfigChanged | ProfilesChanged | AuthCacheChanged | LocalListChanged | Reboot | Reconnect
+Effect = (
+    Request
+    | ConfigChanged
+    | ProfilesChanged
+    | AuthCacheChanged
+    | LocalListChanged
+    | AvailabilityChanged
+    | Reboot
+    | Reconnect
+)

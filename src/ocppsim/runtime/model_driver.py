@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ocppsim.model.outgoing import (
     AuthCacheChanged,
+    AvailabilityChanged,
     ConfigChanged,
     Effect,
     LocalListChanged,
@@ -128,6 +129,9 @@ class ModelDriver:
         elif isinstance(effect, LocalListChanged):
             if store is not None:
                 store.auth.save_local_list(station.id, effect.version, effect.entries)
+        elif isinstance(effect, AvailabilityChanged):
+            if store is not None:
+                store.availability.save(station.id, effect.inoperative)
         elif isinstance(effect, ProfilesChanged):
             if store is not None:
                 store.profiles.save(station.id, effect.profiles)

@@ -37,6 +37,7 @@ from ocppsim.runtime.pings import Pings
 from ocppsim.runtime.security_profiles import basic_auth_headers, check_url, tls_context
 from ocppsim.runtime.ws_client import Link, connect, http_status
 from ocppsim.store.authorization import Authorization
+from ocppsim.store.availability import Availability
 from ocppsim.store.configuration import Configuration
 from ocppsim.store.profiles import Profiles
 from ocppsim.store.registers import Registers
@@ -102,6 +103,9 @@ class ConfigSink(Journal, Protocol):
 
     @property
     def auth(self) -> Authorization: ...
+
+    @property
+    def availability(self) -> Availability: ...
 
 
 class Station:
@@ -374,6 +378,11 @@ class Station:
     def reboot(self, effect: Reboot) -> None:
         """The model asks for a restart (a Reset, section 5.14): close the link, then boot again."""
         self._rebooting = effect
+        if effect.reset_type is ResetType.HARD:
+            # Section 5.14: a Hard reset restarts without stopping gracefully; the StopTransactions go
+            # after the next boot. Nothing more leaves on this connection (a CALL sent now would lose its
+            # answer to the close and go twice); the Reset.conf already went out before this effect.
+            self.outbox.set_online(False)
         if self._tasks is not None:
             self._side_tasks.append(self._tasks.create_task(self._reboot(effect)))
         else:

@@ -13,6 +13,7 @@ operations (`chargers.py`: list, forget, move between files) see every table key
     auth_cache, local_list, local_list_version     authorization.py
     vehicles                                       vehicles.py
     frames (the message log)                       frames.py
+    inoperative_connectors                         availability.py
 """
 
 from __future__ import annotations
@@ -148,6 +149,15 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     ALTER TABLE outbox_new RENAME TO outbox;
     CREATE INDEX outbox_by_charger ON outbox (charger_id, seq);
     """,
+    # 8: connectors set Inoperative (ChangeAvailability, section 5.2: it persists a reboot); 0 = the
+    # charge point.
+    """
+    CREATE TABLE inoperative_connectors (
+        charger_id TEXT NOT NULL,
+        connector_id INTEGER NOT NULL,
+        PRIMARY KEY (charger_id, connector_id)
+    );
+    """,
 )
 
 # max(): a register never goes backwards, even if an older value is written late. (registers.py, and
@@ -176,6 +186,7 @@ PER_CHARGER_TABLES: Final = (
     "local_list",
     "local_list_version",
     "frames",
+    "inoperative_connectors",
 )
 
 

@@ -11,6 +11,7 @@ repository per record kind on it, as attributes:
     store.auth          Authorization Cache, Local Authorization List  authorization.py
     store.vehicles      vehicles by id tag                             vehicles.py
     store.frames        the persisted message log                      frames.py
+    store.availability  connectors set Inoperative                     availability.py
     store.chargers      list, forget, move chargers between files      chargers.py
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ocppsim.store.authorization import Authorization
+from ocppsim.store.availability import Availability
 from ocppsim.store.chargers import Chargers
 from ocppsim.store.checkpointer import CHECKPOINT_EVERY_S
 from ocppsim.store.configuration import Configuration
@@ -36,6 +38,7 @@ __all__ = ["Store"]
 class Store:
     __slots__ = (
         "auth",
+        "availability",
         "chargers",
         "config",
         "db",
@@ -69,6 +72,7 @@ class Store:
         self.auth = Authorization(db)
         self.vehicles = Vehicles(db)
         self.frames = FrameLog(db)
+        self.availability = Availability(db)
         self.chargers = Chargers(db)
 
     @property

@@ -43,12 +43,35 @@ def test_full_and_differential_updates() -> None:
     assert (
         ch.authorization.send_local_list(5, UpdateType.FULL, [("X", OK), ("x", OK)]) is UpdateStatus.FAILED
     )  # duplicate
-    assert ch.authorization.send_local_list(0, UpdateType.FULL, []) is UpdateStatus.FAILED  # 0 is reserved
+    assert ch.authorization.send_local_list(-1, UpdateType.FULL, []) is UpdateStatus.FAILED  # -1: no list
     too_many = [(f"T{i}", OK) for i in range(101)]  # SendLocalListMaxLength = 100
     assert ch.authorization.send_local_list(6, UpdateType.FULL, too_many) is UpdateStatus.FAILED
     assert ch.authorization.send_local_list(6, UpdateType.FULL, []) is UpdateStatus.ACCEPTED
     assert ch.authorization.local_list == {}
-    assert ch.authorization.get_local_list_version() == 6
+    # Section 5.10: version 0 is the empty list, whatever listVersion emptied it.
+    assert ch.authorization.get_local_list_version() == 0
+    assert LocalListChanged(0, ()) in ch.drain()
+
+
+def test_full_update_with_version_zero_is_accepted() -> None:
+    """A CSMS empties the list with a Full update of version 0 (section 5.10: 0 = the empty list)."""
+    ch = booted()
+    ch.authorization.send_local_list(3, UpdateType.FULL, [("A", OK)])
+    assert ch.authorization.send_local_list(0, UpdateType.FULL, []) is UpdateStatus.ACCEPTED
+    assert ch.authorization.local_list == {}
+    assert ch.authorization.get_local_list_version() == 0
+    # A Differential update after it counts from 0.
+    assert ch.authorization.send_local_list(1, UpdateType.DIFFERENTIAL, [("B", OK)]) is UpdateStatus.ACCEPTED
+    assert ch.authorization.get_local_list_version() == 1
+
+
+def test_a_differential_update_that_empties_the_list_leaves_version_zero() -> None:
+    ch = booted()
+    ch.authorization.send_local_list(3, UpdateType.FULL, [("A", OK)])
+    assert (
+        ch.authorization.send_local_list(4, UpdateType.DIFFERENTIAL, [("A", None)]) is UpdateStatus.ACCEPTED
+    )
+    assert ch.authorization.get_local_list_version() == 0
 
 
 def test_local_pre_authorize_and_offline_use() -> None:

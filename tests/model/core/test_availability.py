@@ -56,3 +56,50 @@ def test_fault_injection_and_recovery() -> None:
     ] == [("Faulted", "GroundFailure", "RCD")]
     ch.availability.set_fault(1, None, T0 + 1)
     assert statuses(ch.drain()) == ["Available"]
+
+
+def test_connector_zero_scheduled_goes_unavailable_when_the_last_connector_is_free() -> None:
+    """Section 5.2 on connector 0: every connector; Scheduled while one is in use; connector 0 reports
+    Unavailable once every connector has (issue 17)."""
+    from ocppsim.model.outgoing import AvailabilityChanged
+    from ocppsim.model.types import AvailabilityStatus, AvailabilityType
+
+    ch = booted(number_of_connectors=2)
+    start_charging(ch)
+    ch.drain()
+    status = ch.availability.change_availability(0, AvailabilityType.INOPERATIVE, T0)
+    assert status is AvailabilityStatus.SCHEDULED
+    effects = ch.drain()
+    assert statuses(effects, 2) == ["Unavailable"]
+    assert statuses(effects, 0) == []  # connector 1 still charges
+    assert AvailabilityChanged((0, 1, 2)) in effects
+    ch.transactions.remote_stop(42, T0 + 10)
+    ch.ev_inputs.unplug(1, T0 + 11)
+    effects = ch.drain()
+    assert statuses(effects, 1)[-1] == "Unavailable"
+    assert statuses(effects, 0) == ["Unavailable"]
+    assert ch.availability.change_availability(0, AvailabilityType.OPERATIVE, T0 + 20) is (
+        AvailabilityStatus.ACCEPTED
+    )
+    effects = ch.drain()
+    assert (statuses(effects, 0), statuses(effects, 1), statuses(effects, 2)) == (
+        ["Available"],
+        ["Available"],
+        ["Available"],
+    )
+    assert AvailabilityChanged(()) in effects
+
+
+def test_inoperative_connectors_are_restored_unavailable() -> None:
+    """Section 5.2: "Connector set to Unavailable shall persist a reboot" (the store hands them back)."""
+    from ocppsim.model.charger import Charger, ChargerParams
+    from ocppsim.model.types import ChargePointStatus, RegistrationStatus
+
+    ch = Charger(ChargerParams("CP", number_of_connectors=2), now=T0, inoperative=(0, 2))
+    ch.boot.on_connected(T0)
+    ch.boot.on_boot_result(RegistrationStatus.ACCEPTED, 300, T0)
+    effects = ch.drain()
+    assert statuses(effects, 0) == ["Unavailable"]
+    assert statuses(effects, 1) == ["Available"]
+    assert statuses(effects, 2) == ["Unavailable"]
+    assert ch.connector_status(2) is ChargePointStatus.UNAVAILABLE

@@ -33,3 +33,15 @@ def test_get_configuration(charger: Charger) -> None:
 )
 def test_change_configuration(charger: Charger, key: str, value: str, status: str) -> None:
     assert call(charger, "ChangeConfiguration", {"key": key, "value": value}) == {"status": status}
+
+
+def test_meter_values_sample_interval_alias(charger: Charger) -> None:
+    """charger-sim-ocpp's spelling is accepted and answered under the name asked for (issue 17)."""
+    change = {"key": "MeterValuesSampleInterval", "value": "30"}
+    assert call(charger, "ChangeConfiguration", change) == {"status": "Accepted"}
+    assert call(charger, "GetConfiguration", {"key": ["MeterValuesSampleInterval"]}) == {
+        "configurationKey": [{"key": "MeterValuesSampleInterval", "readonly": False, "value": "30"}]
+    }
+    assert call(charger, "GetConfiguration", {"key": ["MeterValueSampleInterval"]}) == {
+        "configurationKey": [{"key": "MeterValueSampleInterval", "readonly": False, "value": "30"}]
+    }

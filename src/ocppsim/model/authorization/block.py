@@ -86,12 +86,20 @@ class Authorization:
         if not config.get_bool("OCPPAuthorizationEnabled"):
             # Free vend: no Authorize before StartTransaction.
             return self._tag_decided(c, id_tag, IdTagInfo(AuthorizationStatus.ACCEPTED), now)
-        local = self.lists.known(id_tag)
-        if local is not None and config.get_bool("LocalPreAuthorize") and self.lists.valid(local, now):
-            # LocalPreAuthorize: a tag valid in the Local List or cache starts at once (section 5.2 / 9.1).
+        local = self.pre_authorized(id_tag, now)
+        if local is not None:
             return self._tag_decided(c, id_tag, local, now)
         state.emit(AuthorizeReq(id_tag, c.id))
         return TagStep.AUTHORIZING
+
+    def pre_authorized(self, id_tag: str, now: float) -> IdTagInfo | None:
+        """LocalPreAuthorize (sections 3.4, 9.1): a tag valid in the Local List or the cache starts at once,
+        without Authorize; None when the CSMS must be asked. Also for a remote start with
+        AuthorizeRemoteTxRequests (section 5.11: authorized "like a local action")."""
+        if not self._s.config.get_bool("LocalPreAuthorize"):
+            return None
+        local = self.lists.known(id_tag)
+        return local if local is not None and self.lists.valid(local, now) else None
 
     def on_authorize_result(self, request: AuthorizeReq, info: IdTagInfo | None, now: float) -> TagOutcome:
         """Authorize.conf arrived, or (info None) it could not be obtained: decide offline (section 5.2 /

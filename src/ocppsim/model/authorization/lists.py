@@ -94,14 +94,19 @@ class TagLists:
         self, version: int, update_type: UpdateType, entries: list[tuple[str, IdTagInfo | None]]
     ) -> tuple[UpdateStatus, list[Effect]]:
         """SendLocalList (section 5.15): Full replaces, Differential updates (entries without idTagInfo
-        are removed); Failed for reserved versions, duplicates or too many entries; VersionMismatch for a
-        Differential update that is not newer. With LocalAuthListEnabled false the list is not in use, so
-        no update is put into use either: Failed, nothing changes."""
+        are removed); Failed for a negative version (-1 means "no list support", section 5.10),
+        duplicates or too many entries; VersionMismatch for a Differential update that is not newer.
+        With LocalAuthListEnabled false the list is not in use, so no update is put into use either:
+        Failed, nothing changes.
+
+        Section 5.10: version 0 stands for the empty list. So a Full update with listVersion 0 is
+        accepted (it is how a CSMS empties the list), and a list left empty by any update has version 0,
+        whatever listVersion came with it."""
         if not self._list_in_use():
             return UpdateStatus.FAILED, []
         tags = [tag.lower() for tag, _ in entries]
         too_many = len(entries) > self._config.get_int("SendLocalListMaxLength")
-        if version <= 0 or len(set(tags)) != len(tags) or too_many:
+        if version < 0 or len(set(tags)) != len(tags) or too_many:
             return UpdateStatus.FAILED, []
         if update_type is UpdateType.FULL:
             if any(info is None for _, info in entries):
@@ -118,6 +123,8 @@ class TagLists:
                     new[tag.lower()] = info
         if len(new) > self._config.get_int("LocalAuthListMaxLength"):
             return UpdateStatus.FAILED, []
+        if not new:
+            version = 0  # the empty list has version 0 (section 5.10)
         self.local_list = new
         self.local_list_version = version
         effects: list[Effect] = []

@@ -47,6 +47,7 @@ class EvInputs:
         if c.plugged:
             return False
         c.plugged = True
+        c.plugged_at = now  # ConnectionTimeOut counts from here when no tag comes (section 9.1)
         state.status.settle(c, now)
         return True
 
@@ -73,7 +74,12 @@ class EvInputs:
         else:
             outcome = UnplugOutcome.AVAILABLE
         c.plugged = False
-        c.finishing = False
+        # UnlockConnectorOnEVSideDisconnect=false: the charger keeps its side of the cable locked after
+        # the EV-side stop, so the connector stays occupied (Finishing) until unlocked (section 9.1).
+        c.cable_locked = outcome is UnplugOutcome.STOPPED and not state.config.get_bool(
+            "UnlockConnectorOnEVSideDisconnect"
+        )
+        c.finishing = c.cable_locked
         c.session = None
         c.session_energy = 0.0
         c.ev.suspended = False

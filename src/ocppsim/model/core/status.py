@@ -45,7 +45,7 @@ class StatusSettler:
     def _target(self, c: Connector) -> ChargePointStatus:
         if c.fault is not None and c.fault.error_code not in WARNING_ONLY_ERRORS:
             return S.FAULTED
-        if c.finishing and c.plugged:
+        if c.finishing and (c.plugged or c.cable_locked):
             return S.FINISHING
         if c.tx is None and not c.operative:
             return S.UNAVAILABLE
@@ -64,6 +64,8 @@ class StatusSettler:
         self._s.offers.refresh_offers(now)
         for c in self._s.connectors.values():
             self._settle_one(c, now, notify=notify)
+        if self._s.inoperative0:
+            self._connector0_follows(now, notify=notify)
 
     def settle(self, c: Connector, now: float, *, notify: bool = True, force_notify: bool = False) -> None:
         """Settle `c`, then the other connectors: sharing a ChargePointMaxProfile couples their offers."""
@@ -72,6 +74,20 @@ class StatusSettler:
         for other in self._s.connectors.values():
             if other is not c:
                 self._settle_one(other, now, notify=notify)
+        if self._s.inoperative0:
+            self._connector0_follows(now, notify=notify)
+
+    def _connector0_follows(self, now: float, *, notify: bool) -> None:
+        """ChangeAvailability Inoperative on connector 0 was Scheduled (section 5.2): connector 0 goes
+        Unavailable once the last connector has."""
+        state = self._s
+        if state.status0 is not S.AVAILABLE:
+            return
+        if any(c.pending_inoperative for c in state.connectors.values()):
+            return
+        state.status0 = S.UNAVAILABLE
+        if notify and state.accepted:
+            state.emit(self.status_req(0, S.UNAVAILABLE, None, now))
 
     def _settle_one(
         self, c: Connector, now: float, *, notify: bool = True, force_notify: bool = False

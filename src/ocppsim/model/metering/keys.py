@@ -25,7 +25,12 @@ def metering_keys(*, meter_values_sample_interval: int) -> tuple[KeySpec, ...]:
             max_items_key="MeterValuesSampledDataMaxLength",
         ),
         KeySpec("MeterValuesSampledDataMaxLength", KeyType.INT, "10", readonly=True),
-        KeySpec("MeterValueSampleInterval", KeyType.INT, str(meter_values_sample_interval)),
+        KeySpec(
+            "MeterValueSampleInterval",
+            KeyType.INT,
+            str(meter_values_sample_interval),
+            aliases=("MeterValuesSampleInterval",),  # the charger-sim-ocpp spelling (issue 17)
+        ),
         KeySpec("StopTxnAlignedData", KeyType.MEASURANDS, "", max_items_key="StopTxnAlignedDataMaxLength"),
         KeySpec("StopTxnAlignedDataMaxLength", KeyType.INT, "10", readonly=True),
         KeySpec(

@@ -66,26 +66,34 @@ class Transactions:
     # ------------------------------------------------------------------ time
 
     def tick(self, now: float) -> None:
-        timeout = self._s.config.get_int("ConnectionTimeOut")
-        if timeout <= 0:
-            return
         for c in self._s.connectors.values():
-            if (
-                c.session is not None
-                and c.tx is None
-                and not c.plugged
-                and now >= c.session.created + timeout
-            ):
-                # ConnectionTimeOut: the driver never plugged in; abandon the attempt (B1).
+            if c.tx is not None:
+                continue
+            due = self.deadline(c)
+            if due is None or now < due:
+                continue
+            if c.session is not None:
+                # ConnectionTimeOut: authorized (or remotely started) but never plugged in: the attempt
+                # is abandoned, no StartTransaction (section 9.1, 4.9 B1).
                 c.session = None
+            else:
+                # Plugged in but no idTag presented within ConnectionTimeOut: section 4.9 B6, "Timed out"
+                # Preparing -> Finishing (not Available: the cable is still in); Available on unplug.
+                c.finishing = True
 
     def deadline(self, c: Connector) -> float | None:
-        """When the session of a connector without a transaction times out (ConnectionTimeOut)."""
-        if c.session is not None and not c.plugged:
-            timeout = self._s.config.get_int("ConnectionTimeOut")
-            if timeout > 0:
-                return c.session.created + timeout
-        return None
+        """When the attempt on a connector without a transaction times out (ConnectionTimeOut, section
+        9.1): a session waiting for the cable, or a cable waiting for a tag in Preparing."""
+        if c.session is not None:
+            since = None if c.plugged else c.session.created
+        elif c.plugged and not c.finishing and c.status is S.PREPARING:
+            since = c.plugged_at
+        else:
+            since = None
+        if since is None:
+            return None
+        timeout = self._s.config.get_int("ConnectionTimeOut")
+        return since + timeout if timeout > 0 else None
 
     # ------------------------------------------------------------------ start and stop
 
@@ -219,10 +227,18 @@ class Transactions:
         authorize = config.get_bool("AuthorizeRemoteTxRequests") and config.get_bool(
             "OCPPAuthorizationEnabled"
         )
+        parent: str | None = None
+        if authorize:
+            # Section 5.11: the idTag is authorized as a local one would be, so LocalPreAuthorize with a
+            # listed or cached Accepted tag starts without Authorize (section 3.4).
+            local = state.auth_tags.pre_authorized(id_tag, now)
+            if local is not None:
+                authorize = False
+                parent = local.parent_id_tag
         if c.status in (S.AVAILABLE, S.FINISHING):
             state.status.transition(c, S.PREPARING, now)
         c.finishing = False
-        c.session = Session(id_tag, None, now, authorized=not authorize, remote_profile=profile)
+        c.session = Session(id_tag, parent, now, authorized=not authorize, remote_profile=profile)
         if authorize:
             state.emit(AuthorizeReq(id_tag, c.id, remote=True))
         else:
@@ -249,5 +265,11 @@ class Transactions:
             return UnlockStatus.NOT_SUPPORTED
         if c.tx is not None:
             self.stop(c, Reason.UNLOCK_COMMAND, now)
+            state.status.settle(c, now)
+        if c.cable_locked:
+            # The cable kept locked after an EV-side stop (UnlockConnectorOnEVSideDisconnect=false) is
+            # released: the connector is free again.
+            c.cable_locked = False
+            c.finishing = c.plugged
             state.status.settle(c, now)
         return UnlockStatus.UNLOCKED
