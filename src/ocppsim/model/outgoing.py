@@ -41,6 +41,8 @@ __all__ = [
     "Reconnect",
     "ReplayedReq",
     "Request",
+    "Reservation",
+    "ReservationsChanged",
     "StartTransactionReq",
     "StatusNotificationReq",
     "StopTransactionReq",
@@ -220,6 +222,26 @@ class ProfilesChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class Reservation:
+    """A reservation made by ReserveNow (OCPP 1.6 section 5.13): connector 0 = any connector;
+    `expiry_date` as the CSMS sent it (its clock, seconds since the epoch)."""
+
+    reservation_id: int
+    connector_id: int
+    id_tag: str
+    expiry_date: Timestamp
+    parent_id_tag: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReservationsChanged:
+    """The reservations changed (made, replaced, used, expired, cancelled, ended by a fault): persist the
+    whole set, so that a restart keeps the connectors reserved until their expiryDate."""
+
+    reservations: tuple[Reservation, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Reboot:
     """Close the connection, restart the charger application and boot again (Reset, section 5.14)."""
 
@@ -232,4 +254,13 @@ class Reconnect:
     SecurityProfile, Security Whitepaper section 2: "respond first, then reconnect")."""
 
 
-Effect = Request | ConfigChanged | ProfilesChanged | AuthCacheChanged | LocalListChanged | Reboot | Reconnect
+Effect = (
+    Request
+    | ConfigChanged
+    | ProfilesChanged
+    | AuthCacheChanged
+    | LocalListChanged
+    | ReservationsChanged
+    | Reboot
+    | Reconnect
+)

@@ -1,5 +1,5 @@
 """Build a station from its persisted state: configuration, registers, profiles, cache, Local List,
-transactionIds, the journal of unsent transaction messages and the transactions a crash interrupted."""
+reservations (the model drops expired ones), transactionIds, the journal of unsent transaction messages and the transactions a crash interrupted."""
 
 from __future__ import annotations
 
@@ -45,6 +45,7 @@ def restore_station(
         next_tx_ref=max(refs, default=0) + 1,
         auth_cache=store.auth.load_cache(cid),
         local_list=store.auth.load_local_list(cid),
+        reservations=store.reservations.load(cid),
     )
     station = Station(charger, options, clock=clock, store=store)
     station.replay(journal)

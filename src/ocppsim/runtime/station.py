@@ -40,6 +40,7 @@ from ocppsim.store.authorization import Authorization
 from ocppsim.store.configuration import Configuration
 from ocppsim.store.profiles import Profiles
 from ocppsim.store.registers import Registers
+from ocppsim.store.reservations import Reservations
 from ocppsim.store.transactions import Transactions
 
 __all__ = ["Backoff", "ConfigSink", "Station", "StationOptions"]
@@ -102,6 +103,9 @@ class ConfigSink(Journal, Protocol):
 
     @property
     def auth(self) -> Authorization: ...
+
+    @property
+    def reservations(self) -> Reservations: ...
 
 
 class Station:

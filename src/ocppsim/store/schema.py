@@ -13,6 +13,7 @@ operations (`chargers.py`: list, forget, move between files) see every table key
     auth_cache, local_list, local_list_version     authorization.py
     vehicles                                       vehicles.py
     frames (the message log)                       frames.py
+    reservations                                   reservations.py
 """
 
 from __future__ import annotations
@@ -148,6 +149,19 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     ALTER TABLE outbox_new RENAME TO outbox;
     CREATE INDEX outbox_by_charger ON outbox (charger_id, seq);
     """,
+    # 8: reservations (ReserveNow, section 5.13): a connector stays reserved across a restart until the
+    # reservation's expiryDate (REAL, the CSMS's time in seconds since the epoch).
+    """
+    CREATE TABLE reservations (
+        charger_id TEXT NOT NULL,
+        reservation_id INTEGER NOT NULL,
+        connector_id INTEGER NOT NULL,
+        id_tag TEXT NOT NULL,
+        expiry_date REAL NOT NULL,
+        parent_id_tag TEXT,
+        PRIMARY KEY (charger_id, reservation_id)
+    );
+    """,
 )
 
 # max(): a register never goes backwards, even if an older value is written late. (registers.py, and
@@ -176,6 +190,7 @@ PER_CHARGER_TABLES: Final = (
     "local_list",
     "local_list_version",
     "frames",
+    "reservations",
 )
 
 

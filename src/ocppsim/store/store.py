@@ -11,6 +11,7 @@ repository per record kind on it, as attributes:
     store.auth          Authorization Cache, Local Authorization List  authorization.py
     store.vehicles      vehicles by id tag                             vehicles.py
     store.frames        the persisted message log                      frames.py
+    store.reservations  reservations (ReserveNow)                      reservations.py
     store.chargers      list, forget, move chargers between files      chargers.py
 """
 
@@ -27,6 +28,7 @@ from ocppsim.store.frames import FrameLog
 from ocppsim.store.journal import Journal
 from ocppsim.store.profiles import Profiles
 from ocppsim.store.registers import Registers
+from ocppsim.store.reservations import Reservations
 from ocppsim.store.transactions import Transactions
 from ocppsim.store.vehicles import Vehicles
 
@@ -45,6 +47,7 @@ class Store:
         "path",
         "profiles",
         "registers",
+        "reservations",
         "transactions",
         "vehicles",
     )
@@ -69,6 +72,7 @@ class Store:
         self.auth = Authorization(db)
         self.vehicles = Vehicles(db)
         self.frames = FrameLog(db)
+        self.reservations = Reservations(db)
         self.chargers = Chargers(db)
 
     @property

@@ -52,6 +52,8 @@ class Availability:
                 state.status0 = new0
                 if state.accepted:
                     state.emit(state.status.status_req(0, new0, None, now))
+                if new0 is S.UNAVAILABLE:
+                    state.reservations.charge_point_lost(now)  # section 5.13: reservations end
         state.status.settle_all(now)
         return AvailabilityStatus.SCHEDULED if scheduled else AvailabilityStatus.ACCEPTED
 
@@ -65,6 +67,8 @@ class Availability:
             )
             if state.accepted:
                 state.emit(state.status.status_req(0, state.status0, fault, now))
+            if state.status0 is S.FAULTED:
+                state.reservations.charge_point_lost(now)  # section 5.13: reservations end
             return state.status0
         c = state.conn(connector_id)
         c.fault = fault
