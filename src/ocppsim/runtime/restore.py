@@ -1,5 +1,6 @@
 """Build a station from its persisted state: configuration, registers, profiles, cache, Local List,
-reservations (the model drops expired ones), transactionIds, the journal of unsent transaction messages and the transactions a crash interrupted."""
+reservations (the model drops expired ones), transactionIds, the journal of unsent transaction messages
+and the transactions a crash interrupted."""
 
 from __future__ import annotations
 

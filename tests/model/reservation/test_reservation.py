@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from charger_fixtures import ACCEPTED, T0, booted, statuses
 
 from ocppsim.model.charger import Charger, ChargerParams, Fault
 from ocppsim.model.outgoing import (
@@ -27,8 +28,6 @@ from ocppsim.model.types import (
     Timestamp,
     UpdateType,
 )
-
-from charger_fixtures import ACCEPTED, T0, booted, statuses
 
 R = ReservationStatus
 EXPIRY = Timestamp(T0 + 600)

@@ -155,7 +155,7 @@ class Reservations:
         if expired:
             self._changed()
 
-    # ------------------------------------------------------------------ hooks (charger_state.ReservationHooks)
+    # ------------------------------------------------------------------ hooks (ReservationHooks)
 
     def may_admit(self, c: Connector, id_tag: str) -> bool:
         """Whether `id_tag` may use `c`, before its parent idTag is known (a RemoteStartTransaction)."""
@@ -246,7 +246,9 @@ class Reservations:
             return R.FAULTED
         if c.status is S.UNAVAILABLE or status0 is S.UNAVAILABLE:
             return R.UNAVAILABLE
-        held_by_other = c.reservation_id is not None and (old is None or c.reservation_id != old.reservation_id)
+        held_by_other = c.reservation_id is not None and (
+            old is None or c.reservation_id != old.reservation_id
+        )
         in_use = (
             c.tx is not None
             or c.session is not None
