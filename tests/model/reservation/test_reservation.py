@@ -236,7 +236,7 @@ def test_the_reserved_tag_starts_with_the_reservation_id() -> None:
     assert ch.reservation.next_expiry() is None  # no deadline left for it
 
 
-def test_tag_first_then_plug_and_timeout_returns_to_reserved() -> None:
+def test_the_reserved_tag_presented_before_the_cable() -> None:
     ch = booted()
     assert reserve(ch) is R.ACCEPTED
     ch.drain()
