@@ -63,7 +63,7 @@ async def present_tag(
     the default EV; with `registered_only`, an unregistered tag leaves the EV as it is (the text
     interface, whose sessions behave as the original's unless somebody registered a vehicle)."""
     charger = station.charger
-    idle = charger.connector_status(connector).value in ("Available", "Preparing", "Finishing")
+    idle = charger.connector_status(connector).value in ("Available", "Preparing", "Finishing", "Reserved")
     if vehicles is not None and idle and charger.view(connector, station.clock.now()).transaction_id is None:
         _arrives(station, connector, id_tag, vehicles, registered_only)
     step, sent = station.run_model_collect(

@@ -15,6 +15,7 @@ Find a rule by its block (docs/architecture.md has the table with the spec secti
 | `authorization` | authorization/ | 3.4, 3.5, 4.1, 5.4, 5.10, 5.15 |
 | `smart_charging` | smart_charging/ | 3.13, 5.5, 5.7, 5.16 |
 | `remote_trigger` | remote_trigger/ | 5.17 |
+| `reservation` | reservation/ | 3.11, 5.1 CancelReservation, 5.13 ReserveNow |
 | `configuration` | configuration/ | 5.3, 5.8, 9 |
 | `security` | security/ | Security Whitepaper section 2 |
 """
@@ -33,8 +34,9 @@ from ocppsim.model.core.status import StatusSettler
 from ocppsim.model.key_catalogue import default_key_specs
 from ocppsim.model.key_registry import ConfigStore
 from ocppsim.model.metering.block import Metering
-from ocppsim.model.outgoing import Effect, IdTagInfo, InterruptedTransaction
+from ocppsim.model.outgoing import Effect, IdTagInfo, InterruptedTransaction, Reservation
 from ocppsim.model.remote_trigger.block import RemoteTrigger
+from ocppsim.model.reservation.block import Reservations
 from ocppsim.model.schedule import ChargingProfile
 from ocppsim.model.security.block import Security
 from ocppsim.model.smart_charging.block import CompositePeriod, SmartCharging
@@ -78,6 +80,7 @@ class ConnectorView:
     ev_capacity_wh: float = 0.0
     ev_max_current_a: float = 0.0
     ev_phases: int = 3
+    reservation_id: int | None = None  # the reservation holding the connector (ReserveNow, section 5.13)
 
 
 class Charger:
@@ -95,6 +98,7 @@ class Charger:
         "configuration",
         "metering",
         "params",
+        "reservation",
         "smart_charging",
         "state",
         "transactions",
@@ -114,9 +118,11 @@ class Charger:
         auth_cache: dict[str, IdTagInfo] | None = None,
         local_list: tuple[int, dict[str, IdTagInfo]] | None = None,
         inoperative: tuple[int, ...] = (),
+        reservations: list[Reservation] | None = None,
     ) -> None:
         """`profiles`: the persisted profiles (None = none ever saved: install the INI defaults);
-        `inoperative`: the connectors set Inoperative before the restart (0 = the charge point)."""
+        `inoperative`: the connectors set Inoperative before the restart (0 = the charge point);
+        `reservations`: the persisted reservations (expired ones are dropped)."""
         self.params = params
         specs = default_key_specs(
             number_of_connectors=params.number_of_connectors,
@@ -130,6 +136,7 @@ class Charger:
         self.metering = Metering(state)
         self.authorization = Authorization(state, cache=auth_cache, local_list=local_list)
         self.smart_charging = SmartCharging(state, profiles)
+        self.reservation = Reservations(state, reservations, now)
         self.configuration = Configuration(state, self)
         # The hooks through which blocks reach each other (charger_state.py).
         state.status = self._status
@@ -138,6 +145,7 @@ class Charger:
         state.metering = self.metering
         state.offers = self.smart_charging
         state.auth_tags = self.authorization
+        state.reservations = self.reservation
         state.ticker = self
         Availability.restore(state, inoperative)  # section 5.2: Unavailable persists a reboot
         self.metering.schedule_aligned(now)
@@ -227,6 +235,7 @@ class Charger:
             ev_capacity_wh=c.ev.capacity_wh,
             ev_max_current_a=c.ev.max_current,
             ev_phases=c.ev.phases,
+            reservation_id=c.reservation_id,
         )
 
     # ------------------------------------------------------------------ effects and time
@@ -263,6 +272,9 @@ class Charger:
                         candidates.append(last + full_in)
                     if ev.full_after_wh is not None and c.session_energy < ev.full_after_wh:
                         candidates.append(last + (ev.full_after_wh - c.session_energy) * 3600.0 / power)
+        expiry = self.reservation.next_expiry()
+        if expiry is not None:
+            candidates.append(expiry)
         if self.smart_charging.profiles.profiles:
             change = self.smart_charging.next_profile_change(last)
             if change is not None:
@@ -277,5 +289,6 @@ class Charger:
         self.boot.tick(now)
         EvInputs.full_after_reached(self.state, now)
         self.transactions.tick(now)
+        self.reservation.tick(now)
         self._status.settle_all(now)
         self.metering.tick(now)

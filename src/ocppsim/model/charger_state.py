@@ -38,6 +38,7 @@ __all__ = [
     "MeteringHooks",
     "OfferHooks",
     "RegistrationHooks",
+    "ReservationHooks",
     "Session",
     "StatusHooks",
     "TagHooks",
@@ -131,6 +132,7 @@ class Connector:
     current_a: float = 0.0  # what the EV draws now, per phase (core/status.py)
     offer_a: float = 0.0  # what the EVSE offers, per phase ... (smart_charging)
     offer_phases: int = 3  # ... on this many phases
+    reservation_id: int | None = None  # reservation/: held by this reservation (section 5.13): Reserved
 
 
 # ---------------------------------------------------------------- hooks: what one block asks of another
@@ -208,6 +210,16 @@ class OfferHooks(Protocol):
     def remove_tx_profiles(self, connector_id: int) -> None: ...
 
 
+class ReservationHooks(Protocol):
+    """reservation/: who may use a reserved connector, and the end of reservations (section 5.13)."""
+
+    def may_admit(self, c: Connector, id_tag: str) -> bool: ...
+    def admits(self, c: Connector, id_tag: str, parent_id_tag: str | None) -> bool: ...
+    def use(self, c: Connector, id_tag: str, parent_id_tag: str | None) -> int | None: ...
+    def connector_lost(self, c: Connector) -> None: ...
+    def charge_point_lost(self, now: float) -> None: ...
+
+
 class Ticker(Protocol):
     """The aggregate: everything due at an instant (`fullafter` may make the EV full at once)."""
 
@@ -241,6 +253,7 @@ class ChargerState:
         "params",
         "registration",
         "registration_hooks",
+        "reservations",
         "status",
         "status0",
         "ticker",
@@ -253,6 +266,7 @@ class ChargerState:
     metering: MeteringHooks
     offers: OfferHooks
     auth_tags: TagHooks
+    reservations: ReservationHooks
     ticker: Ticker
 
     def __init__(

@@ -10,6 +10,7 @@ from ocppsim.model.configuration.keys import CONFIGURATION_KEYS, REPORT_ORDER
 from ocppsim.model.core.keys import core_keys
 from ocppsim.model.key_registry import KeySpec
 from ocppsim.model.metering.keys import metering_keys
+from ocppsim.model.reservation.keys import RESERVATION_KEYS
 from ocppsim.model.security.keys import SECURITY_KEYS
 from ocppsim.model.smart_charging.keys import SMART_CHARGING_KEYS
 from ocppsim.model.transactions.keys import TRANSACTION_KEYS
@@ -29,6 +30,7 @@ def default_key_specs(
         *TRANSACTION_KEYS,
         *metering_keys(meter_values_sample_interval=meter_values_sample_interval),
         *AUTHORIZATION_KEYS,
+        *RESERVATION_KEYS,
         *SMART_CHARGING_KEYS,
         *CONFIGURATION_KEYS,
         *SECURITY_KEYS,

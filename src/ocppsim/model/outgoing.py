@@ -42,6 +42,8 @@ __all__ = [
     "Reconnect",
     "ReplayedReq",
     "Request",
+    "Reservation",
+    "ReservationsChanged",
     "StartTransactionReq",
     "StatusNotificationReq",
     "StopTransactionReq",
@@ -229,6 +231,26 @@ class ProfilesChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class Reservation:
+    """A reservation made by ReserveNow (OCPP 1.6 section 5.13): connector 0 = any connector;
+    `expiry_date` as the CSMS sent it (its clock, seconds since the epoch)."""
+
+    reservation_id: int
+    connector_id: int
+    id_tag: str
+    expiry_date: Timestamp
+    parent_id_tag: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReservationsChanged:
+    """The reservations changed (made, replaced, used, expired, cancelled, ended by a fault): persist the
+    whole set, so that a restart keeps the connectors reserved until their expiryDate."""
+
+    reservations: tuple[Reservation, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Reboot:
     """Close the connection, restart the charger application and boot again (Reset, section 5.14)."""
 
@@ -248,6 +270,7 @@ Effect = (
     | AuthCacheChanged
     | LocalListChanged
     | AvailabilityChanged
+    | ReservationsChanged
     | Reboot
     | Reconnect
 )

@@ -13,6 +13,7 @@ __all__ = [
     "AuthorizationStatus",
     "AvailabilityStatus",
     "AvailabilityType",
+    "CancelReservationStatus",
     "ChargePointErrorCode",
     "ChargePointStatus",
     "ChargingProfileKind",
@@ -34,6 +35,7 @@ __all__ = [
     "RecurrencyKind",
     "RegistrationStatus",
     "RemoteStartStopStatus",
+    "ReservationStatus",
     "ResetStatus",
     "ResetType",
     "Timestamp",
@@ -166,6 +168,23 @@ class UpdateStatus(StrEnum):
     FAILED = "Failed"
     NOT_SUPPORTED = "NotSupported"
     VERSION_MISMATCH = "VersionMismatch"
+
+
+class ReservationStatus(StrEnum):
+    """OCPP 1.6 section 7.40 (ReserveNow.conf)."""
+
+    ACCEPTED = "Accepted"
+    FAULTED = "Faulted"
+    OCCUPIED = "Occupied"
+    REJECTED = "Rejected"
+    UNAVAILABLE = "Unavailable"
+
+
+class CancelReservationStatus(StrEnum):
+    """OCPP 1.6 section 7.5 (CancelReservation.conf)."""
+
+    ACCEPTED = "Accepted"
+    REJECTED = "Rejected"
 
 
 class ClearCacheStatus(StrEnum):

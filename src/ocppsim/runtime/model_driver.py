@@ -3,10 +3,11 @@ effects it queues, and keeps the one deadline timer that feeds it time.
 
 Effects go where they belong: requests to the outbox (and the journal a restart after a crash needs:
 open transactions and the meter registers, offline doc 6), changed configuration keys, authorization
-cache, local list (section 5.15) and charging profiles to the store, status and meter values to the event
-bus of the control surfaces; a Reset (section 5.14) or a changed connection setting to the station's
-connection lifecycle. A changed WebSocketPingInterval applies at once (OCPP-J 1.6 section 7). Secrets never
-reach the log (Security Whitepaper: AuthorizationKey changes are logged without their value).
+cache, local list (section 5.15), charging profiles and reservations (section 5.13) to the store, status
+and meter values to the event bus of the control surfaces; a Reset (section 5.14) or a changed
+connection setting to the station's connection lifecycle. A changed WebSocketPingInterval applies at
+once (OCPP-J 1.6 section 7). Secrets never reach the log (Security Whitepaper: AuthorizationKey changes
+are logged without their value).
 
 Time: one timer per charger, at `charger.next_deadline()`, re-armed after each input only when that
 deadline moved; no polling loop (ARCHITECTURE "scale is a design input")."""
@@ -28,6 +29,7 @@ from ocppsim.model.outgoing import (
     Reboot,
     Reconnect,
     Request,
+    ReservationsChanged,
     StartTransactionReq,
     StatusNotificationReq,
     StopTransactionReq,
@@ -135,6 +137,9 @@ class ModelDriver:
         elif isinstance(effect, ProfilesChanged):
             if store is not None:
                 store.profiles.save(station.id, effect.profiles)
+        elif isinstance(effect, ReservationsChanged):
+            if store is not None:
+                store.reservations.save(station.id, effect.reservations)
         elif isinstance(effect, Reboot):
             station.reboot(effect)
         elif isinstance(effect, Reconnect):

@@ -1,5 +1,6 @@
 """Build a station from its persisted state: configuration, registers, profiles, cache, Local List,
-transactionIds, the journal of unsent transaction messages and the transactions a crash interrupted."""
+reservations (the model drops expired ones), transactionIds, the journal of unsent transaction messages
+and the transactions a crash interrupted."""
 
 from __future__ import annotations
 
@@ -46,6 +47,7 @@ def restore_station(
         auth_cache=store.auth.load_cache(cid),
         local_list=store.auth.load_local_list(cid),
         inoperative=store.availability.load(cid),
+        reservations=store.reservations.load(cid),
     )
     station = Station(charger, options, clock=clock, store=store)
     station.replay(journal)

@@ -41,6 +41,7 @@ from ocppsim.store.availability import Availability
 from ocppsim.store.configuration import Configuration
 from ocppsim.store.profiles import Profiles
 from ocppsim.store.registers import Registers
+from ocppsim.store.reservations import Reservations
 from ocppsim.store.transactions import Transactions
 
 __all__ = ["Backoff", "ConfigSink", "Station", "StationOptions"]
@@ -106,6 +107,9 @@ class ConfigSink(Journal, Protocol):
 
     @property
     def availability(self) -> Availability: ...
+
+    @property
+    def reservations(self) -> Reservations: ...
 
 
 class Station:

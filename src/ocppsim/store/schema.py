@@ -14,6 +14,7 @@ operations (`chargers.py`: list, forget, move between files) see every table key
     vehicles                                       vehicles.py
     frames (the message log)                       frames.py
     inoperative_connectors                         availability.py
+    reservations                                   reservations.py
 """
 
 from __future__ import annotations
@@ -158,6 +159,19 @@ MIGRATIONS: Final[tuple[str, ...]] = (
         PRIMARY KEY (charger_id, connector_id)
     );
     """,
+    # 9: reservations (ReserveNow, section 5.13): a connector stays reserved across a restart until the
+    # reservation's expiryDate (REAL, the CSMS's time in seconds since the epoch).
+    """
+    CREATE TABLE reservations (
+        charger_id TEXT NOT NULL,
+        reservation_id INTEGER NOT NULL,
+        connector_id INTEGER NOT NULL,
+        id_tag TEXT NOT NULL,
+        expiry_date REAL NOT NULL,
+        parent_id_tag TEXT,
+        PRIMARY KEY (charger_id, reservation_id)
+    );
+    """,
 )
 
 # max(): a register never goes backwards, even if an older value is written late. (registers.py, and
@@ -187,6 +201,7 @@ PER_CHARGER_TABLES: Final = (
     "local_list_version",
     "frames",
     "inoperative_connectors",
+    "reservations",
 )
 
 

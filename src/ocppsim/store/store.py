@@ -12,6 +12,7 @@ repository per record kind on it, as attributes:
     store.vehicles      vehicles by id tag                             vehicles.py
     store.frames        the persisted message log                      frames.py
     store.availability  connectors set Inoperative                     availability.py
+    store.reservations  reservations (ReserveNow)                      reservations.py
     store.chargers      list, forget, move chargers between files      chargers.py
 """
 
@@ -29,6 +30,7 @@ from ocppsim.store.frames import FrameLog
 from ocppsim.store.journal import Journal
 from ocppsim.store.profiles import Profiles
 from ocppsim.store.registers import Registers
+from ocppsim.store.reservations import Reservations
 from ocppsim.store.transactions import Transactions
 from ocppsim.store.vehicles import Vehicles
 
@@ -48,6 +50,7 @@ class Store:
         "path",
         "profiles",
         "registers",
+        "reservations",
         "transactions",
         "vehicles",
     )
@@ -73,6 +76,7 @@ class Store:
         self.vehicles = Vehicles(db)
         self.frames = FrameLog(db)
         self.availability = Availability(db)
+        self.reservations = Reservations(db)
         self.chargers = Chargers(db)
 
     @property

@@ -17,10 +17,12 @@ from .handler_calls import T0, call
     ("action", "payload", "code"),
     [
         ("FlyToTheMoon", {}, "NotImplemented"),
+        # A Security Whitepaper action this charge point does not offer (known, so not NotImplemented).
+        ("ExtendedTriggerMessage", {"requestedMessage": "Heartbeat"}, "NotSupported"),
         (
             "ReserveNow",
-            {"connectorId": 1, "expiryDate": "2030-01-01T00:00:00Z", "idTag": "A", "reservationId": 1},
-            "NotSupported",
+            {"connectorId": 1, "expiryDate": "2030-01-01T00:00:00Z", "idTag": "A"},
+            "ProtocolError",
         ),
         ("UpdateFirmware", {"location": "http://x", "retrieveDate": "2030-01-01T00:00:00Z"}, "NotSupported"),
         ("Reset", {}, "ProtocolError"),

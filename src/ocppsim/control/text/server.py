@@ -200,6 +200,9 @@ class CommandRunner:
         outcome = result.outcome
         if outcome is None:
             return "Tag not accepted. Error: no answer to Authorize"
+        if outcome.reserved_for_other:
+            # Section 5.13: the connector is reserved for another idTag (and parent idTag).
+            return "Tag not accepted. Error: Reserved"
         if not outcome.accepted:
             return f"Tag not accepted. Error: {outcome.auth_status.value}"
         return f"Tag Accepted. Parent: {outcome.parent_id_tag or ''}, new status: {self._status(c)}"

@@ -40,6 +40,8 @@ class TagOutcome:
     auth_status: AuthorizationStatus
     parent_id_tag: str | None
     status: ChargePointStatus | None
+    # Accepted as a tag, but the connector is reserved for another idTag (section 5.13).
+    reserved_for_other: bool = False
 
 
 class Authorization:
@@ -119,9 +121,15 @@ class Authorization:
             session = c.session
             if session is None or session.id_tag != request.id_tag or session.authorized:
                 return TagOutcome(False, info.status, info.parent_id_tag, c.status)
+            if info.status is AuthorizationStatus.ACCEPTED and not self._admitted(c, request.id_tag, info):
+                # RemoteStartTransaction on a connector reserved for another idTag (section 5.13): the
+                # parent idTag, known now, does not match either.
+                c.session = None
+                state.status.settle(c, now)
+                return TagOutcome(False, info.status, info.parent_id_tag, c.status, reserved_for_other=True)
             if info.status is AuthorizationStatus.ACCEPTED:
                 session.authorized = True
-                session.parent_id_tag = info.parent_id_tag
+                session.parent_id_tag = self._parent(request.id_tag, info)
                 c.last_id_tag = request.id_tag
             else:
                 c.session = None
@@ -134,16 +142,31 @@ class Authorization:
     def _tag_decided(self, c: Connector, id_tag: str, info: IdTagInfo, now: float) -> TagOutcome:
         if info.status is not AuthorizationStatus.ACCEPTED:
             return TagOutcome(False, info.status, info.parent_id_tag, c.status)
+        if not self._admitted(c, id_tag, info):
+            # Section 5.13: a reserved connector refuses every idTag but the reserved one and those with
+            # its parent idTag; the connector stays Reserved.
+            return TagOutcome(False, info.status, info.parent_id_tag, c.status, reserved_for_other=True)
         state = self._s
         c.last_id_tag = id_tag
         # The original ocppsim treats a tag as "EV here and authorized": a tag without `plugin` charges.
         c.plugged = True
         c.finishing = False
-        if c.status in (S.AVAILABLE, S.FINISHING) and c.operative and c.fault is None:
-            state.status.transition(c, S.PREPARING, now)
-        c.session = Session(id_tag, info.parent_id_tag, now, authorized=True)
+        if c.status in (S.AVAILABLE, S.FINISHING, S.RESERVED) and c.operative and c.fault is None:
+            state.status.transition(c, S.PREPARING, now)  # A2, F2, G2
+        c.session = Session(id_tag, self._parent(id_tag, info), now, authorized=True)
         state.status.settle(c, now)
         return TagOutcome(True, info.status, info.parent_id_tag, c.status)
+
+    def _parent(self, id_tag: str, info: IdTagInfo) -> str | None:
+        """The tag's parent idTag: from the answer, else from the Local List or cache (section 5.13:
+        Authorize.conf MAY contain it, errata 4.12)."""
+        if info.parent_id_tag is not None:
+            return info.parent_id_tag
+        known = self.lists.known(id_tag)
+        return known.parent_id_tag if known is not None else None
+
+    def _admitted(self, c: Connector, id_tag: str, info: IdTagInfo) -> bool:
+        return self._s.reservations.admits(c, id_tag, self._parent(id_tag, info))
 
     # ------------------------------------------------------------------ CS -> CP operations
 

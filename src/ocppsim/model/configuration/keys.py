@@ -1,7 +1,8 @@
 """Configuration keys owned by the configuration block, and the order GetConfiguration reports keys in:
 section 9.1 (Core) in the specification's order, then the errata v4.0 additions, 9.2
-(LocalAuthListManagement), 9.4 (SmartCharging), the Security Whitepaper, and the original ocppsim's
-vendor keys. The blocks declare the keys; this list only orders them (a test checks the two agree)."""
+(LocalAuthListManagement), 9.3 (Reservation), 9.4 (SmartCharging), the Security Whitepaper, and the
+original ocppsim's vendor keys. The blocks declare the keys; this list only orders them (a test checks
+the two agree)."""
 
 from __future__ import annotations
 
@@ -53,6 +54,8 @@ REPORT_ORDER = (
     "LocalAuthListEnabled",
     "LocalAuthListMaxLength",
     "SendLocalListMaxLength",
+    # --- Reservation profile (section 9.3)
+    "ReserveConnectorZeroSupported",
     # --- SmartCharging profile (section 9.4)
     "ChargeProfileMaxStackLevel",
     "ChargingScheduleAllowedChargingRateUnit",

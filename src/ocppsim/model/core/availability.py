@@ -90,6 +90,8 @@ class Availability:
             state.status0 = new0
             if state.accepted:
                 state.emit(state.status.status_req(0, new0, None, now))
+            if new0 is S.UNAVAILABLE:
+                state.reservations.charge_point_lost(now)  # section 5.13: reservations end
 
     def set_fault(self, connector_id: int, fault: Fault | None, now: float) -> ChargePointStatus:
         """Inject (or clear, with None) an error on a connector; connector 0 for the charge point."""
@@ -101,6 +103,8 @@ class Availability:
             state.status0 = S.FAULTED if faulted else unavailable
             if state.accepted:
                 state.emit(state.status.status_req(0, state.status0, fault, now))
+            if state.status0 is S.FAULTED:
+                state.reservations.charge_point_lost(now)  # section 5.13: reservations end
             return state.status0
         c = state.conn(connector_id)
         c.fault = fault

@@ -58,6 +58,8 @@ class StatusSettler:
             return S.CHARGING
         if s is not None or c.plugged:
             return S.PREPARING
+        if c.reservation_id is not None:
+            return S.RESERVED  # ReserveNow (section 5.13, A7)
         return S.AVAILABLE
 
     def settle_all(self, now: float, *, notify: bool = True) -> None:
@@ -106,6 +108,10 @@ class StatusSettler:
             if target is S.UNAVAILABLE and c.status is S.PREPARING:
                 # B1 (intended use ended) then A8: Preparing -> Unavailable is not in the table.
                 self.transition(c, S.AVAILABLE, now, notify=notify)
+            elif target is S.RESERVED and not is_allowed(c.status, target):
+                # The reserved connector is free again (a session timed out, the cable left after a
+                # transaction that did not use the reservation): B1 / F1, then A7.
+                self.transition(c, S.AVAILABLE, now, notify=notify)
             if (
                 target is S.SUSPENDED_EVSE
                 and c.status in (S.CHARGING, S.PREPARING)
@@ -136,6 +142,8 @@ class StatusSettler:
             if state.params.strict_transitions:
                 raise IllegalTransitionError(f"connector {c.id}: {old} -> {new}")
         c.status = new
+        if c.reservation_id is not None and (new is S.FAULTED or new is S.UNAVAILABLE):
+            state.reservations.connector_lost(c)  # section 5.13: the reservation ends
         if new is S.CHARGING:
             state.charging_connectors += 1
         elif old is S.CHARGING:

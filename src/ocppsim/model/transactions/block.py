@@ -129,7 +129,13 @@ class Transactions:
         c.tx = tx
         c.session_energy = 0.0
         state.metering.schedule_samples(tx, now)
-        state.emit(StartTransactionReq(tx.ref, c.id, session.id_tag, tx.meter_start, state.ts(now)))
+        # Section 5.13: a transaction that uses a reservation ends it and says so with its reservationId.
+        reservation_id = state.reservations.use(c, session.id_tag, session.parent_id_tag)
+        state.emit(
+            StartTransactionReq(
+                tx.ref, c.id, session.id_tag, tx.meter_start, state.ts(now), reservation_id=reservation_id
+            )
+        )
         if session.remote_profile is not None:
             profile = session.remote_profile
             session.remote_profile = None
@@ -162,13 +168,15 @@ class Transactions:
             c.operative = False
 
     def free_for_start(self, c: Connector) -> bool:
+        """No session or transaction, operative, not faulted. A Reserved connector may be free for its
+        reservation's idTag: `remote_start` asks the reservation block (section 5.13)."""
         return (
             c.session is None
             and c.tx is None
             and c.operative
             and not c.pending_inoperative
             and (c.fault is None or c.fault.error_code in WARNING_ONLY_ERRORS)
-            and c.status not in (S.UNAVAILABLE, S.FAULTED, S.RESERVED)
+            and c.status not in (S.UNAVAILABLE, S.FAULTED)
         )
 
     # ------------------------------------------------------------------ results of our requests
@@ -213,14 +221,23 @@ class Transactions:
             return rejected
         if profile is not None and profile.purpose is not ChargingProfilePurpose.TX_PROFILE:
             return rejected
+        reservations = state.reservations
         if connector_id is None:
-            free = [c for c in state.connectors.values() if self.free_for_start(c)]
+            free = [
+                c
+                for c in state.connectors.values()
+                if self.free_for_start(c) and reservations.may_admit(c, id_tag)
+            ]
             if not free:
                 return rejected
-            c = next((x for x in free if x.plugged), free[0])
+            # Where the EV is, else the connector reserved for this tag (section 5.13), else the first.
+            c = next((x for x in free if x.plugged), None) or next(
+                (x for x in free if x.reservation_id is not None), free[0]
+            )
         else:
             c2 = state.connectors.get(connector_id)
-            if c2 is None or not self.free_for_start(c2):
+            # Section 5.11 / 5.13: Rejected on a connector reserved for another idTag.
+            if c2 is None or not self.free_for_start(c2) or not reservations.may_admit(c2, id_tag):
                 return rejected
             c = c2
         config = state.config
@@ -235,8 +252,12 @@ class Transactions:
             if local is not None:
                 authorize = False
                 parent = local.parent_id_tag
-        if c.status in (S.AVAILABLE, S.FINISHING):
-            state.status.transition(c, S.PREPARING, now)
+        if not authorize and not reservations.admits(c, id_tag, parent):
+            # Another idTag on a connector reserved with a parent idTag: its parent must be learnt from
+            # the CSMS before it may start (section 5.13: "SHALL send an Authorize.req").
+            authorize = True
+        if c.status in (S.AVAILABLE, S.FINISHING, S.RESERVED):
+            state.status.transition(c, S.PREPARING, now)  # A2, F2, G2
         c.finishing = False
         c.session = Session(id_tag, parent, now, authorized=not authorize, remote_profile=profile)
         if authorize:
