@@ -255,6 +255,8 @@ class Charger:
         ]
         last = state.last
         for c in state.connectors.values():
+            if c.held_since is not None:
+                candidates.append(self._status.held_deadline(c))
             tx = c.tx
             if tx is not None:
                 if tx.next_sample is not None:
@@ -291,4 +293,5 @@ class Charger:
         self.transactions.tick(now)
         self.reservation.tick(now)
         self._status.settle_all(now)
+        self._status.release_held(now)
         self.metering.tick(now)

@@ -133,6 +133,10 @@ class Connector:
     offer_a: float = 0.0  # what the EVSE offers, per phase ... (smart_charging)
     offer_phases: int = 3  # ... on this many phases
     reservation_id: int | None = None  # reservation/: held by this reservation (section 5.13): Reserved
+    # MinimumStatusDuration (section 9.1): the status the CSMS was last told, and since when the current
+    # one waits to be reported (None: nothing held). core/status.py
+    reported_status: ChargePointStatus | None = None
+    held_since: float | None = None
 
 
 # ---------------------------------------------------------------- hooks: what one block asks of another
@@ -166,6 +170,7 @@ class StatusHooks(Protocol):
         self, connector_id: int, status: ChargePointStatus, fault: Fault | None, now: float
     ) -> StatusNotificationReq: ...
     def notify_all(self, now: float) -> None: ...
+    def report_now(self, c: Connector, now: float) -> None: ...
 
 
 class RegistrationHooks(Protocol):

@@ -120,7 +120,7 @@ class StatusSettler:
                 self.transition(c, S.SUSPENDED_EV, now, notify=notify)
             self.transition(c, target, now, notify=notify)
         elif force_notify and notify and state.accepted:
-            state.emit(self.status_req(c.id, c.status, c.fault, now))
+            self.report_now(c, now)  # an error code set or cleared is reported at once
         c.current_a = (
             c.ev.current(c.offer_a, c.max_cap) if c.status is S.CHARGING and c.tx is not None else 0.0
         )
@@ -149,7 +149,40 @@ class StatusSettler:
         elif old is S.CHARGING:
             state.charging_connectors -= 1
         if notify and state.accepted:
-            state.emit(self.status_req(c.id, new, c.fault, now))
+            self._report(c, now)
+
+    def _report(self, c: Connector, now: float) -> None:
+        """Section 9.1 MinimumStatusDuration: a status is reported once it has been stable that long (0:
+        at once). One that ends sooner is never reported; one that returns to what the CSMS was last told
+        is nothing to report. The report carries the instant of the change."""
+        hold = self._s.config.get_int("MinimumStatusDuration")
+        if hold <= 0:
+            self.report_now(c, now)
+        elif c.status is c.reported_status:
+            c.held_since = None
+        else:
+            c.held_since = now
+
+    def report_now(self, c: Connector, now: float) -> None:
+        """A StatusNotification of the connector now (boot, TriggerMessage): nothing stays held."""
+        self._s.emit(self.status_req(c.id, c.status, c.fault, now))
+        c.reported_status = c.status
+        c.held_since = None
+
+    def release_held(self, now: float) -> None:
+        """At a tick: report the statuses that have now been stable for MinimumStatusDuration."""
+        hold = self._s.config.get_int("MinimumStatusDuration")
+        for c in self._s.connectors.values():
+            since = c.held_since
+            if since is not None and now >= since + hold - 1e-6:
+                self._s.emit(self.status_req(c.id, c.status, c.fault, since))
+                c.reported_status = c.status
+                c.held_since = None
+
+    def held_deadline(self, c: Connector) -> float:
+        """When the status held back on `c` is due (only for a connector with `held_since`)."""
+        assert c.held_since is not None
+        return c.held_since + self._s.config.get_int("MinimumStatusDuration")
 
     def status_req(
         self, connector_id: int, status: ChargePointStatus, fault: Fault | None, now: float
@@ -169,4 +202,4 @@ class StatusSettler:
         assert state.status0 in CONNECTOR_ZERO_STATUSES
         state.emit(self.status_req(0, state.status0, None, now))
         for c in state.connectors.values():
-            state.emit(self.status_req(c.id, c.status, c.fault, now))
+            self.report_now(c, now)

@@ -45,8 +45,7 @@ class RemoteTrigger:
             elif connector_id == 0:
                 state.emit(status.status_req(0, state.status0, None, now))
             else:
-                c = state.connectors[connector_id]
-                state.emit(status.status_req(c.id, c.status, c.fault, now))
+                status.report_now(state.connectors[connector_id], now)
             return TriggerMessageStatus.ACCEPTED
         # MeterValues: latest values of MeterValuesSampledData, context Trigger.
         state.metering.trigger(connector_id, now)
