@@ -17,11 +17,12 @@ Find a rule by its block (docs/architecture.md has the table with the spec secti
 | `remote_trigger` | remote_trigger/ | 5.17 |
 | `configuration` | configuration/ | 5.3, 5.8, 9 |
 | `security` | security/ | Security Whitepaper section 2 |
+| `firmware` | firmware/ | 4.4, 4.5, 5.9, 5.19 |
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ocppsim.model.authorization.block import Authorization, TagOutcome, TagStep
 from ocppsim.model.charger_state import ChargerParams, ChargerState, Fault, KeyOwner
@@ -30,6 +31,7 @@ from ocppsim.model.core.availability import Availability
 from ocppsim.model.core.ev_inputs import EvInputs, UnplugOutcome
 from ocppsim.model.core.registration import Registration
 from ocppsim.model.core.status import StatusSettler
+from ocppsim.model.firmware.block import FirmwareManagement
 from ocppsim.model.key_catalogue import default_key_specs
 from ocppsim.model.key_registry import ConfigStore
 from ocppsim.model.metering.block import Metering
@@ -93,6 +95,7 @@ class Charger:
         "boot",
         "config",
         "configuration",
+        "firmware",
         "metering",
         "params",
         "smart_charging",
@@ -113,8 +116,10 @@ class Charger:
         next_tx_ref: int = 1,
         auth_cache: dict[str, IdTagInfo] | None = None,
         local_list: tuple[int, dict[str, IdTagInfo]] | None = None,
+        firmware_version: str | None = None,
     ) -> None:
-        """`profiles`: the persisted profiles (None = none ever saved: install the INI defaults)."""
+        """`profiles`: the persisted profiles (None = none ever saved: install the INI defaults);
+        `firmware_version`: the version of the last firmware installed (None: the INI's)."""
         self.params = params
         specs = default_key_specs(
             number_of_connectors=params.number_of_connectors,
@@ -129,6 +134,9 @@ class Charger:
         self.authorization = Authorization(state, cache=auth_cache, local_list=local_list)
         self.smart_charging = SmartCharging(state, profiles)
         self.configuration = Configuration(state, self)
+        self.firmware = FirmwareManagement(state)
+        if firmware_version is not None:
+            state.boot_info = replace(params.boot_info, firmware_version=firmware_version)
         # The hooks through which blocks reach each other (charger_state.py).
         state.status = self._status
         state.registration_hooks = self.boot
@@ -136,6 +144,7 @@ class Charger:
         state.metering = self.metering
         state.offers = self.smart_charging
         state.auth_tags = self.authorization
+        state.firmware = self.firmware
         state.ticker = self
         self.metering.schedule_aligned(now)
         self.smart_charging.refresh_offers(now)
@@ -260,6 +269,9 @@ class Charger:
                         candidates.append(last + full_in)
                     if ev.full_after_wh is not None and c.session_energy < ev.full_after_wh:
                         candidates.append(last + (ev.full_after_wh - c.session_energy) * 3600.0 / power)
+        firmware = self.firmware.deadline()
+        if firmware is not None:
+            candidates.append(firmware)
         if self.smart_charging.profiles.profiles:
             change = self.smart_charging.next_profile_change(last)
             if change is not None:
@@ -275,4 +287,5 @@ class Charger:
         EvInputs.full_after_reached(self.state, now)
         self.transactions.tick(now)
         self._status.settle_all(now)
+        self.firmware.tick(now)
         self.metering.tick(now)

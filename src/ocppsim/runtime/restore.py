@@ -45,6 +45,7 @@ def restore_station(
         next_tx_ref=max(refs, default=0) + 1,
         auth_cache=store.auth.load_cache(cid),
         local_list=store.auth.load_local_list(cid),
+        firmware_version=store.firmware.load(cid),
     )
     station = Station(charger, options, clock=clock, store=store)
     station.replay(journal)

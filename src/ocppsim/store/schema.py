@@ -13,6 +13,7 @@ operations (`chargers.py`: list, forget, move between files) see every table key
     auth_cache, local_list, local_list_version     authorization.py
     vehicles                                       vehicles.py
     frames (the message log)                       frames.py
+    firmware_versions                              firmware.py
 """
 
 from __future__ import annotations
@@ -148,6 +149,10 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     ALTER TABLE outbox_new RENAME TO outbox;
     CREATE INDEX outbox_by_charger ON outbox (charger_id, seq);
     """,
+    # 8: the version of the firmware installed last (UpdateFirmware, section 5.19).
+    """
+    CREATE TABLE firmware_versions (charger_id TEXT PRIMARY KEY, version TEXT NOT NULL);
+    """,
 )
 
 # max(): a register never goes backwards, even if an older value is written late. (registers.py, and
@@ -176,6 +181,7 @@ PER_CHARGER_TABLES: Final = (
     "local_list",
     "local_list_version",
     "frames",
+    "firmware_versions",
 )
 
 

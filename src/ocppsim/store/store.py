@@ -11,6 +11,7 @@ repository per record kind on it, as attributes:
     store.auth          Authorization Cache, Local Authorization List  authorization.py
     store.vehicles      vehicles by id tag                             vehicles.py
     store.frames        the persisted message log                      frames.py
+    store.firmware      the version of the firmware installed last     firmware.py
     store.chargers      list, forget, move chargers between files      chargers.py
 """
 
@@ -23,6 +24,7 @@ from ocppsim.store.chargers import Chargers
 from ocppsim.store.checkpointer import CHECKPOINT_EVERY_S
 from ocppsim.store.configuration import Configuration
 from ocppsim.store.database import DB_FILENAME, Database
+from ocppsim.store.firmware import Firmware
 from ocppsim.store.frames import FrameLog
 from ocppsim.store.journal import Journal
 from ocppsim.store.profiles import Profiles
@@ -39,6 +41,7 @@ class Store:
         "chargers",
         "config",
         "db",
+        "firmware",
         "flush",
         "frames",
         "journal",
@@ -69,6 +72,7 @@ class Store:
         self.auth = Authorization(db)
         self.vehicles = Vehicles(db)
         self.frames = FrameLog(db)
+        self.firmware = Firmware(db)
         self.chargers = Chargers(db)
 
     @property

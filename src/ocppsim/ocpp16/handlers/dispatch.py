@@ -16,6 +16,7 @@ from ocppsim.ocpp16.handlers import (
     authorization,
     configuration,
     core,
+    firmware,
     remote_trigger,
     smart_charging,
     transactions,
@@ -26,7 +27,15 @@ from ocppsim.ocpp16.validation import CP_ACTIONS, CS_ACTIONS, SchemaError, valid
 __all__ = ["HANDLERS", "handle_call"]
 
 HANDLERS: dict[str, Handler] = {}
-for _block in (core, transactions, authorization, smart_charging, remote_trigger, configuration):
+for _block in (
+    core,
+    transactions,
+    authorization,
+    smart_charging,
+    remote_trigger,
+    configuration,
+    firmware,
+):
     assert not HANDLERS.keys() & _block.HANDLERS.keys(), "an action is handled by one block"
     HANDLERS.update(_block.HANDLERS)
 
