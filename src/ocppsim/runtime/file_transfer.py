@@ -26,6 +26,7 @@ import contextlib
 import ftplib
 import hashlib
 import io
+import json
 import posixpath
 import time
 import zipfile
@@ -151,13 +152,22 @@ def _ftp_get(location: str, limits: TransferLimits, deadline: float) -> bytes:
 
     try:
         ftp, path = _ftp_connect(location, limits)
-        with ftp:
+        try:
             ftp.retrbinary(f"RETR {path}", take)
+            _ftp_quit(ftp)
+        finally:
+            ftp.close()  # after an abort no QUIT: its answer would be the aborted transfer's
     except (OSError, EOFError, ftplib.Error) as exc:
         raise TransferError(f"FTP: {exc}") from None
     body = buffer.getvalue()
     _check_image(body, "")
     return body
+
+
+def _ftp_quit(ftp: ftplib.FTP) -> None:
+    """A polite QUIT after a complete transfer; its answer changes nothing."""
+    with contextlib.suppress(OSError, EOFError, ftplib.Error):
+        ftp.quit()
 
 
 def firmware_version(location: str, image: bytes) -> str:
@@ -215,9 +225,12 @@ async def _http_put(location: str, file_name: str, data: bytes, limits: Transfer
 def _ftp_put(location: str, file_name: str, data: bytes, limits: TransferLimits) -> None:
     try:
         ftp, path = _ftp_connect(location, limits)
-        with ftp:
+        try:
             target = path if path and not path.endswith("/") else posixpath.join(path or "/", file_name)
             ftp.storbinary(f"STOR {target}", io.BytesIO(data))
+            _ftp_quit(ftp)
+        finally:
+            ftp.close()
     except (OSError, EOFError, ftplib.Error) as exc:
         raise TransferError(f"FTP: {exc}") from None
 
@@ -246,9 +259,11 @@ def build_diagnostics(station: Station, effect: UploadDiagnostics, now: float) -
     ]
     frames: list[str] = []
     log = station.message_log
-    if log is not None:
+    if log is None:  # a bare fleet keeps none (the REST surface attaches it)
+        frames.append("# no message log is kept for this charger (the HTTP surface is off)")
+    else:
         for frame in log.frames(station.id, since=start, until=stop):
-            frames.append(f"{_iso(frame.time + offset)} {frame.direction} {frame.raw}")
+            frames.append(f"{_iso(frame.time + offset)} {frame.direction} {_redacted(frame.raw)}")
     boot = charger.state.boot_info
     pending = station.outbox.pending
     summary = [
@@ -269,6 +284,22 @@ def build_diagnostics(station: Station, effect: UploadDiagnostics, now: float) -
         archive.writestr("configuration.txt", "\n".join(config_lines) + "\n")
         archive.writestr("messages.log", "\n".join(frames) + ("\n" if frames else ""))
     return buffer.getvalue()
+
+
+def _redacted(raw: str) -> str:
+    """A logged frame without the AuthorizationKey a ChangeConfiguration set (Security Whitepaper: the
+    key is write-only and never leaves the charger)."""
+    if "AuthorizationKey" not in raw:
+        return raw
+    try:
+        message = json.loads(raw)
+        payload = message[3]
+        if payload.get("key") == "AuthorizationKey" and "value" in payload:
+            payload["value"] = "<hidden>"
+            return json.dumps(message, separators=(",", ":"))
+    except (ValueError, TypeError, IndexError, KeyError, AttributeError):
+        pass
+    return "<a frame naming AuthorizationKey, not shown>"
 
 
 def _iso(at: float) -> str:
