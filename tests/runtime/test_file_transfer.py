@@ -5,13 +5,17 @@ its bounds, never hanging the event loop."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from ocppsim.model.outgoing import DownloadFirmware
 from ocppsim.runtime.file_transfer import (
+    FileTransfers,
     TransferError,
     TransferLimits,
     download,
@@ -124,3 +128,49 @@ def test_firmware_version_from_the_image_name() -> None:
     assert firmware_version("ftp://x/a/release-7.tar.gz?sig=1", b"") == "release-7"
     assert firmware_version("http://x/", b"abc").startswith("sha256-")
     assert len(firmware_version("http://x/" + "v" * 80 + ".bin", b"")) == 50
+
+
+class _FakeStation:
+    """What FileTransfers uses of a station: its log, its model runner."""
+
+    def __init__(self) -> None:
+        self._log = logging.LoggerAdapter(logging.getLogger("ocppsim.station"), {"charger": "CP"})
+        self.reported: list[float] = []
+
+    def run_model(self, action: Callable[[float], object]) -> object:
+        self.reported.append(0.0)
+        return None
+
+
+async def test_a_failed_download_is_reported_with_one_log_line(caplog: pytest.LogCaptureFixture) -> None:
+    station = _FakeStation()
+    transfers = FileTransfers(station, FAST)  # type: ignore[arg-type]
+    with http_files() as files, caplog.at_level(logging.INFO, "ocppsim.station"):
+        transfers.download_firmware(DownloadFirmware(1, f"{files.url}/missing.bin"))
+        for _ in range(200):
+            if station.reported:
+                break
+            await asyncio.sleep(0.01)
+    assert station.reported == [0.0] and transfers.running == 0
+    lines = [r.getMessage() for r in caplog.records]
+    assert lines == [f"firmware download from {files.url}/missing.bin failed: HTTP 404"]
+
+
+async def test_stopping_cancels_transfers_in_flight_and_hides_passwords(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    station = _FakeStation()
+    transfers = FileTransfers(station, TransferLimits(operation_s=10, total_s=10))  # type: ignore[arg-type]
+    with http_files() as files:
+        transfers.download_firmware(DownloadFirmware(1, f"{files.url}/slow.bin"))
+        await asyncio.sleep(0.05)
+        assert transfers.running == 1
+        await transfers.cancel()
+    assert transfers.running == 0 and station.reported == []
+    with caplog.at_level(logging.INFO, "ocppsim.station"):
+        transfers.download_firmware(DownloadFirmware(2, "ftp://u:hunter2@127.0.0.1:9/fw.bin"))
+        for _ in range(200):
+            if station.reported:
+                break
+            await asyncio.sleep(0.01)
+    assert "hunter2" not in caplog.text and "u:***@127.0.0.1:9" in caplog.text
