@@ -67,7 +67,7 @@ async def test_a_missing_image_ends_in_download_failed_and_the_charger_keeps_wor
         await sim.csms.call(
             sim.id,
             "UpdateFirmware",
-            {"location": f"{files.url}/nothing.bin", "retrieveDate": PAST, "retries": 1, "retryInterval": 5},
+            {"location": f"{files.url}/nothing.bin", "retrieveDate": PAST, "retries": 2, "retryInterval": 5},
         )
         await sim.advance(0)
         await sim.csms.wait_for(lambda f: f.action == "FirmwareStatusNotification", REAL_TIMEOUT)

@@ -24,7 +24,9 @@ def uploads(effects: list[Any]) -> list[UploadDiagnostics]:
     return [e for e in effects if isinstance(e, UploadDiagnostics)]
 
 
-def get(ch: Charger, *, retries: int = 0, interval: int = 0, window: tuple[Any, Any] = (None, None)) -> str:
+def get(
+    ch: Charger, *, retries: int | None = None, interval: int = 0, window: tuple[Any, Any] = (None, None)
+) -> str:
     return ch.firmware.get_diagnostics(
         URL, retries=retries, retry_interval=interval, start_time=window[0], stop_time=window[1], now=T0
     )
@@ -51,7 +53,7 @@ def test_get_diagnostics_answers_a_file_name_then_uploads() -> None:
 
 def test_upload_failures_are_retried_then_upload_failed() -> None:
     ch = booted()
-    get(ch, retries=1, interval=20)
+    get(ch, retries=2, interval=20)
     (first,) = uploads(ch.drain())
     ch.firmware.on_upload_result(first.job, False, T0 + 1)
     assert ch.drain() == []

@@ -33,7 +33,9 @@ def firmware_statuses(effects: list[Any]) -> list[FirmwareStatus]:
     return [e.status for e in effects if isinstance(e, FirmwareStatusNotificationReq)]
 
 
-def update(ch: Charger, *, at: float = T0, retrieve: float = T0, retries: int = 0, interval: int = 0) -> None:
+def update(
+    ch: Charger, *, at: float = T0, retrieve: float = T0, retries: int | None = None, interval: int = 0
+) -> None:
     ch.firmware.update_firmware(URL, Timestamp(retrieve), retries=retries, retry_interval=interval, now=at)
 
 
@@ -126,7 +128,7 @@ def test_installation_waits_until_the_transaction_ends() -> None:
 
 def test_download_failures_are_retried_then_download_failed() -> None:
     ch = booted()
-    update(ch, retries=2, interval=30)
+    update(ch, retries=3, interval=30)  # three attempts (section 6.51: how many times to try)
     first = downloading(ch, T0)
     ch.firmware.on_download_result(first.job, None, T0 + 1)
     assert ch.drain() == []
@@ -153,7 +155,7 @@ def test_switched_on_download_failure_needs_no_server() -> None:
     ch.boot.on_connected(T0)
     ch.boot.on_boot_result(RegistrationStatus.ACCEPTED, 300, T0)
     ch.drain()
-    update(ch, retries=1, interval=10)
+    update(ch, retries=2, interval=10)
     ch.tick(T0)
     effects = ch.drain()
     assert firmware_statuses(effects) == [F.DOWNLOADING]

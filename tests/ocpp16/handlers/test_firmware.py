@@ -25,7 +25,7 @@ def test_update_firmware_answers_empty_and_downloads_at_retrieve_date(charger: C
     assert call(charger, "UpdateFirmware", payload) == {}
     update = charger.firmware.update
     assert update is not None
-    assert (update.due, update.attempts_left, update.retry_interval) == (T0 + 600, 3, 30.0)
+    assert (update.due, update.attempts_left, update.retry_interval) == (T0 + 600, 2, 30.0)
     charger.tick(T0 + 600)
     effects = charger.drain()
     assert FirmwareStatusNotificationReq(FirmwareStatus.DOWNLOADING) in effects
@@ -46,3 +46,14 @@ def test_get_diagnostics_answers_the_file_name_and_passes_the_window(charger: Ch
     assert isinstance(upload, UploadDiagnostics)
     assert (upload.start_time, upload.stop_time) == (T0 - 3600, T0)
     assert upload.file_name == answer["fileName"]
+
+
+def test_without_retries_one_attempt_and_the_default_interval(charger: Charger) -> None:
+    call(charger, "UpdateFirmware", {"location": "http://x/f.bin", "retrieveDate": "2023-11-14T22:13:20Z"})
+    update = charger.firmware.update
+    assert update is not None
+    assert (update.attempts_left, update.retry_interval) == (1, 30.0)
+    call(charger, "GetDiagnostics", {"location": "http://x/", "retries": 0, "retryInterval": 5})
+    upload = charger.firmware.upload
+    assert upload is not None
+    assert (upload.attempts_left, upload.retry_interval) == (0, 5.0)  # its one attempt runs

@@ -17,7 +17,22 @@ from ocppsim.model.firmware.firmware import FirmwarePhase, FirmwareUpdate
 from ocppsim.model.outgoing import DiagnosticsStatusNotificationReq, FirmwareStatusNotificationReq
 from ocppsim.model.types import DiagnosticsStatus, FirmwareStatus, Timestamp
 
-__all__ = ["FirmwareManagement"]
+__all__ = ["DEFAULT_RETRY_INTERVAL_S", "FirmwareManagement", "attempts"]
+
+# Without retryInterval "it is left to Charge Point to decide how long to wait between attempts"
+# (sections 6.33, 6.51): long enough not to hammer a server, short enough for a test run.
+DEFAULT_RETRY_INTERVAL_S = 30.0
+
+
+def attempts(retries: int | None) -> int:
+    """`retries`: "how many times Charge Point must try to ... before giving up" (sections 6.33, 6.51),
+    read as the number of attempts (at least one). Absent, "it is left to Charge Point": one attempt, so
+    that a failure is reported without delay."""
+    return 1 if retries is None else max(1, retries)
+
+
+def _interval(retry_interval: int | None) -> float:
+    return DEFAULT_RETRY_INTERVAL_S if retry_interval is None else float(max(0, retry_interval))
 
 
 class FirmwareManagement:
@@ -41,7 +56,13 @@ class FirmwareManagement:
     # ------------------------------------------------------------------ CS->CP requests
 
     def update_firmware(
-        self, location: str, retrieve_date: Timestamp, *, retries: int, retry_interval: int, now: float
+        self,
+        location: str,
+        retrieve_date: Timestamp,
+        *,
+        retries: int | None,
+        retry_interval: int | None,
+        now: float,
     ) -> None:
         """UpdateFirmware.req (section 5.19; the .conf carries nothing). Download from `retrieve_date` on
         (the CSMS's time); a newer request replaces one not yet installing."""
@@ -51,7 +72,7 @@ class FirmwareManagement:
         if current is not None and current.phase in (FirmwarePhase.INSTALLING, FirmwarePhase.REBOOTING):
             return  # installing already: the image in flight is the one installed
         due = max(now, retrieve_date - state.clock_offset)
-        self.update = FirmwareUpdate(self._job(), location, due, retries, float(retry_interval))
+        self.update = FirmwareUpdate(self._job(), location, due, attempts(retries), _interval(retry_interval))
         if current is not None and current.phase is FirmwarePhase.DOWNLOADED:
             self._release(now)  # it no longer waits to install
 
@@ -59,8 +80,8 @@ class FirmwareManagement:
         self,
         location: str,
         *,
-        retries: int,
-        retry_interval: int,
+        retries: int | None,
+        retry_interval: int | None,
         start_time: Timestamp | None,
         stop_time: Timestamp | None,
         now: float,
@@ -75,8 +96,8 @@ class FirmwareManagement:
             location,
             name,
             (start_time, stop_time),
-            retries=retries,
-            retry_interval=float(retry_interval),
+            attempts=attempts(retries),
+            retry_interval=_interval(retry_interval),
         )
         self.upload = upload
         if not upload.start(state, fails=self.upload_fails, now=now):

@@ -1,8 +1,8 @@
 """A diagnostics upload, from GetDiagnostics.req to Uploaded or UploadFailed (OCPP 1.6 sections 4.4, 5.9,
 errata 3.31).
 
-    GetDiagnostics -> answered with fileName at once -> Uploading -> (upload attempts, `retries` more
-    after the first, `retryInterval` apart) -> Uploaded | UploadFailed
+    GetDiagnostics -> answered with fileName at once -> Uploading -> (up to `retries` upload attempts,
+    `retryInterval` apart) -> Uploaded | UploadFailed
 
 Pure: building and uploading the file are an effect the runtime carries out and reports back with its
 `job` number (a newer GetDiagnostics makes older answers stale).
@@ -41,15 +41,15 @@ class DiagnosticsUpload:
         file_name: str,
         window: tuple[Timestamp | None, Timestamp | None],
         *,
-        retries: int,
+        attempts: int,
         retry_interval: float,
     ) -> None:
         self.job = job
         self.location = location
         self.file_name = file_name
         self.window = window
-        self.attempts_left = 1 + max(0, retries)
-        self.retry_interval = max(0.0, retry_interval)
+        self.attempts_left = attempts
+        self.retry_interval = retry_interval
         self.due: float | None = None  # the next attempt, while waiting to retry
 
     def start(self, state: ChargerState, *, fails: bool, now: float) -> bool:

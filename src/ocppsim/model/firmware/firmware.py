@@ -1,7 +1,7 @@
 """A firmware update, from UpdateFirmware.req to Installed (OCPP 1.6 sections 4.5, 5.19, errata 3.47).
 
-    UpdateFirmware -> wait for retrieveDate -> Downloading -> (download attempts, `retries` more after
-    the first, `retryInterval` apart) -> Downloaded | DownloadFailed
+    UpdateFirmware -> wait for retrieveDate -> Downloading -> (up to `retries` download attempts,
+    `retryInterval` apart) -> Downloaded | DownloadFailed
     Downloaded -> wait until no transaction runs (connectors not in use Unavailable meanwhile, as 5.19
     recommends) -> Installing -> InstallationFailed | (reboot; BootNotification carries the new
     firmwareVersion) -> Installed
@@ -44,12 +44,12 @@ class FirmwareUpdate:
 
     __slots__ = ("attempts_left", "due", "job", "location", "phase", "retry_interval", "status", "version")
 
-    def __init__(self, job: int, location: str, due: float, retries: int, retry_interval: float) -> None:
+    def __init__(self, job: int, location: str, due: float, attempts: int, retry_interval: float) -> None:
         self.job = job
         self.location = location
         self.due: float | None = due
-        self.attempts_left = 1 + max(0, retries)
-        self.retry_interval = max(0.0, retry_interval)
+        self.attempts_left = attempts
+        self.retry_interval = retry_interval
         self.phase = FirmwarePhase.WAITING
         # The last status sent (what a TriggerMessage reports while busy); None before Downloading.
         self.status: FirmwareStatus | None = None

@@ -16,8 +16,8 @@ def _update_firmware(ch: Charger, p: Payload, now: float) -> Payload:
     ch.firmware.update_firmware(
         p["location"],
         parse_time(p["retrieveDate"]),
-        retries=p.get("retries", 0),
-        retry_interval=p.get("retryInterval", 0),
+        retries=p.get("retries"),
+        retry_interval=p.get("retryInterval"),
         now=now,
     )
     return {}  # UpdateFirmware.conf has no fields (section 6.51)
@@ -27,8 +27,8 @@ def _get_diagnostics(ch: Charger, p: Payload, now: float) -> Payload:
     start, stop = p.get("startTime"), p.get("stopTime")
     name = ch.firmware.get_diagnostics(
         p["location"],
-        retries=p.get("retries", 0),
-        retry_interval=p.get("retryInterval", 0),
+        retries=p.get("retries"),
+        retry_interval=p.get("retryInterval"),
         start_time=parse_time(start) if start is not None else None,
         stop_time=parse_time(stop) if stop is not None else None,
         now=now,
