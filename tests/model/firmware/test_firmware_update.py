@@ -216,3 +216,16 @@ def test_an_installed_version_is_what_the_next_boot_reports() -> None:
     assert isinstance(boot, BootNotificationReq)
     assert boot.info.firmware_version == "fw-9"
     assert boot.info.charge_point_vendor == "ocppsim"
+
+
+def test_trigger_reports_idle_before_retrieve_date_and_installing_until_the_boot() -> None:
+    ch = booted()
+    update(ch, retrieve=T0 + 200)
+    ch.remote_trigger.trigger_message(MessageTrigger.FIRMWARE_STATUS_NOTIFICATION, None, T0 + 1)
+    assert firmware_statuses(ch.drain()) == [F.IDLE]
+    download = downloading(ch, T0 + 200)
+    ch.firmware.on_download_result(download.job, "v2", T0 + 201)
+    ch.firmware.on_firmware_status_answered(F.INSTALLING, T0 + 202)
+    ch.drain()
+    ch.remote_trigger.trigger_message(MessageTrigger.FIRMWARE_STATUS_NOTIFICATION, None, T0 + 203)
+    assert firmware_statuses(ch.drain()) == [F.INSTALLING]

@@ -152,12 +152,11 @@ class FirmwareManagement:
             update.booted(self._s)
 
     def trigger_firmware_status(self, now: float) -> None:
-        """TriggerMessage FirmwareStatusNotification (section 4.5): the status of the update in progress,
-        Idle when none is (nor after it ended)."""
+        """TriggerMessage FirmwareStatusNotification (section 4.5): the last status of the update in
+        progress (Installing until the new firmware has booted), Idle when none is downloading or
+        installing (also before retrieveDate and after the update ended)."""
         update = self.update
-        status = update.status if update is not None and update.status is not None else None
-        if update is not None and update.phase is FirmwarePhase.REBOOTING:
-            status = None  # installed, waiting for the boot: nothing is being downloaded or installed
+        status = update.status if update is not None else None  # None: retrieveDate not reached yet
         self._s.emit(FirmwareStatusNotificationReq(status or FirmwareStatus.IDLE))
 
     def trigger_diagnostics_status(self, now: float) -> None:
