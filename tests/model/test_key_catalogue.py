@@ -9,6 +9,7 @@ from ocppsim.model.authorization.keys import AUTHORIZATION_KEYS
 from ocppsim.model.charger import Charger, ChargerParams
 from ocppsim.model.configuration.keys import CONFIGURATION_KEYS, REPORT_ORDER
 from ocppsim.model.core.keys import core_keys
+from ocppsim.model.firmware.keys import FIRMWARE_KEYS
 from ocppsim.model.key_catalogue import default_key_specs
 from ocppsim.model.metering.keys import metering_keys
 from ocppsim.model.reservation.keys import RESERVATION_KEYS
@@ -27,6 +28,7 @@ def declared() -> list[str]:
         *SMART_CHARGING_KEYS,
         *CONFIGURATION_KEYS,
         *SECURITY_KEYS,
+        *FIRMWARE_KEYS,
     )
     return [spec.name for spec in specs]
 

@@ -73,3 +73,17 @@ def test_extension_keys(tmp_path: Path) -> None:
     ini.write_text("[server]\nca_file = /nonexistent/ca.pem\n")
     with pytest.raises(SettingsError, match="ca_file"):
         load_settings(ini, environ={})
+
+
+def test_firmware_failure_switches(tmp_path: Path) -> None:
+    ini = tmp_path / "x.ini"
+    ini.write_text("[charger]\nfirmware_download_fails = true\ndiagnostics_upload_fails = yes\n")
+    c = load_settings(ini, environ={}).charger
+    assert (c.firmware_download_fails, c.firmware_install_fails, c.diagnostics_upload_fails) == (
+        True,
+        False,
+        True,
+    )
+    ini.write_text("[charger]\nfirmware_install_fails = perhaps\n")
+    with pytest.raises(SettingsError, match="firmware_install_fails"):
+        load_settings(ini, environ={})

@@ -18,11 +18,12 @@ Find a rule by its block (docs/architecture.md has the table with the spec secti
 | `reservation` | reservation/ | 3.11, 5.1 CancelReservation, 5.13 ReserveNow |
 | `configuration` | configuration/ | 5.3, 5.8, 9 |
 | `security` | security/ | Security Whitepaper section 2 |
+| `firmware` | firmware/ | 4.4, 4.5, 5.9, 5.19 |
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ocppsim.model.authorization.block import Authorization, TagOutcome, TagStep
 from ocppsim.model.charger_state import ChargerParams, ChargerState, Fault, KeyOwner
@@ -31,6 +32,7 @@ from ocppsim.model.core.availability import Availability
 from ocppsim.model.core.ev_inputs import EvInputs, UnplugOutcome
 from ocppsim.model.core.registration import Registration
 from ocppsim.model.core.status import StatusSettler
+from ocppsim.model.firmware.block import FirmwareManagement
 from ocppsim.model.key_catalogue import default_key_specs
 from ocppsim.model.key_registry import ConfigStore
 from ocppsim.model.metering.block import Metering
@@ -96,6 +98,7 @@ class Charger:
         "boot",
         "config",
         "configuration",
+        "firmware",
         "metering",
         "params",
         "reservation",
@@ -119,10 +122,12 @@ class Charger:
         local_list: tuple[int, dict[str, IdTagInfo]] | None = None,
         inoperative: tuple[int, ...] = (),
         reservations: list[Reservation] | None = None,
+        firmware_version: str | None = None,
     ) -> None:
         """`profiles`: the persisted profiles (None = none ever saved: install the INI defaults);
         `inoperative`: the connectors set Inoperative before the restart (0 = the charge point);
-        `reservations`: the persisted reservations (expired ones are dropped)."""
+        `reservations`: the persisted reservations (expired ones are dropped);
+        `firmware_version`: the version of the last firmware installed (None: the INI's)."""
         self.params = params
         specs = default_key_specs(
             number_of_connectors=params.number_of_connectors,
@@ -138,6 +143,9 @@ class Charger:
         self.smart_charging = SmartCharging(state, profiles)
         self.reservation = Reservations(state, reservations, now)
         self.configuration = Configuration(state, self)
+        self.firmware = FirmwareManagement(state)
+        if firmware_version is not None:
+            state.boot_info = replace(params.boot_info, firmware_version=firmware_version)
         # The hooks through which blocks reach each other (charger_state.py).
         state.status = self._status
         state.registration_hooks = self.boot
@@ -146,6 +154,7 @@ class Charger:
         state.offers = self.smart_charging
         state.auth_tags = self.authorization
         state.reservations = self.reservation
+        state.firmware = self.firmware
         state.ticker = self
         Availability.restore(state, inoperative)  # section 5.2: Unavailable persists a reboot
         self.metering.schedule_aligned(now)
@@ -277,6 +286,9 @@ class Charger:
         expiry = self.reservation.next_expiry()
         if expiry is not None:
             candidates.append(expiry)
+        firmware = self.firmware.deadline()
+        if firmware is not None:
+            candidates.append(firmware)
         if self.smart_charging.profiles.profiles:
             change = self.smart_charging.next_profile_change(last)
             if change is not None:
@@ -294,4 +306,5 @@ class Charger:
         self.reservation.tick(now)
         self._status.settle_all(now)
         self._status.release_held(now)
+        self.firmware.tick(now)
         self.metering.tick(now)

@@ -33,6 +33,7 @@ __all__ = [
     "ChargerState",
     "Connector",
     "Fault",
+    "FirmwareHooks",
     "KeyOwner",
     "KeyOwners",
     "MeteringHooks",
@@ -73,6 +74,12 @@ class ChargerParams:
     # needed for profiles 2 and 3) and a charge point certificate (client certificate, profile 3).
     has_central_system_root_certificate: bool = False
     has_charge_point_certificate: bool = False
+    # Switchable failures of the FirmwareManagement profile (OCTT TC_044_2, TC_044_3, TC_045_2): every
+    # download attempt fails, the installation fails, every upload attempt fails. Initial values; the
+    # firmware block keeps the live switches.
+    firmware_download_fails: bool = False
+    firmware_install_fails: bool = False
+    diagnostics_upload_fails: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +232,15 @@ class ReservationHooks(Protocol):
     def charge_point_lost(self, now: float) -> None: ...
 
 
+class FirmwareHooks(Protocol):
+    """firmware/: TriggerMessage of its notifications (section 5.17) and the boot after an installation
+    (section 5.19: Installed follows the BootNotification of the new firmware)."""
+
+    def trigger_firmware_status(self, now: float) -> None: ...
+    def trigger_diagnostics_status(self, now: float) -> None: ...
+    def on_boot_accepted(self, now: float) -> None: ...
+
+
 class Ticker(Protocol):
     """The aggregate: everything due at an instant (`fullafter` may make the EV full at once)."""
 
@@ -243,6 +259,7 @@ class ChargerState:
 
     __slots__ = (
         "auth_tags",
+        "boot_info",
         "charging_connectors",
         "clock_offset",
         "config",
@@ -250,6 +267,8 @@ class ChargerState:
         "connectors",
         "effects",
         "ever_accepted",
+        "firmware",
+        "firmware_hold",
         "illegal_transitions",
         "inoperative0",
         "last",
@@ -272,6 +291,7 @@ class ChargerState:
     offers: OfferHooks
     auth_tags: TagHooks
     reservations: ReservationHooks
+    firmware: FirmwareHooks
     ticker: Ticker
 
     def __init__(
@@ -283,6 +303,11 @@ class ChargerState:
         self.ever_accepted = False
         self.connected = False
         self.clock_offset = 0.0
+        # What BootNotification reports: the INI's, with the version of an installed firmware (section 5.19).
+        self.boot_info: BootInfo = params.boot_info
+        # Installing firmware, or waiting for transactions to end to install it: connectors not in use are
+        # Unavailable and no transaction starts (section 5.19 recommends it).
+        self.firmware_hold = False
         # Status changes outside the section 4.9 table (made on the first one: fleets have none).
         self.illegal_transitions: list[tuple[int, ChargePointStatus, ChargePointStatus]] | None = None
         # Connectors in Charging now (kept by core/status.py): a fleet counts its charging chargers every

@@ -8,6 +8,7 @@ import functools
 from ocppsim.model.authorization.keys import AUTHORIZATION_KEYS
 from ocppsim.model.configuration.keys import CONFIGURATION_KEYS, REPORT_ORDER
 from ocppsim.model.core.keys import core_keys
+from ocppsim.model.firmware.keys import FIRMWARE_KEYS
 from ocppsim.model.key_registry import KeySpec
 from ocppsim.model.metering.keys import metering_keys
 from ocppsim.model.reservation.keys import RESERVATION_KEYS
@@ -34,6 +35,7 @@ def default_key_specs(
         *SMART_CHARGING_KEYS,
         *CONFIGURATION_KEYS,
         *SECURITY_KEYS,
+        *FIRMWARE_KEYS,
     )
     # A key without a place in the report order would be a declaration the report forgot: fail loudly.
     return tuple(sorted(specs, key=lambda spec: _RANK[spec.name]))

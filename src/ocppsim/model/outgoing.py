@@ -17,6 +17,8 @@ from ocppsim.model.types import (
     AuthorizationStatus,
     ChargePointErrorCode,
     ChargePointStatus,
+    DiagnosticsStatus,
+    FirmwareStatus,
     ReadingContext,
     Reason,
     ResetType,
@@ -31,7 +33,11 @@ __all__ = [
     "BootNotificationReq",
     "ConfigChanged",
     "DataTransferReq",
+    "DiagnosticsStatusNotificationReq",
+    "DownloadFirmware",
     "Effect",
+    "FirmwareStatusNotificationReq",
+    "FirmwareVersionChanged",
     "HeartbeatReq",
     "IdTagInfo",
     "InterruptedTransaction",
@@ -47,6 +53,7 @@ __all__ = [
     "StartTransactionReq",
     "StatusNotificationReq",
     "StopTransactionReq",
+    "UploadDiagnostics",
 ]
 
 
@@ -166,6 +173,18 @@ class DataTransferReq(Request):
 
 
 @dataclass(frozen=True, slots=True)
+class FirmwareStatusNotificationReq(Request):
+    ACTION: ClassVar[str] = "FirmwareStatusNotification"
+    status: FirmwareStatus
+
+
+@dataclass(frozen=True, slots=True)
+class DiagnosticsStatusNotificationReq(Request):
+    ACTION: ClassVar[str] = "DiagnosticsStatusNotification"
+    status: DiagnosticsStatus
+
+
+@dataclass(frozen=True, slots=True)
 class ReplayedReq(Request):
     """A transaction-related message read back from the journal after a restart: its payload as sent
     (JSON text, opaque to the model), the transactionId still to be filled in from `tx_ref`."""
@@ -263,6 +282,35 @@ class Reconnect:
     SecurityProfile, Security Whitepaper section 2: "respond first, then reconnect")."""
 
 
+@dataclass(frozen=True, slots=True)
+class DownloadFirmware:
+    """Fetch the firmware image at `location` (UpdateFirmware, section 5.19); the runtime reports the
+    outcome back as `charger.firmware.on_download_result(job, ...)`. `job` tells a stale answer apart."""
+
+    job: int
+    location: str
+
+
+@dataclass(frozen=True, slots=True)
+class UploadDiagnostics:
+    """Build the diagnostics file and upload it to `location` (GetDiagnostics, section 5.9), covering
+    `start_time`..`stop_time` (None: unbounded); the outcome comes back as
+    `charger.firmware.on_upload_result(job, ...)`."""
+
+    job: int
+    location: str
+    file_name: str
+    start_time: Timestamp | None
+    stop_time: Timestamp | None
+
+
+@dataclass(frozen=True, slots=True)
+class FirmwareVersionChanged:
+    """A firmware image was installed: persist its version (the next BootNotification carries it)."""
+
+    version: str
+
+
 Effect = (
     Request
     | ConfigChanged
@@ -273,4 +321,7 @@ Effect = (
     | ReservationsChanged
     | Reboot
     | Reconnect
+    | DownloadFirmware
+    | UploadDiagnostics
+    | FirmwareVersionChanged
 )

@@ -25,6 +25,8 @@ __all__ = [
     "ConfigurationStatus",
     "ConnectorId",
     "DataTransferStatus",
+    "DiagnosticsStatus",
+    "FirmwareStatus",
     "IdTag",
     "Location",
     "Measurand",
@@ -206,6 +208,27 @@ class MessageTrigger(StrEnum):
     HEARTBEAT = "Heartbeat"
     METER_VALUES = "MeterValues"
     STATUS_NOTIFICATION = "StatusNotification"
+
+
+class FirmwareStatus(StrEnum):
+    """FirmwareStatusNotification.req status (section 7.25)."""
+
+    DOWNLOADED = "Downloaded"
+    DOWNLOAD_FAILED = "DownloadFailed"
+    DOWNLOADING = "Downloading"
+    IDLE = "Idle"
+    INSTALLATION_FAILED = "InstallationFailed"
+    INSTALLING = "Installing"
+    INSTALLED = "Installed"
+
+
+class DiagnosticsStatus(StrEnum):
+    """DiagnosticsStatusNotification.req status (section 7.24)."""
+
+    IDLE = "Idle"
+    UPLOADED = "Uploaded"
+    UPLOAD_FAILED = "UploadFailed"
+    UPLOADING = "Uploading"
 
 
 class TriggerMessageStatus(StrEnum):

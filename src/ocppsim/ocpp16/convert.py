@@ -14,6 +14,8 @@ from ocppsim.model.outgoing import (
     AuthorizeReq,
     BootNotificationReq,
     DataTransferReq,
+    DiagnosticsStatusNotificationReq,
+    FirmwareStatusNotificationReq,
     HeartbeatReq,
     IdTagInfo,
     MeterValuesReq,
@@ -231,6 +233,8 @@ def request_payload(
                 "meterSerialNumber": info.meter_serial_number,
             }
         )
+    if isinstance(req, (FirmwareStatusNotificationReq, DiagnosticsStatusNotificationReq)):
+        return {"status": req.status.value}
     if isinstance(req, DataTransferReq):
         return _drop_none({"vendorId": req.vendor_id, "messageId": req.message_id, "data": req.data})
     raise TypeError(f"no payload for {type(req).__name__}")

@@ -9,6 +9,8 @@ from ocppsim.model.outgoing import (
     AuthorizeReq,
     BootNotificationReq,
     DataTransferReq,
+    DiagnosticsStatusNotificationReq,
+    FirmwareStatusNotificationReq,
     HeartbeatReq,
     MeterValuesReq,
     ReplayedReq,
@@ -25,7 +27,13 @@ __all__ = ["apply_failure", "apply_result", "result_changes_model"]
 # Requests whose answer the model does not take (apply_result returns the payload untouched): after
 # their answer there is nothing for the model to say, so the runtime need not ask it (the fleet's
 # MeterValues, Heartbeats and StatusNotifications are nearly all its messages).
-_ANSWER_NOT_TAKEN = (MeterValuesReq, HeartbeatReq, StatusNotificationReq, DataTransferReq)
+_ANSWER_NOT_TAKEN = (
+    MeterValuesReq,
+    HeartbeatReq,
+    StatusNotificationReq,
+    DataTransferReq,
+    DiagnosticsStatusNotificationReq,
+)
 
 
 def result_changes_model(req: Request) -> bool:
@@ -61,6 +69,9 @@ def apply_result(charger: Charger, req: Request, payload: dict[str, Any], now: f
         charger.transactions.on_stop_transaction_result(req.id_tag, info)
         charger.transactions.forget_transaction(req.tx_ref)
         return payload.get("idTagInfo")
+    if isinstance(req, FirmwareStatusNotificationReq):
+        # Installing answered: install and reboot now (model/firmware/firmware.py).
+        charger.firmware.on_firmware_status_answered(req.status, now)
     return payload
 
 
@@ -80,4 +91,7 @@ def apply_failure(charger: Charger, req: Request, now: float) -> object:
         charger.transactions.on_start_transaction_failed(req.tx_ref)
     elif isinstance(req, StopTransactionReq):
         charger.transactions.forget_transaction(req.tx_ref)
+    elif isinstance(req, FirmwareStatusNotificationReq):
+        # Installing could not be delivered: the installation goes on regardless (section 5.19).
+        charger.firmware.on_firmware_status_answered(req.status, now)
     return None

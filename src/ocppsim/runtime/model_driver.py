@@ -3,8 +3,10 @@ effects it queues, and keeps the one deadline timer that feeds it time.
 
 Effects go where they belong: requests to the outbox (and the journal a restart after a crash needs:
 open transactions and the meter registers, offline doc 6), changed configuration keys, authorization
-cache, local list (section 5.15), charging profiles and reservations (section 5.13) to the store, status
-and meter values to the event bus of the control surfaces; a Reset (section 5.14) or a changed
+cache, local list (section 5.15), charging profiles, reservations (section 5.13) and an installed
+firmware version to the store, firmware downloads and diagnostics uploads to the station's file transfers
+(runtime/file_transfer.py), status and meter values to the event bus of the control surfaces; a Reset
+(section 5.14) or a changed
 connection setting to the station's connection lifecycle. A changed WebSocketPingInterval applies at
 once (OCPP-J 1.6 section 7). Secrets never reach the log (Security Whitepaper: AuthorizationKey changes
 are logged without their value).
@@ -22,7 +24,9 @@ from ocppsim.model.outgoing import (
     AuthCacheChanged,
     AvailabilityChanged,
     ConfigChanged,
+    DownloadFirmware,
     Effect,
+    FirmwareVersionChanged,
     LocalListChanged,
     MeterValuesReq,
     ProfilesChanged,
@@ -33,6 +37,7 @@ from ocppsim.model.outgoing import (
     StartTransactionReq,
     StatusNotificationReq,
     StopTransactionReq,
+    UploadDiagnostics,
 )
 from ocppsim.runtime.clock import TimerHandle
 from ocppsim.runtime.events import Event, EventBus
@@ -140,6 +145,14 @@ class ModelDriver:
         elif isinstance(effect, ReservationsChanged):
             if store is not None:
                 store.reservations.save(station.id, effect.reservations)
+        elif isinstance(effect, DownloadFirmware):
+            station.transfers.download_firmware(effect)
+        elif isinstance(effect, UploadDiagnostics):
+            station.transfers.upload_diagnostics(effect)
+        elif isinstance(effect, FirmwareVersionChanged):
+            if store is not None:
+                store.firmware.save(station.id, effect.version)
+            station._log.info("firmware %s installed", effect.version)
         elif isinstance(effect, Reboot):
             station.reboot(effect)
         elif isinstance(effect, Reconnect):

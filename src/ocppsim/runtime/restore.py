@@ -48,6 +48,7 @@ def restore_station(
         local_list=store.auth.load_local_list(cid),
         inoperative=store.availability.load(cid),
         reservations=store.reservations.load(cid),
+        firmware_version=store.firmware.load(cid),
     )
     station = Station(charger, options, clock=clock, store=store)
     station.replay(journal)

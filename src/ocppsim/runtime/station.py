@@ -29,6 +29,7 @@ from ocppsim.model.outgoing import Reboot, ReplayedReq, Request
 from ocppsim.model.types import ResetType
 from ocppsim.runtime.clock import Clock, LazyEvent, running_loop, sleep_or_event
 from ocppsim.runtime.events import Event, EventBus
+from ocppsim.runtime.file_transfer import FileTransfers
 from ocppsim.runtime.frame_exchange import FrameExchange
 from ocppsim.runtime.message_log import MessageLog
 from ocppsim.runtime.model_driver import ModelDriver
@@ -39,6 +40,7 @@ from ocppsim.runtime.ws_client import Link, connect, http_status
 from ocppsim.store.authorization import Authorization
 from ocppsim.store.availability import Availability
 from ocppsim.store.configuration import Configuration
+from ocppsim.store.firmware import Firmware
 from ocppsim.store.profiles import Profiles
 from ocppsim.store.registers import Registers
 from ocppsim.store.reservations import Reservations
@@ -111,6 +113,9 @@ class ConfigSink(Journal, Protocol):
     @property
     def reservations(self) -> Reservations: ...
 
+    @property
+    def firmware(self) -> Firmware: ...
+
 
 class Station:
     # Slots: a station's attribute dict was ~1.6 KiB, at 100,000 chargers 160 MB.
@@ -130,6 +135,7 @@ class Station:
         "_stopping",
         "_store",
         "_tasks",
+        "_transfers",
         "_ws",
         "charger",
         "clock",
@@ -196,6 +202,7 @@ class Station:
         self.held_offline = False
         self.template_name: str | None = None  # the template it was made from (REST API)
         self._released = LazyEvent()
+        self._transfers: FileTransfers | None = None  # made on the first firmware or diagnostics transfer
 
     # ------------------------------------------------------------------ the model (model_driver)
 
@@ -222,6 +229,14 @@ class Station:
         """Commit what the store holds for this loop turn: before anything leaves the process."""
         if self._flush is not None:
             self._flush()
+
+    @property
+    def transfers(self) -> FileTransfers:
+        """The firmware downloads and diagnostics uploads (runtime/file_transfer.py): they outlive a
+        connection and end when the station stops."""
+        if self._transfers is None:
+            self._transfers = FileTransfers(self)
+        return self._transfers
 
     # ------------------------------------------------------------------ the link (frame_exchange, pings)
 
@@ -429,6 +444,8 @@ class Station:
         self._released.set()
         self._reconnect_now.set()
         self._driver.cancel()
+        if self._transfers is not None:
+            await self._transfers.cancel()
         ws = self._ws
         if ws is not None:
             ws.close()

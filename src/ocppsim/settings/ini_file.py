@@ -149,6 +149,10 @@ def load_settings(
         boot_info=boot,
         default_profiles=_bool(cp, "charger", "default_profiles", False),
         meter_values_sample_interval=_int(cp, "charger", "metervalues_interval", 60),
+        # FirmwareManagement failures a test switches on (OCTT TC_044_2, TC_044_3, TC_045_2).
+        firmware_download_fails=_bool(cp, "charger", "firmware_download_fails", False),
+        firmware_install_fails=_bool(cp, "charger", "firmware_install_fails", False),
+        diagnostics_upload_fails=_bool(cp, "charger", "diagnostics_upload_fails", False),
     )
     if params.phases > 3:
         raise SettingsError(f"[charger] phases = {params.phases}: must be 1, 2 or 3")

@@ -15,6 +15,7 @@ operations (`chargers.py`: list, forget, move between files) see every table key
     frames (the message log)                       frames.py
     inoperative_connectors                         availability.py
     reservations                                   reservations.py
+    firmware_versions                              firmware.py
 """
 
 from __future__ import annotations
@@ -172,6 +173,10 @@ MIGRATIONS: Final[tuple[str, ...]] = (
         PRIMARY KEY (charger_id, reservation_id)
     );
     """,
+    # 10: the version of the firmware installed last (UpdateFirmware, section 5.19).
+    """
+    CREATE TABLE firmware_versions (charger_id TEXT PRIMARY KEY, version TEXT NOT NULL);
+    """,
 )
 
 # max(): a register never goes backwards, even if an older value is written late. (registers.py, and
@@ -202,6 +207,7 @@ PER_CHARGER_TABLES: Final = (
     "frames",
     "inoperative_connectors",
     "reservations",
+    "firmware_versions",
 )
 
 

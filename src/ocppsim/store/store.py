@@ -13,6 +13,7 @@ repository per record kind on it, as attributes:
     store.frames        the persisted message log                      frames.py
     store.availability  connectors set Inoperative                     availability.py
     store.reservations  reservations (ReserveNow)                      reservations.py
+    store.firmware      the version of the firmware installed last     firmware.py
     store.chargers      list, forget, move chargers between files      chargers.py
 """
 
@@ -26,6 +27,7 @@ from ocppsim.store.chargers import Chargers
 from ocppsim.store.checkpointer import CHECKPOINT_EVERY_S
 from ocppsim.store.configuration import Configuration
 from ocppsim.store.database import DB_FILENAME, Database
+from ocppsim.store.firmware import Firmware
 from ocppsim.store.frames import FrameLog
 from ocppsim.store.journal import Journal
 from ocppsim.store.profiles import Profiles
@@ -44,6 +46,7 @@ class Store:
         "chargers",
         "config",
         "db",
+        "firmware",
         "flush",
         "frames",
         "journal",
@@ -77,6 +80,7 @@ class Store:
         self.frames = FrameLog(db)
         self.availability = Availability(db)
         self.reservations = Reservations(db)
+        self.firmware = Firmware(db)
         self.chargers = Chargers(db)
 
     @property

@@ -24,7 +24,22 @@ from .handler_calls import T0, call
             {"connectorId": 1, "expiryDate": "2030-01-01T00:00:00Z", "idTag": "A"},
             "ProtocolError",
         ),
-        ("UpdateFirmware", {"location": "http://x", "retrieveDate": "2030-01-01T00:00:00Z"}, "NotSupported"),
+        # A Security Whitepaper action this charge point does not offer (known, so NotSupported).
+        (
+            "GetLog",
+            {"log": {"remoteLocation": "http://x"}, "logType": "DiagnosticsLog", "requestId": 1},
+            "NotSupported",
+        ),
+        ("UpdateFirmware", {"location": "http://x"}, "ProtocolError"),
+        ("UpdateFirmware", {"location": "http://x", "retrieveDate": "tomorrow"}, "TypeConstraintViolation"),
+        (
+            "UpdateFirmware",
+            {"location": "http://x", "retrieveDate": "2030-01-01T00:00:00Z", "retries": "3"},
+            "TypeConstraintViolation",
+        ),
+        ("GetDiagnostics", {}, "ProtocolError"),
+        ("GetDiagnostics", {"location": 7}, "TypeConstraintViolation"),
+        ("GetDiagnostics", {"location": "ftp://x", "startTime": "yesterday"}, "TypeConstraintViolation"),
         ("Reset", {}, "ProtocolError"),
         ("Reset", {"type": "Sideways"}, "PropertyConstraintViolation"),
         ("Reset", {"type": "Soft", "extra": 1}, "FormationViolation"),
@@ -71,5 +86,5 @@ def test_simple_core_answers(charger: Charger) -> None:
     assert call(charger, "ClearChargingProfile", {}) == {"status": "Unknown"}
     for trigger in ("BootNotification", "DiagnosticsStatusNotification", "FirmwareStatusNotification"):
         status = call(charger, "TriggerMessage", {"requestedMessage": trigger})["status"]
-        assert status == ("Rejected" if trigger == "BootNotification" else "NotImplemented")
+        assert status == ("Rejected" if trigger == "BootNotification" else "Accepted")
     assert call(charger, "Reset", {"type": "Hard"}) == {"status": "Accepted"}

@@ -50,6 +50,7 @@ REPORT_ORDER = (
     # --- errata v4.0 additions
     "MessageTimeout",
     "StopTransactionMaxMeterValues",
+    "SupportedFileTransferProtocols",  # errata 3.88 (FirmwareManagement)
     # --- LocalAuthListManagement profile (section 9.2)
     "LocalAuthListEnabled",
     "LocalAuthListMaxLength",

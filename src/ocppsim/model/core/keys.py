@@ -24,7 +24,7 @@ def core_keys(*, number_of_connectors: int) -> tuple[KeySpec, ...]:
         KeySpec(
             "SupportedFeatureProfiles",
             KeyType.CSL,
-            "Core,LocalAuthListManagement,Reservation,SmartCharging,RemoteTrigger",
+            "Core,FirmwareManagement,LocalAuthListManagement,Reservation,SmartCharging,RemoteTrigger",
             readonly=True,
         ),
         KeySpec("WebSocketPingInterval", KeyType.INT, "60"),

@@ -31,7 +31,7 @@ class Registration:
         if self.next_boot is not None and now >= self.next_boot:
             self.next_boot = None
             if state.connected:
-                state.emit(BootNotificationReq(state.params.boot_info))
+                state.emit(BootNotificationReq(state.boot_info))
         if self.next_heartbeat is not None and now >= self.next_heartbeat:
             state.emit(HeartbeatReq())
             self.restart_heartbeat(now)
@@ -42,7 +42,7 @@ class Registration:
         state.connected = True
         state.registration = None
         self.next_boot = None
-        state.emit(BootNotificationReq(state.params.boot_info))
+        state.emit(BootNotificationReq(state.boot_info))
 
     def on_disconnected(self, now: float) -> None:
         state = self._s
@@ -63,6 +63,8 @@ class Registration:
                 # BootNotification.conf interval sets the heartbeat interval (section 4.2).
                 state.config.store("HeartbeatInterval", str(interval))
             self.restart_heartbeat(now)
+            # A firmware installation that rebooted us ends here (section 5.19: Installed after the boot).
+            state.firmware.on_boot_accepted(now)
             # After Accepted: one StatusNotification for connector 0 and each connector (errata 3.22).
             state.status.settle_all(now, notify=False)
             state.status.notify_all(now)
@@ -77,7 +79,7 @@ class Registration:
 
     def boot_now(self) -> None:
         """TriggerMessage BootNotification (section 5.17)."""
-        self._s.emit(BootNotificationReq(self._s.params.boot_info))
+        self._s.emit(BootNotificationReq(self._s.boot_info))
 
     def heartbeat_now(self, now: float) -> None:
         """TriggerMessage Heartbeat: one now, the next a full interval later."""

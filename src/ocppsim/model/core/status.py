@@ -34,9 +34,11 @@ class StatusSettler:
         s = c.session
         if s is None or not s.authorized or not c.plugged or c.tx is not None or c.finishing:
             return False
+        state = self._s
         if not c.operative or (c.fault is not None and c.fault.error_code not in WARNING_ONLY_ERRORS):
             return False
-        state = self._s
+        if state.firmware_hold:  # installing firmware (section 5.19)
+            return False
         if state.registration is None and not state.ever_accepted:
             return False
         # delay_notrans: no transaction while the EV would not draw (or could not be offered enough).
@@ -47,7 +49,7 @@ class StatusSettler:
             return S.FAULTED
         if c.finishing and (c.plugged or c.cable_locked):
             return S.FINISHING
-        if c.tx is None and not c.operative:
+        if c.tx is None and (not c.operative or self._s.firmware_hold):
             return S.UNAVAILABLE
         s = c.session
         if c.tx is not None or (s is not None and s.authorized and c.plugged):

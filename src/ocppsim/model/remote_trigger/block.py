@@ -22,11 +22,12 @@ class RemoteTrigger:
     ) -> TriggerMessageStatus:
         state = self._s
         state.advance(now)
-        if requested in (
-            MessageTrigger.DIAGNOSTICS_STATUS_NOTIFICATION,
-            MessageTrigger.FIRMWARE_STATUS_NOTIFICATION,
-        ):
-            return TriggerMessageStatus.NOT_IMPLEMENTED  # FirmwareManagement is not offered
+        if requested is MessageTrigger.FIRMWARE_STATUS_NOTIFICATION:
+            state.firmware.trigger_firmware_status(now)  # Idle when no update is going on (4.5)
+            return TriggerMessageStatus.ACCEPTED
+        if requested is MessageTrigger.DIAGNOSTICS_STATUS_NOTIFICATION:
+            state.firmware.trigger_diagnostics_status(now)  # Idle when no upload is going on (4.4)
+            return TriggerMessageStatus.ACCEPTED
         if requested is MessageTrigger.BOOT_NOTIFICATION:
             # Errata 3.28 recommends rejecting a Boot trigger once Accepted.
             if state.accepted:

@@ -16,6 +16,7 @@ from ocppsim.ocpp16.handlers import (
     authorization,
     configuration,
     core,
+    firmware,
     remote_trigger,
     reservation,
     smart_charging,
@@ -35,6 +36,7 @@ for _block in (
     remote_trigger,
     reservation,
     configuration,
+    firmware,
 ):
     assert not HANDLERS.keys() & _block.HANDLERS.keys(), "an action is handled by one block"
     HANDLERS.update(_block.HANDLERS)
