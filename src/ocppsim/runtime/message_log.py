@@ -6,12 +6,13 @@ per-message path one append."""
 from __future__ import annotations
 
 import itertools
+import json
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["DIRECTIONS", "MESSAGE_TYPES", "LoggedFrame", "MessageLog", "select_frames"]
+__all__ = ["DIRECTIONS", "MESSAGE_TYPES", "LoggedFrame", "MessageLog", "redact_secrets", "select_frames"]
 
 # "out": charger -> CSMS; "in": CSMS -> charger.
 DIRECTIONS: Final = ("out", "in")
@@ -31,6 +32,26 @@ class LoggedFrame:
     raw: str
     # For an answer: seconds between the CALL and this answer, in milliseconds.
     latency_ms: float | None = None
+
+
+HIDDEN: Final = "<hidden>"
+
+
+def redact_secrets(action: str | None, raw: str) -> str:
+    """The frame as it may be shown: a ChangeConfiguration of the AuthorizationKey (Security Whitepaper
+    section 2: the key is never logged or reported) keeps its key name, not its value. Every other frame is
+    returned as it is; only this one rare action pays for a parse."""
+    if action != "ChangeConfiguration" or "authorizationkey" not in raw.lower():
+        return raw
+    try:
+        frame = json.loads(raw)
+        payload = frame[3]
+        if str(payload.get("key", "")).lower() == "authorizationkey" and "value" in payload:
+            payload["value"] = HIDDEN
+            return json.dumps(frame, separators=(",", ":"))
+    except (ValueError, TypeError, IndexError, AttributeError):
+        pass  # a malformed frame naming the key: what we cannot read we cannot show
+    return "<hidden: a ChangeConfiguration naming the AuthorizationKey>"
 
 
 class MessageLog:
@@ -55,6 +76,7 @@ class MessageLog:
         now: float,
         latency_ms: float | None = None,
     ) -> LoggedFrame:
+        raw = redact_secrets(action, raw)
         frame = LoggedFrame(
             next(self._seq), now, charger_id, direction, message_type, message_id, action, raw, latency_ms
         )
