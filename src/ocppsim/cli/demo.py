@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
 
 from ocppsim.app.charger import build_charger_app
-from ocppsim.cli.arguments import Parser
+from ocppsim.cli.arguments import Parser, add_http_flags
 from ocppsim.cli.process import setup_logging, stop_on_signals
 from ocppsim.csms.server import CentralSystem
-from ocppsim.settings.flags import HTTP_TOKEN_ENV, http_from_flags
+from ocppsim.settings.flags import http_from_flags
 from ocppsim.settings.ini_file import load_settings
 from ocppsim.settings.specs import SettingsError
 
@@ -25,15 +24,9 @@ def run_demo(argv: Sequence[str]) -> int:
         description="The built-in central system plus one simulated charger with its command interface.",
     )
     p.add_argument("--config", help="INI file for the charger (default: the packaged ocppsim.ini)")
-    p.add_argument("--csms-port", type=int, default=9000)
-    p.add_argument("--port", type=int, default=1234, help="command interface port")
-    p.add_argument("--http", default="8080", metavar="[HOST:]PORT", help="REST API and dashboard")
-    p.add_argument(
-        "--http-token",
-        default=os.environ.get(HTTP_TOKEN_ENV),
-        help=f"bearer token of the REST API, required off loopback (default: ${HTTP_TOKEN_ENV}; the"
-        " environment keeps it out of the process list)",
-    )
+    p.add_argument("--csms-port", type=int, default=9000, help="port of the built-in central system")
+    p.add_argument("--port", type=int, default=1234, help="the charger's text command interface port")
+    add_http_flags(p, default="8080")
     args = p.parse_args(argv)
     try:
         settings = load_settings(args.config, port=args.port)
