@@ -63,3 +63,14 @@ def test_http_off_loopback_without_token_names_every_way_to_give_one(
         "0.0.0.0" in err and "--http-token" in err and "$OCPPSIM_HTTP_TOKEN" in err and "[http] token" in err
     )
     assert len(err.strip().splitlines()) == 1
+
+
+def test_broken_section_header_exits_2_naming_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ini = tmp_path / "broken.ini"
+    ini.write_text((ROOT / "ocppsim.ini").read_text().replace("[charger]", "[charger"))
+    assert main(["--config", str(ini)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"ocppsim: configuration error: {ini}, line ") and "[charger" in err
+    assert len(err.splitlines()) == 1
