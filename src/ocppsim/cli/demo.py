@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -16,6 +18,23 @@ from ocppsim.settings.ini_file import load_settings
 from ocppsim.settings.specs import SettingsError
 
 __all__ = ["run_demo"]
+
+
+def this_command(argv0: str | None = None) -> str:
+    """How to call ocppsim again from this terminal: `ocppsim` when that is on the PATH, else the path
+    this process was started by (`make run` starts .venv/bin/ocppsim, which is not on the PATH unless the
+    venv is activated), `python -m ocppsim` when started so."""
+    argv0 = sys.argv[0] if argv0 is None else argv0
+    if os.path.basename(argv0) == "__main__.py":
+        return "python -m ocppsim"
+    on_path = shutil.which("ocppsim")
+    if on_path and os.path.exists(argv0) and os.path.samefile(on_path, argv0):
+        return "ocppsim"
+    if os.path.isabs(argv0):
+        relative = os.path.relpath(argv0)
+        if not relative.startswith(".."):
+            return relative if os.sep in relative else os.path.join(".", relative)
+    return argv0
 
 
 def run_demo(argv: Sequence[str]) -> int:
@@ -59,7 +78,7 @@ def run_demo(argv: Sequence[str]) -> int:
             f"  central system : {csms.url}/<charger id>\n"
             f"  charger        : {settings.charger.charge_point_id} (connected to the central system)\n"
             f"  commands       : ws://{settings.host_addr}:{settings.host_port}\n"
-            f"  try            : ocppsim shell --url ws://{settings.host_addr}:{settings.host_port}\n"
+            f"  try            : {this_command()} shell --url ws://{settings.host_addr}:{settings.host_port}\n"
             f"                   then: plugin, tag, status, unplug   (Ctrl+C stops)\n",
             flush=True,
         )
