@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from ocppsim import __version__
 from ocppsim.cli import main
 
@@ -49,3 +51,26 @@ def test_bad_ini_value_exits_2_naming_the_key(tmp_path: Path) -> None:
 
 def test_missing_config_exits_2(tmp_path: Path) -> None:
     assert main(["--config", str(tmp_path / "nope.ini")]) == 2
+
+
+def test_http_off_loopback_without_token_names_every_way_to_give_one(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("OCPPSIM_HTTP_TOKEN", raising=False)
+    assert main(["--config", str(ROOT / "ocppsim.ini"), "--http", "0.0.0.0:18099"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "0.0.0.0" in err and "--http-token" in err and "$OCPPSIM_HTTP_TOKEN" in err and "[http] token" in err
+    )
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_broken_section_header_exits_2_naming_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ini = tmp_path / "broken.ini"
+    ini.write_text((ROOT / "ocppsim.ini").read_text().replace("[charger]", "[charger"))
+    assert main(["--config", str(ini)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"ocppsim: configuration error: {ini}, line ") and "[charger" in err
+    assert len(err.splitlines()) == 1

@@ -62,6 +62,7 @@ def test_a_session_from_the_page(browser: Browser, tmp_path: Path) -> None:
         expect(row).to_contain_text("connected")
         expect(row.locator(".pill").first).to_have_attribute("data-status", "Available")
         expect(page.locator("#stream-state")).to_have_text("live")
+        expect(page.locator("#summary")).to_contain_text("1 charger · ")  # not "1 chargers"
         shot(page, "1-overview")
 
         row.get_by_role("link", name="CP1").click()

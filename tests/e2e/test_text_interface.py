@@ -11,6 +11,18 @@ from conftest import REAL_TIMEOUT, Sim, SimFactory
 from ocppsim.driver import SimConnection
 
 
+async def test_delay_trans_ignores_extra_words_and_keeps_the_original_reply(sim: Sim) -> None:
+    """The contract fixes the reply (it names delay_notrans, the flag delay_trans clears); the original
+    ignored words after a command that takes none, and so do we."""
+    connector = sim.station.charger.state.conn(1)
+    assert await sim.cmd("delay_notrans") == "Ok charger delay_notrans True"
+    assert connector.delay_notrans is True
+    assert await sim.cmd("delay_trans xyz") == "Ok charger delay_notrans False"
+    assert connector.delay_notrans is False
+    assert await sim.cmd("delay_notrans 1 2") == "Ok charger delay_notrans True"
+    assert connector.delay_notrans is True
+
+
 async def test_contract_replies(sim: Sim) -> None:
     assert await sim.cmd("unplug") == "Ok, nothing to do"
     assert await sim.cmd("full") == "Cannot full/suspend in a non current state: Available"

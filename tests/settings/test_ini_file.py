@@ -87,3 +87,30 @@ def test_firmware_failure_switches(tmp_path: Path) -> None:
     ini.write_text("[charger]\nfirmware_install_fails = perhaps\n")
     with pytest.raises(SettingsError, match="firmware_install_fails"):
         load_settings(ini, environ={})
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            "[logging]\nocppsim = INFO\n[charger\nx = 1\n",
+            "line 3: broken section header '[charger': expected [name]",
+        ),
+        (
+            "[logging]\n[charger\n[host\n",
+            "line 2: broken section header '[charger': expected [name] (and 1 more",
+        ),
+        ("ocppsim = INFO\n[host]\n", "line 1: 'ocppsim = INFO' comes before the first [section] header"),
+        ("[host]\nport = 1\n[host]\n", "line 3: [host] is given twice"),
+        ("[host]\nport = 1\nport = 2\n", "line 3: [host] port is given twice"),
+        ("[host]\njust words\n", "line 2: 'just words' is neither a [section] header nor key = value"),
+    ],
+)
+def test_a_broken_file_is_one_line_naming_file_and_line(tmp_path: Path, text: str, said: str) -> None:
+    ini = tmp_path / "broken.ini"
+    ini.write_text(text)
+    with pytest.raises(SettingsError) as error:
+        load_settings(ini, environ={})
+    message = str(error.value)
+    assert message.startswith(f"{ini}, ") and said in message
+    assert "\n" not in message

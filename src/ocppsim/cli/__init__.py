@@ -1,7 +1,7 @@
 """Command line entry point: `ocppsim [--config F] [--id ID] [--port P]` runs one charger exactly like
-the original ocppsim; subcommands: `csms`, `shell`, `demo`, `fleet`, `chaos`, `locust-agent`, `locustfile`.
-One module per command (each has its own -h); only this package runs an event loop (`process.run_fast`
-or asyncio.run)."""
+the original ocppsim; subcommands: `csms`, `shell`, `demo`, `fleet`, `chaos`, `locust-agent`, `locustfile`
+(their one-line summaries for `ocppsim --help`: arguments.COMMANDS). One module per command (each has its
+own -h); only this package runs an event loop (`process.run_fast` or asyncio.run)."""
 
 from __future__ import annotations
 

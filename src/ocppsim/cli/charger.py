@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from ocppsim import __version__
 from ocppsim.app.charger import build_charger_app
-from ocppsim.cli.arguments import Parser, add_http_flags
+from ocppsim.cli.arguments import Parser, add_http_flags, commands_epilog
 from ocppsim.cli.process import setup_logging, stop_on_signals
 from ocppsim.settings.flags import http_from_flags
 from ocppsim.settings.ini_file import DEFAULT_INI, load_settings
@@ -23,13 +23,20 @@ __all__ = ["run_charger"]
 def _charger_parser() -> argparse.ArgumentParser:
     p = Parser(
         prog="ocppsim",
-        description="OCPP 1.6J charge point simulator. Subcommands: csms, shell, demo (each has -h).",
+        usage="%(prog)s [--config F] [--id ID] [--port P] [--http [HOST:]PORT] | %(prog)s COMMAND ...",
+        description="OCPP 1.6J charge point simulator. Without a command: one charger, exactly like the"
+        " original ocppsim (its INI file, its text command interface).",
+        epilog=commands_epilog(),
     )
-    p.add_argument("--config", default=DEFAULT_INI, help="INI file (default: %(default)s)")
-    p.add_argument("--id", dest="charger_id", help="charge point id (overrides [charger] charger_id)")
-    p.add_argument("--port", type=int, help="command interface port (overrides [host] port)")
+    p.add_argument("--config", default=DEFAULT_INI, help="INI file")
+    p.add_argument(
+        "--id", dest="charger_id", help="charge point id (default: [charger] charger_id of the INI file)"
+    )
+    p.add_argument(
+        "--port", type=int, help="text command interface port (default: [host] port of the INI file)"
+    )
     add_http_flags(p)
-    p.add_argument("--version", action="version", version=f"ocppsim {__version__}")
+    p.add_argument("--version", action="version", version=f"ocppsim {__version__}", help="print the version")
     return p
 
 

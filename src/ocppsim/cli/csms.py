@@ -22,11 +22,11 @@ __all__ = ["run_csms"]
 
 def run_csms(argv: Sequence[str]) -> int:
     p = Parser(prog="ocppsim csms", description="Built-in OCPP 1.6J central system (accepts any charger).")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=9000)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0: every interface)")
+    p.add_argument("--port", type=int, default=9000, help="port to listen on (0: any free port)")
     p.add_argument("--tags", help="comma-separated id tags to accept (default: accept every tag)")
     p.add_argument("--heartbeat", type=int, default=300, help="heartbeat interval sent at boot (s)")
-    p.add_argument("--quiet", action="store_true", help="do not log every CALL received")
+    p.add_argument("--quiet", action="store_true", help="do not log a line for every CALL received")
     p.add_argument(
         "--sink", action="store_true", help="answer only: no recording, no validation (benchmarks)"
     )
@@ -34,16 +34,18 @@ def run_csms(argv: Sequence[str]) -> int:
         "--remote-start-after",
         type=float,
         metavar="S",
-        help="send RemoteStartTransaction to a connector still Preparing without a transaction after S s",
+        help="send RemoteStartTransaction to a connector still Preparing without a transaction after S s"
+        " (default: never)",
     )
     p.add_argument(
         "--probe",
         type=float,
         metavar="RATE",
         help="send GetConfiguration / RemoteStartTransaction to random chargers RATE times a second and "
-        "measure the answer latency (SIGUSR1 starts a new window; the report is printed at the end)",
+        "measure the answer latency (SIGUSR1 starts a new window; the report is printed at the end;"
+        " default: off)",
     )
-    p.add_argument("--probe-report", help="also write the probe's report to this JSON file")
+    p.add_argument("--probe-report", help="also write the probe's report to this JSON file (default: none)")
     p.add_argument(
         "--probe-on-signal", action="store_true", help="start probing at the first SIGUSR1, not at once"
     )

@@ -4,19 +4,37 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
 
 from ocppsim.app.charger import build_charger_app
-from ocppsim.cli.arguments import Parser
+from ocppsim.cli.arguments import Parser, add_http_flags
 from ocppsim.cli.process import setup_logging, stop_on_signals
 from ocppsim.csms.server import CentralSystem
-from ocppsim.settings.flags import HTTP_TOKEN_ENV, http_from_flags
+from ocppsim.settings.flags import http_from_flags
 from ocppsim.settings.ini_file import load_settings
 from ocppsim.settings.specs import SettingsError
 
 __all__ = ["run_demo"]
+
+
+def this_command(argv0: str | None = None) -> str:
+    """How to call ocppsim again from this terminal: `ocppsim` when that is on the PATH, else the path
+    this process was started by (`make run` starts .venv/bin/ocppsim, which is not on the PATH unless the
+    venv is activated), `python -m ocppsim` when started so."""
+    argv0 = sys.argv[0] if argv0 is None else argv0
+    if os.path.basename(argv0) == "__main__.py":
+        return "python -m ocppsim"
+    on_path = shutil.which("ocppsim")
+    if on_path and os.path.exists(argv0) and os.path.samefile(on_path, argv0):
+        return "ocppsim"
+    if os.path.isabs(argv0):
+        relative = os.path.relpath(argv0)
+        if not relative.startswith(".."):
+            return relative if os.sep in relative else os.path.join(".", relative)
+    return argv0
 
 
 def run_demo(argv: Sequence[str]) -> int:
@@ -25,15 +43,9 @@ def run_demo(argv: Sequence[str]) -> int:
         description="The built-in central system plus one simulated charger with its command interface.",
     )
     p.add_argument("--config", help="INI file for the charger (default: the packaged ocppsim.ini)")
-    p.add_argument("--csms-port", type=int, default=9000)
-    p.add_argument("--port", type=int, default=1234, help="command interface port")
-    p.add_argument("--http", default="8080", metavar="[HOST:]PORT", help="REST API and dashboard")
-    p.add_argument(
-        "--http-token",
-        default=os.environ.get(HTTP_TOKEN_ENV),
-        help=f"bearer token of the REST API, required off loopback (default: ${HTTP_TOKEN_ENV}; the"
-        " environment keeps it out of the process list)",
-    )
+    p.add_argument("--csms-port", type=int, default=9000, help="port of the built-in central system")
+    p.add_argument("--port", type=int, default=1234, help="the charger's text command interface port")
+    add_http_flags(p, default="8080")
     args = p.parse_args(argv)
     try:
         settings = load_settings(args.config, port=args.port)
@@ -66,7 +78,7 @@ def run_demo(argv: Sequence[str]) -> int:
             f"  central system : {csms.url}/<charger id>\n"
             f"  charger        : {settings.charger.charge_point_id} (connected to the central system)\n"
             f"  commands       : ws://{settings.host_addr}:{settings.host_port}\n"
-            f"  try            : ocppsim shell --url ws://{settings.host_addr}:{settings.host_port}\n"
+            f"  try            : {this_command()} shell --url ws://{settings.host_addr}:{settings.host_port}\n"
             f"                   then: plugin, tag, status, unplug   (Ctrl+C stops)\n",
             flush=True,
         )

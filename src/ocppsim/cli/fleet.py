@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ocppsim.app.fleet import run_fleet, run_sharded
-from ocppsim.cli.arguments import Parser, add_http_flags
+from ocppsim.cli.arguments import Parser, add_http_flags, ws_url
 from ocppsim.cli.process import run_fast, stop_on_signals
 from ocppsim.control.fleet.run import FleetRun
 from ocppsim.settings.flags import fleet_spec_from_flags, http_from_flags
@@ -31,12 +31,18 @@ def _fleet_spec_from_file(path: str) -> FleetSpec | str:
 def run_fleet_command(argv: Sequence[str]) -> int:
     p = Parser(prog="ocppsim fleet", description="Many simulated chargers in one process against one CSMS.")
     p.add_argument(
-        "--config", help="fleet file (TOML): templates, counts, id patterns, URLs, source addresses"
+        "--config",
+        help="fleet file (TOML): templates, counts, id patterns, URLs, source addresses (default: none;"
+        " use --count)",
     )
     p.add_argument("--count", type=int, default=0, help="number of chargers (without --config)")
     p.add_argument("--id-pattern", default="SIM{:05d}", help="charger ids, formatted with 1..count")
-    p.add_argument("--url", help="CSMS base URL (the charger id is appended; without --config)")
-    p.add_argument("--connectors", type=int, default=1)
+    p.add_argument(
+        "--url",
+        type=ws_url,
+        help="CSMS base URL, ws:// or wss:// (the charger id is appended; with --count, no default)",
+    )
+    p.add_argument("--connectors", type=int, default=1, help="connectors per charger (without --config)")
     p.add_argument("--ramp", type=float, default=200.0, help="chargers started per second (0 = all at once)")
     p.add_argument("--conf-dir", default="./ocppsim-fleet-data", help="data directory (one SQLite file)")
     p.add_argument("--duration", type=float, default=0.0, help="stop after this many seconds (0 = Ctrl+C)")
@@ -56,8 +62,12 @@ def run_fleet_command(argv: Sequence[str]) -> int:
         default=0.0,
         help="share of chargers that start charging on connector 1 once booted (a steady load mix)",
     )
-    p.add_argument("--stats-json", help="write the run's statistics to this JSON file at the end")
-    p.add_argument("--stats-csv", help="write the run's statistics to this CSV file at the end")
+    p.add_argument(
+        "--stats-json", help="write the run's statistics to this JSON file at the end (default: none)"
+    )
+    p.add_argument(
+        "--stats-csv", help="write the run's statistics to this CSV file at the end (default: none)"
+    )
     add_http_flags(p)
     p.add_argument("--no-live", dest="live", action="store_false", help="plain status lines, no live table")
     p.add_argument(
@@ -65,7 +75,9 @@ def run_fleet_command(argv: Sequence[str]) -> int:
         type=int,
         help="processes to shard the chargers over (default: one per core; 1: this process only)",
     )
-    p.add_argument("--port", type=int, help="the fleet's text command interface (WebSocket) on this port")
+    p.add_argument(
+        "--port", type=int, help="the fleet's text command interface (WebSocket) on this port (default: off)"
+    )
     p.add_argument("--host", default="127.0.0.1", help="bind address of the text command interface")
     p.add_argument("--shard", help=argparse.SUPPRESS)  # K/N: a worker process (set by the parent)
     p.add_argument(

@@ -4,12 +4,11 @@ packaged locustfile is)."""
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Sequence
 from importlib import resources
 
 from ocppsim.app.locust import run_locust_agent
-from ocppsim.cli.arguments import Parser
+from ocppsim.cli.arguments import Parser, ws_url
 from ocppsim.cli.process import run_fast
 from ocppsim.control.locust.agent import AgentOptions
 
@@ -21,13 +20,17 @@ def run_locust_agent_command(argv: Sequence[str]) -> int:
         prog="ocppsim locust-agent",
         description="The chargers of one Locust worker (started by ocppsim's Locust users; JSON over stdio).",
     )
-    p.add_argument("--url", required=True, help="CSMS base URL (the charger id is appended)")
+    p.add_argument(
+        "--url",
+        type=ws_url,
+        required=True,
+        help="CSMS base URL, ws:// or wss:// (the charger id is appended)",
+    )
     p.add_argument("--conf-dir", required=True, help="data directory (one SQLite file)")
-    p.add_argument("--connectors", type=int, default=1)
+    p.add_argument("--connectors", type=int, default=1, help="connectors per charger")
     args = p.parse_args(argv)
-    if not args.url.startswith(("ws://", "wss://")) or args.connectors < 1:
-        print("ocppsim locust-agent: --url must be ws:// or wss://, --connectors >= 1", file=sys.stderr)
-        return 2
+    if args.connectors < 1:
+        p.error("argument --connectors: must be >= 1")
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     run_fast(run_locust_agent(AgentOptions(url=args.url, conf_dir=args.conf_dir, connectors=args.connectors)))
     return 0

@@ -44,6 +44,31 @@ __all__ = ["CentralSystem", "Frame", "Payload", "Responder"]
 
 log = logging.getLogger("ocppsim.csms")
 
+
+def _log_frame(charger_id: str, arrow: str, action: str | None, unique_id: str, text: str | bytes) -> None:
+    """The terminal of `make run`: one short line per CALL at INFO (direction, action, uniqueId, size);
+    the whole frame only at DEBUG (a MeterValues frame is ~1.3 KB). Every frame stays in `frames`, the
+    charger's message log and the REST API. The AuthorizationKey a CSMS sets (ChangeConfiguration) is
+    shown as <hidden> (Security Whitepaper 1.0: it is never logged)."""
+    if log.isEnabledFor(logging.DEBUG):
+        shown = text.decode(errors="replace") if isinstance(text, bytes) else text
+        if action == "ChangeConfiguration" and "authorizationkey" in shown.lower():
+            shown = _hide_authorization_key(shown)
+        log.debug("%s %s %s %s", charger_id, arrow, action, shown)
+    elif log.isEnabledFor(logging.INFO):
+        size = len(text) if isinstance(text, bytes) else len(text.encode())
+        log.info("%s %s %s id=%s %d bytes", charger_id, arrow, action, unique_id, size)
+
+
+def _hide_authorization_key(text: str) -> str:
+    try:
+        frame = json.loads(text)
+        frame[3]["value"] = "<hidden>"
+        return json.dumps(frame, separators=(",", ":"))
+    except (ValueError, TypeError, IndexError, KeyError):
+        return "[ChangeConfiguration of AuthorizationKey: hidden]"
+
+
 # A responder returns a CALLRESULT payload, a CallError to answer with, or None to never answer.
 Responder = Callable[[str, Payload], "Payload | CallError | None"]
 
@@ -262,6 +287,8 @@ class CentralSystem(DefaultAnswers):
         future: asyncio.Future[CallResult | CallError] = asyncio.get_running_loop().create_future()
         session.pending[uid] = future
         await self._record(Frame(charger_id, "out", 2, uid, action, payload or {}, self.clock()))
+        if self.log_frames:
+            _log_frame(charger_id, "<-", action, uid, text)
         await session.ws.send(text)
         try:
             return await asyncio.wait_for(future, timeout)
@@ -336,9 +363,7 @@ class CentralSystem(DefaultAnswers):
         )
         await self._record(recorded)
         if self.log_frames:
-            log.info(
-                "%s -> %s %s", charger_id, frame.action, json.dumps(frame.payload, separators=(",", ":"))
-            )
+            _log_frame(charger_id, "->", frame.action, frame.unique_id, message)
         # A re-sent CALL gets the answer the first one got (the same transactionId, ...): idempotent.
         reply = self._answers[key] if duplicate and key in self._answers else self._answer(charger_id, frame)
         if isinstance(reply, dict):

@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ocppsim.model.charger import ChargerParams
-from ocppsim.settings.specs import FleetCharger, FleetSpec, HttpSettings, SettingsError
+from ocppsim.settings.specs import HTTP_TOKEN_ENV, FleetCharger, FleetSpec, HttpSettings, SettingsError
 
 __all__ = [
     "ENV_SERVER_URL",
@@ -19,8 +19,6 @@ __all__ = [
 ]
 
 ENV_SERVER_URL = "BALANZ_SERVER_URL"
-# Where a bearer token can come from instead of --http-token: the environment is not in the process list.
-HTTP_TOKEN_ENV = "OCPPSIM_HTTP_TOKEN"
 
 
 def parse_http_address(text: str, base: HttpSettings | None = None) -> HttpSettings:

@@ -3,6 +3,7 @@ from the environment applied -> Settings."""
 
 from __future__ import annotations
 
+import ast
 import configparser
 import math
 import os
@@ -30,6 +31,29 @@ _INFO_KEYS = (
     "meter_type",
     "meter_serial_number",
 )
+
+
+def _parse_error(source: str, exc: configparser.Error) -> str:
+    """configparser's message spans lines and quotes Python reprs: one line naming the file and the line."""
+    if isinstance(exc, configparser.MissingSectionHeaderError):
+        return f"{source}, line {exc.lineno}: {exc.line.strip()!r} comes before the first [section] header"
+    if isinstance(exc, configparser.DuplicateSectionError | configparser.DuplicateOptionError):
+        what = f"[{exc.section}]"
+        if isinstance(exc, configparser.DuplicateOptionError):
+            what += f" {exc.option}"
+        return f"{source}, line {exc.lineno}: {what} is given twice"
+    if isinstance(exc, configparser.ParsingError) and exc.errors:
+        lineno, shown = exc.errors[0]
+        try:
+            line = str(ast.literal_eval(shown)).strip()  # configparser keeps repr(line)
+        except (ValueError, SyntaxError):
+            line = str(shown).strip()
+        rest = len(exc.errors) - 1
+        more = f" (and {rest} more bad line{'s' if rest > 1 else ''})" if rest else ""
+        if line.startswith("["):
+            return f"{source}, line {lineno}: broken section header {line!r}: expected [name]{more}"
+        return f"{source}, line {lineno}: {line!r} is neither a [section] header nor key = value{more}"
+    return f"{source}: " + " ".join(str(exc).split())
 
 
 def _get(cp: configparser.ConfigParser, section: str, key: str, default: str) -> str:
@@ -113,7 +137,7 @@ def load_settings(
     try:
         cp.read_string(text, source=source)
     except configparser.Error as exc:
-        raise SettingsError(f"{source}: {exc}") from None
+        raise SettingsError(_parse_error(source, exc)) from None
 
     levels: dict[str, str] = {}
     if cp.has_section("logging"):

@@ -9,7 +9,15 @@ from pathlib import Path
 from ocppsim.model.charger import ChargerParams
 from ocppsim.model.vehicles import EvMix
 
-__all__ = ["LOOPBACK_HOSTS", "FleetCharger", "FleetSpec", "HttpSettings", "Settings", "SettingsError"]
+__all__ = [
+    "HTTP_TOKEN_ENV",
+    "LOOPBACK_HOSTS",
+    "FleetCharger",
+    "FleetSpec",
+    "HttpSettings",
+    "Settings",
+    "SettingsError",
+]
 
 
 class SettingsError(ValueError):
@@ -17,6 +25,8 @@ class SettingsError(ValueError):
 
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+# Where a bearer token can come from instead of --http-token: the environment is not in the process list.
+HTTP_TOKEN_ENV = "OCPPSIM_HTTP_TOKEN"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +47,10 @@ class HttpSettings:
             raise SettingsError(f"[http] log_size = {self.log_size}: must be >= 1")
         if self.host not in LOOPBACK_HOSTS and not self.token:
             # Security by default: nobody on the network steers the simulator without the token.
-            raise SettingsError(f"[http] addr = {self.host}: a non-loopback address needs [http] token")
+            raise SettingsError(
+                f"REST API on {self.host} (--http or [http] addr): off loopback it needs a bearer token:"
+                f" --http-token, ${HTTP_TOKEN_ENV} or [http] token"
+            )
 
 
 @dataclass(frozen=True, slots=True)

@@ -209,6 +209,23 @@ async def test_configuration_with_change_configuration_semantics(api: Api) -> No
     assert r.status_code == 404 and r.json()["status"] == "NotSupported"
 
 
+async def test_a_configuration_value_may_be_a_json_number_or_boolean(api: Api) -> None:
+    """The OCPP value is a string; a number or a boolean is taken in its OCPP string form."""
+    r = await api.client.put(f"{CP}/configuration/HeartbeatInterval", json={"value": 120})
+    assert r.status_code == 200 and r.json()["status"] == "Accepted"
+    assert api.app.store.config.load("CP1")["HeartbeatInterval"] == "120"
+    r = await api.client.put(f"{CP}/configuration/LocalPreAuthorize", json={"value": True})
+    assert r.status_code == 200, r.text
+    keys = {k["key"]: k["value"] for k in (await api.client.get(f"{CP}/configuration")).json()}
+    assert keys["LocalPreAuthorize"] == "true"
+    r = await api.client.put(f"{CP}/configuration/HeartbeatInterval", json={"value": 7.5})
+    assert r.status_code == 409  # not an integer: Rejected by the key, as "7.5" would be
+    assert "'7.5'" in r.json()["error"]
+    for bad in (None, [1], {"a": 1}):
+        r = await api.client.put(f"{CP}/configuration/HeartbeatInterval", json={"value": bad})
+        assert r.status_code == 422, bad
+
+
 async def test_profiles_and_composite(api: Api) -> None:
     profile = {
         "chargingProfileId": 7,

@@ -3,9 +3,10 @@ the API gives must fit them (schemathesis checks that)."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import math
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from ocppsim.model.types import ChargePointErrorCode
 
@@ -172,8 +173,36 @@ class ConfigKeyOut(BaseModel):
     value: str | None
 
 
+def _ocpp_string(value: object) -> object:
+    """ChangeConfiguration.req's value is a string (CiString500); a JSON number or boolean is taken in the
+    string form OCPP gives it: true/false lower case (1.6 section 9.1's boolean keys), a number as JSON
+    wrote it (60 -> "60", 7.5 -> "7.5"). Anything else is left to the str check."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError("must be a finite number")
+        return repr(value)
+    return value
+
+
 class ConfigChangeIn(_Strict):
-    value: str = Field(max_length=500, description="CiString500, as ChangeConfiguration.req")
+    value: Annotated[
+        str,
+        BeforeValidator(_ocpp_string),
+        WithJsonSchema(
+            {
+                "anyOf": [{"type": "string", "maxLength": 500}, {"type": "number"}, {"type": "boolean"}],
+                "title": "Value",
+            }
+        ),
+    ] = Field(
+        max_length=500,
+        description="CiString500, as ChangeConfiguration.req; a JSON number or boolean is taken as its OCPP"
+        ' string (true -> "true", 60 -> "60")',
+    )
 
 
 class ConfigChangeOut(BaseModel):

@@ -35,7 +35,8 @@ log = logging.getLogger("ocppsim.control")
 
 HELP = (
     "Commands: status, jsonstatus, plugin, unplug, tag [id], full, suspend, fullafter [wh], resume, delay, "
-    "nodelay, delay_notrans, delay_trans, max [A], clock [s], wait [s], reset, shutdown, quit; "
+    "nodelay, delay_notrans, delay_trans (clears delay_notrans), max [A], clock [s], wait [s], reset, "
+    "shutdown, quit (words after a command that takes none are ignored, as in the original); "
     "datatransfer <vendorId> [messageId] [data]; fault <errorCode> [info]; nofault; "
     "profiles [A|W] [seconds] (installed profiles + composite schedules, JSON). "
     "Prefix @N (e.g. '@2 plugin') or 'connector N' to address connector N."
@@ -133,6 +134,9 @@ class CommandRunner:
             st.run_model(lambda now: ch.ev_inputs.set_delay_notrans(c, True, now))
             return "Ok charger delay_notrans True"
         if verb == "delay_trans":
+            # The reply names delay_notrans (the flag it clears, now False): the original's reply, fixed
+            # byte for byte by the compatibility contract. Like the original and every command the contract
+            # gives no argument, extra words are ignored (`delay_trans xyz` is `delay_trans`).
             st.run_model(lambda now: ch.ev_inputs.set_delay_notrans(c, False, now))
             return "Ok charger delay_notrans False"
         if verb == "max":

@@ -104,7 +104,7 @@ function schedule(name, fn, ms) {
 async function loadSummary() {
   const s = await act(api("GET", "/api/summary"));
   if (!s) return;
-  const parts = [`${s.chargers} chargers`, `${s.connected} connected`, `${s.booted} booted`, `${s.charging} charging`];
+  const parts = [`${s.chargers} charger${s.chargers === 1 ? "" : "s"}`, `${s.connected} connected`, `${s.booted} booted`, `${s.charging} charging`];
   const byStatus = Object.entries(s.connectors_by_status).map(([k, v]) => `${k} ${v}`).join(" · ");
   $("#summary").textContent = parts.join(" · ") + (byStatus ? "  |  connectors: " + byStatus : "");
 }
