@@ -308,6 +308,7 @@ PENDING: dict[str, str] = {
     "TC_032_1_CS": "needs a power failure switch (issue 17 item 7)",
     "TC_032_2_CS": "needs a power failure switch (issue 17 item 7)",
     "TC_034_CS": "needs a power failure switch (issue 17 item 7)",
+    "TC_048_4_CS": "needs a connector configured not to accept reservations (issue 17 item 7)",
     "TC_042_1_CS": "needs switchable feature profiles (issue 17 item 7)",
     "TC_043_1_CS": "needs switchable feature profiles (issue 17 item 7)",
     "TC_044_1_CS": "Firmware Management profile in progress (issue 17 item 2)",
