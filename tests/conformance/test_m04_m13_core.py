@@ -324,11 +324,11 @@ async def test_sampled_meter_values(sim: Sim) -> None:
 async def test_clock_aligned_meter_values(sim: Sim) -> None:
     await set_key(sim, "MeterValueSampleInterval", "0")
     await set_key(sim, "MeterValuesAlignedData", "Energy.Active.Import.Register")
-    await set_key(sim, "ClockAlignedDataInterval", "900")
+    await set_key(sim, "ClockAlignedDataInterval", "300")
     await sim.cmd("plugin")
     await sim.cmd("tag")
     mark = sim.mark()
-    await sim.advance(1800)
+    await sim.advance(600)
     aligned = sim.calls("MeterValues", since=mark)
     assert len(aligned) == 2
     for frame in aligned:
@@ -336,7 +336,7 @@ async def test_clock_aligned_meter_values(sim: Sim) -> None:
         assert {sv.get("context") for sv in value["sampledValue"]} == {"Sample.Clock"}
         # 3.16.2: at whole multiples of the interval after midnight.
         minutes, seconds = value["timestamp"][14:16], value["timestamp"][17:19]
-        assert int(minutes) % 15 == 0 and seconds == "00", value["timestamp"]
+        assert int(minutes) % 5 == 0 and seconds == "00", value["timestamp"]
 
 
 # ------------------------------------------------------------------ 10-11, 12, 13 non-happy
