@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test check lint format typecheck contracts bench bench-quick bench-capacity fuzz clean
+.PHONY: run test conformance check lint format typecheck contracts bench bench-quick bench-capacity fuzz clean
 
 $(VENV)/.runtime: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,15 @@ run: $(VENV)/.runtime
 ## test: the whole test suite
 test: $(VENV)/.dev
 	$(PY) -m pytest -q
+
+## conformance: the OCTT charge-point cases (tests/conformance), then docs/conformance.md from that run
+CONFORMANCE_RESULTS := .conformance-results.json
+conformance: $(VENV)/.dev
+	rm -f $(CONFORMANCE_RESULTS)
+	OCPPSIM_CONFORMANCE_RESULTS=$(CONFORMANCE_RESULTS) $(PY) -m pytest -q tests/conformance; \
+	status=$$?; \
+	PYTHONPATH=tests $(PY) tests/conformance/report.py $(CONFORMANCE_RESULTS) docs/conformance.md && \
+	rm -f $(CONFORMANCE_RESULTS) && exit $$status
 
 ## check: ruff (format + lint), mypy --strict on src, import-linter layer contracts, then the tests
 check: lint typecheck contracts test
