@@ -124,6 +124,10 @@ class AuthorizeReq(Request):
     id_tag: str
     connector_id: int  # the connector the driver stands at (not sent; routes the answer)
     remote: bool = False  # authorizing a RemoteStartTransaction (AuthorizeRemoteTxRequests)
+    # A badge swipe (authorization.swipe): before the cable it does not plug in; during a transaction
+    # `stop_tx_ref` names the transaction it may stop (parentIdTag match, sections 3.10, 4.1).
+    swipe: bool = False
+    stop_tx_ref: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,8 @@
 """Authorization: a driver's id tag from presentation to an authorized session (OCPP 1.6 sections 3.4
-Authorization, 4.1 Authorize, 5.2 / 9.1 LocalPreAuthorize and the offline rules), and the CS->CP
+Authorization, 3.10 Parent idTag, 4.1 Authorize, 5.2 / 9.1 LocalPreAuthorize and the offline rules), the
+spec-faithful badge swipe beside the compatibility contract's `tag` (a tag before the cable waits
+ConnectionTimeOut for it, 9.1 / 4.9 B1; during a transaction the same tag or one of its group stops it,
+4.10), and the CS->CP
 operations on the lists (5.4 ClearCache, 5.10 GetLocalListVersion, 5.15 SendLocalList). What is known
 about tags, and the decisions made from it, is `authorization/lists.py`.
 """
@@ -42,6 +45,8 @@ class TagOutcome:
     status: ChargePointStatus | None
     # Accepted as a tag, but the connector is reserved for another idTag (section 5.13).
     reserved_for_other: bool = False
+    # A swipe during a transaction: True it stopped it (same group), False it did not; None otherwise.
+    stopped: bool | None = None
 
 
 class Authorization:
@@ -94,6 +99,71 @@ class Authorization:
         state.emit(AuthorizeReq(id_tag, c.id))
         return TagStep.AUTHORIZING
 
+    def swipe(self, connector_id: int, id_tag: str, now: float) -> TagStep | TagOutcome:
+        """A badge swipe as the spec has it (not the contract's `tag`, which also plugs the EV in).
+
+        During a transaction: the idTag that started it stops it at once without Authorize (4.1: "only
+        ... when the identifier used for stopping the transaction is different"); another idTag is
+        authorized (list / cache, else Authorize.req) and stops it only when its parentIdTag matches the
+        transaction's (3.10). Otherwise the tag is authorized as by `present_tag`, but the connector
+        waits in Preparing for the cable until ConnectionTimeOut (9.1, 4.9 B1)."""
+        state = self._s
+        state.advance(now)
+        c = state.conn(connector_id)
+        tx = c.tx
+        if tx is not None and c.status in TRANSACTION_STATES:
+            if _same_tag(id_tag, tx.id_tag):
+                state.transactions.stop(c, Reason.LOCAL, now, id_tag=id_tag)
+                state.status.settle(c, now)
+                return TagStep.STOPPING
+            known = self._known_locally(id_tag, now)
+            if known is not None:
+                return self._swipe_stop(c, tx.ref, id_tag, known, now)
+            state.emit(AuthorizeReq(id_tag, c.id, swipe=True, stop_tx_ref=tx.ref))
+            return TagStep.AUTHORIZING
+        session = c.session
+        if session is not None and tx is None:
+            if not _same_tag(id_tag, session.id_tag):
+                # Preparing for another driver's session: this badge changes nothing.
+                return TagOutcome(False, AuthorizationStatus.ACCEPTED, None, c.status)
+            # The same badge again before the cable: the driver cancels (4.9 B1, "intended usage ended").
+            state.transactions.end_session(c)
+            state.status.settle(c, now)
+            return TagStep.STOPPING
+        if not state.config.get_bool("OCPPAuthorizationEnabled"):
+            return self._tag_decided(c, id_tag, IdTagInfo(AuthorizationStatus.ACCEPTED), now, plug=False)
+        local = self.pre_authorized(id_tag, now)
+        if local is not None:
+            return self._tag_decided(c, id_tag, local, now, plug=False)
+        state.emit(AuthorizeReq(id_tag, c.id, swipe=True))
+        return TagStep.AUTHORIZING
+
+    def _known_locally(self, id_tag: str, now: float) -> IdTagInfo | None:
+        """A stopping tag's IdTagInfo from the Local List or the cache under LocalPreAuthorize (section
+        4.1: then Authorize.req MAY be skipped; 9.1 as for a start); without authorization (free vend)
+        every tag is Accepted, in its listed group if any."""
+        if not self._s.config.get_bool("OCPPAuthorizationEnabled"):
+            return self.lists.known(id_tag) or IdTagInfo(AuthorizationStatus.ACCEPTED)
+        return self.pre_authorized(id_tag, now)
+
+    def _swipe_stop(self, c: Connector, tx_ref: int, id_tag: str, info: IdTagInfo, now: float) -> TagOutcome:
+        """Another tag during transaction `tx_ref`: stop it (reason Local, with this idTag: 4.10 / 6.50)
+        when the tag is Accepted and in the transaction's group (same parentIdTag, section 3.10)."""
+        accepted = info.status is AuthorizationStatus.ACCEPTED
+        parent = self._parent(id_tag, info)
+        tx = c.tx
+        if tx is None or tx.ref != tx_ref or c.status not in TRANSACTION_STATES:
+            return TagOutcome(accepted, info.status, parent, c.status, stopped=False)
+        mine = c.session.parent_id_tag if c.session is not None else None
+        if mine is None:
+            mine = self._parent(tx.id_tag, IdTagInfo(AuthorizationStatus.ACCEPTED))
+        if not accepted or parent is None or mine is None or not _same_tag(parent, mine):
+            return TagOutcome(accepted, info.status, parent, c.status, stopped=False)
+        state = self._s
+        state.transactions.stop(c, Reason.LOCAL, now, id_tag=id_tag)
+        state.status.settle(c, now)
+        return TagOutcome(True, info.status, parent, c.status, stopped=True)
+
     def pre_authorized(self, id_tag: str, now: float) -> IdTagInfo | None:
         """LocalPreAuthorize (sections 3.4, 9.1): a tag valid in the Local List or the cache starts at once,
         without Authorize; None when the CSMS must be asked. Also for a remote start with
@@ -137,9 +207,16 @@ class Authorization:
             return TagOutcome(
                 info.status is AuthorizationStatus.ACCEPTED, info.status, info.parent_id_tag, c.status
             )
-        return self._tag_decided(c, request.id_tag, info, now)
+        if request.stop_tx_ref is not None:
+            return self._swipe_stop(c, request.stop_tx_ref, request.id_tag, info, now)
+        if request.swipe and (c.session is not None or c.tx is not None):
+            # Somebody else started on this connector while the CSMS answered.
+            return TagOutcome(False, info.status, info.parent_id_tag, c.status)
+        return self._tag_decided(c, request.id_tag, info, now, plug=not request.swipe)
 
-    def _tag_decided(self, c: Connector, id_tag: str, info: IdTagInfo, now: float) -> TagOutcome:
+    def _tag_decided(
+        self, c: Connector, id_tag: str, info: IdTagInfo, now: float, *, plug: bool = True
+    ) -> TagOutcome:
         if info.status is not AuthorizationStatus.ACCEPTED:
             return TagOutcome(False, info.status, info.parent_id_tag, c.status)
         if not self._admitted(c, id_tag, info):
@@ -149,7 +226,9 @@ class Authorization:
         state = self._s
         c.last_id_tag = id_tag
         # The original ocppsim treats a tag as "EV here and authorized": a tag without `plugin` charges.
-        c.plugged = True
+        # A swipe (plug=False) leaves the cable to the driver: the session waits for it (ConnectionTimeOut).
+        if plug:
+            c.plugged = True
         c.finishing = False
         if c.status in (S.AVAILABLE, S.FINISHING, S.RESERVED) and c.operative and c.fault is None:
             state.status.transition(c, S.PREPARING, now)  # A2, F2, G2
@@ -185,3 +264,8 @@ class Authorization:
         for effect in self.lists.clear_cache():
             self._s.emit(effect)
         return ClearCacheStatus.ACCEPTED
+
+
+def _same_tag(a: str, b: str) -> bool:
+    """IdToken is a CiString20 (section 7.28 / 7.8): compared case-insensitively."""
+    return a.casefold() == b.casefold()

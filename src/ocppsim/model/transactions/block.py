@@ -192,6 +192,9 @@ class Transactions:
                 continue
             c.tx.transaction_id = transaction_id
             state.auth_tags.remember(c.tx.id_tag, info)
+            if info.parent_id_tag is not None and c.session is not None:
+                # The group of the tag that started it: another tag of the group may stop it (3.10).
+                c.session.parent_id_tag = info.parent_id_tag
             if info.status is not AuthorizationStatus.ACCEPTED:
                 # Section 5.11: stop (DeAuthorized) or only stop energy, per StopTransactionOnInvalidId.
                 if state.config.get_bool("StopTransactionOnInvalidId"):
