@@ -54,6 +54,12 @@ class SimConnection:
         result: dict[str, Any] = json.loads(reply)
         return result
 
+    async def swipe(self, id_tag: str, connector: int | None = None) -> str:
+        """A badge swipe as the spec has it (`swipe` command): unlike `tag` it does not plug the EV in;
+        during a transaction it stops it when the idTag (or its parentIdTag) matches. The reply line."""
+        prefix = f"@{connector} " if connector else ""
+        return await self.command(f"{prefix}swipe {id_tag}")
+
     async def disconnect(self) -> None:
         if self._ws is not None:
             await self._ws.close()

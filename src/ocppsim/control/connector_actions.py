@@ -11,13 +11,35 @@ from ocppsim.model.outgoing import AuthorizeReq, DataTransferReq, StopTransactio
 from ocppsim.model.vehicles import VehicleRegistry
 from ocppsim.runtime.station import Station
 
-__all__ = ["TagResult", "UnplugResult", "answer_timeout", "data_transfer", "present_tag", "unplug"]
+__all__ = [
+    "SwipeResult",
+    "TagResult",
+    "UnplugResult",
+    "answer_timeout",
+    "data_transfer",
+    "present_tag",
+    "swipe",
+    "unplug",
+]
 
 
 @dataclass(frozen=True, slots=True)
 class TagResult:
     stopping: bool  # the tag ended the running transaction (or session): StopTransaction reason Local
     outcome: TagOutcome | None  # None: no answer to Authorize (and no local decision)
+
+
+@dataclass(frozen=True, slots=True)
+class SwipeResult:
+    """A badge swipe (section 3.10 / 4.10 / 9.1): `stopping` with `had_transaction` False is a session
+    cancelled before the cable; `in_use`: the connector waits for another idTag's cable, nothing changed;
+    otherwise `outcome` (None: no answer to Authorize), whose `stopped` says what a tag of another idTag
+    did to the running transaction."""
+
+    stopping: bool
+    had_transaction: bool
+    in_use: bool
+    outcome: TagOutcome | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +100,31 @@ async def present_tag(
             result = await station.wait_outcome(pair[0], pair[1], answer_timeout(station))
             outcome = result if isinstance(result, TagOutcome) else None
     return TagResult(False, outcome)
+
+
+async def swipe(
+    station: Station, connector: int, id_tag: str, *, vehicles: VehicleRegistry | None = None
+) -> SwipeResult:
+    """A badge swipe as the spec has it (model `Authorization.swipe`): before the cable, authorize and
+    wait for it (ConnectionTimeOut); during a transaction, the same idTag stops it, another one only when
+    its parentIdTag matches. With `vehicles`, a registered tag that opens a session brings its EV."""
+    charger = station.charger
+    had_transaction = charger.view(connector, station.clock.now()).transaction_id is not None
+    idle = charger.connector_status(connector).value in ("Available", "Preparing", "Finishing", "Reserved")
+    if vehicles is not None and idle and not had_transaction:
+        _arrives(station, connector, id_tag, vehicles, registered_only=True)
+    step, sent = station.run_model_collect(lambda now: charger.authorization.swipe(connector, id_tag, now))
+    if step is TagStep.STOPPING:
+        return SwipeResult(True, had_transaction, False, None)
+    if step is TagStep.DONE:
+        return SwipeResult(False, had_transaction, True, None)
+    outcome = step if isinstance(step, TagOutcome) else None
+    if outcome is None:
+        pair = next(((r, f) for r, f in sent if isinstance(r, AuthorizeReq)), None)
+        if pair is not None:
+            result = await station.wait_outcome(pair[0], pair[1], answer_timeout(station))
+            outcome = result if isinstance(result, TagOutcome) else None
+    return SwipeResult(False, had_transaction, False, outcome)
 
 
 async def unplug(station: Station, connector: int) -> UnplugResult:

@@ -94,10 +94,12 @@ def test_cached_tag_starts_without_authorize() -> None:
     assert statuses(effects) == ["Preparing"]
 
 
-def test_same_tag_again_before_the_cable_cancels() -> None:
+def test_same_tag_again_before_the_cable_cancels_another_changes_nothing() -> None:
     ch = booted()
     _swipe_authorized(ch, "TAG", ACCEPTED, T0)
     ch.drain()
+    assert ch.authorization.swipe(1, "OTHER", T0 + 1) is TagStep.DONE
+    assert ch.drain() == []
     assert ch.authorization.swipe(1, "tag", T0 + 2) is TagStep.STOPPING
     assert statuses(ch.drain()) == ["Available"]
 

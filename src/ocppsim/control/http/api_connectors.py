@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from ocppsim.control.connector_actions import present_tag, unplug
+from ocppsim.control.connector_actions import present_tag, swipe, unplug
 from ocppsim.control.http.api_models import (
     ActionOut,
     AvailabilityIn,
@@ -106,6 +106,36 @@ def connectors_routes(fleet: Fleet, opts: ApiOptions) -> APIRouter:
     async def tag(charger_id: str, connector: int, body: TagIn) -> ActionOut:
         station, c = connector_of(charger_id, connector)
         return await _present(station, c, body.id_tag)
+
+    @action("swipe", "Swipe a badge as the spec has it (before the cable, or to stop a transaction)")
+    async def swipe_badge(charger_id: str, connector: int, body: TagIn) -> ActionOut:
+        """Unlike `tag`, the EV is not plugged in. Before the cable the tag is authorized and the
+        connector waits in Preparing until ConnectionTimeOut (9.1, 4.9 B1): `accepted` / `rejected` /
+        `no_answer`, `in_use` when it waits for another idTag's cable, `cancelled` for the same idTag
+        again. During a transaction the same idTag stops it (`stopping`, reason Local); another one is
+        authorized and stops it (`stopped`) only when its parentIdTag matches the transaction's
+        (3.10), else `not_stopped`."""
+        station, c = connector_of(charger_id, connector)
+        result = await swipe(station, c, body.id_tag, vehicles=fleet.vehicles)
+        if result.stopping:
+            word = "stopping" if result.had_transaction else "cancelled"
+            return ActionOut(result=word, connector=connector_out(station, c))
+        outcome = result.outcome
+        if result.in_use or outcome is None:
+            word = "in_use" if result.in_use else "no_answer"
+            return ActionOut(result=word, connector=connector_out(station, c))
+        if outcome.stopped is not None:
+            word = "stopped" if outcome.stopped else "not_stopped"
+        elif outcome.reserved_for_other:
+            word = "reserved"
+        else:
+            word = "accepted" if outcome.accepted else "rejected"
+        return ActionOut(
+            result=word,
+            authorization=outcome.auth_status.value,
+            parent_id_tag=outcome.parent_id_tag,
+            connector=connector_out(station, c),
+        )
 
     @action("start", "Start a transaction: plug in if needed, then present the tag")
     async def start(charger_id: str, connector: int, body: StartIn | None = None) -> ActionOut:

@@ -12,7 +12,7 @@ from typing import Protocol
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
-from ocppsim.control.connector_actions import data_transfer, present_tag, unplug
+from ocppsim.control.connector_actions import data_transfer, present_tag, swipe, unplug
 from ocppsim.control.text.commands import (
     Command,
     CommandError,
@@ -38,7 +38,9 @@ HELP = (
     "nodelay, delay_notrans, delay_trans (clears delay_notrans), max [A], clock [s], wait [s], reset, "
     "shutdown, quit (words after a command that takes none are ignored, as in the original); "
     "datatransfer <vendorId> [messageId] [data]; fault <errorCode> [info]; nofault; "
-    "profiles [A|W] [seconds] (installed profiles + composite schedules, JSON). "
+    "profiles [A|W] [seconds] (installed profiles + composite schedules, JSON); "
+    "swipe [id] (a badge as the spec has it: before the cable it waits ConnectionTimeOut for it; during a "
+    "transaction the same id, or one with the same parentIdTag, stops it). "
     "Prefix @N (e.g. '@2 plugin') or 'connector N' to address connector N."
 )
 
@@ -113,6 +115,8 @@ class CommandRunner:
             return await self._unplug(c)
         if verb == "tag":
             return await self._tag(c, args[0] if args else self.default_tag)
+        if verb == "swipe":
+            return await self._swipe(c, args[0] if args else self.default_tag)
         if verb in ("full", "suspend"):
             if st.run_model(lambda now: ch.ev_inputs.suspend_ev(c, now)):
                 return f"Suspended charging. Status: {self._status(c)}"
@@ -210,6 +214,34 @@ class CommandRunner:
         if not outcome.accepted:
             return f"Tag not accepted. Error: {outcome.auth_status.value}"
         return f"Tag Accepted. Parent: {outcome.parent_id_tag or ''}, new status: {self._status(c)}"
+
+    async def _swipe(self, c: int, id_tag: str) -> str:
+        """An extension beside the contract's `tag` (whose replies stay as they are): sections 3.10, 4.1,
+        4.10, 9.1 ConnectionTimeOut."""
+        if len(id_tag) > 20:
+            raise CommandError("id tag longer than 20 characters (OCPP IdToken is CiString20)")
+        result = await swipe(self.station, c, id_tag, vehicles=self.vehicles)
+        if result.stopping:
+            if result.had_transaction:
+                return "Ok, stopping transaction. Reason local"
+            return f"Ok, cancelled before the cable. Status {self._status(c)}"
+        if result.in_use:
+            return f"Nothing done: the connector waits for another idTag. Status {self._status(c)}"
+        outcome = result.outcome
+        if outcome is None:
+            return "Tag not accepted. Error: no answer to Authorize"
+        parent = outcome.parent_id_tag or ""
+        if outcome.stopped:
+            return f"Ok, stopping transaction. Reason local. Parent: {parent}"
+        if outcome.stopped is False:
+            if not outcome.accepted:
+                return f"Not stopped: tag not accepted ({outcome.auth_status.value})"
+            return f"Not stopped: parent {parent!r} is not the transaction's. Status {self._status(c)}"
+        if outcome.reserved_for_other:
+            return "Tag not accepted. Error: Reserved"
+        if not outcome.accepted:
+            return f"Tag not accepted. Error: {outcome.auth_status.value}"
+        return f"Tag Accepted. Parent: {parent}, new status: {self._status(c)}"
 
     def _profiles(self, args: tuple[str, ...]) -> str:
         """Installed profiles (OCPP JSON, with their connector) and each connector's composite schedule for

@@ -125,7 +125,7 @@ class Authorization:
         if session is not None and tx is None:
             if not _same_tag(id_tag, session.id_tag):
                 # Preparing for another driver's session: this badge changes nothing.
-                return TagOutcome(False, AuthorizationStatus.ACCEPTED, None, c.status)
+                return TagStep.DONE
             # The same badge again before the cable: the driver cancels (4.9 B1, "intended usage ended").
             state.transactions.end_session(c)
             state.status.settle(c, now)
