@@ -297,10 +297,6 @@ CASE_IDS: frozenset[str] = frozenset(c.id for c in CASES)
 
 # Why a case has no test yet (shown in its `not yet` row); a case with a test ignores this.
 PENDING: dict[str, str] = {
-    "TC_004_1_CS": "needs the badge swipe of issue 17 item 6 (a tag before the cable)",
-    "TC_004_2_CS": "needs the badge swipe of issue 17 item 6 (a tag before the cable)",
-    "TC_068_CS": "needs the badge swipe of issue 17 item 6",
-    "TC_069_CS": "needs the badge swipe of issue 17 item 6",
     "TC_017_2_CS": "needs a fixed cable (issue 17 item 7)",
     "TC_018_2_CS": "needs a fixed cable (issue 17 item 7)",
     "TC_024_CS": "needs a connector lock that fails (issue 17 item 7)",

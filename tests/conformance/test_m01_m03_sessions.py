@@ -1,6 +1,6 @@
 """OCTT modules 01 Cold Boot, 02 Start Charging Session, 03 Stop Charging Session (OCPP 1.6 sections 3.6,
-4.1, 4.2, 4.8, 4.9, 4.10; keys 9.1.23, 9.1.33). Identification first (TC_004) waits for the badge swipe:
-the contract's `tag` starts a session on an empty connector as if the cable were in."""
+4.1, 4.2, 4.8, 4.9, 4.10; keys 9.1.23, 9.1.33). Identification first (TC_004) and the stops by idTag
+(TC_068, TC_069) need the spec's badge swipe: test_badge_swipe_cases.py."""
 
 from __future__ import annotations
 
