@@ -8,9 +8,9 @@ from typing import Any
 
 from charger_fixtures import ACCEPTED, T0, booted, statuses
 
-from ocppsim.model.charger import Charger, TagOutcome, TagStep
+from ocppsim.model.charger import Charger, Fault, TagOutcome, TagStep
 from ocppsim.model.outgoing import AuthorizeReq, IdTagInfo, StartTransactionReq, StopTransactionReq
-from ocppsim.model.types import AuthorizationStatus, Reason, UpdateType
+from ocppsim.model.types import AuthorizationStatus, ChargePointErrorCode, Reason, UpdateType
 
 
 def _of(effects: list[Any], kind: type) -> list[Any]:
@@ -199,3 +199,16 @@ def test_present_tag_still_plugs_in() -> None:
     assert not req.swipe
     ch.authorization.on_authorize_result(req, ACCEPTED, T0)
     assert len(_of(ch.drain(), StartTransactionReq)) == 1
+
+
+def test_swipe_on_a_faulted_connector_stops_its_transaction_never_replaces_it() -> None:
+    ch = booted()
+    _charging(ch, "TAG1", parent="GROUP")
+    ch.availability.set_fault(1, Fault(ChargePointErrorCode.GROUND_FAILURE), T0 + 30)
+    ch.drain()
+    outcome = _swipe_authorized(ch, "TAG9", IdTagInfo(AuthorizationStatus.ACCEPTED, "ELSE"), T0 + 40)
+    assert outcome.stopped is False
+    tx = ch.state.connectors[1].tx
+    assert tx is not None and tx.id_tag == "TAG1"
+    assert ch.authorization.swipe(1, "TAG1", T0 + 50) is TagStep.STOPPING
+    assert len(_of(ch.drain(), StopTransactionReq)) == 1

@@ -111,7 +111,7 @@ class Authorization:
         state.advance(now)
         c = state.conn(connector_id)
         tx = c.tx
-        if tx is not None and c.status in TRANSACTION_STATES:
+        if tx is not None:  # also a transaction on a Faulted connector: the swipe never replaces it
             if _same_tag(id_tag, tx.id_tag):
                 state.transactions.stop(c, Reason.LOCAL, now, id_tag=id_tag)
                 state.status.settle(c, now)
@@ -152,7 +152,7 @@ class Authorization:
         accepted = info.status is AuthorizationStatus.ACCEPTED
         parent = self._parent(id_tag, info)
         tx = c.tx
-        if tx is None or tx.ref != tx_ref or c.status not in TRANSACTION_STATES:
+        if tx is None or tx.ref != tx_ref:
             return TagOutcome(accepted, info.status, parent, c.status, stopped=False)
         mine = c.session.parent_id_tag if c.session is not None else None
         if mine is None:
