@@ -57,6 +57,7 @@ VERBS: Final = frozenset(
         "fault",
         "nofault",
         "profiles",
+        "switch",
         "help",
     }
 )

@@ -13,6 +13,7 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
 from ocppsim.control.connector_actions import data_transfer, present_tag, unplug
+from ocppsim.control.switches import SwitchError, set_switch, switch_states
 from ocppsim.control.text.commands import (
     Command,
     CommandError,
@@ -38,7 +39,8 @@ HELP = (
     "nodelay, delay_notrans, delay_trans (clears delay_notrans), max [A], clock [s], wait [s], reset, "
     "shutdown, quit (words after a command that takes none are ignored, as in the original); "
     "datatransfer <vendorId> [messageId] [data]; fault <errorCode> [info]; nofault; "
-    "profiles [A|W] [seconds] (installed profiles + composite schedules, JSON). "
+    "profiles [A|W] [seconds] (installed profiles + composite schedules, JSON); "
+    "switch [name on|off | feature_profiles Core,...] (behaviour a test switches on). "
     "Prefix @N (e.g. '@2 plugin') or 'connector N' to address connector N."
 )
 
@@ -179,6 +181,8 @@ class CommandRunner:
             return f"Ok. Status {status.value}"
         if verb == "profiles":
             return self._profiles(args)
+        if verb == "switch":
+            return self._switch(args)
         if verb == "datatransfer":
             return await self._data_transfer(args)
         if verb == "connector":
@@ -225,6 +229,19 @@ class CommandRunner:
                 raise CommandError("usage: profiles [A|W] [seconds]")
         start = float(int(self.station.clock.now()))
         return json.dumps(profiles_report(self.station.charger, start, duration, unit))
+
+    def _switch(self, args: tuple[str, ...]) -> str:
+        """`switch`: every switch as JSON; `switch <name> on|off`; `switch feature_profiles Core,...`."""
+        if not args:
+            return json.dumps(switch_states(self.station))
+        if len(args) != 2:
+            raise CommandError("usage: switch [<name> on|off] | switch feature_profiles Core,...")
+        try:
+            value = set_switch(self.station, args[0], args[1])
+        except SwitchError as exc:
+            raise CommandError(str(exc)) from None
+        shown = ",".join(value) if isinstance(value, list) else ("on" if value else "off")
+        return f"Ok. {args[0]} {shown}"
 
     async def _data_transfer(self, args: tuple[str, ...]) -> str:
         if not args or len(args[0]) > 255:
