@@ -301,7 +301,4 @@ PENDING: dict[str, str] = {
     "TC_004_2_CS": "needs the badge swipe of issue 17 item 6 (a tag before the cable)",
     "TC_068_CS": "needs the badge swipe of issue 17 item 6",
     "TC_069_CS": "needs the badge swipe of issue 17 item 6",
-    "TC_032_1_CS": "needs a power failure switch (issue 17 item 7)",
-    "TC_032_2_CS": "needs a power failure switch (issue 17 item 7)",
-    "TC_034_CS": "needs a power failure switch (issue 17 item 7)",
 } | {c.id: "Security cases come with the next issue" for c in CASES if c.module == _SECURITY}

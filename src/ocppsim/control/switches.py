@@ -1,7 +1,8 @@
 """Behaviour a test switches on (issue 17 item 7), shared by the text command `switch` and the REST API
 `/api/chargers/{id}/switches`: failures of the FirmwareManagement profile (OCTT TC_044_2, TC_044_3,
 TC_045_2), a connector lock that fails (TC_024, TC_030), a fixed cable (TC_017_2, TC_018_2) and the feature
-profiles the charge point supports (TC_042_1, TC_043_1, TC_048_4). The model keeps every switch
+profiles the charge point supports (TC_042_1, TC_043_1, TC_048_4); and a power failure (`power_cut`,
+TC_032_1, TC_032_2, TC_034). The model keeps every switch
 (model/hardware.py, the firmware block); the INI and the fleet file give their initial values."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 from ocppsim.model.hardware import ProfileError, parse_profiles, set_profiles
 from ocppsim.runtime.station import Station
 
-__all__ = ["FLAGS", "PROFILES", "SwitchError", "set_switch", "switch_states"]
+__all__ = ["FLAGS", "PROFILES", "SwitchError", "power_cut", "set_switch", "switch_states"]
 
 # On/off switches, each the attribute of a model object: (which object, which attribute).
 FLAGS: dict[str, tuple[str, str]] = {
@@ -80,3 +81,13 @@ def set_switch(station: Station, name: str, value: bool | str | list[str]) -> An
     owner, attribute = _owner(station, name)
     setattr(owner, attribute, on)
     return on
+
+
+def power_cut(station: Station, *, stop_first: bool) -> int:
+    """The power fails and comes back (OCTT module 14): transactions end with reason PowerLoss, before
+    going down (`stop_first`) or delivered after the next boot; the charger reboots. How many
+    transactions were running."""
+    charger = station.charger
+    running = sum(1 for c in charger.state.connectors.values() if c.tx is not None)
+    station.run_model(lambda now: charger.boot.power_failure(stop_first=stop_first, now=now))
+    return running

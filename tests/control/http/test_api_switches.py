@@ -56,3 +56,18 @@ async def test_a_bad_switch_changes_nothing(api: Api) -> None:
         assert "error" in r.json()
         assert (await api.client.get(SW)).json() == before
     assert (await api.client.get("/api/chargers/NOPE/switches")).status_code == 404
+
+
+async def test_powercut(api: Api) -> None:
+    r = await api.post("/api/chargers/CP1/connectors/1/plug")
+    assert r.status_code == 200, r.text
+    r = await api.post("/api/chargers/CP1/connectors/1/start", {"id_tag": "T1"})
+    assert r.status_code == 200, r.text
+    mark = len(api.csms.frames)
+    r = await api.client.post("/api/chargers/CP1/powercut", params={"stop_first": "true"})
+    assert r.status_code == 200 and r.json() == {"stopped": 1}
+    boot = await api.wait_for(lambda f: f.action == "BootNotification" and api.csms.frames.index(f) > mark)
+    stop = [f for f in api.csms.calls("CP1", "StopTransaction") if api.csms.frames.index(f) > mark]
+    assert [f.payload["reason"] for f in stop] == ["PowerLoss"]
+    assert api.csms.frames.index(stop[0]) < api.csms.frames.index(boot)
+    assert (await api.client.post("/api/chargers/NOPE/powercut")).status_code == 404

@@ -1,15 +1,15 @@
 """REST API: behaviour a test switches on (issue 17 item 7; control/switches.py): failures of firmware
 download / installation and diagnostics upload, a failing connector lock, a fixed cable, the feature
-profiles the charge point supports."""
+profiles the charge point supports; and a power failure (POST .../powercut)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Query
 
 from ocppsim.control.http.api_views import ERRORS, NOT_FOUND, ApiError, ApiOptions, fleet_lookups
-from ocppsim.control.switches import SwitchError, set_switch, switch_states
+from ocppsim.control.switches import SwitchError, power_cut, set_switch, switch_states
 from ocppsim.runtime.fleet import Fleet
 
 __all__ = ["switches_routes"]
@@ -46,5 +46,12 @@ def switches_routes(fleet: Fleet, opts: ApiOptions) -> APIRouter:
                 set_switch(station, name, value)
             raise ApiError(422, str(exc)) from None
         return switch_states(station)
+
+    @api.post("/api/chargers/{charger_id}/powercut", responses=NOT_FOUND, tags=["switches"])
+    async def powercut(charger_id: str, stop_first: Annotated[bool, Query()] = False) -> dict[str, int]:
+        """The power fails and comes back (OCTT module 14): every transaction ends with reason PowerLoss,
+        its StopTransaction sent before going down (`stop_first`) or after the next boot; the charger
+        boots again. How many transactions were running."""
+        return {"stopped": power_cut(station_of(charger_id), stop_first=stop_first)}
 
     return api

@@ -58,6 +58,7 @@ VERBS: Final = frozenset(
         "nofault",
         "profiles",
         "switch",
+        "powercut",
         "help",
     }
 )

@@ -13,7 +13,7 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
 from ocppsim.control.connector_actions import data_transfer, present_tag, unplug
-from ocppsim.control.switches import SwitchError, set_switch, switch_states
+from ocppsim.control.switches import SwitchError, power_cut, set_switch, switch_states
 from ocppsim.control.text.commands import (
     Command,
     CommandError,
@@ -40,7 +40,8 @@ HELP = (
     "shutdown, quit (words after a command that takes none are ignored, as in the original); "
     "datatransfer <vendorId> [messageId] [data]; fault <errorCode> [info]; nofault; "
     "profiles [A|W] [seconds] (installed profiles + composite schedules, JSON); "
-    "switch [name on|off | feature_profiles Core,...] (behaviour a test switches on). "
+    "switch [name on|off | feature_profiles Core,...] (behaviour a test switches on); "
+    "powercut [stop] (the power fails and returns; stop: StopTransactions before going down). "
     "Prefix @N (e.g. '@2 plugin') or 'connector N' to address connector N."
 )
 
@@ -183,6 +184,11 @@ class CommandRunner:
             return self._profiles(args)
         if verb == "switch":
             return self._switch(args)
+        if verb == "powercut":
+            if args not in ((), ("stop",)):
+                raise CommandError("usage: powercut [stop]")
+            stopped = power_cut(st, stop_first=bool(args))
+            return f"Ok. Power failure, {stopped} transaction(s) stopped (PowerLoss)"
         if verb == "datatransfer":
             return await self._data_transfer(args)
         if verb == "connector":
