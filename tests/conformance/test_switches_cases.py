@@ -40,6 +40,9 @@ async def test_unlock_fixed_cable_no_session(sim: Sim) -> None:
     # 7.46 / errata 3.85: "Charge Point has no connector lock" -> NotSupported.
     assert await ask(sim, "UnlockConnector", {"connectorId": 1}) == {"status": "NotSupported"}
     assert sim.sent(mark) == []
+    # Errata 3.83: with a fixed cable UnlockConnectorOnEVSideDisconnect is false and read-only.
+    got = await ask(sim, "GetConfiguration", {"key": ["UnlockConnectorOnEVSideDisconnect"]})
+    assert got["configurationKey"][0] | {"key": ""} == {"key": "", "readonly": True, "value": "false"}
 
 
 @pytest.mark.octt("TC_018_2_CS")

@@ -7,11 +7,20 @@ from __future__ import annotations
 import pytest
 
 from model.charger_fixtures import T0, booted, start_charging, statuses, tag_accepted
-from ocppsim.model.hardware import ALL_PROFILES, ProfileError, parse_profiles, set_profiles, supports
+from ocppsim.model.hardware import (
+    ALL_PROFILES,
+    ProfileError,
+    parse_profiles,
+    set_fixed_cable,
+    set_profiles,
+    supports,
+)
 from ocppsim.model.outgoing import StartTransactionReq, StatusNotificationReq, StopTransactionReq
 from ocppsim.model.types import (
     ChargePointErrorCode,
+    MessageTrigger,
     ReservationStatus,
+    TriggerMessageStatus,
     UnlockStatus,
     UpdateStatus,
     UpdateType,
@@ -88,3 +97,31 @@ def test_a_fixed_cable_has_no_lock_to_fail() -> None:
     ch = booted(lock_fails=True, fixed_cable=True)
     effects = tag_accepted(ch)
     assert any(isinstance(e, StartTransactionReq) for e in effects)
+
+
+def test_fixed_cable_pins_unlock_on_ev_side_disconnect_false() -> None:
+    ch = booted(fixed_cable=True)
+    (key,), _ = ch.config.report(["UnlockConnectorOnEVSideDisconnect"])
+    assert (key.value, key.readonly) == ("false", True)  # errata 3.83
+    status = ch.configuration.change_configuration("UnlockConnectorOnEVSideDisconnect", "true", T0)
+    assert status.value == "Rejected"
+    # After an EV-side stop nothing stays locked: the connector is free again.
+    start_charging(ch)
+    ch.ev_inputs.unplug(1, T0 + 60)
+    assert ch.connector_status(1).value == "Available"
+    set_fixed_cable(ch.state.hardware, ch.config, False)
+    status = ch.configuration.change_configuration("UnlockConnectorOnEVSideDisconnect", "true", T0)
+    assert status.value == "Accepted"
+
+
+def test_without_firmware_management_its_notifications_are_not_implemented() -> None:
+    ch = booted(feature_profiles=("Core", "RemoteTrigger"))
+    for message in (
+        MessageTrigger.FIRMWARE_STATUS_NOTIFICATION,
+        MessageTrigger.DIAGNOSTICS_STATUS_NOTIFICATION,
+    ):
+        status = ch.remote_trigger.trigger_message(message, None, T0)
+        assert status is TriggerMessageStatus.NOT_IMPLEMENTED  # 5.17
+    assert ch.drain() == []
+    status = ch.remote_trigger.trigger_message(MessageTrigger.HEARTBEAT, None, T0)
+    assert status is TriggerMessageStatus.ACCEPTED

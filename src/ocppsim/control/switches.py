@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ocppsim.model.hardware import ProfileError, parse_profiles, set_profiles
+from ocppsim.model.hardware import ProfileError, parse_profiles, set_fixed_cable, set_profiles
 from ocppsim.runtime.station import Station
 
 __all__ = ["FLAGS", "PROFILES", "SwitchError", "power_cut", "set_switch", "switch_states"]
@@ -78,6 +78,9 @@ def set_switch(station: Station, name: str, value: bool | str | list[str]) -> An
     if isinstance(value, list):
         raise SwitchError(f"{name} takes on or off")
     on = _flag(value)
+    if name == "fixed_cable":  # the model also pins UnlockConnectorOnEVSideDisconnect (errata 3.83)
+        set_fixed_cable(station.charger.state.hardware, station.charger.config, on)
+        return on
     owner, attribute = _owner(station, name)
     setattr(owner, attribute, on)
     return on

@@ -14,7 +14,7 @@ from typing import Protocol
 
 from ocppsim.model.errors import UnknownConnectorError
 from ocppsim.model.ev import EV
-from ocppsim.model.hardware import Hardware, set_profiles
+from ocppsim.model.hardware import Hardware, set_fixed_cable, set_profiles
 from ocppsim.model.key_registry import ConfigStore
 from ocppsim.model.meter import EnergyRegister, KeptMeterValues, MeterSnapshot, MeterValue
 from ocppsim.model.outgoing import BootInfo, Effect, IdTagInfo, StatusNotificationReq
@@ -314,7 +314,9 @@ class ChargerState:
         # Installing firmware, or waiting for transactions to end to install it: connectors not in use are
         # Unavailable and no transaction starts (section 5.19 recommends it).
         self.firmware_hold = False
-        self.hardware = Hardware(fixed_cable=params.fixed_cable, lock_fails=params.lock_fails)
+        self.hardware = Hardware(lock_fails=params.lock_fails)
+        if params.fixed_cable:
+            set_fixed_cable(self.hardware, config, True)
         if params.feature_profiles is not None:
             set_profiles(config, params.feature_profiles)
         # Status changes outside the section 4.9 table (made on the first one: fleets have none).

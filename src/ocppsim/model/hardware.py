@@ -8,7 +8,9 @@ connector lock that fails.
   ReserveNow answers Rejected ("configured not to accept reservations", 5.13); an operation of another
   missing profile gets CALLERROR NotSupported (OCPP-J 4.2.3, the adapter's dispatch).
 - A fixed cable has no connector lock: UnlockConnector answers NotSupported ("Charge Point has no connector
-  lock", 7.46 / errata 3.85) and nothing else happens (5.18 is only about the retention lock).
+  lock", 7.46 / errata 3.85) and nothing else happens (5.18 is only about the retention lock). Errata
+  3.83: UnlockConnectorOnEVSideDisconnect then reports false, read-only; nothing stays locked on the
+  charge point's side after an EV-side stop.
 - A failing lock: UnlockConnector answers UnlockFailed after any transaction was finished (5.18, errata
   3.85); the cable cannot be locked at the start of a transaction, so the connector goes Faulted with
   ConnectorLockFailure (7.6) and no transaction starts (4.9).
@@ -18,7 +20,15 @@ from __future__ import annotations
 
 from ocppsim.model.key_registry import ConfigStore
 
-__all__ = ["ALL_PROFILES", "Hardware", "ProfileError", "parse_profiles", "set_profiles", "supports"]
+__all__ = [
+    "ALL_PROFILES",
+    "Hardware",
+    "ProfileError",
+    "parse_profiles",
+    "set_fixed_cable",
+    "set_profiles",
+    "supports",
+]
 
 PROFILES_KEY = "SupportedFeatureProfiles"
 # Section 3.3, in the order of the key's default.
@@ -76,3 +86,18 @@ def set_profiles(config: ConfigStore, profiles: tuple[str, ...]) -> None:
 
 def supports(config: ConfigStore, profile: str) -> bool:
     return profile in config.raw(PROFILES_KEY).split(",")
+
+
+_UNLOCK_KEY = "UnlockConnectorOnEVSideDisconnect"
+
+
+def set_fixed_cable(hardware: Hardware, config: ConfigStore, on: bool) -> None:
+    """Errata 3.83: "A Charge Point with a fixed cable SHALL always report this value as false and SHALL
+    not allow this value to be changed"."""
+    hardware.fixed_cable = on
+    name = _UNLOCK_KEY.lower()
+    if on:
+        config.load(_UNLOCK_KEY, "false")
+        config.pinned = config.pinned | {name}
+    else:
+        config.pinned = config.pinned - {name}
