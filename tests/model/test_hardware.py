@@ -15,8 +15,14 @@ from ocppsim.model.hardware import (
     set_profiles,
     supports,
 )
-from ocppsim.model.outgoing import StartTransactionReq, StatusNotificationReq, StopTransactionReq
+from ocppsim.model.outgoing import (
+    IdTagInfo,
+    StartTransactionReq,
+    StatusNotificationReq,
+    StopTransactionReq,
+)
 from ocppsim.model.types import (
+    AuthorizationStatus,
     ChargePointErrorCode,
     MessageTrigger,
     ReservationStatus,
@@ -125,3 +131,12 @@ def test_without_firmware_management_its_notifications_are_not_implemented() -> 
     assert ch.drain() == []
     status = ch.remote_trigger.trigger_message(MessageTrigger.HEARTBEAT, None, T0)
     assert status is TriggerMessageStatus.ACCEPTED
+
+
+def test_a_list_kept_from_before_is_not_consulted_without_the_profile() -> None:
+    ch = booted()
+    listed = IdTagInfo(AuthorizationStatus.ACCEPTED)
+    assert ch.authorization.send_local_list(1, UpdateType.FULL, [("LISTED", listed)]).value == "Accepted"
+    assert ch.authorization.lists.known("LISTED") == listed
+    set_profiles(ch.config, ("Core",))
+    assert ch.authorization.lists.known("LISTED") is None
