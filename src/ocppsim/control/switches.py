@@ -12,7 +12,7 @@ from typing import Any
 from ocppsim.model.hardware import ProfileError, parse_profiles, set_fixed_cable, set_profiles
 from ocppsim.runtime.station import Station
 
-__all__ = ["FLAGS", "PROFILES", "SwitchError", "power_cut", "set_switch", "switch_states"]
+__all__ = ["FLAGS", "PROFILES", "SwitchError", "check_switch", "power_cut", "set_switch", "switch_states"]
 
 # On/off switches, each the attribute of a model object: (which object, which attribute).
 FLAGS: dict[str, tuple[str, str]] = {
@@ -61,29 +61,35 @@ def _flag(value: bool | str) -> bool:
     raise SwitchError(f"expected on or off, got {value!r}")
 
 
-def set_switch(station: Station, name: str, value: bool | str | list[str]) -> Any:
-    """Set one switch; its new value. A flag takes on/off (or a bool); feature_profiles a comma-separated
-    list (or a list) that names Core."""
+def check_switch(name: str, value: bool | str | list[str]) -> bool | tuple[str, ...]:
+    """The value `name` would take, or SwitchError; nothing is changed. A flag takes on/off (or a
+    bool); feature_profiles a comma-separated list (or a list) that names Core."""
     if name == PROFILES:
         if isinstance(value, bool):
             raise SwitchError("feature_profiles takes a list of profiles, e.g. Core,SmartCharging")
         try:
-            profiles = parse_profiles(value)
+            return parse_profiles(value)
         except ProfileError as exc:
             raise SwitchError(str(exc)) from None
-        set_profiles(station.charger.config, profiles)
-        return list(profiles)
     if name not in FLAGS:
         raise SwitchError(f"unknown switch {name!r} (known: {', '.join([*FLAGS, PROFILES])})")
     if isinstance(value, list):
         raise SwitchError(f"{name} takes on or off")
-    on = _flag(value)
+    return _flag(value)
+
+
+def set_switch(station: Station, name: str, value: bool | str | list[str]) -> Any:
+    """Set one switch (see check_switch); its new value (the profiles as a list)."""
+    checked = check_switch(name, value)
+    if isinstance(checked, tuple):
+        set_profiles(station.charger.config, checked)
+        return list(checked)
     if name == "fixed_cable":  # the model also pins UnlockConnectorOnEVSideDisconnect (errata 3.83)
-        set_fixed_cable(station.charger.state.hardware, station.charger.config, on)
-        return on
+        set_fixed_cable(station.charger.state.hardware, station.charger.config, checked)
+        return checked
     owner, attribute = _owner(station, name)
-    setattr(owner, attribute, on)
-    return on
+    setattr(owner, attribute, checked)
+    return checked
 
 
 def power_cut(station: Station, *, stop_first: bool) -> int:

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query
 
 from ocppsim.control.http.api_views import ERRORS, NOT_FOUND, ApiError, ApiOptions, fleet_lookups
-from ocppsim.control.switches import SwitchError, power_cut, set_switch, switch_states
+from ocppsim.control.switches import SwitchError, check_switch, power_cut, set_switch, switch_states
 from ocppsim.runtime.fleet import Fleet
 
 __all__ = ["switches_routes"]
@@ -37,14 +37,13 @@ def switches_routes(fleet: Fleet, opts: ApiOptions) -> APIRouter:
         """Set the switches named in the body (the others keep their value); every switch after. All or
         nothing: an unknown switch or a bad value is a 422 and changes nothing."""
         station = station_of(charger_id)
-        before = switch_states(station)
         try:
             for name, value in body.items():
-                set_switch(station, name, value)
+                check_switch(name, value)
         except SwitchError as exc:
-            for name, value in before.items():
-                set_switch(station, name, value)
             raise ApiError(422, str(exc)) from None
+        for name, value in body.items():
+            set_switch(station, name, value)
         return switch_states(station)
 
     @api.post("/api/chargers/{charger_id}/powercut", responses=NOT_FOUND, tags=["switches"])
