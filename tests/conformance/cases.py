@@ -296,20 +296,6 @@ CASES: tuple[Case, ...] = (
 CASE_IDS: frozenset[str] = frozenset(c.id for c in CASES)
 
 # Why a case has no test yet (shown in its `not yet` row); a case with a test ignores this.
-PENDING: dict[str, str] = {
-    "TC_017_2_CS": "needs a fixed cable (issue 17 item 7)",
-    "TC_018_2_CS": "needs a fixed cable (issue 17 item 7)",
-    "TC_024_CS": "needs a connector lock that fails (issue 17 item 7)",
-    "TC_030_CS": "needs a connector lock that fails (issue 17 item 7)",
-    "TC_032_1_CS": "needs a power failure switch (issue 17 item 7)",
-    "TC_032_2_CS": "needs a power failure switch (issue 17 item 7)",
-    "TC_034_CS": "needs a power failure switch (issue 17 item 7)",
-    "TC_048_4_CS": "needs a connector configured not to accept reservations (issue 17 item 7)",
-    "TC_042_1_CS": "needs switchable feature profiles (issue 17 item 7)",
-    "TC_043_1_CS": "needs switchable feature profiles (issue 17 item 7)",
-    "TC_044_1_CS": "Firmware Management profile in progress (issue 17 item 2)",
-    "TC_044_2_CS": "Firmware Management profile in progress (issue 17 item 2)",
-    "TC_044_3_CS": "Firmware Management profile in progress (issue 17 item 2)",
-    "TC_045_1_CS": "Diagnostics in progress (issue 17 item 3)",
-    "TC_045_2_CS": "Diagnostics in progress (issue 17 item 3)",
-} | {c.id: "Security cases come with the next issue" for c in CASES if c.module == _SECURITY}
+PENDING: dict[str, str] = {} | {
+    c.id: "Security cases come with the next issue" for c in CASES if c.module == _SECURITY
+}

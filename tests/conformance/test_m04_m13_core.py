@@ -1,7 +1,7 @@
 """OCTT modules 04 Cache, 05 Remote Actions, 06 Resetting, 07 Unlocking, 08 Configuration, 09 Meter
 Values, 10-11 / 12 / 13 non-happy basic and remote actions (OCPP 1.6 sections 3.5.1, 3.16, 4.7, 5.3, 5.4,
-5.8, 5.11, 5.12, 5.14, 5.18). Fixed cables and failing locks (TC_017_2, TC_018_2, TC_024, TC_030) wait for
-the switches of issue 17 item 7."""
+5.8, 5.11, 5.12, 5.14, 5.18). Fixed cables and failing locks (TC_017_2, TC_018_2, TC_024, TC_030) are in
+test_switches_cases.py."""
 
 from __future__ import annotations
 

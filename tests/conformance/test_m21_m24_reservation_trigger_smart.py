@@ -1,6 +1,6 @@
 """OCTT modules 21 Reservation, 22 Remote Trigger, 23 Smart Charging, 24 Data Transfer (OCPP 1.6 sections
-3.10, 3.11, 3.12, 3.13, 5.1, 5.5, 5.6, 5.7, 5.11, 5.13, 5.16, 5.17). A connector configured not to accept
-reservations (TC_048_4) waits for switchable profiles (issue 17 item 7)."""
+3.10, 3.11, 3.12, 3.13, 5.1, 5.5, 5.6, 5.7, 5.11, 5.13, 5.16, 5.17). A charge point configured not to
+accept reservations (TC_048_4) is in test_switches_cases.py."""
 
 from __future__ import annotations
 

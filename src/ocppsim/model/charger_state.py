@@ -14,6 +14,7 @@ from typing import Protocol
 
 from ocppsim.model.errors import UnknownConnectorError
 from ocppsim.model.ev import EV
+from ocppsim.model.hardware import Hardware, set_fixed_cable, set_profiles
 from ocppsim.model.key_registry import ConfigStore
 from ocppsim.model.meter import EnergyRegister, KeptMeterValues, MeterSnapshot, MeterValue
 from ocppsim.model.outgoing import BootInfo, Effect, IdTagInfo, StatusNotificationReq
@@ -80,6 +81,10 @@ class ChargerParams:
     firmware_download_fails: bool = False
     firmware_install_fails: bool = False
     diagnostics_upload_fails: bool = False
+    # What the charge point is built with (model/hardware.py; issue 17 item 7): None = all six profiles.
+    feature_profiles: tuple[str, ...] | None = None
+    fixed_cable: bool = False
+    lock_fails: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +274,7 @@ class ChargerState:
         "ever_accepted",
         "firmware",
         "firmware_hold",
+        "hardware",
         "illegal_transitions",
         "inoperative0",
         "last",
@@ -308,6 +314,11 @@ class ChargerState:
         # Installing firmware, or waiting for transactions to end to install it: connectors not in use are
         # Unavailable and no transaction starts (section 5.19 recommends it).
         self.firmware_hold = False
+        self.hardware = Hardware(lock_fails=params.lock_fails)
+        if params.fixed_cable:
+            set_fixed_cable(self.hardware, config, True)
+        if params.feature_profiles is not None:
+            set_profiles(config, params.feature_profiles)
         # Status changes outside the section 4.9 table (made on the first one: fleets have none).
         self.illegal_transitions: list[tuple[int, ChargePointStatus, ChargePointStatus]] | None = None
         # Connectors in Charging now (kept by core/status.py): a fleet counts its charging chargers every

@@ -202,6 +202,9 @@ class ConfigStore:
         # Parsed values by the key as asked for: the model asks for the same numbers and lists on every
         # sample and tick. Emptied on every change (a value may be canonicalised against another key).
         self._typed: dict[str, object] = {}
+        # Keys read-only on this charger because of how it is built (lower-case names; errata 3.83: a
+        # fixed cable makes UnlockConnectorOnEVSideDisconnect RO). model/hardware.py sets them.
+        self.pinned: frozenset[str] = frozenset()
         for key, value in (overrides or {}).items():
             self.load(key, value)
 
@@ -256,7 +259,7 @@ class ConfigStore:
         spec = self.spec(key)
         if spec is None:
             return ConfigurationStatus.NOT_SUPPORTED, None
-        if spec.readonly:
+        if self.readonly(spec):
             return ConfigurationStatus.REJECTED, None
         canonical = _canonical(spec, value, self.raw)
         if canonical is None:
@@ -264,6 +267,9 @@ class ConfigStore:
         if spec.reboot_required:
             return ConfigurationStatus.REBOOT_REQUIRED, canonical
         return ConfigurationStatus.ACCEPTED, canonical
+
+    def readonly(self, spec: KeySpec) -> bool:
+        return spec.readonly or (bool(self.pinned) and spec.name.lower() in self.pinned)
 
     def store(self, key: str, canonical: str) -> str:
         """Store an already validated canonical value; returns the canonical key name."""
@@ -277,7 +283,7 @@ class ConfigStore:
         wanted = list(keys or [])
         if not wanted:
             return [
-                KeyValue(spec.name, spec.readonly, self.raw(name))
+                KeyValue(spec.name, self.readonly(spec), self.raw(name))
                 for name, spec in self._specs.items()
                 if not spec.write_only and name == spec.name.lower()  # aliases are not listed
             ], []
@@ -289,7 +295,7 @@ class ConfigStore:
                 unknown.append(key)
             elif spec.write_only:
                 # Known, but its value is a secret: report the key without a value (section 9 / Whitepaper).
-                known.append(KeyValue(spec.name, spec.readonly, None))
+                known.append(KeyValue(spec.name, self.readonly(spec), None))
             else:
-                known.append(KeyValue(_asked_name(spec, key), spec.readonly, self.raw(spec.name)))
+                known.append(KeyValue(_asked_name(spec, key), self.readonly(spec), self.raw(spec.name)))
         return known, unknown

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ocppsim.model.charger import ChargerParams
+from ocppsim.model.hardware import ProfileError, parse_profiles
 from ocppsim.model.outgoing import BootInfo
 from ocppsim.model.vehicles import EvMix, VehicleError
 from ocppsim.settings.specs import FleetCharger, FleetSpec, HttpSettings, SettingsError
@@ -74,6 +75,30 @@ def _fleet_http(table: object) -> HttpSettings | None:
     )
 
 
+_FLAGS = (
+    "firmware_download_fails",
+    "firmware_install_fails",
+    "diagnostics_upload_fails",
+    "fixed_cable",
+    "lock_fails",
+)
+
+
+def _switches(template: dict[str, Any], where: str) -> dict[str, Any]:
+    """Behaviour a test switches on (model/hardware.py, the firmware block): on/off flags and
+    feature_profiles, a list of profiles with Core (absent: all six)."""
+    values: dict[str, Any] = {name: _table_get(template, name, bool, where, False) for name in _FLAGS}
+    profiles = _table_get(template, "feature_profiles", list, where, None)
+    if profiles is not None:
+        if not all(isinstance(p, str) for p in profiles):
+            raise SettingsError(f"{where} feature_profiles: a list of profile names")
+        try:
+            values["feature_profiles"] = parse_profiles(profiles)
+        except ProfileError as exc:
+            raise SettingsError(f"{where} feature_profiles: {exc}") from None
+    return values
+
+
 def load_fleet_file(path: str | Path) -> FleetSpec:
     """A fleet file (TOML): [fleet] settings and [[template]] blocks, each with a count and an id pattern.
 
@@ -86,7 +111,9 @@ def load_fleet_file(path: str | Path) -> FleetSpec:
                                  security_profile, authorization_key, ca_file, client_cert, client_key,
                                  meter_values_interval, max_power (W: lowers max_current), and the EV
                                  mix: ev_capacities_wh, ev_initial_soc ([low, high] %), ev_max_currents_a,
-                                 ev_phases
+                                 ev_phases; the switches firmware_download_fails,
+                                 firmware_install_fails, diagnostics_upload_fails, fixed_cable, lock_fails
+                                 (booleans) and feature_profiles (["Core", ...])
     """
     file = Path(path)
     try:
@@ -139,6 +166,7 @@ def load_fleet_file(path: str | Path) -> FleetSpec:
                 charge_point_model=_table_get(template, "model", str, where, "ocppsim"),
             ),
             meter_values_sample_interval=_table_get(template, "meter_values_interval", int, where, 60),
+            **_switches(template, where),
         )
         name = _table_get(template, "name", str, where, f"template{number}")
         if name in named:

@@ -12,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 
 from ocppsim.model.charger import ChargerParams
+from ocppsim.model.hardware import ProfileError, parse_profiles
 from ocppsim.model.outgoing import BootInfo
 from ocppsim.settings.flags import ENV_SERVER_URL
 from ocppsim.settings.specs import HttpSettings, Settings, SettingsError
@@ -111,6 +112,16 @@ def _http(cp: configparser.ConfigParser) -> HttpSettings | None:
     )
 
 
+def _profiles(text: str) -> tuple[str, ...] | None:
+    """[charger] feature_profiles = Core,SmartCharging (empty: all six, section 3.3)."""
+    if not text.strip():
+        return None
+    try:
+        return parse_profiles(text)
+    except ProfileError as exc:
+        raise SettingsError(f"[charger] feature_profiles = {text!r}: {exc}") from None
+
+
 def load_settings(
     path: str | Path | None,
     *,
@@ -177,6 +188,10 @@ def load_settings(
         firmware_download_fails=_bool(cp, "charger", "firmware_download_fails", False),
         firmware_install_fails=_bool(cp, "charger", "firmware_install_fails", False),
         diagnostics_upload_fails=_bool(cp, "charger", "diagnostics_upload_fails", False),
+        # How the charge point is built (model/hardware.py; OCTT TC_017_2, TC_024, TC_042_1 ...).
+        fixed_cable=_bool(cp, "charger", "fixed_cable", False),
+        lock_fails=_bool(cp, "charger", "lock_fails", False),
+        feature_profiles=_profiles(_get(cp, "charger", "feature_profiles", "")),
     )
     if params.phases > 3:
         raise SettingsError(f"[charger] phases = {params.phases}: must be 1, 2 or 3")

@@ -58,6 +58,8 @@ VERBS: Final = frozenset(
         "nofault",
         "profiles",
         "swipe",
+        "switch",
+        "powercut",
         "help",
     }
 )

@@ -13,6 +13,7 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
 from ocppsim.control.connector_actions import data_transfer, present_tag, swipe, unplug
+from ocppsim.control.switches import SwitchError, power_cut, set_switch, switch_states
 from ocppsim.control.text.commands import (
     Command,
     CommandError,
@@ -40,7 +41,9 @@ HELP = (
     "datatransfer <vendorId> [messageId] [data]; fault <errorCode> [info]; nofault; "
     "profiles [A|W] [seconds] (installed profiles + composite schedules, JSON); "
     "swipe [id] (a badge as the spec has it: before the cable it waits ConnectionTimeOut for it; during a "
-    "transaction the same id, or one with the same parentIdTag, stops it). "
+    "transaction the same id, or one with the same parentIdTag, stops it); "
+    "switch [name on|off | feature_profiles Core,...] (behaviour a test switches on); "
+    "powercut [stop] (the power fails and returns; stop: StopTransactions before going down). "
     "Prefix @N (e.g. '@2 plugin') or 'connector N' to address connector N."
 )
 
@@ -183,6 +186,13 @@ class CommandRunner:
             return f"Ok. Status {status.value}"
         if verb == "profiles":
             return self._profiles(args)
+        if verb == "switch":
+            return self._switch(args)
+        if verb == "powercut":
+            if args not in ((), ("stop",)):
+                raise CommandError("usage: powercut [stop]")
+            stopped = power_cut(st, stop_first=bool(args))
+            return f"Ok. Power failure, {stopped} transaction(s) stopped (PowerLoss)"
         if verb == "datatransfer":
             return await self._data_transfer(args)
         if verb == "connector":
@@ -257,6 +267,19 @@ class CommandRunner:
                 raise CommandError("usage: profiles [A|W] [seconds]")
         start = float(int(self.station.clock.now()))
         return json.dumps(profiles_report(self.station.charger, start, duration, unit))
+
+    def _switch(self, args: tuple[str, ...]) -> str:
+        """`switch`: every switch as JSON; `switch <name> on|off`; `switch feature_profiles Core,...`."""
+        if not args:
+            return json.dumps(switch_states(self.station))
+        if len(args) != 2:
+            raise CommandError("usage: switch [<name> on|off] | switch feature_profiles Core,...")
+        try:
+            value = set_switch(self.station, args[0], args[1])
+        except SwitchError as exc:
+            raise CommandError(str(exc)) from None
+        shown = ",".join(value) if isinstance(value, list) else ("on" if value else "off")
+        return f"Ok. {args[0]} {shown}"
 
     async def _data_transfer(self, args: tuple[str, ...]) -> str:
         if not args or len(args[0]) > 255:

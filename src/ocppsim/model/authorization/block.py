@@ -14,6 +14,7 @@ from enum import Enum
 
 from ocppsim.model.authorization.lists import TagLists
 from ocppsim.model.charger_state import ChargerState, Connector, Fault, Session
+from ocppsim.model.hardware import supports
 from ocppsim.model.outgoing import AuthorizeReq, IdTagInfo
 from ocppsim.model.status_table import TRANSACTION_STATES
 from ocppsim.model.types import (
@@ -252,12 +253,16 @@ class Authorization:
     def send_local_list(
         self, version: int, update_type: UpdateType, entries: list[tuple[str, IdTagInfo | None]]
     ) -> UpdateStatus:
+        if not supports(self._s.config, "LocalAuthListManagement"):
+            return UpdateStatus.NOT_SUPPORTED  # section 5.15 / 7.48 (model/hardware.py)
         status, effects = self.lists.send_local_list(version, update_type, entries)
         for effect in effects:
             self._s.emit(effect)
         return status
 
     def get_local_list_version(self) -> int:
+        if not supports(self._s.config, "LocalAuthListManagement"):
+            return -1  # section 5.10: "the Charge Point does not support Local Authorization Lists"
         return self.lists.local_list_version
 
     def clear_cache(self) -> ClearCacheStatus:

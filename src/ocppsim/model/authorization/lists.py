@@ -8,6 +8,7 @@ Mutating methods return the effects to persist the change; the charger emits the
 
 from __future__ import annotations
 
+from ocppsim.model.hardware import supports
 from ocppsim.model.key_registry import ConfigStore
 from ocppsim.model.outgoing import AuthCacheChanged, Effect, IdTagInfo, LocalListChanged
 from ocppsim.model.types import AuthorizationStatus, UpdateStatus, UpdateType
@@ -42,8 +43,10 @@ class TagLists:
         )
 
     def _list_in_use(self) -> bool:
-        """LocalAuthListEnabled (section 9.2.1): a disabled list is kept but never consulted."""
-        return self._config.get_bool("LocalAuthListEnabled")
+        """LocalAuthListEnabled (section 9.2.1): a disabled list is kept but never consulted; so is one
+        on a charge point built without LocalAuthListManagement (section 3.3, model/hardware.py)."""
+        config = self._config
+        return config.get_bool("LocalAuthListEnabled") and supports(config, "LocalAuthListManagement")
 
     def known(self, id_tag: str) -> IdTagInfo | None:
         """What is known locally of a tag: the Local List first, then the cache."""

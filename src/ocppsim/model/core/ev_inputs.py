@@ -76,8 +76,11 @@ class EvInputs:
         c.plugged = False
         # UnlockConnectorOnEVSideDisconnect=false: the charger keeps its side of the cable locked after
         # the EV-side stop, so the connector stays occupied (Finishing) until unlocked (section 9.1).
-        c.cable_locked = outcome is UnplugOutcome.STOPPED and not state.config.get_bool(
-            "UnlockConnectorOnEVSideDisconnect"
+        # A fixed cable stays with the charge point: nothing to keep locked (errata 3.83).
+        c.cable_locked = (
+            outcome is UnplugOutcome.STOPPED
+            and not state.hardware.fixed_cable
+            and not state.config.get_bool("UnlockConnectorOnEVSideDisconnect")
         )
         c.finishing = c.cable_locked
         c.session = None

@@ -99,6 +99,22 @@ class Registration:
         state.emit(Reboot(reset_type))
         return ResetStatus.ACCEPTED
 
+    def power_failure(self, *, stop_first: bool, now: float) -> None:
+        """The power goes and comes back (OCTT module 14; issue 17 item 7). Every transaction ends with
+        reason PowerLoss (7.39): with `stop_first` the charge point still sends the StopTransactions
+        before going down (TC_032_1; like a Soft reset, the restart waits for them to be delivered),
+        otherwise it goes down at once and delivers them after its next boot (TC_032_2; like a Hard
+        reset). Nothing else changes across it: cable, EV, meter, availability (5.2: an Inoperative
+        connector stays Unavailable, TC_034)."""
+        state = self._s
+        state.advance(now)
+        for c in state.connectors.values():
+            if c.tx is not None:
+                state.transactions.stop(c, Reason.POWER_LOSS, now)
+            state.transactions.end_session(c)
+            state.status.settle(c, now, notify=stop_first)
+        state.emit(Reboot(ResetType.SOFT if stop_first else ResetType.HARD))
+
     def on_reboot(self, now: float) -> None:
         """The application restarted (Reset): sessions end, physical state (cable, EV, meter) stays."""
         state = self._s

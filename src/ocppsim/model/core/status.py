@@ -101,6 +101,12 @@ class StatusSettler:
             c.pending_inoperative = False
             c.operative = False
         started = self._may_start(c)
+        if started and state.hardware.lock_fails_now:
+            # The cable cannot be locked: no transaction, the attempt ends, the connector Faulted with
+            # ConnectorLockFailure (sections 4.9, 7.6; OCTT TC_024) until the fault is cleared.
+            started = False
+            c.session = None
+            c.fault = Fault(ChargePointErrorCode.CONNECTOR_LOCK_FAILURE)
         if started:
             state.transactions.start(c, now)  # refreshes the offers: a TxProfile may come with it
         target = self._target(c)

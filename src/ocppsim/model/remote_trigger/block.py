@@ -6,9 +6,15 @@ first"). Each trigger is served by the block that owns the message.
 from __future__ import annotations
 
 from ocppsim.model.charger_state import ChargerState
+from ocppsim.model.hardware import supports
 from ocppsim.model.types import MessageTrigger, TriggerMessageStatus
 
 __all__ = ["RemoteTrigger"]
+
+_FIRMWARE_MESSAGES = (
+    MessageTrigger.FIRMWARE_STATUS_NOTIFICATION,
+    MessageTrigger.DIAGNOSTICS_STATUS_NOTIFICATION,
+)
 
 
 class RemoteTrigger:
@@ -22,6 +28,9 @@ class RemoteTrigger:
     ) -> TriggerMessageStatus:
         state = self._s
         state.advance(now)
+        if requested in _FIRMWARE_MESSAGES and not supports(state.config, "FirmwareManagement"):
+            # 5.17: a message the charge point does not implement (built without the profile).
+            return TriggerMessageStatus.NOT_IMPLEMENTED
         if requested is MessageTrigger.FIRMWARE_STATUS_NOTIFICATION:
             state.firmware.trigger_firmware_status(now)  # Idle when no update is going on (4.5)
             return TriggerMessageStatus.ACCEPTED

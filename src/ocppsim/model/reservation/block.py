@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from ocppsim.model.charger_state import EPS_S, ChargerState, Connector
+from ocppsim.model.hardware import supports
 from ocppsim.model.outgoing import Reservation, ReservationsChanged
 from ocppsim.model.types import (
     CancelReservationStatus,
@@ -106,6 +107,8 @@ class Reservations:
         refused replacement leaves the old reservation as it was)."""
         state = self._s
         state.advance(now)
+        if not supports(state.config, "Reservation"):
+            return R.REJECTED  # "configured not to accept reservations" (section 5.13, model/hardware.py)
         if expiry_date <= state.ts(now):
             return R.REJECTED  # nothing to hold: the expiryDate has passed already
         old = self._by_id.get(reservation_id) if self._by_id else None

@@ -281,15 +281,19 @@ class Transactions:
         return RemoteStartStopStatus.REJECTED
 
     def unlock_connector(self, connector_id: int, now: float) -> UnlockStatus:
-        """Section 5.18 / errata 3.85: unknown connector -> NotSupported; stop a running transaction first."""
+        """Section 5.18 / errata 3.85: unknown connector -> NotSupported; stop a running transaction first.
+        A fixed cable has no lock: NotSupported, the transaction goes on; a failing lock: UnlockFailed
+        after the transaction was finished (model/hardware.py)."""
         state = self._s
         state.advance(now)
         c = state.connectors.get(connector_id)
-        if c is None:
+        if c is None or state.hardware.fixed_cable:
             return UnlockStatus.NOT_SUPPORTED
         if c.tx is not None:
             self.stop(c, Reason.UNLOCK_COMMAND, now)
             state.status.settle(c, now)
+        if state.hardware.lock_fails:
+            return UnlockStatus.UNLOCK_FAILED  # the cable stays held as it was
         if c.cable_locked:
             # The cable kept locked after an EV-side stop (UnlockConnectorOnEVSideDisconnect=false) is
             # released: the connector is free again.

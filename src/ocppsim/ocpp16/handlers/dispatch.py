@@ -11,6 +11,7 @@ answer) and its entry in that module's HANDLERS; docs/architecture.md has the st
 from __future__ import annotations
 
 from ocppsim.model.charger import Charger
+from ocppsim.model.hardware import supports
 from ocppsim.ocpp16.framing import Call, ErrorCode
 from ocppsim.ocpp16.handlers import (
     authorization,
@@ -42,6 +43,19 @@ for _block in (
     HANDLERS.update(_block.HANDLERS)
 
 
+# Operations of a feature profile (section 3.3) that has no answer of its own for "not supported": a charge
+# point built without the profile answers them with CALLERROR NotSupported (OCPP-J 4.2.3). The Local List
+# and Reservation operations answer in their blocks (-1, NotSupported, Rejected: model/hardware.py).
+_PROFILE_OF: dict[str, str] = {
+    "UpdateFirmware": "FirmwareManagement",
+    "GetDiagnostics": "FirmwareManagement",
+    "SetChargingProfile": "SmartCharging",
+    "ClearChargingProfile": "SmartCharging",
+    "GetCompositeSchedule": "SmartCharging",
+    "TriggerMessage": "RemoteTrigger",
+}
+
+
 def handle_call(charger: Charger, call: Call, now: float, *, validate: bool = True) -> Payload:
     """The CALLRESULT payload for `call`, or OcppCallError (OCPP-J Table 7 codes)."""
     handler = HANDLERS.get(call.action)
@@ -56,4 +70,7 @@ def handle_call(charger: Charger, call: Call, now: float, *, validate: bool = Tr
             validators.request(call.action, call.payload)
         except SchemaError as exc:
             raise OcppCallError(exc.code, exc.description) from None
+    profile = _PROFILE_OF.get(call.action)
+    if profile is not None and not supports(charger.config, profile):
+        raise OcppCallError(ErrorCode.NOT_SUPPORTED, f"this charge point does not support {profile}")
     return handler(charger, call.payload, now)
