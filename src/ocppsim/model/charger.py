@@ -281,6 +281,8 @@ class Charger:
                     full_in = ev.seconds_until_full(power)
                     if full_in is not None:
                         candidates.append(last + full_in)
+                    if tx is not None and tx.energy_cap_wh is not None:
+                        candidates.append(last + (tx.energy_cap_wh - c.session_energy) * 3600.0 / power)
                     if ev.full_after_wh is not None and c.session_energy < ev.full_after_wh:
                         candidates.append(last + (ev.full_after_wh - c.session_energy) * 3600.0 / power)
         expiry = self.reservation.next_expiry()

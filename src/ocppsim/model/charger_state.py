@@ -107,6 +107,9 @@ class Transaction:
     data: KeptMeterValues = field(default_factory=KeptMeterValues)
     # StartTransaction.conf not Accepted with StopTransactionOnInvalidId=false: no energy (section 5.11).
     deauthorized: bool = False
+    # MaxEnergyOnInvalidId (section 3.5 / 9.1.14): energy may still flow until the transaction has
+    # delivered this many Wh, then it stops as for `deauthorized`. None: no such allowance running.
+    energy_cap_wh: float | None = None
 
 
 @dataclass(slots=True)

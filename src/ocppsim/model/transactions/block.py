@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ocppsim.model.charger_state import ChargerState, Connector, Session, Transaction
+from ocppsim.model.charger_state import EPS_S, ChargerState, Connector, Session, Transaction
 from ocppsim.model.outgoing import (
     AuthorizeReq,
     IdTagInfo,
@@ -66,8 +66,18 @@ class Transactions:
     # ------------------------------------------------------------------ time
 
     def tick(self, now: float) -> None:
-        for c in self._s.connectors.values():
-            if c.tx is not None:
+        state = self._s
+        for c in state.connectors.values():
+            tx = c.tx
+            if tx is not None:
+                cap = tx.energy_cap_wh
+                if cap is not None:
+                    power = state.power(c)
+                    missing = cap - c.session_energy
+                    if missing <= 0 or (power > 0 and missing * 3600.0 / power < EPS_S):
+                        # MaxEnergyOnInvalidId delivered: energy stops, the transaction goes on.
+                        tx.energy_cap_wh = None
+                        tx.deauthorized = True
                 continue
             due = self.deadline(c)
             if due is None or now < due:
@@ -200,7 +210,13 @@ class Transactions:
                 if state.config.get_bool("StopTransactionOnInvalidId"):
                     self.stop(c, Reason.DE_AUTHORIZED, now)
                 else:
-                    c.tx.deauthorized = True
+                    # "An operator MAY choose to charge the EV with a minimum amount of energy so the EV is
+                    # able to drive away" (section 3.5): MaxEnergyOnInvalidId Wh over the whole transaction.
+                    allowance = state.config.get_int("MaxEnergyOnInvalidId")
+                    if allowance > 0 and c.session_energy < allowance:
+                        c.tx.energy_cap_wh = float(allowance)
+                    else:
+                        c.tx.deauthorized = True
             state.status.settle(c, now)
 
     def on_start_transaction_failed(self, tx_ref: int) -> None:
