@@ -96,7 +96,7 @@ def connectors_routes(fleet: Fleet, opts: ApiOptions) -> APIRouter:
         if outcome is None:
             return ActionOut(result="no_answer", connector=connector_out(station, c))
         return ActionOut(
-            result="accepted" if outcome.accepted else "rejected",
+            result="accepted" if outcome.accepted else ("unusable" if outcome.unusable else "rejected"),
             authorization=outcome.auth_status.value,
             parent_id_tag=outcome.parent_id_tag,
             connector=connector_out(station, c),
@@ -128,6 +128,8 @@ def connectors_routes(fleet: Fleet, opts: ApiOptions) -> APIRouter:
             word = "stopped" if outcome.stopped else "not_stopped"
         elif outcome.reserved_for_other:
             word = "reserved"
+        elif outcome.unusable:
+            word = "unusable"  # the connector is Unavailable or Faulted
         else:
             word = "accepted" if outcome.accepted else "rejected"
         return ActionOut(

@@ -221,6 +221,8 @@ class CommandRunner:
         if outcome.reserved_for_other:
             # Section 5.13: the connector is reserved for another idTag (and parent idTag).
             return "Tag not accepted. Error: Reserved"
+        if outcome.unusable:
+            return f"Tag not accepted. Error: {self._status(c)}"  # Unavailable or Faulted
         if not outcome.accepted:
             return f"Tag not accepted. Error: {outcome.auth_status.value}"
         return f"Tag Accepted. Parent: {outcome.parent_id_tag or ''}, new status: {self._status(c)}"
@@ -249,6 +251,8 @@ class CommandRunner:
             return f"Not stopped: parent {parent!r} is not the transaction's. Status {self._status(c)}"
         if outcome.reserved_for_other:
             return "Tag not accepted. Error: Reserved"
+        if outcome.unusable:
+            return f"Tag not accepted. Error: {self._status(c)}"
         if not outcome.accepted:
             return f"Tag not accepted. Error: {outcome.auth_status.value}"
         return f"Tag Accepted. Parent: {parent}, new status: {self._status(c)}"
