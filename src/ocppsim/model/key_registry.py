@@ -187,6 +187,8 @@ def _spec_table(specs: Iterable[KeySpec]) -> dict[str, KeySpec]:
 
 def _asked_name(spec: KeySpec, asked: str) -> str:
     """The spelling to answer with: the alias when one was asked for, else the canonical name."""
+    if not spec.aliases:
+        return spec.name  # nearly every key: no second spelling to look for
     lowered = asked.lower()
     return next((alias for alias in spec.aliases if alias.lower() == lowered), spec.name)
 
