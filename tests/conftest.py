@@ -73,6 +73,22 @@ class Sim:
     def mark(self) -> int:
         return len(self.csms.frames)
 
+    async def statuses_until(self, action: str, status: str, since: int) -> list[str]:
+        """Wait (real time, bounded) until the charger sent `action` with `status` after `since`; every
+        status of `action` it sent since then (e.g. FirmwareStatusNotification Downloading ... Installed)."""
+        await self.csms.wait_for(
+            lambda f: (
+                f.charger_id == self.id
+                and f.direction == "in"
+                and f.action == action
+                and f.payload.get("status") == status
+                and self.csms.frames.index(f) >= since
+            ),
+            REAL_TIMEOUT,
+        )
+        await self.quiet()
+        return [f.payload["status"] for f in self.calls(action, since)]
+
     def sent(self, since: int = 0) -> list[tuple[str, Any]]:
         """(action, short form) of every CALL the charger sent since `since`."""
         out: list[tuple[str, Any]] = []

@@ -10,26 +10,10 @@ import zipfile
 import pytest
 
 from conformance.steps import actions, ask, statuses
-from conftest import REAL_TIMEOUT, Sim
+from conftest import Sim
 from transfer_servers import http_files
 
 PAST = "2020-01-01T00:00:00Z"  # retrieveDate already reached: download at once
-
-
-async def _until(sim: Sim, action: str, status: str, since: int) -> list[str]:
-    """Wait (real time, bounded) for `action` with `status`; every status of `action` since `since`."""
-    await sim.csms.wait_for(
-        lambda f: (
-            f.charger_id == sim.id
-            and f.direction == "in"
-            and f.action == action
-            and f.payload.get("status") == status
-            and sim.csms.frames.index(f) >= since
-        ),
-        REAL_TIMEOUT,
-    )
-    await sim.quiet()
-    return [f.payload["status"] for f in sim.calls(action, since)]
 
 
 # ------------------------------------------------------------------ 19 Firmware Management
@@ -43,7 +27,7 @@ async def test_firmware_download_and_install(sim: Sim) -> None:
         # 6.51: UpdateFirmware.conf carries nothing.
         assert await ask(sim, "UpdateFirmware", {"location": location, "retrieveDate": PAST}) == {}
         await sim.advance(0)
-        seen = await _until(sim, "FirmwareStatusNotification", "Installed", mark)
+        seen = await sim.statuses_until("FirmwareStatusNotification", "Installed", mark)
     # 4.5 / 5.19: Downloading, Downloaded, Installing, the reboot of the new firmware, then Installed.
     assert seen == ["Downloading", "Downloaded", "Installing", "Installed"]
     sent = actions(sim, mark)
@@ -64,7 +48,7 @@ async def test_firmware_download_failed(sim: Sim) -> None:
         assert await ask(sim, "UpdateFirmware", payload) == {}
         await sim.advance(0)
         await sim.advance(10)  # the second attempt
-        seen = await _until(sim, "FirmwareStatusNotification", "DownloadFailed", mark)
+        seen = await sim.statuses_until("FirmwareStatusNotification", "DownloadFailed", mark)
     # 5.19 / 7.25: every attempt fails; DownloadFailed once the retries are spent, no installation.
     assert seen == ["Downloading", "DownloadFailed"]
     assert "BootNotification" not in actions(sim, mark)
@@ -83,7 +67,7 @@ async def test_firmware_installation_failed(sim: Sim) -> None:
         location = f"{files.url}/fw/ocppsim-2.0.0.bin"
         assert await ask(sim, "UpdateFirmware", {"location": location, "retrieveDate": PAST}) == {}
         await sim.advance(0)
-        seen = await _until(sim, "FirmwareStatusNotification", "InstallationFailed", mark)
+        seen = await sim.statuses_until("FirmwareStatusNotification", "InstallationFailed", mark)
     assert seen == ["Downloading", "Downloaded", "Installing", "InstallationFailed"]
     # The old firmware stays: no reboot, the connector usable again.
     assert "BootNotification" not in actions(sim, mark)
@@ -101,7 +85,7 @@ async def test_get_diagnostics(sim: Sim) -> None:
         mark = sim.mark()
         answer = await ask(sim, "GetDiagnostics", {"location": f"{files.url}/upload/"})
         name = answer["fileName"]  # 6.30: the name of the file that will be uploaded
-        seen = await _until(sim, "DiagnosticsStatusNotification", "Uploaded", mark)
+        seen = await sim.statuses_until("DiagnosticsStatusNotification", "Uploaded", mark)
         assert seen == ["Uploading", "Uploaded"]
         archive = zipfile.ZipFile(io.BytesIO(files.uploads[f"/upload/{name}"]))
         assert archive.testzip() is None and "configuration.txt" in archive.namelist()
@@ -116,7 +100,7 @@ async def test_get_diagnostics_upload_failed(sim: Sim) -> None:
         answer = await ask(sim, "GetDiagnostics", payload)
         assert answer["fileName"].endswith(".zip")
         await sim.advance(10)
-        seen = await _until(sim, "DiagnosticsStatusNotification", "UploadFailed", mark)
+        seen = await sim.statuses_until("DiagnosticsStatusNotification", "UploadFailed", mark)
         assert files.uploads == {}
     assert seen == ["Uploading", "UploadFailed"]
     assert await ask(sim, "TriggerMessage", {"requestedMessage": "DiagnosticsStatusNotification"}) == {

@@ -15,20 +15,6 @@ from transfer_servers import http_files
 PAST = "2020-01-01T00:00:00Z"  # retrieveDate: download at once
 
 
-async def statuses(sim: Sim, action: str, until: str, since: int) -> list[str]:
-    await sim.csms.wait_for(
-        lambda f: (
-            f.charger_id == sim.id
-            and f.direction == "in"
-            and f.action == action
-            and f.payload.get("status") == until
-            and sim.csms.frames.index(f) >= since
-        ),
-        REAL_TIMEOUT,
-    )
-    return [f.payload["status"] for f in sim.calls(action, since)]
-
-
 async def test_update_firmware_downloads_installs_and_boots_the_new_version(sim: Sim) -> None:
     with http_files() as files:
         mark = sim.mark()
@@ -37,7 +23,7 @@ async def test_update_firmware_downloads_installs_and_boots_the_new_version(sim:
         )
         assert result == CallResult(result.unique_id, {})
         await sim.advance(0)  # retrieveDate has passed: the deadline is now
-        seen = await statuses(sim, "FirmwareStatusNotification", "Installed", mark)
+        seen = await sim.statuses_until("FirmwareStatusNotification", "Installed", mark)
     assert seen == ["Downloading", "Downloaded", "Installing", "Installed"]
     actions = [a for a, _ in sim.sent(mark)]
     boot = actions.index("BootNotification")
@@ -77,7 +63,7 @@ async def test_a_missing_image_ends_in_download_failed_and_the_charger_keeps_wor
                 break
             await sim.quiet()
         await sim.advance(5)
-        seen = await statuses(sim, "FirmwareStatusNotification", "DownloadFailed", mark)
+        seen = await sim.statuses_until("FirmwareStatusNotification", "DownloadFailed", mark)
     assert seen == ["Downloading", "DownloadFailed"]
     assert sim.station.charger.firmware.update is None
     assert await sim.cmd("status") != ""
@@ -96,7 +82,7 @@ async def test_get_diagnostics_uploads_a_zip_and_an_unreachable_location_fails(
         assert isinstance(result, CallResult)
         name = result.payload["fileName"]
         assert name.startswith("CP1-diagnostics-") and name.endswith(".zip")
-        seen = await statuses(sim, "DiagnosticsStatusNotification", "Uploaded", mark)
+        seen = await sim.statuses_until("DiagnosticsStatusNotification", "Uploaded", mark)
         assert seen == ["Uploading", "Uploaded"]
         archive = zipfile.ZipFile(io.BytesIO(files.uploads[f"/upload/{name}"]))
         assert sorted(archive.namelist()) == ["configuration.txt", "messages.log", "summary.txt"]
@@ -113,14 +99,14 @@ async def test_get_diagnostics_uploads_a_zip_and_an_unreachable_location_fails(
         later = {"location": f"{files.url}/upload/", "startTime": "2100-01-01T00:00:00Z"}
         result = await sim.csms.call(sim.id, "GetDiagnostics", later)
         assert isinstance(result, CallResult)
-        await statuses(sim, "DiagnosticsStatusNotification", "Uploaded", mark)
+        await sim.statuses_until("DiagnosticsStatusNotification", "Uploaded", mark)
         archive = zipfile.ZipFile(io.BytesIO(files.uploads[f"/upload/{result.payload['fileName']}"]))
         assert archive.read("messages.log") == b""
 
         mark = sim.mark()
         result = await sim.csms.call(sim.id, "GetDiagnostics", {"location": "http://127.0.0.1:9/upload/"})
         assert isinstance(result, CallResult)
-        seen = await statuses(sim, "DiagnosticsStatusNotification", "UploadFailed", mark)
+        seen = await sim.statuses_until("DiagnosticsStatusNotification", "UploadFailed", mark)
     assert seen == ["Uploading", "UploadFailed"]
     assert sim.station.charger.firmware.upload is None
     await sim.cmd("plugin")  # the charger keeps working
