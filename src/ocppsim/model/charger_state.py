@@ -19,6 +19,7 @@ from ocppsim.model.key_registry import ConfigStore
 from ocppsim.model.meter import EnergyRegister, KeptMeterValues, MeterSnapshot, MeterValue
 from ocppsim.model.outgoing import BootInfo, Effect, IdTagInfo, StatusNotificationReq
 from ocppsim.model.schedule import ChargingProfile
+from ocppsim.model.status_table import WARNING_ONLY_ERRORS
 from ocppsim.model.types import (
     ChargePointErrorCode,
     ChargePointStatus,
@@ -152,6 +153,13 @@ class Connector:
     # one waits to be reported (None: nothing held). core/status.py
     reported_status: ChargePointStatus | None = None
     held_since: float | None = None
+
+    @property
+    def faulted(self) -> bool:
+        """A fault that takes the connector out of use (Faulted); warning-only codes do not (section 4.9,
+        7.6)."""
+        fault = self.fault
+        return fault is not None and fault.error_code not in WARNING_ONLY_ERRORS
 
 
 # ---------------------------------------------------------------- hooks: what one block asks of another

@@ -16,7 +16,7 @@ from ocppsim.model.authorization.lists import TagLists
 from ocppsim.model.charger_state import ChargerState, Connector, Fault, Session
 from ocppsim.model.hardware import supports
 from ocppsim.model.outgoing import AuthorizeReq, IdTagInfo
-from ocppsim.model.status_table import TRANSACTION_STATES, WARNING_ONLY_ERRORS
+from ocppsim.model.status_table import TRANSACTION_STATES
 from ocppsim.model.types import (
     AuthorizationStatus,
     ChargePointErrorCode,
@@ -226,7 +226,7 @@ class Authorization:
             # Section 5.13: a reserved connector refuses every idTag but the reserved one and those with
             # its parent idTag; the connector stays Reserved.
             return TagOutcome(False, info.status, info.parent_id_tag, c.status, reserved_for_other=True)
-        if not c.operative or (c.fault is not None and c.fault.error_code not in WARNING_ONLY_ERRORS):
+        if not c.operative or c.faulted:
             # An Unavailable or Faulted connector starts nothing: no session is kept that would start a
             # transaction by itself once the connector is usable again (sections 5.2, 4.9).
             return TagOutcome(False, info.status, info.parent_id_tag, c.status, unusable=True)

@@ -12,7 +12,6 @@ from ocppsim.model.charger_state import ChargerState, Connector, Fault
 from ocppsim.model.outgoing import MeterValuesReq, StatusNotificationReq
 from ocppsim.model.status_table import (
     CONNECTOR_ZERO_STATUSES,
-    WARNING_ONLY_ERRORS,
     IllegalTransitionError,
     is_allowed,
 )
@@ -35,7 +34,7 @@ class StatusSettler:
         if s is None or not s.authorized or not c.plugged or c.tx is not None or c.finishing:
             return False
         state = self._s
-        if not c.operative or (c.fault is not None and c.fault.error_code not in WARNING_ONLY_ERRORS):
+        if not c.operative or c.faulted:
             return False
         if state.firmware_hold:  # installing firmware (section 5.19)
             return False
@@ -45,7 +44,7 @@ class StatusSettler:
         return not (c.delay_notrans and (not c.ev.draws or c.offer_a < state.params.min_to_start_a))
 
     def _target(self, c: Connector) -> ChargePointStatus:
-        if c.fault is not None and c.fault.error_code not in WARNING_ONLY_ERRORS:
+        if c.faulted:
             return S.FAULTED
         if c.finishing and (c.plugged or c.cable_locked):
             return S.FINISHING

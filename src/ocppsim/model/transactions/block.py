@@ -17,7 +17,7 @@ from ocppsim.model.outgoing import (
     StopTransactionReq,
 )
 from ocppsim.model.schedule import ChargingProfile
-from ocppsim.model.status_table import TRANSACTION_STATES, WARNING_ONLY_ERRORS
+from ocppsim.model.status_table import TRANSACTION_STATES
 from ocppsim.model.types import (
     AuthorizationStatus,
     ChargePointStatus,
@@ -185,7 +185,7 @@ class Transactions:
             and c.tx is None
             and c.operative
             and not c.pending_inoperative
-            and (c.fault is None or c.fault.error_code in WARNING_ONLY_ERRORS)
+            and not c.faulted
             and c.status not in (S.UNAVAILABLE, S.FAULTED)
         )
 
