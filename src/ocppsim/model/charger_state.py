@@ -135,6 +135,9 @@ class Connector:
     # in the socket, the connector occupied (Finishing) until UnlockConnector (5.18). core/ev_inputs.py
     cable_locked: bool = False
     plugged_at: float = 0.0  # ConnectionTimeOut for a cable without a tag counts from here (transactions/)
+    # How many times the EV was unplugged: a driver's `tag` whose Authorize.conf arrives after an unplug
+    # has been withdrawn and starts nothing (core/ev_inputs.py counts, authorization/ compares).
+    unplugs: int = 0
     operative: bool = True  # core/availability.py
     pending_inoperative: bool = False  # core/availability.py; applied when the connector is free
     fault: Fault | None = None

@@ -128,6 +128,7 @@ class AuthorizeReq(Request):
     # `stop_tx_ref` names the transaction it may stop (parentIdTag match, sections 3.10, 4.1).
     swipe: bool = False
     stop_tx_ref: int | None = None
+    unplugs: int = 0  # the connector's unplug count when the driver presented the tag (not sent)
 
 
 @dataclass(frozen=True, slots=True)

@@ -223,6 +223,9 @@ class CommandRunner:
             return "Tag not accepted. Error: Reserved"
         if outcome.unusable:
             return f"Tag not accepted. Error: {self._status(c)}"  # Unavailable or Faulted
+        if outcome.withdrawn:
+            # Not in the original (it had no unplug during Authorize): the driver left before the answer.
+            return "Tag not accepted. Error: EV unplugged while authorizing"
         if not outcome.accepted:
             return f"Tag not accepted. Error: {outcome.auth_status.value}"
         return f"Tag Accepted. Parent: {outcome.parent_id_tag or ''}, new status: {self._status(c)}"
