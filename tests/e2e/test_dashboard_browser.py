@@ -223,7 +223,8 @@ def overview_figures(page: Page, seconds: float = 5.0) -> dict[str, float]:
           const step = (now) => {
             deltas.push(now - last);
             last = now;
-            scroller.scrollTop = (scroller.scrollTop + 24) % Math.max(1, scroller.scrollHeight - scroller.clientHeight);
+            const room = Math.max(1, scroller.scrollHeight - scroller.clientHeight);
+            scroller.scrollTop = (scroller.scrollTop + 24) % room;
             if (now < end) requestAnimationFrame(step); else done(deltas);
           };
           requestAnimationFrame(step);
