@@ -11,6 +11,7 @@ OCPPSIM_DOCS_SCREENSHOTS=1 the charger page's also to docs/screenshots/charger.p
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -172,10 +173,14 @@ def test_charger_page_with_a_tx_profile(browser: Browser, tmp_path: Path) -> Non
             expect(legend).to_contain_text(label)
         expect(page.locator("#chart-energy .u-legend")).to_contain_text("SoC %")
         # Hover the middle of the chart: the legend shows values with their units.
+        chart.scroll_into_view_if_needed()
         box = chart.locator(".u-over").bounding_box()
         assert box is not None
         page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] / 2)
-        expect(legend).to_contain_text(" kW")
+        values = legend.locator(".u-series .u-value")
+        expect(values.nth(0)).to_have_text(re.compile(r"^\d\d:\d\d:\d\d$"))  # 24-hour UTC
+        expect(values.nth(1)).to_have_text(re.compile(r"^\d+\.\d\d kW$"))
+        expect(values.nth(4)).to_have_text(re.compile(r"^\d+\.\d A$"))
         seq = page.locator("#log .seq-body")
         call = seq.locator('.msg.call[data-action="SetChargingProfile"]').first
         expect(call).to_have_attribute("data-direction", "in")
@@ -184,7 +189,11 @@ def test_charger_page_with_a_tx_profile(browser: Browser, tmp_path: Path) -> Non
         call.click()
         expect(seq.locator("pre.payload")).to_contain_text('"chargingProfileId": 11')
         call.click()  # closed again
-        page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] / 2)
+        chart.scroll_into_view_if_needed()
+        box = chart.locator(".u-over").bounding_box()
+        assert box is not None
+        page.mouse.move(box["x"] + box["width"] * 0.45, box["y"] + box["height"] / 2)
+        expect(values.nth(1)).to_have_text(re.compile(r"kW$"))
         shot(page, "5-charger-tx-profile")
         if os.environ.get("OCPPSIM_DOCS_SCREENSHOTS"):
             DOCS_SHOTS.mkdir(parents=True, exist_ok=True)

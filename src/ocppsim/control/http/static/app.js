@@ -38,7 +38,7 @@ function onEvent(kind, data) {
       if (state.fleet && !state.fleet.onEvent(kind, data)) schedule("wallTimer", () => state.fleet.load(), 1000);
     }
     if (kind === "charger") { schedule("pageTimer", loadPage, 500); schedule("wallTimer", () => state.fleet.load(), 1000); }
-    schedule("summaryTimer", loadSummary, 1000);
+    schedule("summaryTimer", loadSummary, 2000); // counts over the whole fleet: not more often
   } else if (state.view === "charger" && data.charger === state.chargerId) {
     if (kind === "frame") state.log.append(data);
     if (kind === "status" || kind === "meter") schedule("historyTimer", loadHistory, 500);

@@ -14,6 +14,7 @@ const TILE = 12; // px per tile, gap included
 const GAP = 2;
 const POLL_MS = 2000;
 const KEEP = 1800; // one hour of 2 s readings
+const EVENT_REDRAW_MS = 250; // tiles changed by events are drawn at most 4 times a second
 
 export class FleetOverview {
   constructor(root) {
@@ -75,6 +76,12 @@ export class FleetOverview {
     this.canvas.style.width = `${width}px`;
     this.canvas.style.height = `${this.scroller.clientHeight}px`;
     this.invalidate();
+  }
+
+  // Events change tiles often at 10,000 chargers; nobody sees a tile change 250 ms late.
+  invalidateSoon() {
+    if (this.soon) return;
+    this.soon = setTimeout(() => { this.soon = null; this.invalidate(); }, EVENT_REDRAW_MS);
   }
 
   invalidate() {
@@ -146,7 +153,7 @@ export class FleetOverview {
     } else if (kind === "connection" && data.connected !== undefined) {
       this.offline[this.tileCharger[first]] = data.connected ? 0 : 1;
     }
-    this.invalidate();
+    this.invalidateSoon();
     return true;
   }
 
