@@ -181,6 +181,23 @@ def test_charger_page_with_a_tx_profile(browser: Browser, tmp_path: Path) -> Non
         expect(values.nth(0)).to_have_text(re.compile(r"^\d\d:\d\d:\d\d$"))  # 24-hour UTC
         expect(values.nth(1)).to_have_text(re.compile(r"^\d+\.\d\d kW$"))
         expect(values.nth(4)).to_have_text(re.compile(r"^\d+\.\d A$"))
+        # Drag to zoom: both charts show the same stretch of time; a double-click zooms out again.
+        scales = (
+            "(() => { const c = window.ocppsimDashboard.charts;"
+            " return [c.power.scales.x, c.energy.scales.x]; })()"
+        )
+        (whole, _) = page.evaluate(scales)
+        page.mouse.move(box["x"] + box["width"] * 0.2, box["y"] + 20)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + 20, steps=5)
+        page.mouse.up()
+        power_x, energy_x = page.evaluate(scales)
+        assert whole["min"] < power_x["min"] < power_x["max"] < whole["max"]
+        assert (energy_x["min"], energy_x["max"]) == (power_x["min"], power_x["max"])
+        page.mouse.dblclick(box["x"] + box["width"] * 0.5, box["y"] + 20)
+        page.wait_for_function(
+            "(min) => window.ocppsimDashboard.charts.power.scales.x.min <= min", arg=whole["min"]
+        )
         seq = page.locator("#log .seq-body")
         call = seq.locator('.msg.call[data-action="SetChargingProfile"]').first
         expect(call).to_have_attribute("data-direction", "in")

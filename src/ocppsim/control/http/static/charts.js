@@ -15,7 +15,7 @@ const COLOURS = { power: "#00897b", current: "#1565c0", offer: "#ef6c00", limit:
 
 function timeAxis() {
   return {
-    label: "time (UTC)", labelSize: 16, size: 36,
+    label: "time (UTC)", labelSize: 16, size: 36, space: 70,
     values: (u, splits) => splits.map((v) => clock(v).slice(0, 5 + (u.scales.x.max - u.scales.x.min < 600 ? 3 : 0))),
   };
 }

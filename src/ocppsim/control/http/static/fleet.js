@@ -207,7 +207,8 @@ export class FleetOverview {
       title, width: this.chartWidth(), height, cursor: { sync: { key: "fleet" } },
       scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(1, max * 1.1)] } },
       axes: [
-        { values: (u, splits) => splits.map((v) => clock(v).slice(0, u.scales.x.max - u.scales.x.min < 600 ? 8 : 5)), size: 30 },
+        { values: (u, splits) => splits.map((v) => clock(v).slice(0, u.scales.x.max - u.scales.x.min < 600 ? 8 : 5)),
+          size: 30, space: 70 },
         { label: unit, labelSize: 16, size: 50 },
       ],
       series: [{ label: "time", value: (u, v) => clock(v) },
