@@ -17,7 +17,7 @@ from ocppsim.app.charger import ChargerApp, build_charger_app
 from ocppsim.csms.server import CentralSystem, Frame
 from ocppsim.csms.sink import Sink
 from ocppsim.driver import SimConnection
-from ocppsim.runtime.clock import FakeClock
+from ocppsim.runtime.clock import FakeClock, ScaledClock
 from ocppsim.settings.ini_file import load_settings
 from ocppsim.settings.specs import HttpSettings, Settings
 
@@ -247,8 +247,12 @@ class LiveSimulator:
     sockets, the system clock) in its own thread and event loop, for clients that block: schemathesis,
     Playwright."""
 
-    def __init__(self, tmp_path: Path, *, connectors: int = 2, meter_interval: int = 1) -> None:
+    def __init__(
+        self, tmp_path: Path, *, connectors: int = 2, meter_interval: int = 1, speed: float = 1.0
+    ) -> None:
+        """`speed`: simulated time runs this many times faster (a longer session in a short test)."""
         self._tmp = tmp_path
+        self._speed = speed
         self._connectors = connectors
         self._interval = meter_interval
         self._ready = threading.Event()
@@ -293,7 +297,7 @@ class LiveSimulator:
             charger=replace(base.charger, meter_values_sample_interval=self._interval),
             http=HttpSettings(port=0),
         )
-        app = build_charger_app(settings)
+        app = build_charger_app(settings, clock=ScaledClock(self._speed) if self._speed != 1 else None)
         self.app = app
         task = asyncio.create_task(app.run())
         await app.started.wait()

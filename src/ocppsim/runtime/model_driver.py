@@ -63,6 +63,8 @@ class ModelDriver:
         station = self._station
         for effect in station.charger.drain():
             self._apply(station, effect)
+        if station.history is not None:  # the dashboard's charts (runtime/meter_history.py)
+            station.history.observe(station.id, station.charger, station.clock.now())
         self.rearm()
 
     def run_model(self, action: Callable[[float], Any]) -> Any:

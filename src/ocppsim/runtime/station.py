@@ -32,6 +32,7 @@ from ocppsim.runtime.events import Event, EventBus
 from ocppsim.runtime.file_transfer import FileTransfers
 from ocppsim.runtime.frame_exchange import FrameExchange
 from ocppsim.runtime.message_log import MessageLog
+from ocppsim.runtime.meter_history import MeterHistory
 from ocppsim.runtime.model_driver import ModelDriver
 from ocppsim.runtime.outbox import Journal, Outbox
 from ocppsim.runtime.pings import Pings
@@ -142,6 +143,7 @@ class Station:
         "connection_attempts",
         "events",
         "held_offline",
+        "history",
         "id",
         "inbound_observer",
         "last_error",
@@ -198,6 +200,7 @@ class Station:
         # Control surfaces (REST API, dashboard) attach these; a bare fleet leaves them None: no cost.
         self.message_log: MessageLog | None = None
         self.events: EventBus | None = None
+        self.history: MeterHistory | None = None
         # disconnect(): stay offline until connect() (a CSMS outage seen from one charger).
         self.held_offline = False
         self.template_name: str | None = None  # the template it was made from (REST API)
