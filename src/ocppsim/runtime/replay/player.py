@@ -84,7 +84,8 @@ class Replay:
         )
         self._ws: ClientConnection | None = None
         self._receiver: asyncio.Task[None] | None = None
-        self._pending: dict[str, asyncio.Future[CallResult | CallError]] = {}
+        # Our CALLs awaiting their answer; None: the link went down first.
+        self._pending: dict[str, asyncio.Future[CallResult | CallError | None]] = {}
         self._tx_ids: dict[Any, Any] = {}
         # The recorded central system's CALLs by action, in trace order; the live ones as they come.
         self._recorded: dict[str, list[CsmsCall]] = {}
@@ -169,27 +170,36 @@ class Replay:
     async def _send(self, step: ChargerCall) -> bool:
         """Send one of the charger's CALLs and compare its answer; whether an answer came."""
         report = self.report
-        if self._ws is None:
-            await self._connect()
-        ws = self._ws
-        assert ws is not None
         unique_id = str(uuid.uuid4())
-        payload = self._rewrite(step.payload, step.time)
-        future: asyncio.Future[CallResult | CallError] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[CallResult | CallError | None] = asyncio.get_running_loop().create_future()
         self._pending[unique_id] = future
         try:
-            await ws.send(orjson.dumps([2, unique_id, step.action, payload]).decode())
-            report.sent += 1
-            live = await asyncio.wait_for(future, self.options.timeout)
-        except TimeoutError:
-            self._differ(step, "no_answer", live=f"none within {self.options.timeout:g} s")
-            return False
-        except (ConnectionClosed, _LinkError):
-            self._differ(step, "no_answer", live="the link went down first")
-            self._ws = None
-            return False
+            for _ in range(2):  # a link found closed when sending: one new link, the CALL sent on it
+                if self._ws is None:
+                    await self._connect()
+                ws = self._ws
+                assert ws is not None
+                payload = self._rewrite(step.payload, step.time)
+                try:
+                    await ws.send(orjson.dumps([2, unique_id, step.action, payload]).decode())
+                except ConnectionClosed:
+                    self._ws = None
+                    continue
+                report.sent += 1
+                break
+            else:
+                self._differ(step, "no_answer", live="the link went down before it could be sent")
+                return False
+            try:
+                live = await asyncio.wait_for(future, self.options.timeout)
+            except TimeoutError:
+                self._differ(step, "no_answer", live=f"none within {self.options.timeout:g} s")
+                return False
         finally:
             self._pending.pop(unique_id, None)
+        if live is None:
+            self._differ(step, "no_answer", live="the link went down first")
+            return False
         report.answered += 1
         self._compare(step, live)
         return True
@@ -348,7 +358,7 @@ class Replay:
                 self._ws = None
             for future in self._pending.values():
                 if not future.done():
-                    future.set_exception(_LinkError("the link went down"))
+                    future.set_result(None)
 
     async def _close(self) -> None:
         ws, receiver = self._ws, self._receiver
