@@ -240,7 +240,7 @@ class Replay:
         for action, recorded in self._recorded.items():
             received = len(self._live.get(action, ()))
             for step in recorded[received:]:
-                self._differ(step, "missing_call", live=f"recorded at line {step.line}")
+                self._differ(step, "missing_call")
         for action, live in self._live.items():
             for payload in live[len(self._recorded.get(action, ())) :]:
                 report.differences.append(Difference("extra_call", action, None, live=payload))

@@ -37,7 +37,7 @@ class Difference:
         elif self.kind == "no_answer":
             what = f"no answer from the live central system ({self.live})"
         elif self.kind == "missing_call":
-            what = f"missing: the live central system did not send it ({self.live})"
+            what = "missing: the live central system did not send it"
         else:
             what = f"extra: the live central system sent it, the trace has no such call; payload {self.live}"
         return f"  {where:<10} {self.action:<26} {what}"
