@@ -34,12 +34,22 @@ def test_a_bad_trace_is_refused_before_connecting(tmp_path: Path, capsys: pytest
     )
 
 
-def test_the_charger_id_is_needed(tmp_path: Path) -> None:
+def test_the_charger_id_and_sane_numbers_are_needed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     trace = tmp_path / "session.log"
     trace.write_text(TRACE)
-    with pytest.raises(SystemExit) as caught:
-        main(["replay", str(trace)])
-    assert caught.value.code == 2
+    for args in (
+        [],
+        ["--id", "X", "--speed", "-1"],
+        ["--id", "X", "--timeout", "soon"],
+        ["--id", "X", "--give-up", "0"],
+    ):
+        with pytest.raises(SystemExit) as caught:
+            main(["replay", str(trace), *args])
+        assert caught.value.code == 2
+    err = capsys.readouterr().err
+    assert "give --id" in err and "'-1': expected a number >= 0" in err and "'soon'" in err
 
 
 @pytest.fixture

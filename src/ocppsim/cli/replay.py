@@ -7,6 +7,7 @@ closing central system, an interrupt); its report is written all the same."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import logging
@@ -22,9 +23,13 @@ __all__ = ["run_replay"]
 
 
 def _positive(text: str) -> float:
-    value = float(text)
-    if not value >= 0 or value == float("inf"):
-        raise ValueError(text)
+    """An argparse type: a finite number >= 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a number >= 0")
     return value
 
 

@@ -85,6 +85,11 @@ def test_message_log_export(tmp_path: Path) -> None:
         ('{"time":1,"direction":"up","type":"CALL","message_id":"1","payload":{}}\n', 1, "direction must be"),
         ('{"time":1,"direction":"out","type":"CALL","message_id":"1","payload":{}}\n', 1, "needs its action"),
         ('{"time":1,"direction":"out","type":"PING","message_id":"1","payload":{}}\n', 1, "type must be"),
+        (
+            '{"time":1,"direction":"out","type":"CALL","message_id":"1","action":"Hi","payload":{}}\n',
+            1,
+            "unknown",
+        ),
         ('{"time":1,"direction":"in","type":"CALLERROR","message_id":"1","payload":{}}\n', 1, "errorCode"),
         (
             '{"time":1,"direction":"out","type":"CALL","message_id":"1","action":"Heartbeat","payload":{}}\n[]\n',

@@ -182,6 +182,8 @@ def _jsonl_frame(text: str, path: str, number: int, notes: list[str]) -> _Frame 
     action = data.get("action")
     if kind == CALL and (not isinstance(action, str) or not action):
         raise TraceError(path, number, "a CALL needs its action")
+    if kind == CALL and action not in CP_ACTIONS and action not in CS_ACTIONS:
+        raise TraceError(path, number, f"unknown OCPP 1.6 action {action!r}")
     if kind == CALLERROR:
         if not isinstance(payload, dict) or not isinstance(payload.get("errorCode"), str):
             raise TraceError(path, number, "a CALLERROR's payload needs errorCode (text)")

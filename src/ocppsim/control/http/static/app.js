@@ -292,7 +292,8 @@ function frameRow(f) {
   return el("tr", { "data-action": f.action || "", "data-direction": f.direction },
     el("td", { text: f.time.slice(11, 23) }),
     el("td", { text: f.direction === "out" ? "→ CSMS" : "← CSMS" }),
-    el("td", { text: f.type }),
+    // Expert mode: a frame an override changed or withheld is marked, the override named on hover.
+    el("td", f.note ? { text: f.type + " ✎", title: f.note, class: "intercepted" } : { text: f.type }),
     el("td", { text: f.action || "" }),
     el("td", { text: f.message_id || f.messageId || "" }),
     el("td", { text: f.latency_ms === null || f.latency_ms === undefined ? "" : String(f.latency_ms) }),
