@@ -115,3 +115,30 @@ def test_replay_against_a_changed_central_system(tmp_path: Path, changed_csms: s
             "live": "Invalid",
         }
     ]
+
+
+def test_a_central_system_out_of_reach_still_gets_its_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    trace = tmp_path / "session.log"
+    trace.write_text(TRACE)
+    report = tmp_path / "report.json"
+    args = [
+        "replay",
+        str(trace),
+        "--id",
+        "CP1",
+        "--url",
+        "ws://127.0.0.1:9/ocpp",
+        "--timeout",
+        "2",
+        "--report",
+        str(report),
+    ]
+    assert main(args) == 3
+    data = json.loads(report.read_text())
+    assert data["outcome"] == "aborted" and data["reason"].startswith(
+        "cannot connect to ws://127.0.0.1:9/ocpp/CP1"
+    )
+    assert data["not_replayed"] == 2 and data["sent"] == 0
+    assert ": aborted (cannot connect to" in capsys.readouterr().out
