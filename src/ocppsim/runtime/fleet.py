@@ -189,6 +189,7 @@ class Fleet:
                 "action": frame.action,
                 "latency_ms": frame.latency_ms,
                 "raw": frame.raw,
+                "note": frame.note,
             }
             self.events.publish(Event("frame", frame.charger_id, frame.time, data))
 

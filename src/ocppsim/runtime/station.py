@@ -31,6 +31,7 @@ from ocppsim.runtime.clock import Clock, LazyEvent, running_loop, sleep_or_event
 from ocppsim.runtime.events import Event, EventBus
 from ocppsim.runtime.file_transfer import FileTransfers
 from ocppsim.runtime.frame_exchange import FrameExchange
+from ocppsim.runtime.interception import Interception
 from ocppsim.runtime.message_log import MessageLog
 from ocppsim.runtime.meter_history import MeterHistory
 from ocppsim.runtime.model_driver import ModelDriver
@@ -146,6 +147,7 @@ class Station:
         "history",
         "id",
         "inbound_observer",
+        "interception",
         "last_error",
         "message_log",
         "options",
@@ -199,6 +201,8 @@ class Station:
         self.last_error: str | None = None
         # Control surfaces (REST API, dashboard) attach these; a bare fleet leaves them None: no cost.
         self.message_log: MessageLog | None = None
+        # Expert mode's overrides (runtime/interception.py); None while there are none: no cost.
+        self.interception: Interception | None = None
         self.events: EventBus | None = None
         self.history: MeterHistory | None = None
         # disconnect(): stay offline until connect() (a CSMS outage seen from one charger).

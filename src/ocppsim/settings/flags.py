@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from ocppsim.model.charger import ChargerParams
 from ocppsim.settings.specs import HTTP_TOKEN_ENV, FleetCharger, FleetSpec, HttpSettings, SettingsError
@@ -21,23 +22,29 @@ __all__ = [
 ENV_SERVER_URL = "BALANZ_SERVER_URL"
 
 
-def parse_http_address(text: str, base: HttpSettings | None = None) -> HttpSettings:
-    """`--http PORT`, `--http HOST:PORT` (the rest from `base`)."""
+def parse_http_address(text: str, base: HttpSettings | None = None, token: str | None = None) -> HttpSettings:
+    """`--http PORT`, `--http HOST:PORT` (the rest from `base`; a `token` replaces its token)."""
     base = base or HttpSettings()
     host, _, port_text = text.rpartition(":")
     try:
         port = int(port_text)
     except ValueError:
         raise SettingsError(f"--http {text!r}: expected PORT or HOST:PORT") from None
-    return replace(base, host=host.strip("[]") or base.host, port=port)
+    changes: dict[str, Any] = {"host": host.strip("[]") or base.host, "port": port}
+    if token:
+        # Set with the address, not after it: off loopback the settings refuse to exist without a token.
+        changes["token"] = token
+    return replace(base, **changes)
 
 
 def http_from_flags(args: argparse.Namespace, base: HttpSettings | None) -> HttpSettings | None:
     """[http] from the file, changed by --http / --http-token; raises SettingsError."""
-    http = parse_http_address(args.http, base) if args.http else base
-    if http is not None and args.http_token:
-        http = replace(http, token=args.http_token)
-    return http
+    token = args.http_token or None
+    if args.http:
+        return parse_http_address(args.http, base, token)
+    if base is not None and token:
+        return replace(base, token=token)
+    return base
 
 
 def fleet_spec_from_flags(args: argparse.Namespace) -> FleetSpec | str:

@@ -28,6 +28,7 @@ from ocppsim.control.http.api_configuration import configuration_routes
 from ocppsim.control.http.api_connectors import connectors_routes
 from ocppsim.control.http.api_events import events_routes
 from ocppsim.control.http.api_history import history_routes
+from ocppsim.control.http.api_interceptions import interceptions_routes
 from ocppsim.control.http.api_messages import messages_routes
 from ocppsim.control.http.api_switches import switches_routes
 from ocppsim.control.http.api_vehicles import vehicles_routes
@@ -86,6 +87,7 @@ def build_api(fleet: Fleet, options: ApiOptions | None = None) -> FastAPI:
         vehicles_routes,
         events_routes,
         switches_routes,
+        interceptions_routes,
     ):
         app.include_router(routes(fleet, opts))
 

@@ -42,6 +42,7 @@ def _frame_out(frame: LoggedFrame) -> FrameOut:
         action=frame.action,
         latency_ms=frame.latency_ms,
         payload=payload,
+        note=frame.note,
     )
 
 

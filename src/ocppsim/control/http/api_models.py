@@ -227,6 +227,9 @@ class FrameOut(BaseModel):
     action: str | None
     latency_ms: float | None
     payload: Any = Field(description="the frame's payload (the raw text when it is not JSON)")
+    note: str | None = Field(
+        None, description="what an override of expert mode changed in this frame or withheld (interceptions)"
+    )
 
 
 class FramePage(BaseModel):

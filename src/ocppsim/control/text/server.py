@@ -27,6 +27,14 @@ from ocppsim.control.text.commands import (
 from ocppsim.model.charger import Fault, UnplugOutcome
 from ocppsim.model.types import ChargePointErrorCode, ChargingRateUnit, ResetType
 from ocppsim.model.vehicles import VehicleRegistry
+from ocppsim.runtime.interception import (
+    InterceptionError,
+    add_spec,
+    clear_overrides,
+    overrides,
+    remove_override,
+    spec_from_words,
+)
 from ocppsim.runtime.profiles_report import profiles_report
 from ocppsim.runtime.station import Station
 
@@ -43,7 +51,9 @@ HELP = (
     "swipe [id] (a badge as the spec has it: before the cable it waits ConnectionTimeOut for it; during a "
     "transaction the same id, or one with the same parentIdTag, stops it); "
     "switch [name on|off | feature_profiles Core,...] (behaviour a test switches on); "
-    "powercut [stop] (the power fails and returns; stop: StopTransactions before going down). "
+    "powercut [stop] (the power fails and returns; stop: StopTransactions before going down); "
+    "intercept [answer|send <Action> <option>... | remove <id>|all] (expert mode: override answers and "
+    "messages per action; no argument lists them, JSON). "
     "Prefix @N (e.g. '@2 plugin') or 'connector N' to address connector N."
 )
 
@@ -193,6 +203,8 @@ class CommandRunner:
                 raise CommandError("usage: powercut [stop]")
             stopped = power_cut(st, stop_first=bool(args))
             return f"Ok. Power failure, {stopped} transaction(s) stopped (PowerLoss)"
+        if verb == "intercept":
+            return self._intercept(args)
         if verb == "datatransfer":
             return await self._data_transfer(args)
         if verb == "connector":
@@ -287,6 +299,27 @@ class CommandRunner:
             raise CommandError(str(exc)) from None
         shown = ",".join(value) if isinstance(value, list) else ("on" if value else "off")
         return f"Ok. {args[0]} {shown}"
+
+    def _intercept(self, args: tuple[str, ...]) -> str:
+        """Expert mode (runtime/interception.py): `intercept` lists the overrides as JSON;
+        `intercept answer|send <Action> <option>...` adds one; `intercept remove <id>|all`."""
+        st = self.station
+        if not args:
+            return json.dumps([o.as_dict() for o in overrides(st)])
+        if args[0] == "remove":
+            if len(args) != 2:
+                raise CommandError("usage: intercept remove <id>|all")
+            if args[1] == "all":
+                return f"Ok. removed {clear_overrides(st)}"
+            if not args[1].isdigit() or remove_override(st, int(args[1])) is None:
+                raise CommandError(f"no override {args[1]!r}")
+            return f"Ok. removed #{args[1]}"
+        try:
+            override = add_spec(st, spec_from_words(args))
+        except InterceptionError as exc:
+            raise CommandError(str(exc)) from None
+        spec = override.spec
+        return f"Ok. intercept #{override.id} {spec.target} {spec.action}: {spec.describe()}"
 
     async def _data_transfer(self, args: tuple[str, ...]) -> str:
         if not args or len(args[0]) > 255:

@@ -19,7 +19,7 @@ export function fromEvent(data) {
     }
   } catch (e) { /* not JSON: keep the text */ }
   return { seq: data.seq, time: data.time, direction: data.direction, type: data.type, action: data.action,
-    message_id: data.messageId, latency_ms: data.latency_ms, payload };
+    message_id: data.messageId, latency_ms: data.latency_ms, note: data.note, payload };
 }
 
 // The values a CSMS developer looks for first, per action.
@@ -63,7 +63,9 @@ function row(f) {
   const values = keyValues(f);
   const label = el("span", { class: "label" },
     el("b", { text: (answer ? "↩ " : "") + (f.action || f.type) }),
-    values ? el("span", { class: "kv", text: " " + values }) : "");
+    values ? el("span", { class: "kv", text: " " + values }) : "",
+    // Expert mode: a frame an override changed or withheld is marked, the override named on hover.
+    f.note ? el("span", { class: "intercepted", text: " ✎", title: f.note }) : "");
   const timeText = typeof f.time === "number" ? clock(f.time, true) : String(f.time).slice(11, 23);
   const node = el("div", {
     class: `msg ${f.direction} ${kind}`, "data-seq": f.seq, "data-action": f.action || "",
