@@ -1,7 +1,7 @@
 """Command line entry point: `ocppsim [--config F] [--id ID] [--port P]` runs one charger exactly like
-the original ocppsim; subcommands: `csms`, `shell`, `demo`, `fleet`, `chaos`, `locust-agent`, `locustfile`
-(their one-line summaries for `ocppsim --help`: arguments.COMMANDS). One module per command (each has its
-own -h); only this package runs an event loop (`process.run_fast` or asyncio.run)."""
+the original ocppsim; subcommands: `csms`, `shell`, `demo`, `fleet`, `chaos`, `scenario`, `locust-agent`,
+`locustfile` (their one-line summaries for `ocppsim --help`: arguments.COMMANDS). One module per command
+(each has its own -h); only this package runs an event loop (`process.run_fast` or asyncio.run)."""
 
 from __future__ import annotations
 
@@ -14,11 +14,12 @@ from ocppsim.cli.csms import run_csms
 from ocppsim.cli.demo import run_demo
 from ocppsim.cli.fleet import run_fleet_command
 from ocppsim.cli.locust import print_locustfile, run_locust_agent_command
+from ocppsim.cli.scenario import run_scenario_command
 from ocppsim.cli.shell import run_shell_command
 
 __all__ = ["main"]
 
-SUBCOMMANDS = ("csms", "shell", "demo", "chaos", "fleet", "locust-agent", "locustfile")
+SUBCOMMANDS = ("csms", "shell", "demo", "chaos", "fleet", "scenario", "locust-agent", "locustfile")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -31,6 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "demo": run_demo,
                 "chaos": run_chaos,
                 "fleet": run_fleet_command,
+                "scenario": run_scenario_command,
                 "locust-agent": run_locust_agent_command,
                 "locustfile": print_locustfile,
             }

@@ -7,7 +7,8 @@ An expected value is compared with the payload's value at a key (a dotted key re
 - a dict (not an operator) must match as a subset: each of its keys as above, extra payload keys are fine;
 - a list must match element by element, same length;
 - an operator dict (its one key starts with "$"): {"$regex": "^CP"}, {"$gt": 0}, {"$gte": 0},
-  {"$lt": 32}, {"$lte": 32}, {"$in": ["Accepted", "ConcurrentTx"]}, {"$exists": false}, {"$any": true};
+  {"$lt": 32}, {"$lte": 32}, {"$in": ["Accepted", "ConcurrentTx"]}, {"$exists": false}, {"$any": true},
+  {"$contains": {...}} (a list with at least one element that matches, e.g. the sampledValue of a measurand);
 - in Python, a callable returning a bool (a predicate) or `ANY`.
 """
 
@@ -19,7 +20,7 @@ from typing import Any, Final
 
 __all__ = ["ANY", "OPERATORS", "MatcherError", "check_matcher", "mismatches"]
 
-OPERATORS: Final = ("$regex", "$gt", "$gte", "$lt", "$lte", "$in", "$exists", "$any")
+OPERATORS: Final = ("$regex", "$gt", "$gte", "$lt", "$lte", "$in", "$contains", "$exists", "$any")
 
 _MISSING: Final = object()
 
@@ -64,6 +65,8 @@ def check_matcher(expected: object, where: str = "") -> None:
             raise MatcherError(f"{where}: {op} needs a number, not {arg!r}")
         elif op == "$in" and not isinstance(arg, list | tuple):
             raise MatcherError(f"{where}: $in needs a list, not {arg!r}")
+        elif op == "$contains":
+            check_matcher(arg, f"{where}.$contains")
         elif op in ("$exists", "$any") and not isinstance(arg, bool):
             raise MatcherError(f"{where}: {op} needs true or false, not {arg!r}")
     elif isinstance(expected, Mapping):
@@ -106,6 +109,11 @@ def _operator(path: str, actual: object, op: str, arg: Any) -> list[str]:
         return [] if present is arg else [f"{path}: {'missing' if arg else 'present: ' + _show(actual)}"]
     if actual is _MISSING:
         return [f"{path}: missing (expected {op} {arg!r})"]
+    if op == "$contains":
+        if not isinstance(actual, list):
+            return [f"{path}: {_show(actual)} is not a list"]
+        ok = any(not _compare(path, element, arg) for element in actual)
+        return [] if ok else [f"{path}: no element matches {arg!r}"]
     if op == "$regex":
         ok = isinstance(actual, str) and re.search(str(arg), actual) is not None
     elif op == "$in":
