@@ -501,4 +501,6 @@ def pytest_runtest_makereport(
     except Exception as exc:  # the report must not fail because the frames could not be read
         text = f"(frames not available: {exc})"
     report.sections.append(("Captured stdout OCPP frames", text or "(no frames)"))
+    # The teardown report carries the sections of every phase: junitxml's system-out reads it from there.
+    item.add_report_section(call.when, "stdout OCPP frames", text or "(no frames)")
     return report

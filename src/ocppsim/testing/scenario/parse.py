@@ -127,7 +127,11 @@ class _Lines:
             end = next(
                 (i for i, line in enumerate(self.lines, 1) if _TABLE_HEADER.match(line)), len(self.lines)
             )
-            return self._find_key(key, 1, end)
+            # A key at the top, or a table of that name: [key], [key.x], [[key]].
+            header = re.compile(rf"^\s*\[+\s*{re.escape(key)}\s*[\].]")
+            at_top = self._find_key(key, 1, end) if key else 0
+            tables = (i for i, line in enumerate(self.lines, 1) if key and header.match(line))
+            return at_top or next(tables, 0)
         header = re.compile(rf"^\s*\[\s*{re.escape(table)}\s*\]")
         start = next((i for i, line in enumerate(self.lines, 1) if header.match(line)), 0)
         if not start:
@@ -221,19 +225,14 @@ def _check_variables(steps: tuple[Step, ...], path: str, lines: _Lines) -> None:
     """Every "${name}" must be saved by an earlier step (`save = { name = "answer.<key>" }`)."""
     saved: set[str] = set()
     for step in steps:
-        used = {
-            name
-            for key, value in step.fields.items()
-            if key != "save"
-            for text in _strings(value)
-            for name in _VARIABLE.findall(text)
-        }
-        for name in sorted(used - saved):
-            raise ScenarioError(
-                path,
-                lines.step(step.index - 1),
-                f"step {step.index} ({step.kind}): ${{{name}}} is not saved by an earlier step",
-            )
+        for key, value in step.fields.items():
+            used = {name for text in _strings(value) for name in _VARIABLE.findall(text)}
+            for name in sorted(used - saved) if key != "save" else ():
+                raise ScenarioError(
+                    path,
+                    lines.step_key(step.index - 1, key),
+                    f"step {step.index} ({step.kind}): ${{{name}}} is not saved by an earlier step",
+                )
         for name, where in step.fields.get("save", {}).items():
             if not isinstance(where, str) or where.partition(".")[0] not in ("payload", "answer"):
                 raise ScenarioError(
