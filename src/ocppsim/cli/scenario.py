@@ -56,7 +56,12 @@ def run_scenario_command(argv: Sequence[str]) -> int:
         description="Run declarative test scenarios (TOML) against a central system: a verdict per step "
         "with the frames that decided it, JUnit XML for CI (docs/testing-a-csms.md).",
     )
-    sub = p.add_subparsers(dest="action", required=True, metavar="{run,check,schema}")
+    sub = p.add_subparsers(
+        dest="action",
+        required=True,
+        metavar="{run,check,schema}",
+        help="run: run scenario files; check: only check them; schema: print the JSON schema (each has -h)",
+    )
     run = sub.add_parser("run", help="run scenario files", formatter_class=p.formatter_class)
     run.add_argument("files", nargs="+", metavar="FILE", help="scenario files (.toml)")
     run.add_argument(
@@ -72,7 +77,7 @@ def run_scenario_command(argv: Sequence[str]) -> int:
     run.add_argument("--client-cert", help="client certificate (security profile 3)")
     run.add_argument("--client-key", help="its private key")
     check = sub.add_parser("check", help="check scenario files without running them")
-    check.add_argument("files", nargs="+", metavar="FILE")
+    check.add_argument("files", nargs="+", metavar="FILE", help="scenario files (.toml)")
     sub.add_parser("schema", help="print the JSON schema of scenario files")
     args = p.parse_args(argv)
 

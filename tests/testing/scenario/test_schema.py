@@ -47,3 +47,9 @@ def test_every_step_kind_is_in_the_schema():
 def test_the_copy_beside_the_examples_is_current():
     copy = Path(EXAMPLES[0]).parent / "scenario.schema.json"
     assert json.loads(copy.read_text()) == scenario_schema(), "run: ocppsim scenario schema > " + str(copy)
+
+
+def test_every_step_kind_is_documented():
+    doc = (Path(__file__).parents[3] / "docs" / "testing-a-csms.md").read_text()
+    for kind in KINDS:
+        assert f"| `{kind}`" in doc or f"`{kind}` /" in doc or f"/ `{kind}`" in doc, kind
