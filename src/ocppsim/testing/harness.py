@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterable
 from contextlib import suppress
 from dataclasses import replace
 from pathlib import Path
@@ -20,7 +20,7 @@ from typing import Any, Final
 from ocppsim.app.charger import station_options
 from ocppsim.control.switches import set_switch
 from ocppsim.control.text.server import CommandRunner, SessionState
-from ocppsim.csms.server import CentralSystem
+from ocppsim.csms.server import CentralSystem, Responder
 from ocppsim.model.types import ChargePointErrorCode, ConfigurationStatus, MessageTrigger
 from ocppsim.ocpp16.validation import validators
 from ocppsim.runtime.clock import FakeClock
@@ -32,7 +32,17 @@ from ocppsim.store import Store
 from ocppsim.testing.exchanges import Exchange, exchanges, format_frames
 from ocppsim.testing.matching import mismatches
 
-__all__ = ["DEFAULT_TIMEOUT", "ExpectationError", "Harness", "SimCharger", "start_builtin_csms"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "SENDABLE",
+    "ExpectationError",
+    "Harness",
+    "SimCharger",
+    "advance_clock",
+    "refuse_tags",
+    "start_builtin_csms",
+    "wait_quiet",
+]
 
 DEFAULT_TIMEOUT: Final = 5.0  # real seconds a helper waits for the wire, never for simulated time
 _POLL: Final = 0.002
@@ -57,11 +67,74 @@ class ExpectationError(AssertionError):
         self.frames = frames or []
 
 
+def refuse_tags(csms: CentralSystem, tags: Iterable[str]) -> Callable[[], None]:
+    """Make the built-in central system answer these idTags Invalid (Authorize and StartTransaction
+    idTagInfo, sections 4.1, 4.8) while every other tag stays Accepted; returns what undoes it."""
+    refused = {t.lower() for t in tags}  # idTokens compare case-insensitively (section 7.19)
+    old = {action: csms.responders.get(action) for action in ("Authorize", "StartTransaction")}
+
+    def responder(action: str) -> Responder:
+        def answer(charger_id: str, payload: dict[str, Any]) -> Any:
+            reply = csms.default_answer(charger_id, action, payload)
+            if str(payload.get("idTag", "")).lower() in refused and isinstance(reply, dict):
+                reply["idTagInfo"] = {"status": "Invalid"}
+            return reply
+
+        return answer
+
+    for action in old:
+        csms.responders[action] = responder(action)
+
+    def restore() -> None:
+        for action, previous in old.items():
+            if previous is None:
+                csms.responders.pop(action, None)
+            else:
+                csms.responders[action] = previous
+
+    return restore
+
+
 async def start_builtin_csms() -> CentralSystem:
     """The built-in central system on a free loopback port (accepts every charger, authorizes every tag)."""
     csms = CentralSystem(heartbeat_interval=300)
     await csms.start()
     return csms
+
+
+async def wait_quiet(
+    idle: Callable[[], bool],
+    timeout: float = DEFAULT_TIMEOUT,
+    why: Callable[[], str] | None = None,
+    *,
+    poll: float = _POLL,
+) -> None:
+    """Wait (real time, bounded) until `idle()` holds three polls in a row: the chargers have nothing
+    queued or in flight (a CALL just answered may start the next one on the following turn)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    stable = 0
+    while stable < 3:
+        await asyncio.sleep(poll)
+        stable = stable + 1 if idle() else 0
+        if loop.time() > deadline:
+            raise ExpectationError("the chargers never went quiet" + (f": {why()}" if why else ""))
+
+
+async def advance_clock(clock: FakeClock, seconds: float, quiet: Callable[[], Awaitable[None]]) -> None:
+    """Move a FakeClock `seconds` forward one timer at a time, awaiting `quiet()` in between: a heartbeat
+    or meter sample due on the way is sent and answered at its own instant, before the next one fires."""
+    if seconds < 0:
+        raise ValueError("time only moves forward")
+    target = clock.now() + seconds
+    while True:
+        nxt = clock.next_timer()
+        if nxt is None or nxt > target:
+            break
+        await clock.advance(max(0.0, nxt - clock.now()))
+        await quiet()
+    await clock.advance(target - clock.now())
+    await quiet()
 
 
 class Harness:
@@ -164,30 +237,16 @@ class Harness:
 
     async def quiet(self, timeout: float = DEFAULT_TIMEOUT) -> None:
         """Wait (real time, bounded) until no charger has anything queued or in flight."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        stable = 0
-        while stable < 3:
-            await asyncio.sleep(_POLL)
-            stable = stable + 1 if self.idle else 0
-            if loop.time() > deadline:
-                pending = {c.id: c.station.outbox.pending for c in self.chargers if c.station}
-                raise ExpectationError(f"the chargers never went quiet: waiting for answers to {pending}")
+
+        def pending() -> str:
+            waiting = {c.id: c.station.outbox.pending for c in self.chargers if c.station}
+            return f"waiting for answers to {waiting}"
+
+        await wait_quiet(lambda: self.idle, timeout, pending)
 
     async def advance(self, seconds: float) -> None:
-        """Move simulated time `seconds` forward, one timer at a time, letting the wire go quiet in
-        between (a heartbeat or meter sample due on the way is sent and answered at its own instant)."""
-        if seconds < 0:
-            raise ValueError("time only moves forward")
-        target = self.clock.now() + seconds
-        while True:
-            nxt = self.clock.next_timer()
-            if nxt is None or nxt > target:
-                break
-            await self.clock.advance(max(0.0, nxt - self.clock.now()))
-            await self.quiet()
-        await self.clock.advance(target - self.clock.now())
-        await self.quiet()
+        """Move simulated time `seconds` forward (see advance_clock)."""
+        await advance_clock(self.clock, seconds, self.quiet)
 
 
 async def _until(condition: Callable[[], bool], timeout: float) -> bool:

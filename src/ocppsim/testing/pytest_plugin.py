@@ -200,35 +200,45 @@ class Charger:
 
     # connection
     async def connect(self, *, boot: bool = True, timeout: float | None = None) -> None:
+        __tracebackhide__ = True
         await self._sim.wait(self._inner.connect(boot=boot, timeout=self._t(timeout)))
 
     async def disconnect(self) -> None:
+        __tracebackhide__ = True
         await self._sim.wait(self._inner.disconnect())
 
     async def reconnect(self, *, timeout: float | None = None) -> None:
+        __tracebackhide__ = True
         await self._sim.wait(self._inner.reconnect(timeout=self._t(timeout)))
 
     # an EV and a driver
     async def plug(self, connector: int = 1) -> str:
+        __tracebackhide__ = True
         return await self._sim.wait(self._inner.plug(connector))
 
     async def unplug(self, connector: int = 1) -> str:
+        __tracebackhide__ = True
         return await self._sim.wait(self._inner.unplug(connector))
 
     async def tag(self, id_tag: str | None = None, *, connector: int = 1) -> str:
+        __tracebackhide__ = True
         return await self._sim.wait(self._inner.tag(id_tag, connector=connector))
 
     async def swipe(self, id_tag: str | None = None, *, connector: int = 1) -> str:
+        __tracebackhide__ = True
         return await self._sim.wait(self._inner.swipe(id_tag, connector=connector))
 
     async def fault(self, error_code: str, info: str = "", *, connector: int = 1) -> str:
+        __tracebackhide__ = True
         return await self._sim.wait(self._inner.fault(error_code, info, connector=connector))
 
     async def clear_fault(self, *, connector: int = 1) -> str:
+        __tracebackhide__ = True
         return await self._sim.wait(self._inner.clear_fault(connector=connector))
 
     async def command(self, line: str, *, connector: int = 1) -> str:
         """Any line of the text command interface (docs/commands.md), e.g. "max 10", "suspend"."""
+        __tracebackhide__ = True
         return await self._sim.wait(self._inner.command(line, connector=connector))
 
     async def send(
@@ -236,6 +246,7 @@ class Charger:
     ) -> Exchange:
         """The charger sends a CP->CS message (Heartbeat, StatusNotification, MeterValues, DataTransfer...)
         and the CSMS's answer is awaited."""
+        __tracebackhide__ = True
         return await self._sim.wait(self._inner.send(action, payload, timeout=self._t(timeout)))
 
     def set_config(self, key: str, value: str) -> str:
@@ -248,6 +259,7 @@ class Charger:
     # time
     async def advance(self, seconds: float) -> None:
         """Move simulated time forward; heartbeats, meter samples and timeouts due meanwhile happen."""
+        __tracebackhide__ = True
         await self._sim.wait(self._inner.advance(seconds))
 
     # reading and expecting
@@ -280,6 +292,7 @@ class Charger:
         **fields: Any,
     ) -> Exchange:
         """The first CALL of `action` since `since` (a `mark()`) whose payload matches, with its answer."""
+        __tracebackhide__ = True
         return await self._sim.wait(
             self._inner.expect_call(
                 action, direction=direction, since=since, timeout=self._t(timeout), match=match, **fields
@@ -289,6 +302,7 @@ class Charger:
     async def expect_no_call(
         self, action: str, *, since: int = 0, within: float = 0.2, **fields: Any
     ) -> None:
+        __tracebackhide__ = True
         await self._sim.wait(self._inner.expect_no_call(action, since=since, within=within, **fields))
 
     async def expect_remote_start(
@@ -301,11 +315,13 @@ class Charger:
             fields["idTag"] = id_tag
         if connector is not None:
             fields["connectorId"] = connector
+        __tracebackhide__ = True
         return await self.expect_call(
             "RemoteStartTransaction", direction="CS->CP", timeout=timeout, match=fields
         )
 
     async def wait_for_status(self, status: str, *, connector: int = 1, timeout: float | None = None) -> None:
+        __tracebackhide__ = True
         await self._sim.wait(
             self._inner.wait_for_status(status, connector=connector, timeout=self._t(timeout))
         )
@@ -314,6 +330,7 @@ class Charger:
         self, action: str, *, since: int = 0, timeout: float | None = None, **fields: Any
     ) -> Exchange:
         """Alias of expect_call: wait for a message of `action` matching `fields`."""
+        __tracebackhide__ = True
         return await self.expect_call(action, since=since, timeout=timeout, **fields)
 
 
@@ -325,7 +342,7 @@ class BuiltinCsms:
     def __init__(self, sim: Simulator, csms: CentralSystem) -> None:
         self._sim = sim
         self._csms = csms
-        self._refused: set[str] = set()
+        self._undo: list[Callable[[], None]] = []
 
     @property
     def url(self) -> str:
@@ -350,23 +367,9 @@ class BuiltinCsms:
     def refuse_tags(self, *tags: str) -> None:
         """Answer these idTags Invalid (Authorize, StartTransaction) until the end of the test; every
         other tag stays Accepted."""
+        from ocppsim.testing.harness import refuse_tags  # noqa: PLC0415 - see _lazy
 
-        def install() -> None:
-            self._refused.update(t.lower() for t in tags)
-            for action in ("Authorize", "StartTransaction"):
-                self._csms.responders[action] = self._responder(action)
-
-        self._sim.run_sync(install)
-
-    def _responder(self, action: str) -> Callable[[str, dict[str, Any]], Any]:
-        def answer(charger_id: str, payload: dict[str, Any]) -> Any:
-            reply: Any = self._csms.default_answer(charger_id, action, payload)
-            if str(payload.get("idTag", "")).lower() in self._refused and isinstance(reply, dict):
-                reply["idTagInfo"] = {"status": "Invalid"}
-            return reply
-
-        answer.refuses = True  # type: ignore[attr-defined]
-        return answer
+        self._undo.append(self._sim.run_sync(lambda: refuse_tags(self._csms, tags)))
 
     def authorization(self, charger: Charger | str) -> str | None:
         """The Authorization header of the charger's last connection (security profiles 1 and 2)."""
@@ -374,12 +377,9 @@ class BuiltinCsms:
         return self._sim.run_sync(lambda: self._csms.authorization.get(cid))
 
     def reset(self) -> None:
-        def restore() -> None:
-            for action in ("Authorize", "StartTransaction"):
-                if getattr(self._csms.responders.get(action), "refuses", False):
-                    del self._csms.responders[action]
-
-        self._sim.run_sync(restore)
+        """Undo what this test changed (newest first)."""
+        while self._undo:
+            self._sim.run_sync(self._undo.pop())
 
 
 @pytest.fixture(scope="session")

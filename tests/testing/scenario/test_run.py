@@ -3,6 +3,7 @@ what it expected with the frames that decided it, JUnit XML that CI tools read, 
 
 from __future__ import annotations
 
+import sys
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -174,3 +175,13 @@ def test_help_lists_the_command(capsys):
     with pytest.raises(SystemExit):
         main(["--help"])
     assert "scenario" in capsys.readouterr().out
+
+
+def test_in_a_terminal_the_output_has_colours(monkeypatch, capsys):
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    assert main(["scenario", "run", EXAMPLES[0]]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b[" in out  # rich's colours
+    assert "PASS" in out
+    assert main(["scenario", "run", EXAMPLES[0], "--plain"]) == 0
+    assert "\x1b[" not in capsys.readouterr().out

@@ -62,7 +62,6 @@ def scenario_schema() -> dict[str, Any]:
     }
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",
-        "$id": "https://github.com/ocppsim/ocppsim/scenario.schema.json",
         "title": "ocppsim scenario",
         "description": "A scenario run by `ocppsim scenario run` against an OCPP 1.6J central system.",
         **top,
