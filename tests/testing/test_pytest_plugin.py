@@ -115,7 +115,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
     assert "2 passed" in result.stdout, result.stdout + result.stderr
 
 
-def test_anyio_without_pytest_asyncio(tmp_path):
+def test_anyio_without_pytest_asyncio_against_another_csms(tmp_path, other_csms):
     tests = (
         """
 import pytest
@@ -124,12 +124,24 @@ import pytest
 def anyio_backend():
     return "asyncio"
 
+def test_the_builtin_csms_is_not_there(ocpp_csms):
+    raise AssertionError("skipped: --ocpp-url names another CSMS")
+
 @pytest.mark.anyio
 """
         + SESSION
     )
-    result = run_pytest(tmp_path, {"test_anyio.py": tests}, only=(*PLUGIN, "-p", "anyio.pytest_plugin"))
-    assert "1 passed" in result.stdout, result.stdout + result.stderr
+    result = run_pytest(
+        tmp_path,
+        {"test_anyio.py": tests},
+        f"--ocpp-url={other_csms.url}",
+        "--ocpp-id-prefix=TEAM",
+        "-rs",
+        only=(*PLUGIN, "-p", "anyio.pytest_plugin"),
+    )
+    assert "1 passed, 1 skipped" in result.stdout, result.stdout + result.stderr
+    assert "with --ocpp-url use your CSMS's own API" in result.stdout
+    assert [f.action for f in other_csms.calls("TEAM-0001")][:2] == ["BootNotification", "StatusNotification"]
 
 
 def test_the_example_suite_is_green_against_the_builtin_csms():

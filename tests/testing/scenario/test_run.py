@@ -132,43 +132,15 @@ def test_check_and_schema(capsys):
     assert '"title": "ocppsim scenario"' in capsys.readouterr().out
 
 
-def test_csms_steps_are_skipped_against_another_csms(tmp_path, capsys):
-    """Pointed at another central system, the steps that drive the built-in one are skipped, not failed
-    (here the built-in one, started apart, stands in for the other CSMS)."""
-    import asyncio
-    import threading
-
-    from ocppsim.testing.harness import start_builtin_csms
-
-    ready = threading.Event()
-    state = {}
-
-    def serve():
-        async def run():
-            state["csms"] = await start_builtin_csms()
-            state["stop"] = asyncio.Event()
-            ready.set()
-            await state["stop"].wait()
-            await state["csms"].stop()
-
-        state["loop"] = asyncio.new_event_loop()
-        state["loop"].run_until_complete(run())
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    ready.wait(5)
-    try:
-        scenario = tmp_path / "reset.toml"
-        scenario.write_text(
-            '[[steps]]\ndo = "connect"\n\n[[steps]]\ndo = "csms"\ncall = "Reset"\npayload = {}\n'
-        )
-        url = state["csms"].url
-        assert main(["scenario", "run", str(scenario), "--csms-url", url, "--plain"]) == 0
-        out = capsys.readouterr().out
-        assert "  SKIP   2 csms Reset (0.00 s): drives the built-in central system" in out
-    finally:
-        state["loop"].call_soon_threadsafe(state["stop"].set)
-        thread.join(5)
+def test_csms_steps_are_skipped_against_another_csms(tmp_path, capsys, other_csms):
+    """Pointed at another central system, the steps that drive the built-in one are skipped, not failed."""
+    scenario = tmp_path / "reset.toml"
+    scenario.write_text('[[steps]]\ndo = "connect"\n\n[[steps]]\ndo = "csms"\ncall = "Reset"\npayload = {}\n')
+    assert main(["scenario", "run", str(scenario), "--csms-url", other_csms.url, "--plain"]) == 0
+    out = capsys.readouterr().out
+    assert f"against {other_csms.url}" in out
+    assert "  SKIP   2 csms Reset (0.00 s): drives the built-in central system" in out
+    assert [f.action for f in other_csms.calls("SCN-RESET")][:1] == ["BootNotification"]
 
 
 def test_help_lists_the_command(capsys):
