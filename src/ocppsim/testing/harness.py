@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any, Final
 
 from ocppsim.app.charger import station_options
-from ocppsim.control.switches import set_switch
 from ocppsim.control.text.server import CommandRunner, SessionState
 from ocppsim.csms.server import CentralSystem, Responder
 from ocppsim.model.types import ChargePointErrorCode, ConfigurationStatus, MessageTrigger
@@ -273,10 +272,6 @@ class SimCharger:
 
     # ------------------------------------------------------------------ connection
 
-    @property
-    def connectors(self) -> int:
-        return int(self._settings.charger.number_of_connectors)
-
     async def connect(self, *, boot: bool = True, timeout: float = DEFAULT_TIMEOUT) -> None:
         """Start the charger; with `boot`, wait until its BootNotification was answered Accepted and it
         reported every connector's status (OCPP 1.6 section 4.2, 4.9)."""
@@ -294,31 +289,7 @@ class SimCharger:
         else:
             self.station.connect()
         if boot:
-            await self.wait_booted(timeout=timeout)
-
-    async def wait_booted(self, *, timeout: float = DEFAULT_TIMEOUT) -> None:
-        station = self._require()
-        n = self.connectors
-        start = self.mark()
-
-        def booted() -> bool:
-            if station.charger.registration is None or station.charger.registration.value != "Accepted":
-                return False
-            sent = {
-                e.payload.get("connectorId")
-                for e in self.calls("StatusNotification", since=start, direction="CP->CS")
-            }
-            return n in sent or (station.online and station.idle and self.status(n) is not None)
-
-        if not await _until(booted, timeout):
-            boots = self.calls("BootNotification")
-            raise ExpectationError(
-                f"{self.id} did not boot within {timeout} s: registration "
-                f"{station.charger.registration}, {'online' if station.online else 'not connected'} "
-                f"to {station.url}",
-                [f for e in boots for f in e.frames],
-            )
-        await self.harness.quiet(timeout)
+            await _wait_booted(self, timeout)
 
     async def disconnect(self) -> None:
         """Close the WebSocket (the charger keeps running and queues transaction messages)."""
@@ -378,10 +349,6 @@ class SimCharger:
             lambda now: station.charger.configuration.change_configuration(key, value, now)
         )
         return status.value
-
-    def switch(self, name: str, value: bool | str | list[str]) -> Any:
-        """A behaviour switch (docs/commands.md `switch`), e.g. switch("lock_fails", True)."""
-        return set_switch(self._require(), name, value)
 
     async def send(
         self, action: str, payload: dict[str, Any] | None = None, *, timeout: float = DEFAULT_TIMEOUT
@@ -537,3 +504,30 @@ class SimCharger:
 
     def __repr__(self) -> str:
         return f"<SimCharger {self.id} {'connected' if self.station and self.station.online else 'offline'}>"
+
+
+async def _wait_booted(charger: SimCharger, timeout: float) -> None:
+    """Until the BootNotification was answered Accepted and the last connector's status was sent
+    (sections 4.2, 4.9: the charger reports every connector after registering)."""
+    station = charger._require()
+    n = int(charger._settings.charger.number_of_connectors)
+    start = charger.mark()
+
+    def booted() -> bool:
+        if station.charger.registration is None or station.charger.registration.value != "Accepted":
+            return False
+        sent = {
+            e.payload.get("connectorId")
+            for e in charger.calls("StatusNotification", since=start, direction="CP->CS")
+        }
+        return n in sent or (station.online and station.idle and charger.status(n) is not None)
+
+    if not await _until(booted, timeout):
+        boots = charger.calls("BootNotification")
+        raise ExpectationError(
+            f"{charger.id} did not boot within {timeout} s: registration "
+            f"{station.charger.registration}, {'online' if station.online else 'not connected'} "
+            f"to {station.url}",
+            [f for e in boots for f in e.frames],
+        )
+    await charger.harness.quiet(timeout)

@@ -183,6 +183,10 @@ class Simulator:
             raise exc.with_traceback(None) from None
 
 
+def _or(timeout: float | None, default: float) -> float:
+    return default if timeout is None else timeout
+
+
 class Charger:
     """A simulated charger in a test. Every `async` helper waits at most `timeout` real seconds and fails
     with an AssertionError that says what it saw instead; see ocppsim.testing.harness.SimCharger."""
@@ -195,13 +199,10 @@ class Charger:
     def __repr__(self) -> str:
         return f"<Charger {self.id}>"
 
-    def _t(self, timeout: float | None) -> float:
-        return self._sim.timeout if timeout is None else timeout
-
     # connection
     async def connect(self, *, boot: bool = True, timeout: float | None = None) -> None:
         __tracebackhide__ = True
-        await self._sim.wait(self._inner.connect(boot=boot, timeout=self._t(timeout)))
+        await self._sim.wait(self._inner.connect(boot=boot, timeout=_or(timeout, self._sim.timeout)))
 
     async def disconnect(self) -> None:
         __tracebackhide__ = True
@@ -209,7 +210,7 @@ class Charger:
 
     async def reconnect(self, *, timeout: float | None = None) -> None:
         __tracebackhide__ = True
-        await self._sim.wait(self._inner.reconnect(timeout=self._t(timeout)))
+        await self._sim.wait(self._inner.reconnect(timeout=_or(timeout, self._sim.timeout)))
 
     # an EV and a driver
     async def plug(self, connector: int = 1) -> str:
@@ -247,14 +248,13 @@ class Charger:
         """The charger sends a CP->CS message (Heartbeat, StatusNotification, MeterValues, DataTransfer...)
         and the CSMS's answer is awaited."""
         __tracebackhide__ = True
-        return await self._sim.wait(self._inner.send(action, payload, timeout=self._t(timeout)))
+        return await self._sim.wait(
+            self._inner.send(action, payload, timeout=_or(timeout, self._sim.timeout))
+        )
 
     def set_config(self, key: str, value: str) -> str:
         """Change a configuration key locally (ChangeConfiguration semantics); the status."""
         return self._sim.run_sync(lambda: self._inner.set_config(key, value))
-
-    def switch(self, name: str, value: bool | str | list[str]) -> Any:
-        return self._sim.run_sync(lambda: self._inner.switch(name, value))
 
     # time
     async def advance(self, seconds: float) -> None:
@@ -295,7 +295,12 @@ class Charger:
         __tracebackhide__ = True
         return await self._sim.wait(
             self._inner.expect_call(
-                action, direction=direction, since=since, timeout=self._t(timeout), match=match, **fields
+                action,
+                direction=direction,
+                since=since,
+                timeout=_or(timeout, self._sim.timeout),
+                match=match,
+                **fields,
             )
         )
 
@@ -323,15 +328,8 @@ class Charger:
     async def wait_for_status(self, status: str, *, connector: int = 1, timeout: float | None = None) -> None:
         __tracebackhide__ = True
         await self._sim.wait(
-            self._inner.wait_for_status(status, connector=connector, timeout=self._t(timeout))
+            self._inner.wait_for_status(status, connector=connector, timeout=_or(timeout, self._sim.timeout))
         )
-
-    async def wait_for_message(
-        self, action: str, *, since: int = 0, timeout: float | None = None, **fields: Any
-    ) -> Exchange:
-        """Alias of expect_call: wait for a message of `action` matching `fields`."""
-        __tracebackhide__ = True
-        return await self.expect_call(action, since=since, timeout=timeout, **fields)
 
 
 class BuiltinCsms:
