@@ -83,5 +83,5 @@ def backend(request: pytest.FixtureRequest) -> Backend:
 @pytest.fixture(autouse=True)
 def _builtin_csms_knows_the_tags(request: pytest.FixtureRequest) -> None:
     """With the built-in central system (it accepts every tag), make INVALID_TAG unknown to it."""
-    if not request.config.getoption("--ocpp-url") and "ocpp_harness" in request.fixturenames:
+    if not request.config.getoption("--ocpp-url") and "_ocpp_harness" in request.fixturenames:
         request.getfixturevalue("ocpp_csms").refuse_tags(INVALID_TAG)

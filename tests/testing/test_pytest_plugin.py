@@ -77,6 +77,15 @@ async def test_factory_fleet_and_the_builtin_csms(charger_factory, fleet, ocpp_c
     assert await secure.tag("STOLEN") == "Tag not accepted. Error: Invalid"
     chargers = await fleet(3)
     assert len({c.id for c in chargers}) == 3
+
+async def test_session_time_is_shared(fleet, ocpp_session):
+    first, second = await fleet(2)
+    start = ocpp_session.now()
+    await ocpp_session.advance(301)  # the built-in CSMS's heartbeat interval is 300 s
+    assert ocpp_session.now() == start + 301
+    for cp in (first, second):
+        await cp.expect_call("Heartbeat")
+    assert {f.charger_id for f in ocpp_session.frames()} == {first.id, second.id}
 """
     )
     junit = tmp_path / "report.xml"
@@ -87,7 +96,7 @@ async def test_factory_fleet_and_the_builtin_csms(charger_factory, fleet, ocpp_c
         ini="asyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n"
         "junit_logging = system-out\n",
     )
-    assert "1 failed, 2 passed" in result.stdout, result.stdout + result.stderr
+    assert "1 failed, 3 passed" in result.stdout, result.stdout + result.stderr
     assert "expected StartTransaction(idTag='NOT-THIS-ONE')" in result.stdout
     assert "idTag: 'ABC123' != 'NOT-THIS-ONE'" in result.stdout
     assert "Captured stdout OCPP frames" in result.stdout

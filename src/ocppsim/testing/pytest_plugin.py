@@ -9,7 +9,7 @@ is appended) or, without it, the built-in central system started in-process.
 
 Fixtures: `charger` (one charger, booted), `charger_factory(id=..., connectors=..., security_profile=...)`,
 `fleet(n)`, `ocpp_csms` (the built-in central system, to make it send calls; skips with --ocpp-url) and
-`ocpp_harness` (simulated time and every frame of the test). When a test fails, the OCPP frames it exchanged
+`ocpp_session` (simulated time and every frame of the test). When a test fails, the OCPP frames it exchanged
 are attached to its report.
 
 Why a thread: the chargers and the built-in CSMS run in an event loop of their own, in a thread started on
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from ocppsim.testing.exchanges import Exchange
     from ocppsim.testing.harness import Harness, SimCharger
 
-__all__ = ["BuiltinCsms", "Charger", "Simulator"]
+__all__ = ["BuiltinCsms", "Charger", "Session", "Simulator"]
 
 T = TypeVar("T")
 
@@ -392,8 +392,8 @@ def ocpp_simulator(request: pytest.FixtureRequest) -> Iterator[Simulator]:
 
 
 @pytest.fixture
-def ocpp_harness(ocpp_simulator: Simulator, request: pytest.FixtureRequest) -> Iterator[Harness]:
-    """This test's chargers, their simulated clock and their frames (`ocpp_harness.advance(s)`)."""
+def _ocpp_harness(ocpp_simulator: Simulator, request: pytest.FixtureRequest) -> Iterator[Harness]:
+    """This test's harness, in the simulator's loop (the fixtures below use it from there)."""
     from ocppsim.testing.harness import Harness  # noqa: PLC0415 - see _lazy
 
     harness = Harness(ocpp_simulator.target, **ocpp_simulator.tls)
@@ -403,11 +403,42 @@ def ocpp_harness(ocpp_simulator: Simulator, request: pytest.FixtureRequest) -> I
     ocpp_simulator.run(harness.close())
 
 
+class Session:
+    """What the chargers of one test share: simulated time and the frames."""
+
+    def __init__(self, sim: Simulator, harness: Harness) -> None:
+        self._sim = sim
+        self._harness = harness
+
+    async def advance(self, seconds: float) -> None:
+        """Move simulated time for every charger of the test."""
+        __tracebackhide__ = True
+        await self._sim.wait(self._harness.advance(seconds))
+
+    def now(self) -> float:
+        """Simulated time (epoch seconds)."""
+        return self._sim.run_sync(self._harness.clock.now)
+
+    def frames(self) -> list[LoggedFrame]:
+        """Every frame of every charger of the test, in order."""
+        return self._sim.run_sync(self._harness.frames)
+
+    def format_frames(self) -> str:
+        """The same, one line each (what a failing test's report shows)."""
+        return self._sim.run_sync(self._harness.format_frames)
+
+
+@pytest.fixture
+def ocpp_session(ocpp_simulator: Simulator, _ocpp_harness: Harness) -> Session:
+    """The test's simulated time (`await ocpp_session.advance(600)`) and every frame of its chargers."""
+    return Session(ocpp_simulator, _ocpp_harness)
+
+
 ChargerFactory = Callable[..., Awaitable[Charger]]
 
 
 @pytest.fixture
-def charger_factory(ocpp_simulator: Simulator, ocpp_harness: Harness) -> ChargerFactory:
+def charger_factory(ocpp_simulator: Simulator, _ocpp_harness: Harness) -> ChargerFactory:
     """`await charger_factory(id=None, connectors=1, security_profile=None, authorization_key=None,
     boot=True, **params)`: a new charger, connected and booted unless boot=False; params are ChargerParams
     fields (max_offer_a, meter_values_sample_interval, default_profiles, ...)."""
@@ -423,7 +454,7 @@ def charger_factory(ocpp_simulator: Simulator, ocpp_harness: Harness) -> Charger
         **params: Any,
     ) -> Charger:
         inner = ocpp_simulator.run_sync(
-            lambda: ocpp_harness.charger(
+            lambda: _ocpp_harness.charger(
                 id or ocpp_simulator.next_id(),
                 connectors=connectors,
                 security_profile=security_profile,
@@ -440,9 +471,9 @@ def charger_factory(ocpp_simulator: Simulator, ocpp_harness: Harness) -> Charger
 
 
 @pytest.fixture
-def charger(ocpp_simulator: Simulator, ocpp_harness: Harness) -> Charger:
+def charger(ocpp_simulator: Simulator, _ocpp_harness: Harness) -> Charger:
     """One charger with one connector, connected and booted (BootNotification Accepted, statuses sent)."""
-    inner = ocpp_simulator.run_sync(lambda: ocpp_harness.charger(ocpp_simulator.next_id()))
+    inner = ocpp_simulator.run_sync(lambda: _ocpp_harness.charger(ocpp_simulator.next_id()))
     ocpp_simulator.run(inner.connect(timeout=ocpp_simulator.timeout))
     return Charger(ocpp_simulator, inner)
 
@@ -451,13 +482,13 @@ FleetFactory = Callable[..., Awaitable[list[Charger]]]
 
 
 @pytest.fixture
-def fleet(ocpp_simulator: Simulator, ocpp_harness: Harness) -> FleetFactory:
+def fleet(ocpp_simulator: Simulator, _ocpp_harness: Harness) -> FleetFactory:
     """`await fleet(n, connectors=1, **params)`: n chargers, connected and booted together."""
 
     async def make(n: int, *, connectors: int = 1, **params: Any) -> list[Charger]:
         inners = ocpp_simulator.run_sync(
             lambda: [
-                ocpp_harness.charger(ocpp_simulator.next_id(), connectors=connectors, **params)
+                _ocpp_harness.charger(ocpp_simulator.next_id(), connectors=connectors, **params)
                 for _ in range(n)
             ]
         )
@@ -472,7 +503,7 @@ def fleet(ocpp_simulator: Simulator, ocpp_harness: Harness) -> FleetFactory:
 
 
 @pytest.fixture
-def ocpp_csms(ocpp_simulator: Simulator, ocpp_harness: Harness) -> Iterator[BuiltinCsms]:
+def ocpp_csms(ocpp_simulator: Simulator, _ocpp_harness: Harness) -> Iterator[BuiltinCsms]:
     """The built-in central system (skips the test when it runs against --ocpp-url)."""
     if ocpp_simulator.csms is None:
         pytest.skip("drives the built-in central system; with --ocpp-url use your CSMS's own API")
