@@ -112,3 +112,11 @@ async def test_a_charger_that_cannot_connect_fails_its_boot_in_time(tmp_path):
         cp = h.charger("NOWHERE")
         with pytest.raises(ExpectationError, match=r"did not boot within 0\.1 s"):
             await cp.connect(timeout=0.1)
+
+
+async def test_a_csms_that_refuses_the_charger_is_named_in_the_boot_failure(tmp_path, csms):
+    csms.charger_ids = {"SOMEONE-ELSE"}  # unknown charge points get a 404 on the upgrade
+    async with Harness(csms.url, workdir=tmp_path) as h:
+        cp = h.charger("UNKNOWN-CP")
+        with pytest.raises(ExpectationError, match=r"not connected to ws://.*UNKNOWN-CP \(.*404"):
+            await cp.connect(timeout=0.3)

@@ -158,3 +158,9 @@ def test_the_example_suite_is_green_against_the_builtin_csms():
     assert result.returncode == 0, result.stdout + result.stderr
     assert " passed" in result.stdout
     assert "skipped" not in result.stdout  # with the built-in CSMS nothing needs filling in
+
+
+def test_a_url_that_is_not_a_websocket_is_refused_before_any_test(tmp_path):
+    result = run_pytest(tmp_path, {"test_x.py": SESSION}, "--ocpp-url=http://csms:9000", only=PLUGIN)
+    assert result.returncode == 4  # pytest's usage error
+    assert "expected ws://HOST[:PORT]/path or wss://" in result.stderr

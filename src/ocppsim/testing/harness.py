@@ -527,7 +527,7 @@ async def _wait_booted(charger: SimCharger, timeout: float) -> None:
         raise ExpectationError(
             f"{charger.id} did not boot within {timeout} s: registration "
             f"{station.charger.registration}, {'online' if station.online else 'not connected'} "
-            f"to {station.url}",
+            f"to {station.url}" + (f" ({station.last_error})" if station.last_error else ""),
             [f for e in boots for f in e.frames],
         )
     await charger.harness.quiet(timeout)

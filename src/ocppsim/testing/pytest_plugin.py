@@ -68,6 +68,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("ocpp_url", "the CSMS under test (see --ocpp-url)", default=None)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    url = _option(config, "--ocpp-url", "OCPP_URL")
+    if url is not None and not str(url).startswith(("ws://", "wss://")):
+        # OCPP-J 3.1: the endpoint is a WebSocket URL; say so before any test starts.
+        raise pytest.UsageError(f"--ocpp-url {url!r}: expected ws://HOST[:PORT]/path or wss://...")
+
+
 def _option(config: pytest.Config, name: str, env: str | None = None) -> Any:
     value = config.getoption(name)
     if value is None and name == "--ocpp-url":
