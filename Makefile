@@ -36,12 +36,12 @@ conformance: $(VENV)/.dev
 check: lint typecheck contracts test
 
 lint: $(VENV)/.dev
-	$(VENV)/bin/ruff format --check src tests benchmarks
-	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks examples
+	$(VENV)/bin/ruff check src tests benchmarks examples
 
 format: $(VENV)/.dev
-	$(VENV)/bin/ruff format src tests benchmarks
-	$(VENV)/bin/ruff check --fix src tests benchmarks
+	$(VENV)/bin/ruff format src tests benchmarks examples
+	$(VENV)/bin/ruff check --fix src tests benchmarks examples
 
 typecheck: $(VENV)/.dev
 	$(VENV)/bin/mypy

@@ -20,6 +20,7 @@ from ocppsim.driver import SimConnection
 from ocppsim.runtime.clock import FakeClock, ScaledClock
 from ocppsim.settings.ini_file import load_settings
 from ocppsim.settings.specs import HttpSettings, Settings
+from ocppsim.testing.harness import advance_clock, wait_quiet
 
 REAL_TIMEOUT = 5.0  # real seconds a test waits for the wire, never for simulated time
 
@@ -46,26 +47,12 @@ class Sim:
 
     async def quiet(self) -> None:
         """Wait (real time, bounded) until the charger has nothing queued or in flight."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + REAL_TIMEOUT
-        stable = 0
-        while stable < 3:
-            await asyncio.sleep(0.005)
-            stable = stable + 1 if self.station.idle else 0
-            if loop.time() > deadline:
-                raise AssertionError(f"charger never went quiet: {self.station.outbox.pending}")
+        station = self.station
+        await wait_quiet(lambda: station.idle, REAL_TIMEOUT, lambda: str(station.outbox.pending), poll=0.005)
 
     async def advance(self, seconds: float) -> None:
         """Move simulated time, one timer at a time, letting the wire go quiet in between."""
-        target = self.clock.now() + seconds
-        while True:
-            nxt = self.clock.next_timer()
-            if nxt is None or nxt > target:
-                break
-            await self.clock.advance(max(0.0, nxt - self.clock.now()))
-            await self.quiet()
-        await self.clock.advance(target - self.clock.now())
-        await self.quiet()
+        await advance_clock(self.clock, seconds, self.quiet)
 
     def calls(self, action: str | None = None, since: int = 0) -> list[Frame]:
         return [f for f in self.csms.calls(self.id, action) if self.csms.frames.index(f) >= since]
@@ -188,14 +175,7 @@ class Api:
 
     async def quiet(self) -> None:
         """Wait (real time, bounded) until no charger has anything queued or in flight."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + REAL_TIMEOUT
-        stable = 0
-        while stable < 3:
-            await asyncio.sleep(0.005)
-            stable = stable + 1 if all(st.idle for st in self.app.fleet) else 0
-            if loop.time() > deadline:
-                raise AssertionError("chargers never went quiet")
+        await wait_quiet(lambda: all(st.idle for st in self.app.fleet), REAL_TIMEOUT, poll=0.005)
 
     async def wait_for(self, predicate: Callable[[Frame], bool]) -> Frame:
         """The first CALL from a charger that matches (the CSMS's answers are not looked at)."""
