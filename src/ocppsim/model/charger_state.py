@@ -86,6 +86,9 @@ class ChargerParams:
     feature_profiles: tuple[str, ...] | None = None
     fixed_cable: bool = False
     lock_fails: bool = False
+    # German calibration law (Eichrecht): "ocmf" signs the Transaction.Begin / End energy readings
+    # (model/metering/block.py decides what, runtime/ocmf_signer.py signs); None: Raw values only.
+    signed_meter_values: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
