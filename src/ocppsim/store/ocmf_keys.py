@@ -4,7 +4,8 @@ a restart must go on where it stopped).
 
 The private key is kept as unencrypted PKCS#8 PEM: a simulator's key protects nothing real, but it is
 still a private key, so the database file (and its WAL and shared-memory files) is made readable by its
-owner only (0600) when a key is written, and nothing here logs or returns it beyond `load`.
+owner only (0600) when a key is written, when a file holding one is opened, and when chargers move into
+it (chargers.py); nothing here logs or returns it beyond `load`.
 """
 
 from __future__ import annotations
@@ -27,6 +28,12 @@ class OcmfKeys:
         self._db = db
         self._sql = db.connection
         self._write = db.write
+        self.protect()  # a file that holds keys stays owner-only, whatever wrote them (a move, a copy)
+
+    def protect(self) -> None:
+        """The file owner-only (0600) when it holds a key."""
+        if self._sql.execute("SELECT 1 FROM ocmf_keys LIMIT 1").fetchone() is not None:
+            self._restrict_files()
 
     def load(self, charger_id: str) -> tuple[str, int] | None:
         """(private key PEM, last pagination number used) or None before the first start."""

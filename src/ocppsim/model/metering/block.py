@@ -6,10 +6,11 @@ Periodic samples are counted from the transaction's start (metering.md section 3
 from UTC midnight.
 
 Signed meter values (German calibration law; ChargerParams.signed_meter_values = "ocmf"): the readings
-a customer is billed by are the transaction's first and last register readings, so those are signed: a
-MeterValues of context Transaction.Begin (which 1.6 does not send by itself; OCMF 1.2 "Embedding in OCPP":
-the controller "takes care of generating additional MeterValues with signed values at the start and end")
-and the Transaction.End one, each asking the runtime to sign the register it reports Raw (`SignedReading`).
+a customer is billed by are the transaction's first and last register readings, so those are signed: the
+MeterValues of context Transaction.Begin (sent right after StartTransaction) and Transaction.End each ask
+the runtime to sign the register they report Raw (`SignedReading`; OCMF 1.2 "Embedding in OCPP": signed
+values "in addition to the usual raw values", at "the start and end of the charging process"). The
+register is added Raw when MeterValuesSampledData leaves it out, so there is always one to sign.
 Periodic values stay unsigned: the Begin/End pair is what a transparency software checks, and an OCMF
 record per sample would grow every MeterValues several-fold for no billing use.
 """
@@ -94,8 +95,15 @@ class Metering:
         begin = self.sample(c, "StopTxnSampledData", _TRANSACTION_BEGIN, now)
         if begin is not None:
             tx.data.append(begin)
+
+    def begin_values(self, c: Connector, tx: Transaction, now: float) -> None:
+        """The MeterValues of context Transaction.Begin, right after StartTransaction (the original's
+        `tag`): MeterValuesSampledData, and the signed register when signing."""
+        values = self.sample(c, "MeterValuesSampledData", _TRANSACTION_BEGIN, now)
         if self._s.params.signed_meter_values:
-            self._emit_signed(c, tx, _TRANSACTION_BEGIN, None, now)
+            self._emit_signed(c, tx, _TRANSACTION_BEGIN, values, now)
+        elif values is not None:
+            self._s.emit(MeterValuesReq(c.id, (values,), tx.ref, _TRANSACTION_BEGIN))
 
     def end_transaction(self, c: Connector, tx: Transaction, now: float) -> None:
         """Transaction.End values: a MeterValues of MeterValuesSampledData, and the last of the data kept
