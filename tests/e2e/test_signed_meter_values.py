@@ -6,14 +6,32 @@ frame against the official schemas."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import signal
+import socket
+import stat
+import sys
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from conftest import Sim, SimFactory
 from ocppsim import ocmf
+from ocppsim.csms.server import CentralSystem
+from ocppsim.driver import SimConnection
+
+WAIT = 15.0  # real seconds for a process to start
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
 
 
 def signed_values(sim: Sim, since: int = 0) -> list[tuple[dict[str, Any], dict[str, Any]]]:
@@ -116,3 +134,61 @@ async def test_without_the_option_nothing_is_signed(sim: Sim) -> None:
     await sim.cmd("unplug")
     assert sim.calls("DataTransfer") == []
     assert signed_values(sim) == []
+
+
+async def test_the_real_process_keeps_its_key_across_a_kill(tmp_path: Path, csms: CentralSystem) -> None:
+    """`ocppsim --signed-meter-values ocmf` as a user runs it: the key made on the first start is the one
+    announced after a SIGKILL and a new start, signs the values of the next session, and its file is
+    owner-only."""
+    port = free_port()
+    ini = tmp_path / "sim.ini"
+    ini.write_text(
+        "[logging]\nocppsim = WARNING\n"
+        f"[host]\naddr = 127.0.0.1\nport = {port}\n"
+        f"[server]\nurl = {csms.url}\n"
+        f"[charger]\ncharger_id = EICH1\nconf_dir = {tmp_path / 'data'}\nmetervalues_interval = 0\n"
+    )
+
+    async def start() -> tuple[asyncio.subprocess.Process, SimConnection]:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            *("-m", "ocppsim", "--config", str(ini), "--signed-meter-values", "ocmf"),
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        deadline = asyncio.get_running_loop().time() + WAIT
+        while True:
+            try:
+                return proc, await SimConnection(f"ws://127.0.0.1:{port}", timeout=WAIT).connect()
+            except OSError:
+                if asyncio.get_running_loop().time() > deadline:
+                    proc.kill()
+                    raise
+                await asyncio.sleep(0.05)
+
+    proc, conn = await start()
+    try:
+        first = await csms.wait_for_call("EICH1", "DataTransfer", WAIT)
+        os.kill(proc.pid, signal.SIGKILL)
+        await proc.wait()
+        await conn.disconnect()
+        db = tmp_path / "data" / "ocppsim.sqlite3"
+        assert stat.S_IMODE(db.stat().st_mode) == 0o600
+        proc, conn = await start()
+        await csms.wait_for(
+            lambda f: f.charger_id == "EICH1" and f.action == "DataTransfer" and f is not first, WAIT
+        )
+        second = csms.calls("EICH1", "DataTransfer")[-1]
+        assert second.payload["data"] == first.payload["data"]  # the same key, announced again
+        key = csms.meter_keys["EICH1"][1]
+        await conn.command("plugin")
+        await conn.command("tag")
+        frame = await csms.wait_for(
+            lambda f: f.charger_id == "EICH1" and f.action == "MeterValues" and f.direction == "in", WAIT
+        )
+        (signed,) = [sv for sv in frame.payload["meterValue"][0]["sampledValue"] if sv.get("format")]
+        assert ocmf.verify(signed["value"], key)["RD"][0]["TX"] == "B"
+        await conn.disconnect()
+    finally:
+        if proc.returncode is None:
+            proc.terminate()
+            await proc.wait()

@@ -138,3 +138,37 @@ def test_the_private_key_is_never_logged(tmp_path: Path, caplog: pytest.LogCaptu
         assert f"{secret:X}" not in text and f"{secret:x}" not in text
     assert signer.public_key in caplog.text  # the public half is what an operator needs
     store.close()
+
+
+def test_the_signed_values_join_the_stop_transaction() -> None:
+    """Beside the Raw entry of the same context and time; inserted (Begin) or appended (End) when
+    StopTxnSampledData left none; nothing for a transaction the signer never signed for."""
+    from ocppsim.model.outgoing import StopTransactionReq
+    from ocppsim.model.types import Reason
+
+    signer = OcmfSigner("CP", ec.generate_private_key(ec.SECP256R1()))
+    ch = charger()
+    begin = signer.sign(begin_request(), ch).meter_value[0].sampled_value[-1]
+    end_raw = SampledValue(
+        "2000", ReadingContext.TRANSACTION_END, Measurand.ENERGY_ACTIVE_IMPORT_REGISTER, UnitOfMeasure.WH
+    )
+    end_req = MeterValuesReq(
+        1,
+        (MeterValue(Timestamp(T0 + 60), (end_raw,)),),
+        7,
+        ReadingContext.TRANSACTION_END,
+        SignedReading("E", 2000, "04A1B2C3", clock_set=True),
+    )
+    end = signer.sign(end_req, ch).meter_value[0].sampled_value[-1]
+    periodic = MeterValue(Timestamp(T0 + 30), (end_raw._replace(context=ReadingContext.SAMPLE_PERIODIC),))
+    data = (periodic, MeterValue(Timestamp(T0 + 60), (end_raw,)))
+    stop = StopTransactionReq(7, 2000, Timestamp(T0 + 60), Reason.LOCAL, "04A1B2C3", data)
+    done = signer.complete_stop(stop)
+    assert [mv.sampled_value for mv in done.transaction_data] == [
+        (begin,),
+        periodic.sampled_value,
+        (end_raw, end),
+    ]
+    assert signer.complete_stop(stop) == stop  # given once; another transaction gets nothing
+    other = StopTransactionReq(8, 0, Timestamp(T0), Reason.LOCAL)
+    assert signer.complete_stop(other) is other

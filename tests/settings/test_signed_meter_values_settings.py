@@ -42,7 +42,7 @@ def test_fleet_template(tmp_path: Path) -> None:
 def test_the_shared_parser() -> None:
     assert signed_meter_values(None, "x") is None
     assert signed_meter_values(" Ocmf ", "x") == "ocmf"
-    with pytest.raises(SettingsError, match="--flag signed_meter_values = 'x'"):
+    with pytest.raises(SettingsError, match="--flag = 'x'"):
         signed_meter_values("x", "--flag")
 
 
@@ -52,7 +52,4 @@ def test_the_charger_command_flag_is_checked(capsys: pytest.CaptureFixture[str])
     ini = Path(__file__).resolve().parents[2] / "ocppsim.ini"
     assert main(["--config", str(ini), "--signed-meter-values", "rsa"]) == 2
     err = capsys.readouterr().err.strip()
-    assert (
-        err
-        == "ocppsim: configuration error: --signed-meter-values signed_meter_values = 'rsa': must be ocmf or none"
-    )
+    assert err == "ocppsim: configuration error: --signed-meter-values = 'rsa': must be ocmf or none"

@@ -122,9 +122,13 @@ class ModelDriver:
 
     def _apply(self, station: Station, effect: Effect) -> None:
         store = station._store
-        if isinstance(effect, MeterValuesReq) and effect.sign is not None and station.signer is not None:
+        signer = station.signer
+        if signer is not None:
             # Signed before it is journaled: the document is made once, a retry sends the same bytes.
-            effect = station.signer.sign(effect, station.charger)
+            if isinstance(effect, MeterValuesReq) and effect.sign is not None:
+                effect = signer.sign(effect, station.charger)
+            elif isinstance(effect, StopTransactionReq):
+                effect = signer.complete_stop(effect)
         if isinstance(effect, Request):
             if self._collected is not None:
                 self._collected.append((effect, station.outbox.enqueue_awaitable(effect)))

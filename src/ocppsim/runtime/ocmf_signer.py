@@ -15,6 +15,11 @@ Sources followed:
   {"meters":[{"connectorId":1,"meterSerial":"...","type":"SIGNATURE","publicKey":"<hex of DER>"}]},
   sent after each BootNotification the CSMS accepted ("nach jeder BootNotification", has.to.be's
   be.ENERGISED guide "Technische Übermittlung von Signaturdaten").
+- be.ENERGISED ("Eichrecht - Transmission of data") suggests "that all relevant values which should be
+  checked by the Transparenzsoftware are sent as part of the StopTransactionRequest": the signed Begin
+  and End values also go into StopTransaction.req transactionData (`complete_stop`). Kept in memory per
+  open transaction: after a restart in the middle of a transaction its Begin value went out in its
+  MeterValues only.
 - Not done: the later OCA "Signed Meter Values in OCPP" (2025) wraps the document as a JSON object
   (signedMeterData in base64, encodingMethod, publicKey) in the 1.6 value; the plain OCMF string here is
   what OCMF 1.2 and the deployed backends (be.ENERGISED, Transparenzsoftware) read.
@@ -38,8 +43,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from ocppsim import ocmf
 from ocppsim.model.meter import MeterValue, SampledValue
-from ocppsim.model.outgoing import DataTransferReq, MeterValuesReq, SignedReading
-from ocppsim.model.types import Location, Measurand, UnitOfMeasure, ValueFormat
+from ocppsim.model.outgoing import DataTransferReq, MeterValuesReq, SignedReading, StopTransactionReq
+from ocppsim.model.types import Location, Measurand, ReadingContext, Timestamp, UnitOfMeasure, ValueFormat
 
 if TYPE_CHECKING:
     from ocppsim.model.charger import Charger
@@ -84,7 +89,7 @@ def _identification_type(id_tag: str) -> str:
 
 
 class OcmfSigner:
-    __slots__ = ("_charger_id", "_key", "_records", "announced", "pagination", "public_key")
+    __slots__ = ("_charger_id", "_key", "_records", "_signed", "announced", "pagination", "public_key")
 
     def __init__(
         self,
@@ -100,6 +105,8 @@ class OcmfSigner:
         self.pagination = pagination  # the last "T" number used
         self.public_key = ocmf.public_key_hex(key)  # hex of DER: what setMeterConfiguration carries
         self.announced = False  # the public key went out since the last BootNotification was accepted
+        # The signed values of each open transaction (by tx_ref), for its StopTransaction.
+        self._signed: dict[int, list[tuple[Timestamp, SampledValue]]] = {}
 
     def __repr__(self) -> str:  # never the key
         return f"OcmfSigner({self._charger_id!r}, public_key={self.public_key[-16:]}..., T{self.pagination})"
@@ -152,8 +159,37 @@ class OcmfSigner:
             None,
             ValueFormat.SIGNED_DATA,
         )
+        if request.tx_ref is not None:
+            self._signed.setdefault(request.tx_ref, []).append((first.timestamp, signed))
         values = (MeterValue(first.timestamp, (*first.sampled_value, signed)), *request.meter_value[1:])
         return replace(request, meter_value=values, sign=None)
+
+    def complete_stop(self, request: StopTransactionReq) -> StopTransactionReq:
+        """The transaction's signed values also in its StopTransaction.req transactionData (where
+        be.ENERGISED and the Transparenzsoftware look for "all relevant values"), each beside the Raw
+        entry of its context and time when there is one."""
+        signed = self._signed.pop(request.tx_ref, None)
+        if not signed:
+            return request
+        data = list(request.transaction_data)
+        for timestamp, value in signed:
+            index = next(
+                (
+                    i
+                    for i, mv in enumerate(data)
+                    if mv.timestamp == timestamp
+                    and mv.sampled_value[:1]
+                    and mv.sampled_value[0].context is value.context
+                ),
+                None,
+            )
+            if index is not None:
+                data[index] = MeterValue(timestamp, (*data[index].sampled_value, value))
+            elif value.context is ReadingContext.TRANSACTION_BEGIN:
+                data.insert(0, MeterValue(timestamp, (value,)))
+            else:
+                data.append(MeterValue(timestamp, (value,)))
+        return replace(request, transaction_data=tuple(data))
 
     def payload(
         self, reading: SignedReading, connector_id: int, timestamp: float, charger: Charger

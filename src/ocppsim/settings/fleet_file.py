@@ -174,7 +174,7 @@ def load_fleet_file(path: str | Path) -> FleetSpec:
             ),
             meter_values_sample_interval=_table_get(template, "meter_values_interval", int, where, 60),
             signed_meter_values=signed_meter_values(
-                _table_get(template, "signed_meter_values", str, where, None), where
+                _table_get(template, "signed_meter_values", str, where, None), f"{where} signed_meter_values"
             ),
             **_switches(template, where),
         )

@@ -193,7 +193,9 @@ def load_settings(
         lock_fails=_bool(cp, "charger", "lock_fails", False),
         feature_profiles=_profiles(_get(cp, "charger", "feature_profiles", "")),
         # Eichrecht: sign the Transaction.Begin / End energy readings (runtime/ocmf_signer.py).
-        signed_meter_values=signed_meter_values(_get(cp, "charger", "signed_meter_values", ""), "[charger]"),
+        signed_meter_values=signed_meter_values(
+            _get(cp, "charger", "signed_meter_values", ""), "[charger] signed_meter_values"
+        ),
     )
     if params.phases > 3:
         raise SettingsError(f"[charger] phases = {params.phases}: must be 1, 2 or 3")

@@ -31,12 +31,13 @@ SIGNED_METER_VALUE_FORMATS = ("ocmf",)
 
 
 def signed_meter_values(text: str | None, where: str) -> str | None:
-    """`ocmf` (case-insensitive) -> "ocmf"; empty, `none` or `off` -> None (Raw values only)."""
+    """`ocmf` (case-insensitive) -> "ocmf"; empty, `none` or `off` -> None (Raw values only). `where`
+    names the setting in the error (`[charger] signed_meter_values`, `--signed-meter-values`)."""
     value = (text or "").strip().lower()
     if value in ("", "none", "off"):
         return None
     if value not in SIGNED_METER_VALUE_FORMATS:
-        raise SettingsError(f"{where} signed_meter_values = {text!r}: must be ocmf or none")
+        raise SettingsError(f"{where} = {text!r}: must be ocmf or none")
     return value
 
 
