@@ -100,7 +100,7 @@ async def test_key_after_boot_and_signed_begin_and_end(sim_factory: SimFactory) 
     assert begin["RV"] == start["meterStart"]
     assert end["RV"] == stop["meterStop"] > begin["RV"]
     assert begin["RU"] == end["RU"] == "Wh"
-    assert begin["TM"].endswith(" S")  # the CSMS set the clock at the boot
+    assert begin["TM"].endswith(" S")  # after an accepted boot the time counts as synchronized
     assert int(pg_end[1:]) == int(pg_begin[1:]) + 1 and pg_begin.startswith("T")
     assert isinstance(end["RV"], int | Decimal)
 

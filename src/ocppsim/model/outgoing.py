@@ -164,7 +164,9 @@ class SignedReading:
     reason: str  # OCMF "TX": "B" Transaction.Begin, "E" Transaction.End
     wh: int  # the register in whole Wh: the very number of the Raw Energy.Active.Import.Register value
     id_tag: str | None  # the transaction's idTag (OCMF "ID")
-    clock_set: bool  # the CSMS has set the clock (BootNotification.conf currentTime): OCMF time status
+    # OCMF time status: synchronized once a CSMS accepted the boot (its currentTime confirmed the time; the
+    # simulator keeps the host's clock, taken as NTP-synchronized), unknown before.
+    clock_set: bool
 
 
 @dataclass(frozen=True, slots=True)

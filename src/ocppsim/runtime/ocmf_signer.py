@@ -77,7 +77,7 @@ class OcmfKeyRecords(Protocol):
 
 def ocmf_time(timestamp: float, synchronized: bool) -> str:
     """OCMF Table 7 "TM": ISO 8601 with milliseconds after a comma and a +hhmm zone, then the time
-    status (Table 19): "S" synchronized (the CSMS set our clock at boot), "U" unknown."""
+    status (Table 19): "S" synchronized (a CSMS accepted the boot: SignedReading.clock_set), "U" unknown."""
     when = datetime.fromtimestamp(timestamp, UTC)
     return f"{when:%Y-%m-%dT%H:%M:%S},{when.microsecond // 1000:03d}+0000 {'S' if synchronized else 'U'}"
 

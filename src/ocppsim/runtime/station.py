@@ -35,7 +35,7 @@ from ocppsim.runtime.interception import Interception
 from ocppsim.runtime.message_log import MessageLog
 from ocppsim.runtime.meter_history import MeterHistory
 from ocppsim.runtime.model_driver import ModelDriver
-from ocppsim.runtime.ocmf_signer import OcmfSigner
+from ocppsim.runtime.ocmf_signer import OcmfKeyRecords, OcmfSigner
 from ocppsim.runtime.outbox import Journal, Outbox
 from ocppsim.runtime.pings import Pings
 from ocppsim.runtime.security_profiles import basic_auth_headers, check_url, tls_context
@@ -118,6 +118,9 @@ class ConfigSink(Journal, Protocol):
 
     @property
     def firmware(self) -> Firmware: ...
+
+    @property
+    def ocmf_keys(self) -> OcmfKeyRecords: ...
 
 
 class Station:
@@ -215,7 +218,7 @@ class Station:
         # Signed meter values (Eichrecht): the charger's OCMF signing component, its key from the store
         # (generated on the first start); None without the option.
         self.signer: OcmfSigner | None = (
-            OcmfSigner.open(self.id, getattr(store, "ocmf_keys", None), self._log)
+            OcmfSigner.open(self.id, store.ocmf_keys if store is not None else None, self._log)
             if charger.params.signed_meter_values
             else None
         )

@@ -50,7 +50,7 @@ def test_begin_and_end_readings_are_marked_for_signing() -> None:
     begin = begin_of(start(ch, tag="04A1B2C3"))
     assert begin.sign is not None
     assert (begin.sign.reason, begin.sign.wh, begin.sign.id_tag) == ("B", 0, "04A1B2C3")
-    assert begin.sign.clock_set  # the boot was accepted: the CSMS set the clock
+    assert begin.sign.clock_set  # the boot was accepted: the time counts as synchronized
     assert register(begin) == "0"
     ch.tick(T0 + 600)
     periodic = meter_values(ch)
