@@ -120,3 +120,11 @@ def test_junk_keys_are_refused(key: ec.EllipticCurvePrivateKey) -> None:
     for junk in ("", "00", "-----BEGIN PUBLIC KEY-----\nxx\n-----END PUBLIC KEY-----", b"\x30\x00"):
         with pytest.raises(ocmf.OcmfError, match="public key"):
             ocmf.verify(document, junk)
+
+
+def test_parse_reads_both_sections_without_a_key(key: ec.EllipticCurvePrivateKey) -> None:
+    document = ocmf.sign(ocmf.encode_payload(PAYLOAD), key)
+    payload, signature = ocmf.parse(document)
+    assert payload["MS"] == "METER-1"
+    assert set(signature) == {"SA", "SD"}
+    assert bytes.fromhex(signature["SD"])[0] == 0x30  # a DER SEQUENCE (SM application/x-der)

@@ -89,6 +89,11 @@ def test_time_and_identification_forms() -> None:
     doc = signer.sign(begin_request(id_tag="user@example"), ch).meter_value[0].sampled_value[-1].value
     payload = ocmf.verify(doc, signer.public_key)
     assert payload["IT"] == "UNDEFINED" and payload["MS"] == "CP-1"  # several connectors: one meter each
+    bare = Charger(ChargerParams("CP", signed_meter_values="ocmf"), now=T0)  # no firmware version, no serial
+    payload = ocmf.verify(
+        signer.sign(begin_request(), bare).meter_value[0].sampled_value[-1].value, signer.public_key
+    )
+    assert "GV" not in payload and payload["GS"] == "CP" and payload["GI"] == "ocppsim ocppsim"
 
 
 def test_the_meter_configuration_announces_every_connector() -> None:

@@ -200,7 +200,8 @@ class OcmfSigner:
             "FV": "1.0",
             "GI": f"{boot.charge_point_vendor} {boot.charge_point_model}",
             "GS": boot.charge_point_serial_number or self._charger_id,
-            "GV": boot.firmware_version or "",
+            # GV (0..1): the firmware version, when the charger reports one
+            **({"GV": boot.firmware_version} if boot.firmware_version else {}),
             "PG": f"T{self.pagination}",
             "MV": boot.charge_point_vendor,
             "MM": boot.meter_type or "ocppsim meter",

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from charger_fixtures import ACCEPTED, T0, booted
 
-from ocppsim.model.charger import Charger
+from ocppsim.model.charger import Charger, ChargerParams
 from ocppsim.model.outgoing import AuthorizeReq, Effect, MeterValuesReq, StartTransactionReq
-from ocppsim.model.types import Measurand, ReadingContext
+from ocppsim.model.types import Measurand, ReadingContext, RegistrationStatus
 
 
 def start(ch: Charger, tag: str = "TAG") -> list[Effect]:
@@ -86,3 +86,14 @@ def test_without_the_option_nothing_asks_for_a_signature() -> None:
     reqs += meter_values(ch)
     assert {r.context for r in reqs} >= {ReadingContext.TRANSACTION_BEGIN, ReadingContext.TRANSACTION_END}
     assert all(r.sign is None for r in reqs)
+
+
+def test_before_any_accepted_boot_the_time_is_not_synchronized() -> None:
+    """A transaction of a charger no CSMS has accepted yet (Pending: its messages wait): the signed
+    reading's time status is unknown (OCMF Table 19 "U"), not synchronized."""
+    ch = Charger(ChargerParams("CP", strict_transitions=True, signed_meter_values="ocmf"), now=T0)
+    ch.boot.on_connected(T0)
+    ch.boot.on_boot_result(RegistrationStatus.PENDING, 300, T0)
+    ch.drain()
+    begin = begin_of(start(ch))
+    assert begin.sign is not None and not begin.sign.clock_set
