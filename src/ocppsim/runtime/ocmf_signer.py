@@ -9,9 +9,11 @@ Sources followed:
   format SignedData, sent besides the Raw value of the same reading, one record per reading (the
   "SR", SingleReading, form of its StopTransactionSignatureFormat); "Pagination": one "T" counter per
   signing component, incremented per record (persisted: store/ocmf_keys.py).
-- The public key in OCPP 1.6, as German CSMSs read it (the OCA application note for the German
-  calibration law in OCPP 1.6, as implemented by KEBA KC-P30 and the backends that read it): DataTransfer
-  vendorId "generalConfiguration", messageId "setMeterConfiguration", data
+- The public key in OCPP 1.6, which has no message for it, in the form German stations send and German
+  CSMSs read (the OCA application note on the German calibration law in OCPP 1.6; checked against what
+  is deployed: KEBA KC-P30 as parsed by the EVtivity CSMS, lib/meter-configuration.ts, and the same
+  vendorId / messageId constants in an open test station's sources): DataTransfer vendorId
+  "generalConfiguration", messageId "setMeterConfiguration", data
   {"meters":[{"connectorId":1,"meterSerial":"...","type":"SIGNATURE","publicKey":"<hex of DER>"}]},
   sent after each BootNotification the CSMS accepted ("nach jeder BootNotification", has.to.be's
   be.ENERGISED guide "Technische Übermittlung von Signaturdaten").
