@@ -53,3 +53,34 @@ def test_the_charger_command_flag_is_checked(capsys: pytest.CaptureFixture[str])
     assert main(["--config", str(ini), "--signed-meter-values", "rsa"]) == 2
     err = capsys.readouterr().err.strip()
     assert err == "ocppsim: configuration error: --signed-meter-values = 'rsa': must be ocmf or none"
+
+
+def test_the_fleet_command_flag() -> None:
+    import argparse
+
+    from ocppsim.settings.flags import fleet_spec_from_flags
+
+    def args(value: str | None) -> argparse.Namespace:
+        return argparse.Namespace(
+            count=2,
+            url="ws://127.0.0.1:9/ocpp",
+            connectors=1,
+            id_pattern="S{:03d}",
+            ramp=0.0,
+            conf_dir="x",
+            seed=1,
+            sessions=False,
+            arrival_mean=1.0,
+            stay_mean=1.0,
+            remote_share=0.0,
+            charging_share=0.0,
+            signed_meter_values=value,
+        )
+
+    spec = fleet_spec_from_flags(args("ocmf"))
+    assert not isinstance(spec, str)
+    assert {c.params.signed_meter_values for c in spec.chargers} == {"ocmf"}
+    assert spec.templates["default"].params.signed_meter_values == "ocmf"
+    plain = fleet_spec_from_flags(args(None))
+    assert not isinstance(plain, str) and plain.chargers[0].params.signed_meter_values is None
+    assert fleet_spec_from_flags(args("rsa")) == "--signed-meter-values = 'rsa': must be ocmf or none"
