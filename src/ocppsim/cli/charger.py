@@ -15,7 +15,7 @@ from ocppsim.cli.arguments import Parser, add_http_flags, commands_epilog
 from ocppsim.cli.process import setup_logging, stop_on_signals
 from ocppsim.settings.flags import http_from_flags
 from ocppsim.settings.ini_file import DEFAULT_INI, load_settings
-from ocppsim.settings.specs import Settings, SettingsError
+from ocppsim.settings.specs import Settings, SettingsError, signed_meter_values
 
 __all__ = ["run_charger"]
 
@@ -35,6 +35,12 @@ def _charger_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--port", type=int, help="text command interface port (default: [host] port of the INI file)"
     )
+    p.add_argument(
+        "--signed-meter-values",
+        metavar="FORMAT",
+        help="sign the Transaction.Begin/End energy readings (German calibration law): ocmf or none"
+        " (default: [charger] signed_meter_values of the INI file)",
+    )
     add_http_flags(p)
     p.add_argument("--version", action="version", version=f"ocppsim {__version__}", help="print the version")
     return p
@@ -51,6 +57,9 @@ def run_charger(argv: Sequence[str]) -> int:
     try:
         settings = load_settings(args.config, charger_id=args.charger_id, port=args.port)
         settings = replace(settings, http=http_from_flags(args, settings.http))
+        if args.signed_meter_values is not None:
+            signed = signed_meter_values(args.signed_meter_values, "--signed-meter-values")
+            settings = replace(settings, charger=replace(settings.charger, signed_meter_values=signed))
     except SettingsError as exc:
         print(f"ocppsim: configuration error: {exc}", file=sys.stderr)
         return 2

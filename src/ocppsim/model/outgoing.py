@@ -50,6 +50,7 @@ __all__ = [
     "Request",
     "Reservation",
     "ReservationsChanged",
+    "SignedReading",
     "StartTransactionReq",
     "StatusNotificationReq",
     "StopTransactionReq",
@@ -156,12 +157,28 @@ class StopTransactionReq(Request):
 
 
 @dataclass(frozen=True, slots=True)
+class SignedReading:
+    """A fiscally relevant reading to be signed (German calibration law, OCMF): what is read, not how it
+    is signed. The signing happens outside the model (runtime/ocmf_signer.py), which knows the key."""
+
+    reason: str  # OCMF "TX": "B" Transaction.Begin, "E" Transaction.End
+    wh: int  # the register in whole Wh: the very number of the Raw Energy.Active.Import.Register value
+    id_tag: str | None  # the transaction's idTag (OCMF "ID")
+    # OCMF time status: synchronized once a CSMS accepted the boot (its currentTime confirmed the time; the
+    # simulator keeps the host's clock, taken as NTP-synchronized), unknown before.
+    clock_set: bool
+
+
+@dataclass(frozen=True, slots=True)
 class MeterValuesReq(Request):
     ACTION: ClassVar[str] = "MeterValues"
     connector_id: int
     meter_value: tuple[MeterValue, ...]
     tx_ref: int | None = None
     context: ReadingContext = ReadingContext.SAMPLE_PERIODIC
+    # Eichrecht (ChargerParams.signed_meter_values): the reading the runtime's signing component signs
+    # and adds to the first meter value as a SignedData value before the message is queued.
+    sign: SignedReading | None = None
 
     @property
     def transaction_related(self) -> bool:

@@ -100,6 +100,8 @@ def _sampled_fields(sv: SampledValue) -> dict[str, str]:
             fields["location"] = str(sv.location)
         if sv.unit is not None:
             fields["unit"] = str(sv.unit)
+        if sv.format is not None:
+            fields["format"] = str(sv.format)
         _SAMPLED_FIELDS[key] = fields
     return fields
 

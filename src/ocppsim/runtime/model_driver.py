@@ -39,10 +39,12 @@ from ocppsim.model.outgoing import (
     StopTransactionReq,
     UploadDiagnostics,
 )
+from ocppsim.model.types import RegistrationStatus
 from ocppsim.runtime.clock import TimerHandle
 from ocppsim.runtime.events import Event, EventBus
 
 if TYPE_CHECKING:
+    from ocppsim.runtime.ocmf_signer import OcmfSigner
     from ocppsim.runtime.station import ConfigSink, Station
 
 __all__ = ["ModelDriver"]
@@ -63,6 +65,8 @@ class ModelDriver:
         station = self._station
         for effect in station.charger.drain():
             self._apply(station, effect)
+        if station.signer is not None:
+            self._announce_meter_keys(station, station.signer)
         if station.history is not None:  # the dashboard's charts (runtime/meter_history.py)
             station.history.observe(station.id, station.charger, station.clock.now())
         self.rearm()
@@ -107,8 +111,24 @@ class ModelDriver:
         station.charger.tick(station.clock.now())
         self.after_model()
 
+    def _announce_meter_keys(self, station: Station, signer: OcmfSigner) -> None:
+        """Signed meter values: the public key after each BootNotification the CSMS accepted (queued
+        behind what the acceptance produced; runtime/ocmf_signer.py)."""
+        if station.charger.registration is not RegistrationStatus.ACCEPTED:
+            signer.announced = False
+        elif not signer.announced:
+            signer.announced = True
+            station.outbox.enqueue(signer.meter_configuration(station.charger))
+
     def _apply(self, station: Station, effect: Effect) -> None:
         store = station._store
+        signer = station.signer
+        if signer is not None:
+            # Signed before it is journaled: the document is made once, a retry sends the same bytes.
+            if isinstance(effect, MeterValuesReq) and effect.sign is not None:
+                effect = signer.sign(effect, station.charger)
+            elif isinstance(effect, StopTransactionReq):
+                effect = signer.complete_stop(effect)
         if isinstance(effect, Request):
             if self._collected is not None:
                 self._collected.append((effect, station.outbox.enqueue_awaitable(effect)))

@@ -35,6 +35,7 @@ from ocppsim.runtime.interception import Interception
 from ocppsim.runtime.message_log import MessageLog
 from ocppsim.runtime.meter_history import MeterHistory
 from ocppsim.runtime.model_driver import ModelDriver
+from ocppsim.runtime.ocmf_signer import OcmfKeyRecords, OcmfSigner
 from ocppsim.runtime.outbox import Journal, Outbox
 from ocppsim.runtime.pings import Pings
 from ocppsim.runtime.security_profiles import basic_auth_headers, check_url, tls_context
@@ -118,6 +119,9 @@ class ConfigSink(Journal, Protocol):
     @property
     def firmware(self) -> Firmware: ...
 
+    @property
+    def ocmf_keys(self) -> OcmfKeyRecords: ...
+
 
 class Station:
     # Slots: a station's attribute dict was ~1.6 KiB, at 100,000 chargers 160 MB.
@@ -152,6 +156,7 @@ class Station:
         "message_log",
         "options",
         "outbox",
+        "signer",
         "template_name",
     )
 
@@ -210,6 +215,13 @@ class Station:
         self.template_name: str | None = None  # the template it was made from (REST API)
         self._released = LazyEvent()
         self._transfers: FileTransfers | None = None  # made on the first firmware or diagnostics transfer
+        # Signed meter values (Eichrecht): the charger's OCMF signing component, its key from the store
+        # (generated on the first start); None without the option.
+        self.signer: OcmfSigner | None = (
+            OcmfSigner.open(self.id, store.ocmf_keys if store is not None else None, self._log)
+            if charger.params.signed_meter_values
+            else None
+        )
 
     # ------------------------------------------------------------------ the model (model_driver)
 

@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from ocppsim.model.charger import ChargerParams
-from ocppsim.settings.specs import HTTP_TOKEN_ENV, FleetCharger, FleetSpec, HttpSettings, SettingsError
+from ocppsim.settings.specs import (
+    HTTP_TOKEN_ENV,
+    FleetCharger,
+    FleetSpec,
+    HttpSettings,
+    SettingsError,
+    signed_meter_values,
+)
 
 __all__ = [
     "ENV_SERVER_URL",
@@ -61,7 +68,12 @@ def fleet_spec_from_flags(args: argparse.Namespace) -> FleetSpec | str:
         return f"bad --id-pattern {args.id_pattern!r}: {exc}"
     if len(set(ids)) != len(ids):
         return f"--id-pattern {args.id_pattern!r} gives duplicate ids"
-    template = FleetCharger(ChargerParams("", number_of_connectors=args.connectors), args.url)
+    try:
+        signed = signed_meter_values(args.signed_meter_values, "--signed-meter-values")
+    except SettingsError as exc:
+        return str(exc)
+    params = ChargerParams("", number_of_connectors=args.connectors, signed_meter_values=signed)
+    template = FleetCharger(params, args.url)
     return FleetSpec(
         chargers=tuple(
             replace(template, params=replace(template.params, charge_point_id=cid)) for cid in ids

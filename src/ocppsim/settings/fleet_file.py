@@ -12,7 +12,13 @@ from ocppsim.model.charger import ChargerParams
 from ocppsim.model.hardware import ProfileError, parse_profiles
 from ocppsim.model.outgoing import BootInfo
 from ocppsim.model.vehicles import EvMix, VehicleError
-from ocppsim.settings.specs import FleetCharger, FleetSpec, HttpSettings, SettingsError
+from ocppsim.settings.specs import (
+    FleetCharger,
+    FleetSpec,
+    HttpSettings,
+    SettingsError,
+    signed_meter_values,
+)
 
 __all__ = ["load_fleet_file"]
 
@@ -113,7 +119,8 @@ def load_fleet_file(path: str | Path) -> FleetSpec:
                                  mix: ev_capacities_wh, ev_initial_soc ([low, high] %), ev_max_currents_a,
                                  ev_phases; the switches firmware_download_fails,
                                  firmware_install_fails, diagnostics_upload_fails, fixed_cable, lock_fails
-                                 (booleans) and feature_profiles (["Core", ...])
+                                 (booleans) and feature_profiles (["Core", ...]); signed_meter_values
+                                 ("ocmf": signed Transaction.Begin/End readings, Eichrecht)
     """
     file = Path(path)
     try:
@@ -166,6 +173,9 @@ def load_fleet_file(path: str | Path) -> FleetSpec:
                 charge_point_model=_table_get(template, "model", str, where, "ocppsim"),
             ),
             meter_values_sample_interval=_table_get(template, "meter_values_interval", int, where, 60),
+            signed_meter_values=signed_meter_values(
+                _table_get(template, "signed_meter_values", str, where, None), f"{where} signed_meter_values"
+            ),
             **_switches(template, where),
         )
         name = _table_get(template, "name", str, where, f"template{number}")

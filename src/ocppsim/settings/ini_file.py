@@ -15,7 +15,7 @@ from ocppsim.model.charger import ChargerParams
 from ocppsim.model.hardware import ProfileError, parse_profiles
 from ocppsim.model.outgoing import BootInfo
 from ocppsim.settings.flags import ENV_SERVER_URL
-from ocppsim.settings.specs import HttpSettings, Settings, SettingsError
+from ocppsim.settings.specs import HttpSettings, Settings, SettingsError, signed_meter_values
 
 __all__ = ["DEFAULT_INI", "load_settings"]
 
@@ -192,6 +192,10 @@ def load_settings(
         fixed_cable=_bool(cp, "charger", "fixed_cable", False),
         lock_fails=_bool(cp, "charger", "lock_fails", False),
         feature_profiles=_profiles(_get(cp, "charger", "feature_profiles", "")),
+        # Eichrecht: sign the Transaction.Begin / End energy readings (runtime/ocmf_signer.py).
+        signed_meter_values=signed_meter_values(
+            _get(cp, "charger", "signed_meter_values", ""), "[charger] signed_meter_values"
+        ),
     )
     if params.phases > 3:
         raise SettingsError(f"[charger] phases = {params.phases}: must be 1, 2 or 3")

@@ -17,6 +17,7 @@ __all__ = [
     "HttpSettings",
     "Settings",
     "SettingsError",
+    "signed_meter_values",
 ]
 
 
@@ -25,6 +26,21 @@ class SettingsError(ValueError):
 
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+# Signed meter values (German calibration law): the formats a charger can sign in.
+SIGNED_METER_VALUE_FORMATS = ("ocmf",)
+
+
+def signed_meter_values(text: str | None, where: str) -> str | None:
+    """`ocmf` (case-insensitive) -> "ocmf"; empty, `none` or `off` -> None (Raw values only). `where`
+    names the setting in the error (`[charger] signed_meter_values`, `--signed-meter-values`)."""
+    value = (text or "").strip().lower()
+    if value in ("", "none", "off"):
+        return None
+    if value not in SIGNED_METER_VALUE_FORMATS:
+        raise SettingsError(f"{where} = {text!r}: must be ocmf or none")
+    return value
+
+
 # Where a bearer token can come from instead of --http-token: the environment is not in the process list.
 HTTP_TOKEN_ENV = "OCPPSIM_HTTP_TOKEN"
 

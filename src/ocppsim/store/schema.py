@@ -16,6 +16,7 @@ operations (`chargers.py`: list, forget, move between files) see every table key
     inoperative_connectors                         availability.py
     reservations                                   reservations.py
     firmware_versions                              firmware.py
+    ocmf_keys                                      ocmf_keys.py
 """
 
 from __future__ import annotations
@@ -177,6 +178,15 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     """
     CREATE TABLE firmware_versions (charger_id TEXT PRIMARY KEY, version TEXT NOT NULL);
     """,
+    # 11: the signing key of a charger's signed meter values (OCMF, German calibration law) and the
+    # pagination counter of its transaction context (OCMF "PG": T1, T2, ... never reused).
+    """
+    CREATE TABLE ocmf_keys (
+        charger_id TEXT PRIMARY KEY,
+        private_key TEXT NOT NULL,
+        pagination INTEGER NOT NULL DEFAULT 0
+    );
+    """,
 )
 
 # max(): a register never goes backwards, even if an older value is written late. (registers.py, and
@@ -208,6 +218,7 @@ PER_CHARGER_TABLES: Final = (
     "inoperative_connectors",
     "reservations",
     "firmware_versions",
+    "ocmf_keys",
 )
 
 

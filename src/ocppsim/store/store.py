@@ -14,6 +14,7 @@ repository per record kind on it, as attributes:
     store.availability  connectors set Inoperative                     availability.py
     store.reservations  reservations (ReserveNow)                      reservations.py
     store.firmware      the version of the firmware installed last     firmware.py
+    store.ocmf_keys     signing key of signed meter values (OCMF)     ocmf_keys.py
     store.chargers      list, forget, move chargers between files      chargers.py
 """
 
@@ -30,6 +31,7 @@ from ocppsim.store.database import DB_FILENAME, Database
 from ocppsim.store.firmware import Firmware
 from ocppsim.store.frames import FrameLog
 from ocppsim.store.journal import Journal
+from ocppsim.store.ocmf_keys import OcmfKeys
 from ocppsim.store.profiles import Profiles
 from ocppsim.store.registers import Registers
 from ocppsim.store.reservations import Reservations
@@ -50,6 +52,7 @@ class Store:
         "flush",
         "frames",
         "journal",
+        "ocmf_keys",
         "path",
         "profiles",
         "registers",
@@ -81,6 +84,7 @@ class Store:
         self.availability = Availability(db)
         self.reservations = Reservations(db)
         self.firmware = Firmware(db)
+        self.ocmf_keys = OcmfKeys(db)
         self.chargers = Chargers(db)
 
     @property
