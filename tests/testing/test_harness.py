@@ -120,3 +120,17 @@ async def test_a_csms_that_refuses_the_charger_is_named_in_the_boot_failure(tmp_
         cp = h.charger("UNKNOWN-CP")
         with pytest.raises(ExpectationError, match=r"not connected to ws://.*UNKNOWN-CP \(.*404"):
             await cp.connect(timeout=0.3)
+
+
+async def test_closing_the_harness_ends_the_overrides(csms, tmp_path):
+    """Expert-mode overrides end with the test or scenario that made them (the plugin's fixture teardown
+    and the scenario runner both close the harness)."""
+    from ocppsim.runtime.interception import intercept
+
+    harness = Harness(csms.url, workdir=tmp_path)
+    await harness.start()
+    cp = harness.charger("H-EXPERT")
+    await cp.connect()
+    intercept(cp.station, "send", "StatusNotification", status="Faulted")
+    await harness.close()
+    assert cp.station.interception is None

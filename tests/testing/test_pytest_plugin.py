@@ -164,3 +164,78 @@ def test_a_url_that_is_not_a_websocket_is_refused_before_any_test(tmp_path):
     result = run_pytest(tmp_path, {"test_x.py": SESSION}, "--ocpp-url=http://csms:9000", only=PLUGIN)
     assert result.returncode == 4  # pytest's usage error
     assert "expected ws://HOST[:PORT]/path or wss://" in result.stderr
+
+
+EXPERT_MODE = """
+import pytest
+
+from ocppsim.runtime.interception import InterceptionError
+
+
+async def test_an_answer_override_is_what_the_csms_sees(charger, ocpp_csms):
+    oid = charger.intercept(target="answer", action="RemoteStartTransaction", status="Rejected", times=1)
+    assert [(o["id"], o["status"], o["remaining"]) for o in charger.interceptions()] == [(oid, "Rejected", 1)]
+    answer = await ocpp_csms.call(charger, "RemoteStartTransaction", {"idTag": "APP-1"})
+    assert answer == {"status": "Rejected"}
+    refused = await charger.expect_call("RemoteStartTransaction", idTag="APP-1")
+    assert refused.answer_frame.note == f"intercepted #{oid}: status Rejected, model skipped"
+    await charger.plug()
+    await charger.expect_no_call("StartTransaction")  # the charger said no and did nothing
+    assert charger.interceptions() == []  # times=1: used up
+    answer = await ocpp_csms.call(charger, "RemoteStartTransaction", {"idTag": "APP-2"})
+    assert answer == {"status": "Accepted"}
+    await charger.expect_call("StartTransaction", idTag="APP-2")
+
+
+async def test_a_call_error_until_removed(charger, ocpp_csms):
+    oid = charger.intercept("answer", "GetConfiguration", error="NotSupported", description="not here")
+    with pytest.raises(AssertionError, match="CALLERROR NotSupported: not here"):
+        await ocpp_csms.call(charger, "GetConfiguration", {"key": ["HeartbeatInterval"]})
+    assert (await charger.expect_call("GetConfiguration")).error == "NotSupported"
+    assert charger.remove_interception(oid) == 1
+    assert charger.remove_interception(oid) == 0
+    answer = await ocpp_csms.call(charger, "GetConfiguration", {"key": ["HeartbeatInterval"]})
+    assert answer["configurationKey"][0]["key"] == "HeartbeatInterval"
+
+
+async def test_what_the_charger_sends(charger):
+    charger.intercept(
+        "send", "StatusNotification", set_fields={"vendorErrorCode": "E42"}, remove_fields=["timestamp"]
+    )
+    mark = charger.mark()
+    await charger.plug()
+    sent = await charger.expect_call(
+        "StatusNotification", since=mark, status="Preparing", vendorErrorCode="E42"
+    )
+    assert "timestamp" not in sent.payload and sent.answer == {}
+    charger.intercept("send", "Heartbeat", set_fields={"extra": 1}, times=1)
+    assert (await charger.send("Heartbeat")).error == "FormationViolation"  # the CSMS refused the frame
+    assert (await charger.send("Heartbeat")).error is None  # times=1: the next one goes as it is
+    assert charger.remove_interception("all") == 1
+
+
+def test_a_bad_option_is_named(charger):
+    with pytest.raises(InterceptionError, match="unknown error code 'Oops'"):
+        charger.intercept("answer", "Reset", error="Oops")
+    with pytest.raises(InterceptionError, match="delay applies to answers only"):
+        charger.intercept("send", "Heartbeat", delay=3)
+    assert charger.interceptions() == []
+
+
+async def test_a_failing_test_shows_which_frames_were_intercepted(charger, ocpp_csms):
+    charger.intercept("answer", "Reset", status="Rejected")
+    assert await ocpp_csms.call(charger, "Reset", {"type": "Soft"}) == {"status": "Accepted"}
+"""
+
+
+def test_expert_mode_from_the_plugin(tmp_path):
+    result = run_pytest(
+        tmp_path,
+        {"test_expert.py": EXPERT_MODE},
+        ini="asyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n",
+        only=(*PLUGIN, "-p", "pytest_asyncio.plugin"),
+    )
+    assert "1 failed, 4 passed" in result.stdout, result.stdout + result.stderr
+    assert "{'status': 'Rejected'} == {'status': 'Accepted'}" in result.stdout
+    # The report's frames say which answer the simulator, not the charger's model, made.
+    assert '[3,"' in result.stdout and '{"status":"Rejected"}]  # intercepted #' in result.stdout

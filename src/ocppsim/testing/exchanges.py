@@ -98,7 +98,10 @@ def frame_line(frame: LoggedFrame) -> str:
     """One frame as the report shows it: time (UTC, of the charger's clock), charger, arrow, raw text."""
     stamp = time.strftime("%H:%M:%S", time.gmtime(frame.time)) + f".{int(frame.time * 1000) % 1000:03d}"
     arrow = "->" if frame.direction == "out" else "<-"
-    return f"{stamp} {frame.charger_id} {arrow} {frame.raw}"
+    # An expert-mode override's note (runtime/interception.py): the reader must know the simulator, not
+    # the CSMS, made this frame what it is.
+    note = f"  # {frame.note}" if frame.note else ""
+    return f"{stamp} {frame.charger_id} {arrow} {frame.raw}{note}"
 
 
 def format_frames(frames: Iterable[LoggedFrame], *, limit: int = 200) -> str:

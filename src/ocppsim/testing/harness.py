@@ -24,6 +24,7 @@ from ocppsim.model.types import ChargePointErrorCode, ConfigurationStatus, Messa
 from ocppsim.ocpp16.validation import validators
 from ocppsim.runtime.clock import FakeClock
 from ocppsim.runtime.fleet import Fleet
+from ocppsim.runtime.interception import clear_overrides
 from ocppsim.runtime.message_log import LoggedFrame, MessageLog
 from ocppsim.runtime.station import Station
 from ocppsim.settings.ini_file import load_settings
@@ -168,6 +169,11 @@ class Harness:
         await asyncio.sleep(0)
 
     async def close(self) -> None:
+        for charger in self.chargers:
+            # Expert-mode overrides end with the test or scenario that made them: whatever the chargers
+            # send while they stop goes out as the model makes it.
+            if charger.station is not None:
+                clear_overrides(charger.station)
         if self.fleet is not None:
             self.fleet.stop()
         if self._task is not None:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from ocppsim.testing.matching import MatcherError, check_matcher
-from ocppsim.testing.scenario.steps import COMMON_FIELDS, KINDS, Field, Step
+from ocppsim.testing.scenario.steps import COMMON_FIELDS, KINDS, Field, FieldError, Step
 
 __all__ = [
     "CHARGER_FIELDS",
@@ -90,6 +90,7 @@ _TYPES: Final = {
     "boolean": (bool,),
     "object": (dict,),
     "array": (list,),
+    "integer|string": (int, str),  # an id given as a number or as a saved value, "${name}"
 }
 _TOML_LINE = re.compile(r"at line (\d+)")
 _STEP_HEADER = re.compile(r"^\s*\[\[\s*steps\s*\]\]")
@@ -190,7 +191,7 @@ def _step(raw: Any, index: int, path: str, lines: _Lines, default_timeout: float
     where = f"step {index + 1} ({kind.name})"
     _check_table(raw, (*COMMON_FIELDS, *kind.fields), path, where, lambda key: lines.step_key(index, key))
     fields = {k: v for k, v in raw.items() if k not in ("do", "name", "timeout")}
-    for key in ("match", "answer", "reply"):
+    for key in ("match", "answer", "reply", "error"):
         if key in fields:
             try:
                 check_matcher(fields[key], key)
@@ -203,6 +204,12 @@ def _step(raw: Any, index: int, path: str, lines: _Lines, default_timeout: float
         raise ScenarioError(path, lines.step_key(index, "seconds"), f"{where}: time only moves forward")
     if "connector" in fields and fields["connector"] < 0:
         raise ScenarioError(path, lines.step_key(index, "connector"), f"{where}: connector must be >= 0")
+    if kind.check is not None:
+        try:
+            kind.check(fields)
+        except FieldError as exc:
+            at = lines.step_key(index, exc.field) if exc.field else line
+            raise ScenarioError(path, at, f"{where}: {exc}") from None
     main = next((str(fields[f.name]) for f in kind.fields if f.required and f.name in fields), "")
     name = str(raw.get("name") or f"{kind.name} {main}".strip())
     return Step(index + 1, kind.name, fields, line, name, timeout)
@@ -242,6 +249,8 @@ def _check_variables(steps: tuple[Step, ...], path: str, lines: _Lines) -> None:
                     "'payload.' or 'answer.'",
                 )
             saved.add(name)
+        if isinstance(step.fields.get("save_id"), str):  # intercept: the override's id
+            saved.add(step.fields["save_id"])
 
 
 def parse_scenario(text: str, path: str = "<scenario>") -> Scenario:

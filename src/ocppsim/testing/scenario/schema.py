@@ -26,7 +26,7 @@ def _field(spec: Field) -> dict[str, Any]:
     elif spec.name in ("match", "answer"):
         out = dict(_MATCHERS)
     else:
-        out = {"type": spec.type}
+        out = {"type": spec.type.split("|") if "|" in spec.type else spec.type}
     out["description"] = spec.doc
     if spec.choices:
         out["enum"] = list(spec.choices)

@@ -8,11 +8,21 @@ it raises ExpectationError (the message says what was expected and what was seen
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from ocppsim.csms.server import CentralSystem
+from ocppsim.runtime.interception import (
+    ERROR_CODES,
+    TARGETS,
+    InterceptionError,
+    clear_overrides,
+    intercept,
+    remove_override,
+    spec_from_mapping,
+)
 from ocppsim.runtime.message_log import LoggedFrame
 from ocppsim.testing.exchanges import Exchange
 from ocppsim.testing.harness import SENDABLE, ExpectationError, Harness, SimCharger
@@ -22,6 +32,7 @@ __all__ = [
     "COMMON_FIELDS",
     "KINDS",
     "Field",
+    "FieldError",
     "Step",
     "StepContext",
     "StepKind",
@@ -67,8 +78,19 @@ class StepSkippedError(Exception):
     """The step cannot run here (e.g. it drives the built-in central system and another one is tested)."""
 
 
+class FieldError(ValueError):
+    """A step's fields that cannot work together (a kind's `check`, at parse time): `field` names the one
+    to blame (its line is reported), None for the step as a whole."""
+
+    def __init__(self, field: str | None, reason: str) -> None:
+        super().__init__(reason)
+        self.field = field
+
+
 Outcome = tuple[str, list[LoggedFrame]]
 RunStep = Callable[[StepContext, Step], Awaitable[Outcome]]
+# Checks a step's fields beyond their types, before anything connects; raises FieldError.
+CheckStep = Callable[[dict[str, Any]], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +101,7 @@ class StepKind:
     run: RunStep
     needs_connection: bool = True
     field_names: frozenset[str] = field(default=frozenset())
+    check: CheckStep | None = None
 
 
 COMMON_FIELDS: Final = (
@@ -96,14 +119,20 @@ SAVE = Field(
     'keep values for later steps: name = "answer.transactionId" (or "payload.<key>"); use as "${name}"',
 )
 DIRECTIONS: Final = ("CS->CP", "CP->CS", "any")
+ANSWER_ERROR = Field(
+    "error",
+    "matcher",
+    "the answer must be a CALLERROR whose errorCode matches (OCPP-J Table 7), e.g. FormationViolation or "
+    '{ "$in" = [...] }, not a CALLRESULT',
+)
 
 
 def step_kind(
-    name: str, doc: str, *fields: Field, needs_connection: bool = True
+    name: str, doc: str, *fields: Field, needs_connection: bool = True, check: CheckStep | None = None
 ) -> Callable[[RunStep], RunStep]:
     def register(run: RunStep) -> RunStep:
         names = frozenset(f.name for f in (*COMMON_FIELDS, *fields))
-        KINDS[name] = StepKind(name, doc, fields, run, needs_connection, names)
+        KINDS[name] = StepKind(name, doc, fields, run, needs_connection, names, check)
         return run
 
     return register
@@ -268,6 +297,7 @@ async def _command(ctx: StepContext, step: Step) -> Outcome:
     Field("payload", "object", "DataTransfer: vendorId, messageId, data; others: connectorId"),
     Field("answer", "object", "field matchers the CSMS's CALLRESULT must satisfy"),
     SAVE,
+    ANSWER_ERROR,
 )
 async def _send(ctx: StepContext, step: Step) -> Outcome:
     action = str(step.fields["call"])
@@ -283,6 +313,14 @@ async def _send(ctx: StepContext, step: Step) -> Outcome:
 def _check_answer(exchange: Exchange, step: Step) -> Outcome:
     if exchange.answer_frame is None:
         raise ExpectationError(f"{exchange.action}: no answer within {step.timeout} s", exchange.frames)
+    if "error" in step.fields:
+        wrong = mismatches({"errorCode": exchange.error}, {"errorCode": step.fields["error"]})
+        if exchange.error is None or wrong:
+            got = f"CALLERROR {exchange.error}" if exchange.error else f"CALLRESULT {exchange.answer}"
+            raise ExpectationError(
+                f"{exchange.action}: {got}; expected a CALLERROR: {'; '.join(wrong)}", exchange.frames
+            )
+        return f"CALLERROR {exchange.error}", exchange.frames
     if exchange.error is not None:
         raise ExpectationError(f"{exchange.action} answered with CALLERROR {exchange.error}", exchange.frames)
     wrong = mismatches(exchange.answer, step.fields.get("answer", {}))
@@ -357,6 +395,7 @@ async def _advance(ctx: StepContext, step: Step) -> Outcome:
     Field("direction", "string", "CS->CP, CP->CS or any (default)", choices=DIRECTIONS),
     Field("from_start", "boolean", "search from the scenario's first frame, not from the last match"),
     SAVE,
+    ANSWER_ERROR,
 )
 async def _expect(ctx: StepContext, step: Step) -> Outcome:
     direction = step.fields.get("direction", "any")
@@ -369,9 +408,9 @@ async def _expect(ctx: StepContext, step: Step) -> Outcome:
         match=step.fields.get("match", {}),
     )
     ctx.cursor = max(ctx.cursor, exchange.call.seq + 1)
-    if "answer" in step.fields or "save" in step.fields:
+    if {"answer", "error", "save"} & step.fields.keys():
         exchange = await ctx.charger.answered(exchange, timeout=step.timeout)
-    outcome = _check_answer(exchange, step) if "answer" in step.fields else None
+    outcome = _check_answer(exchange, step) if {"answer", "error"} & step.fields.keys() else None
     _save(ctx, step, exchange)
     return outcome or (f"{exchange.direction} {exchange.payload}", exchange.frames)
 
@@ -405,6 +444,7 @@ async def _expect_none(ctx: StepContext, step: Step) -> Outcome:
     Field("payload", "object", "its payload", required=True),
     Field("answer", "object", "field matchers on the charger's CALLRESULT"),
     SAVE,
+    ANSWER_ERROR,
 )
 async def _csms(ctx: StepContext, step: Step) -> Outcome:
     if ctx.csms is None:
@@ -419,3 +459,116 @@ async def _csms(ctx: StepContext, step: Step) -> Outcome:
     outcome = _check_answer(exchange, step)
     _save(ctx, step, exchange)
     return outcome
+
+
+# ------------------------------------------------------------------------------------ expert mode
+
+# The fields of `intercept` are OverrideSpec's (runtime/interception.py, also the REST body's), so that a
+# scenario, a REST call and a plugin test write an override the same way.
+_INTERCEPT_FIELDS: Final = (
+    Field("action", "string", "the OCPP action, e.g. RemoteStartTransaction, or * for every other", True),
+    Field(
+        "target",
+        "string",
+        "answer: the charger's answer to the CSMS's CALL; send: its own CALL",
+        True,
+        TARGETS,
+    ),
+    Field("status", "string", "the status value the frame carries instead, e.g. Rejected"),
+    Field("error", "string", "answer with a CALLERROR of this code (OCPP-J Table 7)", choices=ERROR_CODES),
+    Field("description", "string", "the CALLERROR's errorDescription"),
+    Field("delay", "number", "answer this many simulated seconds later (an advance step makes them pass)"),
+    Field("drop", "boolean", "no answer at all: the CSMS sees its own timeout"),
+    Field("set_fields", "object", 'extra or changed fields: { "a.b" = value } (dotted paths reach inside)'),
+    Field("remove_fields", "array", 'fields left out: ["timestamp", "a.b"]'),
+    Field("raw", "string", "this text goes out instead ({uniqueId} becomes the frame's uniqueId)"),
+    Field("malformed", "boolean", "the frame is cut short: not valid JSON"),
+    Field("model", "boolean", "whether the charger still handles the call (default: not with status/error)"),
+    Field("times", "integer", "the next N frames only (default: until removed)"),
+    Field("save_id", "string", 'keep the override\'s id as this name, for intercept_remove id = "${name}"'),
+)
+_VARIABLE_NAME = re.compile(r"\w+")
+
+
+def _check_intercept(fields: dict[str, Any]) -> None:
+    """The override as OverrideSpec.check() has it, at parse time; the message names the field to blame."""
+    save_id = fields.get("save_id")
+    if save_id is not None and not _VARIABLE_NAME.fullmatch(save_id):
+        raise FieldError("save_id", f"save_id {save_id!r}: a name of letters, digits and _")
+    spec = {k: v for k, v in fields.items() if k != "save_id"}
+    if any("${" in text for text in _texts(spec)):
+        return  # a saved value: checked when the step runs
+    try:
+        spec_from_mapping(spec)
+    except InterceptionError as exc:
+        raise FieldError(_blame(str(exc), spec), str(exc)) from None
+
+
+def _blame(message: str, fields: dict[str, Any]) -> str | None:
+    """The field an InterceptionError is about: the first one it names, else the one holding the value it
+    quotes (a bad field path), else None (the step as a whole)."""
+    named = next((m.group() for m in re.finditer(r"\w+", message) if m.group() in fields), None)
+    if named is not None:
+        return named
+    for name, value in fields.items():
+        items = value if isinstance(value, list | dict) else [value]
+        if any(repr(item) in message for item in items):
+            return name
+    return None
+
+
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [t for k, v in value.items() for t in (k, *_texts(v))]
+    if isinstance(value, list):
+        return [t for v in value for t in _texts(v)]
+    return []
+
+
+@step_kind(
+    "intercept",
+    "expert mode: from now on the charger answers the CSMS's CALL of `action` (target answer) or sends "
+    "its own (target send) as the override says; every frame it changes carries a note in the frames",
+    *_INTERCEPT_FIELDS,
+    check=_check_intercept,
+)
+async def _intercept(ctx: StepContext, step: Step) -> Outcome:
+    options = {k: v for k, v in step.fields.items() if k != "save_id"}
+    try:
+        override = intercept(ctx.charger._require(), **options)
+    except InterceptionError as exc:  # a saved value that did not make a valid override
+        raise ExpectationError(str(exc)) from None
+    if "save_id" in step.fields:
+        ctx.variables[str(step.fields["save_id"])] = override.id
+    spec = override.spec
+    return f"#{override.id} {spec.target} {spec.action}: {spec.describe()}", []
+
+
+def _check_remove(fields: dict[str, Any]) -> None:
+    if ("id" in fields) == bool(fields.get("all")):
+        raise FieldError("id" if "id" in fields else None, "give either id or all = true")
+    oid = fields.get("id")
+    if (isinstance(oid, int) and oid < 1) or (isinstance(oid, str) and not _WHOLE_VARIABLE.fullmatch(oid)):
+        raise FieldError("id", f'id = {oid!r}: a saved override id, "${{name}}" (intercept save_id)')
+
+
+_WHOLE_VARIABLE = re.compile(r"\$\{\w+\}")
+
+
+@step_kind(
+    "intercept_remove",
+    "expert mode: an override ends (the frames go as the charger's model makes them again)",
+    Field("id", "integer|string", 'the override\'s id: "${name}" saved by an intercept step (save_id)'),
+    Field("all", "boolean", "every override of the charger"),
+    check=_check_remove,
+)
+async def _intercept_remove(ctx: StepContext, step: Step) -> Outcome:
+    station = ctx.charger._require()
+    if step.fields.get("all"):
+        return f"removed {clear_overrides(station)}", []
+    oid = step.fields["id"]
+    if remove_override(station, int(oid)) is None:
+        raise ExpectationError(f"no override #{oid}: used up (times) or removed already")
+    return f"removed #{oid}", []
