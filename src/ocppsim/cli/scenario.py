@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sys
 from collections.abc import Sequence
 
@@ -95,6 +96,12 @@ def run_scenario_command(argv: Sequence[str]) -> int:
         for s in scenarios:
             print(f"{s.path}: {s.name}: {len(s.steps)} steps, ok")
         return 0
+    # The report is the output: a charger's warnings (a CALLERROR the CSMS answered, which a step may expect)
+    # would land in the middle of it. They show with -v; errors always do.
+    logging.basicConfig(
+        level=logging.WARNING if args.verbose else logging.ERROR,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     reporter = Reporter(sys.stdout, rich=sys.stdout.isatty() and not args.plain, verbose=args.verbose)
     tls = {"ca_file": args.ca_file, "client_cert": args.client_cert, "client_key": args.client_key}
     try:
