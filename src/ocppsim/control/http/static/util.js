@@ -10,7 +10,7 @@ export const ERROR_CODES = ["ConnectorLockFailure", "EVCommunicationError", "Gro
   "WeakSignal"];
 // The tiles' and pills' colours (app.css has the same as CSS variables).
 export const STATUS_COLOURS = {
-  Available: "#2e7d32", Preparing: "#1565c0", Charging: "#00897b", SuspendedEV: "#f9a825",
+  Available: "#43a047", Preparing: "#42a5f5", Charging: "#0d47a1", SuspendedEV: "#f9a825",
   SuspendedEVSE: "#fbc02d", Finishing: "#6a1b9a", Reserved: "#ef6c00", Unavailable: "#616161",
   Faulted: "#c62828", None: "#b0b7c3",
 };
