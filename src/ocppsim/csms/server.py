@@ -25,7 +25,9 @@ import websockets.asyncio.server as websockets_server
 import websockets.http11
 
 from ocppsim.csms.answers import DefaultAnswers, Payload
+from ocppsim.csms.ca import CertificateAuthority
 from ocppsim.csms.remote_start import remote_starter
+from ocppsim.csms.signing import CertificateSigning
 from ocppsim.ocpp16.framing import (
     Call,
     CallError,
@@ -119,11 +121,13 @@ class CentralSystem(DefaultAnswers):
         clock: Callable[[], float] = time.time,
         remote_start_after: float | None = None,
         remote_start_tag: str = "REMOTE",
+        ca: CertificateAuthority | None = None,
     ) -> None:
         """`remote_start_after`: a connector that reports Preparing and has no transaction this many
         seconds later gets a RemoteStartTransaction (what a driver's app would do; demos and the
-        transaction generator's remote-start share). For benchmarks, sink.py answers as fast as it can and
-        records nothing."""
+        transaction generator's remote-start share). `ca`: the CPO's certificate authority, which signs
+        the charge points' CSRs (Security Whitepaper A02; SignCertificate is not handled without). For
+        benchmarks, sink.py answers as fast as it can and records nothing."""
         super().__init__(
             heartbeat_interval=heartbeat_interval, boot_status=boot_status, tags=tags, clock=clock
         )
@@ -144,6 +148,7 @@ class CentralSystem(DefaultAnswers):
         self._answers: dict[tuple[str, str], Payload] = {}
         self._sessions: dict[str, _Session] = {}
         self._remote_starts = remote_starter(remote_start_after, remote_start_tag, self)
+        self.signing = CertificateSigning(ca, call=self.call) if ca is not None else None
         self._changed = asyncio.Condition()
         self._server: Server | None = None
         self.port = 0
@@ -178,6 +183,8 @@ class CentralSystem(DefaultAnswers):
     async def stop(self) -> None:
         if self._remote_starts is not None:
             self._remote_starts.cancel()
+        if self.signing is not None:
+            self.signing.cancel()
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
@@ -384,6 +391,8 @@ class CentralSystem(DefaultAnswers):
         await session.ws.send(result_frame(frame.unique_id, reply))
         if self._remote_starts is not None:
             self._remote_starts.follow(charger_id, frame)
+        if self.signing is not None and frame.action == "SignCertificate":
+            self.signing.follow(charger_id, frame)
 
     def _answer(self, charger_id: str, call: Call) -> Payload | CallError | None:
         if self.validate:
@@ -399,6 +408,8 @@ class CentralSystem(DefaultAnswers):
         responder = self.responders.get(call.action)
         if responder is not None:
             return responder(charger_id, call.payload)
+        if call.action == "SignCertificate" and self.signing is not None:
+            return self.signing.answer(charger_id, call)
         return self.default_answer(charger_id, call.action, call.payload)
 
     def transaction_started(self, charger_id: str, transaction_id: int, payload: Payload) -> None:

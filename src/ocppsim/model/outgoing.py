@@ -13,6 +13,13 @@ from typing import ClassVar
 
 from ocppsim.model.meter import MeterValue
 from ocppsim.model.schedule import ChargingProfile
+from ocppsim.model.security_effects import (
+    CertificatesChanged,
+    ChargePointCertificateChanged,
+    MakeCsr,
+    SecurityLogEntry,
+    UploadLog,
+)
 from ocppsim.model.types import (
     AuthorizationStatus,
     ChargePointErrorCode,
@@ -31,6 +38,8 @@ __all__ = [
     "AvailabilityChanged",
     "BootInfo",
     "BootNotificationReq",
+    "CertificatesChanged",
+    "ChargePointCertificateChanged",
     "ConfigChanged",
     "DataTransferReq",
     "DiagnosticsStatusNotificationReq",
@@ -42,6 +51,8 @@ __all__ = [
     "IdTagInfo",
     "InterruptedTransaction",
     "LocalListChanged",
+    "LogStatusNotificationReq",
+    "MakeCsr",
     "MeterValuesReq",
     "ProfilesChanged",
     "Reboot",
@@ -50,10 +61,15 @@ __all__ = [
     "Request",
     "Reservation",
     "ReservationsChanged",
+    "SecurityEventNotificationReq",
+    "SecurityLogEntry",
+    "SignCertificateReq",
+    "SignedFirmwareStatusNotificationReq",
     "StartTransactionReq",
     "StatusNotificationReq",
     "StopTransactionReq",
     "UploadDiagnostics",
+    "UploadLog",
 ]
 
 
@@ -186,6 +202,43 @@ class FirmwareStatusNotificationReq(Request):
 class DiagnosticsStatusNotificationReq(Request):
     ACTION: ClassVar[str] = "DiagnosticsStatusNotification"
     status: DiagnosticsStatus
+
+
+@dataclass(frozen=True, slots=True)
+class SignCertificateReq(Request):
+    """Security Whitepaper (SWP) 5.17: the PEM PKCS#10 CSR of a fresh key pair (A02/A03)."""
+
+    ACTION: ClassVar[str] = "SignCertificate"
+    csr: str
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityEventNotificationReq(Request):
+    """SWP 5.15: guaranteed delivery (A04.FR.02): journaled like a transaction message."""
+
+    ACTION: ClassVar[str] = "SecurityEventNotification"
+    TRANSACTION_RELATED: ClassVar[bool] = True
+    event_type: str
+    timestamp: Timestamp
+    tech_info: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LogStatusNotificationReq(Request):
+    """SWP 5.13 (N01): the status of a GetLog upload, with its requestId."""
+
+    ACTION: ClassVar[str] = "LogStatusNotification"
+    status: str
+    request_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SignedFirmwareStatusNotificationReq(Request):
+    """SWP 5.19 (L01): the status of a SignedUpdateFirmware, with its requestId."""
+
+    ACTION: ClassVar[str] = "SignedFirmwareStatusNotification"
+    status: str
+    request_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,4 +381,9 @@ Effect = (
     | DownloadFirmware
     | UploadDiagnostics
     | FirmwareVersionChanged
+    | MakeCsr
+    | CertificatesChanged
+    | ChargePointCertificateChanged
+    | SecurityLogEntry
+    | UploadLog
 )

@@ -12,9 +12,11 @@ from ocppsim.model.outgoing import (
     DiagnosticsStatusNotificationReq,
     FirmwareStatusNotificationReq,
     HeartbeatReq,
+    LogStatusNotificationReq,
     MeterValuesReq,
     ReplayedReq,
     Request,
+    SecurityEventNotificationReq,
     StartTransactionReq,
     StatusNotificationReq,
     StopTransactionReq,
@@ -33,6 +35,8 @@ _ANSWER_NOT_TAKEN = (
     StatusNotificationReq,
     DataTransferReq,
     DiagnosticsStatusNotificationReq,
+    SecurityEventNotificationReq,
+    LogStatusNotificationReq,
 )
 
 

@@ -39,6 +39,13 @@ from ocppsim.model.outgoing import (
     StopTransactionReq,
     UploadDiagnostics,
 )
+from ocppsim.model.security_effects import (
+    CertificatesChanged,
+    ChargePointCertificateChanged,
+    MakeCsr,
+    SecurityLogEntry,
+)
+from ocppsim.runtime.certificates import make_csr
 from ocppsim.runtime.clock import TimerHandle
 from ocppsim.runtime.events import Event, EventBus
 
@@ -153,6 +160,20 @@ class ModelDriver:
             if store is not None:
                 store.firmware.save(station.id, effect.version)
             station._log.info("firmware %s installed", effect.version)
+        elif isinstance(effect, SecurityLogEntry):
+            # Security Whitepaper A04.FR.04: every security event in the security log (never a secret).
+            if store is not None:
+                store.certificates.log(station.id, effect.timestamp, effect.event_type, effect.tech_info)
+            station._log.info("security event %s %s", effect.event_type, effect.tech_info or "")
+        elif isinstance(effect, MakeCsr):
+            make_csr(station, effect, store.certificates if store is not None else None)
+        elif isinstance(effect, CertificatesChanged):
+            if store is not None:
+                store.certificates.save(station.id, effect.certificates)
+        elif isinstance(effect, ChargePointCertificateChanged):
+            if store is not None:
+                store.certificates.save_charge_point(station.id, effect.chain_pem, effect.key_id)
+            station._log.info("charge point certificate installed (key %s…)", effect.key_id[:16])
         elif isinstance(effect, Reboot):
             station.reboot(effect)
         elif isinstance(effect, Reconnect):

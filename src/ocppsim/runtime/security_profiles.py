@@ -26,13 +26,23 @@ def check_url(config: ConfigStore, url: str) -> None:
 
 
 def tls_context(
-    config: ConfigStore, url: str, *, ca_file: str | None, client_cert: str | None, client_key: str | None
+    config: ConfigStore,
+    url: str,
+    *,
+    ca_file: str | None,
+    client_cert: str | None,
+    client_key: str | None,
+    cadata: str | None = None,
 ) -> ssl.SSLContext | None:
     """TLS for wss:// (Security Whitepaper profiles 2 and 3): TLS 1.2+, the server certificate verified
-    against the configured CA (or the system's), host name checked; profile 3 adds our certificate."""
+    against the installed CentralSystemRootCertificates (`cadata`, PEM), else the configured CA file (or
+    the system's), host name checked; profile 3 adds our certificate."""
     if not url.startswith("wss://"):
         return None
-    context = ssl.create_default_context(cafile=ca_file)
+    if cadata is not None:
+        context = ssl.create_default_context(cadata=cadata)
+    else:
+        context = ssl.create_default_context(cafile=ca_file)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     if config.get_int("SecurityProfile") >= 3 and client_cert:
         context.load_cert_chain(client_cert, client_key)

@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import ssl
 import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from urllib.parse import quote
 from ocppsim.model.charger import Charger
 from ocppsim.model.outgoing import Reboot, ReplayedReq, Request
 from ocppsim.model.types import ResetType
+from ocppsim.runtime.certificates import tls_files
 from ocppsim.runtime.clock import Clock, LazyEvent, running_loop, sleep_or_event
 from ocppsim.runtime.events import Event, EventBus
 from ocppsim.runtime.file_transfer import FileTransfers
@@ -39,6 +41,7 @@ from ocppsim.runtime.security_profiles import basic_auth_headers, check_url, tls
 from ocppsim.runtime.ws_client import Link, connect, http_status
 from ocppsim.store.authorization import Authorization
 from ocppsim.store.availability import Availability
+from ocppsim.store.certificates import Certificates
 from ocppsim.store.configuration import Configuration
 from ocppsim.store.firmware import Firmware
 from ocppsim.store.profiles import Profiles
@@ -115,6 +118,9 @@ class ConfigSink(Journal, Protocol):
 
     @property
     def firmware(self) -> Firmware: ...
+
+    @property
+    def certificates(self) -> Certificates: ...
 
 
 class Station:
@@ -309,13 +315,7 @@ class Station:
                     additional_headers=basic_auth_headers(config, self.id, http_auth=options.http_auth),
                     max_size=MAX_FRAME_BYTES,
                     open_timeout=10,
-                    ssl=tls_context(
-                        config,
-                        options.url,
-                        ca_file=options.ca_file,
-                        client_cert=options.client_cert,
-                        client_key=options.client_key,
-                    ),
+                    ssl=self._tls_context(),
                     compression="deflate" if options.compression else None,
                     proxy=options.proxy,
                     local_addr=(options.source_address, 0) if options.source_address else None,
@@ -359,6 +359,19 @@ class Station:
                 self._log.warning("connection closed; reconnecting in %.1f s", delay)
                 await self._pause(delay)
             self._reconnect_now.clear()
+
+    def _tls_context(self) -> ssl.SSLContext | None:
+        """Profiles 2 and 3: the installed roots, the charge point certificate (runtime/certificates)."""
+        store = self._store
+        files = tls_files(self, store.certificates if store is not None else None)
+        return tls_context(
+            self.charger.config,
+            self.options.url,
+            ca_file=self.options.ca_file,
+            client_cert=files.client_cert,
+            client_key=files.client_key,
+            cadata=files.cadata,
+        )
 
     async def _pause(self, seconds: float) -> None:
         self._reconnect_now.clear()

@@ -14,6 +14,7 @@ repository per record kind on it, as attributes:
     store.availability  connectors set Inoperative                     availability.py
     store.reservations  reservations (ReserveNow)                      reservations.py
     store.firmware      the version of the firmware installed last     firmware.py
+    store.certificates  certificates, key files, the security log      certificates.py
     store.chargers      list, forget, move chargers between files      chargers.py
 """
 
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from ocppsim.store.authorization import Authorization
 from ocppsim.store.availability import Availability
+from ocppsim.store.certificates import Certificates
 from ocppsim.store.chargers import Chargers
 from ocppsim.store.checkpointer import CHECKPOINT_EVERY_S
 from ocppsim.store.configuration import Configuration
@@ -43,6 +45,7 @@ class Store:
     __slots__ = (
         "auth",
         "availability",
+        "certificates",
         "chargers",
         "config",
         "db",
@@ -81,6 +84,7 @@ class Store:
         self.availability = Availability(db)
         self.reservations = Reservations(db)
         self.firmware = Firmware(db)
+        self.certificates = Certificates(db)
         self.chargers = Chargers(db)
 
     @property

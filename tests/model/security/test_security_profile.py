@@ -36,3 +36,24 @@ def test_security_profile_change_rules() -> None:
     assert (
         with_ca.configuration.change_configuration("SecurityProfile", "4", T0) is ConfigurationStatus.REJECTED
     )
+
+
+def test_security_profile_equal_value_is_rejected() -> None:
+    """A05.FR.01: a value lower than or equal to the current one is Rejected, and no reconnect."""
+    from ocppsim.model.outgoing import Reconnect
+
+    ch = booted()
+    assert ch.configuration.change_configuration("SecurityProfile", "0", T0) is ConfigurationStatus.REJECTED
+    assert not any(isinstance(e, Reconnect) for e in ch.drain())
+
+
+def test_authorization_key_change_is_logged_without_its_value() -> None:
+    """A01.FR.11 / FR.12: the change is in the security log, the key is not."""
+    from ocppsim.model.security_effects import SecurityLogEntry
+
+    key = "0123456789abcdef0123456789abcdef"
+    ch = booted()
+    ch.configuration.change_configuration("AuthorizationKey", key, T0)
+    entries = [e for e in ch.drain() if isinstance(e, SecurityLogEntry)]
+    assert [e.event_type for e in entries] == ["ReconfigurationOfSecurityParameters"]
+    assert key not in repr(entries)

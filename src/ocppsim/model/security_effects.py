@@ -1,0 +1,54 @@
+"""Local effects of the Security Whitepaper edition 2 (SWP) messages: what the security block asks the
+runtime to keep or do (part of `outgoing.Effect`; apart so that outgoing.py stays readable)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ocppsim.model.types import Timestamp
+
+__all__ = ["CertificatesChanged", "ChargePointCertificateChanged", "MakeCsr", "SecurityLogEntry", "UploadLog"]
+
+
+@dataclass(frozen=True, slots=True)
+class MakeCsr:
+    """Make a key pair and its CSR (SWP A02.FR.02): the runtime keeps the key, calls security.on_csr."""
+
+    common_name: str
+    organization: str
+
+
+@dataclass(frozen=True, slots=True)
+class CertificatesChanged:
+    """The installed root certificates changed (SWP M04, M05): persist all, (use, PEM) pairs."""
+
+    certificates: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChargePointCertificateChanged:
+    """CertificateSigned accepted: persist it; key `key_id` serves the next profile 3 connection."""
+
+    chain_pem: str
+    key_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityLogEntry:
+    """A security log line (SWP A04.FR.04): every event, critical or not; never a secret (A01.FR.12)."""
+
+    event_type: str
+    timestamp: Timestamp
+    tech_info: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UploadLog:
+    """GetLog (SWP N01): build and upload a log; the outcome: security.on_log_upload_result(job, ...)."""
+
+    job: int
+    location: str
+    file_name: str
+    log_type: str
+    oldest: Timestamp | None
+    latest: Timestamp | None
