@@ -228,6 +228,7 @@ async def test_boot_pending_then_accepted(sim_factory: SimFactory) -> None:
     await sim.advance(30)
     assert sim.sent(mark) == [
         ("BootNotification", None),
+        ("SecurityEventNotification", None),  # ResetOrReboot waited for the acceptance
         ("StatusNotification", (0, "Available")),
         ("StatusNotification", (1, "Preparing")),
     ]

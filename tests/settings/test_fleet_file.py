@@ -110,7 +110,12 @@ async def test_fleet_file_run_connects_from_the_source_addresses(tmp_path: Path,
     assert proc.returncode == 0, err.decode()
     summary = json.loads(next(line for line in out.decode().splitlines() if line.startswith("summary: "))[9:])
     # 5 boots; StatusNotification for connector 0 and each connector: 3 x (1 + 2) + 2 x (1 + 1) = 13
-    assert summary["calls_out_by_action"] == {"BootNotification": 5, "StatusNotification": 13}
+    # and each charger's StartupOfTheDevice (Security Whitepaper section 8).
+    assert summary["calls_out_by_action"] == {
+        "BootNotification": 5,
+        "StatusNotification": 13,
+        "SecurityEventNotification": 5,
+    }
     assert sorted(csms.peers) == ["AC001", "AC002", "AC003", "WB001", "WB002"]
     assert csms.peers["AC001"] == "127.0.0.2" and csms.peers["AC002"] == "127.0.0.3"
     boots = {f.charger_id: f.payload["chargePointModel"] for f in csms.calls(action="BootNotification")}

@@ -162,6 +162,7 @@ class Charger:
         state.auth_tags = self.authorization
         state.reservations = self.reservation
         state.firmware = self.firmware
+        state.security = self.security
         state.ticker = self
         Availability.restore(state, inoperative)  # section 5.2: Unavailable persists a reboot
         self.metering.schedule_aligned(now)

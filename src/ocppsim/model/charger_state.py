@@ -42,6 +42,7 @@ __all__ = [
     "OfferHooks",
     "RegistrationHooks",
     "ReservationHooks",
+    "SecurityHooks",
     "Session",
     "StatusHooks",
     "TagHooks",
@@ -257,6 +258,13 @@ class FirmwareHooks(Protocol):
     def on_boot_accepted(self, now: float) -> None: ...
 
 
+class SecurityHooks(Protocol):
+    """security/: a security event (Security Whitepaper section 8, A04) raised by another block: into the
+    security log, and to the Central System when critical (the block decides)."""
+
+    def security_event(self, event_type: str, now: float, tech_info: str | None = None) -> None: ...
+
+
 class Ticker(Protocol):
     """The aggregate: everything due at an instant (`fullafter` may make the EV full at once)."""
 
@@ -295,6 +303,7 @@ class ChargerState:
         "registration",
         "registration_hooks",
         "reservations",
+        "security",
         "status",
         "status0",
         "ticker",
@@ -309,6 +318,7 @@ class ChargerState:
     auth_tags: TagHooks
     reservations: ReservationHooks
     firmware: FirmwareHooks
+    security: SecurityHooks
     ticker: Ticker
 
     def __init__(

@@ -54,6 +54,7 @@ def restore_station(
         certificates=installed,
         cp_certificate=cp_certificate,
     )
+    charger.security.startup(clock.now())  # Security Whitepaper section 8: StartupOfTheDevice
     station = Station(charger, options, clock=clock, store=store)
     station.replay(journal)
     station.after_model()  # journals the PowerLoss stops now

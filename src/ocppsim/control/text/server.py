@@ -154,7 +154,8 @@ class CommandRunner:
             return f"Ok. max set to {amps}"
         if verb == "clock":
             offset: float | int = parse_float_arg(args[0], "clock offset") if args else 0
-            ch.boot.set_clock_offset(float(offset))
+            # Through the model driver: the change is a security event (SettingSystemTime) to send.
+            st.run_model(lambda now: ch.boot.set_clock_offset(float(offset)))
             return f"Offset is now {offset}"
         if verb == "wait":
             seconds = parse_float_arg(args[0], "wait") if args else 5.0

@@ -106,6 +106,14 @@ class Security:
         if event in PUSHED:
             state.emit(SecurityEventNotificationReq(event.value, ts, info))
 
+    def security_event(self, event_type: str, now: float, tech_info: str | None = None) -> None:
+        """charger_state.SecurityHooks: an event another block raises (ResetOrReboot, FirmwareUpdated...)."""
+        self.event(SecurityEvent(event_type), now, tech_info)
+
+    def startup(self, now: float) -> None:
+        """The charge point (the simulator's process) started: StartupOfTheDevice (section 8, critical)."""
+        self.event(SecurityEvent.STARTUP_OF_THE_DEVICE, now)
+
     # ------------------------------------------------------------------ M03-M05 installed certificates
 
     def install_certificate(self, use: CertificateUse, facts: CertificateFacts | None, now: float) -> str:
