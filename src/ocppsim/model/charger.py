@@ -295,6 +295,9 @@ class Charger:
         firmware = self.firmware.deadline()
         if firmware is not None:
             candidates.append(firmware)
+        signed = self.security.deadline()
+        if signed is not None:
+            candidates.append(signed)
         if self.smart_charging.profiles.profiles:
             change = self.smart_charging.next_profile_change(last)
             if change is not None:
@@ -313,4 +316,5 @@ class Charger:
         self._status.settle_all(now)
         self._status.release_held(now)
         self.firmware.tick(now)
+        self.security.tick(now)
         self.metering.tick(now)

@@ -263,6 +263,7 @@ class SecurityHooks(Protocol):
     security log, and to the Central System when critical (the block decides)."""
 
     def security_event(self, event_type: str, now: float, tech_info: str | None = None) -> None: ...
+    def on_boot_accepted(self, now: float) -> None: ...
 
 
 class Ticker(Protocol):

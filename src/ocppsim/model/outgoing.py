@@ -16,6 +16,7 @@ from ocppsim.model.schedule import ChargingProfile
 from ocppsim.model.security_effects import (
     CertificatesChanged,
     ChargePointCertificateChanged,
+    DownloadSignedFirmware,
     MakeCsr,
     SecurityLogEntry,
     UploadLog,
@@ -382,6 +383,7 @@ Effect = (
     | UploadDiagnostics
     | FirmwareVersionChanged
     | MakeCsr
+    | DownloadSignedFirmware
     | CertificatesChanged
     | ChargePointCertificateChanged
     | SecurityLogEntry

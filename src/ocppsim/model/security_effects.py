@@ -7,7 +7,14 @@ from dataclasses import dataclass
 
 from ocppsim.model.types import Timestamp
 
-__all__ = ["CertificatesChanged", "ChargePointCertificateChanged", "MakeCsr", "SecurityLogEntry", "UploadLog"]
+__all__ = [
+    "CertificatesChanged",
+    "ChargePointCertificateChanged",
+    "DownloadSignedFirmware",
+    "MakeCsr",
+    "SecurityLogEntry",
+    "UploadLog",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,3 +59,14 @@ class UploadLog:
     log_type: str
     oldest: Timestamp | None
     latest: Timestamp | None
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadSignedFirmware:
+    """SignedUpdateFirmware (SWP L01): fetch the image and check its signature (L01.FR.04) with the
+    signing certificate; the outcome: security.signed_firmware.on_download_result(job, ...)."""
+
+    job: int
+    location: str
+    signing_certificate: str
+    signature: str

@@ -42,12 +42,14 @@ from ocppsim.model.outgoing import (
 from ocppsim.model.security_effects import (
     CertificatesChanged,
     ChargePointCertificateChanged,
+    DownloadSignedFirmware,
     MakeCsr,
     SecurityLogEntry,
 )
 from ocppsim.runtime.certificates import make_csr
 from ocppsim.runtime.clock import TimerHandle
 from ocppsim.runtime.events import Event, EventBus
+from ocppsim.runtime.secure_transfer import download_signed_firmware
 
 if TYPE_CHECKING:
     from ocppsim.runtime.station import ConfigSink, Station
@@ -165,6 +167,8 @@ class ModelDriver:
             if store is not None:
                 store.certificates.log(station.id, effect.timestamp, effect.event_type, effect.tech_info)
             station._log.info("security event %s %s", effect.event_type, effect.tech_info or "")
+        elif isinstance(effect, DownloadSignedFirmware):
+            download_signed_firmware(station, effect)
         elif isinstance(effect, MakeCsr):
             make_csr(station, effect, store.certificates if store is not None else None)
         elif isinstance(effect, CertificatesChanged):

@@ -196,3 +196,48 @@ def test_a_schema_violation_is_an_invalid_messages_event(ch: Charger) -> None:
         handle_call(ch, Call("1", "InstallCertificate", {"certificateType": ROOT}), T0)
     (entry,) = [e for e in ch.drain() if isinstance(e, SecurityLogEntry)]
     assert entry.event_type == "InvalidMessages"  # logged, not pushed (section 8: not critical)
+
+
+def firmware_request(signer: FirmwareSigner, certificate: str | None = None) -> dict[str, Any]:
+    return {
+        "requestId": 3,
+        "firmware": {
+            "location": "http://127.0.0.1:9/fw.bin",
+            "retrieveDateTime": "2030-01-01T00:00:00Z",
+            "signingCertificate": signer.signing_certificate_pem if certificate is None else certificate,
+            "signature": signer.sign(b"image"),
+        },
+    }
+
+
+@pytest.mark.parametrize("case", ["no root installed", "other manufacturer", "junk", "a root, not a signer"])
+def test_signed_update_with_an_invalid_certificate(ch: Charger, case: str) -> None:
+    signer = FirmwareSigner()
+    certificate = None
+    if case != "no root installed":
+        install(ch, MANUFACTURER, signer.root_pem)
+    if case == "other manufacturer":
+        certificate = FirmwareSigner().signing_certificate_pem
+    elif case == "junk":
+        certificate = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"
+    elif case == "a root, not a signer":
+        certificate = CertificateAuthority().root_pem  # self-signed, not issued by the manufacturer
+    ch.drain()
+    answer = call(ch, "SignedUpdateFirmware", firmware_request(signer, certificate))
+    assert answer == {"status": "InvalidCertificate"}  # L01.FR.24
+    assert events(ch) == ["InvalidFirmwareSigningCertificate"]  # L01.FR.02
+    assert ch.security.signed_firmware.update is None
+
+
+def test_signed_update_replaces_one_in_progress(ch: Charger) -> None:
+    signer = FirmwareSigner()
+    install(ch, MANUFACTURER, signer.root_pem)
+    assert call(ch, "SignedUpdateFirmware", firmware_request(signer)) == {"status": "Accepted"}
+    assert call(ch, "SignedUpdateFirmware", firmware_request(signer)) == {"status": "AcceptedCanceled"}
+
+
+def test_trigger_signed_firmware_status_when_idle(ch: Charger) -> None:
+    answer = call(ch, "ExtendedTriggerMessage", {"requestedMessage": "FirmwareStatusNotification"})
+    assert answer == {"status": "Accepted"}
+    (req,) = [e for e in ch.drain() if getattr(e, "ACTION", "") == "SignedFirmwareStatusNotification"]
+    assert req.status == "Idle" and req.request_id is None

@@ -65,6 +65,7 @@ class Registration:
             self.restart_heartbeat(now)
             # A firmware installation that rebooted us ends here (section 5.19: Installed after the boot).
             state.firmware.on_boot_accepted(now)
+            state.security.on_boot_accepted(now)  # ... and a signed one (Security Whitepaper L01)
             # After Accepted: one StatusNotification for connector 0 and each connector (errata 3.22).
             state.status.settle_all(now, notify=False)
             state.status.notify_all(now)

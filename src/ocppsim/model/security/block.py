@@ -7,6 +7,7 @@
 - A02/A03: ExtendedTriggerMessage(SignChargePointCertificate) -> a fresh key pair and CSR (made by the
   runtime) -> SignCertificate; CertificateSigned checked and installed.
 - M03-M05: GetInstalledCertificateIds, DeleteCertificate, InstallCertificate.
+- L01/L02: SignedUpdateFirmware (signed_firmware.py).
 
 Pure: certificates arrive as facts verified by ocppsim.pki (`CertificateFacts`); this block decides the
 statuses. The private key never enters the model (only its public key id).
@@ -28,6 +29,7 @@ from ocppsim.model.security.certificates import (
     InstalledCertificate,
 )
 from ocppsim.model.security.events import PUSHED, SecurityEvent
+from ocppsim.model.security.signed_firmware import SignedFirmware
 from ocppsim.model.security_effects import (
     CertificatesChanged,
     ChargePointCertificateChanged,
@@ -42,7 +44,7 @@ ROOT = CertificateUse.CENTRAL_SYSTEM_ROOT
 
 
 class Security:
-    __slots__ = ("_s", "cp_certificate", "installed", "pending_key_id")
+    __slots__ = ("_s", "cp_certificate", "installed", "pending_key_id", "signed_firmware")
 
     def __init__(
         self,
@@ -57,6 +59,7 @@ class Security:
         # The public key id of the key pair made for the last SignCertificate (A02.FR.02): the leaf of a
         # CertificateSigned must certify it. None: no CSR outstanding.
         self.pending_key_id: str | None = None
+        self.signed_firmware = SignedFirmware(state, self)
 
     # ------------------------------------------------------------------ SecurityProfile, AuthorizationKey
 
@@ -109,6 +112,16 @@ class Security:
     def security_event(self, event_type: str, now: float, tech_info: str | None = None) -> None:
         """charger_state.SecurityHooks: an event another block raises (ResetOrReboot, FirmwareUpdated...)."""
         self.event(SecurityEvent(event_type), now, tech_info)
+
+    def on_boot_accepted(self, now: float) -> None:
+        """charger_state.SecurityHooks: a signed firmware that rebooted us is Installed (L01)."""
+        self.signed_firmware.on_boot_accepted(now)
+
+    def deadline(self) -> float | None:
+        return self.signed_firmware.deadline()
+
+    def tick(self, now: float) -> None:
+        self.signed_firmware.tick(now)
 
     def startup(self, now: float) -> None:
         """The charge point (the simulator's process) started: StartupOfTheDevice (section 8, critical)."""

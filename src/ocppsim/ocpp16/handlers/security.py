@@ -1,6 +1,6 @@
 """CS->CP operations of the OCPP 1.6 Security Whitepaper edition 2 (SWP): ExtendedTriggerMessage (5.5),
 CertificateSigned (5.1), InstallCertificate (5.11), GetInstalledCertificateIds (5.7), DeleteCertificate
-(5.3).
+(5.3), SignedUpdateFirmware (5.21).
 
 The schema checks the fields first (a certificate longer than the field: TypeConstraintViolation). The
 PEM text is read and checked here with ocppsim.pki (`cryptography`); the security block decides the
@@ -15,6 +15,7 @@ from cryptography import x509
 from ocppsim.model.charger import Charger
 from ocppsim.model.security.certificates import CertificateHashData, CertificateUse
 from ocppsim.model.types import MessageTrigger, TriggerMessageStatus
+from ocppsim.ocpp16.convert import parse_time
 from ocppsim.ocpp16.handlers.call_error import Handler, Payload
 from ocppsim.pki import PkiError, chain_problem, facts_of, load_chain
 
@@ -40,6 +41,10 @@ def _extended_trigger(ch: Charger, p: Payload, now: float) -> Payload:
         status = ch.remote_trigger.trigger_message(classic, p.get("connectorId"), now)
     elif requested == "SignChargePointCertificate":
         status = ch.security.trigger_sign_certificate(now)
+    elif requested == "FirmwareStatusNotification":
+        # 6.14: SignedFirmwareStatusNotification, the status of the secure firmware update (L01.FR.28/29).
+        ch.security.signed_firmware.trigger_status()
+        status = TriggerMessageStatus.ACCEPTED
     else:
         status = TriggerMessageStatus.NOT_IMPLEMENTED
     return {"status": status.value}
@@ -105,10 +110,37 @@ def _certificate_signed(ch: Charger, p: Payload, now: float) -> Payload:
     return {"status": ch.security.certificate_signed(leaf, text, problem, now)}
 
 
+def _signed_update_firmware(ch: Charger, p: Payload, now: float) -> Payload:
+    """SWP 5.21 / L01: the signing certificate is checked before answering (L01.FR.23): it must be
+    issued by an installed ManufacturerRootCertificate and valid now (no intermediate, L01 remark)."""
+    firmware = p["firmware"]
+    wall = float(ch.state.ts(now))
+    try:
+        signing = load_chain(firmware["signingCertificate"], max_chars=_INSTALL_MAX_CHARS)[:1]
+        problem = chain_problem(signing, _roots(ch, CertificateUse.MANUFACTURER_ROOT), wall)
+    except PkiError as exc:
+        problem = str(exc)
+    install = firmware.get("installDateTime")
+    status = ch.security.signed_firmware.request(
+        p["requestId"],
+        firmware["location"],
+        firmware["signingCertificate"],
+        firmware["signature"],
+        retrieve_at=parse_time(firmware["retrieveDateTime"]),
+        install_at=parse_time(install) if install is not None else None,
+        retries=p.get("retries"),
+        retry_interval=p.get("retryInterval"),
+        certificate_problem=problem,
+        now=now,
+    )
+    return {"status": status}
+
+
 HANDLERS: dict[str, Handler] = {
     "ExtendedTriggerMessage": _extended_trigger,
     "InstallCertificate": _install_certificate,
     "GetInstalledCertificateIds": _get_installed_ids,
     "DeleteCertificate": _delete_certificate,
     "CertificateSigned": _certificate_signed,
+    "SignedUpdateFirmware": _signed_update_firmware,
 }
