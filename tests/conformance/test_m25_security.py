@@ -102,3 +102,30 @@ async def test_secure_firmware_update_invalid_signature(ssim: Sim) -> None:
     assert security_events(sim, mark) == ["InvalidFirmwareSignature"]  # L01.FR.03
     assert "BootNotification" not in actions(sim, mark)  # not installed
     assert sim.station.charger.state.boot_info.firmware_version != "ocppsim-3.0.0"
+
+
+# ------------------------------------------------------------------ N01 logs
+
+
+@pytest.mark.octt("TC_079_CS")
+async def test_get_security_log(ssim: Sim) -> None:
+    sim = ssim
+    with http_files() as files:
+        mark = sim.mark()
+        request = {
+            "logType": "SecurityLog",
+            "requestId": 11,
+            "log": {"remoteLocation": f"{files.url}/upload/"},
+        }
+        answer = await ask(sim, "GetLog", request)
+        assert answer["status"] == "Accepted" and answer["filename"].endswith(".log")  # N01.FR.01
+        seen = await sim.statuses_until("LogStatusNotification", "Uploaded", mark)
+        assert seen == ["Uploading", "Uploaded"]  # N01.FR.08/09
+        assert {f.payload["requestId"] for f in sim.calls("LogStatusNotification", mark)} == {11}  # FR.07
+        log = files.uploads[f"/upload/{answer['filename']}"].decode()
+    assert "StartupOfTheDevice" in log  # N01.FR.03: the security log
+    # Idle (without requestId) once no upload goes on (N01.FR.12).
+    assert await ask(sim, "ExtendedTriggerMessage", {"requestedMessage": "LogStatusNotification"}) == {
+        "status": "Accepted"
+    }
+    assert sim.calls("LogStatusNotification")[-1].payload == {"status": "Idle"}

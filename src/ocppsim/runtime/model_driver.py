@@ -45,11 +45,12 @@ from ocppsim.model.security_effects import (
     DownloadSignedFirmware,
     MakeCsr,
     SecurityLogEntry,
+    UploadLog,
 )
 from ocppsim.runtime.certificates import make_csr
 from ocppsim.runtime.clock import TimerHandle
 from ocppsim.runtime.events import Event, EventBus
-from ocppsim.runtime.secure_transfer import download_signed_firmware
+from ocppsim.runtime.secure_transfer import download_signed_firmware, upload_log
 
 if TYPE_CHECKING:
     from ocppsim.runtime.station import ConfigSink, Station
@@ -169,6 +170,8 @@ class ModelDriver:
             station._log.info("security event %s %s", effect.event_type, effect.tech_info or "")
         elif isinstance(effect, DownloadSignedFirmware):
             download_signed_firmware(station, effect)
+        elif isinstance(effect, UploadLog):
+            upload_log(station, effect)
         elif isinstance(effect, MakeCsr):
             make_csr(station, effect, store.certificates if store is not None else None)
         elif isinstance(effect, CertificatesChanged):

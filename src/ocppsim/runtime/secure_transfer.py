@@ -8,16 +8,25 @@ request (L01.FR.04/12, ocppsim.pki); the model decides the status from the outco
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from ocppsim import pki
-from ocppsim.model.security_effects import DownloadSignedFirmware
-from ocppsim.runtime.file_transfer import TransferError, _safe, download, firmware_version
+from ocppsim.model.outgoing import UploadDiagnostics
+from ocppsim.model.security_effects import DownloadSignedFirmware, UploadLog
+from ocppsim.runtime.file_transfer import (
+    TransferError,
+    _safe,
+    build_diagnostics,
+    download,
+    firmware_version,
+    upload,
+)
 
 if TYPE_CHECKING:
     from ocppsim.runtime.station import Station
 
-__all__ = ["download_signed_firmware"]
+__all__ = ["build_security_log", "download_signed_firmware", "upload_log", "upload_status"]
 
 # FirmwareType.signingCertificate: string[0..5500] (section 6.7).
 _CERTIFICATE_MAX_CHARS = 5500
@@ -58,3 +67,61 @@ async def _download_signed(station: Station, effect: DownloadSignedFirmware) -> 
         )
     signed = station.charger.security.signed_firmware
     station.run_model(lambda now: signed.on_download_result(effect.job, version, verified, now))
+
+
+def upload_log(station: Station, effect: UploadLog) -> None:
+    station.transfers.start(_upload_log(station, effect))
+
+
+def build_security_log(station: Station, effect: UploadLog) -> bytes:
+    """The security log (A04.FR.04, N01.FR.03) between oldestTimestamp and latestTimestamp (the CSMS's
+    clock, as the entries are kept): one line per event, `<UTC time> <type> <techInfo>`. The format is
+    not prescribed (N01 remark)."""
+    store = station._store
+    if store is None:
+        return b"# no data directory: this charger keeps no security log\n"
+    entries = store.certificates.log_entries(
+        station.id,
+        None if effect.oldest is None else float(effect.oldest),
+        None if effect.latest is None else float(effect.latest),
+    )
+    lines = [f"# security log of {station.id}"]
+    for at, event_type, tech_info in entries:
+        stamp = datetime.fromtimestamp(at, UTC).isoformat().replace("+00:00", "Z")
+        lines.append(f"{stamp} {event_type}" + (f" {tech_info}" if tech_info else ""))
+    return ("\n".join(lines) + "\n").encode()
+
+
+def upload_status(error: str) -> str:
+    """N01.FR.10: the most precise UploadLogStatusEnumType (6.17) for a failed upload."""
+    if any(code in error for code in ("HTTP 401", "HTTP 403", "FTP: 530", "FTP: 550")):
+        return "PermissionDenied"
+    if "unsupported scheme" in error or "HTTP 405" in error or "HTTP 501" in error:
+        return "NotSupportedOperation"
+    if "HTTP 400" in error:
+        return "BadMessage"
+    return "UploadFailure"
+
+
+async def _upload_log(station: Station, effect: UploadLog) -> None:
+    where = _safe(effect.location)
+    status = "UploadFailure"
+    try:
+        if effect.log_type == "SecurityLog":
+            data = build_security_log(station, effect)
+        else:
+            diagnostics = UploadDiagnostics(
+                effect.job, effect.location, effect.file_name, effect.oldest, effect.latest
+            )
+            data = build_diagnostics(station, diagnostics, station.clock.now())
+        await upload(effect.location, effect.file_name, data, station.transfers.limits)
+        status = "Uploaded"
+    except TransferError as exc:
+        status = upload_status(str(exc))
+        station._log.warning("%s upload to %s failed: %s (%s)", effect.log_type, where, exc, status)
+    except Exception:
+        station._log.exception("%s upload to %s failed", effect.log_type, where)
+    else:
+        station._log.info("%s uploaded to %s (%d bytes)", effect.log_type, where, len(data))
+    logs = station.charger.security.logs
+    station.run_model(lambda now: logs.on_upload_result(effect.job, status, now))

@@ -8,6 +8,7 @@
   runtime) -> SignCertificate; CertificateSigned checked and installed.
 - M03-M05: GetInstalledCertificateIds, DeleteCertificate, InstallCertificate.
 - L01/L02: SignedUpdateFirmware (signed_firmware.py).
+- N01: GetLog (logs.py).
 
 Pure: certificates arrive as facts verified by ocppsim.pki (`CertificateFacts`); this block decides the
 statuses. The private key never enters the model (only its public key id).
@@ -29,6 +30,7 @@ from ocppsim.model.security.certificates import (
     InstalledCertificate,
 )
 from ocppsim.model.security.events import PUSHED, SecurityEvent
+from ocppsim.model.security.logs import LogUploads
 from ocppsim.model.security.signed_firmware import SignedFirmware
 from ocppsim.model.security_effects import (
     CertificatesChanged,
@@ -44,7 +46,7 @@ ROOT = CertificateUse.CENTRAL_SYSTEM_ROOT
 
 
 class Security:
-    __slots__ = ("_s", "cp_certificate", "installed", "pending_key_id", "signed_firmware")
+    __slots__ = ("_s", "cp_certificate", "installed", "logs", "pending_key_id", "signed_firmware")
 
     def __init__(
         self,
@@ -60,6 +62,7 @@ class Security:
         # CertificateSigned must certify it. None: no CSR outstanding.
         self.pending_key_id: str | None = None
         self.signed_firmware = SignedFirmware(state, self)
+        self.logs = LogUploads(state)
 
     # ------------------------------------------------------------------ SecurityProfile, AuthorizationKey
 
@@ -118,10 +121,13 @@ class Security:
         self.signed_firmware.on_boot_accepted(now)
 
     def deadline(self) -> float | None:
-        return self.signed_firmware.deadline()
+        """When `tick` has work: a signed firmware's retrieve / install time, a log upload's retry."""
+        due = [t for t in (self.signed_firmware.deadline(), self.logs.deadline()) if t is not None]
+        return min(due) if due else None
 
     def tick(self, now: float) -> None:
         self.signed_firmware.tick(now)
+        self.logs.tick(now)
 
     def startup(self, now: float) -> None:
         """The charge point (the simulator's process) started: StartupOfTheDevice (section 8, critical)."""

@@ -1,6 +1,6 @@
 """CS->CP operations of the OCPP 1.6 Security Whitepaper edition 2 (SWP): ExtendedTriggerMessage (5.5),
 CertificateSigned (5.1), InstallCertificate (5.11), GetInstalledCertificateIds (5.7), DeleteCertificate
-(5.3), SignedUpdateFirmware (5.21).
+(5.3), SignedUpdateFirmware (5.21), GetLog (5.9).
 
 The schema checks the fields first (a certificate longer than the field: TypeConstraintViolation). The
 PEM text is read and checked here with ocppsim.pki (`cryptography`); the security block decides the
@@ -41,6 +41,9 @@ def _extended_trigger(ch: Charger, p: Payload, now: float) -> Payload:
         status = ch.remote_trigger.trigger_message(classic, p.get("connectorId"), now)
     elif requested == "SignChargePointCertificate":
         status = ch.security.trigger_sign_certificate(now)
+    elif requested == "LogStatusNotification":
+        ch.security.logs.trigger_status()  # N01.FR.12
+        status = TriggerMessageStatus.ACCEPTED
     elif requested == "FirmwareStatusNotification":
         # 6.14: SignedFirmwareStatusNotification, the status of the secure firmware update (L01.FR.28/29).
         ch.security.signed_firmware.trigger_status()
@@ -136,6 +139,23 @@ def _signed_update_firmware(ch: Charger, p: Payload, now: float) -> Payload:
     return {"status": status}
 
 
+def _get_log(ch: Charger, p: Payload, now: float) -> Payload:
+    """SWP 5.9 / N01: the security log or the diagnostics, between the optional timestamps."""
+    log = p["log"]
+    oldest, latest = log.get("oldestTimestamp"), log.get("latestTimestamp")
+    status, name = ch.security.logs.get_log(
+        p["logType"],
+        p["requestId"],
+        log["remoteLocation"],
+        oldest=parse_time(oldest) if oldest is not None else None,
+        latest=parse_time(latest) if latest is not None else None,
+        retries=p.get("retries"),
+        retry_interval=p.get("retryInterval"),
+        now=now,
+    )
+    return {"status": status, "filename": name}
+
+
 HANDLERS: dict[str, Handler] = {
     "ExtendedTriggerMessage": _extended_trigger,
     "InstallCertificate": _install_certificate,
@@ -143,4 +163,5 @@ HANDLERS: dict[str, Handler] = {
     "DeleteCertificate": _delete_certificate,
     "CertificateSigned": _certificate_signed,
     "SignedUpdateFirmware": _signed_update_firmware,
+    "GetLog": _get_log,
 }
