@@ -60,7 +60,7 @@ async def test_certificate_update_then_profile_3(
 
     # A restart on security profile 3 against a central system that requires client certificates.
     tls = CentralSystem(heartbeat_interval=300)
-    await tls.start(ssl_context=ca.server_context(require_client_cert=True))
+    await tls.start(ssl_context=ca.server_context(client_certificates="required"))
     try:
         settings = replace(make_settings(tmp_path, tls), security_profile=3)
         app = build_charger_app(settings, clock=FakeClock(time.time()), strict=True)

@@ -133,13 +133,15 @@ class CertificateAuthority:
         )
         return certificate.public_bytes(_PEM).decode()
 
-    def server_context(self, host: str = "localhost", *, require_client_cert: bool = False) -> ssl.SSLContext:
+    def server_context(self, host: str = "localhost", *, client_certificates: str = "none") -> ssl.SSLContext:
         """A TLS server context for the CSMS (profiles 2, 3): a certificate for `host` (CN and
-        subjectAltName; 127.0.0.1 as an IP name too), and with `require_client_cert` the charge points'
-        certificates verified against the root (profile 3)."""
+        subjectAltName; 127.0.0.1 too when `host` is localhost). `client_certificates`: "none", "optional"
+        (a charge point on profile 2 connects without one, on profile 3 with one) or "required" (profile
+        3 only); presented ones are verified against the root."""
         key = ec.generate_private_key(ec.SECP256R1())
         names: list[x509.GeneralName] = [x509.DNSName(host)]
-        names.append(x509.IPAddress(ipaddress.ip_address("127.0.0.1")))
+        if host == "localhost":
+            names.append(x509.IPAddress(ipaddress.ip_address("127.0.0.1")))
         certificate = self.root.issue(
             _name(host, self.organization),
             key.public_key(),
@@ -147,21 +149,6 @@ class CertificateAuthority:
             usage=ExtendedKeyUsageOID.SERVER_AUTH,
             names=names,
         )
-        return self._context(certificate, key, require_client_cert=require_client_cert)
-
-    def server_context_without_san(self, host: str = "localhost") -> ssl.SSLContext:
-        """A server certificate with the host name in the CN only, no subjectAltName: what many test central
-        systems present (A00.FR.511 even advises against the SAN), and what TLS libraries refuse by host
-        name unless the charge point skips that one check."""
-        key = ec.generate_private_key(ec.SECP256R1())
-        certificate = self.root.issue(
-            _name(host, self.organization), key.public_key(), days=30, usage=ExtendedKeyUsageOID.SERVER_AUTH
-        )
-        return self._context(certificate, key, require_client_cert=False)
-
-    def _context(
-        self, certificate: x509.Certificate, key: ec.EllipticCurvePrivateKey, *, require_client_cert: bool
-    ) -> ssl.SSLContext:
         if self._files is None:
             self._files = tempfile.TemporaryDirectory(prefix="ocppsim-ca-")
         folder = Path(self._files.name)
@@ -172,10 +159,27 @@ class CertificateAuthority:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.minimum_version = ssl.TLSVersion.TLSv1_2
         context.load_cert_chain(cert_file, key_file)
-        if require_client_cert:
-            context.verify_mode = ssl.CERT_REQUIRED
+        if client_certificates != "none":
+            context.verify_mode = (
+                ssl.CERT_REQUIRED if client_certificates == "required" else ssl.CERT_OPTIONAL
+            )
             context.load_verify_locations(cadata=self.root_pem)
         return context
+
+    def client_files(
+        self, folder: Path, common_name: str, organization: str = "ocppsim CPO"
+    ) -> tuple[Path, Path]:
+        """A charge point certificate and its key as files (profile 3 from the start, as installed at
+        manufacturing, A00.FR.801): (certificate PEM, key PEM, 0600)."""
+        key = ec.generate_private_key(ec.SECP256R1())
+        certificate = self.root.issue(
+            _name(common_name, organization), key.public_key(), days=30, usage=ExtendedKeyUsageOID.CLIENT_AUTH
+        )
+        cert_file, key_file = folder / f"{common_name}.pem", folder / f"{common_name}.key"
+        cert_file.write_bytes(certificate.public_bytes(_PEM))
+        key_file.touch(mode=0o600)
+        key_file.write_bytes(_key_pem(key))
+        return cert_file, key_file
 
     def close(self) -> None:
         if self._files is not None:

@@ -62,6 +62,13 @@ def _log_frame(charger_id: str, arrow: str, action: str | None, unique_id: str, 
         log.info("%s %s %s id=%s %d bytes", charger_id, arrow, action, unique_id, size)
 
 
+def _client_certificate(connection: Handshake) -> bool:
+    """Whether the TLS peer presented a certificate the server verified (Security Whitepaper profile 3)."""
+    transport = getattr(connection, "transport", None)
+    ssl_object = transport.get_extra_info("ssl_object") if transport is not None else None
+    return bool(ssl_object is not None and ssl_object.getpeercert())
+
+
 def _hide_authorization_key(text: str) -> str:
     try:
         frame = json.loads(text)
@@ -195,7 +202,8 @@ class CentralSystem(DefaultAnswers):
         if self.charger_ids is not None and charger_id not in self.charger_ids:
             # Unknown charge point: 404 on the upgrade (OCPP-J errata 3.3).
             return connection.respond(404, "unknown charge point\n")
-        if self.passwords is not None:
+        if self.passwords is not None and not _client_certificate(connection):
+            # Security profile 3 authenticates by the verified client certificate instead (SWP 2.5).
             expected = (
                 "Basic "
                 + base64.b64encode(f"{charger_id}:{self.passwords.get(charger_id, '')}".encode()).decode()

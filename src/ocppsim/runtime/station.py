@@ -37,7 +37,7 @@ from ocppsim.runtime.message_log import MessageLog
 from ocppsim.runtime.model_driver import ModelDriver
 from ocppsim.runtime.outbox import Journal, Outbox
 from ocppsim.runtime.pings import Pings
-from ocppsim.runtime.security_profiles import basic_auth_headers, check_url, tls_context
+from ocppsim.runtime.security_profiles import basic_auth_headers, check_url, failure_kind, tls_context
 from ocppsim.runtime.ws_client import Link, connect, http_status
 from ocppsim.store.authorization import Authorization
 from ocppsim.store.availability import Availability
@@ -90,6 +90,9 @@ class StationOptions:
     proxy: str | None = None
     # Local address to connect from (a fleet spreads over 127.0.0.x past the ephemeral-port limit).
     source_address: str | None = None
+    # TLS (profiles 2, 3): skip only the host name check of the CSMS's certificate (never the chain), for
+    # test central systems whose certificate has no matching subjectAltName. Off by default; warned.
+    tls_skip_hostname_check: bool = False
 
 
 class ConfigSink(Journal, Protocol):
@@ -325,6 +328,7 @@ class Station:
                 # charger never stops on a peer's (or a library's) behaviour. picows 2.3, for one, can
                 # fail an assertion when its handshake times out under load (seen at 40,000 chargers).
                 self.last_error = _describe(exc)
+                self._connect_failed(failure_kind(exc, self.last_error), self.last_error)
                 delay = next(delays)
                 self._log.warning(
                     "connect to %s failed (%s); retry %d in %.1f s",
@@ -346,6 +350,7 @@ class Station:
                 continue
             delays = self.options.backoff.delays(self._rng)
             self.last_error = None
+            self.run_model(self.charger.security.on_connected)
             try:
                 await self._serve(ws)
             except Exception as exc:  # a charger never exits on a peer's behaviour: log, reconnect
@@ -371,7 +376,14 @@ class Station:
             client_cert=files.client_cert,
             client_key=files.client_key,
             cadata=files.cadata,
+            check_hostname=not self.options.tls_skip_hostname_check,
         )
+
+    def _connect_failed(self, kind: str, detail: str) -> None:
+        """A failed attempt may be a security event and, after an upgrade, a fallback (Security Whitepaper
+        section 8, A05.FR.08): the model decides."""
+        security = self.charger.security
+        self.run_model(lambda now: security.on_connect_failed(kind, detail, now))
 
     async def _pause(self, seconds: float) -> None:
         self._reconnect_now.clear()

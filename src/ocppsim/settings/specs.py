@@ -67,6 +67,8 @@ class Settings:
     ca_file: Path | None = None
     client_cert: Path | None = None
     client_key: Path | None = None
+    # Skip only the host name check of the CSMS's TLS certificate (never the chain): off by default.
+    tls_skip_hostname_check: bool = False
     # Reconnect back-off: first wait, cap, +- jitter share (offline doc section 1)
     reconnect_initial: float = 1.0
     reconnect_max: float = 60.0

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from ocppsim.model.charger_state import ChargerState
 from ocppsim.model.outgoing import (
+    ConfigChanged,
     Reconnect,
     SecurityEventNotificationReq,
     SignCertificateReq,
@@ -46,7 +47,16 @@ ROOT = CertificateUse.CENTRAL_SYSTEM_ROOT
 
 
 class Security:
-    __slots__ = ("_s", "cp_certificate", "installed", "logs", "pending_key_id", "signed_firmware")
+    __slots__ = (
+        "_failure",
+        "_s",
+        "cp_certificate",
+        "installed",
+        "logs",
+        "pending_key_id",
+        "previous_profile",
+        "signed_firmware",
+    )
 
     def __init__(
         self,
@@ -63,6 +73,9 @@ class Security:
         self.pending_key_id: str | None = None
         self.signed_firmware = SignedFirmware(state, self)
         self.logs = LogUploads(state)
+        # A05.FR.08: the profile before an upgrade not yet proven by a connection (None: nothing to undo).
+        self.previous_profile: int | None = None
+        self._failure: str | None = None  # the kind of the last failed connect (one event per series)
 
     # ------------------------------------------------------------------ SecurityProfile, AuthorizationKey
 
@@ -90,7 +103,11 @@ class Security:
             return False
         if level >= 2 and not self.has_central_system_root:
             return False
-        return not (level == 3 and not self.has_charge_point_certificate)
+        if level == 3 and not self.has_charge_point_certificate:
+            return False
+        if self.previous_profile is None:  # the profile proven by a connection, to fall back to
+            self.previous_profile = state.config.get_int("SecurityProfile")
+        return True
 
     def key_changed(self, name: str, value: str, now: float) -> None:
         if name not in ("SecurityProfile", "AuthorizationKey"):
@@ -99,6 +116,36 @@ class Security:
         self.event(SecurityEvent.RECONFIGURATION_OF_SECURITY_PARAMETERS, now, f"{name} changed")
         # Respond first, then reconnect with the new credentials / profile (A01 step 3, A05.FR.06).
         self._s.emit(Reconnect())
+
+    # ------------------------------------------------------------------ connection outcomes (runtime)
+
+    def on_connected(self, now: float) -> None:
+        """A connection with the current profile succeeded: the upgrade stands (A05.FR.09)."""
+        self.previous_profile = None
+        self._failure = None
+
+    def on_connect_failed(self, kind: str, detail: str, now: float) -> None:
+        """A connect attempt failed. `kind`: "certificate" (the CSMS's TLS certificate did not verify),
+        "tls-version" (the CSMS offered less than TLS 1.2), "auth" (HTTP 401: our credentials refused),
+        "other". The event once per series of equal failures (a charger retries for hours offline), then
+        A05.FR.08: after an upgrade, back to the previous profile, which reconnects."""
+        event = _CONNECT_EVENTS.get(kind)
+        if event is not None and kind != self._failure:
+            self.event(event, now, detail)
+        self._failure = kind
+        previous = self.previous_profile
+        if previous is None:
+            return
+        self.previous_profile = None
+        state = self._s
+        current = state.config.raw("SecurityProfile")
+        state.config.store("SecurityProfile", str(previous))
+        state.emit(ConfigChanged("SecurityProfile", str(previous)))
+        self.event(
+            SecurityEvent.RECONFIGURATION_OF_SECURITY_PARAMETERS,
+            now,
+            f"SecurityProfile {current} failed to connect; back to {previous}",
+        )
 
     # ------------------------------------------------------------------ A04 security events
 
@@ -232,6 +279,13 @@ class Security:
         self.pending_key_id = None
         self._s.emit(ChargePointCertificateChanged(chain_pem, leaf.key_id))
         return "Accepted"
+
+
+_CONNECT_EVENTS = {
+    "certificate": SecurityEvent.INVALID_CENTRAL_SYSTEM_CERTIFICATE,
+    "tls-version": SecurityEvent.INVALID_TLS_VERSION,
+    "auth": SecurityEvent.FAILED_TO_AUTHENTICATE_AT_CENTRAL_SYSTEM,
+}
 
 
 def _normal(data: CertificateHashData) -> CertificateHashData:
