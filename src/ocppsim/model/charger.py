@@ -17,7 +17,7 @@ Find a rule by its block (docs/architecture.md has the table with the spec secti
 | `remote_trigger` | remote_trigger/ | 5.17 |
 | `reservation` | reservation/ | 3.11, 5.1 CancelReservation, 5.13 ReserveNow |
 | `configuration` | configuration/ | 5.3, 5.8, 9 |
-| `security` | security/ | Security Whitepaper section 2 |
+| `security` | security/ | Security Whitepaper ed. 2: A01-A05, L01, M03-M05, N01 |
 | `firmware` | firmware/ | 4.4, 4.5, 5.9, 5.19 |
 """
 

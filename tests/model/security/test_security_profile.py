@@ -57,3 +57,20 @@ def test_authorization_key_change_is_logged_without_its_value() -> None:
     entries = [e for e in ch.drain() if isinstance(e, SecurityLogEntry)]
     assert [e.event_type for e in entries] == ["ReconfigurationOfSecurityParameters"]
     assert key not in repr(entries)
+
+
+def test_charge_point_certificate_renewed_a_month_before_it_expires() -> None:
+    """A03.FR.02: the charge point starts the renewal itself, once."""
+    from ocppsim.model.security.certificates import ChargePointCertificate
+    from ocppsim.model.security_effects import MakeCsr
+
+    ch = booted()
+    ch.configuration.change_configuration("CpoName", "CPO", T0)
+    ch.security.cp_certificate = ChargePointCertificate("PEM", "id", T0 - 86400, T0 + 40 * 86400)
+    assert ch.next_deadline() is not None
+    ch.tick(T0 + 9 * 86400)
+    assert not any(isinstance(e, MakeCsr) for e in ch.drain())
+    ch.tick(T0 + 10 * 86400)
+    assert MakeCsr("CP", "CPO") in ch.drain()
+    ch.tick(T0 + 11 * 86400)
+    assert not any(isinstance(e, MakeCsr) for e in ch.drain())

@@ -4,8 +4,9 @@
   reconnect after a change; security profiles themselves are spoken by the runtime's transport.
 - Section 3 / A04: security events, each in the security log, the critical ones (and those a requirement
   names) pushed with SecurityEventNotification through the journal (events.py).
-- A02/A03: ExtendedTriggerMessage(SignChargePointCertificate) -> a fresh key pair and CSR (made by the
-  runtime) -> SignCertificate; CertificateSigned checked and installed.
+- A02/A03: ExtendedTriggerMessage(SignChargePointCertificate), or a certificate expiring within a month
+  (A03), -> a fresh key pair and CSR (made by the runtime) -> SignCertificate; CertificateSigned checked
+  and installed.
 - M03-M05: GetInstalledCertificateIds, DeleteCertificate, InstallCertificate.
 - L01/L02: SignedUpdateFirmware (signed_firmware.py).
 - N01: GetLog (logs.py).
@@ -44,11 +45,14 @@ from ocppsim.model.types import TriggerMessageStatus
 __all__ = ["Security"]
 
 ROOT = CertificateUse.CENTRAL_SYSTEM_ROOT
+# A03.FR.02: the charge point renews its certificate when it "will expire in one month".
+RENEW_BEFORE_S = 30 * 86400.0
 
 
 class Security:
     __slots__ = (
         "_failure",
+        "_renewing",
         "_s",
         "cp_certificate",
         "installed",
@@ -76,6 +80,7 @@ class Security:
         # A05.FR.08: the profile before an upgrade not yet proven by a connection (None: nothing to undo).
         self.previous_profile: int | None = None
         self._failure: str | None = None  # the kind of the last failed connect (one event per series)
+        self._renewing = False  # A03: a renewal of the charge point certificate was started
 
     # ------------------------------------------------------------------ SecurityProfile, AuthorizationKey
 
@@ -168,13 +173,28 @@ class Security:
         self.signed_firmware.on_boot_accepted(now)
 
     def deadline(self) -> float | None:
-        """When `tick` has work: a signed firmware's retrieve / install time, a log upload's retry."""
-        due = [t for t in (self.signed_firmware.deadline(), self.logs.deadline()) if t is not None]
+        """When `tick` has work: a signed firmware's retrieve / install time, a log upload's retry, the
+        renewal of the charge point certificate (A03)."""
+        candidates = (self.signed_firmware.deadline(), self.logs.deadline(), self._renewal_due())
+        due = [t for t in candidates if t is not None]
         return min(due) if due else None
 
     def tick(self, now: float) -> None:
         self.signed_firmware.tick(now)
         self.logs.tick(now)
+        renewal = self._renewal_due()
+        if renewal is not None and now >= renewal:
+            # A03.FR.02: a month before the certificate expires, a new key pair and CSR, once.
+            self._renewing = True
+            organization = self._s.config.raw("CpoName") or ""
+            if organization:
+                self._s.emit(MakeCsr(self.common_name, organization))
+
+    def _renewal_due(self) -> float | None:
+        own = self.cp_certificate
+        if own is None or self._renewing:
+            return None
+        return own.not_after - RENEW_BEFORE_S - self._s.clock_offset
 
     def startup(self, now: float) -> None:
         """The charge point (the simulator's process) started: StartupOfTheDevice (section 8, critical)."""
@@ -277,6 +297,7 @@ class Security:
             return "Rejected"
         self.cp_certificate = ChargePointCertificate(chain_pem, leaf.key_id, leaf.not_before, leaf.not_after)
         self.pending_key_id = None
+        self._renewing = False
         self._s.emit(ChargePointCertificateChanged(chain_pem, leaf.key_id))
         return "Accepted"
 
