@@ -13,7 +13,9 @@ from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 
-__all__ = ["SimConnection"]
+from ocppsim.pki.ocmf import verify_ocmf as _verify_ocmf
+
+__all__ = ["SimConnection", "verify_ocmf"]
 
 
 class SimConnection:
@@ -72,3 +74,10 @@ class SimConnection:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.disconnect()
+
+
+def verify_ocmf(record: str, public_key: str) -> dict[str, Any]:
+    """Check a signed meter value (an OCMF record, format SignedData) against the charger's public key
+    (hex DER, as its DataTransfer setMeterConfiguration reports it): the payload (readings in "RD"), or
+    ocppsim.pki.ocmf.OcmfError when the signature does not verify."""
+    return _verify_ocmf(record, public_key)

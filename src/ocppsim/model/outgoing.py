@@ -18,6 +18,7 @@ from ocppsim.model.security_effects import (
     ChargePointCertificateChanged,
     DownloadSignedFirmware,
     MakeCsr,
+    SecurityHooks,
     SecurityLogEntry,
     UploadLog,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "Reservation",
     "ReservationsChanged",
     "SecurityEventNotificationReq",
+    "SecurityHooks",
     "SecurityLogEntry",
     "SignCertificateReq",
     "SignedFirmwareStatusNotificationReq",

@@ -1,9 +1,11 @@
 """Local effects of the Security Whitepaper edition 2 (SWP) messages: what the security block asks the
-runtime to keep or do (part of `outgoing.Effect`; apart so that outgoing.py stays readable)."""
+runtime to keep or do (part of `outgoing.Effect`; apart so that outgoing.py stays readable), and the hook
+through which other blocks raise a security event (plugged into charger_state by the aggregate)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from ocppsim.model.types import Timestamp
 
@@ -12,6 +14,7 @@ __all__ = [
     "ChargePointCertificateChanged",
     "DownloadSignedFirmware",
     "MakeCsr",
+    "SecurityHooks",
     "SecurityLogEntry",
     "UploadLog",
 ]
@@ -70,3 +73,11 @@ class DownloadSignedFirmware:
     location: str
     signing_certificate: str
     signature: str
+
+
+class SecurityHooks(Protocol):
+    """security/: a security event (Security Whitepaper section 8, A04) raised by another block: into the
+    security log, and to the Central System when critical (the block decides)."""
+
+    def security_event(self, event_type: str, now: float, tech_info: str | None = None) -> None: ...
+    def on_boot_accepted(self, now: float) -> None: ...

@@ -69,6 +69,8 @@ class Settings:
     client_key: Path | None = None
     # Skip only the host name check of the CSMS's TLS certificate (never the chain): off by default.
     tls_skip_hostname_check: bool = False
+    # Signed meter values: "ocmf" (OCMF records in StopTransaction, runtime/ocmf.py) or None.
+    signed_meter_values: str | None = None
     # Reconnect back-off: first wait, cap, +- jitter share (offline doc section 1)
     reconnect_initial: float = 1.0
     reconnect_max: float = 60.0
