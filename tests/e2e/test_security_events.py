@@ -67,3 +67,15 @@ async def test_a_central_system_without_the_extension_does_not_hold_up_the_queue
     assert len(sim.calls("SecurityEventNotification")) == 1
     assert [a for a, _ in sim.sent()][-2:] == ["StatusNotification", "StatusNotification"]
     assert len(sim.station.outbox) == 0
+
+
+async def test_a_tester_raises_a_hardware_event(sim: Sim) -> None:
+    """Security Whitepaper section 8: a tamper sensor or full memory, played from the text interface."""
+    mark = sim.mark()
+    assert await sim.cmd("security_event TamperDetectionActivated cover opened") == (
+        "Ok. TamperDetectionActivated pushed"
+    )
+    assert await sim.cmd("security_event InvalidMessages") == "Ok. InvalidMessages logged"
+    (event,) = sim.calls("SecurityEventNotification", mark)
+    assert event.payload["type"] == "TamperDetectionActivated" and event.payload["techInfo"] == "cover opened"
+    assert (await sim.cmd("security_event Nonsense")).startswith("Error")

@@ -60,6 +60,7 @@ VERBS: Final = frozenset(
         "swipe",
         "switch",
         "powercut",
+        "security_event",
         "help",
     }
 )

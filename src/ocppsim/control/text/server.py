@@ -25,6 +25,7 @@ from ocppsim.control.text.commands import (
     parse_float_arg,
 )
 from ocppsim.model.charger import Fault, UnplugOutcome
+from ocppsim.model.security.events import PUSHED, SecurityEvent
 from ocppsim.model.types import ChargePointErrorCode, ChargingRateUnit, ResetType
 from ocppsim.model.vehicles import VehicleRegistry
 from ocppsim.runtime.profiles_report import profiles_report
@@ -43,7 +44,8 @@ HELP = (
     "swipe [id] (a badge as the spec has it: before the cable it waits ConnectionTimeOut for it; during a "
     "transaction the same id, or one with the same parentIdTag, stops it); "
     "switch [name on|off | feature_profiles Core,...] (behaviour a test switches on); "
-    "powercut [stop] (the power fails and returns; stop: StopTransactions before going down). "
+    "powercut [stop] (the power fails and returns; stop: StopTransactions before going down); "
+    "security_event <type> [techInfo] (e.g. TamperDetectionActivated: security log, pushed when critical). "
     "Prefix @N (e.g. '@2 plugin') or 'connector N' to address connector N."
 )
 
@@ -194,6 +196,8 @@ class CommandRunner:
                 raise CommandError("usage: powercut [stop]")
             stopped = power_cut(st, stop_first=bool(args))
             return f"Ok. Power failure, {stopped} transaction(s) stopped (PowerLoss)"
+        if verb == "security_event":
+            return self._security_event(args)
         if verb == "datatransfer":
             return await self._data_transfer(args)
         if verb == "connector":
@@ -205,6 +209,20 @@ class CommandRunner:
             session.connector = wanted
             return f"Ok. connector {wanted}"
         return HELP  # help
+
+    def _security_event(self, args: tuple[str, ...]) -> str:
+        """A security event the hardware would raise (Security Whitepaper section 8: a tamper sensor,
+        memory running out ...), for testing a central system's handling of them."""
+        known = {e.value.lower(): e for e in SecurityEvent}
+        event = known.get(args[0].lower()) if args else None
+        if event is None:
+            raise CommandError(
+                "usage: security_event <" + "|".join(e.value for e in SecurityEvent) + "> [techInfo]"
+            )
+        info = " ".join(args[1:]) or None
+        security = self.station.charger.security
+        self.station.run_model(lambda now: security.event(event, now, info))
+        return f"Ok. {event.value} " + ("pushed" if event in PUSHED else "logged")
 
     def _status(self, connector: int) -> str:
         view = self.station.charger.view(connector, self.station.clock.now())

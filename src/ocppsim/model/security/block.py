@@ -52,14 +52,14 @@ RENEW_BEFORE_S = 30 * 86400.0
 class Security:
     __slots__ = (
         "_failure",
+        "_logs",
         "_renewing",
         "_s",
+        "_signed",
         "cp_certificate",
         "installed",
-        "logs",
         "pending_key_id",
         "previous_profile",
-        "signed_firmware",
     )
 
     def __init__(
@@ -75,12 +75,27 @@ class Security:
         # The public key id of the key pair made for the last SignCertificate (A02.FR.02): the leaf of a
         # CertificateSigned must certify it. None: no CSR outstanding.
         self.pending_key_id: str | None = None
-        self.signed_firmware = SignedFirmware(state, self)
-        self.logs = LogUploads(state)
+        # Made on first use: a fleet's chargers mostly never see a SignedUpdateFirmware or a GetLog.
+        self._signed: SignedFirmware | None = None
+        self._logs: LogUploads | None = None
         # A05.FR.08: the profile before an upgrade not yet proven by a connection (None: nothing to undo).
         self.previous_profile: int | None = None
         self._failure: str | None = None  # the kind of the last failed connect (one event per series)
         self._renewing = False  # A03: a renewal of the charge point certificate was started
+
+    @property
+    def signed_firmware(self) -> SignedFirmware:
+        """L01: the secure firmware update (signed_firmware.py)."""
+        if self._signed is None:
+            self._signed = SignedFirmware(self._s, self)
+        return self._signed
+
+    @property
+    def logs(self) -> LogUploads:
+        """N01: the GetLog uploads (logs.py)."""
+        if self._logs is None:
+            self._logs = LogUploads(self._s)
+        return self._logs
 
     # ------------------------------------------------------------------ SecurityProfile, AuthorizationKey
 
@@ -170,18 +185,28 @@ class Security:
 
     def on_boot_accepted(self, now: float) -> None:
         """charger_state.SecurityHooks: a signed firmware that rebooted us is Installed (L01)."""
-        self.signed_firmware.on_boot_accepted(now)
+        if self._signed is not None:
+            self._signed.on_boot_accepted(now)
 
     def deadline(self) -> float | None:
         """When `tick` has work: a signed firmware's retrieve / install time, a log upload's retry, the
         renewal of the charge point certificate (A03)."""
-        candidates = (self.signed_firmware.deadline(), self.logs.deadline(), self._renewal_due())
+        signed, logs = self._signed, self._logs
+        if signed is None and logs is None and self.cp_certificate is None:
+            return None  # the per-input path of a fleet's chargers: nothing to look at
+        candidates = (
+            signed.deadline() if signed is not None else None,
+            logs.deadline() if logs is not None else None,
+            self._renewal_due(),
+        )
         due = [t for t in candidates if t is not None]
         return min(due) if due else None
 
     def tick(self, now: float) -> None:
-        self.signed_firmware.tick(now)
-        self.logs.tick(now)
+        if self._signed is not None:
+            self._signed.tick(now)
+        if self._logs is not None:
+            self._logs.tick(now)
         renewal = self._renewal_due()
         if renewal is not None and now >= renewal:
             # A03.FR.02: a month before the certificate expires, a new key pair and CSR, once.
