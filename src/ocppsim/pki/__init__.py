@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ocppsim.pki.certificates import (
     PkiError,
+    anchor_problem,
     chain_problem,
     facts_of,
     load_chain,
@@ -20,6 +21,7 @@ from ocppsim.pki.signatures import firmware_signature_ok
 
 __all__ = [
     "PkiError",
+    "anchor_problem",
     "chain_problem",
     "facts_of",
     "firmware_signature_ok",

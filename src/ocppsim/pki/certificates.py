@@ -10,19 +10,29 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import warnings
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509 import ocsp
 from cryptography.x509.oid import NameOID
 
 from ocppsim.model.security.certificates import HASH_ALGORITHMS, CertificateFacts, CertificateHashData
 
-__all__ = ["PkiError", "chain_problem", "facts_of", "load_chain", "make_csr", "public_key_id"]
+__all__ = [
+    "PkiError",
+    "anchor_problem",
+    "chain_problem",
+    "facts_of",
+    "load_chain",
+    "make_csr",
+    "public_key_id",
+]
 
 _HASHES: dict[str, type[hashes.HashAlgorithm]] = {
     "SHA256": hashes.SHA256,
@@ -42,8 +52,13 @@ def load_chain(text: str, *, max_chars: int) -> list[x509.Certificate]:
     if len(text) > max_chars:
         raise PkiError(f"PEM text of {len(text)} characters, more than {max_chars}")
     try:
-        certificates = x509.load_pem_x509_certificates(text.encode("utf-8", errors="replace"))
-    except ValueError as exc:
+        with warnings.catch_warnings():
+            # What cryptography still parses with a deprecation warning (a serial number that is not
+            # positive, RFC 5280 4.1.2.2) is refused here, as it will be by cryptography.
+            warnings.simplefilter("error", CryptographyDeprecationWarning)
+            certificates = x509.load_pem_x509_certificates(text.encode("utf-8", errors="replace"))
+    except (ValueError, x509.InvalidVersion, UnsupportedAlgorithm, CryptographyDeprecationWarning) as exc:
+        # InvalidVersion is no ValueError (the property test in tests/ocpp16/handlers found it).
         raise PkiError(f"not a PEM X.509 certificate: {exc}") from None
     if not certificates:
         raise PkiError("no certificate in the PEM text")
@@ -75,7 +90,7 @@ def _is_ca(cert: x509.Certificate) -> bool:
 def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
     try:
         cert.verify_directly_issued_by(issuer)
-    except (ValueError, TypeError, InvalidSignature):
+    except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
         return False
     return True
 
@@ -93,6 +108,22 @@ def hash_data(cert: x509.Certificate, issuer: x509.Certificate, algorithm: str) 
 def facts_of(cert: x509.Certificate, issuers: Sequence[x509.Certificate] = ()) -> CertificateFacts:
     """The model's view of `cert`. Its hash data names its issuer: the first of `issuers` that signed it,
     else itself (a root is its own issuer)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", CryptographyDeprecationWarning)
+            return _facts(cert, issuers)
+    except (
+        ValueError,
+        TypeError,
+        x509.InvalidVersion,
+        UnsupportedAlgorithm,
+        CryptographyDeprecationWarning,
+    ) as exc:
+        # Parsed lazily by cryptography: a malformed extension, name or key shows only here.
+        raise PkiError(f"unreadable certificate: {exc}") from None
+
+
+def _facts(cert: x509.Certificate, issuers: Sequence[x509.Certificate]) -> CertificateFacts:
     issuer = next((i for i in issuers if _issued_by(cert, i)), cert)
     return CertificateFacts(
         pem=cert.public_bytes(serialization.Encoding.PEM).decode(),
@@ -112,7 +143,15 @@ def chain_problem(
     """Why `chain` (leaf first, then any sub-CAs) is not part of the hierarchy of `roots`, or None when it
     is (A02.FR.06: the period of validity, the signatures up to an installed root). Every certificate of the
     chain must be signed by the next, the last by one of `roots`, and all valid at `now`."""
-    at = datetime.fromtimestamp(now, UTC)
+    try:
+        return _chain_problem(chain, roots, datetime.fromtimestamp(now, UTC))
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        return f"unreadable certificate: {exc}"
+
+
+def _chain_problem(
+    chain: Sequence[x509.Certificate], roots: Sequence[x509.Certificate], at: datetime
+) -> str | None:
     for cert in chain:
         if not cert.not_valid_before_utc <= at <= cert.not_valid_after_utc:
             return f"certificate {cert.subject.rfc4514_string()} not valid at {at.isoformat()}"
@@ -126,6 +165,14 @@ def chain_problem(
         ):
             return None
     return f"{last.issuer.rfc4514_string()} is not an installed, valid root certificate"
+
+
+def anchor_problem(cert: x509.Certificate, installed: Sequence[x509.Certificate]) -> str | None:
+    """Why a CA certificate to install (M05) is not sound, or None: a root must carry a valid signature of
+    its own key; a sub-CA must be signed by a certificate installed already."""
+    if _issued_by(cert, cert) or any(_issued_by(cert, i) for i in installed):
+        return None
+    return "neither a validly self-signed root nor signed by an installed certificate"
 
 
 def make_csr(common_name: str, organization: str) -> tuple[str, str, str]:

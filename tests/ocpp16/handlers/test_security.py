@@ -141,8 +141,10 @@ def test_certificate_update(ch: Charger, ca: CertificateAuthority) -> None:
     effects = ch.drain()
     assert any(isinstance(e, ChargePointCertificateChanged) and e.chain_pem == chain for e in effects)
     assert ch.security.has_charge_point_certificate
-    # The same certificate again: no CSR outstanding any more.
+    # The same certificate again, no CSR outstanding: a replayed message (section 8).
     assert call(ch, "CertificateSigned", {"certificateChain": chain}) == {"status": "Rejected"}
+    logged = [e.event_type for e in ch.drain() if isinstance(e, SecurityLogEntry)]
+    assert logged == ["AttemptedReplayAttacks"]
 
 
 @pytest.mark.parametrize("case", ["junk", "other CA", "other key", "no root installed", "too long"])
@@ -241,3 +243,25 @@ def test_trigger_signed_firmware_status_when_idle(ch: Charger) -> None:
     assert answer == {"status": "Accepted"}
     (req,) = [e for e in ch.drain() if getattr(e, "ACTION", "") == "SignedFirmwareStatusNotification"]
     assert req.status == "Idle" and req.request_id is None
+
+
+def test_install_a_root_with_a_broken_signature_is_rejected(ch: Charger, ca: CertificateAuthority) -> None:
+    import base64
+
+    lines = ca.root_pem.strip().splitlines()
+    der = bytearray(base64.b64decode("".join(lines[1:-1])))
+    der[-5] ^= 0xFF  # inside the signature value: the certificate still parses
+    body = base64.b64encode(bytes(der)).decode()
+    pem = "-----BEGIN CERTIFICATE-----\n" + "\n".join(body[i : i + 64] for i in range(0, len(body), 64))
+    pem += "\n-----END CERTIFICATE-----\n"
+    assert install(ch, ROOT, pem) == "Rejected"  # M05.FR.06
+
+
+def test_install_a_sub_ca_of_an_installed_root(ch: Charger) -> None:
+    import trustme
+
+    root = trustme.CA()
+    child = root.create_child_ca()
+    assert install(ch, ROOT, child.cert_pem.bytes().decode()) == "Rejected"  # nothing vouches for it
+    assert install(ch, ROOT, root.cert_pem.bytes().decode()) == "Accepted"
+    assert install(ch, ROOT, child.cert_pem.bytes().decode()) == "Accepted"

@@ -227,12 +227,15 @@ class Security:
 
     # ------------------------------------------------------------------ M03-M05 installed certificates
 
-    def install_certificate(self, use: CertificateUse, facts: CertificateFacts | None, now: float) -> str:
+    def install_certificate(
+        self, use: CertificateUse, facts: CertificateFacts | None, problem: str | None, now: float
+    ) -> str:
         """InstallCertificate (M05): Rejected when the certificate is invalid (M05.FR.06: unreadable, not a
-        CA, outside its validity) or the store is full (M05.FR.03, CertificateStoreMaxLength); Accepted
-        otherwise. Installing one already installed changes nothing and is Accepted."""
+        CA, outside its validity, or `problem`: its signature, checked by ocppsim.pki, does not hold) or
+        the store is full (M05.FR.03, CertificateStoreMaxLength); Accepted otherwise. Installing one
+        already installed changes nothing and is Accepted."""
         at = float(self._s.ts(now))
-        if facts is None or not facts.is_ca or not facts.valid_at(at):
+        if facts is None or problem is not None or not facts.is_ca or not facts.valid_at(at):
             return "Rejected"
         if any(c.use is use and c.facts.pem == facts.pem for c in self.installed):
             return "Accepted"
@@ -308,8 +311,17 @@ class Security:
         valid now, names this charge point (CN) and certifies the key pair made for the CSR. Otherwise
         Rejected, the certificate discarded and InvalidChargePointCertificate raised (A02.FR.07)."""
         at = float(self._s.ts(now))
+        own = self.cp_certificate
         if leaf is None:
             problem = problem or "not a PEM X.509 certificate chain"
+        elif (
+            problem is None and self.pending_key_id is None and own is not None and own.key_id == leaf.key_id
+        ):
+            # The certificate installed already, again, with no CSR outstanding: a replayed message.
+            self.event(
+                SecurityEvent.ATTEMPTED_REPLAY_ATTACKS, now, "CertificateSigned of the installed certificate"
+            )
+            return "Rejected"
         elif problem is None:
             if self.pending_key_id is None or leaf.key_id != self.pending_key_id:
                 problem = "the certificate does not certify the key of the last CSR"

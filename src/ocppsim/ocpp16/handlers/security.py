@@ -17,7 +17,7 @@ from ocppsim.model.security.certificates import CertificateHashData, Certificate
 from ocppsim.model.types import MessageTrigger, TriggerMessageStatus
 from ocppsim.ocpp16.convert import parse_time
 from ocppsim.ocpp16.handlers.call_error import Handler, Payload
-from ocppsim.pki import PkiError, chain_problem, facts_of, load_chain
+from ocppsim.pki import PkiError, anchor_problem, chain_problem, facts_of, load_chain
 
 __all__ = ["HANDLERS"]
 
@@ -66,10 +66,12 @@ def _install_certificate(ch: Charger, p: Payload, now: float) -> Payload:
     use = CertificateUse(p["certificateType"])
     try:
         certificate = load_chain(p["certificate"], max_chars=_INSTALL_MAX_CHARS)[0]
-        facts = facts_of(certificate, _roots(ch, use))
-    except PkiError:
-        facts = None
-    return {"status": ch.security.install_certificate(use, facts, now)}
+        installed = _roots(ch, use)
+        facts = facts_of(certificate, installed)
+        problem = anchor_problem(certificate, installed)
+    except PkiError as exc:
+        facts, problem = None, str(exc)
+    return {"status": ch.security.install_certificate(use, facts, problem, now)}
 
 
 def _get_installed_ids(ch: Charger, p: Payload, now: float) -> Payload:
