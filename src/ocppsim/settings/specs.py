@@ -96,6 +96,9 @@ class FleetCharger:
     client_cert: str | None = None  # presented to the CSMS (profile 3)
     client_key: str | None = None
     ev_mix: EvMix | None = None  # the EVs the transaction generator brings to this kind of charger
+    # Security Whitepaper: skip only the host name check of the CSMS certificate; OCMF signed meter values.
+    tls_skip_hostname_check: bool = False
+    signed_meter_values: str | None = None
 
     def config_defaults(self) -> dict[str, str]:
         """Configuration values this charger starts with (a value the CSMS changed and saved wins)."""
