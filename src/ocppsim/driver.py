@@ -13,9 +13,7 @@ from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 
-from ocppsim.pki.ocmf import verify_ocmf as _verify_ocmf
-
-__all__ = ["SimConnection", "verify_ocmf"]
+__all__ = ["SimConnection"]
 
 
 class SimConnection:
@@ -74,10 +72,3 @@ class SimConnection:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.disconnect()
-
-
-def verify_ocmf(record: str, public_key: str) -> dict[str, Any]:
-    """Check a signed meter value (an OCMF record, format SignedData) against the charger's public key
-    (hex DER, as its DataTransfer setMeterConfiguration reports it): the payload (readings in "RD"), or
-    ocppsim.pki.ocmf.OcmfError when the signature does not verify."""
-    return _verify_ocmf(record, public_key)

@@ -191,15 +191,15 @@ async def test_generator_draws_from_the_charger_s_ev_mix(tmp_path: Path) -> None
 
 
 def test_security_options_per_template(tmp_path: Path) -> None:
-    """Security Whitepaper: skip only the host name check; OCMF signed meter values (Eichrecht)."""
+    """Security Whitepaper: skip only the host name check of the CSMS's certificate, per template."""
     from ocppsim.control.fleet.run import station_options
 
-    text = FILE.replace(
-        'model = "WB11"', 'model = "WB11"\ntls_skip_hostname_check = true\nsigned_meter_values = "ocmf"'
-    )
+    text = FILE.replace('model = "WB11"', 'model = "WB11"\ntls_skip_hostname_check = true')
     spec = load_fleet_file(write(tmp_path, text))
     wallbox, ac = spec.templates["wallbox"], spec.templates["ac22"]
-    assert station_options(wallbox).tls_skip_hostname_check and station_options(wallbox).ocmf
-    assert not station_options(ac).tls_skip_hostname_check and not station_options(ac).ocmf
-    with pytest.raises(SettingsError, match="signed_meter_values"):
-        load_fleet_file(write(tmp_path, text.replace('"ocmf"', '"pem"')))
+    assert station_options(wallbox).tls_skip_hostname_check
+    assert not station_options(ac).tls_skip_hostname_check
+    with pytest.raises(SettingsError, match="tls_skip_hostname_check"):
+        load_fleet_file(
+            write(tmp_path, text.replace("tls_skip_hostname_check = true", 'tls_skip_hostname_check = "x"'))
+        )

@@ -70,7 +70,6 @@ def station_options(settings: Settings) -> StationOptions:
         )
     return StationOptions(
         tls_skip_hostname_check=settings.tls_skip_hostname_check,
-        ocmf=settings.signed_meter_values == "ocmf",
         url=settings.server_url,
         http_auth=settings.http_auth,
         ca_file=str(settings.ca_file) if settings.ca_file else None,

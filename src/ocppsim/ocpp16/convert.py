@@ -104,8 +104,6 @@ def _sampled_fields(sv: SampledValue) -> dict[str, str]:
             fields["location"] = str(sv.location)
         if sv.unit is not None:
             fields["unit"] = str(sv.unit)
-        if len(key) > 5 and key[5] is not None:  # a signed value's format (runtime/ocmf.py)
-            fields["format"] = str(key[5])
         _SAMPLED_FIELDS[key] = fields
     return fields
 

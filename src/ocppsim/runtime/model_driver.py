@@ -118,8 +118,6 @@ class ModelDriver:
     def _apply(self, station: Station, effect: Effect) -> None:
         store = station._store
         if isinstance(effect, Request):
-            if station.ocmf is not None:  # signed meter values (Eichrecht): before it is journaled
-                effect = station.ocmf.observe(effect, station.charger)
             if self._collected is not None:
                 self._collected.append((effect, station.outbox.enqueue_awaitable(effect)))
             else:

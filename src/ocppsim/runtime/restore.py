@@ -8,7 +8,6 @@ from ocppsim.model.charger import Charger, ChargerParams
 from ocppsim.model.outgoing import InterruptedTransaction
 from ocppsim.runtime.certificates import restore_certificates
 from ocppsim.runtime.clock import Clock
-from ocppsim.runtime.ocmf import OcmfSigner
 from ocppsim.runtime.station import Station, StationOptions
 from ocppsim.store import Store
 
@@ -57,8 +56,6 @@ def restore_station(
     )
     charger.security.startup(clock.now())  # Security Whitepaper section 8: StartupOfTheDevice
     station = Station(charger, options, clock=clock, store=store)
-    if options.ocmf:
-        station.ocmf = OcmfSigner.for_charger(store.certificates, cid)
     station.replay(journal)
     station.after_model()  # journals the PowerLoss stops now
     for tx in interrupted:

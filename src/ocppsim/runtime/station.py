@@ -35,7 +35,6 @@ from ocppsim.runtime.file_transfer import FileTransfers
 from ocppsim.runtime.frame_exchange import FrameExchange
 from ocppsim.runtime.message_log import MessageLog
 from ocppsim.runtime.model_driver import ModelDriver
-from ocppsim.runtime.ocmf import OcmfSigner
 from ocppsim.runtime.outbox import Journal, Outbox
 from ocppsim.runtime.pings import Pings
 from ocppsim.runtime.security_profiles import basic_auth_headers, check_url, failure_kind, tls_context
@@ -94,8 +93,6 @@ class StationOptions:
     # TLS (profiles 2, 3): skip only the host name check of the CSMS's certificate (never the chain), for
     # test central systems whose certificate has no matching subjectAltName. Off by default; warned.
     tls_skip_hostname_check: bool = False
-    # Signed meter values in OCMF (Eichrecht, runtime/ocmf.py): off unless asked.
-    ocmf: bool = False
 
 
 class ConfigSink(Journal, Protocol):
@@ -158,7 +155,6 @@ class Station:
         "inbound_observer",
         "last_error",
         "message_log",
-        "ocmf",
         "options",
         "outbox",
         "template_name",
@@ -216,7 +212,6 @@ class Station:
         self.template_name: str | None = None  # the template it was made from (REST API)
         self._released = LazyEvent()
         self._transfers: FileTransfers | None = None  # made on the first firmware or diagnostics transfer
-        self.ocmf: OcmfSigner | None = None  # signs the meter values (options.ocmf; set by restore)
 
     # ------------------------------------------------------------------ the model (model_driver)
 
@@ -405,8 +400,6 @@ class Station:
                 self._pings.arm()
                 self.outbox.set_online(True)
                 self.run_model(self.charger.boot.on_connected)
-                if self.ocmf is not None:  # the meters' public key, at every connection (runtime/ocmf.py)
-                    self.outbox.enqueue(self.ocmf.meter_configuration(self.charger))
                 ws.start(self._exchange)  # frames are handled from here on, in the link's callbacks
                 try:
                     await ws.wait_closed()

@@ -109,7 +109,7 @@ def load_fleet_file(path: str | Path) -> FleetSpec:
     [[template]]                 name, count, id_pattern ("AC{:05d}", formatted with 1..count), vendor,
                                  model, connectors, max_current, min_to_start, phases, voltage,
                                  security_profile, authorization_key, ca_file, client_cert, client_key,
-                                 tls_skip_hostname_check, signed_meter_values ("ocmf"),
+                                 tls_skip_hostname_check,
                                  meter_values_interval, max_power (W: lowers max_current), and the EV
                                  mix: ev_capacities_wh, ev_initial_soc ([low, high] %), ev_max_currents_a,
                                  ev_phases; the switches firmware_download_fails,
@@ -185,12 +185,7 @@ def load_fleet_file(path: str | Path) -> FleetSpec:
             raise SettingsError(f"{where} security_profile = 3: needs client_cert and client_key")
         extras = {
             "tls_skip_hostname_check": _table_get(template, "tls_skip_hostname_check", bool, where, False),
-            "signed_meter_values": _table_get(template, "signed_meter_values", str, where, None),
         }
-        if extras["signed_meter_values"] not in (None, "ocmf"):
-            raise SettingsError(
-                f"{where} signed_meter_values = {extras['signed_meter_values']!r}: ocmf or absent"
-            )
         for n in range(1, count + 1):
             try:
                 cid = pattern.format(n)

@@ -230,19 +230,8 @@ def load_settings(
         reconnect_jitter=_float(cp, "server", "reconnect_jitter", 0.25),
         compression=_bool(cp, "server", "compression", False),
         tls_skip_hostname_check=_bool(cp, "server", "tls_skip_hostname_check", False),
-        signed_meter_values=_signed_meter_values(_get(cp, "charger", "signed_meter_values", "")),
         proxy=_get(cp, "server", "proxy", "") or None,
         http=_http(cp),
         log_levels=levels,
         source=source,
     )
-
-
-def _signed_meter_values(text: str) -> str | None:
-    """[charger] signed_meter_values: empty (none) or ocmf (Eichrecht, OCMF records)."""
-    value = text.strip().lower()
-    if value in ("", "none", "false"):
-        return None
-    if value != "ocmf":
-        raise SettingsError(f"[charger] signed_meter_values = {text!r}: none or ocmf")
-    return value

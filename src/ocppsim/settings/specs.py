@@ -69,8 +69,6 @@ class Settings:
     client_key: Path | None = None
     # Skip only the host name check of the CSMS's TLS certificate (never the chain): off by default.
     tls_skip_hostname_check: bool = False
-    # Signed meter values: "ocmf" (OCMF records in StopTransaction, runtime/ocmf.py) or None.
-    signed_meter_values: str | None = None
     # Reconnect back-off: first wait, cap, +- jitter share (offline doc section 1)
     reconnect_initial: float = 1.0
     reconnect_max: float = 60.0
@@ -96,9 +94,8 @@ class FleetCharger:
     client_cert: str | None = None  # presented to the CSMS (profile 3)
     client_key: str | None = None
     ev_mix: EvMix | None = None  # the EVs the transaction generator brings to this kind of charger
-    # Security Whitepaper: skip only the host name check of the CSMS certificate; OCMF signed meter values.
+    # Security Whitepaper: skip only the host name check of the CSMS certificate.
     tls_skip_hostname_check: bool = False
-    signed_meter_values: str | None = None
 
     def config_defaults(self) -> dict[str, str]:
         """Configuration values this charger starts with (a value the CSMS changed and saved wins)."""

@@ -69,10 +69,6 @@ class Certificates:
     def chain_file(self, charger_id: str, key_id: str) -> Path:
         return self._keys / f"{_UNSAFE.sub('_', charger_id)[:100]}-{key_id[:32]}.pem"
 
-    def load_key(self, charger_id: str, key_id: str) -> str | None:
-        path = self.key_file(charger_id, key_id)
-        return path.read_text(encoding="utf-8") if path.exists() else None
-
     def save_key(self, charger_id: str, key_id: str, key_pem: str) -> Path:
         """A new private key (A02.FR.02), in a file only its owner may read or write."""
         path = self.key_file(charger_id, key_id)

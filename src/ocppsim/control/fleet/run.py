@@ -60,7 +60,6 @@ def station_options(item: FleetCharger) -> StationOptions:
         client_cert=item.client_cert,
         client_key=item.client_key,
         tls_skip_hostname_check=item.tls_skip_hostname_check,
-        ocmf=item.signed_meter_values == "ocmf",
     )
 
 
