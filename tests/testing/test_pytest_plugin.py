@@ -150,7 +150,9 @@ def test_the_builtin_csms_is_not_there(ocpp_csms):
     )
     assert "1 passed, 1 skipped" in result.stdout, result.stdout + result.stderr
     assert "with --ocpp-url use your CSMS's own API" in result.stdout
-    assert [f.action for f in other_csms.calls("TEAM-0001")][:2] == ["BootNotification", "StatusNotification"]
+    # The charger booted against the other CSMS (then its StartupOfTheDevice event and statuses).
+    actions = [f.action for f in other_csms.calls("TEAM-0001")]
+    assert actions[0] == "BootNotification" and "StatusNotification" in actions, actions
 
 
 def test_the_example_suite_is_green_against_the_builtin_csms():

@@ -17,7 +17,7 @@ from ocppsim.model.ev import EV
 from ocppsim.model.hardware import Hardware, set_fixed_cable, set_profiles
 from ocppsim.model.key_registry import ConfigStore
 from ocppsim.model.meter import EnergyRegister, KeptMeterValues, MeterSnapshot, MeterValue
-from ocppsim.model.outgoing import BootInfo, Effect, IdTagInfo, StatusNotificationReq
+from ocppsim.model.outgoing import BootInfo, Effect, IdTagInfo, SecurityHooks, StatusNotificationReq
 from ocppsim.model.schedule import ChargingProfile
 from ocppsim.model.status_table import WARNING_ONLY_ERRORS
 from ocppsim.model.types import (
@@ -72,8 +72,7 @@ class ChargerParams:
     ev_max_current_a: float | None = None
     # Tests run strict: a status change outside the OCPP transition table raises.
     strict_transitions: bool = False
-    # Installed certificates (Security Whitepaper): a CentralSystemRootCertificate (CA to verify the CSMS,
-    # needed for profiles 2 and 3) and a charge point certificate (client certificate, profile 3).
+    # Certificates configured (INI; SWP profiles 2, 3); model/security counts installed ones too.
     has_central_system_root_certificate: bool = False
     has_charge_point_certificate: bool = False
     # Switchable failures of the FirmwareManagement profile (OCTT TC_044_2, TC_044_3, TC_045_2): every
@@ -302,6 +301,7 @@ class ChargerState:
         "registration",
         "registration_hooks",
         "reservations",
+        "security",
         "status",
         "status0",
         "ticker",
@@ -316,6 +316,7 @@ class ChargerState:
     auth_tags: TagHooks
     reservations: ReservationHooks
     firmware: FirmwareHooks
+    security: SecurityHooks
     ticker: Ticker
 
     def __init__(

@@ -13,6 +13,15 @@ from typing import ClassVar
 
 from ocppsim.model.meter import MeterValue
 from ocppsim.model.schedule import ChargingProfile
+from ocppsim.model.security_effects import (
+    CertificatesChanged,
+    ChargePointCertificateChanged,
+    DownloadSignedFirmware,
+    MakeCsr,
+    SecurityHooks,
+    SecurityLogEntry,
+    UploadLog,
+)
 from ocppsim.model.types import (
     AuthorizationStatus,
     ChargePointErrorCode,
@@ -31,6 +40,8 @@ __all__ = [
     "AvailabilityChanged",
     "BootInfo",
     "BootNotificationReq",
+    "CertificatesChanged",
+    "ChargePointCertificateChanged",
     "ConfigChanged",
     "DataTransferReq",
     "DiagnosticsStatusNotificationReq",
@@ -42,6 +53,8 @@ __all__ = [
     "IdTagInfo",
     "InterruptedTransaction",
     "LocalListChanged",
+    "LogStatusNotificationReq",
+    "MakeCsr",
     "MeterValuesReq",
     "ProfilesChanged",
     "Reboot",
@@ -50,11 +63,17 @@ __all__ = [
     "Request",
     "Reservation",
     "ReservationsChanged",
+    "SecurityEventNotificationReq",
+    "SecurityHooks",
+    "SecurityLogEntry",
+    "SignCertificateReq",
+    "SignedFirmwareStatusNotificationReq",
     "SignedReading",
     "StartTransactionReq",
     "StatusNotificationReq",
     "StopTransactionReq",
     "UploadDiagnostics",
+    "UploadLog",
 ]
 
 
@@ -207,6 +226,43 @@ class DiagnosticsStatusNotificationReq(Request):
 
 
 @dataclass(frozen=True, slots=True)
+class SignCertificateReq(Request):
+    """Security Whitepaper (SWP) 5.17: the PEM PKCS#10 CSR of a fresh key pair (A02/A03)."""
+
+    ACTION: ClassVar[str] = "SignCertificate"
+    csr: str
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityEventNotificationReq(Request):
+    """SWP 5.15: guaranteed delivery (A04.FR.02): journaled like a transaction message."""
+
+    ACTION: ClassVar[str] = "SecurityEventNotification"
+    TRANSACTION_RELATED: ClassVar[bool] = True
+    event_type: str
+    timestamp: Timestamp
+    tech_info: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LogStatusNotificationReq(Request):
+    """SWP 5.13 (N01): the status of a GetLog upload, with its requestId."""
+
+    ACTION: ClassVar[str] = "LogStatusNotification"
+    status: str
+    request_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SignedFirmwareStatusNotificationReq(Request):
+    """SWP 5.19 (L01): the status of a SignedUpdateFirmware, with its requestId."""
+
+    ACTION: ClassVar[str] = "SignedFirmwareStatusNotification"
+    status: str
+    request_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ReplayedReq(Request):
     """A transaction-related message read back from the journal after a restart: its payload as sent
     (JSON text, opaque to the model), the transactionId still to be filled in from `tx_ref`."""
@@ -346,4 +402,10 @@ Effect = (
     | DownloadFirmware
     | UploadDiagnostics
     | FirmwareVersionChanged
+    | MakeCsr
+    | DownloadSignedFirmware
+    | CertificatesChanged
+    | ChargePointCertificateChanged
+    | SecurityLogEntry
+    | UploadLog
 )

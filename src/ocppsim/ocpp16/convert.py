@@ -18,9 +18,13 @@ from ocppsim.model.outgoing import (
     FirmwareStatusNotificationReq,
     HeartbeatReq,
     IdTagInfo,
+    LogStatusNotificationReq,
     MeterValuesReq,
     ReplayedReq,
     Request,
+    SecurityEventNotificationReq,
+    SignCertificateReq,
+    SignedFirmwareStatusNotificationReq,
     StartTransactionReq,
     StatusNotificationReq,
     StopTransactionReq,
@@ -193,6 +197,14 @@ def request_payload(
         else:
             payload["meterValue"] = meter_values_payload(req.meter_value)
         return payload
+    if isinstance(req, SecurityEventNotificationReq):
+        return _drop_none(
+            {"type": req.event_type, "timestamp": format_time(req.timestamp), "techInfo": req.tech_info}
+        )
+    if isinstance(req, SignCertificateReq):
+        return {"csr": req.csr}
+    if isinstance(req, (LogStatusNotificationReq, SignedFirmwareStatusNotificationReq)):
+        return _drop_none({"status": req.status, "requestId": req.request_id})
     if isinstance(req, StartTransactionReq):
         return _drop_none(
             {

@@ -39,9 +39,19 @@ from ocppsim.model.outgoing import (
     StopTransactionReq,
     UploadDiagnostics,
 )
+from ocppsim.model.security_effects import (
+    CertificatesChanged,
+    ChargePointCertificateChanged,
+    DownloadSignedFirmware,
+    MakeCsr,
+    SecurityLogEntry,
+    UploadLog,
+)
 from ocppsim.model.types import RegistrationStatus
+from ocppsim.runtime.certificates import make_csr
 from ocppsim.runtime.clock import TimerHandle
 from ocppsim.runtime.events import Event, EventBus
+from ocppsim.runtime.secure_transfer import download_signed_firmware, upload_log
 
 if TYPE_CHECKING:
     from ocppsim.runtime.ocmf_signer import OcmfSigner
@@ -175,6 +185,24 @@ class ModelDriver:
             if store is not None:
                 store.firmware.save(station.id, effect.version)
             station._log.info("firmware %s installed", effect.version)
+        elif isinstance(effect, SecurityLogEntry):
+            # Security Whitepaper A04.FR.04: every security event in the security log (never a secret).
+            if store is not None:
+                store.certificates.log(station.id, effect.timestamp, effect.event_type, effect.tech_info)
+            station._log.info("security event %s %s", effect.event_type, effect.tech_info or "")
+        elif isinstance(effect, DownloadSignedFirmware):
+            download_signed_firmware(station, effect)
+        elif isinstance(effect, UploadLog):
+            upload_log(station, effect)
+        elif isinstance(effect, MakeCsr):
+            make_csr(station, effect, store.certificates if store is not None else None)
+        elif isinstance(effect, CertificatesChanged):
+            if store is not None:
+                store.certificates.save(station.id, effect.certificates)
+        elif isinstance(effect, ChargePointCertificateChanged):
+            if store is not None:
+                store.certificates.save_charge_point(station.id, effect.chain_pem, effect.key_id)
+            station._log.info("charge point certificate installed (key %s…)", effect.key_id[:16])
         elif isinstance(effect, Reboot):
             station.reboot(effect)
         elif isinstance(effect, Reconnect):

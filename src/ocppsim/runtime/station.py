@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import ssl
 import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from urllib.parse import quote
 from ocppsim.model.charger import Charger
 from ocppsim.model.outgoing import Reboot, ReplayedReq, Request
 from ocppsim.model.types import ResetType
+from ocppsim.runtime.certificates import tls_files
 from ocppsim.runtime.clock import Clock, LazyEvent, running_loop, sleep_or_event
 from ocppsim.runtime.events import Event, EventBus
 from ocppsim.runtime.file_transfer import FileTransfers
@@ -38,10 +40,11 @@ from ocppsim.runtime.model_driver import ModelDriver
 from ocppsim.runtime.ocmf_signer import OcmfKeyRecords, OcmfSigner
 from ocppsim.runtime.outbox import Journal, Outbox
 from ocppsim.runtime.pings import Pings
-from ocppsim.runtime.security_profiles import basic_auth_headers, check_url, tls_context
+from ocppsim.runtime.security_profiles import basic_auth_headers, check_url, failure_kind, tls_context
 from ocppsim.runtime.ws_client import Link, connect, http_status
 from ocppsim.store.authorization import Authorization
 from ocppsim.store.availability import Availability
+from ocppsim.store.certificates import Certificates
 from ocppsim.store.configuration import Configuration
 from ocppsim.store.firmware import Firmware
 from ocppsim.store.profiles import Profiles
@@ -90,6 +93,9 @@ class StationOptions:
     proxy: str | None = None
     # Local address to connect from (a fleet spreads over 127.0.0.x past the ephemeral-port limit).
     source_address: str | None = None
+    # TLS (profiles 2, 3): skip only the host name check of the CSMS's certificate (never the chain), for
+    # test central systems whose certificate has no matching subjectAltName. Off by default; warned.
+    tls_skip_hostname_check: bool = False
 
 
 class ConfigSink(Journal, Protocol):
@@ -121,6 +127,9 @@ class ConfigSink(Journal, Protocol):
 
     @property
     def ocmf_keys(self) -> OcmfKeyRecords: ...
+
+    @property
+    def certificates(self) -> Certificates: ...
 
 
 class Station:
@@ -328,13 +337,7 @@ class Station:
                     additional_headers=basic_auth_headers(config, self.id, http_auth=options.http_auth),
                     max_size=MAX_FRAME_BYTES,
                     open_timeout=10,
-                    ssl=tls_context(
-                        config,
-                        options.url,
-                        ca_file=options.ca_file,
-                        client_cert=options.client_cert,
-                        client_key=options.client_key,
-                    ),
+                    ssl=self._tls_context(),
                     compression="deflate" if options.compression else None,
                     proxy=options.proxy,
                     local_addr=(options.source_address, 0) if options.source_address else None,
@@ -344,6 +347,7 @@ class Station:
                 # charger never stops on a peer's (or a library's) behaviour. picows 2.3, for one, can
                 # fail an assertion when its handshake times out under load (seen at 40,000 chargers).
                 self.last_error = _describe(exc)
+                self._connect_failed(failure_kind(exc, self.last_error), self.last_error)
                 delay = next(delays)
                 self._log.warning(
                     "connect to %s failed (%s); retry %d in %.1f s",
@@ -365,6 +369,7 @@ class Station:
                 continue
             delays = self.options.backoff.delays(self._rng)
             self.last_error = None
+            self.run_model(self.charger.security.on_connected)
             try:
                 await self._serve(ws)
             except Exception as exc:  # a charger never exits on a peer's behaviour: log, reconnect
@@ -378,6 +383,26 @@ class Station:
                 self._log.warning("connection closed; reconnecting in %.1f s", delay)
                 await self._pause(delay)
             self._reconnect_now.clear()
+
+    def _tls_context(self) -> ssl.SSLContext | None:
+        """Profiles 2 and 3: the installed roots, the charge point certificate (runtime/certificates)."""
+        store = self._store
+        files = tls_files(self, store.certificates if store is not None else None)
+        return tls_context(
+            self.charger.config,
+            self.options.url,
+            ca_file=self.options.ca_file,
+            client_cert=files.client_cert,
+            client_key=files.client_key,
+            cadata=files.cadata,
+            check_hostname=not self.options.tls_skip_hostname_check,
+        )
+
+    def _connect_failed(self, kind: str, detail: str) -> None:
+        """A failed attempt may be a security event and, after an upgrade, a fallback (Security Whitepaper
+        section 8, A05.FR.08): the model decides."""
+        security = self.charger.security
+        self.run_model(lambda now: security.on_connect_failed(kind, detail, now))
 
     async def _pause(self, seconds: float) -> None:
         self._reconnect_now.clear()

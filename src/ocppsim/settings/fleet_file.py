@@ -115,6 +115,7 @@ def load_fleet_file(path: str | Path) -> FleetSpec:
     [[template]]                 name, count, id_pattern ("AC{:05d}", formatted with 1..count), vendor,
                                  model, connectors, max_current, min_to_start, phases, voltage,
                                  security_profile, authorization_key, ca_file, client_cert, client_key,
+                                 tls_skip_hostname_check,
                                  meter_values_interval, max_power (W: lowers max_current), and the EV
                                  mix: ev_capacities_wh, ev_initial_soc ([low, high] %), ev_max_currents_a,
                                  ev_phases; the switches firmware_download_fails,
@@ -192,6 +193,9 @@ def load_fleet_file(path: str | Path) -> FleetSpec:
             raise SettingsError(f"{where} security_profile = {profile}: needs ca_file (the CSMS's CA)")
         if profile == 3 and not (tls["client_cert"] and tls["client_key"]):
             raise SettingsError(f"{where} security_profile = 3: needs client_cert and client_key")
+        extras = {
+            "tls_skip_hostname_check": _table_get(template, "tls_skip_hostname_check", bool, where, False),
+        }
         for n in range(1, count + 1):
             try:
                 cid = pattern.format(n)
@@ -206,6 +210,7 @@ def load_fleet_file(path: str | Path) -> FleetSpec:
                     voltage=voltage,
                     **tls,
                     ev_mix=ev_mix,
+                    **extras,
                 )
             if cid in seen:
                 raise SettingsError(f"{where}: charger id {cid!r} is used twice")
@@ -221,6 +226,7 @@ def load_fleet_file(path: str | Path) -> FleetSpec:
                     voltage=voltage,
                     **tls,
                     ev_mix=ev_mix,
+                    **extras,
                 )
             )
     ramp = _table_get(fleet, "ramp", float, "[fleet]", 0.0)

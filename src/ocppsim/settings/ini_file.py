@@ -233,6 +233,7 @@ def load_settings(
         reconnect_max=_float(cp, "server", "reconnect_max", 60.0, minimum=0.01),
         reconnect_jitter=_float(cp, "server", "reconnect_jitter", 0.25),
         compression=_bool(cp, "server", "compression", False),
+        tls_skip_hostname_check=_bool(cp, "server", "tls_skip_hostname_check", False),
         proxy=_get(cp, "server", "proxy", "") or None,
         http=_http(cp),
         log_levels=levels,

@@ -83,6 +83,8 @@ class Settings:
     ca_file: Path | None = None
     client_cert: Path | None = None
     client_key: Path | None = None
+    # Skip only the host name check of the CSMS's TLS certificate (never the chain): off by default.
+    tls_skip_hostname_check: bool = False
     # Reconnect back-off: first wait, cap, +- jitter share (offline doc section 1)
     reconnect_initial: float = 1.0
     reconnect_max: float = 60.0
@@ -108,6 +110,8 @@ class FleetCharger:
     client_cert: str | None = None  # presented to the CSMS (profile 3)
     client_key: str | None = None
     ev_mix: EvMix | None = None  # the EVs the transaction generator brings to this kind of charger
+    # Security Whitepaper: skip only the host name check of the CSMS certificate.
+    tls_skip_hostname_check: bool = False
 
     def config_defaults(self) -> dict[str, str]:
         """Configuration values this charger starts with (a value the CSMS changed and saved wins)."""

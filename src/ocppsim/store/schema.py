@@ -187,6 +187,31 @@ MIGRATIONS: Final[tuple[str, ...]] = (
         pagination INTEGER NOT NULL DEFAULT 0
     );
     """,
+    # 12: Security Whitepaper edition 2: the installed root certificates (M05), the charge point's own
+    # certificate chain and the id of its key pair (A02; the private key is a 0600 file, never a row), the
+    # security log (A04.FR.04).
+    """
+    CREATE TABLE certificates (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        charger_id TEXT NOT NULL,
+        use TEXT NOT NULL,
+        pem TEXT NOT NULL
+    );
+    CREATE INDEX certificates_by_charger ON certificates (charger_id, seq);
+    CREATE TABLE charge_point_certificates (
+        charger_id TEXT PRIMARY KEY,
+        chain_pem TEXT NOT NULL,
+        key_id TEXT NOT NULL
+    );
+    CREATE TABLE security_log (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        charger_id TEXT NOT NULL,
+        time REAL NOT NULL,
+        type TEXT NOT NULL,
+        tech_info TEXT
+    );
+    CREATE INDEX security_log_by_charger ON security_log (charger_id, seq);
+    """,
 )
 
 # max(): a register never goes backwards, even if an older value is written late. (registers.py, and
@@ -200,6 +225,8 @@ SAVE_REGISTER: Final = (
 SEQUENCED: Final = {
     "outbox": "charger_id, action, tx_ref, body",
     "frames": "charger_id, time, direction, message_type, message_id, action, raw, latency_ms",
+    "certificates": "charger_id, use, pem",
+    "security_log": "charger_id, time, type, tech_info",
 }
 
 # Every table keyed by charger: what forgetting a charger deletes.
@@ -219,6 +246,9 @@ PER_CHARGER_TABLES: Final = (
     "reservations",
     "firmware_versions",
     "ocmf_keys",
+    "certificates",
+    "charge_point_certificates",
+    "security_log",
 )
 
 

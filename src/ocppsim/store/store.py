@@ -15,6 +15,7 @@ repository per record kind on it, as attributes:
     store.reservations  reservations (ReserveNow)                      reservations.py
     store.firmware      the version of the firmware installed last     firmware.py
     store.ocmf_keys     signing key of signed meter values (OCMF)     ocmf_keys.py
+    store.certificates  certificates, key files, the security log      certificates.py
     store.chargers      list, forget, move chargers between files      chargers.py
 """
 
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from ocppsim.store.authorization import Authorization
 from ocppsim.store.availability import Availability
+from ocppsim.store.certificates import Certificates
 from ocppsim.store.chargers import Chargers
 from ocppsim.store.checkpointer import CHECKPOINT_EVERY_S
 from ocppsim.store.configuration import Configuration
@@ -45,6 +47,7 @@ class Store:
     __slots__ = (
         "auth",
         "availability",
+        "certificates",
         "chargers",
         "config",
         "db",
@@ -85,6 +88,7 @@ class Store:
         self.reservations = Reservations(db)
         self.firmware = Firmware(db)
         self.ocmf_keys = OcmfKeys(db)
+        self.certificates = Certificates(db)
         self.chargers = Chargers(db)
 
     @property

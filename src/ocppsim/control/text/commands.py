@@ -61,6 +61,7 @@ VERBS: Final = frozenset(
         "switch",
         "powercut",
         "intercept",
+        "security_event",
         "help",
     }
 )

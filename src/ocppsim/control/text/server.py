@@ -25,6 +25,7 @@ from ocppsim.control.text.commands import (
     parse_float_arg,
 )
 from ocppsim.model.charger import Fault, UnplugOutcome
+from ocppsim.model.security.events import PUSHED, SecurityEvent
 from ocppsim.model.types import ChargePointErrorCode, ChargingRateUnit, ResetType
 from ocppsim.model.vehicles import VehicleRegistry
 from ocppsim.runtime.interception import (
@@ -53,7 +54,8 @@ HELP = (
     "switch [name on|off | feature_profiles Core,...] (behaviour a test switches on); "
     "powercut [stop] (the power fails and returns; stop: StopTransactions before going down); "
     "intercept [answer|send <Action> <option>... | remove <id>|all] (expert mode: override answers and "
-    "messages per action; no argument lists them, JSON). "
+    "messages per action; no argument lists them, JSON); "
+    "security_event <type> [techInfo] (e.g. TamperDetectionActivated: security log, pushed when critical). "
     "Prefix @N (e.g. '@2 plugin') or 'connector N' to address connector N."
 )
 
@@ -164,7 +166,8 @@ class CommandRunner:
             return f"Ok. max set to {amps}"
         if verb == "clock":
             offset: float | int = parse_float_arg(args[0], "clock offset") if args else 0
-            ch.boot.set_clock_offset(float(offset))
+            # Through the model driver: the change is a security event (SettingSystemTime) to send.
+            st.run_model(lambda now: ch.boot.set_clock_offset(float(offset)))
             return f"Offset is now {offset}"
         if verb == "wait":
             seconds = parse_float_arg(args[0], "wait") if args else 5.0
@@ -205,6 +208,8 @@ class CommandRunner:
             return f"Ok. Power failure, {stopped} transaction(s) stopped (PowerLoss)"
         if verb == "intercept":
             return self._intercept(args)
+        if verb == "security_event":
+            return self._security_event(args)
         if verb == "datatransfer":
             return await self._data_transfer(args)
         if verb == "connector":
@@ -216,6 +221,20 @@ class CommandRunner:
             session.connector = wanted
             return f"Ok. connector {wanted}"
         return HELP  # help
+
+    def _security_event(self, args: tuple[str, ...]) -> str:
+        """A security event the hardware would raise (Security Whitepaper section 8: a tamper sensor,
+        memory running out ...), for testing a central system's handling of them."""
+        known = {e.value.lower(): e for e in SecurityEvent}
+        event = known.get(args[0].lower()) if args else None
+        if event is None:
+            raise CommandError(
+                "usage: security_event <" + "|".join(e.value for e in SecurityEvent) + "> [techInfo]"
+            )
+        info = " ".join(args[1:]) or None
+        security = self.station.charger.security
+        self.station.run_model(lambda now: security.event(event, now, info))
+        return f"Ok. {event.value} " + ("pushed" if event in PUSHED else "logged")
 
     def _status(self, connector: int) -> str:
         view = self.station.charger.view(connector, self.station.clock.now())
