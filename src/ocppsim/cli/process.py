@@ -41,5 +41,9 @@ def stop_on_signals(stop: Callable[[], None]) -> None:
 
 def setup_logging(levels: dict[str, str]) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # picows reports each connection's socket details at INFO ("WS connection established ... mask_impl");
+    # the station already logs the connect in one line, so the transport speaks from WARNING on unless
+    # the INI's [logging] asks for it (ocppsim.ws = INFO).
+    logging.getLogger("ocppsim.ws").setLevel(logging.WARNING)
     for name, level in levels.items():
         logging.getLogger(None if name == "root" else name).setLevel(level)
