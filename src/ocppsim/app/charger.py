@@ -12,6 +12,7 @@ from ocppsim.control.http.api import ApiOptions
 from ocppsim.control.http.server import HttpServer, build_http_app
 from ocppsim.control.text.server import CommandRunner, TextServer
 from ocppsim.ocpp16.validation import validators
+from ocppsim.ocpp201.validation import validators as validators_v201
 from ocppsim.runtime.clock import Clock, SystemClock
 from ocppsim.runtime.events import EventBus
 from ocppsim.runtime.fleet import ChargerTemplate, Fleet
@@ -82,6 +83,8 @@ def station_options(settings: Settings) -> StationOptions:
 def build_charger_app(settings: Settings, *, clock: Clock | None = None, strict: bool = False) -> ChargerApp:
     clock = clock or SystemClock()
     validators.warm()  # compile every schema once, before the first message
+    if "2.0.1" in settings.charger.ocpp_versions:
+        validators_v201.warm()
     store = Store(settings.conf_dir)
     params = settings.charger
     import_original_conf(store, settings.conf_dir, params.charge_point_id)

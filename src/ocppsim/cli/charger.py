@@ -35,6 +35,11 @@ def _charger_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--port", type=int, help="text command interface port (default: [host] port of the INI file)"
     )
+    p.add_argument(
+        "--ocpp-version",
+        help="OCPP version(s) to speak: 1.6, 2.0.1, or 2.0.1,1.6 to offer both (default: [charger]"
+        " ocpp_version of the INI file, else 1.6)",
+    )
     add_http_flags(p)
     p.add_argument("--version", action="version", version=f"ocppsim {__version__}", help="print the version")
     return p
@@ -49,7 +54,9 @@ async def _serve_charger(settings: Settings) -> None:
 def run_charger(argv: Sequence[str]) -> int:
     args = _charger_parser().parse_args(argv)
     try:
-        settings = load_settings(args.config, charger_id=args.charger_id, port=args.port)
+        settings = load_settings(
+            args.config, charger_id=args.charger_id, port=args.port, ocpp_version=args.ocpp_version
+        )
         settings = replace(settings, http=http_from_flags(args, settings.http))
     except SettingsError as exc:
         print(f"ocppsim: configuration error: {exc}", file=sys.stderr)

@@ -86,6 +86,9 @@ class ChargerParams:
     feature_profiles: tuple[str, ...] | None = None
     fixed_cable: bool = False
     lock_fails: bool = False
+    # The OCPP versions the charger speaks, in the order it offers them ("1.6", "2.0.1"); the first is
+    # the one it is built for (a 2.0.1 charger has the device model's keys, model/device_model/keys.py).
+    ocpp_versions: tuple[str, ...] = ("1.6",)
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,10 +43,12 @@ __all__ = [
     "InterruptedTransaction",
     "LocalListChanged",
     "MeterValuesReq",
+    "NotifyReportReq",
     "ProfilesChanged",
     "Reboot",
     "Reconnect",
     "ReplayedReq",
+    "ReportedVariable",
     "Request",
     "Reservation",
     "ReservationsChanged",
@@ -186,6 +188,38 @@ class FirmwareStatusNotificationReq(Request):
 class DiagnosticsStatusNotificationReq(Request):
     ACTION: ClassVar[str] = "DiagnosticsStatusNotification"
     status: DiagnosticsStatus
+
+
+@dataclass(frozen=True, slots=True)
+class ReportedVariable:
+    """One variable of an OCPP 2.0.1 device-model report (ReportDataType, part 2 appendices): where it
+    is, its attributes as (type, value or None for WriteOnly, mutability) and its characteristics."""
+
+    component: str
+    evse: int | None
+    connector: int | None
+    variable: str
+    instance: str | None
+    attributes: tuple[tuple[str, str | None, str], ...]
+    data_type: str
+    unit: str | None = None
+    min_limit: float | None = None
+    max_limit: float | None = None
+    values_list: str | None = None
+    constant: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class NotifyReportReq(Request):
+    """One part of an OCPP 2.0.1 report (B07 GetBaseReport, B08 GetReport): parts numbered from 0
+    (`seq_no`), `tbc` on every part but the last."""
+
+    ACTION: ClassVar[str] = "NotifyReport"
+    request_id: int
+    generated_at: Timestamp
+    seq_no: int
+    tbc: bool
+    data: tuple[ReportedVariable, ...]
 
 
 @dataclass(frozen=True, slots=True)

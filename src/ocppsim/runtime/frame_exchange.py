@@ -11,11 +11,10 @@ received it. The link, the outbox, the store's commit and the model plumbing are
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ocppsim.model.outgoing import Request
 from ocppsim.model.types import RegistrationStatus
-from ocppsim.ocpp16.convert import request_payload
 from ocppsim.ocpp16.framing import (
     Call,
     CallError,
@@ -25,12 +24,12 @@ from ocppsim.ocpp16.framing import (
     encode_call,
     encode_error,
     encode_result,
-    parse_frame,
 )
-from ocppsim.ocpp16.handlers import OcppCallError, handle_call
-from ocppsim.ocpp16.validation import SchemaError, validators
+from ocppsim.ocpp16.handlers import OcppCallError
+from ocppsim.ocpp16.validation import SchemaError
 from ocppsim.runtime.clock import TimerHandle, running_loop
 from ocppsim.runtime.outbox import Answer
+from ocppsim.runtime.wire import Prepared
 from ocppsim.runtime.ws_client import Link
 
 if TYPE_CHECKING:
@@ -63,7 +62,7 @@ class FrameExchange:
         if ws is None:
             return  # the link is being torn down
         try:
-            frame = parse_frame(message)
+            frame = station.wire.parse(message)
         except FrameError as exc:
             station._log.warning("bad frame from CSMS: %s", exc.description)
             self._log_frame("in", "INVALID", exc.unique_id, None, message)
@@ -81,26 +80,22 @@ class FrameExchange:
         """A pong (LinkHandler): for the station's pings."""
         self._station._pings.on_pong()
 
-    def send_call(self, request: Request, unique_id: str, prepared: dict[str, Any] | None) -> bool:
+    def send_call(self, request: Request, unique_id: str, prepared: Prepared | None) -> bool:
         """Send a CALL of the outbox (its SendCall); the answer, or the timeout, goes back to it."""
         station = self._station
         ws = station._ws
         if ws is None:
             return False
         charger = station.charger
-        tx_id = None
-        tx_ref = getattr(request, "tx_ref", None)
-        if tx_ref is not None:
-            tx_id = charger.transactions.transaction_id_for(tx_ref)
-        payload = request_payload(request, tx_id, prepared)
-        frame = encode_call(unique_id, request.ACTION, payload)
+        action, payload = station.wire.outgoing(request, prepared)
+        frame = encode_call(unique_id, action, payload)
         station.make_durable()
         if station.message_log is not None:
-            self._log_frame("out", "CALL", unique_id, request.ACTION, frame)
+            self._log_frame("out", "CALL", unique_id, action, frame)
         if not ws.send(frame):
             return False
         self._call_id = unique_id
-        self._call_action = request.ACTION
+        self._call_action = action
         self._call_sent = running_loop().time()
         timeout = charger.config.get_int("MessageTimeout")
         clock = station.clock
@@ -129,7 +124,7 @@ class FrameExchange:
             station._log.warning("%s ignored: registration was Rejected", call.action)
             return
         try:
-            payload = handle_call(charger, call, now, validate=station.options.validate_inbound)
+            payload = station.wire.handle_call(call, now, validate=station.options.validate_inbound)
         except OcppCallError as exc:
             station._log.warning(
                 "%s %s -> CALLERROR %s: %s", call.action, call.unique_id, exc.code, exc.description
@@ -175,7 +170,7 @@ class FrameExchange:
             return
         if station.options.validate_inbound:
             try:
-                validators.response(action, frame.payload)
+                station.wire.check_response(action, frame.payload)
             except SchemaError as exc:
                 station._log.warning("invalid %s response: %s", action, exc.description)
                 station.outbox.answered(Answer(None, f"InvalidResult: {exc.description}"))

@@ -36,6 +36,7 @@ from ocppsim.runtime.model_driver import ModelDriver
 from ocppsim.runtime.outbox import Journal, Outbox
 from ocppsim.runtime.pings import Pings
 from ocppsim.runtime.security_profiles import basic_auth_headers, check_url, tls_context
+from ocppsim.runtime.wire import Wire, offered_subprotocols, wire_for
 from ocppsim.runtime.ws_client import Link, connect, http_status
 from ocppsim.store.authorization import Authorization
 from ocppsim.store.availability import Availability
@@ -50,7 +51,6 @@ __all__ = ["Backoff", "ConfigSink", "Station", "StationOptions"]
 
 log = logging.getLogger("ocppsim.station")
 
-SUBPROTOCOL = "ocpp1.6"
 # OCPP frames are small; a 1 MiB cap keeps a hostile peer from exhausting memory.
 MAX_FRAME_BYTES = 1 << 20
 
@@ -149,6 +149,7 @@ class Station:
         "options",
         "outbox",
         "template_name",
+        "wire",
     )
 
     def __init__(
@@ -181,6 +182,8 @@ class Station:
         self._exchange = FrameExchange(self)
         self._pings = Pings(self)
         self._driver = ModelDriver(self)
+        # The protocol adapter: the charger's first version, then the one the CSMS picks (runtime/wire.py).
+        self.wire: Wire = wire_for(charger)
         self.outbox = Outbox(
             charger,
             clock,
@@ -188,6 +191,7 @@ class Station:
             self._driver.after_model,
             log_adapter=self._log,
             journal=store,
+            wire=self.wire,
         )
         self._tasks: asyncio.TaskGroup | None = None
         self.inbound_observer: Callable[[str], None] | None = None  # counts CS -> CP CALLs (fleet stats)
@@ -301,11 +305,12 @@ class Station:
                 continue
             self.connection_attempts += 1
             config = self.charger.config
+            offered = offered_subprotocols(self.charger)
             try:
                 check_url(config, options.url)
                 ws = await self._connect(
                     self.url,
-                    subprotocols=[SUBPROTOCOL],
+                    subprotocols=offered,
                     additional_headers=basic_auth_headers(config, self.id, http_auth=options.http_auth),
                     max_size=MAX_FRAME_BYTES,
                     open_timeout=10,
@@ -335,15 +340,21 @@ class Station:
                 )
                 await self._pause(delay)
                 continue
-            if ws.subprotocol != SUBPROTOCOL:
-                # The CSMS did not agree to OCPP 1.6 (OCPP-J section 3.1.2): treat as a failed connect.
-                self.last_error = "server did not accept subprotocol ocpp1.6"
+            picked = ws.subprotocol
+            if picked not in offered:
+                # The CSMS agreed to none of our versions (OCPP-J 1.6 section 3.1.2; 2.0.1 part 4
+                # section 3.1.2: it completes the handshake without the header and closes): we close.
+                self.last_error = f"the CSMS accepted none of the subprotocols offered ({', '.join(offered)})"
                 ws.close()
                 await ws.wait_closed()
                 delay = next(delays)
-                self._log.warning("%s; retry in %.1f s", self.last_error, delay)
+                self._log.warning("%s; connection closed, retry in %.1f s", self.last_error, delay)
                 await self._pause(delay)
                 continue
+            if picked != self.wire.subprotocol:
+                # The CSMS picked another of the versions offered: speak that one from now on.
+                self._log.info("the CSMS picked %s", picked)
+                self.wire = self.outbox.wire = wire_for(self.charger, picked)
             delays = self.options.backoff.delays(self._rng)
             self.last_error = None
             try:

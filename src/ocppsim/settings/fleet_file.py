@@ -12,7 +12,7 @@ from ocppsim.model.charger import ChargerParams
 from ocppsim.model.hardware import ProfileError, parse_profiles
 from ocppsim.model.outgoing import BootInfo
 from ocppsim.model.vehicles import EvMix, VehicleError
-from ocppsim.settings.specs import FleetCharger, FleetSpec, HttpSettings, SettingsError
+from ocppsim.settings.specs import FleetCharger, FleetSpec, HttpSettings, SettingsError, parse_ocpp_versions
 
 __all__ = ["load_fleet_file"]
 
@@ -96,6 +96,9 @@ def _switches(template: dict[str, Any], where: str) -> dict[str, Any]:
             values["feature_profiles"] = parse_profiles(profiles)
         except ProfileError as exc:
             raise SettingsError(f"{where} feature_profiles: {exc}") from None
+    version = _table_get(template, "ocpp_version", str, where, None)
+    if version is not None:
+        values["ocpp_versions"] = parse_ocpp_versions(version, f"{where} ocpp_version")
     return values
 
 
@@ -113,7 +116,8 @@ def load_fleet_file(path: str | Path) -> FleetSpec:
                                  mix: ev_capacities_wh, ev_initial_soc ([low, high] %), ev_max_currents_a,
                                  ev_phases; the switches firmware_download_fails,
                                  firmware_install_fails, diagnostics_upload_fails, fixed_cable, lock_fails
-                                 (booleans) and feature_profiles (["Core", ...])
+                                 (booleans) and feature_profiles (["Core", ...]); ocpp_version
+                                 ("1.6", "2.0.1", or "2.0.1,1.6" to offer both)
     """
     file = Path(path)
     try:

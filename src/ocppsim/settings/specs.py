@@ -17,11 +17,28 @@ __all__ = [
     "HttpSettings",
     "Settings",
     "SettingsError",
+    "parse_ocpp_versions",
 ]
 
 
 class SettingsError(ValueError):
     """A bad INI value or combination; the message names the key."""
+
+
+# The OCPP versions a charger can speak ([charger] ocpp_version, --ocpp-version, a fleet template's
+# ocpp_version): one, or several in the order offered to the CSMS, which picks (OCPP-J section 3.1.2).
+OCPP_VERSIONS = ("1.6", "2.0.1")
+
+
+def parse_ocpp_versions(text: str, where: str) -> tuple[str, ...]:
+    """ "2.0.1" or "2.0.1,1.6" -> ("2.0.1", "1.6"); SettingsError naming `where` otherwise."""
+    versions = tuple(part.strip() for part in text.split(",") if part.strip())
+    unknown = [v for v in versions if v not in OCPP_VERSIONS]
+    if not versions or unknown or len(set(versions)) != len(versions):
+        raise SettingsError(
+            f"{where} = {text!r}: one or more of {', '.join(OCPP_VERSIONS)}, comma-separated, each once"
+        )
+    return versions
 
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")

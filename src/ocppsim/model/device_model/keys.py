@@ -1,0 +1,52 @@
+"""Configuration values that exist only in the OCPP 2.0.1 device model (part 2 appendices, section 2
+"Standardized components and variables"). Each is a key of the charger's one key registry, named
+"<Component>.<Variable>[<instance>]" so that it cannot meet a 1.6 key; it is persisted as the 1.6 keys
+are (a ConfigChanged effect). Variables with a 1.6 counterpart that the blocks already act on (the
+heartbeat interval, ConnectionTimeOut, the measurand lists ...) are not here: the catalogue
+(`variables.py`) points them at the 1.6 key, so one value drives both versions."""
+
+from __future__ import annotations
+
+from ocppsim.model.key_registry import KeySpec, KeyType
+
+__all__ = ["DEVICE_MODEL_KEYS", "TX_START_POINTS", "TX_STOP_POINTS"]
+
+# TxStartPoint / TxStopPoint (part 2 appendices 2.1 "TxCtrlr", E01/E06): the points this charger can
+# start and end a transaction at. The shared transactions block starts a transaction once the cable is
+# in and the driver is authorized (the power path closes then) and ends it when either goes: those are
+# the values it offers (valuesList), so a CSMS cannot configure a point the model would not honour.
+TX_START_POINTS = frozenset({"PowerPathClosed"})
+TX_STOP_POINTS = frozenset({"EVConnected", "Authorized", "PowerPathClosed"})
+
+DEVICE_MODEL_KEYS: tuple[KeySpec, ...] = (
+    # OCPPCommCtrlr (B, part 2 appendices 2.1)
+    KeySpec("OCPPCommCtrlr.NetworkConfigurationPriority", KeyType.CSL, "1", choices=frozenset({"1"})),
+    KeySpec("OCPPCommCtrlr.NetworkProfileConnectionAttempts", KeyType.INT, "3"),
+    KeySpec("OCPPCommCtrlr.OfflineThreshold", KeyType.INT, "60"),
+    KeySpec("OCPPCommCtrlr.FileTransferProtocols", KeyType.CSL, "FTP,HTTP", readonly=True),
+    # TxCtrlr (E)
+    KeySpec("TxCtrlr.TxStartPoint", KeyType.CSL, "PowerPathClosed", choices=TX_START_POINTS),
+    KeySpec("TxCtrlr.TxStopPoint", KeyType.CSL, "EVConnected,Authorized", choices=TX_STOP_POINTS),
+    KeySpec("TxCtrlr.TxBeforeAcceptedEnabled", KeyType.BOOL, "false", readonly=True),
+    # SampledDataCtrlr / AlignedDataCtrlr (J)
+    KeySpec("SampledDataCtrlr.Enabled", KeyType.BOOL, "true"),
+    KeySpec("SampledDataCtrlr.TxStartedMeasurands", KeyType.MEASURANDS, ""),
+    KeySpec("SampledDataCtrlr.TxEndedInterval", KeyType.INT, "0"),
+    KeySpec("AlignedDataCtrlr.Enabled", KeyType.BOOL, "true"),
+    KeySpec("AlignedDataCtrlr.TxEndedInterval", KeyType.INT, "0"),
+    # AuthCtrlr, AuthCacheCtrlr (C)
+    KeySpec("AuthCacheCtrlr.LifeTime", KeyType.INT, "86400"),
+    KeySpec("AuthCacheCtrlr.Policy", KeyType.STRING, "LRU", choices=frozenset({"LRU"})),
+    KeySpec("AuthCacheCtrlr.DisablePostAuthorize", KeyType.BOOL, "false"),
+    # SmartChargingCtrlr (K)
+    KeySpec("SmartChargingCtrlr.Enabled", KeyType.BOOL, "true"),
+    KeySpec("SmartChargingCtrlr.LimitChangeSignificance", KeyType.FLOAT, "1.0"),
+    # SecurityCtrlr (A)
+    KeySpec("SecurityCtrlr.OrganizationName", KeyType.STRING, "ocppsim"),
+    # ClockCtrlr (B)
+    KeySpec(
+        "ClockCtrlr.TimeSource", KeyType.CSL, "Heartbeat", choices=frozenset({"Heartbeat", "RealTimeClock"})
+    ),
+    # ReservationCtrlr (H)
+    KeySpec("ReservationCtrlr.Enabled", KeyType.BOOL, "true"),
+)

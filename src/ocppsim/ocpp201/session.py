@@ -1,0 +1,53 @@
+"""What the 2.0.1 adapter keeps per charging station beyond the shared model: the notions 1.6 lacks
+that live only on the wire. A slotted object per station; nothing here is a rule of the charger.
+
+- `seq`: the next seqNo of each running transaction's TransactionEvents (E01: 0 for Started, +1 for
+  each event after it, E.FR "seqNo").
+- `statuses`: the connectorStatus last queued per EVSE, so a StatusNotification goes only on a change
+  (G01.FR.01): 1.6's Preparing -> Charging is Occupied -> Occupied in 2.0.1.
+- `remote_ids`: the remoteStartId of a RequestStartTransaction per EVSE, for the transaction it starts
+  (F01.FR.25 "remoteStartId in the TransactionEventRequest").
+- `id_types`: the idToken type of tokens the CSMS named (RequestStartTransaction), echoed in what the
+  station sends about them; a local card is ISO14443.
+- `trigger_tx`: EVSEs whose next triggered meter values answer TriggerMessage(TransactionEvent) (F06).
+- `boot_reason`: BootReasonEnumType of the next BootNotification (PowerUp, RemoteReset, Triggered).
+"""
+
+from __future__ import annotations
+
+from ocppsim.model.charger import Charger
+from ocppsim.ocpp201.convert import DEFAULT_ID_TOKEN_TYPE
+from ocppsim.ocpp201.version import OcppVersion
+
+__all__ = ["Session"]
+
+
+class Session:
+    __slots__ = (
+        "boot_reason",
+        "charger",
+        "id_types",
+        "remote_ids",
+        "seq",
+        "statuses",
+        "trigger_tx",
+        "version",
+    )
+
+    def __init__(self, charger: Charger, version: OcppVersion) -> None:
+        self.charger = charger
+        self.version = version
+        self.seq: dict[int, int] = {}
+        self.statuses: dict[int, str] = {}
+        self.remote_ids: dict[int, int] = {}
+        self.id_types: dict[str, str] = {}
+        self.trigger_tx: set[int] = set()
+        self.boot_reason = "PowerUp"
+
+    def id_token_type(self, id_tag: str) -> str:
+        return self.id_types.get(id_tag.lower(), DEFAULT_ID_TOKEN_TYPE)
+
+    def next_seq(self, tx_ref: int) -> int:
+        seq = self.seq.get(tx_ref, 0)
+        self.seq[tx_ref] = seq + 1
+        return seq
