@@ -17,7 +17,7 @@ import logging
 import ssl
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeAlias
 from urllib.parse import unquote
 
@@ -107,6 +107,8 @@ class _Session:
     ws: ServerConnection
     subprotocol: str = "ocpp1.6"
     pending: dict[str, asyncio.Future[CallResult | CallError]] = field(default_factory=dict)
+    # The action of each CALL we sent that awaits its answer (2.0.1: the answer is validated).
+    actions: dict[str, str] = field(default_factory=dict)
     seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
 
@@ -309,6 +311,8 @@ class CentralSystem(DefaultAnswers):
             text = call_frame(uid, action, payload)
         future: asyncio.Future[CallResult | CallError] = asyncio.get_running_loop().create_future()
         session.pending[uid] = future
+        if action is not None:
+            session.actions[uid] = action
         await self._record(Frame(charger_id, "out", 2, uid, action, payload or {}, self.clock()))
         if self.log_frames:
             _log_frame(charger_id, "<-", action, uid, text)
@@ -317,6 +321,7 @@ class CentralSystem(DefaultAnswers):
             return await asyncio.wait_for(future, timeout)
         finally:
             session.pending.pop(uid, None)
+            session.actions.pop(uid, None)
 
     async def push(self, charger_id: str, text: str) -> None:
         """Send any text frame and wait for nothing (hostile-peer tests)."""
@@ -375,7 +380,17 @@ class CentralSystem(DefaultAnswers):
             kind = 3 if isinstance(frame, CallResult) else 4
             payload = frame.payload if isinstance(frame, CallResult) else frame.details
             error = frame.code if isinstance(frame, CallError) else None
-            await self._record(Frame(charger_id, "in", kind, frame.unique_id, None, payload, now, error))
+            recorded = Frame(charger_id, "in", kind, frame.unique_id, None, payload, now, error)
+            action = session.actions.get(frame.unique_id)
+            if v201 and self.validate and isinstance(frame, CallResult) and action is not None:
+                # Every answer a 2.0.1 charger gives is checked against its schema, as its CALLs are.
+                try:
+                    validators_v201.response(action, frame.payload)
+                except SchemaError as exc:
+                    self.violations.append(
+                        replace(recorded, action=action, error=f"{exc.code}: {exc.description}")
+                    )
+            await self._record(recorded)
             future = session.pending.get(frame.unique_id)
             if future is not None and not future.done():
                 future.set_result(frame)

@@ -85,7 +85,9 @@ class Validators:
             schema = json.loads((self._dir / f"{name}.json").read_text(encoding="utf-8"))
             schema.pop("$schema", None)
             schema.pop("$id", None)
-            validator = self._compiled[name] = fastjsonschema.compile(schema)
+            # use_default=False: fastjsonschema would otherwise write schema defaults (offline: false,
+            # tbc: false ...) into the payload it checks, and a recorded frame would show fields never sent.
+            validator = self._compiled[name] = fastjsonschema.compile(schema, use_default=False)
         return validator
 
     def warm(self) -> None:
