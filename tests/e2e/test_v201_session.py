@@ -101,7 +101,9 @@ async def test_ini_charger_boots_and_runs_a_remote_session(tmp_path: Path, csms:
         assert ended["triggerReason"] == "RemoteStop"
         assert ended["transactionInfo"]["stoppedReason"] == "Remote"
         assert ended["seqNo"] == len(sim.calls("TransactionEvent")) - 1
-        assert [e["eventType"] for e in csms.transaction_events[("V201", tx_id)]][0] == "Started"
+        recorded = [e["eventType"] for e in csms.transaction_events[("V201", tx_id)]]
+        assert recorded[0] == "Started"
+        assert recorded[-1] == "Ended"
     finally:
         await _stop(sim, task)
 
