@@ -10,6 +10,8 @@ that live only on the wire. A slotted object per station; nothing here is a rule
 - `id_types`: the idToken type of tokens the CSMS named (RequestStartTransaction), echoed in what the
   station sends about them; a local card is ISO14443.
 - `trigger_tx`: EVSEs whose next triggered meter values answer TriggerMessage(TransactionEvent) (F06).
+- `evse_of`: the EVSE of each running transaction (the Ended event tells whether the EV is still
+  connected: chargingState EVConnected or Idle, TC_B_21, TC_B_22).
 - `boot_reason`: BootReasonEnumType of the next BootNotification (PowerUp, RemoteReset, Triggered).
 """
 
@@ -26,6 +28,7 @@ class Session:
     __slots__ = (
         "boot_reason",
         "charger",
+        "evse_of",
         "id_types",
         "remote_ids",
         "seq",
@@ -38,6 +41,7 @@ class Session:
         self.charger = charger
         self.version = version
         self.seq: dict[int, int] = {}
+        self.evse_of: dict[int, int] = {}  # tx_ref -> its EVSE, for the Ended event's chargingState
         self.statuses: dict[int, str] = {}
         self.remote_ids: dict[int, int] = {}
         self.id_types: dict[str, str] = {}

@@ -142,6 +142,7 @@ class Wire201:
             info["remoteStartId"] = remote_id
         payload["idToken"] = {"idToken": req.id_tag, "type": session.id_token_type(req.id_tag)}
         payload["evse"] = {"id": req.connector_id, "connectorId": 1}
+        session.evse_of[req.tx_ref] = req.connector_id
         if req.reservation_id is not None:
             payload["reservationId"] = req.reservation_id
         started = self.charger.config.raw("SampledDataCtrlr.TxStartedMeasurands")
@@ -175,8 +176,13 @@ class Wire201:
     def _ended(self, req: StopTransactionReq) -> Payload:
         trigger, stopped = convert.stop_reason(req)
         payload = self._event("Ended", req.tx_ref, trigger, req.timestamp)
-        payload["transactionInfo"]["stoppedReason"] = stopped
+        info = payload["transactionInfo"]
+        info["stoppedReason"] = stopped
         self.session.seq.pop(req.tx_ref, None)
+        evse = self.session.evse_of.pop(req.tx_ref, None)
+        c = self.charger.state.connectors.get(evse) if evse is not None else None
+        if c is not None:
+            info["chargingState"] = "EVConnected" if c.plugged else "Idle"
         if req.id_tag is not None and stopped in ("Local", "DeAuthorized"):
             payload["idToken"] = {"idToken": req.id_tag, "type": self.session.id_token_type(req.id_tag)}
         values = convert.meter_values(req.transaction_data)

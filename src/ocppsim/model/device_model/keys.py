@@ -30,7 +30,14 @@ DEVICE_MODEL_KEYS: tuple[KeySpec, ...] = (
     KeySpec("TxCtrlr.TxBeforeAcceptedEnabled", KeyType.BOOL, "false", readonly=True),
     # SampledDataCtrlr / AlignedDataCtrlr (J)
     KeySpec("SampledDataCtrlr.Enabled", KeyType.BOOL, "true"),
-    KeySpec("SampledDataCtrlr.TxStartedMeasurands", KeyType.MEASURANDS, ""),
+    # The Started event carries the register reading at the start (ocpp201/wire.py); other measurands
+    # are not sampled at that point yet, so they are not offered.
+    KeySpec(
+        "SampledDataCtrlr.TxStartedMeasurands",
+        KeyType.MEASURANDS,
+        "",
+        choices=frozenset({"Energy.Active.Import.Register"}),
+    ),
     KeySpec("SampledDataCtrlr.TxEndedInterval", KeyType.INT, "0"),
     KeySpec("AlignedDataCtrlr.Enabled", KeyType.BOOL, "true"),
     KeySpec("AlignedDataCtrlr.TxEndedInterval", KeyType.INT, "0"),

@@ -176,8 +176,8 @@ def _station(version: str, phases: int) -> tuple[VariableSpec, ...]:
             "TxStartedMeasurands",
             _ML,
             key="SampledDataCtrlr.TxStartedMeasurands",
-            max_limit=10,
-            values_list=_MEASURANDS,
+            max_limit=1,
+            values_list="Energy.Active.Import.Register",
         ),
         v(
             "SampledDataCtrlr",

@@ -17,12 +17,13 @@ def _reset(session: Session, p: Payload, now: float) -> Payload:
     boot = session.charger.boot
     # Immediate (B11.FR.03/B12.FR.02): transactions end (stoppedReason ImmediateReset) and the station
     # restarts, as the 1.6 Soft reset does; OnIdle waits for them (B12.FR.01: Scheduled).
+    # The next BootNotification says why (BootReasonEnumType; TC_B_21: ScheduledReset, TC_B_22: RemoteReset).
     if p["type"] == "Immediate":
         boot.reset(ResetType.SOFT, now)
         status = "Accepted"
     else:
         status = "Accepted" if boot.reset_on_idle(ResetType.SOFT, now) else "Scheduled"
-    session.boot_reason = "RemoteReset"
+    session.boot_reason = "ScheduledReset" if status == "Scheduled" else "RemoteReset"
     return {"status": status}
 
 
