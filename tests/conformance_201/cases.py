@@ -2,13 +2,13 @@
 case marked M in the "Conf. test for Charging Station" column) as data: id, the part 5 group and title.
 Their steps and expected messages are in part 6 (`TC_<id>_CS`); each test in this folder plays one and
 says which. `make conformance-201` renders this table with the outcome of each case's test in that run
-into docs/conformance-201.md (report.py). `PENDING` says why a case has no test yet."""
+into docs/conformance-201.md (report.py); pending.py says why a case has no test yet."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["CASES", "CASE_IDS", "PENDING", "Case"]
+__all__ = ["CASES", "CASE_IDS", "Case"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +57,17 @@ CASES: tuple[Case, ...] = (
     Case("TC_B_46", "Migrate to new ConnectionProfile", "Fallback mechanism - Same CSMS Root"),
     Case("TC_B_57", "Network Reconnection", "After connection loss"),
     Case("TC_E_41", "Retry sending transaction message when failed", "Max retry count reached"),
-    Case("TC_E_42", "Retry sending transaction message when failed", "Success before reaching the max retry count"),
+    Case(
+        "TC_E_42",
+        "Retry sending transaction message when failed",
+        "Success before reaching the max retry count",
+    ),
     Case("TC_E_50", "Retry sending transaction message when failed", "Max retry count reached - CallError"),
-    Case("TC_E_51", "Retry sending transaction message when failed", "Success before reaching the max retry count - CallError"),
+    Case(
+        "TC_E_51",
+        "Retry sending transaction message when failed",
+        "Success before reaching the max retry count - CallError",
+    ),
     Case("TC_E_40", "Offline Behaviour", "Connection loss during transaction"),
     Case("TC_E_28", "Check Transaction status", "TransactionId unknown"),
     Case("TC_E_29", "Check Transaction status", "Transaction with id ongoing - with message in queue"),
@@ -108,12 +116,20 @@ CASES: tuple[Case, ...] = (
     Case("TC_L_18", "Secure Firmware Update", "Missing firmware signing certificate and signature"),
     Case("TC_M_12", "Retrieve certificates from Charging Station", "CSMSRootCertificate"),
     Case("TC_M_13", "Retrieve certificates from Charging Station", "ManufacturerRootCertificate"),
-    Case("TC_M_17", "Retrieve certificates from Charging Station", "CSMSRootCertificate & ManufacturerRootCertificate"),
+    Case(
+        "TC_M_17",
+        "Retrieve certificates from Charging Station",
+        "CSMSRootCertificate & ManufacturerRootCertificate",
+    ),
     Case("TC_M_18", "Retrieve certificates from Charging Station", "All certificateTypes"),
     Case("TC_M_19", "Retrieve certificates from Charging Station", "No matching certificate found"),
     Case("TC_M_20", "Delete a certificate from a Charging Station", "Success"),
     Case("TC_M_22", "Delete a certificate from a Charging Station", "No matching certificate found"),
-    Case("TC_M_23", "Delete a certificate from a Charging Station", "Unable to delete the Charging Station Certificate"),
+    Case(
+        "TC_M_23",
+        "Delete a certificate from a Charging Station",
+        "Unable to delete the Charging Station Certificate",
+    ),
     Case("TC_M_01", "Install CA certificate", "CSMSRootCertificate"),
     Case("TC_M_02", "Install CA certificate", "ManufacturerRootCertificate"),
     Case("TC_M_07", "Install CA certificate", "Rejected - Certificate invalid"),
@@ -121,7 +137,9 @@ CASES: tuple[Case, ...] = (
     Case("TC_N_26", "Retrieve Log Information", "Diagnostics Log - Upload failed"),
     Case("TC_N_35", "Retrieve Log Information", "Security Log - Success"),
     Case("TC_N_32", "Clear Customer Information", "Clear and no report"),
-    Case("TC_P_01", "Data Transfer to the Charging Station", "Rejected / Unknown VendorId / Unknown MessageId"),
+    Case(
+        "TC_P_01", "Data Transfer to the Charging Station", "Rejected / Unknown VendorId / Unknown MessageId"
+    ),
     Case("TC_P_03", "CustomData", "Receive custom data"),
 )
 CASE_IDS = frozenset(case.id for case in CASES)

@@ -39,6 +39,8 @@ PENDING: dict[str, str] = {
     "TC_E_33": _STATUS,
     "TC_E_34": _STATUS,
     "TC_F_04": "needs TxStartPoint Authorized (a transaction before the cable); only PowerPathClosed so far",
+    "TC_J_03": "AlignedDataCtrlr.TxEndedInterval is read-only (= Interval), not its own interval yet",
+    "TC_J_10": "SampledDataCtrlr.TxEndedInterval is read-only (= TxUpdatedInterval), not its own yet",
     "TC_G_18": "not played yet",
     "TC_G_21": "not played yet",
     "TC_G_19": "not played yet",

@@ -44,7 +44,8 @@ def render(outcomes: dict[str, dict[str, str]]) -> str:
             test = f"`{got['test']}`"
         counts[result] += 1
         title = f"{case.group}: {case.title}".replace("|", "\\|")
-        rows.append(f"| {case.id} | {title} | {test} | {note.replace('|', '\\|')} |")
+        note = note.replace("|", "\\|")
+        rows.append(f"| {case.id} | {title} | {test} | {note} |")
     summary = ", ".join(f"{counts[k]} {k}" for k in ("pass", "fail", "not yet"))
     return (
         HEADER

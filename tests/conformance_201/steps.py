@@ -56,7 +56,9 @@ def events(sim: Sim, since: int = 0) -> list[Payload]:
 
 
 def statuses(sim: Sim, since: int = 0) -> list[tuple[int, str]]:
-    return [(f.payload["evseId"], f.payload["connectorStatus"]) for f in sim.calls("StatusNotification", since)]
+    return [
+        (f.payload["evseId"], f.payload["connectorStatus"]) for f in sim.calls("StatusNotification", since)
+    ]
 
 
 async def local_session(sim: Sim, tag: str = "12345678") -> Payload:

@@ -51,7 +51,9 @@ async def test_b02_cold_boot_pending(sim201_factory: SimFactory, csms: CentralSy
     assert sim.calls("StatusNotification") == []
     # F06.FR.17: a BootNotification triggered while Pending; Accepted now.
     sim.csms.boot_status = "Accepted"
-    assert await call(sim, "TriggerMessage", {"requestedMessage": "BootNotification"}) == {"status": "Accepted"}
+    assert await call(sim, "TriggerMessage", {"requestedMessage": "BootNotification"}) == {
+        "status": "Accepted"
+    }
     await booted_v201(sim, 1)
     assert sim.calls("BootNotification")[-1].payload["reason"] == "Triggered"
     assert statuses(sim) == [(1, "Available")]

@@ -37,7 +37,6 @@ from ocppsim.model.outgoing import (
     MeterValuesReq,
     NotifyReportReq,
     ReportedVariable,
-    StatusNotificationReq,
     StopTransactionReq,
 )
 from ocppsim.model.types import AuthorizationStatus, ReadingContext, Reason
@@ -203,13 +202,6 @@ def simple_payload(req: object, id_token_type: str) -> tuple[str, dict[str, Any]
     """Action and payload of the requests that carry no transaction (None: not one of them)."""
     if isinstance(req, HeartbeatReq):
         return "Heartbeat", {}
-    if isinstance(req, StatusNotificationReq):
-        return "StatusNotification", {
-            "timestamp": format_time(req.timestamp),
-            "connectorStatus": connector_status(req.status),
-            "evseId": req.connector_id,
-            "connectorId": 1,
-        }
     if isinstance(req, AuthorizeReq):
         return "Authorize", {"idToken": {"idToken": req.id_tag, "type": id_token_type}}
     if isinstance(req, MeterValuesReq):

@@ -76,7 +76,7 @@ class Wire201:
         if isinstance(request, StatusNotificationReq):
             if request.connector_id == 0:
                 return False
-            status = convert.connector_status(request.status)
+            status = self._status(request)
             if session.statuses.get(request.connector_id) == status:
                 return False  # G01.FR.01: on a change of connectorStatus only
             session.statuses[request.connector_id] = status
@@ -89,6 +89,16 @@ class Wire201:
             return not (request.tx_ref is not None and request.context is ReadingContext.TRANSACTION_END)
         return not isinstance(request, DiagnosticsStatusNotificationReq)  # 1.6 only
 
+    def _status(self, request: StatusNotificationReq) -> str:
+        """ConnectorStatusEnumType: 1.6's Finishing is Occupied, unless the connector was made
+        Inoperative while in use: once its transaction has ended it is Unavailable (G03, TC_G_11),
+        the cable still in or not."""
+        status = convert.connector_status(request.status)
+        c = self.charger.state.connectors.get(request.connector_id)
+        if status == "Occupied" and c is not None and c.tx is None and not c.operative:
+            return "Unavailable"
+        return status
+
     def prepare(self, request: Request) -> tuple[str, Payload]:
         """Action and payload, built when the model queues the request (module docstring)."""
         if isinstance(request, ReplayedReq):
@@ -96,6 +106,13 @@ class Wire201:
         session = self.session
         if isinstance(request, BootNotificationReq):
             return "BootNotification", convert.boot_payload(request, session.boot_reason)
+        if isinstance(request, StatusNotificationReq):
+            return "StatusNotification", {
+                "timestamp": convert.format_time(request.timestamp),
+                "connectorStatus": self._status(request),
+                "evseId": request.connector_id,
+                "connectorId": 1,
+            }
         if isinstance(request, StartTransactionReq):
             return "TransactionEvent", self._started(request)
         if isinstance(request, StopTransactionReq):

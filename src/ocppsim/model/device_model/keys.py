@@ -38,9 +38,7 @@ DEVICE_MODEL_KEYS: tuple[KeySpec, ...] = (
         "",
         choices=frozenset({"Energy.Active.Import.Register"}),
     ),
-    KeySpec("SampledDataCtrlr.TxEndedInterval", KeyType.INT, "0"),
     KeySpec("AlignedDataCtrlr.Enabled", KeyType.BOOL, "true"),
-    KeySpec("AlignedDataCtrlr.TxEndedInterval", KeyType.INT, "0"),
     # AuthCtrlr, AuthCacheCtrlr (C)
     KeySpec("AuthCacheCtrlr.LifeTime", KeyType.INT, "86400"),
     KeySpec("AuthCacheCtrlr.Policy", KeyType.STRING, "LRU", choices=frozenset({"LRU"})),

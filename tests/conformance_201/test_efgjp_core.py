@@ -1,0 +1,308 @@
+"""Functional blocks E (transactions, offline queue), F (remote control), G (availability), J (meter
+values) and P (data transfer) of the Core profile. Steps and tool validations: OCPP 2.0.1 part 6,
+TC_<block>_<n>_CS."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from conformance_201.steps import call, component, events, local_session, set_variables, statuses, variable
+from conftest import Sim
+
+
+async def _set(sim: Sim, comp: str, var: str, value: str) -> None:
+    result = await set_variables(sim, (component(comp), variable(var), value, None))
+    assert result[0]["attributeStatus"] == "Accepted", result
+
+
+def _contexts(event: dict[str, Any]) -> list[str]:
+    return [sv["context"] for mv in event.get("meterValue", []) for sv in mv["sampledValue"]]
+
+
+# ---------------------------------------------------------------- E: offline
+
+
+@pytest.mark.octt201("TC_E_40")
+async def test_e40_connection_loss_during_transaction(sim201: Sim) -> None:
+    await _set(sim201, "SampledDataCtrlr", "TxUpdatedInterval", "30")
+    started = await local_session(sim201)
+    sim201.station.disconnect()
+    await sim201.quiet()
+    await sim201.advance(95)  # three Updated events queue while offline
+    mark = sim201.mark()
+    sim201.station.connect()
+    await sim201.csms.wait_for_call(sim201.id, "TransactionEvent", after=mark)
+    await sim201.quiet()
+    queued = events(sim201, mark)
+    assert len(queued) == 3
+    assert all(e["eventType"] == "Updated" and e["offline"] is True and e.get("meterValue") for e in queued)
+    tx_id = started["transactionInfo"]["transactionId"]
+    assert {e["transactionInfo"]["transactionId"] for e in queued} == {tx_id}
+    assert [e["seqNo"] for e in queued] == [1, 2, 3]
+
+
+# ---------------------------------------------------------------- F: remote control
+
+
+@pytest.mark.octt201("TC_F_08")
+async def test_f08_remote_stop_success(sim201: Sim) -> None:
+    started = await local_session(sim201)
+    mark = sim201.mark()
+    reply = await call(
+        sim201, "RequestStopTransaction", {"transactionId": started["transactionInfo"]["transactionId"]}
+    )
+    assert reply == {"status": "Accepted"}
+    ended = events(sim201, mark)[-1]
+    assert (ended["eventType"], ended["triggerReason"]) == ("Ended", "RemoteStop")
+    assert ended["transactionInfo"]["stoppedReason"] == "Remote"
+
+
+@pytest.mark.octt201("TC_F_09")
+async def test_f09_remote_stop_rejected(sim201: Sim) -> None:
+    started = await local_session(sim201)
+    other = started["transactionInfo"]["transactionId"] + "9"
+    assert await call(sim201, "RequestStopTransaction", {"transactionId": other}) == {"status": "Rejected"}
+    assert await call(sim201, "RequestStopTransaction", {"transactionId": "not-ours"}) == {
+        "status": "Rejected"
+    }
+
+
+@pytest.mark.octt201("TC_F_20")
+async def test_f20_trigger_heartbeat(sim201: Sim) -> None:
+    mark = sim201.mark()
+    assert await call(sim201, "TriggerMessage", {"requestedMessage": "Heartbeat"}) == {"status": "Accepted"}
+    assert len(sim201.calls("Heartbeat", mark)) == 1
+
+
+# ---------------------------------------------------------------- G: status and availability
+
+
+@pytest.mark.octt201("TC_G_01")
+async def test_g01_available_to_occupied(sim201: Sim) -> None:
+    mark = sim201.mark()
+    await sim201.cmd("plugin")
+    assert statuses(sim201, mark) == [(1, "Occupied")]
+
+
+@pytest.mark.octt201("TC_G_02")
+async def test_g02_occupied_to_available(sim201: Sim) -> None:
+    await local_session(sim201)
+    mark = sim201.mark()
+    await sim201.cmd("unplug")
+    assert statuses(sim201, mark) == [(1, "Available")]
+
+
+AVAILABILITY_TARGETS = {
+    "evse": {"evse": {"id": 1}},
+    "station": {},
+    "connector": {"evse": {"id": 1, "connectorId": 1}},
+}
+
+
+async def _change(sim: Sim, target: str, status: str) -> dict[str, Any]:
+    return await call(
+        sim, "ChangeAvailability", {"operationalStatus": status, **AVAILABILITY_TARGETS[target]}
+    )
+
+
+async def _operative_to_inoperative(sim: Sim, target: str) -> None:
+    mark = sim.mark()
+    assert await _change(sim, target, "Inoperative") == {"status": "Accepted"}
+    assert statuses(sim, mark) == [(1, "Unavailable")]
+
+
+async def _operative_to_operative(sim: Sim, target: str) -> None:
+    mark = sim.mark()
+    assert await _change(sim, target, "Operative") == {"status": "Accepted"}
+    assert statuses(sim, mark) == []
+
+
+async def _inoperative_to_operative(sim: Sim, target: str) -> None:
+    await _change(sim, target, "Inoperative")
+    mark = sim.mark()
+    assert await _change(sim, target, "Operative") == {"status": "Accepted"}
+    assert statuses(sim, mark) == [(1, "Available")]
+
+
+async def _inoperative_to_inoperative(sim: Sim, target: str) -> None:
+    await _change(sim, target, "Inoperative")
+    mark = sim.mark()
+    assert await _change(sim, target, "Inoperative") == {"status": "Accepted"}
+    assert statuses(sim, mark) == []
+
+
+async def _with_ongoing_transaction(sim: Sim, target: str) -> None:
+    await local_session(sim)
+    mark = sim.mark()
+    assert await _change(sim, target, "Inoperative") == {"status": "Scheduled"}
+    assert statuses(sim, mark) == []
+    await sim.cmd("tag")  # StopAuthorized: the transaction ends, the EVSE goes Unavailable
+    assert [e["eventType"] for e in events(sim, mark)] == ["Ended"]
+    assert statuses(sim, mark) == [(1, "Unavailable")]
+
+
+@pytest.mark.octt201("TC_G_03")
+async def test_g03_evse_operative_to_inoperative(sim201: Sim) -> None:
+    await _operative_to_inoperative(sim201, "evse")
+
+
+@pytest.mark.octt201("TC_G_09")
+async def test_g09_evse_operative_to_operative(sim201: Sim) -> None:
+    await _operative_to_operative(sim201, "evse")
+
+
+@pytest.mark.octt201("TC_G_04")
+async def test_g04_evse_inoperative_to_operative(sim201: Sim) -> None:
+    await _inoperative_to_operative(sim201, "evse")
+
+
+@pytest.mark.octt201("TC_G_10")
+async def test_g10_evse_inoperative_to_inoperative(sim201: Sim) -> None:
+    await _inoperative_to_inoperative(sim201, "evse")
+
+
+@pytest.mark.octt201("TC_G_11")
+async def test_g11_evse_with_ongoing_transaction(sim201: Sim) -> None:
+    await _with_ongoing_transaction(sim201, "evse")
+
+
+@pytest.mark.octt201("TC_G_05")
+async def test_g05_station_operative_to_inoperative(sim201: Sim) -> None:
+    await _operative_to_inoperative(sim201, "station")
+
+
+@pytest.mark.octt201("TC_G_12")
+async def test_g12_station_operative_to_operative(sim201: Sim) -> None:
+    await _operative_to_operative(sim201, "station")
+
+
+@pytest.mark.octt201("TC_G_06")
+async def test_g06_station_inoperative_to_operative(sim201: Sim) -> None:
+    await _inoperative_to_operative(sim201, "station")
+
+
+@pytest.mark.octt201("TC_G_13")
+async def test_g13_station_inoperative_to_inoperative(sim201: Sim) -> None:
+    await _inoperative_to_inoperative(sim201, "station")
+
+
+@pytest.mark.octt201("TC_G_14")
+async def test_g14_station_with_ongoing_transaction(sim201: Sim) -> None:
+    await _with_ongoing_transaction(sim201, "station")
+
+
+@pytest.mark.octt201("TC_G_07")
+async def test_g07_connector_operative_to_inoperative(sim201: Sim) -> None:
+    await _operative_to_inoperative(sim201, "connector")
+
+
+@pytest.mark.octt201("TC_G_15")
+async def test_g15_connector_operative_to_operative(sim201: Sim) -> None:
+    await _operative_to_operative(sim201, "connector")
+
+
+@pytest.mark.octt201("TC_G_08")
+async def test_g08_connector_inoperative_to_operative(sim201: Sim) -> None:
+    await _inoperative_to_operative(sim201, "connector")
+
+
+@pytest.mark.octt201("TC_G_16")
+async def test_g16_connector_inoperative_to_inoperative(sim201: Sim) -> None:
+    await _inoperative_to_inoperative(sim201, "connector")
+
+
+@pytest.mark.octt201("TC_G_17")
+async def test_g17_connector_with_ongoing_transaction(sim201: Sim) -> None:
+    await _with_ongoing_transaction(sim201, "connector")
+
+
+# ---------------------------------------------------------------- J: meter values
+
+
+@pytest.mark.octt201("TC_J_01")
+async def test_j01_clock_aligned_without_transaction(sim201: Sim) -> None:
+    await _set(sim201, "AlignedDataCtrlr", "Interval", "60")
+    mark = sim201.mark()
+    await sim201.advance(181)
+    values = sim201.calls("MeterValues", mark)
+    assert len(values) >= 3
+    for frame in values:
+        assert frame.payload["evseId"] == 1
+        assert {sv["context"] for mv in frame.payload["meterValue"] for sv in mv["sampledValue"]} == {
+            "Sample.Clock"
+        }
+
+
+@pytest.mark.octt201("TC_J_02")
+async def test_j02_clock_aligned_with_transaction(sim201: Sim) -> None:
+    await _set(sim201, "SampledDataCtrlr", "TxUpdatedInterval", "0")
+    await _set(sim201, "AlignedDataCtrlr", "Interval", "60")
+    await local_session(sim201)
+    mark = sim201.mark()
+    await sim201.advance(121)
+    updated = events(sim201, mark)
+    assert len(updated) >= 2
+    for event in updated:
+        assert (event["eventType"], event["triggerReason"]) == ("Updated", "MeterValueClock")
+        assert set(_contexts(event)) == {"Sample.Clock"}
+    assert sim201.calls("MeterValues", mark) == []  # the EVSE's values travel in the transaction
+
+
+@pytest.mark.octt201("TC_J_07")
+async def test_j07_started_carries_tx_started_measurands(sim201: Sim) -> None:
+    await _set(sim201, "SampledDataCtrlr", "TxStartedMeasurands", "Energy.Active.Import.Register")
+    started = await local_session(sim201)
+    assert started["evse"] == {"id": 1, "connectorId": 1}
+    assert _contexts(started) == ["Transaction.Begin"]
+    assert started["meterValue"][0]["sampledValue"][0]["measurand"] == "Energy.Active.Import.Register"
+
+
+@pytest.mark.octt201("TC_J_09")
+async def test_j09_updated_carries_tx_updated_measurands(sim201: Sim) -> None:
+    await _set(
+        sim201, "SampledDataCtrlr", "TxUpdatedMeasurands", "Energy.Active.Import.Register,Power.Active.Import"
+    )
+    await _set(sim201, "SampledDataCtrlr", "TxUpdatedInterval", "20")
+    await local_session(sim201)
+    mark = sim201.mark()
+    await sim201.advance(61)
+    updated = events(sim201, mark)
+    assert [e["triggerReason"] for e in updated] == ["MeterValuePeriodic"] * 3
+    for event in updated:
+        measurands = [sv["measurand"] for mv in event["meterValue"] for sv in mv["sampledValue"]]
+        assert measurands == ["Energy.Active.Import.Register", "Power.Active.Import"]
+        assert set(_contexts(event)) == {"Sample.Periodic"}
+
+
+# ---------------------------------------------------------------- P: data transfer
+
+
+@pytest.mark.octt201("TC_P_01")
+async def test_p01_data_transfer_unknown_vendor(sim201: Sim) -> None:
+    reply = await call(sim201, "DataTransfer", {"vendorId": "org.openchargealliance.octt", "messageId": "m1"})
+    assert reply["status"] in ("UnknownVendorId", "UnknownMessageId", "Rejected")
+
+
+@pytest.mark.octt201("TC_P_03")
+async def test_p03_custom_data_is_accepted(sim201: Sim) -> None:
+    custom = {"vendorId": "org.openchargealliance.octt", "extra": 1}
+    data = {
+        "component": {"name": "OCPPCommCtrlr", "customData": custom},
+        "variable": {"name": "OfflineThreshold"},
+        "attributeValue": "200",
+        "attributeType": "Actual",
+        "customData": custom,
+    }
+    reply = await call(sim201, "SetVariables", {"setVariableData": [data], "customData": custom})
+    assert reply["setVariableResult"][0]["attributeStatus"] == "Accepted"
+    get = {
+        "component": {"name": "OCPPCommCtrlr"},
+        "variable": {"name": "OfflineThreshold"},
+        "attributeType": "Actual",
+    }
+    result = (await call(sim201, "GetVariables", {"getVariableData": [get], "customData": custom}))[
+        "getVariableResult"
+    ]
+    assert (result[0]["attributeStatus"], result[0]["attributeValue"]) == ("Accepted", "200")
