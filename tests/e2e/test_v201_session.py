@@ -151,3 +151,34 @@ async def test_two_evses_report_each(sim201_factory: SimFactory) -> None:
     sim: Sim = await sim201_factory(number_of_connectors=2)
     statuses = [(f.payload["evseId"], f.payload["connectorStatus"]) for f in sim.calls("StatusNotification")]
     assert statuses == [(1, "Available"), (2, "Available")]
+
+
+async def test_restart_ends_the_interrupted_transaction_counting_on(
+    tmp_path: Path, csms: CentralSystem
+) -> None:
+    """The process stops in a transaction; the next run ends it (PowerLoss) with the next seqNo (E01),
+    the events kept in the store, as 1.6's StopTransaction is."""
+    sim, task = await _start_from_ini(tmp_path, csms, "ocpp_version = 2.0.1")
+    try:
+        await booted_v201(sim, 1)
+        await sim.cmd("plugin")
+        await sim.cmd("tag")
+        await sim.advance(60)
+        sent = [e.payload for e in sim.calls("TransactionEvent")]
+        assert [e["seqNo"] for e in sent] == [0, 1]
+    finally:
+        await _stop(sim, task)
+    mark = len(csms.frames)
+    sim, task = await _start_from_ini(tmp_path, csms, "ocpp_version = 2.0.1")
+    try:
+        ended = await csms.wait_for(
+            lambda f: f.action == "TransactionEvent" and f.direction == "in" and csms.frames.index(f) >= mark
+        )
+        assert ended.payload["eventType"] == "Ended"
+        assert ended.payload["transactionInfo"]["stoppedReason"] == "PowerLoss"
+        assert (
+            ended.payload["transactionInfo"]["transactionId"] == sent[0]["transactionInfo"]["transactionId"]
+        )
+        assert ended.payload["seqNo"] == 2
+    finally:
+        await _stop(sim, task)

@@ -62,3 +62,6 @@ class Wire16:
 
     def apply_failure(self, request: Request, now: float) -> object:
         return apply_failure(self.charger, request, now)
+
+    def bind(self, records: object) -> None:
+        """Nothing of 1.6's wire outlives the connection (transaction ids are the model's)."""

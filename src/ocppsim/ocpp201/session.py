@@ -17,11 +17,23 @@ that live only on the wire. A slotted object per station; nothing here is a rule
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from ocppsim.model.charger import Charger
 from ocppsim.ocpp201.convert import DEFAULT_ID_TOKEN_TYPE
 from ocppsim.ocpp201.version import OcppVersion
 
-__all__ = ["Session"]
+__all__ = ["SequenceRecords", "Session"]
+
+
+class SequenceRecords(Protocol):
+    """The store's event_seq (store/event_sequences.py)."""
+
+    def set_next(self, charger_id: str, tx_ref: int, next_seq: int) -> None: ...
+
+    def forget(self, charger_id: str, tx_ref: int) -> None: ...
+
+    def load(self, charger_id: str) -> dict[int, int]: ...
 
 
 class Session:
@@ -30,6 +42,7 @@ class Session:
         "charger",
         "evse_of",
         "id_types",
+        "records",
         "remote_ids",
         "seq",
         "statuses",
@@ -47,6 +60,13 @@ class Session:
         self.id_types: dict[str, str] = {}
         self.trigger_tx: set[int] = set()
         self.boot_reason = "PowerUp"
+        self.records: SequenceRecords | None = None
+
+    def bind(self, records: SequenceRecords | None) -> None:
+        """Keep the seqNos in `records` from now on, and go on from what they hold (a restart)."""
+        self.records = records
+        if records is not None:
+            self.seq.update(records.load(self.charger.params.charge_point_id))
 
     def id_token_type(self, id_tag: str) -> str:
         return self.id_types.get(id_tag.lower(), DEFAULT_ID_TOKEN_TYPE)
@@ -54,4 +74,12 @@ class Session:
     def next_seq(self, tx_ref: int) -> int:
         seq = self.seq.get(tx_ref, 0)
         self.seq[tx_ref] = seq + 1
+        if self.records is not None:
+            self.records.set_next(self.charger.params.charge_point_id, tx_ref, seq + 1)
         return seq
+
+    def end(self, tx_ref: int) -> None:
+        """The transaction's last event was made: its count is done with."""
+        self.seq.pop(tx_ref, None)
+        if self.records is not None:
+            self.records.forget(self.charger.params.charge_point_id, tx_ref)

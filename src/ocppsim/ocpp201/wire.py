@@ -32,7 +32,7 @@ from ocppsim.ocpp16.framing import Call, CallError, CallResult
 from ocppsim.ocpp201 import convert
 from ocppsim.ocpp201.framing import parse_frame
 from ocppsim.ocpp201.handlers.dispatch import handle_call
-from ocppsim.ocpp201.session import Session
+from ocppsim.ocpp201.session import SequenceRecords, Session
 from ocppsim.ocpp201.validation import Validators
 from ocppsim.ocpp201.validation import validators as v201_validators
 from ocppsim.ocpp201.version import V201, OcppVersion
@@ -64,6 +64,9 @@ class Wire201:
 
     def handle_call(self, call: Call, now: float, *, validate: bool) -> Payload:
         return handle_call(self.session, self.validators, call, now, validate=validate)
+
+    def bind(self, records: SequenceRecords | None) -> None:
+        self.session.bind(records)
 
     def check_response(self, action: str, payload: Payload) -> None:
         self.validators.response(action, payload)
@@ -195,7 +198,7 @@ class Wire201:
         payload = self._event("Ended", req.tx_ref, trigger, req.timestamp)
         info = payload["transactionInfo"]
         info["stoppedReason"] = stopped
-        self.session.seq.pop(req.tx_ref, None)
+        self.session.end(req.tx_ref)
         evse = self.session.evse_of.pop(req.tx_ref, None)
         c = self.charger.state.connectors.get(evse) if evse is not None else None
         if c is not None:

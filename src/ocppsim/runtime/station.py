@@ -41,6 +41,7 @@ from ocppsim.runtime.ws_client import Link, connect, http_status
 from ocppsim.store.authorization import Authorization
 from ocppsim.store.availability import Availability
 from ocppsim.store.configuration import Configuration
+from ocppsim.store.event_sequences import EventSequences
 from ocppsim.store.firmware import Firmware
 from ocppsim.store.profiles import Profiles
 from ocppsim.store.registers import Registers
@@ -116,6 +117,9 @@ class ConfigSink(Journal, Protocol):
     @property
     def firmware(self) -> Firmware: ...
 
+    @property
+    def event_seq(self) -> EventSequences: ...
+
 
 class Station:
     # Slots: a station's attribute dict was ~1.6 KiB, at 100,000 chargers 160 MB.
@@ -183,7 +187,7 @@ class Station:
         self._pings = Pings(self)
         self._driver = ModelDriver(self)
         # The protocol adapter: the charger's first version, then the one the CSMS picks (runtime/wire.py).
-        self.wire: Wire = wire_for(charger)
+        self.wire: Wire = wire_for(charger, records=store.event_seq if store is not None else None)
         self.outbox = Outbox(
             charger,
             clock,
@@ -354,7 +358,8 @@ class Station:
             if picked != self.wire.subprotocol:
                 # The CSMS picked another of the versions offered: speak that one from now on.
                 self._log.info("the CSMS picked %s", picked)
-                self.wire = self.outbox.wire = wire_for(self.charger, picked)
+                records = self._store.event_seq if self._store is not None else None
+                self.wire = self.outbox.wire = wire_for(self.charger, picked, records)
             delays = self.options.backoff.delays(self._rng)
             self.last_error = None
             try:

@@ -15,11 +15,21 @@ from ocppsim.ocpp16.wire import Wire16
 from ocppsim.ocpp201.version import VERSIONS
 from ocppsim.ocpp201.wire import Wire201
 
-__all__ = ["Prepared", "Wire", "offered_subprotocols", "wire_for"]
+__all__ = ["Prepared", "SequenceRecords", "Wire", "offered_subprotocols", "wire_for"]
 
 Payload = dict[str, Any]
 # A request's action and payload built when it was queued (for the journal; 2.0.1 always).
 Prepared = tuple[str, Payload]
+
+
+class SequenceRecords(Protocol):
+    """Where a 2.0.1 wire keeps its TransactionEvent seqNos (store.event_seq)."""
+
+    def set_next(self, charger_id: str, tx_ref: int, next_seq: int) -> None: ...
+
+    def forget(self, charger_id: str, tx_ref: int) -> None: ...
+
+    def load(self, charger_id: str) -> dict[int, int]: ...
 
 
 class Wire(Protocol):
@@ -49,6 +59,9 @@ class Wire(Protocol):
 
     def apply_failure(self, request: Request, now: float) -> object: ...
 
+    def bind(self, records: SequenceRecords | None) -> None:
+        """Keep (and take back) what must survive a restart in `records` (None: nothing kept)."""
+
 
 def _subprotocol(version: str) -> str:
     if version == "1.6":
@@ -61,8 +74,16 @@ def offered_subprotocols(charger: Charger) -> list[str]:
     return [_subprotocol(version) for version in charger.params.ocpp_versions]
 
 
-def wire_for(charger: Charger, subprotocol: str | None = None) -> Wire:
-    """The adapter for `subprotocol` (default: the charger's first version)."""
+def wire_for(
+    charger: Charger, subprotocol: str | None = None, records: SequenceRecords | None = None
+) -> Wire:
+    """The adapter for `subprotocol` (default: the charger's first version), bound to `records`."""
+    wire = _wire(charger, subprotocol)
+    wire.bind(records)
+    return wire
+
+
+def _wire(charger: Charger, subprotocol: str | None) -> Wire:
     if subprotocol is None:
         subprotocol = _subprotocol(charger.params.ocpp_versions[0])
     if subprotocol == V16_SUBPROTOCOL:

@@ -16,6 +16,7 @@ operations (`chargers.py`: list, forget, move between files) see every table key
     inoperative_connectors                         availability.py
     reservations                                   reservations.py
     firmware_versions                              firmware.py
+    event_sequences                                event_sequences.py
 """
 
 from __future__ import annotations
@@ -177,6 +178,16 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     """
     CREATE TABLE firmware_versions (charger_id TEXT PRIMARY KEY, version TEXT NOT NULL);
     """,
+    # 11: OCPP 2.0.1: the next TransactionEvent seqNo of each running transaction (E01: it counts up
+    # over the transaction's life, a restart included).
+    """
+    CREATE TABLE event_sequences (
+        charger_id TEXT NOT NULL,
+        tx_ref INTEGER NOT NULL,
+        next_seq INTEGER NOT NULL,
+        PRIMARY KEY (charger_id, tx_ref)
+    );
+    """,
 )
 
 # max(): a register never goes backwards, even if an older value is written late. (registers.py, and
@@ -208,6 +219,7 @@ PER_CHARGER_TABLES: Final = (
     "inoperative_connectors",
     "reservations",
     "firmware_versions",
+    "event_sequences",
 )
 
 

@@ -14,6 +14,7 @@ repository per record kind on it, as attributes:
     store.availability  connectors set Inoperative                     availability.py
     store.reservations  reservations (ReserveNow)                      reservations.py
     store.firmware      the version of the firmware installed last     firmware.py
+    store.event_seq     2.0.1 TransactionEvent seqNo per transaction   event_sequences.py
     store.chargers      list, forget, move chargers between files      chargers.py
 """
 
@@ -27,6 +28,7 @@ from ocppsim.store.chargers import Chargers
 from ocppsim.store.checkpointer import CHECKPOINT_EVERY_S
 from ocppsim.store.configuration import Configuration
 from ocppsim.store.database import DB_FILENAME, Database
+from ocppsim.store.event_sequences import EventSequences
 from ocppsim.store.firmware import Firmware
 from ocppsim.store.frames import FrameLog
 from ocppsim.store.journal import Journal
@@ -46,6 +48,7 @@ class Store:
         "chargers",
         "config",
         "db",
+        "event_seq",
         "firmware",
         "flush",
         "frames",
@@ -81,6 +84,7 @@ class Store:
         self.availability = Availability(db)
         self.reservations = Reservations(db)
         self.firmware = Firmware(db)
+        self.event_seq = EventSequences(db)
         self.chargers = Chargers(db)
 
     @property
