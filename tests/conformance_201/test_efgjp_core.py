@@ -4,12 +4,14 @@ TC_<block>_<n>_CS."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
 
 from conformance_201.steps import call, component, events, local_session, set_variables, statuses, variable
 from conftest import Sim
+from ocppsim.ocpp16.framing import CallError
 
 
 async def _set(sim: Sim, comp: str, var: str, value: str) -> None:
@@ -306,3 +308,102 @@ async def test_p03_custom_data_is_accepted(sim201: Sim) -> None:
         "getVariableResult"
     ]
     assert (result[0]["attributeStatus"], result[0]["attributeValue"]) == ("Accepted", "200")
+
+
+# ---------------------------------------------------------------- G: availability persists a reboot
+
+
+async def _persists_across_reboot(sim: Sim, target: str) -> None:
+    mark = sim.mark()
+    assert await _change(sim, target, "Inoperative") == {"status": "Accepted"}
+    assert statuses(sim, mark) == [(1, "Unavailable")]
+    mark = sim.mark()
+    assert await call(sim, "Reset", {"type": "OnIdle"}) == {"status": "Accepted"}  # Reusable State Booted
+    await sim.csms.wait_for_call(sim.id, "BootNotification", after=mark)
+    await sim.csms.wait_for(
+        lambda f: f.action == "StatusNotification" and f.direction == "in" and sim.csms.frames.index(f) > mark
+    )
+    await sim.quiet()
+    assert statuses(sim, mark) == [(1, "Unavailable")]
+
+
+@pytest.mark.octt201("TC_G_18")
+async def test_g18_evse_state_persists_across_reboot(sim201: Sim) -> None:
+    await _persists_across_reboot(sim201, "evse")
+
+
+@pytest.mark.octt201("TC_G_21")
+async def test_g21_station_state_persists_across_reboot(sim201: Sim) -> None:
+    await _persists_across_reboot(sim201, "station")
+
+
+@pytest.mark.octt201("TC_G_19")
+async def test_g19_connector_state_persists_across_reboot(sim201: Sim) -> None:
+    await _persists_across_reboot(sim201, "connector")
+
+
+# ---------------------------------------------------------------- E: retries of transaction messages
+
+MESSAGE_TIMEOUT = 30  # OCPPCommCtrlr.MessageTimeout[Default]
+INTERVAL = 10
+
+
+async def _retries(sim: Sim, answers: list[Any]) -> list[float]:
+    """A Started event answered in turn by `answers` (None: no answer, a string: that CALLERROR, a dict:
+    that result; past the list: {}); the simulated times it was sent at."""
+    tx_event = "TransactionEvent"
+    result = await set_variables(
+        sim,
+        (component("OCPPCommCtrlr"), variable("MessageAttempts", tx_event), "3", None),
+        (component("OCPPCommCtrlr"), variable("MessageAttemptInterval", tx_event), str(INTERVAL), None),
+    )
+    assert [r["attributeStatus"] for r in result] == ["Accepted", "Accepted"]
+    sent: list[float] = []
+
+    def answer(charger_id: str, payload: dict[str, Any]) -> Any:
+        if payload["eventType"] != "Started":
+            return {}
+        sent.append(sim.clock.now())
+        reply = answers.pop(0) if answers else {}
+        return CallError("", reply, "refused", {}) if isinstance(reply, str) else reply
+
+    sim.csms.responders[tx_event] = answer
+    await sim.cmd("plugin")
+    await sim.conn.command("tag")
+    # A CALL that gets no answer keeps the charger busy until its MessageTimeout: step time without
+    # waiting for quiet, letting each step's frames cross the loopback.
+    for _ in range(300):
+        await sim.clock.advance(1)
+        await asyncio.sleep(0.002)
+    await sim.quiet()
+    return sent
+
+
+def _gaps(sent: list[float]) -> list[float]:
+    return [round(b - a) for a, b in zip(sent, sent[1:], strict=False)]
+
+
+@pytest.mark.octt201("TC_E_41")
+async def test_e41_max_retry_count_reached(sim201: Sim) -> None:
+    sent = await _retries(sim201, [None, None, None, None])
+    # Sent MessageAttempts times, each after MessageTimeout + interval x the sends before it; then no more.
+    assert _gaps(sent) == [MESSAGE_TIMEOUT + INTERVAL, MESSAGE_TIMEOUT + 2 * INTERVAL]
+
+
+@pytest.mark.octt201("TC_E_42")
+async def test_e42_success_before_max_retry_count(sim201: Sim) -> None:
+    sent = await _retries(sim201, [None, {}])
+    assert _gaps(sent[:2]) == [MESSAGE_TIMEOUT + INTERVAL]
+    assert len([t for t in sent if t == sent[1]]) == 1  # answered: not sent again
+
+
+@pytest.mark.octt201("TC_E_50")
+async def test_e50_max_retry_count_reached_callerror(sim201: Sim) -> None:
+    sent = await _retries(sim201, ["InternalError"] * 4)
+    assert _gaps(sent) == [INTERVAL, 2 * INTERVAL]  # a CALLERROR is an answer: no MessageTimeout waited
+
+
+@pytest.mark.octt201("TC_E_51")
+async def test_e51_success_before_max_retry_count_callerror(sim201: Sim) -> None:
+    sent = await _retries(sim201, ["InternalError", {}])
+    assert _gaps(sent) == [INTERVAL]

@@ -42,6 +42,7 @@ __all__ = ["Wire201"]
 Payload = dict[str, Any]
 _ACCEPTED = IdTagInfo(AuthorizationStatus.ACCEPTED)
 _TX_CONTEXTS = (ReadingContext.SAMPLE_PERIODIC, ReadingContext.SAMPLE_CLOCK)
+_BEGIN_END = (ReadingContext.TRANSACTION_BEGIN, ReadingContext.TRANSACTION_END)
 
 
 class Wire201:
@@ -88,8 +89,9 @@ class Wire201:
             session.statuses.clear()  # after the boot every connector's status goes again (B01.FR.05)
             return True
         if isinstance(request, MeterValuesReq):
-            # Transaction.End values travel in the Ended event (TxEndedMeasurands).
-            return not (request.tx_ref is not None and request.context is ReadingContext.TRANSACTION_END)
+            # A transaction's Transaction.Begin / .End values travel in its Started / Ended events
+            # (TxStartedMeasurands, TxEndedMeasurands: J02), not as MeterValues of their own.
+            return request.tx_ref is None or request.context not in _BEGIN_END
         return not isinstance(request, DiagnosticsStatusNotificationReq)  # 1.6 only
 
     def _status(self, request: StatusNotificationReq) -> str:
