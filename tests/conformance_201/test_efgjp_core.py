@@ -5,6 +5,7 @@ TC_<block>_<n>_CS."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 from typing import Any
 
 import pytest
@@ -380,7 +381,7 @@ async def _retries(sim: Sim, answers: list[Any]) -> list[float]:
 
 
 def _gaps(sent: list[float]) -> list[float]:
-    return [round(b - a) for a, b in zip(sent, sent[1:], strict=False)]
+    return [round(b - a) for a, b in itertools.pairwise(sent)]
 
 
 @pytest.mark.octt201("TC_E_41")
