@@ -220,3 +220,27 @@ def test_remote_start_stop_unlock_trigger() -> None:
     assert call(wire, "RequestStopTransaction", {"transactionId": tx_id}) == {"status": "Accepted"}
     ended = next(p for a, p in send(wire, ch) if a == "TransactionEvent")
     assert ended["transactionInfo"]["stoppedReason"] == "Remote"
+
+
+def test_local_list_and_cache() -> None:
+    ch, wire = booted()
+    assert call(wire, "GetLocalListVersion", {}) == {"versionNumber": 0}
+    full = {
+        "versionNumber": 3,
+        "updateType": "Full",
+        "localAuthorizationList": [
+            {"idToken": {"idToken": "GOOD", "type": "ISO14443"}, "idTokenInfo": {"status": "Accepted"}},
+            {"idToken": {"idToken": "BAD", "type": "ISO14443"}, "idTokenInfo": {"status": "Blocked"}},
+        ],
+    }
+    assert call(wire, "SendLocalList", full) == {"status": "Accepted"}
+    assert call(wire, "GetLocalListVersion", {}) == {"versionNumber": 3}
+    assert set(ch.authorization.local_list) == {"good", "bad"}
+    differential = {
+        "versionNumber": 4,
+        "updateType": "Differential",
+        "localAuthorizationList": [{"idToken": {"idToken": "BAD", "type": "ISO14443"}}],
+    }
+    assert call(wire, "SendLocalList", differential) == {"status": "Accepted"}
+    assert set(ch.authorization.local_list) == {"good"}
+    assert call(wire, "ClearCache", {}) == {"status": "Accepted"}
