@@ -244,3 +244,82 @@ def test_local_list_and_cache() -> None:
     assert call(wire, "SendLocalList", differential) == {"status": "Accepted"}
     assert set(ch.authorization.local_list) == {"good"}
     assert call(wire, "ClearCache", {}) == {"status": "Accepted"}
+
+
+def profile(pid: int, purpose: str, limit: float, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": pid,
+        "stackLevel": 1,
+        "chargingProfilePurpose": purpose,
+        "chargingProfileKind": "Absolute",
+        "chargingSchedule": [
+            {
+                "id": 1,
+                "startSchedule": "2023-11-14T00:00:00Z",
+                "chargingRateUnit": "A",
+                "chargingSchedulePeriod": [{"startPeriod": 0, "limit": limit}],
+            }
+        ],
+        **extra,
+    }
+
+
+def test_smart_charging_on_the_shared_schedule() -> None:
+    ch, wire = booted()
+    send(wire, ch)
+    station_max = profile(1, "ChargingStationMaxProfile", 16)
+    assert (
+        call(wire, "SetChargingProfile", {"evseId": 1, "chargingProfile": station_max})["status"]
+        == "Rejected"
+    )
+    assert call(wire, "SetChargingProfile", {"evseId": 0, "chargingProfile": station_max}) == {
+        "status": "Accepted"
+    }
+    composite = call(wire, "GetCompositeSchedule", {"evseId": 1, "duration": 600, "chargingRateUnit": "A"})
+    assert composite["schedule"]["chargingSchedulePeriod"][0]["limit"] == 16
+    external = profile(2, "ChargingStationExternalConstraints", 8)
+    assert (
+        call(wire, "SetChargingProfile", {"evseId": 0, "chargingProfile": external})["status"] == "Rejected"
+    )
+    tx = profile(3, "TxProfile", 10)
+    assert call(wire, "SetChargingProfile", {"evseId": 1, "chargingProfile": tx})["statusInfo"] == {
+        "reasonCode": "TxNotFound"
+    }
+    # K01 with a transaction: the TxProfile names it by the station's id.
+    ch.ev_inputs.plug_in(1, T0)
+    ch.authorization.present_tag(1, "TAG", T0)
+    wire.apply_result(AuthorizeReq("TAG", 1), {"idTokenInfo": {"status": "Accepted"}}, T0)
+    started = next(p for a, p in send(wire, ch) if a == "TransactionEvent")
+    tx_id = started["transactionInfo"]["transactionId"]
+    tx = profile(3, "TxProfile", 10, transactionId=tx_id)
+    assert call(wire, "SetChargingProfile", {"evseId": 1, "chargingProfile": tx}) == {"status": "Accepted"}
+    assert ch.view(1, T0).offer == 10
+    # K09: the profiles as ReportChargingProfiles, one per EVSE.
+    assert call(wire, "GetChargingProfiles", {"requestId": 8, "chargingProfile": {}}) == {
+        "status": "Accepted"
+    }
+    reports = [p for a, p in send(wire, ch) if a == "ReportChargingProfiles"]
+    assert [(r["evseId"], r["tbc"]) for r in reports] == [(0, True), (1, False)]
+    assert reports[1]["chargingProfile"][0]["transactionId"] == tx_id
+    none = {"requestId": 9, "chargingProfile": {"chargingProfileId": [99]}}
+    assert call(wire, "GetChargingProfiles", none) == {"status": "NoProfiles"}
+    # K10
+    assert call(wire, "ClearChargingProfile", {"chargingProfileId": 1}) == {"status": "Accepted"}
+    assert call(wire, "ClearChargingProfile", {"chargingProfileId": 1}) == {"status": "Unknown"}
+    criteria = {"chargingProfileCriteria": {"chargingProfilePurpose": "TxProfile"}}
+    assert call(wire, "ClearChargingProfile", criteria) == {"status": "Accepted"}
+
+
+def test_remote_start_with_a_tx_profile() -> None:
+    ch, wire = booted()
+    send(wire, ch)
+    ch.config.store("AuthorizeRemoteTxRequests", "false")
+    token = {"idToken": "APP", "type": "Central"}
+    bad = profile(4, "TxDefaultProfile", 8)
+    start = {"idToken": token, "remoteStartId": 1, "evseId": 1, "chargingProfile": bad}
+    assert call(wire, "RequestStartTransaction", start)["status"] == "Rejected"
+    start["chargingProfile"] = profile(4, "TxProfile", 8)
+    assert call(wire, "RequestStartTransaction", start) == {"status": "Accepted"}
+    ch.ev_inputs.plug_in(1, T0)
+    send(wire, ch)
+    assert ch.view(1, T0).offer == 8

@@ -48,6 +48,7 @@ __all__ = [
     "Reboot",
     "Reconnect",
     "ReplayedReq",
+    "ReportChargingProfilesReq",
     "ReportedVariable",
     "Request",
     "Reservation",
@@ -220,6 +221,18 @@ class NotifyReportReq(Request):
     seq_no: int
     tbc: bool
     data: tuple[ReportedVariable, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportChargingProfilesReq(Request):
+    """OCPP 2.0.1 K09: the installed profiles of one EVSE (0: the station) a GetChargingProfiles asked
+    for, one message per EVSE, `tbc` on all but the last."""
+
+    ACTION: ClassVar[str] = "ReportChargingProfiles"
+    request_id: int
+    evse_id: int
+    profiles: tuple[ChargingProfile, ...]
+    tbc: bool
 
 
 @dataclass(frozen=True, slots=True)

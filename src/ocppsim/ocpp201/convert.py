@@ -36,11 +36,13 @@ from ocppsim.model.outgoing import (
     IdTagInfo,
     MeterValuesReq,
     NotifyReportReq,
+    ReportChargingProfilesReq,
     ReportedVariable,
     StopTransactionReq,
 )
 from ocppsim.model.types import AuthorizationStatus, ReadingContext, Reason
 from ocppsim.ocpp16.convert import format_time, parse_time
+from ocppsim.ocpp201.profiles import profile_payload
 
 __all__ = [
     "DEFAULT_ID_TOKEN_TYPE",
@@ -225,6 +227,14 @@ def simple_payload(req: object, id_token_type: str) -> tuple[str, dict[str, Any]
         return "DataTransfer", payload
     if isinstance(req, FirmwareStatusNotificationReq):
         return "FirmwareStatusNotification", {"status": req.status.value}
+    if isinstance(req, ReportChargingProfilesReq):
+        return "ReportChargingProfiles", {
+            "requestId": req.request_id,
+            "chargingLimitSource": "CSO",
+            "evseId": req.evse_id,
+            "chargingProfile": [profile_payload(profile) for profile in req.profiles],
+            "tbc": req.tbc,
+        }
     return None
 
 

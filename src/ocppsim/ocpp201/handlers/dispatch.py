@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from ocppsim.ocpp16.framing import Call
 from ocppsim.ocpp201.framing import ErrorCode
-from ocppsim.ocpp201.handlers import authorization, core, device_model, remote_trigger, transactions
+from ocppsim.ocpp201.handlers import (
+    authorization,
+    core,
+    device_model,
+    remote_trigger,
+    smart_charging,
+    transactions,
+)
 from ocppsim.ocpp201.handlers.call_error import Handler, OcppCallError, Payload
 from ocppsim.ocpp201.session import Session
 from ocppsim.ocpp201.validation import SchemaError, Validators
@@ -14,7 +21,7 @@ from ocppsim.ocpp201.validation import SchemaError, Validators
 __all__ = ["HANDLERS", "handle_call"]
 
 HANDLERS: dict[str, Handler] = {}
-for _block in (core, transactions, authorization, remote_trigger, device_model):
+for _block in (core, transactions, authorization, smart_charging, remote_trigger, device_model):
     assert not HANDLERS.keys() & _block.HANDLERS.keys(), "an action is handled by one block"
     HANDLERS.update(_block.HANDLERS)
 

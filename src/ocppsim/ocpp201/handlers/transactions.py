@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ocppsim.model.types import RemoteStartStopStatus, UnlockStatus
 from ocppsim.ocpp201.handlers.call_error import Handler, Payload
+from ocppsim.ocpp201.profiles import profile_from_payload
 from ocppsim.ocpp201.session import Session
 
 __all__ = ["HANDLERS"]
@@ -21,12 +22,18 @@ def _request_start(session: Session, p: Payload, now: float) -> Payload:
     token = p["idToken"]
     id_tag = token["idToken"]
     evse = p.get("evseId")
-    if p.get("chargingProfile") is not None:
-        # A TxProfile with the start (F01.FR.08, K05) needs the 2.0.1 profile conversion: not yet.
-        return {"status": "Rejected", "statusInfo": {"reasonCode": "UnsupportedParam"}}
     if evse is not None and not charger.has_connector(evse):
         return {"status": "Rejected"}
-    status = charger.transactions.remote_start(id_tag, evse, None, now)
+    profile = None
+    payload = p.get("chargingProfile")
+    if payload is not None:
+        # F01.FR.08 / K05: a TxProfile for the transaction to come (no transactionId yet), one schedule.
+        if payload["chargingProfilePurpose"] != "TxProfile" or len(payload["chargingSchedule"]) != 1:
+            return {"status": "Rejected", "statusInfo": {"reasonCode": "InvalidProfile"}}
+        if payload.get("transactionId") is not None:
+            return {"status": "Rejected", "statusInfo": {"reasonCode": "InvalidProfile"}}
+        profile = profile_from_payload(payload, evse or 0)
+    status = charger.transactions.remote_start(id_tag, evse, profile, now)
     if status is not RemoteStartStopStatus.ACCEPTED:
         return {"status": "Rejected"}
     session.id_types[id_tag.lower()] = token["type"]
