@@ -6,7 +6,6 @@ __all__ = ["PENDING"]
 
 _SECURITY = "2.0.1 security (SecurityCtrlr.BasicAuthPassword, SetNetworkProfile, TLS cases) not yet"
 _NETWORK = "SetNetworkProfile / NetworkConnectionProfiles not implemented on 2.0.1 yet"
-_STATUS = "GetTransactionStatus (E14) not implemented yet"
 _FIRMWARE = "UpdateFirmware (L01) on 2.0.1 not implemented yet"
 _CERTS = "certificate management (M) on 2.0.1 not implemented yet"
 _LOGS = "GetLog / CustomerInformation (N) on 2.0.1 not implemented yet"
@@ -21,19 +20,10 @@ PENDING: dict[str, str] = {
     "TC_A_19": _SECURITY,
     "TC_A_22": _SECURITY,
     "TC_B_30": "answering CSMS calls with CALLERROR SecurityError while Pending/Rejected not yet",
-    "TC_B_51": "OfflineThreshold (status after a long offline period) not acted on yet",
-    "TC_B_52": "OfflineThreshold (status after a short offline period) not acted on yet",
     "TC_B_43": _NETWORK,
     "TC_B_45": _NETWORK,
     "TC_B_46": _NETWORK,
     "TC_B_57": "not played yet (the reconnect with back-off is the 1.6 runtime's)",
-    "TC_E_28": _STATUS,
-    "TC_E_29": _STATUS,
-    "TC_E_30": _STATUS,
-    "TC_E_31": _STATUS,
-    "TC_E_32": _STATUS,
-    "TC_E_33": _STATUS,
-    "TC_E_34": _STATUS,
     "TC_F_04": "needs TxStartPoint Authorized (a transaction before the cable); only PowerPathClosed so far",
     "TC_J_03": "AlignedDataCtrlr.TxEndedInterval is read-only (= Interval), not its own interval yet",
     "TC_J_10": "SampledDataCtrlr.TxEndedInterval is read-only (= TxUpdatedInterval), not its own yet",

@@ -408,3 +408,132 @@ async def test_e50_max_retry_count_reached_callerror(sim201: Sim) -> None:
 async def test_e51_success_before_max_retry_count_callerror(sim201: Sim) -> None:
     sent = await _retries(sim201, ["InternalError", {}])
     assert _gaps(sent) == [INTERVAL]
+
+
+# ---------------------------------------------------------------- E14: GetTransactionStatus
+
+
+async def _step(sim: Sim, seconds: int) -> None:
+    """Move simulated time one second at a time without waiting for quiet (a CALL may hang)."""
+    for _ in range(seconds):
+        await sim.clock.advance(1)
+        await asyncio.sleep(0.002)
+
+
+async def _status(sim: Sim, transaction_id: str | None) -> dict[str, Any]:
+    payload = {} if transaction_id is None else {"transactionId": transaction_id}
+    answer = await sim.csms.call(sim.id, "GetTransactionStatus", payload)
+    return answer.payload  # type: ignore[union-attr]
+
+
+async def _offline_events_held(sim: Sim, *, stop: bool) -> str:
+    """A transaction whose events queue while offline (stopped offline too with `stop`); after the
+    reconnect the CSMS holds back its answer to the first, so they are still in the queue."""
+    await _set(sim, "SampledDataCtrlr", "TxUpdatedInterval", "30")
+    started = await local_session(sim)
+    sim.station.disconnect()
+    await sim.quiet()
+    await sim.advance(65)
+    if stop:
+        await sim.cmd("tag")
+        await sim.cmd("unplug")
+    sim.csms.responders["TransactionEvent"] = lambda charger_id, payload: None
+    mark = sim.mark()
+    sim.station.connect()
+    await sim.csms.wait_for_call(sim.id, "TransactionEvent", after=mark)
+    return str(started["transactionInfo"]["transactionId"])
+
+
+async def _release(sim: Sim) -> None:
+    """The CSMS answers again; the held event times out, is sent again, and the queue empties."""
+    del sim.csms.responders["TransactionEvent"]
+    await _step(sim, 200)
+    await sim.quiet()
+
+
+@pytest.mark.octt201("TC_E_28")
+async def test_e28_transaction_id_unknown(sim201: Sim) -> None:
+    assert await _status(sim201, "no-such-transaction") == {
+        "ongoingIndicator": False,
+        "messagesInQueue": False,
+    }
+
+
+@pytest.mark.octt201("TC_E_29")
+async def test_e29_ongoing_with_messages_in_queue(sim201: Sim) -> None:
+    tx_id = await _offline_events_held(sim201, stop=False)
+    assert await _status(sim201, tx_id) == {"ongoingIndicator": True, "messagesInQueue": True}
+    await _release(sim201)
+    offline = [e for e in events(sim201) if e.get("offline")]
+    assert offline and all(e["eventType"] == "Updated" and e.get("meterValue") for e in offline)
+
+
+@pytest.mark.octt201("TC_E_30")
+async def test_e30_ongoing_without_messages_in_queue(sim201: Sim) -> None:
+    tx_id = await _offline_events_held(sim201, stop=False)
+    await _release(sim201)
+    assert await _status(sim201, tx_id) == {"ongoingIndicator": True, "messagesInQueue": False}
+
+
+@pytest.mark.octt201("TC_E_31")
+async def test_e31_ended_with_messages_in_queue(sim201: Sim) -> None:
+    tx_id = await _offline_events_held(sim201, stop=True)
+    assert await _status(sim201, tx_id) == {"ongoingIndicator": False, "messagesInQueue": True}
+    await _release(sim201)
+    assert events(sim201)[-1]["eventType"] == "Ended"
+
+
+@pytest.mark.octt201("TC_E_32")
+async def test_e32_ended_without_messages_in_queue(sim201: Sim) -> None:
+    tx_id = await _offline_events_held(sim201, stop=True)
+    await _release(sim201)
+    assert await _status(sim201, tx_id) == {"ongoingIndicator": False, "messagesInQueue": False}
+
+
+@pytest.mark.octt201("TC_E_33")
+async def test_e33_without_id_with_messages_in_queue(sim201: Sim) -> None:
+    await _offline_events_held(sim201, stop=False)
+    assert await _status(sim201, None) == {"messagesInQueue": True}
+    await _release(sim201)
+
+
+@pytest.mark.octt201("TC_E_34")
+async def test_e34_without_id_without_messages_in_queue(sim201: Sim) -> None:
+    await _offline_events_held(sim201, stop=False)
+    await _release(sim201)
+    assert await _status(sim201, None) == {"messagesInQueue": False}
+
+
+# ---------------------------------------------------------------- B04: statuses after an offline period
+
+
+async def _offline_then_plug(sim: Sim, seconds: int) -> int:
+    await _set(sim, "OCPPCommCtrlr", "OfflineThreshold", "60")
+    sim.station.disconnect()
+    await sim.quiet()
+    await sim.cmd("plugin")  # Manual Action: connect the EV while offline
+    await sim.advance(seconds)
+    mark = sim.mark()
+    sim.station.connect()
+    await sim.csms.wait_for(
+        lambda f: (
+            f.direction == "in" and f.action == "StatusNotification" and sim.csms.frames.index(f) >= mark
+        )
+    )
+    await sim.quiet()
+    assert sim.calls("BootNotification", mark) == []  # a reconnect is not a boot
+    return mark
+
+
+@pytest.mark.octt201("TC_B_51")
+async def test_b51_offline_longer_than_threshold(sim201_factory: Any) -> None:
+    sim: Sim = await sim201_factory(number_of_connectors=2)
+    mark = await _offline_then_plug(sim, 90)
+    assert statuses(sim, mark) == [(1, "Occupied"), (2, "Available")]  # all connectors
+
+
+@pytest.mark.octt201("TC_B_52")
+async def test_b52_offline_shorter_than_threshold(sim201_factory: Any) -> None:
+    sim: Sim = await sim201_factory(number_of_connectors=2)
+    mark = await _offline_then_plug(sim, 30)
+    assert statuses(sim, mark) == [(1, "Occupied")]  # only what changed

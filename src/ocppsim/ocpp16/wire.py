@@ -25,6 +25,7 @@ class Wire16:
 
     subprotocol = SUBPROTOCOL
     prepare_always = False
+    boots_on_reconnect = True
 
     def __init__(self, charger: Charger) -> None:
         self.charger = charger
@@ -65,3 +66,6 @@ class Wire16:
 
     def bind(self, records: object) -> None:
         """Nothing of 1.6's wire outlives the connection (transaction ids are the model's)."""
+
+    def on_link(self, up: bool, now: float) -> None:
+        """Nothing to do: the model boots again on every connection."""

@@ -49,6 +49,7 @@ class Wire201:
     __slots__ = ("charger", "session", "subprotocol", "validators")
 
     prepare_always = True
+    boots_on_reconnect = False
 
     def __init__(
         self, charger: Charger, version: OcppVersion = V201, validators: Validators | None = None
@@ -68,6 +69,10 @@ class Wire201:
 
     def bind(self, records: SequenceRecords | None) -> None:
         self.session.bind(records)
+
+    def on_link(self, up: bool, now: float) -> None:
+        threshold = self.charger.config.get_int("OCPPCommCtrlr.OfflineThreshold")
+        self.session.link(up, now, threshold)
 
     def check_response(self, action: str, payload: Payload) -> None:
         self.validators.response(action, payload)
@@ -106,6 +111,24 @@ class Wire201:
 
     def prepare(self, request: Request) -> tuple[str, Payload]:
         """Action and payload, built when the model queues the request (module docstring)."""
+        action, payload = self._prepare(request)
+        tx_ref = getattr(request, "tx_ref", None)
+        if tx_ref is not None and action == "TransactionEvent":
+            queued = self.session.queued
+            queued[tx_ref] = queued.get(tx_ref, 0) + 1
+        return action, payload
+
+    def _settled(self, request: Request) -> None:
+        """An event left the queue (answered, or dropped after its attempts)."""
+        tx_ref = getattr(request, "tx_ref", None)
+        queued = self.session.queued
+        if tx_ref is not None and tx_ref in queued:
+            if queued[tx_ref] <= 1:
+                del queued[tx_ref]
+            else:
+                queued[tx_ref] -= 1
+
+    def _prepare(self, request: Request) -> tuple[str, Payload]:
         if isinstance(request, ReplayedReq):
             return request.action, orjson.loads(request.body)
         session = self.session
@@ -217,7 +240,11 @@ class Wire201:
     def result_changes_model(self, request: Request) -> bool:
         return not isinstance(request, (MeterValuesReq, StatusNotificationReq))
 
+    # A StatusNotification's answer changes no model but the session's `delivered` (apply_result).
+
     def apply_result(self, request: Request, payload: Payload, now: float) -> object:
+        if request.transaction_related:
+            self._settled(request)
         charger = self.charger
         if isinstance(request, ReplayedReq):
             if request.action == "TransactionEvent" and request.tx_ref is not None:
@@ -253,9 +280,13 @@ class Wire201:
             return payload.get("idTokenInfo")
         if isinstance(request, FirmwareStatusNotificationReq):
             charger.firmware.on_firmware_status_answered(request.status, now)
+        elif isinstance(request, StatusNotificationReq):
+            self.session.delivered[request.connector_id] = self._status(request)
         return payload
 
     def apply_failure(self, request: Request, now: float) -> object:
+        if request.transaction_related:
+            self._settled(request)
         charger = self.charger
         if isinstance(request, ReplayedReq):
             if request.tx_ref is not None and '"Ended"' in request.body:

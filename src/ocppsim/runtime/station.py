@@ -26,7 +26,7 @@ from urllib.parse import quote
 
 from ocppsim.model.charger import Charger
 from ocppsim.model.outgoing import Reboot, ReplayedReq, Request
-from ocppsim.model.types import ResetType
+from ocppsim.model.types import RegistrationStatus, ResetType
 from ocppsim.runtime.clock import Clock, LazyEvent, running_loop, sleep_or_event
 from ocppsim.runtime.events import Event, EventBus
 from ocppsim.runtime.file_transfer import FileTransfers
@@ -134,6 +134,7 @@ class Station:
         "_rebooting",
         "_reconnect_now",
         "_released",
+        "_resume",
         "_rng",
         "_side_tasks",
         "_stopping",
@@ -182,6 +183,8 @@ class Station:
         self._stopping = False
         self._reconnect_now = LazyEvent()
         self._rebooting: Reboot | None = None
+        # The registration stood when the link was lost (no reboot since): a 2.0.1 wire resumes it.
+        self._resume = False
         # The parts: frames on the open link, the pings, the model's effects and deadline timer.
         self._exchange = FrameExchange(self)
         self._pings = Pings(self)
@@ -369,6 +372,7 @@ class Station:
                 self._log.exception("connection failed; reconnecting")
             if self._rebooting is not None:
                 self._rebooting = None
+                self._resume = False
                 self.run_model(self.charger.boot.on_reboot)
             elif not self._stopping and not self._reconnect_now.is_set():
                 delay = next(delays)
@@ -390,7 +394,11 @@ class Station:
                 self._tasks = tg
                 self._pings.arm()
                 self.outbox.set_online(True)
-                self.run_model(self.charger.boot.on_connected)
+                self.wire.on_link(True, self.clock.now())
+                if self._resume and not self.wire.boots_on_reconnect:
+                    self.run_model(self.charger.boot.on_reconnected)
+                else:
+                    self.run_model(self.charger.boot.on_connected)
                 ws.start(self._exchange)  # frames are handled from here on, in the link's callbacks
                 try:
                     await ws.wait_closed()
@@ -405,6 +413,8 @@ class Station:
             self._ws = None
             self._link_lost.set()
             self._exchange.forget_call()
+            self._resume = self.charger.registration is RegistrationStatus.ACCEPTED
+            self.wire.on_link(False, self.clock.now())
             self.outbox.set_online(False)  # keeps or drops the CALL that lost its answer
             self.run_model(self.charger.boot.on_disconnected)
             self._log.info("disconnected")

@@ -62,6 +62,14 @@ class Wire(Protocol):
     def bind(self, records: SequenceRecords | None) -> None:
         """Keep (and take back) what must survive a restart in `records` (None: nothing kept)."""
 
+    @property
+    def boots_on_reconnect(self) -> bool:
+        """A restored connection starts with a BootNotification (1.6 as this simulator always did);
+        False: the registration stands (2.0.1)."""
+
+    def on_link(self, up: bool, now: float) -> None:
+        """The connection came up / went down (the station, before the model hears of it)."""
+
 
 def _subprotocol(version: str) -> str:
     if version == "1.6":

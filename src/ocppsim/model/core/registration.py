@@ -65,6 +65,19 @@ class Registration:
         self.next_boot = None
         state.emit(BootNotificationReq(state.boot_info))
 
+    def on_reconnected(self, now: float) -> None:
+        """OCPP 2.0.1: the connection came back without a reboot (part 4 section 5; B01 boots only at
+        start-up): the registration stands, no BootNotification; the heartbeat restarts and every
+        connector's status is offered again (the adapter sends what the CSMS has not seen, B04 /
+        OfflineThreshold)."""
+        state = self._s
+        state.advance(now)
+        state.connected = True
+        state.registration = RegistrationStatus.ACCEPTED
+        self.next_boot = None
+        self.restart_heartbeat(now)
+        state.status.notify_all(now)
+
     def on_disconnected(self, now: float) -> None:
         state = self._s
         state.advance(now)

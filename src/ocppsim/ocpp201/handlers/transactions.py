@@ -1,5 +1,5 @@
 """CS->CP operations of the transactions block in 2.0.1: RequestStartTransaction (F01, F02),
-RequestStopTransaction (F03), UnlockConnector (F05)."""
+RequestStopTransaction (F03), UnlockConnector (F05), GetTransactionStatus (E14)."""
 
 from __future__ import annotations
 
@@ -62,7 +62,20 @@ def _unlock(session: Session, p: Payload, now: float) -> Payload:
     return {"status": _UNLOCK[charger.transactions.unlock_connector(evse, now)]}
 
 
+def _transaction_status(session: Session, p: Payload, now: float) -> Payload:
+    """E14: whether the transaction runs, and whether events of it (of any, without an id) wait in the
+    queue; an id the station never gave is neither."""
+    text = p.get("transactionId")
+    if text is None:
+        return {"messagesInQueue": bool(session.queued)}
+    ref = int(text) if text.isdigit() else None
+    connectors = session.charger.state.connectors.values()
+    ongoing = ref is not None and any(c.tx is not None and c.tx.ref == ref for c in connectors)
+    return {"ongoingIndicator": ongoing, "messagesInQueue": ref is not None and ref in session.queued}
+
+
 HANDLERS: dict[str, Handler] = {
+    "GetTransactionStatus": _transaction_status,
     "RequestStartTransaction": _request_start,
     "RequestStopTransaction": _request_stop,
     "UnlockConnector": _unlock,
