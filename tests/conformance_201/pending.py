@@ -4,16 +4,13 @@ from __future__ import annotations
 
 __all__ = ["PENDING"]
 
-_SECURITY = "2.0.1 security (SecurityCtrlr.BasicAuthPassword, SetNetworkProfile, TLS cases) not yet"
+_SECURITY = "2.0.1 TLS and security profile upgrade (SetNetworkProfile, certificates) not yet"
 _NETWORK = "SetNetworkProfile / NetworkConnectionProfiles not implemented on 2.0.1 yet"
 _FIRMWARE = "UpdateFirmware (L01) on 2.0.1 not implemented yet"
 _CERTS = "certificate management (M) on 2.0.1 not implemented yet"
 _LOGS = "GetLog / CustomerInformation (N) on 2.0.1 not implemented yet"
 
 PENDING: dict[str, str] = {
-    "TC_A_01": _SECURITY,
-    "TC_A_09": _SECURITY,
-    "TC_A_10": _SECURITY,
     "TC_A_04": _SECURITY,
     "TC_A_05": _SECURITY,
     "TC_A_06": _SECURITY,

@@ -93,6 +93,8 @@ def build_charger_app(settings: Settings, *, clock: Clock | None = None, strict:
     seeds: dict[str, str] = {}
     if settings.authorization_key:
         seeds["AuthorizationKey"] = settings.authorization_key
+        # OCPP 2.0.1: the same credential is the BasicAuthPassword (ignored unless 16-40 characters).
+        seeds["SecurityCtrlr.BasicAuthPassword"] = settings.authorization_key
     if settings.security_profile is not None:
         seeds["SecurityProfile"] = str(settings.security_profile)
     http = settings.http

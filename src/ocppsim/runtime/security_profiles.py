@@ -15,6 +15,9 @@ from ocppsim.model.key_registry import ConfigStore
 __all__ = ["SecurityProfileError", "basic_auth_headers", "check_url", "tls_context"]
 
 
+_BASIC_AUTH_PASSWORD = "SecurityCtrlr.BasicAuthPassword"
+
+
 class SecurityProfileError(Exception):
     """The configured security profile cannot be used with this URL or these certificates."""
 
@@ -42,7 +45,11 @@ def tls_context(
 def basic_auth_headers(config: ConfigStore, charge_point_id: str, *, http_auth: bool) -> dict[str, str]:
     if http_auth or config.get_int("SecurityProfile") in (1, 2):
         # OCPP-J 6.2 / Security profile 1: Basic <id>:<AuthorizationKey>, key string verbatim
-        # (what the original ocppsim sends; see ocpp16/README.md source conflicts).
-        token = base64.b64encode(f"{charge_point_id}:{config.raw('AuthorizationKey')}".encode()).decode()
+        # (what the original ocppsim sends; see ocpp16/README.md source conflicts). OCPP 2.0.1 (A00,
+        # TC_A_01): <id>:<SecurityCtrlr.BasicAuthPassword>, when the charger has one.
+        password = config.raw("AuthorizationKey")
+        if config.spec(_BASIC_AUTH_PASSWORD) is not None and config.raw(_BASIC_AUTH_PASSWORD):
+            password = config.raw(_BASIC_AUTH_PASSWORD)
+        token = base64.b64encode(f"{charge_point_id}:{password}".encode()).decode()
         return {"Authorization": f"Basic {token}"}
     return {}

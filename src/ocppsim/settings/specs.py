@@ -117,6 +117,7 @@ class FleetCharger:
             seeds["SecurityProfile"] = str(self.security_profile)
         if self.authorization_key:
             seeds["AuthorizationKey"] = self.authorization_key
+            seeds["SecurityCtrlr.BasicAuthPassword"] = self.authorization_key  # 2.0.1 (16-40 characters)
         if self.voltage is not None:
             seeds["voltage_V"] = str(self.voltage)
         return seeds

@@ -46,8 +46,9 @@ DEVICE_MODEL_KEYS: tuple[KeySpec, ...] = (
     # SmartChargingCtrlr (K)
     KeySpec("SmartChargingCtrlr.Enabled", KeyType.BOOL, "true"),
     KeySpec("SmartChargingCtrlr.LimitChangeSignificance", KeyType.FLOAT, "1.0"),
-    # SecurityCtrlr (A)
+    # SecurityCtrlr (A): the HTTP Basic authentication password of security profiles 1 and 2 (A01)
     KeySpec("SecurityCtrlr.OrganizationName", KeyType.STRING, "ocppsim"),
+    KeySpec("SecurityCtrlr.BasicAuthPassword", KeyType.PASSWORD, "", write_only=True),
     # ClockCtrlr (B)
     KeySpec(
         "ClockCtrlr.TimeSource", KeyType.CSL, "Heartbeat", choices=frozenset({"Heartbeat", "RealTimeClock"})

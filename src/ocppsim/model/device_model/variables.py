@@ -263,6 +263,14 @@ def _station(version: str, phases: int) -> tuple[VariableSpec, ...]:
         v("SmartChargingCtrlr", "RateUnit", _ML, _RO, value="A,W", values_list="A,W"),
         # SecurityCtrlr
         v("SecurityCtrlr", "OrganizationName", _S, key="SecurityCtrlr.OrganizationName"),
+        v(
+            "SecurityCtrlr",
+            "BasicAuthPassword",
+            _S,
+            Mutability.WRITE_ONLY,
+            key="SecurityCtrlr.BasicAuthPassword",
+            max_limit=40,
+        ),
         v("SecurityCtrlr", "SecurityProfile", _I, _RO, key="SecurityProfile"),
         v("SecurityCtrlr", "CertificateEntries", _I, _RO, value="0", max_limit=10),
         v("SecurityCtrlr", "Identity", _S, _RO, fact="identity"),

@@ -33,7 +33,8 @@ class Security:
         return not (level == 3 and not state.params.has_charge_point_certificate)
 
     def key_changed(self, name: str, value: str, now: float) -> None:
-        if name not in ("SecurityProfile", "AuthorizationKey"):
+        # SecurityCtrlr.BasicAuthPassword: the 2.0.1 password (A01, TC_A_09: the next connection uses it).
+        if name not in ("SecurityProfile", "AuthorizationKey", "SecurityCtrlr.BasicAuthPassword"):
             return
         # Respond first, then reconnect with the new credentials / profile (a SecurityProfile change is
         # only ever Accepted when it raises the profile).

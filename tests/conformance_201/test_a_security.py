@@ -1,0 +1,93 @@
+"""Functional block A (security) of the Core profile, as far as this station goes: HTTP Basic
+authentication with SecurityCtrlr.BasicAuthPassword (security profile 1; A00, A01). Steps and tool
+validations: OCPP 2.0.1 part 6, TC_A_<n>_CS."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from conformance_201.steps import component, set_variables, variable
+from conftest import REAL_TIMEOUT, Sim, booted_v201
+from ocppsim.app.charger import build_charger_app
+from ocppsim.csms.server import CentralSystem
+from ocppsim.driver import SimConnection
+from ocppsim.runtime.clock import FakeClock
+from ocppsim.settings.ini_file import load_settings
+
+PASSWORD = "Configured-Password-0001"
+PASSWORD_VAR = (component("SecurityCtrlr"), variable("BasicAuthPassword"))
+
+
+def _basic(password: str) -> str:
+    return "Basic " + base64.b64encode(f"A201:{password}".encode()).decode()
+
+
+@pytest.fixture
+async def secured(tmp_path: Path, csms: CentralSystem) -> AsyncIterator[Sim]:
+    """A 2.0.1 station at security profile 1 whose BasicAuthPassword the CSMS knows (the INI's
+    authorization_key)."""
+    csms.passwords = {"A201": PASSWORD}
+    ini = tmp_path / "a.ini"
+    ini.write_text(
+        f"[server]\nurl = {csms.url}\nsecurity_profile = 1\n[host]\nport = 0\n"
+        f"[charger]\ncharger_id = A201\nconf_dir = {tmp_path / 'data'}\nocpp_version = 2.0.1\n"
+        f"authorization_key = {PASSWORD}\n",
+        encoding="utf-8",
+    )
+    app = build_charger_app(load_settings(ini), clock=FakeClock(), strict=True)
+    task = asyncio.create_task(app.run())
+    await asyncio.wait_for(app.started.wait(), REAL_TIMEOUT)
+    conn = await SimConnection(f"ws://127.0.0.1:{app.text_server.port}", timeout=REAL_TIMEOUT).connect()
+    sim = Sim(app, app.fleet.clock, conn, csms)  # type: ignore[arg-type]
+    await booted_v201(sim, 1)
+    yield sim
+    await conn.disconnect()
+    app.shutdown.set()
+    await asyncio.wait_for(task, REAL_TIMEOUT)
+
+
+@pytest.mark.octt201("TC_A_01")
+async def test_a01_valid_username_password(secured: Sim) -> None:
+    assert secured.csms.authorization["A201"] == _basic(PASSWORD)
+
+
+@pytest.mark.octt201("TC_A_09")
+async def test_a09_new_basic_auth_password_accepted(secured: Sim) -> None:
+    new = "New-Password-0123456789"
+    secured.csms.passwords = {"A201": new}
+    mark = secured.mark()
+    result = await set_variables(secured, (*PASSWORD_VAR, new, None))
+    assert result[0]["attributeStatus"] in ("Accepted", "RebootRequired")
+    # The station reconnects with the new password; the CSMS (which now only knows it) lets it in.
+    for _ in range(int(REAL_TIMEOUT / 0.01)):
+        if secured.csms.authorization["A201"] == _basic(new) and secured.csms.is_connected("A201"):
+            break
+        await asyncio.sleep(0.01)
+    assert secured.csms.authorization["A201"] == _basic(new)
+    assert secured.csms.is_connected("A201")
+    assert secured.calls("BootNotification", mark) == []  # Accepted: a reconnect, not a reboot
+
+
+@pytest.mark.octt201("TC_A_10")
+async def test_a10_new_basic_auth_password_rejected(secured: Sim) -> None:
+    result = await set_variables(secured, (*PASSWORD_VAR, "tooShort123", None))
+    assert result[0]["attributeStatus"] == "Rejected"
+    result = await set_variables(secured, (*PASSWORD_VAR, "has spaces and is long enough", None))
+    assert result[0]["attributeStatus"] == "Rejected"
+    assert secured.station.charger.config.raw("SecurityCtrlr.BasicAuthPassword") == PASSWORD
+    # WriteOnly: never read back (B06: Rejected).
+    got = await secured.csms.call(
+        "A201",
+        "GetVariables",
+        {
+            "getVariableData": [
+                {"component": {"name": "SecurityCtrlr"}, "variable": {"name": "BasicAuthPassword"}}
+            ]
+        },
+    )
+    assert got.payload["getVariableResult"][0]["attributeStatus"] == "Rejected"  # type: ignore[union-attr]
