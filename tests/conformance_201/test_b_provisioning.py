@@ -3,6 +3,8 @@ reset (B11, B12). Steps and tool validations: OCPP 2.0.1 part 6, TC_B_<n>_CS."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from conformance_201.steps import (
@@ -18,6 +20,7 @@ from conformance_201.steps import (
 )
 from conftest import Sim, SimFactory, booted_v201
 from ocppsim.csms.server import CentralSystem
+from ocppsim.ocpp16.framing import CallError
 
 OCPP_COMM = component("OCPPCommCtrlr")
 OFFLINE = variable("OfflineThreshold")
@@ -73,6 +76,18 @@ async def test_b03_cold_boot_rejected(sim201_factory: SimFactory, csms: CentralS
     await booted_v201(sim, 1)
     assert [f.action for f in sim.calls()] == ["BootNotification", "BootNotification", "StatusNotification"]
     assert statuses(sim) == [(1, "Available")]
+
+
+@pytest.mark.octt201("TC_B_30")
+async def test_b30_rejected_answers_security_error(sim201_factory: SimFactory, csms: CentralSystem) -> None:
+    csms.boot_status = "Rejected"
+    sim: Sim = await sim201_factory(boot=False)
+    await sim.csms.wait_for_call(sim.id, "BootNotification")
+    await sim.quiet()
+    answer = await csms.call(sim.id, "GetBaseReport", {"requestId": 1, "reportBase": "FullInventory"})
+    assert isinstance(answer, CallError)
+    assert answer.code == "SecurityError"
+    assert sim.calls("NotifyReport") == []
 
 
 @pytest.mark.octt201("TC_B_06")
@@ -347,3 +362,32 @@ async def test_b23_unavailable_persists_reset(sim201: Sim) -> None:
     assert await call(sim201, "Reset", {"type": "OnIdle"}) == {"status": "Accepted"}
     await booted_v201(sim201, 1)
     assert statuses(sim201, mark) == [(1, "Unavailable")]
+
+
+async def _connected_after(sim: Sim, seconds: int) -> int | None:
+    """Step simulated time up to `seconds`; the second at which the station was connected again."""
+    for second in range(1, seconds + 1):
+        await sim.clock.advance(1)
+        await asyncio.sleep(0.01)
+        if sim.csms.is_connected(sim.id) and sim.station.online:
+            return second
+    return None
+
+
+@pytest.mark.octt201("TC_B_57")
+async def test_b57_reconnect_after_connection_loss(sim201: Sim) -> None:
+    comm = component("OCPPCommCtrlr")
+    result = await set_variables(
+        sim201,
+        (comm, variable("RetryBackOffRepeatTimes"), "2", None),
+        (comm, variable("RetryBackOffRandomRange"), "0", None),
+        (comm, variable("RetryBackOffWaitMinimum"), "20", None),
+    )
+    assert [r["attributeStatus"] for r in result] == ["Accepted"] * 3
+    await sim201.csms.disconnect(sim201.id)  # 1.
+    assert await _connected_after(sim201, 30) == 20  # 2.-3. after RetryBackOffWaitMinimum
+    sim201.csms.charger_ids = set()  # 6. the next attempt is refused
+    await sim201.csms.disconnect(sim201.id)  # 4.
+    await _connected_after(sim201, 20)
+    sim201.csms.charger_ids = None  # 8. and the one after it accepted
+    assert await _connected_after(sim201, 60) == 40  # 7. the wait doubled

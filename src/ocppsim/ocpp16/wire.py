@@ -26,6 +26,7 @@ class Wire16:
     subprotocol = SUBPROTOCOL
     prepare_always = False
     boots_on_reconnect = True
+    refuses_while_rejected = False
 
     def __init__(self, charger: Charger) -> None:
         self.charger = charger

@@ -120,6 +120,11 @@ class FrameExchange:
             station.inbound_observer(call.action)
         charger = station.charger
         if charger.registration is RegistrationStatus.REJECTED:
+            if station.wire.refuses_while_rejected:
+                # OCPP 2.0.1 B03.FR.08: while Rejected a CSMS request gets CALLERROR SecurityError.
+                refused = encode_error(call.unique_id, "SecurityError", "the registration was Rejected")
+                self._send_answer(ws, refused, call, started)
+                return
             # Section 4.2.1: while Rejected the charge point sends nothing, answers included.
             station._log.warning("%s ignored: registration was Rejected", call.action)
             return

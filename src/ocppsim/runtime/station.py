@@ -25,6 +25,7 @@ from typing import Any, Protocol
 from urllib.parse import quote
 
 from ocppsim.model.charger import Charger
+from ocppsim.model.key_registry import ConfigStore
 from ocppsim.model.outgoing import Reboot, ReplayedReq, Request
 from ocppsim.model.types import RegistrationStatus, ResetType
 from ocppsim.runtime.clock import Clock, LazyEvent, running_loop, sleep_or_event
@@ -303,7 +304,7 @@ class Station:
 
     async def run(self) -> None:
         """Connect, serve, reconnect with back-off; returns only when `stop()` is called."""
-        delays = self.options.backoff.delays(self._rng)
+        delays = self._delays()
         self._driver.rearm()
         options = self.options
         while not self._stopping:
@@ -363,7 +364,7 @@ class Station:
                 self._log.info("the CSMS picked %s", picked)
                 records = self._store.event_seq if self._store is not None else None
                 self.wire = self.outbox.wire = wire_for(self.charger, picked, records)
-            delays = self.options.backoff.delays(self._rng)
+            delays = self._delays()
             self.last_error = None
             try:
                 await self._serve(ws)
@@ -379,6 +380,14 @@ class Station:
                 self._log.warning("connection closed; reconnecting in %.1f s", delay)
                 await self._pause(delay)
             self._reconnect_now.clear()
+
+    def _delays(self) -> Iterator[float]:
+        """The reconnect waits: a 2.0.1 station's OCPPCommCtrlr.RetryBackOff* variables (part 4 section
+        5.3: the minimum, doubled RepeatTimes times, plus up to RandomRange), else the options' back-off."""
+        config = self.charger.config
+        if config.spec(_RETRY_MINIMUM) is None:
+            return self.options.backoff.delays(self._rng)
+        return _retry_back_off(config, self._rng)
 
     async def _pause(self, seconds: float) -> None:
         self._reconnect_now.clear()
@@ -476,6 +485,20 @@ class Station:
         if ws is not None:
             ws.close()
             await ws.wait_closed()
+
+
+_RETRY_MINIMUM = "OCPPCommCtrlr.RetryBackOffWaitMinimum"
+
+
+def _retry_back_off(config: ConfigStore, rng: random.Random | types.ModuleType) -> Iterator[float]:
+    """Read at each wait: a value the CSMS set while connected applies to the next loss."""
+    attempt = 0
+    while True:
+        minimum = config.get_int(_RETRY_MINIMUM)
+        repeat = config.get_int("OCPPCommCtrlr.RetryBackOffRepeatTimes")
+        random_range = config.get_int("OCPPCommCtrlr.RetryBackOffRandomRange")
+        yield minimum * 2 ** min(attempt, repeat) + (rng.uniform(0, random_range) if random_range else 0.0)
+        attempt += 1
 
 
 def _publish_connection(station: Station) -> None:

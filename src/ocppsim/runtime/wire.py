@@ -63,6 +63,11 @@ class Wire(Protocol):
         """Keep (and take back) what must survive a restart in `records` (None: nothing kept)."""
 
     @property
+    def refuses_while_rejected(self) -> bool:
+        """While Rejected a CSMS request gets CALLERROR SecurityError (2.0.1 B03.FR.08); False: no answer
+        at all (1.6 section 4.2.1)."""
+
+    @property
     def boots_on_reconnect(self) -> bool:
         """A restored connection starts with a BootNotification (1.6 as this simulator always did);
         False: the registration stands (2.0.1)."""

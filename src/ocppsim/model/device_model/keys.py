@@ -24,6 +24,11 @@ DEVICE_MODEL_KEYS: tuple[KeySpec, ...] = (
     KeySpec("OCPPCommCtrlr.NetworkProfileConnectionAttempts", KeyType.INT, "3"),
     KeySpec("OCPPCommCtrlr.OfflineThreshold", KeyType.INT, "60"),
     KeySpec("OCPPCommCtrlr.FileTransferProtocols", KeyType.CSL, "FTP,HTTP", readonly=True),
+    # The reconnect back-off (B10 / part 4 section 5.3): the first wait, how often it doubles, the random
+    # share added; the station reads them at each connection loss (runtime/station.py).
+    KeySpec("OCPPCommCtrlr.RetryBackOffWaitMinimum", KeyType.INT, "1"),
+    KeySpec("OCPPCommCtrlr.RetryBackOffRepeatTimes", KeyType.INT, "6"),
+    KeySpec("OCPPCommCtrlr.RetryBackOffRandomRange", KeyType.INT, "1"),
     # TxCtrlr (E)
     KeySpec("TxCtrlr.TxStartPoint", KeyType.CSL, "PowerPathClosed", choices=TX_START_POINTS),
     KeySpec("TxCtrlr.TxStopPoint", KeyType.CSL, "EVConnected,Authorized", choices=TX_STOP_POINTS),

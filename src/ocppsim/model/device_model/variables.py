@@ -136,6 +136,21 @@ def _station(version: str, phases: int) -> tuple[VariableSpec, ...]:
         ),
         v("OCPPCommCtrlr", "OfflineThreshold", _I, key="OCPPCommCtrlr.OfflineThreshold", unit="s"),
         v("OCPPCommCtrlr", "ResetRetries", _I, key="ResetRetries"),
+        v(
+            "OCPPCommCtrlr",
+            "RetryBackOffWaitMinimum",
+            _I,
+            key="OCPPCommCtrlr.RetryBackOffWaitMinimum",
+            unit="s",
+        ),
+        v("OCPPCommCtrlr", "RetryBackOffRepeatTimes", _I, key="OCPPCommCtrlr.RetryBackOffRepeatTimes"),
+        v(
+            "OCPPCommCtrlr",
+            "RetryBackOffRandomRange",
+            _I,
+            key="OCPPCommCtrlr.RetryBackOffRandomRange",
+            unit="s",
+        ),
         v("OCPPCommCtrlr", "UnlockOnEVSideDisconnect", _B, key="UnlockConnectorOnEVSideDisconnect"),
         v("OCPPCommCtrlr", "WebSocketPingInterval", _I, key="WebSocketPingInterval", unit="s"),
         v(
