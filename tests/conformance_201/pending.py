@@ -11,9 +11,7 @@ _CERTS = "certificate management (M) on 2.0.1 not implemented yet"
 _LOGS = "GetLog / CustomerInformation (N) on 2.0.1 not implemented yet"
 
 PENDING: dict[str, str] = {
-    "TC_A_04": _SECURITY,
     "TC_A_05": _SECURITY,
-    "TC_A_06": _SECURITY,
     "TC_A_19": _SECURITY,
     "TC_A_22": _SECURITY,
     "TC_B_43": _NETWORK,
