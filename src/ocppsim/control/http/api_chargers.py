@@ -130,6 +130,8 @@ def chargers_routes(fleet: Fleet, opts: ApiOptions) -> APIRouter:
             changes["max_offer_a"] = body.max_current_a
         if body.phases is not None:
             changes["phases"] = body.phases
+        if body.ocpp_version is not None:
+            changes["ocpp_versions"] = tuple(body.ocpp_version.split(","))
         boot = template.params.boot_info
         if body.vendor is not None or body.model is not None:
             changes["boot_info"] = replace(
