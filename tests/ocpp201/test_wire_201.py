@@ -323,3 +323,17 @@ def test_remote_start_with_a_tx_profile() -> None:
     ch.ev_inputs.plug_in(1, T0)
     send(wire, ch)
     assert ch.view(1, T0).offer == 8
+
+
+def test_a_charger_offering_both_keeps_1_6_configuration_clean() -> None:
+    from ocppsim.ocpp16.handlers import handle_call
+
+    ch = Charger(ChargerParams("CP", ocpp_versions=("2.0.1", "1.6")), now=T0)
+    ch.boot.on_connected(T0)
+    ch.boot.on_boot_result(RegistrationStatus.ACCEPTED, 300, T0)
+    listing = handle_call(ch, Call("1", "GetConfiguration", {}), T0)
+    assert not any("." in kv["key"] for kv in listing["configurationKey"])
+    asked = handle_call(ch, Call("1", "GetConfiguration", {"key": ["TxCtrlr.TxStartPoint"]}), T0)
+    assert asked == {"configurationKey": [], "unknownKey": ["TxCtrlr.TxStartPoint"]}
+    change = {"key": "TxCtrlr.TxStopPoint", "value": "EVConnected"}
+    assert handle_call(ch, Call("1", "ChangeConfiguration", change), T0) == {"status": "NotSupported"}
