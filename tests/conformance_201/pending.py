@@ -18,8 +18,6 @@ PENDING: dict[str, str] = {
     "TC_B_45": _NETWORK,
     "TC_B_46": _NETWORK,
     "TC_F_04": "needs TxStartPoint Authorized (a transaction before the cable); only PowerPathClosed so far",
-    "TC_J_03": "AlignedDataCtrlr.TxEndedInterval is read-only (= Interval), not its own interval yet",
-    "TC_J_10": "SampledDataCtrlr.TxEndedInterval is read-only (= TxUpdatedInterval), not its own yet",
     "TC_L_01": _FIRMWARE,
     "TC_L_02": _FIRMWARE,
     "TC_L_03": _FIRMWARE,

@@ -12,6 +12,7 @@ import pytest
 
 from conformance_201.steps import call, component, events, local_session, set_variables, statuses, variable
 from conftest import Sim
+from ocppsim.ocpp16.convert import parse_time
 from ocppsim.ocpp16.framing import CallError
 
 
@@ -537,3 +538,45 @@ async def test_b52_offline_shorter_than_threshold(sim201_factory: Any) -> None:
     sim: Sim = await sim201_factory(number_of_connectors=2)
     mark = await _offline_then_plug(sim, 30)
     assert statuses(sim, mark) == [(1, "Occupied")]  # only what changed
+
+
+# ---------------------------------------------------------------- J: the Ended event's values
+
+
+def _moments(event: dict[str, Any], context: str) -> list[str]:
+    return [mv["timestamp"] for mv in event["meterValue"] if mv["sampledValue"][0]["context"] == context]
+
+
+@pytest.mark.octt201("TC_J_03")
+async def test_j03_ended_carries_clock_aligned_values(sim201: Sim) -> None:
+    await _set(sim201, "AlignedDataCtrlr", "TxEndedMeasurands", "Energy.Active.Import.Register")
+    await _set(sim201, "AlignedDataCtrlr", "TxEndedInterval", "60")
+    await local_session(sim201)
+    mark = sim201.mark()
+    await sim201.advance(185)
+    await sim201.cmd("unplug")  # ParkingBayUnoccupied / EV leaves: the transaction ends
+    ended = events(sim201, mark)[-1]
+    assert ended["eventType"] == "Ended"
+    clock = _moments(ended, "Sample.Clock")
+    assert len(clock) == 3
+    times = [parse_time(t) for t in clock]
+    assert [round(b - a) for a, b in itertools.pairwise(times)] == [60, 60]  # AlignedDataTxEndedInterval
+    assert all(round(t) % 60 == 0 for t in times)  # clock-aligned
+
+
+@pytest.mark.octt201("TC_J_10")
+async def test_j10_ended_carries_sampled_values(sim201: Sim) -> None:
+    await _set(sim201, "SampledDataCtrlr", "TxEndedMeasurands", "Energy.Active.Import.Register")
+    await _set(sim201, "SampledDataCtrlr", "TxEndedInterval", "40")
+    await _set(sim201, "SampledDataCtrlr", "TxUpdatedInterval", "0")
+    await local_session(sim201)
+    mark = sim201.mark()
+    await sim201.advance(130)
+    await sim201.cmd("unplug")
+    ended = events(sim201, mark)[-1]
+    assert ended["eventType"] == "Ended"
+    periodic = [parse_time(t) for t in _moments(ended, "Sample.Periodic")]
+    assert [round(b - a) for a, b in itertools.pairwise(periodic)] == [40, 40]  # SampledDataTxEndedInterval
+    assert len(periodic) == 3
+    assert len(_moments(ended, "Transaction.End")) == 1
+    assert _moments(ended, "Transaction.Begin") == []  # the Started event carries those

@@ -293,8 +293,11 @@ class Charger:
         one pass over the connectors for every block's deadlines)."""
         state = self.state
         boot = self.boot
+        metering = self.metering
         candidates = [
-            t for t in (boot.next_boot, boot.next_heartbeat, self.metering.next_aligned) if t is not None
+            t
+            for t in (boot.next_boot, boot.next_heartbeat, metering.next_aligned, metering.next_aligned_ended)
+            if t is not None
         ]
         last = state.last
         if boot.pending_reset is not None and boot.idle:
@@ -306,6 +309,8 @@ class Charger:
             if tx is not None:
                 if tx.next_sample is not None:
                     candidates.append(tx.next_sample)
+                if tx.next_ended_sample is not None:
+                    candidates.append(tx.next_ended_sample)
             else:
                 timeout = self.transactions.deadline(c)
                 if timeout is not None:

@@ -108,6 +108,8 @@ class Transaction:
     meter_start: int
     transaction_id: int | None = None
     next_sample: float | None = None
+    # OCPP 2.0.1 SampledDataCtrlr.TxEndedInterval: when the next value for the Ended event is taken.
+    next_ended_sample: float | None = None
     data: KeptMeterValues = field(default_factory=KeptMeterValues)
     # StartTransaction.conf not Accepted with StopTransactionOnInvalidId=false: no energy (section 5.11).
     deauthorized: bool = False

@@ -43,6 +43,7 @@ Payload = dict[str, Any]
 _ACCEPTED = IdTagInfo(AuthorizationStatus.ACCEPTED)
 _TX_CONTEXTS = (ReadingContext.SAMPLE_PERIODIC, ReadingContext.SAMPLE_CLOCK)
 _BEGIN_END = (ReadingContext.TRANSACTION_BEGIN, ReadingContext.TRANSACTION_END)
+_BEGIN = ReadingContext.TRANSACTION_BEGIN
 
 
 class Wire201:
@@ -231,7 +232,11 @@ class Wire201:
             info["chargingState"] = "EVConnected" if c.plugged else "Idle"
         if req.id_tag is not None and stopped in ("Local", "DeAuthorized"):
             payload["idToken"] = {"idToken": req.id_tag, "type": self.session.id_token_type(req.id_tag)}
-        values = convert.meter_values(req.transaction_data)
+        # The Started event carried the Transaction.Begin values (TxStartedMeasurands): not again here.
+        kept = tuple(
+            mv for mv in req.transaction_data if all(sv.context is not _BEGIN for sv in mv.sampled_value)
+        )
+        values = convert.meter_values(kept)
         if values:
             payload["meterValue"] = values
         return payload

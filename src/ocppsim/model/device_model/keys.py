@@ -35,6 +35,9 @@ DEVICE_MODEL_KEYS: tuple[KeySpec, ...] = (
     KeySpec("TxCtrlr.TxBeforeAcceptedEnabled", KeyType.BOOL, "false", readonly=True),
     # SampledDataCtrlr / AlignedDataCtrlr (J)
     KeySpec("SampledDataCtrlr.Enabled", KeyType.BOOL, "true"),
+    # The values the Ended event carries are taken at intervals of their own (J02; metering block).
+    KeySpec("SampledDataCtrlr.TxEndedInterval", KeyType.INT, "0"),
+    KeySpec("AlignedDataCtrlr.TxEndedInterval", KeyType.INT, "0"),
     # The Started event carries the register reading at the start (ocpp201/wire.py); other measurands
     # are not sampled at that point yet, so they are not offered.
     KeySpec(

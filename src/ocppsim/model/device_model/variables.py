@@ -211,9 +211,7 @@ def _station(version: str, phases: int) -> tuple[VariableSpec, ...]:
             max_limit=10,
             values_list=_MEASURANDS,
         ),
-        # The values kept for the Ended event are sampled with the Updated ones (the shared metering
-        # block's StopTxnSampledData): TxEndedInterval is TxUpdatedInterval here, and says so (read-only).
-        v("SampledDataCtrlr", "TxEndedInterval", _I, _RO, key="MeterValueSampleInterval", unit="s"),
+        v("SampledDataCtrlr", "TxEndedInterval", _I, key="SampledDataCtrlr.TxEndedInterval", unit="s"),
         # AlignedDataCtrlr
         v("AlignedDataCtrlr", "Enabled", _B, key="AlignedDataCtrlr.Enabled"),
         v(
@@ -233,8 +231,7 @@ def _station(version: str, phases: int) -> tuple[VariableSpec, ...]:
             max_limit=10,
             values_list=_MEASURANDS,
         ),
-        # Likewise the clock-aligned values of the Ended event follow Interval (StopTxnAlignedData).
-        v("AlignedDataCtrlr", "TxEndedInterval", _I, _RO, key="ClockAlignedDataInterval", unit="s"),
+        v("AlignedDataCtrlr", "TxEndedInterval", _I, key="AlignedDataCtrlr.TxEndedInterval", unit="s"),
         # AuthCtrlr
         v("AuthCtrlr", "Enabled", _B, key="OCPPAuthorizationEnabled"),
         v("AuthCtrlr", "AuthorizeRemoteStart", _B, key="AuthorizeRemoteTxRequests"),
