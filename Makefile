@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test conformance conformance-201 check lint format typecheck contracts bench bench-quick bench-capacity fuzz clean
+.PHONY: run test conformance check lint format typecheck contracts bench bench-quick bench-capacity fuzz clean
 
 $(VENV)/.runtime: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,7 @@ conformance: $(VENV)/.dev
 
 ## conformance-201: the OCPP 2.0.1 Core charging-station cases (tests/conformance_201), then docs/conformance-201.md
 CONFORMANCE_201_RESULTS := .conformance-201-results.json
+.PHONY: conformance-201
 conformance-201: $(VENV)/.dev
 	rm -f $(CONFORMANCE_201_RESULTS)
 	OCPPSIM_CONFORMANCE_201_RESULTS=$(CONFORMANCE_201_RESULTS) $(PY) -m pytest -q tests/conformance_201; \

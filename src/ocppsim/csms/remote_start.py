@@ -69,13 +69,13 @@ class RemoteStarter:
             self._v201.discard(key)
         elif call.action == "StatusNotification":
             status = payload.get("connectorStatus") if v201 else payload.get("status")
+            if v201:
+                self._v201.add(key)
             if status != ("Occupied" if v201 else "Preparing"):
                 self._preparing.pop(key, None)
                 return
             mark = self._preparing.get(key, 0) + 1
             self._preparing[key] = mark
-            if v201:
-                self._v201.add(key)
             task = asyncio.get_running_loop().create_task(self._remote_start(key, mark))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
