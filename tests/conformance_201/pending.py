@@ -5,7 +5,6 @@ from __future__ import annotations
 __all__ = ["PENDING"]
 
 _SECURITY = "2.0.1 TLS and security profile upgrade (SetNetworkProfile, certificates) not yet"
-_NETWORK = "SetNetworkProfile / NetworkConnectionProfiles not implemented on 2.0.1 yet"
 _FIRMWARE = "UpdateFirmware (L01) on 2.0.1 not implemented yet"
 _CERTS = "certificate management (M) on 2.0.1 not implemented yet"
 _LOGS = "GetLog / CustomerInformation (N) on 2.0.1 not implemented yet"
@@ -13,10 +12,6 @@ _LOGS = "GetLog / CustomerInformation (N) on 2.0.1 not implemented yet"
 PENDING: dict[str, str] = {
     "TC_A_05": _SECURITY,
     "TC_A_19": _SECURITY,
-    "TC_A_22": _SECURITY,
-    "TC_B_43": _NETWORK,
-    "TC_B_45": _NETWORK,
-    "TC_B_46": _NETWORK,
     "TC_F_04": "needs TxStartPoint Authorized (a transaction before the cable); only PowerPathClosed so far",
     "TC_L_01": _FIRMWARE,
     "TC_L_02": _FIRMWARE,

@@ -391,3 +391,84 @@ async def test_b57_reconnect_after_connection_loss(sim201: Sim) -> None:
     await _connected_after(sim201, 20)
     sim201.csms.charger_ids = None  # 8. and the one after it accepted
     assert await _connected_after(sim201, 60) == 40  # 7. the wait doubled
+
+
+# ---------------------------------------------------------------- B09 / B10: network connection profiles
+
+
+def _connection(url: str, *, security: int = 0, version: str = "OCPP20") -> dict[str, object]:
+    return {
+        "ocppVersion": version,
+        "ocppTransport": "JSON",
+        "ocppCsmsUrl": url,
+        "messageTimeout": 30,
+        "securityProfile": security,
+        "ocppInterface": "Wired0",
+    }
+
+
+@pytest.mark.octt201("TC_B_43")
+async def test_b43_set_network_profile_rejected(sim201: Sim) -> None:
+    profile = {"configurationSlot": 999, "connectionData": _connection(sim201.csms.url)}
+    assert await call(sim201, "SetNetworkProfile", profile) == {"status": "Rejected"}
+    other = {"configurationSlot": 2, "connectionData": _connection(sim201.csms.url, version="OCPP12")}
+    assert await call(sim201, "SetNetworkProfile", other) == {"status": "Rejected"}
+
+
+@pytest.mark.octt201("TC_A_22")
+async def test_a22_downgrade_or_unusable_security_profile_rejected(sim201: Sim) -> None:
+    # Profile 3 needs a ChargingStationCertificate, 2 a CSMSRootCertificate: this station has neither.
+    wss = sim201.csms.url.replace("ws://", "wss://")
+    for level in (2, 3):
+        profile = {"configurationSlot": 2, "connectionData": _connection(wss, security=level)}
+        assert await call(sim201, "SetNetworkProfile", profile) == {"status": "Rejected"}
+    sim201.station.charger.config.store("SecurityProfile", "1")
+    lower = {"configurationSlot": 2, "connectionData": _connection(sim201.csms.url, security=0)}
+    assert await call(sim201, "SetNetworkProfile", lower) == {"status": "Rejected"}  # a downgrade
+
+
+async def _migrate(sim: Sim, url: str) -> int:
+    """B10 steps 1-6: the new profile in slot 2, first in the priority, then a reset."""
+    profile = {"configurationSlot": 2, "connectionData": _connection(url)}
+    assert await call(sim, "SetNetworkProfile", profile) == {"status": "Accepted"}
+    result = await set_variables(
+        sim, (component("OCPPCommCtrlr"), variable("NetworkConfigurationPriority"), "2,1", None)
+    )
+    assert result[0]["attributeStatus"] == "RebootRequired"
+    mark = sim.mark()
+    assert await call(sim, "Reset", {"type": "OnIdle"}) == {"status": "Accepted"}
+    return mark
+
+
+@pytest.mark.octt201("TC_B_45")
+async def test_b45_migrate_to_new_connection_profile(sim201: Sim) -> None:
+    second = CentralSystem()
+    await second.start()
+    try:
+        await _migrate(sim201, second.url)
+        await second.wait_for_call(sim201.id, "BootNotification")  # 7. Booted at the new CSMS
+        await second.wait_for(lambda f: f.action == "StatusNotification" and f.direction == "in")
+        assert second.calls(sim201.id, "BootNotification")[0].payload["reason"] == "RemoteReset"
+        assert second.violations == []
+    finally:
+        await second.stop()
+
+
+@pytest.mark.octt201("TC_B_46")
+async def test_b46_fallback_to_the_previous_profile(sim201: Sim) -> None:
+    await set_variables(
+        sim201, (component("OCPPCommCtrlr"), variable("NetworkProfileConnectionAttempts"), "2", None)
+    )
+    nobody = CentralSystem()
+    await nobody.start()
+    dead_url = nobody.url
+    await nobody.stop()  # 7. nothing answers at the new profile's URL
+    mark = await _migrate(sim201, dead_url)
+    await sim201.quiet()
+    for _ in range(300):  # the two attempts at slot 2 and their back-off, then slot 1
+        if sim201.csms.is_connected(sim201.id) and sim201.calls("BootNotification", mark):
+            break
+        await sim201.clock.advance(1)
+        await asyncio.sleep(0.01)
+    await sim201.csms.wait_for_call(sim201.id, "BootNotification", after=mark)  # 9. Booted, connectionData 1
+    assert sim201.station.connection_attempts >= 3

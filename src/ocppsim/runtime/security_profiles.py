@@ -22,14 +22,25 @@ class SecurityProfileError(Exception):
     """The configured security profile cannot be used with this URL or these certificates."""
 
 
-def check_url(config: ConfigStore, url: str) -> None:
+def _level(config: ConfigStore, profile: int | None) -> int:
+    """The security profile of this connection: a 2.0.1 network profile's, else the configured one."""
+    return profile if profile is not None else config.get_int("SecurityProfile")
+
+
+def check_url(config: ConfigStore, url: str, *, profile: int | None = None) -> None:
     """Profiles 2 and 3 are TLS profiles: a ws:// URL cannot serve them."""
-    if config.get_int("SecurityProfile") >= 2 and not url.startswith("wss://"):
+    if _level(config, profile) >= 2 and not url.startswith("wss://"):
         raise SecurityProfileError("security profile 2 and 3 need a wss:// URL")
 
 
 def tls_context(
-    config: ConfigStore, url: str, *, ca_file: str | None, client_cert: str | None, client_key: str | None
+    config: ConfigStore,
+    url: str,
+    *,
+    ca_file: str | None,
+    client_cert: str | None,
+    client_key: str | None,
+    profile: int | None = None,
 ) -> ssl.SSLContext | None:
     """TLS for wss:// (Security Whitepaper profiles 2 and 3): TLS 1.2+, the server certificate verified
     against the configured CA (or the system's), host name checked; profile 3 adds our certificate."""
@@ -37,13 +48,15 @@ def tls_context(
         return None
     context = ssl.create_default_context(cafile=ca_file)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
-    if config.get_int("SecurityProfile") >= 3 and client_cert:
+    if _level(config, profile) >= 3 and client_cert:
         context.load_cert_chain(client_cert, client_key)
     return context
 
 
-def basic_auth_headers(config: ConfigStore, charge_point_id: str, *, http_auth: bool) -> dict[str, str]:
-    if http_auth or config.get_int("SecurityProfile") in (1, 2):
+def basic_auth_headers(
+    config: ConfigStore, charge_point_id: str, *, http_auth: bool, profile: int | None = None
+) -> dict[str, str]:
+    if http_auth or _level(config, profile) in (1, 2):
         # OCPP-J 6.2 / Security profile 1: Basic <id>:<AuthorizationKey>, key string verbatim
         # (what the original ocppsim sends; see ocpp16/README.md source conflicts). OCPP 2.0.1 (A00,
         # TC_A_01): <id>:<SecurityCtrlr.BasicAuthPassword>, when the charger has one.

@@ -34,6 +34,7 @@ from ocppsim.runtime.file_transfer import FileTransfers
 from ocppsim.runtime.frame_exchange import FrameExchange
 from ocppsim.runtime.message_log import MessageLog
 from ocppsim.runtime.model_driver import ModelDriver
+from ocppsim.runtime.network_profiles import Endpoints
 from ocppsim.runtime.outbox import Journal, Outbox
 from ocppsim.runtime.pings import Pings
 from ocppsim.runtime.security_profiles import basic_auth_headers, check_url, tls_context
@@ -127,6 +128,7 @@ class Station:
     __slots__ = (
         "_connect",
         "_driver",
+        "_endpoints",
         "_exchange",
         "_flush",
         "_link_lost",
@@ -186,6 +188,7 @@ class Station:
         self._rebooting: Reboot | None = None
         # The registration stood when the link was lost (no reboot since): a 2.0.1 wire resumes it.
         self._resume = False
+        self._endpoints = Endpoints(charger, options.url)
         # The parts: frames on the open link, the pings, the model's effects and deadline timer.
         self._exchange = FrameExchange(self)
         self._pings = Pings(self)
@@ -300,7 +303,8 @@ class Station:
 
     @property
     def url(self) -> str:
-        return self.options.url.rstrip("/") + "/" + quote(self.id, safe="")
+        """The URL of the next (or current) connection: the CSMS URL of the network profile in use."""
+        return self._endpoints.current().url.rstrip("/") + "/" + quote(self.id, safe="")
 
     async def run(self) -> None:
         """Connect, serve, reconnect with back-off; returns only when `stop()` is called."""
@@ -314,20 +318,25 @@ class Station:
             self.connection_attempts += 1
             config = self.charger.config
             offered = offered_subprotocols(self.charger)
+            endpoint = self._endpoints.current()
+            level = endpoint.security_profile
             try:
-                check_url(config, options.url)
+                check_url(config, endpoint.url, profile=level)
                 ws = await self._connect(
                     self.url,
                     subprotocols=offered,
-                    additional_headers=basic_auth_headers(config, self.id, http_auth=options.http_auth),
+                    additional_headers=basic_auth_headers(
+                        config, self.id, http_auth=options.http_auth, profile=level
+                    ),
                     max_size=MAX_FRAME_BYTES,
                     open_timeout=10,
                     ssl=tls_context(
                         config,
-                        options.url,
+                        endpoint.url,
                         ca_file=options.ca_file,
                         client_cert=options.client_cert,
                         client_key=options.client_key,
+                        profile=level,
                     ),
                     compression="deflate" if options.compression else None,
                     proxy=options.proxy,
@@ -338,6 +347,7 @@ class Station:
                 # charger never stops on a peer's (or a library's) behaviour. picows 2.3, for one, can
                 # fail an assertion when its handshake times out under load (seen at 40,000 chargers).
                 self.last_error = _describe(exc)
+                self._endpoints.failed()
                 delay = next(delays)
                 self._log.warning(
                     "connect to %s failed (%s); retry %d in %.1f s",
@@ -365,6 +375,7 @@ class Station:
                 records = self._store.event_seq if self._store is not None else None
                 self.wire = self.outbox.wire = wire_for(self.charger, picked, records)
             delays = self._delays()
+            self._endpoints.succeeded()
             self.last_error = None
             try:
                 await self._serve(ws)
@@ -374,6 +385,7 @@ class Station:
             if self._rebooting is not None:
                 self._rebooting = None
                 self._resume = False
+                self._endpoints.restart()
                 self.run_model(self.charger.boot.on_reboot)
             elif not self._stopping and not self._reconnect_now.is_set():
                 delay = next(delays)

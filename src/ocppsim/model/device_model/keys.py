@@ -20,7 +20,18 @@ TX_STOP_POINTS = frozenset({"EVConnected", "Authorized", "PowerPathClosed"})
 
 DEVICE_MODEL_KEYS: tuple[KeySpec, ...] = (
     # OCPPCommCtrlr (B, part 2 appendices 2.1)
-    KeySpec("OCPPCommCtrlr.NetworkConfigurationPriority", KeyType.CSL, "1", choices=frozenset({"1"})),
+    # B09/B10: two configuration slots for network connection profiles (errata B09.FR.06). Slot 1 is the
+    # connection the charger was started with until a SetNetworkProfile fills it; the priority applies
+    # from the next connection (the station reads it at each attempt), announced as RebootRequired.
+    KeySpec(
+        "OCPPCommCtrlr.NetworkConfigurationPriority",
+        KeyType.CSL,
+        "1",
+        choices=frozenset({"1", "2"}),
+        reboot_required=True,
+    ),
+    KeySpec("NetworkConnectionProfile.1", KeyType.STRING, ""),  # connectionData as JSON (no variable)
+    KeySpec("NetworkConnectionProfile.2", KeyType.STRING, ""),
     KeySpec("OCPPCommCtrlr.NetworkProfileConnectionAttempts", KeyType.INT, "3"),
     KeySpec("OCPPCommCtrlr.OfflineThreshold", KeyType.INT, "60"),
     KeySpec("OCPPCommCtrlr.FileTransferProtocols", KeyType.CSL, "FTP,HTTP", readonly=True),

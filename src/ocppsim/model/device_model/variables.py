@@ -126,7 +126,7 @@ def _station(version: str, phases: int) -> tuple[VariableSpec, ...]:
             "NetworkConfigurationPriority",
             _SL,
             key="OCPPCommCtrlr.NetworkConfigurationPriority",
-            values_list="1",
+            values_list="1,2",
         ),
         v(
             "OCPPCommCtrlr",

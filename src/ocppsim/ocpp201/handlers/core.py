@@ -1,7 +1,10 @@
 """CS->CP operations of the core block in 2.0.1: Reset (B11 OnIdle / Immediate, B12 with transactions),
-ChangeAvailability (G03, G04), DataTransfer (P01)."""
+ChangeAvailability (G03, G04), DataTransfer (P01), SetNetworkProfile (B09; the station connects by
+NetworkConfigurationPriority, runtime/station.py)."""
 
 from __future__ import annotations
+
+import json
 
 from ocppsim.model.types import AvailabilityType, ResetType
 from ocppsim.ocpp201.handlers.call_error import Handler, Payload, evse_connector
@@ -36,6 +39,36 @@ def _change_availability(session: Session, p: Payload, now: float) -> Payload:
     return {"status": status.value}
 
 
+# connectionData.ocppVersion this station can speak (OCPPVersionEnumType: OCPP20 stands for 2.0.x).
+_VERSIONS = {"OCPP20": "2.0.1", "OCPP16": "1.6"}
+
+
+def _set_network_profile(session: Session, p: Payload, now: float) -> Payload:
+    """B09: store connectionData in a configuration slot of NetworkConfigurationPriority's valuesList
+    (errata B09.FR.05); refuse what the station cannot use (B09.FR.04, TC_A_22): an OCPP version it does
+    not speak, a lower security profile, a profile its certificates do not allow."""
+    charger = session.charger
+    data = p["connectionData"]
+    slot = p["configurationSlot"]
+    level = data["securityProfile"]
+    params = charger.params
+    refused = (
+        charger.config.spec(f"NetworkConnectionProfile.{slot}") is None
+        or _VERSIONS.get(data["ocppVersion"]) not in params.ocpp_versions
+        or data["ocppTransport"] != "JSON"
+        or not data["ocppCsmsUrl"].startswith(("ws://", "wss://"))
+        or level < charger.config.get_int("SecurityProfile")
+        or (level >= 2 and not params.has_central_system_root_certificate)
+        or (level == 3 and not params.has_charge_point_certificate)
+        or (level >= 2) != data["ocppCsmsUrl"].startswith("wss://")
+    )
+    if refused:
+        return {"status": "Rejected"}
+    text = json.dumps(data, separators=(",", ":"), sort_keys=True)
+    charger.configuration.change_configuration(f"NetworkConnectionProfile.{slot}", text, now)
+    return {"status": "Accepted"}
+
+
 def _data_transfer(session: Session, p: Payload, now: float) -> Payload:
     # No vendor extensions are implemented (P01.FR.06: UnknownVendorId).
     return {"status": "UnknownVendorId"}
@@ -45,4 +78,5 @@ HANDLERS: dict[str, Handler] = {
     "Reset": _reset,
     "ChangeAvailability": _change_availability,
     "DataTransfer": _data_transfer,
+    "SetNetworkProfile": _set_network_profile,
 }
