@@ -11,7 +11,6 @@ _LOGS = "GetLog / CustomerInformation (N) on 2.0.1 not implemented yet"
 
 PENDING: dict[str, str] = {
     "TC_A_05": _SECURITY,
-    "TC_A_19": _SECURITY,
     "TC_F_04": "needs TxStartPoint Authorized (a transaction before the cable); only PowerPathClosed so far",
     "TC_L_01": _FIRMWARE,
     "TC_L_02": _FIRMWARE,

@@ -188,3 +188,63 @@ async def test_a06_tls_version_too_low(tmp_path: Path) -> None:
     finally:
         await _stop(sim, task)
         await good.stop()
+
+
+@pytest.mark.octt201("TC_A_19")
+async def test_a19_upgrade_security_profile(tmp_path: Path, csms: CentralSystem) -> None:
+    """From profile 1 (ws, Basic authentication) to profile 2 (TLS) at another CSMS: SetNetworkProfile,
+    NetworkConfigurationPriority, reset; the station connects with profile 2 and reports it."""
+    ca = trustme.CA()
+    ca_file = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(ca_file))
+    csms.passwords = {"A201": PASSWORD}
+    ini = tmp_path / "up.ini"
+    ini.write_text(
+        f"[server]\nurl = {csms.url}\nsecurity_profile = 1\nca_file = {ca_file}\n[host]\nport = 0\n"
+        f"[charger]\ncharger_id = A201\nconf_dir = {tmp_path / 'data'}\nocpp_version = 2.0.1\n"
+        f"authorization_key = {PASSWORD}\n",
+        encoding="utf-8",
+    )
+    app = build_charger_app(load_settings(ini), clock=FakeClock(), strict=True)
+    task = asyncio.create_task(app.run())
+    await asyncio.wait_for(app.started.wait(), REAL_TIMEOUT)
+    conn = await SimConnection(f"ws://127.0.0.1:{app.text_server.port}", timeout=REAL_TIMEOUT).connect()
+    sim = Sim(app, app.fleet.clock, conn, csms)  # type: ignore[arg-type]
+    tls = CentralSystem(passwords={"A201": PASSWORD})
+    await tls.start(ssl_context=_server_context(ca))
+    try:
+        await booted_v201(sim, 1)
+        data = {
+            "ocppVersion": "OCPP20",
+            "ocppTransport": "JSON",
+            "ocppCsmsUrl": tls.url,
+            "messageTimeout": 30,
+            "securityProfile": 2,
+            "ocppInterface": "Wired0",
+        }
+        answer = await csms.call(
+            "A201", "SetNetworkProfile", {"configurationSlot": 2, "connectionData": data}
+        )
+        assert answer.payload == {"status": "Accepted"}  # type: ignore[union-attr]
+        result = await set_variables(
+            sim, (component("OCPPCommCtrlr"), variable("NetworkConfigurationPriority"), "2,1", None)
+        )
+        assert result[0]["attributeStatus"] == "RebootRequired"
+        await csms.call("A201", "Reset", {"type": "OnIdle"})
+        await tls.wait_for_call("A201", "BootNotification")
+        assert tls.authorization["A201"] == _basic(PASSWORD)
+        sim.csms = tls
+        await booted_v201(sim, 1)
+        got = await tls.call(
+            "A201",
+            "GetVariables",
+            {
+                "getVariableData": [
+                    {"component": {"name": "SecurityCtrlr"}, "variable": {"name": "SecurityProfile"}}
+                ]
+            },
+        )
+        assert got.payload["getVariableResult"][0]["attributeValue"] == "2"  # type: ignore[union-attr]
+    finally:
+        await _stop(sim, task)
+        await tls.stop()

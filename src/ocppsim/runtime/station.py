@@ -376,6 +376,8 @@ class Station:
                 self.wire = self.outbox.wire = wire_for(self.charger, picked, records)
             delays = self._delays()
             self._endpoints.succeeded()
+            if level is not None:
+                self.run_model(lambda now: self.charger.security.connected_with(level))
             self.last_error = None
             try:
                 await self._serve(ws)

@@ -6,7 +6,7 @@ authentication"). Security profiles themselves are spoken by the runtime's trans
 from __future__ import annotations
 
 from ocppsim.model.charger_state import ChargerState
-from ocppsim.model.outgoing import Reconnect
+from ocppsim.model.outgoing import ConfigChanged, Reconnect
 
 __all__ = ["Security"]
 
@@ -31,6 +31,14 @@ class Security:
         if level >= 2 and not state.params.has_central_system_root_certificate:
             return False
         return not (level == 3 and not state.params.has_charge_point_certificate)
+
+    def connected_with(self, level: int) -> None:
+        """OCPP 2.0.1 A05: a connection made with a network profile of a higher security profile makes it
+        the station's SecurityProfile (never lowered); kept like any configuration value."""
+        state = self._s
+        if level > state.config.get_int("SecurityProfile"):
+            state.config.store("SecurityProfile", str(level))
+            state.emit(ConfigChanged("SecurityProfile", str(level)))
 
     def key_changed(self, name: str, value: str, now: float) -> None:
         # SecurityCtrlr.BasicAuthPassword: the 2.0.1 password (A01, TC_A_09: the next connection uses it).
