@@ -377,7 +377,8 @@ class Station:
             delays = self._delays()
             self._endpoints.succeeded()
             if level is not None:
-                self.run_model(lambda now: self.charger.security.connected_with(level))
+                self.charger.security.connected_with(level)  # A05: the profile connected with
+                self.after_model()
             self.last_error = None
             try:
                 await self._serve(ws)
