@@ -6,7 +6,6 @@ __all__ = ["PENDING"]
 
 _SECURITY = "2.0.1 TLS and security profile upgrade (SetNetworkProfile, certificates) not yet"
 _FIRMWARE = "UpdateFirmware (L01) on 2.0.1 not implemented yet"
-_CERTS = "certificate management (M) on 2.0.1 not implemented yet"
 _LOGS = "GetLog / CustomerInformation (N) on 2.0.1 not implemented yet"
 
 PENDING: dict[str, str] = {
@@ -20,17 +19,6 @@ PENDING: dict[str, str] = {
     "TC_L_07": _FIRMWARE,
     "TC_L_08": _FIRMWARE,
     "TC_L_18": _FIRMWARE,
-    "TC_M_12": _CERTS,
-    "TC_M_13": _CERTS,
-    "TC_M_17": _CERTS,
-    "TC_M_18": _CERTS,
-    "TC_M_19": _CERTS,
-    "TC_M_20": _CERTS,
-    "TC_M_22": _CERTS,
-    "TC_M_23": _CERTS,
-    "TC_M_01": _CERTS,
-    "TC_M_02": _CERTS,
-    "TC_M_07": _CERTS,
     "TC_N_25": _LOGS,
     "TC_N_26": _LOGS,
     "TC_N_35": _LOGS,

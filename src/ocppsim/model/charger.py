@@ -44,6 +44,7 @@ from ocppsim.model.remote_trigger.block import RemoteTrigger
 from ocppsim.model.reservation.block import Reservations
 from ocppsim.model.schedule import ChargingProfile
 from ocppsim.model.security.block import Security
+from ocppsim.model.security.certificates import Certificates
 from ocppsim.model.smart_charging.block import CompositePeriod, SmartCharging
 from ocppsim.model.transactions.block import Transactions
 from ocppsim.model.types import ChargePointStatus, RegistrationStatus
@@ -183,6 +184,10 @@ class Charger:
     def security(self) -> Security:
         return Security(self.state)
 
+    @property
+    def certificates(self) -> Certificates:
+        return Certificates(self.state)
+
     def device_model(self, version: str = "2.0.1") -> DeviceModel:
         """The OCPP 2.0.1 device model over this charger (model/device_model/): a view, made on access."""
         return DeviceModel(self.state, self.configuration.change_configuration, self._device_fact, version)
@@ -205,6 +210,8 @@ class Charger:
             return str(len(self.authorization.local_list))
         if name == "profiles":
             return str(len(self.smart_charging.profiles.profiles))
+        if name == "certificates":
+            return str(len(Certificates(state).installed()))
         if name == "identity":
             return self.params.charge_point_id
         if name == "model":

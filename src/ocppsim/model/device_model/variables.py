@@ -284,7 +284,7 @@ def _station(version: str, phases: int) -> tuple[VariableSpec, ...]:
             max_limit=40,
         ),
         v("SecurityCtrlr", "SecurityProfile", _I, _RO, key="SecurityProfile"),
-        v("SecurityCtrlr", "CertificateEntries", _I, _RO, value="0", max_limit=10),
+        v("SecurityCtrlr", "CertificateEntries", _I, _RO, fact="certificates", max_limit=10),
         v("SecurityCtrlr", "Identity", _S, _RO, fact="identity"),
         # DeviceDataCtrlr (B06, B07, B08: how many items one message may hold)
         v("DeviceDataCtrlr", "ItemsPerMessage", _I, _RO, value="50", instance="GetReport"),

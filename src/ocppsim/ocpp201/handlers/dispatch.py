@@ -11,6 +11,7 @@ from ocppsim.ocpp201.handlers import (
     core,
     device_model,
     remote_trigger,
+    security,
     smart_charging,
     transactions,
 )
@@ -21,7 +22,7 @@ from ocppsim.ocpp201.validation import SchemaError, Validators
 __all__ = ["HANDLERS", "handle_call"]
 
 HANDLERS: dict[str, Handler] = {}
-for _block in (core, transactions, authorization, smart_charging, remote_trigger, device_model):
+for _block in (core, transactions, authorization, smart_charging, remote_trigger, security, device_model):
     assert not HANDLERS.keys() & _block.HANDLERS.keys(), "an action is handled by one block"
     HANDLERS.update(_block.HANDLERS)
 
