@@ -4,9 +4,8 @@ from __future__ import annotations
 
 __all__ = ["PENDING"]
 
-_SECURITY = "2.0.1 TLS and security profile upgrade (SetNetworkProfile, certificates) not yet"
-_FIRMWARE = "UpdateFirmware (L01) on 2.0.1 not implemented yet"
-_LOGS = "GetLog / CustomerInformation (N) on 2.0.1 not implemented yet"
+_SECURITY = "SecurityEventNotification (InvalidCsmsCertificate after the refused handshake) not yet"
+_FIRMWARE = "UpdateFirmware (L01: signed firmware, its statuses with requestId) on 2.0.1 not yet"
 
 PENDING: dict[str, str] = {
     "TC_A_05": _SECURITY,
@@ -19,8 +18,4 @@ PENDING: dict[str, str] = {
     "TC_L_07": _FIRMWARE,
     "TC_L_08": _FIRMWARE,
     "TC_L_18": _FIRMWARE,
-    "TC_N_25": _LOGS,
-    "TC_N_26": _LOGS,
-    "TC_N_35": _LOGS,
-    "TC_N_32": _LOGS,
 }

@@ -194,9 +194,13 @@ def test_remote_start_stop_unlock_trigger() -> None:
     }
     assert call(wire, "UnlockConnector", {"evseId": 1, "connectorId": 2}) == {"status": "UnknownConnector"}
     assert call(wire, "TriggerMessage", {"requestedMessage": "TransactionEvent"}) == {"status": "Rejected"}
-    assert call(wire, "TriggerMessage", {"requestedMessage": "LogStatusNotification"}) == {
+    assert call(wire, "TriggerMessage", {"requestedMessage": "SignChargingStationCertificate"}) == {
         "status": "NotImplemented"
     }
+    assert call(wire, "TriggerMessage", {"requestedMessage": "LogStatusNotification"}) == {
+        "status": "Accepted"
+    }
+    assert [p for a, p in send(wire, ch) if a == "LogStatusNotification"] == [{"status": "Idle"}]
     assert call(wire, "TriggerMessage", {"requestedMessage": "BootNotification"}) == {"status": "Rejected"}
     send(wire, ch)
     ch.ev_inputs.plug_in(1, T0)

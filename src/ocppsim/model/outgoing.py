@@ -43,6 +43,7 @@ __all__ = [
     "InterruptedTransaction",
     "LocalListChanged",
     "MeterValuesReq",
+    "NotifyCustomerInformationReq",
     "NotifyReportReq",
     "ProfilesChanged",
     "Reboot",
@@ -221,6 +222,16 @@ class NotifyReportReq(Request):
     seq_no: int
     tbc: bool
     data: tuple[ReportedVariable, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NotifyCustomerInformationReq(Request):
+    """OCPP 2.0.1 N09/N10: what the station holds about a customer, or that it was cleared."""
+
+    ACTION: ClassVar[str] = "NotifyCustomerInformation"
+    request_id: int
+    generated_at: Timestamp
+    data: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,7 @@ from ocppsim.model.outgoing import (
     HeartbeatReq,
     IdTagInfo,
     MeterValuesReq,
+    NotifyCustomerInformationReq,
     NotifyReportReq,
     ReportChargingProfilesReq,
     ReportedVariable,
@@ -227,6 +228,14 @@ def simple_payload(req: object, id_token_type: str) -> tuple[str, dict[str, Any]
         return "DataTransfer", payload
     if isinstance(req, FirmwareStatusNotificationReq):
         return "FirmwareStatusNotification", {"status": req.status.value}
+    if isinstance(req, NotifyCustomerInformationReq):
+        return "NotifyCustomerInformation", {
+            "data": req.data[:512],
+            "seqNo": 0,
+            "tbc": False,
+            "generatedAt": format_time(req.generated_at),
+            "requestId": req.request_id,
+        }
     if isinstance(req, ReportChargingProfilesReq):
         return "ReportChargingProfiles", {
             "requestId": req.request_id,

@@ -44,6 +44,7 @@ _ACCEPTED = IdTagInfo(AuthorizationStatus.ACCEPTED)
 _TX_CONTEXTS = (ReadingContext.SAMPLE_PERIODIC, ReadingContext.SAMPLE_CLOCK)
 _BEGIN_END = (ReadingContext.TRANSACTION_BEGIN, ReadingContext.TRANSACTION_END)
 _BEGIN = ReadingContext.TRANSACTION_BEGIN
+_LOG_STATUS = {"UploadFailed": "UploadFailure"}  # 1.6 DiagnosticsStatus -> UploadLogStatusEnumType
 
 
 class Wire201:
@@ -99,7 +100,7 @@ class Wire201:
             # A transaction's Transaction.Begin / .End values travel in its Started / Ended events
             # (TxStartedMeasurands, TxEndedMeasurands: J02), not as MeterValues of their own.
             return request.tx_ref is None or request.context not in _BEGIN_END
-        return not isinstance(request, DiagnosticsStatusNotificationReq)  # 1.6 only
+        return True
 
     def _status(self, request: StatusNotificationReq) -> str:
         """ConnectorStatusEnumType: 1.6's Finishing is Occupied, unless the connector was made
@@ -154,6 +155,12 @@ class Wire201:
             if triggered or request.context in _TX_CONTEXTS:
                 session.trigger_tx.discard(request.connector_id)
                 return "TransactionEvent", self._updated(request, triggered)
+        if isinstance(request, DiagnosticsStatusNotificationReq):
+            # The GetLog upload (N01): LogStatusNotification with the request's id.
+            payload: Payload = {"status": _LOG_STATUS.get(request.status.value, request.status.value)}
+            if session.log_request_id is not None and request.status.value != "Idle":
+                payload["requestId"] = session.log_request_id
+            return "LogStatusNotification", payload
         id_type = session.id_token_type(request.id_tag) if isinstance(request, AuthorizeReq) else ""
         built = convert.simple_payload(request, id_type)
         if built is None:

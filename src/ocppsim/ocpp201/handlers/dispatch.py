@@ -10,6 +10,7 @@ from ocppsim.ocpp201.handlers import (
     authorization,
     core,
     device_model,
+    firmware,
     remote_trigger,
     security,
     smart_charging,
@@ -22,7 +23,16 @@ from ocppsim.ocpp201.validation import SchemaError, Validators
 __all__ = ["HANDLERS", "handle_call"]
 
 HANDLERS: dict[str, Handler] = {}
-for _block in (core, transactions, authorization, smart_charging, remote_trigger, security, device_model):
+for _block in (
+    core,
+    transactions,
+    authorization,
+    smart_charging,
+    remote_trigger,
+    security,
+    firmware,
+    device_model,
+):
     assert not HANDLERS.keys() & _block.HANDLERS.keys(), "an action is handled by one block"
     HANDLERS.update(_block.HANDLERS)
 

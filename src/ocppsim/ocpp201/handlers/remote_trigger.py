@@ -16,6 +16,7 @@ _SERVED = {
     "StatusNotification": MessageTrigger.STATUS_NOTIFICATION,
     "MeterValues": MessageTrigger.METER_VALUES,
     "FirmwareStatusNotification": MessageTrigger.FIRMWARE_STATUS_NOTIFICATION,
+    "LogStatusNotification": MessageTrigger.DIAGNOSTICS_STATUS_NOTIFICATION,  # the GetLog upload
 }
 
 
