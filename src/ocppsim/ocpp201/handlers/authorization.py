@@ -1,6 +1,6 @@
 """CS->CP operations of the authorization block in 2.0.1: ClearCache (C11), SendLocalList (D01),
-GetLocalListVersion (D02), CustomerInformation (N09, N10), on the Local Authorization List and the Authorization Cache the 1.6 block
-keeps (idTokens as 1.6 idTags: the token's type is not kept)."""
+GetLocalListVersion (D02), CustomerInformation (N09, N10), on the Local Authorization List and the
+Authorization Cache the 1.6 block keeps (idTokens as 1.6 idTags: the token's type is not kept)."""
 
 from __future__ import annotations
 
