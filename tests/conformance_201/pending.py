@@ -4,11 +4,9 @@ from __future__ import annotations
 
 __all__ = ["PENDING"]
 
-_SECURITY = "SecurityEventNotification (InvalidCsmsCertificate after the refused handshake) not yet"
 _FIRMWARE = "UpdateFirmware (L01: signed firmware, its statuses with requestId) on 2.0.1 not yet"
 
 PENDING: dict[str, str] = {
-    "TC_A_05": _SECURITY,
     "TC_F_04": "needs TxStartPoint Authorized (a transaction before the cable); only PowerPathClosed so far",
     "TC_L_01": _FIRMWARE,
     "TC_L_02": _FIRMWARE,

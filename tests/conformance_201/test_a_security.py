@@ -248,3 +248,35 @@ async def test_a19_upgrade_security_profile(tmp_path: Path, csms: CentralSystem)
     finally:
         await _stop(sim, task)
         await tls.stop()
+
+
+@pytest.mark.octt201("TC_A_05")
+async def test_a05_tls_invalid_server_certificate(tmp_path: Path) -> None:
+    ca = trustme.CA()
+    impostor = CentralSystem(passwords={"A201": PASSWORD})
+    await impostor.start(ssl_context=_server_context(trustme.CA()))  # 2. a certificate of another CA
+    sim, task = await _tls_station(tmp_path, impostor, ca)
+    good = CentralSystem(passwords={"A201": PASSWORD})
+    try:
+        for _ in range(int(REAL_TIMEOUT / 0.01)):
+            if sim.station.last_error:
+                break
+            await asyncio.sleep(0.01)
+        assert "CERTIFICATE_VERIFY_FAILED" in (sim.station.last_error or "")  # 3. deemed invalid
+        assert impostor.calls() == []
+        port = impostor.port
+        await impostor.stop()
+        await good.start(port=port, ssl_context=_server_context(ca))  # 5. the configured certificate
+        sim.csms = good
+        for _ in range(120):  # 4. the next attempt after the back-off
+            await sim.clock.advance(1)
+            await asyncio.sleep(0.01)
+            if good.is_connected("A201"):
+                break
+        await booted_v201(sim, 1)  # 10.-13.
+        event = await good.wait_for_call("A201", "SecurityEventNotification")  # 14.
+        assert event.payload["type"] == "InvalidCsmsCertificate"
+        assert good.violations == []
+    finally:
+        await _stop(sim, task)
+        await good.stop()

@@ -54,6 +54,7 @@ __all__ = [
     "Request",
     "Reservation",
     "ReservationsChanged",
+    "SecurityEventNotificationReq",
     "StartTransactionReq",
     "StatusNotificationReq",
     "StopTransactionReq",
@@ -232,6 +233,17 @@ class NotifyCustomerInformationReq(Request):
     request_id: int
     generated_at: Timestamp
     data: str
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityEventNotificationReq(Request):
+    """OCPP 2.0.1 A04: a security event (part 2 appendices "Security events"), e.g. InvalidCsmsCertificate;
+    queued by the 2.0.1 adapter once the station is accepted."""
+
+    ACTION: ClassVar[str] = "SecurityEventNotification"
+    event_type: str
+    timestamp: Timestamp
+    tech_info: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

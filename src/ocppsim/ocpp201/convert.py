@@ -39,6 +39,7 @@ from ocppsim.model.outgoing import (
     NotifyReportReq,
     ReportChargingProfilesReq,
     ReportedVariable,
+    SecurityEventNotificationReq,
     StopTransactionReq,
 )
 from ocppsim.model.types import AuthorizationStatus, ReadingContext, Reason
@@ -228,6 +229,11 @@ def simple_payload(req: object, id_token_type: str) -> tuple[str, dict[str, Any]
         return "DataTransfer", payload
     if isinstance(req, FirmwareStatusNotificationReq):
         return "FirmwareStatusNotification", {"status": req.status.value}
+    if isinstance(req, SecurityEventNotificationReq):
+        payload = {"type": req.event_type, "timestamp": format_time(req.timestamp)}
+        if req.tech_info:
+            payload["techInfo"] = req.tech_info[:255]
+        return "SecurityEventNotification", payload
     if isinstance(req, NotifyCustomerInformationReq):
         return "NotifyCustomerInformation", {
             "data": req.data[:512],

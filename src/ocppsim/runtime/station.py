@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import ssl
 import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -348,6 +349,9 @@ class Station:
                 # fail an assertion when its handshake times out under load (seen at 40,000 chargers).
                 self.last_error = _describe(exc)
                 self._endpoints.failed()
+                if isinstance(exc, ssl.SSLCertVerificationError):
+                    # The CSMS's certificate is not valid: a security event (2.0.1 A05, TC_A_05).
+                    self.wire.security_event("InvalidCsmsCertificate", self.clock.now(), str(exc))
                 delay = next(delays)
                 self._log.warning(
                     "connect to %s failed (%s); retry %d in %.1f s",
