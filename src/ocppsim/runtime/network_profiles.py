@@ -25,6 +25,13 @@ class Endpoint:
 class Endpoints:
     __slots__ = ("_charger", "_default", "_failures", "_index")
 
+    @staticmethod
+    def of(charger: Charger, default_url: str) -> Endpoints | None:
+        """The profiles of a charger that has them (2.0.1), else None."""
+        if charger.config.spec(_PRIORITY) is None:
+            return None
+        return Endpoints(charger, default_url)
+
     def __init__(self, charger: Charger, default_url: str) -> None:
         self._charger = charger
         self._default = Endpoint(default_url, None)

@@ -189,7 +189,9 @@ class Station:
         self._rebooting: Reboot | None = None
         # The registration stood when the link was lost (no reboot since): a 2.0.1 wire resumes it.
         self._resume = False
-        self._endpoints = Endpoints(charger, options.url)
+        # Network connection profiles (2.0.1 B09/B10); None: the options' URL only (a 1.6 charger, and
+        # no object for it at each of a fleet's 100,000 chargers).
+        self._endpoints = Endpoints.of(charger, options.url)
         # The parts: frames on the open link, the pings, the model's effects and deadline timer.
         self._exchange = FrameExchange(self)
         self._pings = Pings(self)
@@ -305,7 +307,8 @@ class Station:
     @property
     def url(self) -> str:
         """The URL of the next (or current) connection: the CSMS URL of the network profile in use."""
-        return self._endpoints.current().url.rstrip("/") + "/" + quote(self.id, safe="")
+        base = self._endpoints.current().url if self._endpoints is not None else self.options.url
+        return base.rstrip("/") + "/" + quote(self.id, safe="")
 
     async def run(self) -> None:
         """Connect, serve, reconnect with back-off; returns only when `stop()` is called."""
@@ -319,10 +322,12 @@ class Station:
             self.connection_attempts += 1
             config = self.charger.config
             offered = offered_subprotocols(self.charger)
-            endpoint = self._endpoints.current()
-            level = endpoint.security_profile
+            endpoints = self._endpoints
+            endpoint = endpoints.current() if endpoints is not None else None
+            base = endpoint.url if endpoint is not None else options.url
+            level = endpoint.security_profile if endpoint is not None else None
             try:
-                check_url(config, endpoint.url, profile=level)
+                check_url(config, base, profile=level)
                 ws = await self._connect(
                     self.url,
                     subprotocols=offered,
@@ -333,7 +338,7 @@ class Station:
                     open_timeout=10,
                     ssl=tls_context(
                         config,
-                        endpoint.url,
+                        base,
                         ca_file=options.ca_file,
                         client_cert=options.client_cert,
                         client_key=options.client_key,
@@ -348,7 +353,8 @@ class Station:
                 # charger never stops on a peer's (or a library's) behaviour. picows 2.3, for one, can
                 # fail an assertion when its handshake times out under load (seen at 40,000 chargers).
                 self.last_error = _describe(exc)
-                self._endpoints.failed()
+                if endpoints is not None:
+                    endpoints.failed()
                 if isinstance(exc, ssl.SSLCertVerificationError):
                     # The CSMS's certificate is not valid: a security event (2.0.1 A05, TC_A_05).
                     self.wire.security_event("InvalidCsmsCertificate", self.clock.now(), str(exc))
@@ -379,7 +385,8 @@ class Station:
                 records = self._store.event_seq if self._store is not None else None
                 self.wire = self.outbox.wire = wire_for(self.charger, picked, records)
             delays = self._delays()
-            self._endpoints.succeeded()
+            if endpoints is not None:
+                endpoints.succeeded()
             if level is not None:
                 self.charger.security.connected_with(level)  # A05: the profile connected with
                 self.after_model()
@@ -392,7 +399,8 @@ class Station:
             if self._rebooting is not None:
                 self._rebooting = None
                 self._resume = False
-                self._endpoints.restart()
+                if self._endpoints is not None:
+                    self._endpoints.restart()
                 self.run_model(self.charger.boot.on_reboot)
             elif not self._stopping and not self._reconnect_now.is_set():
                 delay = next(delays)
