@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test conformance check lint format typecheck contracts bench bench-quick bench-capacity fuzz clean
+.PHONY: run test conformance check lint format typecheck contracts bench bench-quick bench-capacity fuzz clean vendor-uplot
 
 $(VENV)/.runtime: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,12 +46,12 @@ conformance-201: $(VENV)/.dev
 check: lint typecheck contracts test
 
 lint: $(VENV)/.dev
-	$(VENV)/bin/ruff format --check src tests benchmarks
-	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks examples
+	$(VENV)/bin/ruff check src tests benchmarks examples
 
 format: $(VENV)/.dev
-	$(VENV)/bin/ruff format src tests benchmarks
-	$(VENV)/bin/ruff check --fix src tests benchmarks
+	$(VENV)/bin/ruff format src tests benchmarks examples
+	$(VENV)/bin/ruff check --fix src tests benchmarks examples
 
 typecheck: $(VENV)/.dev
 	$(VENV)/bin/mypy
@@ -74,6 +74,19 @@ bench-quick: $(VENV)/.dev
 
 bench-capacity: $(VENV)/.dev
 	$(PY) benchmarks/fleet_mix.py 100000 60 50
+
+# vendor-uplot: the dashboard's chart library (uPlot, MIT) from its npm package at UPLOT_VERSION into the
+# package's static files with its licence; needs npm only here, never at install (no CDN, no Node build).
+UPLOT_VERSION ?= 1.6.32
+UPLOT_DIR := src/ocppsim/control/http/static/vendor
+vendor-uplot:
+	rm -rf .uplot-tmp && mkdir .uplot-tmp
+	cd .uplot-tmp && npm pack --silent uplot@$(UPLOT_VERSION) >/dev/null && tar xzf uplot-$(UPLOT_VERSION).tgz
+	mkdir -p $(UPLOT_DIR)
+	cp .uplot-tmp/package/dist/uPlot.iife.min.js .uplot-tmp/package/dist/uPlot.min.css $(UPLOT_DIR)/
+	cp .uplot-tmp/package/LICENSE $(UPLOT_DIR)/uPlot.LICENSE
+	echo "uPlot $(UPLOT_VERSION) (npm package uplot, dist/uPlot.iife.min.js and dist/uPlot.min.css)" > $(UPLOT_DIR)/uPlot.VERSION
+	rm -rf .uplot-tmp
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache ocppsim-data

@@ -17,9 +17,10 @@ from ocppsim.app.charger import ChargerApp, build_charger_app
 from ocppsim.csms.server import CentralSystem, Frame
 from ocppsim.csms.sink import Sink
 from ocppsim.driver import SimConnection
-from ocppsim.runtime.clock import FakeClock
+from ocppsim.runtime.clock import FakeClock, ScaledClock
 from ocppsim.settings.ini_file import load_settings
 from ocppsim.settings.specs import HttpSettings, Settings
+from ocppsim.testing.harness import advance_clock, wait_quiet
 
 REAL_TIMEOUT = 5.0  # real seconds a test waits for the wire, never for simulated time
 
@@ -46,26 +47,12 @@ class Sim:
 
     async def quiet(self) -> None:
         """Wait (real time, bounded) until the charger has nothing queued or in flight."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + REAL_TIMEOUT
-        stable = 0
-        while stable < 3:
-            await asyncio.sleep(0.005)
-            stable = stable + 1 if self.station.idle else 0
-            if loop.time() > deadline:
-                raise AssertionError(f"charger never went quiet: {self.station.outbox.pending}")
+        station = self.station
+        await wait_quiet(lambda: station.idle, REAL_TIMEOUT, lambda: str(station.outbox.pending), poll=0.005)
 
     async def advance(self, seconds: float) -> None:
         """Move simulated time, one timer at a time, letting the wire go quiet in between."""
-        target = self.clock.now() + seconds
-        while True:
-            nxt = self.clock.next_timer()
-            if nxt is None or nxt > target:
-                break
-            await self.clock.advance(max(0.0, nxt - self.clock.now()))
-            await self.quiet()
-        await self.clock.advance(target - self.clock.now())
-        await self.quiet()
+        await advance_clock(self.clock, seconds, self.quiet)
 
     def calls(self, action: str | None = None, since: int = 0) -> list[Frame]:
         return [f for f in self.csms.calls(self.id, action) if self.csms.frames.index(f) >= since]
@@ -188,14 +175,7 @@ class Api:
 
     async def quiet(self) -> None:
         """Wait (real time, bounded) until no charger has anything queued or in flight."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + REAL_TIMEOUT
-        stable = 0
-        while stable < 3:
-            await asyncio.sleep(0.005)
-            stable = stable + 1 if all(st.idle for st in self.app.fleet) else 0
-            if loop.time() > deadline:
-                raise AssertionError("chargers never went quiet")
+        await wait_quiet(lambda: all(st.idle for st in self.app.fleet), REAL_TIMEOUT, poll=0.005)
 
     async def wait_for(self, predicate: Callable[[Frame], bool]) -> Frame:
         """The first CALL from a charger that matches (the CSMS's answers are not looked at)."""
@@ -247,8 +227,12 @@ class LiveSimulator:
     sockets, the system clock) in its own thread and event loop, for clients that block: schemathesis,
     Playwright."""
 
-    def __init__(self, tmp_path: Path, *, connectors: int = 2, meter_interval: int = 1) -> None:
+    def __init__(
+        self, tmp_path: Path, *, connectors: int = 2, meter_interval: int = 1, speed: float = 1.0
+    ) -> None:
+        """`speed`: simulated time runs this many times faster (a longer session in a short test)."""
         self._tmp = tmp_path
+        self._speed = speed
         self._connectors = connectors
         self._interval = meter_interval
         self._ready = threading.Event()
@@ -293,7 +277,7 @@ class LiveSimulator:
             charger=replace(base.charger, meter_values_sample_interval=self._interval),
             http=HttpSettings(port=0),
         )
-        app = build_charger_app(settings)
+        app = build_charger_app(settings, clock=ScaledClock(self._speed) if self._speed != 1 else None)
         self.app = app
         task = asyncio.create_task(app.run())
         await app.started.wait()

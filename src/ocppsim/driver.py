@@ -60,6 +60,31 @@ class SimConnection:
         prefix = f"@{connector} " if connector else ""
         return await self.command(f"{prefix}swipe {id_tag}")
 
+    async def intercept(self, target: str, action: str, *options: str) -> int:
+        """Expert mode (`intercept` command, runtime/interception.py): override the charger's answer to
+        the CSMS's `action` (target "answer") or its own CALL (target "send"); `options` in the text form,
+        e.g. `intercept("answer", "RemoteStartTransaction", "status", "Rejected")`. The override's id;
+        ValueError with the reply when the charger refuses it."""
+        reply = await self.command(" ".join(("intercept", target, action, *options)))
+        if not reply.startswith("Ok. intercept #"):
+            raise ValueError(reply)
+        return int(reply.removeprefix("Ok. intercept #").split()[0])
+
+    async def interceptions(self) -> list[dict[str, Any]]:
+        """The overrides in force (`intercept` command), each with its id, options and use counts."""
+        reply = await self.command("intercept")
+        if reply.startswith("Error:"):
+            raise ValueError(reply)
+        result: list[dict[str, Any]] = json.loads(reply)
+        return result
+
+    async def remove_interception(self, override_id: int | None = None) -> str:
+        """Remove one override (or every one, with no id); the reply line."""
+        reply = await self.command(f"intercept remove {'all' if override_id is None else override_id}")
+        if reply.startswith("Error:"):
+            raise ValueError(reply)
+        return reply
+
     async def disconnect(self) -> None:
         if self._ws is not None:
             await self._ws.close()

@@ -15,8 +15,10 @@ from ocppsim.csms.server import CentralSystem
 async def test_cold_boot(sim_factory: SimFactory, csms: CentralSystem) -> None:
     sim: Sim = await sim_factory(number_of_connectors=2)
     # 4.2: BootNotification first; once Accepted, 4.9: the status of connector 0 and of every connector.
+    # Security Whitepaper section 8: the start-up is a critical security event, pushed once Accepted.
     assert sim.sent() == [
         ("BootNotification", None),
+        ("SecurityEventNotification", None),
         ("StatusNotification", (0, "Available")),
         ("StatusNotification", (1, "Available")),
         ("StatusNotification", (2, "Available")),
@@ -51,6 +53,7 @@ async def test_cold_boot_pending(sim_factory: SimFactory, csms: CentralSystem) -
     assert sim.sent() == [
         ("BootNotification", None),
         ("BootNotification", None),
+        ("SecurityEventNotification", None),  # StartupOfTheDevice waited for the acceptance
         ("StatusNotification", (0, "Available")),
         ("StatusNotification", (1, "Available")),
     ]

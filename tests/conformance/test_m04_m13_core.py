@@ -180,9 +180,11 @@ async def test_hard_reset_without_transaction(sim: Sim) -> None:
     mark = await _reset(sim, "Hard")
     assert sim.sent(mark) == [
         ("BootNotification", None),
+        ("SecurityEventNotification", None),  # ResetOrReboot (Security Whitepaper section 8)
         ("StatusNotification", (0, "Available")),
         ("StatusNotification", (1, "Available")),
     ]
+    assert sim.calls("SecurityEventNotification", mark)[0].payload["type"] == "ResetOrReboot"
 
 
 @pytest.mark.octt("TC_014_CS")
@@ -190,9 +192,11 @@ async def test_soft_reset_without_transaction(sim: Sim) -> None:
     mark = await _reset(sim, "Soft")
     assert sim.sent(mark) == [
         ("BootNotification", None),
+        ("SecurityEventNotification", None),  # ResetOrReboot (Security Whitepaper section 8)
         ("StatusNotification", (0, "Available")),
         ("StatusNotification", (1, "Available")),
     ]
+    assert sim.calls("SecurityEventNotification", mark)[0].payload["type"] == "ResetOrReboot"
 
 
 @pytest.mark.octt("TC_015_CS")

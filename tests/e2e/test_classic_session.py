@@ -22,6 +22,7 @@ def tx_profile(limit: float, *, pid: int = 10) -> dict[str, object]:
 async def test_boot_sequence(sim: Sim) -> None:
     assert sim.sent() == [
         ("BootNotification", None),
+        ("SecurityEventNotification", None),  # StartupOfTheDevice (Security Whitepaper section 8)
         ("StatusNotification", (0, "Available")),
         ("StatusNotification", (1, "Available")),
     ]

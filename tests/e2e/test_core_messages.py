@@ -180,7 +180,7 @@ async def test_data_transfer_get_configuration_clear_cache(sim: Sim) -> None:
         ('[2, "m4", "Reset", {"type": "Never"}]', "PropertyConstraintViolation"),
         ('[2, "m5", "Reset", {"type": "Soft", "now": true}]', "FormationViolation"),
         ('[2, "m6", "Teleport", {}]', "NotImplemented"),
-        ('[2, "m7", "SignedUpdateFirmware", {}]', "NotSupported"),
+        ('[2, "m7", "SignCertificate", {"csr": "x"}]', "NotSupported"),  # a CP->CS action
         ('[2, "m8", "UpdateFirmware", {"location": "http://127.0.0.1:9/f.bin"}]', "ProtocolError"),
         ('[2, "m9", "GetDiagnostics", {"location": 5}]', "TypeConstraintViolation"),
     ],
@@ -228,6 +228,7 @@ async def test_boot_pending_then_accepted(sim_factory: SimFactory) -> None:
     await sim.advance(30)
     assert sim.sent(mark) == [
         ("BootNotification", None),
+        ("SecurityEventNotification", None),  # ResetOrReboot waited for the acceptance
         ("StatusNotification", (0, "Available")),
         ("StatusNotification", (1, "Preparing")),
     ]

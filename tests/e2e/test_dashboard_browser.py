@@ -1,15 +1,22 @@
 """The dashboard in a real headless Chromium (Debian's, driven by Playwright): open it, start a session
-from the page, watch the status and the message log update live, inject a fault; and the overview's load
-time with 1,000 chargers. Screenshots go to the folder the tests print (OCPPSIM_SCREENSHOTS or
-test-artifacts/screenshots)."""
+from the page, watch the status and the message log (a sequence of arrows) update live, inject a fault;
+the charger page's charts and profile table while a TxProfile lowers the limit mid-session; and the fleet
+overview (figures, charts, the wall of connector tiles) with 1,000 chargers, its frame time and the
+browser's CPU while the event stream runs. Any console error or uncaught exception fails a test.
+
+Screenshots go to the folder the tests print (OCPPSIM_SCREENSHOTS or test-artifacts/screenshots); with
+OCPPSIM_DOCS_SCREENSHOTS=1 the charger page's also to docs/screenshots/charger.png (the README's). The
+10,000-charger overview is measured by benchmarks/dashboard_fleet.py (too slow for the suite)."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -52,11 +59,18 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
+def watched_page(browser: Browser, errors: list[str], **options: Any) -> Page:
+    """A page whose console errors and uncaught exceptions land in `errors` (a test asserts it empty)."""
+    page = browser.new_page(viewport={"width": 1300, "height": 900}, **options)
+    page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
+    page.on("console", lambda msg: errors.append(f"console: {msg.text}") if msg.type == "error" else None)
+    return page
+
+
 def test_a_session_from_the_page(browser: Browser, tmp_path: Path) -> None:
     with LiveSimulator(tmp_path, meter_interval=1) as live:
-        page = browser.new_page(viewport={"width": 1300, "height": 900})
         errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page = watched_page(browser, errors)
         page.goto(live.url + "/")
         row = page.locator('#chargers tr[data-id="CP1"]')
         expect(row).to_contain_text("connected")
@@ -71,10 +85,15 @@ def test_a_session_from_the_page(browser: Browser, tmp_path: Path) -> None:
         card.locator('button[data-act="start"]').click()
         expect(card.locator(".status")).to_have_attribute("data-status", "Charging")
         expect(page.locator("#toast")).to_contain_text("accepted")
-        log = page.locator("#log tbody")
-        expect(log.locator('tr[data-action="StartTransaction"]').first).to_be_visible()
+        log = page.locator("#log .seq-body")
+        start = log.locator('.msg[data-action="StartTransaction"]')
+        expect(start.first).to_be_visible()
+        expect(start.first).to_have_attribute("data-direction", "out")
+        answer = log.locator('.msg.answer[data-action="StartTransaction"]').first
+        expect(answer).to_contain_text("Accepted")  # the status value on the arrow
+        expect(answer.locator(".ms")).to_contain_text("ms")
         # MeterValues every second: rows keep arriving over the event stream while the page is open.
-        meter_rows = log.locator('tr[data-action="MeterValues"]')
+        meter_rows = log.locator('.msg[data-action="MeterValues"]')
         expect(meter_rows.first).to_be_visible()
         seen = meter_rows.count()
         expect(meter_rows).not_to_have_count(seen, timeout=5000)
@@ -103,6 +122,171 @@ def test_a_session_from_the_page(browser: Browser, tmp_path: Path) -> None:
         assert errors == []
 
 
+DOCS_SHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
+
+
+def test_charger_page_with_a_tx_profile(browser: Browser, tmp_path: Path) -> None:
+    """A session whose TxProfile lowers the limit mid-session (simulated time 60x: a minute a second):
+    the chart draws power, current, offer and limit as steps, the profile is in the table with its JSON,
+    and the SetChargingProfile exchange is an arrow pair in the sequence."""
+    with LiveSimulator(tmp_path, meter_interval=60, speed=60) as live:
+        errors: list[str] = []
+        page = watched_page(browser, errors)
+        page.goto(live.url + "/#/charger/CP1")
+        card = page.locator('.connector[data-connector="1"]')
+        card.locator('button[data-act="start"]').click()
+        expect(card.locator(".status")).to_have_attribute("data-status", "Charging")
+        time.sleep(5)  # five simulated minutes at 22 kW
+        tx = live.csms.calls("CP1", "StartTransaction")
+        assert tx
+        assert live.app is not None
+        station = live.app.station
+        transaction_id = station.charger.view(1, station.clock.now()).transaction_id
+        profile = {
+            "chargingProfileId": 11,
+            "transactionId": transaction_id,
+            "stackLevel": 2,
+            "chargingProfilePurpose": "TxProfile",
+            "chargingProfileKind": "Relative",
+            "chargingSchedule": {
+                "chargingRateUnit": "A",
+                "chargingSchedulePeriod": [
+                    {"startPeriod": 0, "limit": 16},
+                    {"startPeriod": 900, "limit": 10},
+                    {"startPeriod": 1800, "limit": 6},
+                ],
+            },
+        }
+        answer = live.run(
+            live.csms.call("CP1", "SetChargingProfile", {"connectorId": 1, "csChargingProfiles": profile})
+        )
+        assert answer.payload == {"status": "Accepted"}
+        time.sleep(6)
+        expect(page.locator("#profiles tr[data-profile='11']")).to_contain_text("TxProfile")
+        row = page.locator("#profiles tr[data-profile='11']")
+        expect(row).to_contain_text("0 s: 16 A · 900 s: 10 A · 1800 s: 6 A")
+        row.get_by_role("button", name="JSON").click()
+        expect(page.locator("#profiles pre.raw")).to_contain_text('"chargingProfilePurpose": "TxProfile"')
+        chart = page.locator("#chart-power")
+        legend = chart.locator(".u-legend")
+        for label in ("power kW", "current A", "offer A", "limit (profiles) A"):
+            expect(legend).to_contain_text(label)
+        expect(page.locator("#chart-energy .u-legend")).to_contain_text("SoC %")
+        # Hover the middle of the chart: the legend shows values with their units.
+        chart.scroll_into_view_if_needed()
+        box = chart.locator(".u-over").bounding_box()
+        assert box is not None
+        page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] / 2)
+        values = legend.locator(".u-series .u-value")
+        expect(values.nth(0)).to_have_text(re.compile(r"^\d\d:\d\d:\d\d$"))  # 24-hour UTC
+        expect(values.nth(1)).to_have_text(re.compile(r"^\d+\.\d\d kW$"))
+        expect(values.nth(4)).to_have_text(re.compile(r"^\d+\.\d A$"))
+        # Drag to zoom: both charts show the same stretch of time; a double-click zooms out again.
+        scales = (
+            "(() => { const c = window.ocppsimDashboard.charts;"
+            " return [c.power.scales.x, c.energy.scales.x]; })()"
+        )
+        (whole, _) = page.evaluate(scales)
+        page.mouse.move(box["x"] + box["width"] * 0.2, box["y"] + 20)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + 20, steps=5)
+        page.mouse.up()
+        power_x, energy_x = page.evaluate(scales)
+        assert whole["min"] < power_x["min"] < power_x["max"] < whole["max"]
+        assert (energy_x["min"], energy_x["max"]) == (power_x["min"], power_x["max"])
+        page.mouse.dblclick(box["x"] + box["width"] * 0.5, box["y"] + 20)
+        page.wait_for_function(
+            "(min) => window.ocppsimDashboard.charts.power.scales.x.min <= min", arg=whole["min"]
+        )
+        seq = page.locator("#log .seq-body")
+        call = seq.locator('.msg.call[data-action="SetChargingProfile"]').first
+        expect(call).to_have_attribute("data-direction", "in")
+        expect(call).to_contain_text("TxProfile L2 16 A")
+        expect(seq.locator('.msg.answer[data-action="SetChargingProfile"]').first).to_contain_text("Accepted")
+        call.click()
+        expect(seq.locator("pre.payload")).to_contain_text('"chargingProfileId": 11')
+        call.click()  # closed again
+        chart.scroll_into_view_if_needed()
+        box = chart.locator(".u-over").bounding_box()
+        assert box is not None
+        page.mouse.move(box["x"] + box["width"] * 0.45, box["y"] + box["height"] / 2)
+        expect(values.nth(1)).to_have_text(re.compile(r"kW$"))
+        shot(page, "5-charger-tx-profile")
+        if os.environ.get("OCPPSIM_DOCS_SCREENSHOTS"):
+            DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
+            log_box = page.locator("#log").bounding_box()
+            assert log_box is not None
+            bottom = log_box["y"] + log_box["height"] + 10 + page.evaluate("window.scrollY")
+            page.screenshot(
+                path=str(DOCS_SHOTS / "charger.png"),
+                full_page=True,
+                clip={"x": 0, "y": 0, "width": 1300, "height": bottom},
+            )
+        # What the chart drew: full power, then 16 A from the profile's start (steps, from the API).
+        history = page.evaluate("fetch('/api/chargers/CP1/connectors/1/history').then((r) => r.json())")
+        powers = sorted(set(history["power_w"]))
+        assert 16 * 230 * 3 in powers and 32 * 230 * 3 in powers
+        assert errors == []
+
+
+def overview_figures(page: Page, seconds: float = 5.0) -> dict[str, float]:
+    """Frame times while the wall scrolls and the event stream runs, and the page's main-thread CPU
+    (Chrome's TaskDuration over the same window): what benchmarks/dashboard_fleet.py prints."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Performance.enable")
+
+    def busy() -> float:
+        metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+        return float(metrics["TaskDuration"])
+
+    before, started = busy(), time.perf_counter()
+    frames: list[float] = page.evaluate(
+        """(ms) => new Promise((done) => {
+          const scroller = document.querySelector("#wall-scroll");
+          const deltas = [];
+          let last = performance.now();
+          const end = last + ms;
+          const step = (now) => {
+            deltas.push(now - last);
+            last = now;
+            const room = Math.max(1, scroller.scrollHeight - scroller.clientHeight);
+            scroller.scrollTop = (scroller.scrollTop + 24) % room;
+            if (now < end) requestAnimationFrame(step); else done(deltas);
+          };
+          requestAnimationFrame(step);
+        })""",
+        seconds * 1000,
+    )
+    cpu = (busy() - before) / (time.perf_counter() - started)
+    frames.sort()
+    return {
+        "frames": len(frames),
+        "frame_ms_p50": round(frames[len(frames) // 2], 1),
+        "frame_ms_p95": round(frames[int(len(frames) * 0.95)], 1),
+        "frame_ms_max": round(frames[-1], 1),
+        "main_thread_cpu": round(cpu, 3),
+    }
+
+
+def tile_point(page: Page, index: int) -> tuple[float, float]:
+    """The middle of the wall's tile `index` in the viewport, its row scrolled to the wall's top."""
+    scroller = page.locator("#wall-scroll")
+    scroller.scroll_into_view_if_needed()
+    cols, row = scroller.evaluate(
+        """(s, index) => {
+          const cols = Math.max(1, Math.floor((s.clientWidth - 4) / 12));
+          s.scrollTop = Math.floor(index / cols) * 12;
+          return [cols, Math.floor(index / cols)];
+        }""",
+        index,
+    )
+    page.wait_for_timeout(100)  # the wall redraws at the next animation frame
+    box = scroller.bounding_box()
+    assert box is not None
+    top = row * 12 - scroller.evaluate("(s) => s.scrollTop")
+    return box["x"] + 1 + 2 + (index % cols) * 12 + 5, box["y"] + 1 + 2 + top + 5
+
+
 def test_overview_with_1000_chargers(browser: Browser, tmp_path: Path) -> None:
     with LiveSimulator(tmp_path, connectors=1) as live:
         app = live.app
@@ -119,17 +303,38 @@ def test_overview_with_1000_chargers(browser: Browser, tmp_path: Path) -> None:
             time.sleep(0.05)
         assert app.fleet.counts().booted == 1000
 
-        page = browser.new_page(viewport={"width": 1300, "height": 900})
+        errors: list[str] = []
+        page = watched_page(browser, errors)
         started = time.perf_counter()
         page.goto(live.url + "/")
         expect(page.locator("#summary")).to_contain_text("1000 chargers")
         expect(page.locator("#chargers tbody tr")).to_have_count(100)
+        expect(page.locator('#fleet-figures [data-figure="booted"] b')).to_have_text("1000")
         load_ms = (time.perf_counter() - started) * 1000
         print(f"\ndashboard overview with 1000 chargers: loaded in {load_ms:.0f} ms")
         expect(page.locator("#page-info")).to_have_text("1-100 of 1000")
-        page.locator("#next-page").click()
-        expect(page.locator("#page-info")).to_have_text("101-200 of 1000")
+        # Messages/s needs two readings; the charts draw once they have them.
+        expect(page.locator('#fleet-figures [data-figure="out /s"] b')).not_to_have_text("-", timeout=5000)
+        expect(page.locator("#fleet-charts .uplot")).to_have_count(3)
+        expect(page.locator("#fleet-errors")).to_contain_text("no errors")
+        # A status change reaches its tile over the event stream: FLEET0500 goes Unavailable.
+        live.run(live.csms.call("FLEET0500", "ChangeAvailability", {"connectorId": 1, "type": "Inoperative"}))
+        tip = page.locator("#wall-tip")
+        # Tiles in id order: CP1, FLEET0001, ...: FLEET0500 is the 501st.
+        page.mouse.move(*tile_point(page, 500))
+        expect(tip).to_contain_text("FLEET0500 · connector 1 · Unavailable")
+        figures = overview_figures(page, 3.0)
+        print(f"overview with 1000 chargers: {figures}")
+        assert figures["frame_ms_p95"] < 100
+        # The wall: hover names the tile, a click opens its charger.
+        point = tile_point(page, 3)
+        page.mouse.move(*point)
+        expect(tip).to_contain_text("FLEET0003 · connector 1 · Available")
+        shot(page, "4-overview-1000")
+        page.mouse.click(*point)
+        expect(page.locator("#charger-title")).to_have_text("FLEET0003")
+        page.go_back()
         page.locator("#filter-q").fill("FLEET099")
         expect(page.locator("#chargers tbody tr")).to_have_count(10)
-        shot(page, "4-overview-1000")
         assert load_ms < 5000
+        assert errors == []

@@ -7,9 +7,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import trustme
 
 from ocppsim.model.charger import Charger, ChargerParams
-from ocppsim.model.outgoing import AuthorizeReq, Request, StartTransactionReq
+from ocppsim.model.outgoing import (
+    AuthorizeReq,
+    LogStatusNotificationReq,
+    Request,
+    SignCertificateReq,
+    SignedFirmwareStatusNotificationReq,
+    StartTransactionReq,
+)
 from ocppsim.model.types import RegistrationStatus
 from ocppsim.ocpp16.framing import Call
 from ocppsim.ocpp16.handlers.call_error import OcppCallError
@@ -341,3 +349,47 @@ def test_a_charger_offering_both_keeps_1_6_configuration_clean() -> None:
     assert asked == {"configurationKey": [], "unknownKey": ["TxCtrlr.TxStartPoint"]}
     change = {"key": "TxCtrlr.TxStopPoint", "value": "EVConnected"}
     assert handle_call(ch, Call("1", "ChangeConfiguration", change), T0) == {"status": "NotSupported"}
+
+
+def test_the_security_blocks_messages_in_2_0_1_names() -> None:
+    """The Security Whitepaper block's requests (one implementation for both versions) become schema-valid
+    2.0.1 messages: four event types renamed, the log and firmware statuses with their requestId."""
+    ch, wire = booted()
+    send(wire, ch)
+    ch.security.security_event("InvalidCentralSystemCertificate", T0, "x" * 300)
+    ch.security.security_event("StartupOfTheDevice", T0)
+    ch.state.emit(LogStatusNotificationReq("Uploaded", 7))
+    ch.state.emit(SignedFirmwareStatusNotificationReq("InvalidSignature", 8))
+    ch.state.emit(SignCertificateReq("-----BEGIN CERTIFICATE REQUEST-----"))
+    out = send(wire, ch)
+    events = [p for a, p in out if a == "SecurityEventNotification"]
+    assert [e["type"] for e in events] == ["InvalidCsmsCertificate", "StartupOfTheDevice"]
+    assert len(events[0]["techInfo"]) == 255
+    assert ("LogStatusNotification", {"status": "Uploaded", "requestId": 7}) in out
+    assert ("FirmwareStatusNotification", {"status": "InvalidSignature", "requestId": 8}) in out
+    assert ("SignCertificate", {"csr": "-----BEGIN CERTIFICATE REQUEST-----"}) in out
+
+
+def test_certificates_through_the_security_block() -> None:
+    """M03-M05 on the Whitepaper's certificate store: a V2G root (2.0.1 only) and a CSMS root installed,
+    listed by type, deleted; junk is Rejected with a reason."""
+    ch, wire = booted()
+    v2g, csms = (trustme.CA().cert_pem.bytes().decode() for _ in range(2))
+    for pem, kind in ((v2g, "V2GRootCertificate"), (csms, "CSMSRootCertificate")):
+        assert call(wire, "InstallCertificate", {"certificateType": kind, "certificate": pem}) == {
+            "status": "Accepted"
+        }
+    assert {c.use.value for c in ch.security.installed} == {
+        "V2GRootCertificate",
+        "CentralSystemRootCertificate",
+    }
+    junk = call(wire, "InstallCertificate", {"certificateType": "MORootCertificate", "certificate": "junk"})
+    assert junk["status"] == "Rejected" and junk["statusInfo"]["reasonCode"] == "InvalidCertificate"
+    listed = call(wire, "GetInstalledCertificateIds", {"certificateType": ["V2GRootCertificate"]})
+    [entry] = listed["certificateHashDataChain"]
+    assert entry["certificateType"] == "V2GRootCertificate"
+    assert call(wire, "DeleteCertificate", {"certificateHashData": entry["certificateHashData"]}) == {
+        "status": "Accepted"
+    }
+    [left] = call(wire, "GetInstalledCertificateIds", {})["certificateHashDataChain"]
+    assert left["certificateType"] == "CSMSRootCertificate"

@@ -110,7 +110,12 @@ async def test_fleet_file_run_connects_from_the_source_addresses(tmp_path: Path,
     assert proc.returncode == 0, err.decode()
     summary = json.loads(next(line for line in out.decode().splitlines() if line.startswith("summary: "))[9:])
     # 5 boots; StatusNotification for connector 0 and each connector: 3 x (1 + 2) + 2 x (1 + 1) = 13
-    assert summary["calls_out_by_action"] == {"BootNotification": 5, "StatusNotification": 13}
+    # and each charger's StartupOfTheDevice (Security Whitepaper section 8).
+    assert summary["calls_out_by_action"] == {
+        "BootNotification": 5,
+        "StatusNotification": 13,
+        "SecurityEventNotification": 5,
+    }
     assert sorted(csms.peers) == ["AC001", "AC002", "AC003", "WB001", "WB002"]
     assert csms.peers["AC001"] == "127.0.0.2" and csms.peers["AC002"] == "127.0.0.3"
     boots = {f.charger_id: f.payload["chargePointModel"] for f in csms.calls(action="BootNotification")}
@@ -191,3 +196,18 @@ def test_template_ocpp_version(tmp_path: Path) -> None:
     assert [c.params.ocpp_versions for c in spec.chargers] == [("1.6",)] * 3 + [("2.0.1",)] * 2
     with pytest.raises(SettingsError, match="ocpp_version"):
         load_fleet_file(write(tmp_path, FILE.replace('model = "WB11"', 'model = "WB11"\nocpp_version = "9"')))
+
+
+def test_security_options_per_template(tmp_path: Path) -> None:
+    """Security Whitepaper: skip only the host name check of the CSMS's certificate, per template."""
+    from ocppsim.control.fleet.run import station_options
+
+    text = FILE.replace('model = "WB11"', 'model = "WB11"\ntls_skip_hostname_check = true')
+    spec = load_fleet_file(write(tmp_path, text))
+    wallbox, ac = spec.templates["wallbox"], spec.templates["ac22"]
+    assert station_options(wallbox).tls_skip_hostname_check
+    assert not station_options(ac).tls_skip_hostname_check
+    with pytest.raises(SettingsError, match="tls_skip_hostname_check"):
+        load_fleet_file(
+            write(tmp_path, text.replace("tls_skip_hostname_check = true", 'tls_skip_hostname_check = "x"'))
+        )

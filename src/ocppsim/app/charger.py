@@ -64,7 +64,13 @@ class ChargerApp:
 
 
 def station_options(settings: Settings) -> StationOptions:
+    if settings.tls_skip_hostname_check:
+        log.warning(
+            "tls_skip_hostname_check is on: the CSMS's TLS certificate is not checked against its host name "
+            "(its chain still is); use it only for a test central system"
+        )
     return StationOptions(
+        tls_skip_hostname_check=settings.tls_skip_hostname_check,
         url=settings.server_url,
         http_auth=settings.http_auth,
         ca_file=str(settings.ca_file) if settings.ca_file else None,

@@ -1,7 +1,8 @@
 """Command line entry point: `ocppsim [--config F] [--id ID] [--port P]` runs one charger exactly like
-the original ocppsim; subcommands: `csms`, `shell`, `demo`, `fleet`, `chaos`, `locust-agent`, `locustfile`
-(their one-line summaries for `ocppsim --help`: arguments.COMMANDS). One module per command (each has its
-own -h); only this package runs an event loop (`process.run_fast` or asyncio.run)."""
+the original ocppsim; subcommands: `csms`, `shell`, `demo`, `fleet`, `chaos`, `replay`, `scenario`,
+`locust-agent`, `locustfile` (their one-line summaries for `ocppsim --help`: arguments.COMMANDS). One
+module per command (each has its own -h); only this package runs an event loop (`process.run_fast` or
+asyncio.run)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,13 @@ from ocppsim.cli.csms import run_csms
 from ocppsim.cli.demo import run_demo
 from ocppsim.cli.fleet import run_fleet_command
 from ocppsim.cli.locust import print_locustfile, run_locust_agent_command
+from ocppsim.cli.replay import run_replay
+from ocppsim.cli.scenario import run_scenario_command
 from ocppsim.cli.shell import run_shell_command
 
 __all__ = ["main"]
 
-SUBCOMMANDS = ("csms", "shell", "demo", "chaos", "fleet", "locust-agent", "locustfile")
+SUBCOMMANDS = ("csms", "shell", "demo", "chaos", "fleet", "replay", "scenario", "locust-agent", "locustfile")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -31,6 +34,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "demo": run_demo,
                 "chaos": run_chaos,
                 "fleet": run_fleet_command,
+                "replay": run_replay,
+                "scenario": run_scenario_command,
                 "locust-agent": run_locust_agent_command,
                 "locustfile": print_locustfile,
             }

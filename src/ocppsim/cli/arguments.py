@@ -23,6 +23,8 @@ COMMANDS: dict[str, str] = {
     "demo": "what `make run` starts: the built-in central system plus one charger",
     "fleet": "many chargers against one CSMS, in one process or sharded over workers",
     "chaos": "TCP fault-injection proxy between chargers and a CSMS",
+    "replay": "replay a recorded charger trace against a live CSMS and diff its answers",
+    "scenario": "run TOML test scenarios against a CSMS: a verdict per step, JUnit XML",
     "locustfile": 'print the path of the packaged locustfile (`locust -f "$(ocppsim locustfile)"`)',
     "locust-agent": "the chargers of one Locust worker (started by ocppsim's Locust users)",
 }

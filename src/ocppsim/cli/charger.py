@@ -15,7 +15,7 @@ from ocppsim.cli.arguments import Parser, add_http_flags, commands_epilog
 from ocppsim.cli.process import setup_logging, stop_on_signals
 from ocppsim.settings.flags import http_from_flags
 from ocppsim.settings.ini_file import DEFAULT_INI, load_settings
-from ocppsim.settings.specs import Settings, SettingsError
+from ocppsim.settings.specs import Settings, SettingsError, check_signed_meter_values, signed_meter_values
 
 __all__ = ["run_charger"]
 
@@ -40,6 +40,12 @@ def _charger_parser() -> argparse.ArgumentParser:
         help="OCPP version(s) to speak: 1.6, 2.0.1, or 2.0.1,1.6 to offer both (default: [charger]"
         " ocpp_version of the INI file, else 1.6)",
     )
+    p.add_argument(
+        "--signed-meter-values",
+        metavar="FORMAT",
+        help="sign the Transaction.Begin/End energy readings (German calibration law): ocmf or none"
+        " (default: [charger] signed_meter_values of the INI file)",
+    )
     add_http_flags(p)
     p.add_argument("--version", action="version", version=f"ocppsim {__version__}", help="print the version")
     return p
@@ -58,6 +64,10 @@ def run_charger(argv: Sequence[str]) -> int:
             args.config, charger_id=args.charger_id, port=args.port, ocpp_version=args.ocpp_version
         )
         settings = replace(settings, http=http_from_flags(args, settings.http))
+        if args.signed_meter_values is not None:
+            signed = signed_meter_values(args.signed_meter_values, "--signed-meter-values")
+            settings = replace(settings, charger=replace(settings.charger, signed_meter_values=signed))
+            check_signed_meter_values(settings.charger, "--signed-meter-values")
     except SettingsError as exc:
         print(f"ocppsim: configuration error: {exc}", file=sys.stderr)
         return 2

@@ -43,6 +43,12 @@ def run_fleet_command(argv: Sequence[str]) -> int:
         help="CSMS base URL, ws:// or wss:// (the charger id is appended; with --count, no default)",
     )
     p.add_argument("--connectors", type=int, default=1, help="connectors per charger (without --config)")
+    p.add_argument(
+        "--signed-meter-values",
+        metavar="FORMAT",
+        help="ocmf: sign the Transaction.Begin/End energy readings, German calibration law (default:"
+        " none; without --config, a fleet file says it per template)",
+    )
     p.add_argument("--ramp", type=float, default=200.0, help="chargers started per second (0 = all at once)")
     p.add_argument("--conf-dir", default="./ocppsim-fleet-data", help="data directory (one SQLite file)")
     p.add_argument("--duration", type=float, default=0.0, help="stop after this many seconds (0 = Ctrl+C)")

@@ -4,6 +4,7 @@ shared by the recording central system (server.py) and the sink (sink.py)."""
 from __future__ import annotations
 
 import itertools
+import json
 import time
 from collections.abc import Callable
 from typing import Any
@@ -64,6 +65,10 @@ class DefaultAnswers:
         self.tags = {t.lower() for t in tags} if tags is not None else None
         self.clock = clock
         self._tx_ids = itertools.count(1)
+        # Signed meter values (German calibration law): the public keys (hex of DER) each charger
+        # announced by DataTransfer generalConfiguration / setMeterConfiguration, per connector; check
+        # a SignedData value with ocppsim.ocmf.verify(value, key).
+        self.meter_keys: dict[str, dict[int, str]] = {}
 
     def _id_tag_info(self, id_tag: str) -> Payload:
         ok = self.tags is None or id_tag.lower() in self.tags
@@ -93,7 +98,7 @@ class DefaultAnswers:
             tag = payload.get("idTag")
             return {"idTagInfo": self._id_tag_info(tag)} if tag else {}
         if action == "DataTransfer":
-            return {"status": "UnknownVendorId"}
+            return self._data_transfer(charger_id, payload)
         return CallError("", ErrorCode.NOT_IMPLEMENTED, f"{action} is not handled by this central system", {})
 
     def transaction_event(self, charger_id: str, payload: Payload) -> None:
@@ -121,3 +126,18 @@ class DefaultAnswers:
         if action == "DataTransfer":
             return {"status": "UnknownVendorId"}
         return CallError("", ErrorCode.NOT_IMPLEMENTED, f"{action} is not handled by this central system", {})
+
+    def _data_transfer(self, charger_id: str, payload: Payload) -> Payload:
+        """setMeterConfiguration is known (the meters' public keys, as German CSMSs read them); any other
+        vendor is unknown (section 4.3)."""
+        if payload.get("vendorId") != "generalConfiguration":
+            return {"status": "UnknownVendorId"}
+        if payload.get("messageId") != "setMeterConfiguration":
+            return {"status": "UnknownMessageId"}
+        try:
+            meters = json.loads(payload.get("data") or "")["meters"]
+            keys = {int(m["connectorId"]): str(m["publicKey"]) for m in meters}
+        except (ValueError, TypeError, KeyError):
+            return {"status": "Rejected"}
+        self.meter_keys.setdefault(charger_id, {}).update(keys)
+        return {"status": "Accepted"}

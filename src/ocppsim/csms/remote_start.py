@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
@@ -43,8 +44,11 @@ class RemoteStarter:
         self.tag = tag
         self._call = call
         self._is_connected = is_connected
-        # (charger, connector) -> how many times it went Preparing; a remote start checks it is the same one
+        # (charger, connector) -> the mark of its last Preparing; a remote start checks it is the same one.
+        # Marks come from one counter: a connector that left Preparing and came back before the earlier
+        # remote start fell due gets a new mark, so that stale one is not sent early.
         self._preparing: dict[tuple[str, int], int] = {}
+        self._marks = itertools.count(1)
         self._tasks: set[asyncio.Task[None]] = set()
         self._v201: set[tuple[str, int]] = set()  # EVSEs of OCPP 2.0.1 chargers waiting for a start
         self._remote_start_id = 0
@@ -74,8 +78,7 @@ class RemoteStarter:
             if status != ("Occupied" if v201 else "Preparing"):
                 self._preparing.pop(key, None)
                 return
-            mark = self._preparing.get(key, 0) + 1
-            self._preparing[key] = mark
+            mark = self._preparing[key] = next(self._marks)
             task = asyncio.get_running_loop().create_task(self._remote_start(key, mark))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)

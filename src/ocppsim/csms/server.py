@@ -27,7 +27,9 @@ import websockets.asyncio.server as websockets_server
 import websockets.http11
 
 from ocppsim.csms.answers import DefaultAnswers, Payload
+from ocppsim.csms.ca import CertificateAuthority
 from ocppsim.csms.remote_start import remote_starter
+from ocppsim.csms.signing import CertificateSigning
 from ocppsim.ocpp16.framing import (
     Call,
     CallError,
@@ -62,6 +64,13 @@ def _log_frame(charger_id: str, arrow: str, action: str | None, unique_id: str, 
     elif log.isEnabledFor(logging.INFO):
         size = len(text) if isinstance(text, bytes) else len(text.encode())
         log.info("%s %s %s id=%s %d bytes", charger_id, arrow, action, unique_id, size)
+
+
+def _client_certificate(connection: Handshake) -> bool:
+    """Whether the TLS peer presented a certificate the server verified (Security Whitepaper profile 3)."""
+    transport = getattr(connection, "transport", None)
+    ssl_object = transport.get_extra_info("ssl_object") if transport is not None else None
+    return bool(ssl_object is not None and ssl_object.getpeercert())
 
 
 def _hide_authorization_key(text: str) -> str:
@@ -127,11 +136,13 @@ class CentralSystem(DefaultAnswers):
         remote_start_after: float | None = None,
         remote_start_tag: str = "REMOTE",
         subprotocols: tuple[str, ...] = ("ocpp1.6", "ocpp2.0.1"),
+        ca: CertificateAuthority | None = None,
     ) -> None:
         """`remote_start_after`: a connector that reports Preparing and has no transaction this many
         seconds later gets a RemoteStartTransaction (what a driver's app would do; demos and the
-        transaction generator's remote-start share). For benchmarks, sink.py answers as fast as it can and
-        records nothing."""
+        transaction generator's remote-start share). `ca`: the CPO's certificate authority, which signs
+        the charge points' CSRs (Security Whitepaper A02; SignCertificate is not handled without). For
+        benchmarks, sink.py answers as fast as it can and records nothing."""
         super().__init__(
             heartbeat_interval=heartbeat_interval, boot_status=boot_status, tags=tags, clock=clock
         )
@@ -155,6 +166,7 @@ class CentralSystem(DefaultAnswers):
         self._answers: dict[tuple[str, str], Payload] = {}
         self._sessions: dict[str, _Session] = {}
         self._remote_starts = remote_starter(remote_start_after, remote_start_tag, self)
+        self.signing = CertificateSigning(ca, call=self.call) if ca is not None else None
         self._changed = asyncio.Condition()
         self._server: Server | None = None
         self.port = 0
@@ -190,6 +202,8 @@ class CentralSystem(DefaultAnswers):
     async def stop(self) -> None:
         if self._remote_starts is not None:
             self._remote_starts.cancel()
+        if self.signing is not None:
+            self.signing.cancel()
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
@@ -213,7 +227,8 @@ class CentralSystem(DefaultAnswers):
         if self.charger_ids is not None and charger_id not in self.charger_ids:
             # Unknown charge point: 404 on the upgrade (OCPP-J errata 3.3).
             return connection.respond(404, "unknown charge point\n")
-        if self.passwords is not None:
+        if self.passwords is not None and not _client_certificate(connection):
+            # Security profile 3 authenticates by the verified client certificate instead (SWP 2.5).
             expected = (
                 "Basic "
                 + base64.b64encode(f"{charger_id}:{self.passwords.get(charger_id, '')}".encode()).decode()
@@ -428,6 +443,8 @@ class CentralSystem(DefaultAnswers):
         await session.ws.send(result_frame(frame.unique_id, reply))
         if self._remote_starts is not None:
             self._remote_starts.follow(charger_id, frame)
+        if self.signing is not None and frame.action == "SignCertificate":
+            self.signing.follow(charger_id, frame)
 
     def _answer(self, charger_id: str, call: Call, *, v201: bool = False) -> Payload | CallError | None:
         if self.validate:
@@ -445,6 +462,9 @@ class CentralSystem(DefaultAnswers):
             return responder(charger_id, call.payload)
         if v201:
             return self.default_answer_v201(charger_id, call.action, call.payload)
+        # 1.6 Security Whitepaper: the CSMS's CA signs the charger's CSR (csms/ca.py).
+        if call.action == "SignCertificate" and self.signing is not None:
+            return self.signing.answer(charger_id, call)
         return self.default_answer(charger_id, call.action, call.payload)
 
     def transaction_started(self, charger_id: str, transaction_id: int, payload: Payload) -> None:

@@ -17,7 +17,7 @@ Find a rule by its block (docs/architecture.md has the table with the spec secti
 | `remote_trigger` | remote_trigger/ | 5.17 |
 | `reservation` | reservation/ | 3.11, 5.1 CancelReservation, 5.13 ReserveNow |
 | `configuration` | configuration/ | 5.3, 5.8, 9 |
-| `security` | security/ | Security Whitepaper section 2 |
+| `security` | security/ | Security Whitepaper ed. 2: A01-A05, L01, M03-M05, N01 |
 | `firmware` | firmware/ | 4.4, 4.5, 5.9, 5.19 |
 """
 
@@ -44,7 +44,7 @@ from ocppsim.model.remote_trigger.block import RemoteTrigger
 from ocppsim.model.reservation.block import Reservations
 from ocppsim.model.schedule import ChargingProfile
 from ocppsim.model.security.block import Security
-from ocppsim.model.security.certificates import Certificates
+from ocppsim.model.security.certificates import ChargePointCertificate, InstalledCertificate
 from ocppsim.model.smart_charging.block import CompositePeriod, SmartCharging
 from ocppsim.model.transactions.block import Transactions
 from ocppsim.model.types import ChargePointStatus, RegistrationStatus
@@ -94,7 +94,7 @@ class Charger:
 
     # A fleet holds 100,000 chargers: slots here and in every block (a dict per object cost ~2 KiB per
     # charger across the blocks), and blocks that keep no state of their own and serve no per-message
-    # path (availability, ev_inputs, remote_trigger, security) are made on access, views over the shared
+    # path (availability, ev_inputs, remote_trigger) are made on access, views over the shared
     # state, so that no charger carries an object for them.
     __slots__ = (
         "_status",
@@ -106,6 +106,7 @@ class Charger:
         "metering",
         "params",
         "reservation",
+        "security",
         "smart_charging",
         "state",
         "transactions",
@@ -127,11 +128,15 @@ class Charger:
         inoperative: tuple[int, ...] = (),
         reservations: list[Reservation] | None = None,
         firmware_version: str | None = None,
+        certificates: tuple[InstalledCertificate, ...] = (),
+        cp_certificate: ChargePointCertificate | None = None,
     ) -> None:
         """`profiles`: the persisted profiles (None = none ever saved: install the INI defaults);
         `inoperative`: the connectors set Inoperative before the restart (0 = the charge point);
         `reservations`: the persisted reservations (expired ones are dropped);
-        `firmware_version`: the version of the last firmware installed (None: the INI's)."""
+        `firmware_version`: the version of the last firmware installed (None: the INI's);
+        `certificates`, `cp_certificate`: the installed root certificates and the charge point's own
+        (Security Whitepaper M05, A02)."""
         self.params = params
         specs = default_key_specs(
             number_of_connectors=params.number_of_connectors,
@@ -149,6 +154,7 @@ class Charger:
         self.reservation = Reservations(state, reservations, now)
         self.configuration = Configuration(state, self)
         self.firmware = FirmwareManagement(state)
+        self.security = Security(state, installed=certificates, cp_certificate=cp_certificate)
         if firmware_version is not None:
             state.boot_info = replace(params.boot_info, firmware_version=firmware_version)
         # The hooks through which blocks reach each other (charger_state.py).
@@ -160,6 +166,7 @@ class Charger:
         state.auth_tags = self.authorization
         state.reservations = self.reservation
         state.firmware = self.firmware
+        state.security = self.security
         state.ticker = self
         Availability.restore(state, inoperative)  # section 5.2: Unavailable persists a reboot
         self.metering.schedule_aligned(now)
@@ -179,14 +186,6 @@ class Charger:
     @property
     def remote_trigger(self) -> RemoteTrigger:
         return RemoteTrigger(self.state)
-
-    @property
-    def security(self) -> Security:
-        return Security(self.state)
-
-    @property
-    def certificates(self) -> Certificates:
-        return Certificates(self.state)
 
     def device_model(self, version: str = "2.0.1") -> DeviceModel:
         """The OCPP 2.0.1 device model over this charger (model/device_model/): a view, made on access."""
@@ -211,7 +210,7 @@ class Charger:
         if name == "profiles":
             return str(len(self.smart_charging.profiles.profiles))
         if name == "certificates":
-            return str(len(Certificates(state).installed()))
+            return str(len(self.security.installed))
         if name == "identity":
             return self.params.charge_point_id
         if name == "model":
@@ -222,7 +221,7 @@ class Charger:
 
     def key_owners(self) -> tuple[KeyOwner, ...]:
         """The blocks whose keys take effect at once on ChangeConfiguration (section 5.3)."""
-        return (self.boot, self.metering, Security(self.state))
+        return (self.boot, self.metering, self.security)
 
     # ------------------------------------------------------------------ what every caller reads
 
@@ -339,6 +338,9 @@ class Charger:
         firmware = self.firmware.deadline()
         if firmware is not None:
             candidates.append(firmware)
+        signed = self.security.deadline()
+        if signed is not None:
+            candidates.append(signed)
         if self.smart_charging.profiles.profiles:
             change = self.smart_charging.next_profile_change(last)
             if change is not None:
@@ -357,4 +359,5 @@ class Charger:
         self._status.settle_all(now)
         self._status.release_held(now)
         self.firmware.tick(now)
+        self.security.tick(now)
         self.metering.tick(now)

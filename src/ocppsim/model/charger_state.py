@@ -17,7 +17,7 @@ from ocppsim.model.ev import EV
 from ocppsim.model.hardware import Hardware, set_fixed_cable, set_profiles
 from ocppsim.model.key_registry import ConfigStore
 from ocppsim.model.meter import EnergyRegister, KeptMeterValues, MeterSnapshot, MeterValue
-from ocppsim.model.outgoing import BootInfo, Effect, IdTagInfo, StatusNotificationReq
+from ocppsim.model.outgoing import BootInfo, Effect, IdTagInfo, SecurityHooks, StatusNotificationReq
 from ocppsim.model.schedule import ChargingProfile
 from ocppsim.model.status_table import WARNING_ONLY_ERRORS
 from ocppsim.model.types import (
@@ -72,8 +72,7 @@ class ChargerParams:
     ev_max_current_a: float | None = None
     # Tests run strict: a status change outside the OCPP transition table raises.
     strict_transitions: bool = False
-    # Installed certificates (Security Whitepaper): a CentralSystemRootCertificate (CA to verify the CSMS,
-    # needed for profiles 2 and 3) and a charge point certificate (client certificate, profile 3).
+    # Certificates configured (INI; SWP profiles 2, 3); model/security counts installed ones too.
     has_central_system_root_certificate: bool = False
     has_charge_point_certificate: bool = False
     # Switchable failures of the FirmwareManagement profile (OCTT TC_044_2, TC_044_3, TC_045_2): every
@@ -89,6 +88,9 @@ class ChargerParams:
     # The OCPP versions the charger speaks, in the order it offers them ("1.6", "2.0.1"); the first is
     # the one it is built for (a 2.0.1 charger has the device model's keys, model/device_model/keys.py).
     ocpp_versions: tuple[str, ...] = ("1.6",)
+    # German calibration law (Eichrecht): "ocmf" signs the Transaction.Begin / End energy readings
+    # (model/metering/block.py decides what, runtime/ocmf_signer.py signs); None: Raw values only.
+    signed_meter_values: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +142,9 @@ class Connector:
     # in the socket, the connector occupied (Finishing) until UnlockConnector (5.18). core/ev_inputs.py
     cable_locked: bool = False
     plugged_at: float = 0.0  # ConnectionTimeOut for a cable without a tag counts from here (transactions/)
+    # How many times the EV was unplugged: a driver's `tag` whose Authorize.conf arrives after an unplug
+    # has been withdrawn and starts nothing (core/ev_inputs.py counts, authorization/ compares).
+    unplugs: int = 0
     operative: bool = True  # core/availability.py
     pending_inoperative: bool = False  # core/availability.py; applied when the connector is free
     fault: Fault | None = None
@@ -231,6 +236,7 @@ class MeteringHooks(Protocol):
     ) -> MeterValue | None: ...
     def schedule_samples(self, tx: Transaction, now: float) -> None: ...
     def begin_transaction(self, c: Connector, tx: Transaction, now: float) -> None: ...
+    def begin_values(self, c: Connector, tx: Transaction, now: float) -> None: ...
     def end_transaction(self, c: Connector, tx: Transaction, now: float) -> None: ...
     def trigger(self, connector_id: int | None, now: float) -> None: ...
 
@@ -300,6 +306,7 @@ class ChargerState:
         "registration",
         "registration_hooks",
         "reservations",
+        "security",
         "status",
         "status0",
         "ticker",
@@ -314,6 +321,7 @@ class ChargerState:
     auth_tags: TagHooks
     reservations: ReservationHooks
     firmware: FirmwareHooks
+    security: SecurityHooks
     ticker: Ticker
 
     def __init__(

@@ -8,9 +8,17 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
-from ocppsim.model.types import Location, Measurand, Phase, ReadingContext, Timestamp, UnitOfMeasure
+from ocppsim.model.types import (
+    Location,
+    Measurand,
+    Phase,
+    ReadingContext,
+    Timestamp,
+    UnitOfMeasure,
+    ValueFormat,
+)
 
 __all__ = [
     "EnergyRegister",
@@ -51,10 +59,14 @@ class SampledValue(NamedTuple):
     unit: UnitOfMeasure | None
     location: Location | None = None
     phase: Phase | None = None
+    # None: Raw, left out of the payload (section 7.45's default). SignedData: an OCMF document
+    # (runtime/ocmf_signer.py), never made by the meter itself.
+    format: ValueFormat | None = None
 
 
 # What a SampledValue says besides its value: (context, measurand, unit, location, phase).
 _Shape = tuple[ReadingContext, Measurand, UnitOfMeasure | None, Location | None, Phase | None]
+_SHAPE_FIELDS = ("context", "measurand", "unit", "location", "phase")
 # What a MeterValue's sampled values say besides their values, in order.
 Shape = tuple[_Shape, ...]
 
@@ -86,7 +98,8 @@ class KeptMeterValues:
     def __init__(self) -> None:
         self._times = array("d")
         self._shape_of = array("H")  # index into _shapes, per entry
-        self._shapes: list[tuple[_Shape, ...]] = []
+        # Shapes (a MeterValue's, or its values' fields after the value, with the format when one is set)
+        self._shapes: list[tuple[tuple[Any, ...], ...]] = []
         self._lengths = array("I")  # bytes of _text per entry
         self._text = bytearray()
 
@@ -94,7 +107,13 @@ class KeptMeterValues:
         return len(self._times)
 
     def append(self, value: MeterValue) -> None:
-        shape = value.shape if value.shape is not None else tuple(v[1:] for v in value.sampled_value)
+        sampled = value.sampled_value
+        if value.shape is not None:
+            shape: tuple[tuple[Any, ...], ...] = value.shape
+        elif any(v.format is not None for v in sampled):  # with its format: never a template (below)
+            shape = tuple(v[1:] for v in sampled)
+        else:
+            shape = tuple(v[1:6] for v in sampled)
         try:
             index = self._shapes.index(shape)
         except ValueError:
@@ -121,11 +140,10 @@ class KeptMeterValues:
             shape = self._shapes[index]
             texts = self._text[offset : offset + length].decode().split("\x1f") if shape else []
             offset += length
-            sampled = tuple(
-                SampledValue(text, context, measurand, unit, location, phase)
-                for text, (context, measurand, unit, location, phase) in zip(texts, shape, strict=True)
-            )
-            result.append(MeterValue(Timestamp(when), sampled, shape))
+            sampled = tuple(SampledValue(text, *rest) for text, rest in zip(texts, shape, strict=True))
+            # A shape is what the adapter formats decimal numbers with: not for values with a format.
+            plain = not shape or len(shape[0]) == len(_SHAPE_FIELDS)
+            result.append(MeterValue(Timestamp(when), sampled, cast(Shape, shape) if plain else None))
         return tuple(result)
 
 
@@ -304,7 +322,10 @@ def _compile(plan: _Plan, context: ReadingContext) -> _Sampler:
     for index, (kind, measurand, phase, unit, loc, rank) in enumerate(plan.steps):
         namespace.update({f"m{index}": measurand, f"u{index}": unit, f"l{index}": loc, f"p{index}": phase})
         value = f'(cur if {rank} < phases_in_use else "0.0")' if kind == _CURRENT else _VALUE_SOURCE[kind]
-        made.append((f"_new(_SV, ({value}, context, m{index}, u{index}, l{index}, p{index}))", kind == _SOC))
+        # tuple.__new__ skips the defaults: every field, the format None (Raw)
+        made.append(
+            (f"_new(_SV, ({value}, context, m{index}, u{index}, l{index}, p{index}, None))", kind == _SOC)
+        )
 
     def values(with_soc: bool) -> str:
         items = [expression for expression, is_soc in made if with_soc or not is_soc]

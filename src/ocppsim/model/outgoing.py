@@ -13,6 +13,15 @@ from typing import ClassVar
 
 from ocppsim.model.meter import MeterValue
 from ocppsim.model.schedule import ChargingProfile
+from ocppsim.model.security_effects import (
+    CertificatesChanged,
+    ChargePointCertificateChanged,
+    DownloadSignedFirmware,
+    MakeCsr,
+    SecurityHooks,
+    SecurityLogEntry,
+    UploadLog,
+)
 from ocppsim.model.types import (
     AuthorizationStatus,
     ChargePointErrorCode,
@@ -31,6 +40,8 @@ __all__ = [
     "AvailabilityChanged",
     "BootInfo",
     "BootNotificationReq",
+    "CertificatesChanged",
+    "ChargePointCertificateChanged",
     "ConfigChanged",
     "DataTransferReq",
     "DiagnosticsStatusNotificationReq",
@@ -42,6 +53,8 @@ __all__ = [
     "IdTagInfo",
     "InterruptedTransaction",
     "LocalListChanged",
+    "LogStatusNotificationReq",
+    "MakeCsr",
     "MeterValuesReq",
     "NotifyCustomerInformationReq",
     "NotifyReportReq",
@@ -55,10 +68,16 @@ __all__ = [
     "Reservation",
     "ReservationsChanged",
     "SecurityEventNotificationReq",
+    "SecurityHooks",
+    "SecurityLogEntry",
+    "SignCertificateReq",
+    "SignedFirmwareStatusNotificationReq",
+    "SignedReading",
     "StartTransactionReq",
     "StatusNotificationReq",
     "StopTransactionReq",
     "UploadDiagnostics",
+    "UploadLog",
 ]
 
 
@@ -133,6 +152,7 @@ class AuthorizeReq(Request):
     # `stop_tx_ref` names the transaction it may stop (parentIdTag match, sections 3.10, 4.1).
     swipe: bool = False
     stop_tx_ref: int | None = None
+    unplugs: int = 0  # the connector's unplug count when the driver presented the tag (not sent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,12 +180,28 @@ class StopTransactionReq(Request):
 
 
 @dataclass(frozen=True, slots=True)
+class SignedReading:
+    """A fiscally relevant reading to be signed (German calibration law, OCMF): what is read, not how it
+    is signed. The signing happens outside the model (runtime/ocmf_signer.py), which knows the key."""
+
+    reason: str  # OCMF "TX": "B" Transaction.Begin, "E" Transaction.End
+    wh: int  # the register in whole Wh: the very number of the Raw Energy.Active.Import.Register value
+    id_tag: str | None  # the transaction's idTag (OCMF "ID")
+    # OCMF time status: synchronized once a CSMS accepted the boot (its currentTime confirmed the time; the
+    # simulator keeps the host's clock, taken as NTP-synchronized), unknown before.
+    clock_set: bool
+
+
+@dataclass(frozen=True, slots=True)
 class MeterValuesReq(Request):
     ACTION: ClassVar[str] = "MeterValues"
     connector_id: int
     meter_value: tuple[MeterValue, ...]
     tx_ref: int | None = None
     context: ReadingContext = ReadingContext.SAMPLE_PERIODIC
+    # Eichrecht (ChargerParams.signed_meter_values): the reading the runtime's signing component signs
+    # and adds to the first meter value as a SignedData value before the message is queued.
+    sign: SignedReading | None = None
 
     @property
     def transaction_related(self) -> bool:
@@ -236,11 +272,20 @@ class NotifyCustomerInformationReq(Request):
 
 
 @dataclass(frozen=True, slots=True)
+class SignCertificateReq(Request):
+    """Security Whitepaper (SWP) 5.17: the PEM PKCS#10 CSR of a fresh key pair (A02/A03)."""
+
+    ACTION: ClassVar[str] = "SignCertificate"
+    csr: str
+
+
+@dataclass(frozen=True, slots=True)
 class SecurityEventNotificationReq(Request):
-    """OCPP 2.0.1 A04: a security event (part 2 appendices "Security events"), e.g. InvalidCsmsCertificate;
-    queued by the 2.0.1 adapter once the station is accepted."""
+    """SWP 5.15 / OCPP 2.0.1 A04 (same fields in both versions): guaranteed delivery (A04.FR.02):
+    journaled like a transaction message."""
 
     ACTION: ClassVar[str] = "SecurityEventNotification"
+    TRANSACTION_RELATED: ClassVar[bool] = True
     event_type: str
     timestamp: Timestamp
     tech_info: str | None = None
@@ -256,6 +301,24 @@ class ReportChargingProfilesReq(Request):
     evse_id: int
     profiles: tuple[ChargingProfile, ...]
     tbc: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LogStatusNotificationReq(Request):
+    """SWP 5.13 (N01): the status of a GetLog upload, with its requestId."""
+
+    ACTION: ClassVar[str] = "LogStatusNotification"
+    status: str
+    request_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SignedFirmwareStatusNotificationReq(Request):
+    """SWP 5.19 (L01): the status of a SignedUpdateFirmware, with its requestId."""
+
+    ACTION: ClassVar[str] = "SignedFirmwareStatusNotification"
+    status: str
+    request_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,4 +461,10 @@ Effect = (
     | DownloadFirmware
     | UploadDiagnostics
     | FirmwareVersionChanged
+    | MakeCsr
+    | DownloadSignedFirmware
+    | CertificatesChanged
+    | ChargePointCertificateChanged
+    | SecurityLogEntry
+    | UploadLog
 )

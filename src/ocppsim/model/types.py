@@ -47,6 +47,7 @@ __all__ = [
     "UnlockStatus",
     "UpdateStatus",
     "UpdateType",
+    "ValueFormat",
 ]
 
 ConnectorId = NewType("ConnectorId", int)
@@ -306,6 +307,13 @@ class ReadingContext(StrEnum):
     TRANSACTION_BEGIN = "Transaction.Begin"
     TRANSACTION_END = "Transaction.End"
     TRIGGER = "Trigger"
+
+
+class ValueFormat(StrEnum):
+    """Section 7.45: how a SampledValue's value reads (Raw numbers, or a signed data block)."""
+
+    RAW = "Raw"
+    SIGNED_DATA = "SignedData"
 
 
 class Phase(StrEnum):

@@ -18,9 +18,13 @@ from ocppsim.model.outgoing import (
     FirmwareStatusNotificationReq,
     HeartbeatReq,
     IdTagInfo,
+    LogStatusNotificationReq,
     MeterValuesReq,
     ReplayedReq,
     Request,
+    SecurityEventNotificationReq,
+    SignCertificateReq,
+    SignedFirmwareStatusNotificationReq,
     StartTransactionReq,
     StatusNotificationReq,
     StopTransactionReq,
@@ -100,6 +104,8 @@ def _sampled_fields(sv: SampledValue) -> dict[str, str]:
             fields["location"] = str(sv.location)
         if sv.unit is not None:
             fields["unit"] = str(sv.unit)
+        if sv.format is not None:
+            fields["format"] = str(sv.format)
         _SAMPLED_FIELDS[key] = fields
     return fields
 
@@ -191,6 +197,14 @@ def request_payload(
         else:
             payload["meterValue"] = meter_values_payload(req.meter_value)
         return payload
+    if isinstance(req, SecurityEventNotificationReq):
+        return _drop_none(
+            {"type": req.event_type, "timestamp": format_time(req.timestamp), "techInfo": req.tech_info}
+        )
+    if isinstance(req, SignCertificateReq):
+        return {"csr": req.csr}
+    if isinstance(req, (LogStatusNotificationReq, SignedFirmwareStatusNotificationReq)):
+        return _drop_none({"status": req.status, "requestId": req.request_id})
     if isinstance(req, StartTransactionReq):
         return _drop_none(
             {

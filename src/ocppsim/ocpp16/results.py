@@ -12,9 +12,12 @@ from ocppsim.model.outgoing import (
     DiagnosticsStatusNotificationReq,
     FirmwareStatusNotificationReq,
     HeartbeatReq,
+    LogStatusNotificationReq,
     MeterValuesReq,
     ReplayedReq,
     Request,
+    SecurityEventNotificationReq,
+    SignedFirmwareStatusNotificationReq,
     StartTransactionReq,
     StatusNotificationReq,
     StopTransactionReq,
@@ -33,6 +36,8 @@ _ANSWER_NOT_TAKEN = (
     StatusNotificationReq,
     DataTransferReq,
     DiagnosticsStatusNotificationReq,
+    SecurityEventNotificationReq,
+    LogStatusNotificationReq,
 )
 
 
@@ -72,6 +77,8 @@ def apply_result(charger: Charger, req: Request, payload: dict[str, Any], now: f
     if isinstance(req, FirmwareStatusNotificationReq):
         # Installing answered: install and reboot now (model/firmware/firmware.py).
         charger.firmware.on_firmware_status_answered(req.status, now)
+    elif isinstance(req, SignedFirmwareStatusNotificationReq):
+        charger.security.signed_firmware.on_status_answered(req.status, now)  # the same, signed (L01)
     return payload
 
 
@@ -94,4 +101,6 @@ def apply_failure(charger: Charger, req: Request, now: float) -> object:
     elif isinstance(req, FirmwareStatusNotificationReq):
         # Installing could not be delivered: the installation goes on regardless (section 5.19).
         charger.firmware.on_firmware_status_answered(req.status, now)
+    elif isinstance(req, SignedFirmwareStatusNotificationReq):
+        charger.security.signed_firmware.on_status_answered(req.status, now)
     return None

@@ -68,8 +68,5 @@ class Wire16:
     def bind(self, records: object) -> None:
         """Nothing of 1.6's wire outlives the connection (transaction ids are the model's)."""
 
-    def security_event(self, event_type: str, now: float, tech_info: str | None = None) -> None:
-        """1.6 (without the security extension's messages here): not reported."""
-
     def on_link(self, up: bool, now: float) -> None:
         """Nothing to do: the model boots again on every connection."""

@@ -34,12 +34,15 @@ from ocppsim.model.outgoing import (
     FirmwareStatusNotificationReq,
     HeartbeatReq,
     IdTagInfo,
+    LogStatusNotificationReq,
     MeterValuesReq,
     NotifyCustomerInformationReq,
     NotifyReportReq,
     ReportChargingProfilesReq,
     ReportedVariable,
     SecurityEventNotificationReq,
+    SignCertificateReq,
+    SignedFirmwareStatusNotificationReq,
     StopTransactionReq,
 )
 from ocppsim.model.types import AuthorizationStatus, ReadingContext, Reason
@@ -202,6 +205,23 @@ def report_data(entry: ReportedVariable) -> dict[str, Any]:
     }
 
 
+# The security block raises the Security Whitepaper's event names (model/security/events.py); 2.0.1 renamed
+# four of them (part 2 appendices "Security events"): the rest are spelled the same.
+SECURITY_EVENTS: Final = {
+    "FailedToAuthenticateAtCentralSystem": "FailedToAuthenticateAtCsms",
+    "CentralSystemFailedToAuthenticate": "CsmsFailedToAuthenticate",
+    "InvalidCentralSystemCertificate": "InvalidCsmsCertificate",
+    "InvalidChargePointCertificate": "InvalidChargingStationCertificate",
+}
+
+
+def _with_request_id(status: str, request_id: int | None) -> dict[str, Any]:
+    payload: dict[str, Any] = {"status": status}
+    if request_id is not None:
+        payload["requestId"] = request_id
+    return payload
+
+
 def simple_payload(req: object, id_token_type: str) -> tuple[str, dict[str, Any]] | None:
     """Action and payload of the requests that carry no transaction (None: not one of them)."""
     if isinstance(req, HeartbeatReq):
@@ -230,10 +250,20 @@ def simple_payload(req: object, id_token_type: str) -> tuple[str, dict[str, Any]
     if isinstance(req, FirmwareStatusNotificationReq):
         return "FirmwareStatusNotification", {"status": req.status.value}
     if isinstance(req, SecurityEventNotificationReq):
-        payload = {"type": req.event_type, "timestamp": format_time(req.timestamp)}
+        event_type = SECURITY_EVENTS.get(req.event_type, req.event_type)
+        payload = {"type": event_type, "timestamp": format_time(req.timestamp)}
         if req.tech_info:
             payload["techInfo"] = req.tech_info[:255]
         return "SecurityEventNotification", payload
+    if isinstance(req, SignCertificateReq):
+        # A02/A03: the same CSR; certificateType left out = ChargingStationCertificate (A02.FR.03).
+        return "SignCertificate", {"csr": req.csr}
+    if isinstance(req, LogStatusNotificationReq):
+        # N01: UploadLogStatusEnumType has every 1.6 Whitepaper status.
+        return "LogStatusNotification", _with_request_id(req.status, req.request_id)
+    if isinstance(req, SignedFirmwareStatusNotificationReq):
+        # L01: 2.0.1 has one firmware update, always signed; its statuses include the Whitepaper's.
+        return "FirmwareStatusNotification", _with_request_id(req.status, req.request_id)
     if isinstance(req, NotifyCustomerInformationReq):
         return "NotifyCustomerInformation", {
             "data": req.data[:512],

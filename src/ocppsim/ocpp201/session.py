@@ -23,7 +23,6 @@ from __future__ import annotations
 from typing import Protocol
 
 from ocppsim.model.charger import Charger
-from ocppsim.model.types import Timestamp
 from ocppsim.ocpp201.convert import DEFAULT_ID_TOKEN_TYPE
 from ocppsim.ocpp201.version import OcppVersion
 
@@ -52,7 +51,6 @@ class Session:
         "queued",
         "records",
         "remote_ids",
-        "security_events",
         "seq",
         "statuses",
         "trigger_tx",
@@ -73,8 +71,6 @@ class Session:
         self.trigger_tx: set[int] = set()
         self.boot_reason = "PowerUp"
         self.log_request_id: int | None = None  # the GetLog whose upload LogStatusNotification reports
-        # Security events seen while not connected (A04: sent once the station is accepted again).
-        self.security_events: list[tuple[str, Timestamp, str | None]] = []
         self.records: SequenceRecords | None = None
 
     def bind(self, records: SequenceRecords | None) -> None:

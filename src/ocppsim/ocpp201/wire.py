@@ -23,7 +23,6 @@ from ocppsim.model.outgoing import (
     MeterValuesReq,
     ReplayedReq,
     Request,
-    SecurityEventNotificationReq,
     StartTransactionReq,
     StatusNotificationReq,
     StopTransactionReq,
@@ -73,18 +72,6 @@ class Wire201:
 
     def bind(self, records: SequenceRecords | None) -> None:
         self.session.bind(records)
-
-    def security_event(self, event_type: str, now: float, tech_info: str | None = None) -> None:
-        """A security event of the connection (A04; e.g. InvalidCsmsCertificate, A05 / TC_A_05): it goes
-        out once the station is accepted (apply_result of the BootNotification, or now when it is)."""
-        self.session.security_events.append((event_type, self.charger.state.ts(now), tech_info))
-        if self.charger.registration is RegistrationStatus.ACCEPTED and self.charger.connected:
-            self._flush_security_events()
-
-    def _flush_security_events(self) -> None:
-        events, self.session.security_events = self.session.security_events, []
-        for event_type, timestamp, tech_info in events:
-            self.charger.state.emit(SecurityEventNotificationReq(event_type, timestamp, tech_info))
 
     def on_link(self, up: bool, now: float) -> None:
         threshold = self.charger.config.get_int("OCPPCommCtrlr.OfflineThreshold")
@@ -288,8 +275,6 @@ class Wire201:
             if status is RegistrationStatus.ACCEPTED:
                 self.session.boot_reason = "PowerUp"
             charger.boot.on_boot_result(status, int(payload["interval"]), now)
-            if status is RegistrationStatus.ACCEPTED:
-                self._flush_security_events()
             return payload["status"]
         if isinstance(request, AuthorizeReq):
             return charger.authorization.on_authorize_result(

@@ -329,6 +329,11 @@ class FileTransfers:
     def upload_diagnostics(self, effect: UploadDiagnostics) -> None:
         self._start(self._upload(effect))
 
+    def start(self, work: Awaitable[None]) -> None:
+        """Own another transfer (the Security Whitepaper's signed firmware and GetLog uploads,
+        runtime/secure_transfer.py): cancelled with the station like these."""
+        self._start(work)
+
     def _start(self, work: Awaitable[None]) -> None:
         task: asyncio.Task[None] = asyncio.ensure_future(work)
         self._tasks.add(task)

@@ -16,6 +16,7 @@ from ocppsim.model.vehicles import Vehicle, VehicleRegistry
 from ocppsim.runtime.clock import Clock
 from ocppsim.runtime.events import Event, EventBus
 from ocppsim.runtime.message_log import LoggedFrame, MessageLog
+from ocppsim.runtime.meter_history import MeterHistory
 from ocppsim.runtime.restore import restore_station
 from ocppsim.runtime.station import Station, StationOptions
 from ocppsim.store import Store
@@ -161,6 +162,8 @@ class Fleet:
         self.message_log = message_log
         self.events = events
         self.persist_log = persist_log
+        # The last hour of samples of the chargers a dashboard shows (bounded: see meter_history).
+        self.history = MeterHistory() if events is not None else None
         self._stations: dict[str, Station] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._group: asyncio.TaskGroup | None = None
@@ -186,6 +189,7 @@ class Fleet:
                 "action": frame.action,
                 "latency_ms": frame.latency_ms,
                 "raw": frame.raw,
+                "note": frame.note,
             }
             self.events.publish(Event("frame", frame.charger_id, frame.time, data))
 
@@ -225,6 +229,7 @@ class Fleet:
         station.inbound_observer = self.stats.call_received
         station.message_log = self.message_log
         station.events = self.events
+        station.history = self.history
         self._stations[cid] = station
         if self._group is not None:  # added while the fleet runs: start it now
             self._tasks[cid] = self._group.create_task(station.run())
@@ -253,6 +258,8 @@ class Fleet:
         self.store.chargers.forget(charger_id)
         if self.message_log is not None:
             self.message_log.forget(charger_id)
+        if self.history is not None:
+            self.history.forget(charger_id)
         self._publish_charger(charger_id, "removed")
 
     def _publish_charger(self, charger_id: str, what: str) -> None:

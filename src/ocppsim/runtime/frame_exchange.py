@@ -4,7 +4,13 @@ answers (or MessageTimeout) handed back to the outbox, every frame recorded in t
 Rules: one CALL of ours in flight at a time (OCPP-J 4.1.1; the outbox picks it, this sends it and owns its
 uniqueId and its MessageTimeout timer); a frame that cannot be parsed or handled is answered with a
 CALLERROR (OCPP-J 4.2.3, the codes of Table 7); while the registration is Rejected nothing is sent, answers
-included (OCPP 1.6 section 4.2.1); the reply goes out before anything it caused (section 5.17).
+included (OCPP 1.6 section 4.2.1; 2.0.1 answers CALLERROR SecurityError, B03.FR.08); the reply goes out
+before anything it caused (section 5.17). Frames are parsed, answered and built by the station's wire
+(runtime/wire.py: the 1.6 or 2.0.1 adapter).
+
+Expert mode (runtime/interception.py) hooks in here: an override may change or withhold our answer to a
+CALL of the CSMS and change our own CALLs; without overrides the station's `interception` is None and a
+frame pays one attribute test for it.
 
 It is the link's handler (ws_client.LinkHandler): a frame is handled in the callback of the link that
 received it. The link, the outbox, the store's commit and the model plumbing are the station's."""
@@ -28,6 +34,7 @@ from ocppsim.ocpp16.framing import (
 from ocppsim.ocpp16.handlers import OcppCallError
 from ocppsim.ocpp16.validation import SchemaError
 from ocppsim.runtime.clock import TimerHandle, running_loop
+from ocppsim.runtime.interception import Override
 from ocppsim.runtime.outbox import Answer
 from ocppsim.runtime.wire import Prepared
 from ocppsim.runtime.ws_client import Link
@@ -87,11 +94,19 @@ class FrameExchange:
         if ws is None:
             return False
         charger = station.charger
+        # The wire names the message: a 2.0.1 StartTransactionReq goes as TransactionEvent, and that is
+        # the action an expert-mode rule and the message log see.
         action, payload = station.wire.outgoing(request, prepared)
-        frame = encode_call(unique_id, action, payload)
+        rules = station.interception
+        override = rules.take("send", action) if rules is not None else None
+        if override is None:
+            frame = encode_call(unique_id, action, payload)
+        else:
+            frame = override.call_frame(unique_id, action, payload)
         station.make_durable()
         if station.message_log is not None:
-            self._log_frame("out", "CALL", unique_id, action, frame)
+            note = override.note if override is not None else None
+            self._log_frame("out", "CALL", unique_id, action, frame, note=note)
         if not ws.send(frame):
             return False
         self._call_id = unique_id
@@ -111,6 +126,12 @@ class FrameExchange:
 
     def _on_call(self, ws: Link, call: Call, raw: str | bytes = "") -> None:
         station = self._station
+        rules = station.interception
+        if rules is not None:
+            override = rules.take("answer", call.action)
+            if override is not None:
+                self._intercepted_call(ws, call, raw, override)
+                return
         now = station.clock.now()
         started = None
         if station.message_log is not None:
@@ -118,44 +139,95 @@ class FrameExchange:
             self._log_frame("in", "CALL", call.unique_id, call.action, raw)
         if station.inbound_observer is not None:
             station.inbound_observer(call.action)
-        charger = station.charger
-        if charger.registration is RegistrationStatus.REJECTED:
-            if station.wire.refuses_while_rejected:
-                # OCPP 2.0.1 B03.FR.08: while Rejected a CSMS request gets CALLERROR SecurityError.
-                refused = encode_error(call.unique_id, "SecurityError", "the registration was Rejected")
-                self._send_answer(ws, refused, call, started)
-                return
-            # Section 4.2.1: while Rejected the charge point sends nothing, answers included.
-            station._log.warning("%s ignored: registration was Rejected", call.action)
+        if station.charger.registration is RegistrationStatus.REJECTED:
+            self._refuse_while_rejected(ws, call, started)
             return
+        self._send_answer(ws, self._model_answer(call, now), call, started)
+        # The reply goes out before anything it caused (section 5.17): the CALLs the model queued now
+        # leave with the send batch, at the end of this loop turn.
+        station._driver.after_model()
+
+    def _model_answer(self, call: Call, now: float) -> bytes:
+        """The model's CALLRESULT for `call`, or the CALLERROR it is owed (OCPP-J 4.2.3, Table 7)."""
+        station = self._station
         try:
             payload = station.wire.handle_call(call, now, validate=station.options.validate_inbound)
         except OcppCallError as exc:
             station._log.warning(
                 "%s %s -> CALLERROR %s: %s", call.action, call.unique_id, exc.code, exc.description
             )
-            self._send_answer(ws, encode_error(call.unique_id, exc.code, exc.description), call, started)
-            station._driver.after_model()
-            return
+            return encode_error(call.unique_id, exc.code, exc.description)
         except Exception:
             station._log.exception("handler for %s crashed", call.action)
-            failed = encode_error(call.unique_id, ErrorCode.INTERNAL_ERROR, "internal error")
-            self._send_answer(ws, failed, call, started)
-            station._driver.after_model()
+            return encode_error(call.unique_id, ErrorCode.INTERNAL_ERROR, "internal error")
+        return encode_result(call.unique_id, payload)
+
+    def _refuse_while_rejected(
+        self, ws: Link, call: Call, started: float | None, note: str | None = None
+    ) -> None:
+        """A CSMS request while the registration is Rejected: OCPP 2.0.1 B03.FR.08 answers CALLERROR
+        SecurityError; 1.6 section 4.2.1: the charge point sends nothing, answers included."""
+        station = self._station
+        if station.wire.refuses_while_rejected:
+            refused = encode_error(call.unique_id, "SecurityError", "the registration was Rejected")
+            self._send_answer(ws, refused, call, started, note=note)
             return
-        self._send_answer(ws, encode_result(call.unique_id, payload), call, started)
-        # The reply goes out before anything it caused (section 5.17): the CALLs the model queued now
-        # leave with the send batch, at the end of this loop turn.
+        station._log.warning("%s ignored: registration was Rejected", call.action)
+
+    def _intercepted_call(self, ws: Link, call: Call, raw: str | bytes, override: Override) -> None:
+        """A CALL whose answer an override decides (expert mode, runtime/interception.py)."""
+        station = self._station
+        started = running_loop().time() if station.message_log is not None else None
+        if station.message_log is not None:
+            self._log_frame("in", "CALL", call.unique_id, call.action, raw, note=override.note)
+        if station.inbound_observer is not None:
+            station.inbound_observer(call.action)
+        if override.spec.delay:
+            clock = station.clock
+            clock.call_at(
+                clock.now() + override.spec.delay,
+                lambda: self._answer_intercepted(ws, call, override, started),
+            )
+            return
+        self._answer_intercepted(ws, call, override, started)
+
+    def _answer_intercepted(self, ws: Link, call: Call, override: Override, started: float | None) -> None:
+        station = self._station
+        if station._ws is not ws:
+            return  # the link the call came on is gone (a delayed answer): nobody to answer
+        if station.charger.registration is RegistrationStatus.REJECTED:
+            self._refuse_while_rejected(ws, call, started, override.note)
+            return
+        model_frame = None
+        if override.spec.runs_model:
+            model_frame = self._model_answer(call, station.clock.now())
+        frame = override.answer_frame(call.unique_id, model_frame)
+        if frame is None:
+            station._log.warning(
+                "%s %s: no answer (intercepted #%d)", call.action, call.unique_id, override.id
+            )
+        else:
+            self._send_answer(ws, frame, call, started, note=override.note)
         station._driver.after_model()
 
-    def _send_answer(self, ws: Link, frame: bytes, call: Call | None, started: float | None) -> None:
+    def _send_answer(
+        self, ws: Link, frame: bytes, call: Call | None, started: float | None, *, note: str | None = None
+    ) -> None:
         """Send our CALLRESULT / CALLERROR (and log it, with the time we took to answer)."""
         station = self._station
         station.make_durable()  # e.g. the StopTransaction a RemoteStop.conf Accepted promises
         if station.message_log is not None:
-            kind = "CALLRESULT" if frame.startswith(b"[3") else "CALLERROR"
+            # An override's raw or malformed answer may be neither (expert mode).
+            kind = (
+                "CALLRESULT"
+                if frame.startswith(b"[3")
+                else "CALLERROR"
+                if frame.startswith(b"[4")
+                else "INVALID"
+            )
             unique_id = call.unique_id if call is not None else ""
-            self._log_frame("out", kind, unique_id, call.action if call else None, frame, started=started)
+            action = call.action if call else None
+            self._log_frame("out", kind, unique_id, action, frame, started=started, note=note)
         ws.send(frame)
 
     def _on_answer(self, frame: CallResult | CallError, raw: str | bytes = "") -> None:
@@ -197,6 +269,7 @@ class FrameExchange:
         raw: str | bytes,
         *,
         started: float | None = None,
+        note: str | None = None,
     ) -> None:
         """Record one frame in the message log (when one is attached); `started`: loop time of the CALL
         this frame answers, for the latency."""
@@ -217,4 +290,5 @@ class FrameExchange:
             raw=text,
             now=station.clock.now(),
             latency_ms=latency,
+            note=note,
         )

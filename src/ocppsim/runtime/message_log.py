@@ -32,6 +32,8 @@ class LoggedFrame:
     raw: str
     # For an answer: seconds between the CALL and this answer, in milliseconds.
     latency_ms: float | None = None
+    # What changed this frame or withheld it (expert mode, runtime/interception.py); None: as it was made.
+    note: str | None = None
 
 
 HIDDEN: Final = "<hidden>"
@@ -75,10 +77,20 @@ class MessageLog:
         raw: str,
         now: float,
         latency_ms: float | None = None,
+        note: str | None = None,
     ) -> LoggedFrame:
         raw = redact_secrets(action, raw)
         frame = LoggedFrame(
-            next(self._seq), now, charger_id, direction, message_type, message_id, action, raw, latency_ms
+            next(self._seq),
+            now,
+            charger_id,
+            direction,
+            message_type,
+            message_id,
+            action,
+            raw,
+            latency_ms,
+            note,
         )
         frames = self._frames.get(charger_id)
         if frames is None:

@@ -39,10 +39,22 @@ from ocppsim.model.outgoing import (
     StopTransactionReq,
     UploadDiagnostics,
 )
+from ocppsim.model.security_effects import (
+    CertificatesChanged,
+    ChargePointCertificateChanged,
+    DownloadSignedFirmware,
+    MakeCsr,
+    SecurityLogEntry,
+    UploadLog,
+)
+from ocppsim.model.types import RegistrationStatus
+from ocppsim.runtime.certificates import make_csr
 from ocppsim.runtime.clock import TimerHandle
 from ocppsim.runtime.events import Event, EventBus
+from ocppsim.runtime.secure_transfer import download_signed_firmware, upload_log
 
 if TYPE_CHECKING:
+    from ocppsim.runtime.ocmf_signer import OcmfSigner
     from ocppsim.runtime.station import ConfigSink, Station
 
 __all__ = ["ModelDriver"]
@@ -63,6 +75,10 @@ class ModelDriver:
         station = self._station
         for effect in station.charger.drain():
             self._apply(station, effect)
+        if station.signer is not None:
+            self._announce_meter_keys(station, station.signer)
+        if station.history is not None:  # the dashboard's charts (runtime/meter_history.py)
+            station.history.observe(station.id, station.charger, station.clock.now())
         self.rearm()
 
     def run_model(self, action: Callable[[float], Any]) -> Any:
@@ -105,8 +121,24 @@ class ModelDriver:
         station.charger.tick(station.clock.now())
         self.after_model()
 
+    def _announce_meter_keys(self, station: Station, signer: OcmfSigner) -> None:
+        """Signed meter values: the public key after each BootNotification the CSMS accepted (queued
+        behind what the acceptance produced; runtime/ocmf_signer.py)."""
+        if station.charger.registration is not RegistrationStatus.ACCEPTED:
+            signer.announced = False
+        elif not signer.announced:
+            signer.announced = True
+            station.outbox.enqueue(signer.meter_configuration(station.charger))
+
     def _apply(self, station: Station, effect: Effect) -> None:
         store = station._store
+        signer = station.signer
+        if signer is not None:
+            # Signed before it is journaled: the document is made once, a retry sends the same bytes.
+            if isinstance(effect, MeterValuesReq) and effect.sign is not None:
+                effect = signer.sign(effect, station.charger)
+            elif isinstance(effect, StopTransactionReq):
+                effect = signer.complete_stop(effect)
         if isinstance(effect, Request):
             if self._collected is not None:
                 self._collected.append((effect, station.outbox.enqueue_awaitable(effect)))
@@ -155,6 +187,24 @@ class ModelDriver:
             if store is not None:
                 store.firmware.save(station.id, effect.version)
             station._log.info("firmware %s installed", effect.version)
+        elif isinstance(effect, SecurityLogEntry):
+            # Security Whitepaper A04.FR.04: every security event in the security log (never a secret).
+            if store is not None:
+                store.certificates.log(station.id, effect.timestamp, effect.event_type, effect.tech_info)
+            station._log.info("security event %s %s", effect.event_type, effect.tech_info or "")
+        elif isinstance(effect, DownloadSignedFirmware):
+            download_signed_firmware(station, effect)
+        elif isinstance(effect, UploadLog):
+            upload_log(station, effect)
+        elif isinstance(effect, MakeCsr):
+            make_csr(station, effect, store.certificates if store is not None else None)
+        elif isinstance(effect, CertificatesChanged):
+            if store is not None:
+                store.certificates.save(station.id, effect.certificates)
+        elif isinstance(effect, ChargePointCertificateChanged):
+            if store is not None:
+                store.certificates.save_charge_point(station.id, effect.chain_pem, effect.key_id)
+            station._log.info("charge point certificate installed (key %s…)", effect.key_id[:16])
         elif isinstance(effect, Reboot):
             station.reboot(effect)
         elif isinstance(effect, Reconnect):

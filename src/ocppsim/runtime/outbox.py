@@ -52,6 +52,17 @@ log = logging.getLogger("ocppsim.outbox")
 _TRIGGERABLE = (HeartbeatReq, StatusNotificationReq, MeterValuesReq, NotifyReportReq)
 
 
+# The Security Whitepaper's messages are an extension a central system may not offer: its CALLERROR
+# NotImplemented / NotSupported (OCPP-J 4.2.3) to a SecurityEventNotification is final, not retried, so
+# that the transaction messages behind it do not wait through TransactionMessageAttempts.
+_EXTENSION_ACTIONS = frozenset({"SecurityEventNotification"})
+_NOT_OFFERED = frozenset({"NotImplemented", "NotSupported"})
+
+
+def _not_offered(request: Request, error: str | None) -> bool:
+    return error in _NOT_OFFERED and request.ACTION in _EXTENSION_ACTIONS
+
+
 class Answer(NamedTuple):
     """A CALLRESULT payload, or an error code (CALLERROR code, "Timeout", "InvalidResult"). A named
     tuple: one is made for every answer."""
@@ -350,10 +361,14 @@ class Outbox:
         registration = self._charger.registration
         if registration is RegistrationStatus.ACCEPTED:
             return head
-        if registration is RegistrationStatus.PENDING and isinstance(head.request, _TRIGGERABLE):
+        if registration is RegistrationStatus.PENDING:
             # Pending: only what the CSMS asks for with TriggerMessage may go out (section 4.2.1); the
-            # charger produces these requests before acceptance only when triggered.
-            return head
+            # charger produces these requests before acceptance only when triggered. They pass what waits
+            # for the acceptance (a journaled SecurityEventNotification of the start-up, say), which keeps
+            # its order.
+            for item in self._queue:
+                if isinstance(item.request, _TRIGGERABLE):
+                    return item
         return None
 
     def _retry_due(self) -> None:
@@ -372,7 +387,11 @@ class Outbox:
             if self._retry_timer is None:
                 self._retry_timer = self._clock.call_at(item.not_before, self._retry_due)
             return
-        self._queue.pop(0)
+        queue = self._queue
+        if queue[0] is item:
+            queue.pop(0)
+        else:
+            del queue[next(i for i, queued in enumerate(queue) if queued is item)]
         self._in_flight = item
         if item.unique_id is None:
             self._id_seq += 1
@@ -408,7 +427,7 @@ class Outbox:
                 self._schedule()
             return
         self.log.warning("%s failed: %s", request.ACTION, answer.error)
-        if request.transaction_related:
+        if request.transaction_related and not _not_offered(request, answer.error):
             item.attempts += 1
             attempts = self._charger.config.get_int("TransactionMessageAttempts")
             if item.attempts < attempts:

@@ -1,11 +1,12 @@
 """Build a station from its persisted state: configuration, registers, profiles, cache, Local List,
 reservations (the model drops expired ones), transactionIds, the journal of unsent transaction messages
-and the transactions a crash interrupted."""
+and the transactions a crash interrupted, the certificates (Security Whitepaper M05, A02)."""
 
 from __future__ import annotations
 
 from ocppsim.model.charger import Charger, ChargerParams
 from ocppsim.model.outgoing import InterruptedTransaction
+from ocppsim.runtime.certificates import restore_certificates
 from ocppsim.runtime.clock import Clock
 from ocppsim.runtime.station import Station, StationOptions
 from ocppsim.store import Store
@@ -35,6 +36,7 @@ def restore_station(
     refs = (
         [ref for _, _, ref, _ in journal if ref is not None] + [t.tx_ref for t in interrupted] + list(tx_ids)
     )
+    installed, cp_certificate = restore_certificates(store.certificates, cid, options.ca_file)
     charger = Charger(
         params,
         now=clock.now(),
@@ -49,7 +51,10 @@ def restore_station(
         inoperative=store.availability.load(cid),
         reservations=store.reservations.load(cid),
         firmware_version=store.firmware.load(cid),
+        certificates=installed,
+        cp_certificate=cp_certificate,
     )
+    charger.security.startup(clock.now())  # Security Whitepaper section 8: StartupOfTheDevice
     station = Station(charger, options, clock=clock, store=store)
     station.replay(journal)
     station.after_model()  # journals the PowerLoss stops now

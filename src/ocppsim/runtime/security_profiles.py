@@ -12,7 +12,7 @@ import ssl
 
 from ocppsim.model.key_registry import ConfigStore
 
-__all__ = ["SecurityProfileError", "basic_auth_headers", "check_url", "tls_context"]
+__all__ = ["SecurityProfileError", "basic_auth_headers", "check_url", "failure_kind", "tls_context"]
 
 
 _BASIC_AUTH_PASSWORD = "SecurityCtrlr.BasicAuthPassword"
@@ -40,14 +40,25 @@ def tls_context(
     ca_file: str | None,
     client_cert: str | None,
     client_key: str | None,
+    cadata: str | None = None,
+    check_hostname: bool = True,
     profile: int | None = None,
 ) -> ssl.SSLContext | None:
     """TLS for wss:// (Security Whitepaper profiles 2 and 3): TLS 1.2+, the server certificate verified
-    against the configured CA (or the system's), host name checked; profile 3 adds our certificate."""
+    against the installed CentralSystemRootCertificates (`cadata`, PEM), else the configured CA file (or
+    the system's), host name checked unless `check_hostname` is off (the chain is always verified);
+    profile 3 adds our certificate."""
     if not url.startswith("wss://"):
         return None
-    context = ssl.create_default_context(cafile=ca_file)
+    if cadata is not None:
+        context = ssl.create_default_context(cadata=cadata)
+    else:
+        context = ssl.create_default_context(cafile=ca_file)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
+    if not check_hostname:
+        # Test central systems often present a certificate whose subjectAltName does not name the host.
+        # Only the name check goes: the chain must still verify (verify_mode stays CERT_REQUIRED).
+        context.check_hostname = False
     if _level(config, profile) >= 3 and client_cert:
         context.load_cert_chain(client_cert, client_key)
     return context
@@ -66,3 +77,17 @@ def basic_auth_headers(
         token = base64.b64encode(f"{charge_point_id}:{password}".encode()).decode()
         return {"Authorization": f"Basic {token}"}
     return {}
+
+
+def failure_kind(exc: BaseException, description: str) -> str:
+    """What a failed connect says about security (Security Whitepaper section 8): "certificate" (the
+    CSMS's certificate did not verify: InvalidCentralSystemCertificate), "tls-version" (less than TLS 1.2
+    offered: InvalidTLSVersion), "auth" (HTTP 401: FailedToAuthenticateAtCentralSystem), "other"."""
+    text = f"{description} {exc}"
+    if isinstance(exc, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in text:
+        return "certificate"
+    if "UNSUPPORTED_PROTOCOL" in text or "PROTOCOL_VERSION" in text or "WRONG_SSL_VERSION" in text:
+        return "tls-version"
+    if description == "HTTP 401":
+        return "auth"
+    return "other"

@@ -29,20 +29,25 @@ from ocppsim.model.charger import Charger
 from ocppsim.model.key_registry import ConfigStore
 from ocppsim.model.outgoing import Reboot, ReplayedReq, Request
 from ocppsim.model.types import RegistrationStatus, ResetType
+from ocppsim.runtime.certificates import tls_files
 from ocppsim.runtime.clock import Clock, LazyEvent, running_loop, sleep_or_event
 from ocppsim.runtime.events import Event, EventBus
 from ocppsim.runtime.file_transfer import FileTransfers
 from ocppsim.runtime.frame_exchange import FrameExchange
+from ocppsim.runtime.interception import Interception
 from ocppsim.runtime.message_log import MessageLog
+from ocppsim.runtime.meter_history import MeterHistory
 from ocppsim.runtime.model_driver import ModelDriver
 from ocppsim.runtime.network_profiles import Endpoints
+from ocppsim.runtime.ocmf_signer import OcmfKeyRecords, OcmfSigner
 from ocppsim.runtime.outbox import Journal, Outbox
 from ocppsim.runtime.pings import Pings
-from ocppsim.runtime.security_profiles import basic_auth_headers, check_url, tls_context
+from ocppsim.runtime.security_profiles import basic_auth_headers, check_url, failure_kind, tls_context
 from ocppsim.runtime.wire import Wire, offered_subprotocols, wire_for
 from ocppsim.runtime.ws_client import Link, connect, http_status
 from ocppsim.store.authorization import Authorization
 from ocppsim.store.availability import Availability
+from ocppsim.store.certificates import Certificates
 from ocppsim.store.configuration import Configuration
 from ocppsim.store.event_sequences import EventSequences
 from ocppsim.store.firmware import Firmware
@@ -91,6 +96,9 @@ class StationOptions:
     proxy: str | None = None
     # Local address to connect from (a fleet spreads over 127.0.0.x past the ephemeral-port limit).
     source_address: str | None = None
+    # TLS (profiles 2, 3): skip only the host name check of the CSMS's certificate (never the chain), for
+    # test central systems whose certificate has no matching subjectAltName. Off by default; warned.
+    tls_skip_hostname_check: bool = False
 
 
 class ConfigSink(Journal, Protocol):
@@ -123,6 +131,12 @@ class ConfigSink(Journal, Protocol):
     @property
     def event_seq(self) -> EventSequences: ...
 
+    @property
+    def ocmf_keys(self) -> OcmfKeyRecords: ...
+
+    @property
+    def certificates(self) -> Certificates: ...
+
 
 class Station:
     # Slots: a station's attribute dict was ~1.6 KiB, at 100,000 chargers 160 MB.
@@ -151,12 +165,15 @@ class Station:
         "connection_attempts",
         "events",
         "held_offline",
+        "history",
         "id",
         "inbound_observer",
+        "interception",
         "last_error",
         "message_log",
         "options",
         "outbox",
+        "signer",
         "template_name",
         "wire",
     )
@@ -215,12 +232,22 @@ class Station:
         self.last_error: str | None = None
         # Control surfaces (REST API, dashboard) attach these; a bare fleet leaves them None: no cost.
         self.message_log: MessageLog | None = None
+        # Expert mode's overrides (runtime/interception.py); None while there are none: no cost.
+        self.interception: Interception | None = None
         self.events: EventBus | None = None
+        self.history: MeterHistory | None = None
         # disconnect(): stay offline until connect() (a CSMS outage seen from one charger).
         self.held_offline = False
         self.template_name: str | None = None  # the template it was made from (REST API)
         self._released = LazyEvent()
         self._transfers: FileTransfers | None = None  # made on the first firmware or diagnostics transfer
+        # Signed meter values (Eichrecht): the charger's OCMF signing component, its key from the store
+        # (generated on the first start); None without the option.
+        self.signer: OcmfSigner | None = (
+            OcmfSigner.open(self.id, store.ocmf_keys if store is not None else None, self._log)
+            if charger.params.signed_meter_values
+            else None
+        )
 
     # ------------------------------------------------------------------ the model (model_driver)
 
@@ -336,14 +363,7 @@ class Station:
                     ),
                     max_size=MAX_FRAME_BYTES,
                     open_timeout=10,
-                    ssl=tls_context(
-                        config,
-                        base,
-                        ca_file=options.ca_file,
-                        client_cert=options.client_cert,
-                        client_key=options.client_key,
-                        profile=level,
-                    ),
+                    ssl=self._tls_context(base, level),
                     compression="deflate" if options.compression else None,
                     proxy=options.proxy,
                     local_addr=(options.source_address, 0) if options.source_address else None,
@@ -355,9 +375,9 @@ class Station:
                 self.last_error = _describe(exc)
                 if endpoints is not None:
                     endpoints.failed()
-                if isinstance(exc, ssl.SSLCertVerificationError):
-                    # The CSMS's certificate is not valid: a security event (2.0.1 A05, TC_A_05).
-                    self.wire.security_event("InvalidCsmsCertificate", self.clock.now(), str(exc))
+                # A CSMS certificate that does not verify is InvalidCentralSystemCertificate (2.0.1:
+                # InvalidCsmsCertificate, A05 / TC_A_05; ocpp201/convert.py names it) from the model.
+                self._connect_failed(failure_kind(exc, self.last_error), self.last_error)
                 delay = next(delays)
                 self._log.warning(
                     "connect to %s failed (%s); retry %d in %.1f s",
@@ -391,6 +411,7 @@ class Station:
                 self.charger.security.connected_with(level)  # A05: the profile connected with
                 self.after_model()
             self.last_error = None
+            self.run_model(self.charger.security.on_connected)
             try:
                 await self._serve(ws)
             except Exception as exc:  # a charger never exits on a peer's behaviour: log, reconnect
@@ -415,6 +436,28 @@ class Station:
         if config.spec(_RETRY_MINIMUM) is None:
             return self.options.backoff.delays(self._rng)
         return _retry_back_off(config, self._rng)
+
+    def _tls_context(self, url: str, profile: int | None) -> ssl.SSLContext | None:
+        """Profiles 2 and 3: the installed roots, the charge point certificate (runtime/certificates).
+        `url` / `profile`: a 2.0.1 network profile's (None: the configured URL and SecurityProfile)."""
+        store = self._store
+        files = tls_files(self, store.certificates if store is not None else None)
+        return tls_context(
+            self.charger.config,
+            url,
+            ca_file=self.options.ca_file,
+            client_cert=files.client_cert,
+            client_key=files.client_key,
+            cadata=files.cadata,
+            check_hostname=not self.options.tls_skip_hostname_check,
+            profile=profile,
+        )
+
+    def _connect_failed(self, kind: str, detail: str) -> None:
+        """A failed attempt may be a security event and, after an upgrade, a fallback (Security Whitepaper
+        section 8, A05.FR.08): the model decides."""
+        security = self.charger.security
+        self.run_model(lambda now: security.on_connect_failed(kind, detail, now))
 
     async def _pause(self, seconds: float) -> None:
         self._reconnect_now.clear()

@@ -75,9 +75,6 @@ class Wire(Protocol):
     def on_link(self, up: bool, now: float) -> None:
         """The connection came up / went down (the station, before the model hears of it)."""
 
-    def security_event(self, event_type: str, now: float, tech_info: str | None = None) -> None:
-        """A security event of the connection (2.0.1 A04), reported once the station is accepted."""
-
 
 def _subprotocol(version: str) -> str:
     if version == "1.6":

@@ -6,9 +6,17 @@ from __future__ import annotations
 import argparse
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from ocppsim.model.charger import ChargerParams
-from ocppsim.settings.specs import HTTP_TOKEN_ENV, FleetCharger, FleetSpec, HttpSettings, SettingsError
+from ocppsim.settings.specs import (
+    HTTP_TOKEN_ENV,
+    FleetCharger,
+    FleetSpec,
+    HttpSettings,
+    SettingsError,
+    signed_meter_values,
+)
 
 __all__ = [
     "ENV_SERVER_URL",
@@ -21,23 +29,29 @@ __all__ = [
 ENV_SERVER_URL = "BALANZ_SERVER_URL"
 
 
-def parse_http_address(text: str, base: HttpSettings | None = None) -> HttpSettings:
-    """`--http PORT`, `--http HOST:PORT` (the rest from `base`)."""
+def parse_http_address(text: str, base: HttpSettings | None = None, token: str | None = None) -> HttpSettings:
+    """`--http PORT`, `--http HOST:PORT` (the rest from `base`; a `token` replaces its token)."""
     base = base or HttpSettings()
     host, _, port_text = text.rpartition(":")
     try:
         port = int(port_text)
     except ValueError:
         raise SettingsError(f"--http {text!r}: expected PORT or HOST:PORT") from None
-    return replace(base, host=host.strip("[]") or base.host, port=port)
+    changes: dict[str, Any] = {"host": host.strip("[]") or base.host, "port": port}
+    if token:
+        # Set with the address, not after it: off loopback the settings refuse to exist without a token.
+        changes["token"] = token
+    return replace(base, **changes)
 
 
 def http_from_flags(args: argparse.Namespace, base: HttpSettings | None) -> HttpSettings | None:
     """[http] from the file, changed by --http / --http-token; raises SettingsError."""
-    http = parse_http_address(args.http, base) if args.http else base
-    if http is not None and args.http_token:
-        http = replace(http, token=args.http_token)
-    return http
+    token = args.http_token or None
+    if args.http:
+        return parse_http_address(args.http, base, token)
+    if base is not None and token:
+        return replace(base, token=token)
+    return base
 
 
 def fleet_spec_from_flags(args: argparse.Namespace) -> FleetSpec | str:
@@ -54,7 +68,12 @@ def fleet_spec_from_flags(args: argparse.Namespace) -> FleetSpec | str:
         return f"bad --id-pattern {args.id_pattern!r}: {exc}"
     if len(set(ids)) != len(ids):
         return f"--id-pattern {args.id_pattern!r} gives duplicate ids"
-    template = FleetCharger(ChargerParams("", number_of_connectors=args.connectors), args.url)
+    try:
+        signed = signed_meter_values(args.signed_meter_values, "--signed-meter-values")
+    except SettingsError as exc:
+        return str(exc)
+    params = ChargerParams("", number_of_connectors=args.connectors, signed_meter_values=signed)
+    template = FleetCharger(params, args.url)
     return FleetSpec(
         chargers=tuple(
             replace(template, params=replace(template.params, charge_point_id=cid)) for cid in ids

@@ -12,7 +12,15 @@ from ocppsim.model.charger import ChargerParams
 from ocppsim.model.hardware import ProfileError, parse_profiles
 from ocppsim.model.outgoing import BootInfo
 from ocppsim.model.vehicles import EvMix, VehicleError
-from ocppsim.settings.specs import FleetCharger, FleetSpec, HttpSettings, SettingsError, parse_ocpp_versions
+from ocppsim.settings.specs import (
+    FleetCharger,
+    FleetSpec,
+    HttpSettings,
+    SettingsError,
+    check_signed_meter_values,
+    parse_ocpp_versions,
+    signed_meter_values,
+)
 
 __all__ = ["load_fleet_file"]
 
@@ -112,12 +120,14 @@ def load_fleet_file(path: str | Path) -> FleetSpec:
     [[template]]                 name, count, id_pattern ("AC{:05d}", formatted with 1..count), vendor,
                                  model, connectors, max_current, min_to_start, phases, voltage,
                                  security_profile, authorization_key, ca_file, client_cert, client_key,
+                                 tls_skip_hostname_check,
                                  meter_values_interval, max_power (W: lowers max_current), and the EV
                                  mix: ev_capacities_wh, ev_initial_soc ([low, high] %), ev_max_currents_a,
                                  ev_phases; the switches firmware_download_fails,
                                  firmware_install_fails, diagnostics_upload_fails, fixed_cable, lock_fails
                                  (booleans) and feature_profiles (["Core", ...]); ocpp_version
-                                 ("1.6", "2.0.1", or "2.0.1,1.6" to offer both)
+                                 ("1.6", "2.0.1", or "2.0.1,1.6" to offer both); signed_meter_values
+                                 ("ocmf": signed Transaction.Begin/End readings, Eichrecht)
     """
     file = Path(path)
     try:
@@ -170,8 +180,12 @@ def load_fleet_file(path: str | Path) -> FleetSpec:
                 charge_point_model=_table_get(template, "model", str, where, "ocppsim"),
             ),
             meter_values_sample_interval=_table_get(template, "meter_values_interval", int, where, 60),
+            signed_meter_values=signed_meter_values(
+                _table_get(template, "signed_meter_values", str, where, None), f"{where} signed_meter_values"
+            ),
             **_switches(template, where),
         )
+        check_signed_meter_values(params, where)
         name = _table_get(template, "name", str, where, f"template{number}")
         if name in named:
             raise SettingsError(f"{where}: template name {name!r} is used twice")
@@ -186,6 +200,9 @@ def load_fleet_file(path: str | Path) -> FleetSpec:
             raise SettingsError(f"{where} security_profile = {profile}: needs ca_file (the CSMS's CA)")
         if profile == 3 and not (tls["client_cert"] and tls["client_key"]):
             raise SettingsError(f"{where} security_profile = 3: needs client_cert and client_key")
+        extras = {
+            "tls_skip_hostname_check": _table_get(template, "tls_skip_hostname_check", bool, where, False),
+        }
         for n in range(1, count + 1):
             try:
                 cid = pattern.format(n)
@@ -200,6 +217,7 @@ def load_fleet_file(path: str | Path) -> FleetSpec:
                     voltage=voltage,
                     **tls,
                     ev_mix=ev_mix,
+                    **extras,
                 )
             if cid in seen:
                 raise SettingsError(f"{where}: charger id {cid!r} is used twice")
@@ -215,6 +233,7 @@ def load_fleet_file(path: str | Path) -> FleetSpec:
                     voltage=voltage,
                     **tls,
                     ev_mix=ev_mix,
+                    **extras,
                 )
             )
     ramp = _table_get(fleet, "ramp", float, "[fleet]", 0.0)

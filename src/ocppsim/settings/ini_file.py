@@ -15,7 +15,14 @@ from ocppsim.model.charger import ChargerParams
 from ocppsim.model.hardware import ProfileError, parse_profiles
 from ocppsim.model.outgoing import BootInfo
 from ocppsim.settings.flags import ENV_SERVER_URL
-from ocppsim.settings.specs import HttpSettings, Settings, SettingsError, parse_ocpp_versions
+from ocppsim.settings.specs import (
+    HttpSettings,
+    Settings,
+    SettingsError,
+    check_signed_meter_values,
+    parse_ocpp_versions,
+    signed_meter_values,
+)
 
 __all__ = ["DEFAULT_INI", "load_settings"]
 
@@ -197,9 +204,14 @@ def load_settings(
             ocpp_version or _get(cp, "charger", "ocpp_version", "1.6"),
             "--ocpp-version" if ocpp_version else "[charger] ocpp_version",
         ),
+        # Eichrecht: sign the Transaction.Begin / End energy readings (runtime/ocmf_signer.py).
+        signed_meter_values=signed_meter_values(
+            _get(cp, "charger", "signed_meter_values", ""), "[charger] signed_meter_values"
+        ),
     )
     if params.phases > 3:
         raise SettingsError(f"[charger] phases = {params.phases}: must be 1, 2 or 3")
+    check_signed_meter_values(params, "[charger]")
     files: dict[str, Path | None] = {}
     for key in ("ca_file", "client_cert", "client_key"):
         text = _get(cp, "server", key, "")
@@ -234,6 +246,7 @@ def load_settings(
         reconnect_max=_float(cp, "server", "reconnect_max", 60.0, minimum=0.01),
         reconnect_jitter=_float(cp, "server", "reconnect_jitter", 0.25),
         compression=_bool(cp, "server", "compression", False),
+        tls_skip_hostname_check=_bool(cp, "server", "tls_skip_hostname_check", False),
         proxy=_get(cp, "server", "proxy", "") or None,
         http=_http(cp),
         log_levels=levels,

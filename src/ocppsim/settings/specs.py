@@ -17,7 +17,9 @@ __all__ = [
     "HttpSettings",
     "Settings",
     "SettingsError",
+    "check_signed_meter_values",
     "parse_ocpp_versions",
+    "signed_meter_values",
 ]
 
 
@@ -42,6 +44,32 @@ def parse_ocpp_versions(text: str, where: str) -> tuple[str, ...]:
 
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+# Signed meter values (German calibration law): the formats a charger can sign in.
+SIGNED_METER_VALUE_FORMATS = ("ocmf",)
+
+
+def signed_meter_values(text: str | None, where: str) -> str | None:
+    """`ocmf` (case-insensitive) -> "ocmf"; empty, `none` or `off` -> None (Raw values only). `where`
+    names the setting in the error (`[charger] signed_meter_values`, `--signed-meter-values`)."""
+    value = (text or "").strip().lower()
+    if value in ("", "none", "off"):
+        return None
+    if value not in SIGNED_METER_VALUE_FORMATS:
+        raise SettingsError(f"{where} = {text!r}: must be ocmf or none")
+    return value
+
+
+def check_signed_meter_values(params: ChargerParams, where: str) -> None:
+    """Signed meter values are OCMF records in 1.6 MeterValues (runtime/ocmf_signer.py); a 2.0.1 charger
+    would carry them in TransactionEvent (SignedMeterValueType), which is not built yet: refused rather
+    than silently left out. `where` names the settings (section, template, flag)."""
+    if params.signed_meter_values and "2.0.1" in params.ocpp_versions:
+        raise SettingsError(
+            f"{where}: signed_meter_values = {params.signed_meter_values} is supported with OCPP 1.6 only"
+            f" (ocpp_version = {','.join(params.ocpp_versions)})"
+        )
+
+
 # Where a bearer token can come from instead of --http-token: the environment is not in the process list.
 HTTP_TOKEN_ENV = "OCPPSIM_HTTP_TOKEN"
 
@@ -84,6 +112,8 @@ class Settings:
     ca_file: Path | None = None
     client_cert: Path | None = None
     client_key: Path | None = None
+    # Skip only the host name check of the CSMS's TLS certificate (never the chain): off by default.
+    tls_skip_hostname_check: bool = False
     # Reconnect back-off: first wait, cap, +- jitter share (offline doc section 1)
     reconnect_initial: float = 1.0
     reconnect_max: float = 60.0
@@ -109,6 +139,8 @@ class FleetCharger:
     client_cert: str | None = None  # presented to the CSMS (profile 3)
     client_key: str | None = None
     ev_mix: EvMix | None = None  # the EVs the transaction generator brings to this kind of charger
+    # Security Whitepaper: skip only the host name check of the CSMS certificate.
+    tls_skip_hostname_check: bool = False
 
     def config_defaults(self) -> dict[str, str]:
         """Configuration values this charger starts with (a value the CSMS changed and saved wins)."""

@@ -79,3 +79,4 @@ class Chargers:
         finally:
             db.execute("DROP TABLE IF EXISTS temp.moving")
             db.execute("DETACH DATABASE dst")
+        to.ocmf_keys.protect()  # a moved OCMF signing key keeps its file owner-only

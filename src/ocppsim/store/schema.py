@@ -16,6 +16,7 @@ operations (`chargers.py`: list, forget, move between files) see every table key
     inoperative_connectors                         availability.py
     reservations                                   reservations.py
     firmware_versions                              firmware.py
+    ocmf_keys                                      ocmf_keys.py
     event_sequences                                event_sequences.py
 """
 
@@ -178,8 +179,42 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     """
     CREATE TABLE firmware_versions (charger_id TEXT PRIMARY KEY, version TEXT NOT NULL);
     """,
-    # 11: OCPP 2.0.1: the next TransactionEvent seqNo of each running transaction (E01: it counts up
-    # over the transaction's life, a restart included).
+    # 11: the signing key of a charger's signed meter values (OCMF, German calibration law) and the
+    # pagination counter of its transaction context (OCMF "PG": T1, T2, ... never reused).
+    """
+    CREATE TABLE ocmf_keys (
+        charger_id TEXT PRIMARY KEY,
+        private_key TEXT NOT NULL,
+        pagination INTEGER NOT NULL DEFAULT 0
+    );
+    """,
+    # 12: Security Whitepaper edition 2: the installed root certificates (M05), the charge point's own
+    # certificate chain and the id of its key pair (A02; the private key is a 0600 file, never a row), the
+    # security log (A04.FR.04).
+    """
+    CREATE TABLE certificates (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        charger_id TEXT NOT NULL,
+        use TEXT NOT NULL,
+        pem TEXT NOT NULL
+    );
+    CREATE INDEX certificates_by_charger ON certificates (charger_id, seq);
+    CREATE TABLE charge_point_certificates (
+        charger_id TEXT PRIMARY KEY,
+        chain_pem TEXT NOT NULL,
+        key_id TEXT NOT NULL
+    );
+    CREATE TABLE security_log (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        charger_id TEXT NOT NULL,
+        time REAL NOT NULL,
+        type TEXT NOT NULL,
+        tech_info TEXT
+    );
+    CREATE INDEX security_log_by_charger ON security_log (charger_id, seq);
+    """,
+    # 13: OCPP 2.0.1: the next TransactionEvent seqNo of each running transaction (E01: it counts up
+    # over the transaction's life, a restart included). (11 on the v201 branch; after main's 11 and 12.)
     """
     CREATE TABLE event_sequences (
         charger_id TEXT NOT NULL,
@@ -201,6 +236,8 @@ SAVE_REGISTER: Final = (
 SEQUENCED: Final = {
     "outbox": "charger_id, action, tx_ref, body",
     "frames": "charger_id, time, direction, message_type, message_id, action, raw, latency_ms",
+    "certificates": "charger_id, use, pem",
+    "security_log": "charger_id, time, type, tech_info",
 }
 
 # Every table keyed by charger: what forgetting a charger deletes.
@@ -219,6 +256,10 @@ PER_CHARGER_TABLES: Final = (
     "inoperative_connectors",
     "reservations",
     "firmware_versions",
+    "ocmf_keys",
+    "certificates",
+    "charge_point_certificates",
+    "security_log",
     "event_sequences",
 )
 

@@ -14,6 +14,8 @@ repository per record kind on it, as attributes:
     store.availability  connectors set Inoperative                     availability.py
     store.reservations  reservations (ReserveNow)                      reservations.py
     store.firmware      the version of the firmware installed last     firmware.py
+    store.ocmf_keys     signing key of signed meter values (OCMF)     ocmf_keys.py
+    store.certificates  certificates, key files, the security log      certificates.py
     store.event_seq     2.0.1 TransactionEvent seqNo per transaction   event_sequences.py
     store.chargers      list, forget, move chargers between files      chargers.py
 """
@@ -24,6 +26,7 @@ from pathlib import Path
 
 from ocppsim.store.authorization import Authorization
 from ocppsim.store.availability import Availability
+from ocppsim.store.certificates import Certificates
 from ocppsim.store.chargers import Chargers
 from ocppsim.store.checkpointer import CHECKPOINT_EVERY_S
 from ocppsim.store.configuration import Configuration
@@ -32,6 +35,7 @@ from ocppsim.store.event_sequences import EventSequences
 from ocppsim.store.firmware import Firmware
 from ocppsim.store.frames import FrameLog
 from ocppsim.store.journal import Journal
+from ocppsim.store.ocmf_keys import OcmfKeys
 from ocppsim.store.profiles import Profiles
 from ocppsim.store.registers import Registers
 from ocppsim.store.reservations import Reservations
@@ -45,6 +49,7 @@ class Store:
     __slots__ = (
         "auth",
         "availability",
+        "certificates",
         "chargers",
         "config",
         "db",
@@ -53,6 +58,7 @@ class Store:
         "flush",
         "frames",
         "journal",
+        "ocmf_keys",
         "path",
         "profiles",
         "registers",
@@ -84,6 +90,8 @@ class Store:
         self.availability = Availability(db)
         self.reservations = Reservations(db)
         self.firmware = Firmware(db)
+        self.ocmf_keys = OcmfKeys(db)
+        self.certificates = Certificates(db)
         self.event_seq = EventSequences(db)
         self.chargers = Chargers(db)
 

@@ -75,6 +75,15 @@ async def test_two_workers_one_api(csms: CentralSystem, tmp_path: Path) -> None:
             assert sorted(f.payload["idTag"] for f in starts) == ["TW01", "TW02"]
             r = await api.get("/api/chargers/W02/messages", params={"action": "StartTransaction"})
             assert [m["type"] for m in r.json()["items"]] == ["CALL", "CALLRESULT"]
+            # The dashboard's overview and charts: the wall merged over both workers in id order, the
+            # fleet's rates, a charger's history from its worker.
+            wall = (await api.get("/api/connector-wall")).json()
+            assert wall["ids"] == IDS and wall["connected"] == [1] * 6
+            assert sorted(wall["statuses"][t[0]] for t in wall["tiles"]).count("Available") >= 4
+            stats = (await api.get("/api/fleet/stats")).json()
+            assert stats["counts"]["chargers"] == 6
+            history = (await api.get("/api/chargers/W02/connectors/1/history")).json()
+            assert history["connector"] == 1 and history["time"]
             assert (await api.get("/api/chargers/NOPE")).status_code == 404
 
             r = await api.post("/api/chargers", json={"id": "NEW1"})

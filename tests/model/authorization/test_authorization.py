@@ -47,3 +47,27 @@ def test_offline_authorization_uses_cache_and_unknown_id_rule() -> None:
     # A cached Blocked tag stays refused offline, even with AllowOfflineTxForUnknownId.
     ch.authorization.cache["blocked"] = IdTagInfo(AuthorizationStatus.BLOCKED)
     assert not ch.authorization.on_authorize_result(AuthorizeReq("BLOCKED", 1), None, T0).accepted
+
+
+def test_unplug_while_authorizing_withdraws_the_tag() -> None:
+    """`tag` sends Authorize; the EV is unplugged before Authorize.conf arrives: the Accepted answer must
+    neither plug the EV back in nor start a transaction on the empty connector."""
+    ch = booted()
+    ch.ev_inputs.plug_in(1, T0)
+    ch.authorization.present_tag(1, "LATE", T0)
+    req = ch.drain()[-1]
+    assert isinstance(req, AuthorizeReq)
+    ch.ev_inputs.unplug(1, T0 + 1)
+    ch.drain()
+    outcome = ch.authorization.on_authorize_result(req, IdTagInfo(AuthorizationStatus.ACCEPTED), T0 + 2)
+    assert not outcome.accepted
+    assert outcome.withdrawn
+    assert ch.view(1, T0 + 2).status is S.AVAILABLE
+    assert not any(type(e).__name__ == "StartTransactionReq" for e in ch.drain())
+    # The same tag presented again (EV back) is authorized and starts as usual.
+    ch.authorization.present_tag(1, "LATE", T0 + 3)
+    again = ch.drain()[-1]
+    assert isinstance(again, AuthorizeReq)
+    assert ch.authorization.on_authorize_result(
+        again, IdTagInfo(AuthorizationStatus.ACCEPTED), T0 + 4
+    ).accepted

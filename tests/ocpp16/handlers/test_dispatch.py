@@ -17,19 +17,24 @@ from .handler_calls import T0, call
     ("action", "payload", "code"),
     [
         ("FlyToTheMoon", {}, "NotImplemented"),
-        # A Security Whitepaper action this charge point does not offer (known, so not NotImplemented).
-        ("ExtendedTriggerMessage", {"requestedMessage": "Heartbeat"}, "NotSupported"),
+        # Security Whitepaper 6.14: a trigger outside MessageTriggerEnumType.
+        ("ExtendedTriggerMessage", {"requestedMessage": "Bootnotification"}, "PropertyConstraintViolation"),
+        ("InstallCertificate", {"certificateType": "CentralSystemRootCertificate"}, "ProtocolError"),
+        # Security Whitepaper 5.11: longer than string[0..5500].
+        (
+            "InstallCertificate",
+            {"certificateType": "CentralSystemRootCertificate", "certificate": "A" * 5501},
+            "TypeConstraintViolation",
+        ),
         (
             "ReserveNow",
             {"connectorId": 1, "expiryDate": "2030-01-01T00:00:00Z", "idTag": "A"},
             "ProtocolError",
         ),
-        # A Security Whitepaper action this charge point does not offer (known, so NotSupported).
-        (
-            "GetLog",
-            {"log": {"remoteLocation": "http://x"}, "logType": "DiagnosticsLog", "requestId": 1},
-            "NotSupported",
-        ),
+        # Security Whitepaper 5.9: requestId is required.
+        ("GetLog", {"log": {"remoteLocation": "http://x"}, "logType": "DiagnosticsLog"}, "ProtocolError"),
+        # A CP->CS action of the Security Whitepaper sent to the charge point (known, so NotSupported).
+        ("LogStatusNotification", {"status": "Idle"}, "NotSupported"),
         ("UpdateFirmware", {"location": "http://x"}, "ProtocolError"),
         ("UpdateFirmware", {"location": "http://x", "retrieveDate": "tomorrow"}, "TypeConstraintViolation"),
         (

@@ -149,6 +149,23 @@ def build_router_app(fleet: ShardedFleet, *, token: str | None = None) -> Starle
         items = [briefs[i] for i in page if i in briefs]
         return JSONResponse({"total": len(ids), "offset": offset, "limit": limit, "items": items})
 
+    async def connector_wall(request: Request) -> Response:
+        """Every worker's wall, merged in id order (each worker's legend is the same list)."""
+        parts = await workers.json_all("/api/connector-wall", [])
+        rows = sorted(
+            (i, conn, tiles)
+            for part in parts
+            for i, conn, tiles in zip(part["ids"], part["connected"], part["tiles"], strict=True)
+        )
+        return JSONResponse(
+            {
+                "statuses": parts[0]["statuses"],
+                "ids": [r[0] for r in rows],
+                "connected": [r[1] for r in rows],
+                "tiles": [r[2] for r in rows],
+            }
+        )
+
     async def health(request: Request) -> Response:
         parts = await workers.json_all("/api/health", [])
         return JSONResponse(
@@ -223,6 +240,7 @@ def build_router_app(fleet: ShardedFleet, *, token: str | None = None) -> Starle
         Route("/api/health", health),
         Route("/api/templates", to_first),
         Route("/api/charger-ids", charger_ids),
+        Route("/api/connector-wall", connector_wall),
         Route("/api/chargers", chargers, methods=["GET", "POST"]),
         Route("/api/chargers/{charger_id}", to_owner, methods=["GET", "DELETE"]),
         Route("/api/chargers/{charger_id}/{rest:path}", to_owner, methods=["GET", "POST", "PUT", "DELETE"]),

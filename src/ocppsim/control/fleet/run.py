@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sys
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -23,6 +24,8 @@ from ocppsim.runtime.fleet import ChargerTemplate, Fleet
 from ocppsim.runtime.station import Station, StationOptions
 from ocppsim.runtime.transaction_generator import SessionMix, TransactionGenerator
 from ocppsim.settings.specs import FleetCharger, FleetSpec, HttpSettings
+
+log = logging.getLogger("ocppsim.fleet")
 
 __all__ = ["FleetRun", "print_summary", "serve_fleet", "shard_of"]
 
@@ -56,6 +59,7 @@ def station_options(item: FleetCharger) -> StationOptions:
         ca_file=item.ca_file,
         client_cert=item.client_cert,
         client_key=item.client_key,
+        tls_skip_hostname_check=item.tls_skip_hostname_check,
     )
 
 
@@ -137,6 +141,12 @@ async def serve_fleet(
     spec, http = run.spec, run.http
     clock = fleet.clock
     for name, item in spec.templates.items():
+        if item.tls_skip_hostname_check:
+            log.warning(
+                "template %s: tls_skip_hostname_check is on: the CSMS's TLS certificate is not checked "
+                "against its host name (its chain still is); use it only for a test central system",
+                name,
+            )
         fleet.templates[name] = ChargerTemplate(
             name, item.params, station_options(item), item.config_defaults()
         )

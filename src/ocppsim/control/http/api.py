@@ -27,6 +27,8 @@ from ocppsim.control.http.api_chargers import chargers_routes
 from ocppsim.control.http.api_configuration import configuration_routes
 from ocppsim.control.http.api_connectors import connectors_routes
 from ocppsim.control.http.api_events import events_routes
+from ocppsim.control.http.api_history import history_routes
+from ocppsim.control.http.api_interceptions import interceptions_routes
 from ocppsim.control.http.api_messages import messages_routes
 from ocppsim.control.http.api_switches import switches_routes
 from ocppsim.control.http.api_vehicles import vehicles_routes
@@ -79,11 +81,13 @@ def build_api(fleet: Fleet, options: ApiOptions | None = None) -> FastAPI:
     for routes in (
         chargers_routes,
         connectors_routes,
+        history_routes,
         configuration_routes,
         messages_routes,
         vehicles_routes,
         events_routes,
         switches_routes,
+        interceptions_routes,
     ):
         app.include_router(routes(fleet, opts))
 

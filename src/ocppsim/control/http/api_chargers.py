@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
@@ -20,10 +21,14 @@ from ocppsim.control.http.api_views import (
     charger_brief,
     fleet_lookups,
 )
+from ocppsim.model.types import ChargePointStatus
 from ocppsim.runtime.fleet import DuplicateChargerError, Fleet
 from ocppsim.runtime.station import Station
 
-__all__ = ["chargers_routes"]
+__all__ = ["WALL_STATUSES", "chargers_routes"]
+
+# The legend of the connector wall: OCPP 1.6 ChargePointStatus (section 7.7), then "None" (not booted).
+WALL_STATUSES = [s.value for s in ChargePointStatus] + ["None"]
 
 
 def chargers_routes(fleet: Fleet, opts: ApiOptions) -> APIRouter:
@@ -105,6 +110,33 @@ def chargers_routes(fleet: Fleet, opts: ApiOptions) -> APIRouter:
             total=len(items), offset=offset, limit=limit, items=[charger_brief(st) for st in page]
         )
 
+    @api.get(
+        "/api/connector-wall",
+        response_class=Response,
+        responses={200: {"content": {"application/json": {}}, "description": "the wall's columns"}},
+        tags=["fleet"],
+    )
+    async def connector_wall() -> Response:
+        """Every charger's connector statuses in id order, compact for the overview's wall of tiles
+        (10,000 chargers in one small answer): `ids`, `connected` (0/1) and `tiles` (per charger, each
+        connector's index into `statuses`; "None": not booted)."""
+        index = {name: n for n, name in enumerate(WALL_STATUSES)}
+        ids: list[str] = []
+        connected: list[int] = []
+        tiles: list[list[int]] = []
+        for station in sorted(fleet, key=lambda st: st.id):
+            ch = station.charger
+            ids.append(station.id)
+            connected.append(1 if station.online else 0)
+            tiles.append(
+                [
+                    index[ch.connector_status(c).value] if ch.ever_accepted else index["None"]
+                    for c in ch.connector_ids
+                ]
+            )
+        body = {"statuses": WALL_STATUSES, "ids": ids, "connected": connected, "tiles": tiles}
+        return Response(orjson.dumps(body), media_type="application/json")
+
     @api.get("/api/charger-ids", response_model=list[str], responses=ERRORS, tags=["chargers"])
     async def charger_ids(
         *,
@@ -132,6 +164,9 @@ def chargers_routes(fleet: Fleet, opts: ApiOptions) -> APIRouter:
             changes["phases"] = body.phases
         if body.ocpp_version is not None:
             changes["ocpp_versions"] = tuple(body.ocpp_version.split(","))
+            if "2.0.1" in changes["ocpp_versions"] and template.params.signed_meter_values:
+                # Signed meter values are built for 1.6 only (settings/specs.py check_signed_meter_values).
+                raise ApiError(422, f"template {body.template!r} signs meter values: OCPP 1.6 only")
         boot = template.params.boot_info
         if body.vendor is not None or body.model is not None:
             changes["boot_info"] = replace(

@@ -95,8 +95,16 @@ def connectors_routes(fleet: Fleet, opts: ApiOptions) -> APIRouter:
         outcome = result.outcome
         if outcome is None:
             return ActionOut(result="no_answer", connector=connector_out(station, c))
+        if outcome.accepted:
+            word = "accepted"
+        elif outcome.unusable:
+            word = "unusable"  # the connector is Unavailable or Faulted
+        elif outcome.withdrawn:
+            word = "withdrawn"  # the EV was unplugged while the CSMS answered Authorize
+        else:
+            word = "rejected"
         return ActionOut(
-            result="accepted" if outcome.accepted else ("unusable" if outcome.unusable else "rejected"),
+            result=word,
             authorization=outcome.auth_status.value,
             parent_id_tag=outcome.parent_id_tag,
             connector=connector_out(station, c),

@@ -42,7 +42,41 @@ def _frame_out(frame: LoggedFrame) -> FrameOut:
         action=frame.action,
         latency_ms=frame.latency_ms,
         payload=payload,
+        note=frame.note,
     )
+
+
+_ANSWERS = ("CALLRESULT", "CALLERROR")
+
+
+def _pair_key(frame: LoggedFrame) -> tuple[str, str]:
+    """A CALL and its answer share this: the message id and the CALL's direction (OCPP-J 4.1)."""
+    if frame.message_type in _ANSWERS:
+        return frame.message_id, "out" if frame.direction == "in" else "in"
+    return frame.message_id, frame.direction
+
+
+def keep_pairs(frames: list[LoggedFrame], start: int, end: int) -> tuple[int, int]:
+    """[start, end) widened until no CALL in it is without its answer, nor an answer without its CALL,
+    where the partner is among `frames`: a page of the log never splits a request from its answer."""
+    calls: dict[tuple[str, str], int] = {}
+    answers: dict[tuple[str, str], int] = {}
+    for i, f in enumerate(frames):
+        if f.message_type == "CALL":
+            calls[_pair_key(f)] = i
+        elif f.message_type in _ANSWERS:
+            answers[_pair_key(f)] = i
+    while True:
+        lo, hi = start, end
+        for f in frames[start:end]:
+            key = _pair_key(f)
+            if f.message_type == "CALL" and key in answers:
+                hi = max(hi, answers[key] + 1)
+            elif f.message_type in _ANSWERS and key in calls:
+                lo = min(lo, calls[key])
+        if (lo, hi) == (start, end):
+            return start, end
+        start, end = lo, hi
 
 
 def messages_routes(fleet: Fleet, opts: ApiOptions) -> APIRouter:
@@ -86,15 +120,23 @@ def messages_routes(fleet: Fleet, opts: ApiOptions) -> APIRouter:
         since: Annotated[str | None, Query(description="ISO 8601")] = None,
         until: Annotated[str | None, Query(description="ISO 8601")] = None,
         after: Annotated[int | None, Query(ge=0, description="only frames after this seq")] = None,
+        before: Annotated[int | None, Query(ge=1, description="only frames before this seq (paging)")] = None,
         limit: Annotated[int, Query(ge=1, le=5000)] = 200,
     ) -> FramePage:
         """Every frame (newest `limit`, oldest first) with time, direction, action, message id, payload
-        and the latency of the answer."""
+        and the latency of the answer. A page keeps a request and its answer together: it may hold a
+        few more than `limit` frames so that neither is left on the next page."""
         station = station_of(charger_id)
         frames = _frames(
             station, actions=action, direction=direction, since=since, until=until, after=after, limit=None
         )
-        return FramePage(total=len(frames), items=[_frame_out(f) for f in frames[-limit:]])
+        end = (
+            len(frames)
+            if before is None
+            else next((i for i, f in enumerate(frames) if f.seq >= before), len(frames))
+        )
+        start, end = keep_pairs(frames, max(0, end - limit), end)
+        return FramePage(total=len(frames), items=[_frame_out(f) for f in frames[start:end]])
 
     @api.get(
         "/api/chargers/{charger_id}/messages.jsonl",

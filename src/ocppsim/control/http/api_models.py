@@ -269,6 +269,9 @@ class FrameOut(BaseModel):
     action: str | None
     latency_ms: float | None
     payload: Any = Field(description="the frame's payload (the raw text when it is not JSON)")
+    note: str | None = Field(
+        None, description="what an override of expert mode changed in this frame or withheld (interceptions)"
+    )
 
 
 class FramePage(BaseModel):
@@ -288,3 +291,23 @@ class VehicleOut(VehicleIn):
     model_config = ConfigDict(extra="ignore")
     id_tag: str
     registered: bool = Field(description="False: nobody registered this tag; these are the defaults")
+
+
+class HistoryOut(BaseModel):
+    """One connector's recent samples as columns (a chart library's shape), oldest first, and its
+    composite schedule from now (GetCompositeSchedule semantics, section 5.7) in amperes."""
+
+    connector: int
+    now: float = Field(description="epoch seconds")
+    recording: bool = Field(description="false: not recorded until now (the fleet records a bounded set)")
+    time: list[float] = Field(description="epoch seconds of each sample; a value holds until the next")
+    status: list[str | None]
+    power_w: list[float]
+    current_a: list[float]
+    offer_a: list[float]
+    limit_a: list[float]
+    session_wh: list[float]
+    soc: list[float]
+    schedule: list[dict[str, float]] = Field(
+        description="the composite schedule from now: {start (epoch seconds), limit_a, phases}"
+    )

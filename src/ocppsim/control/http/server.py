@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, MutableMapping
 from importlib import resources
 from typing import Any
 
+import orjson
 import swagger_ui_bundle  # type: ignore[import-untyped]
 import uvicorn
 from fastapi import FastAPI
@@ -121,7 +122,30 @@ def add_pages(app: Starlette, fleet: FleetReadout) -> None:
     app.add_route("/", dashboard, include_in_schema=False)
     app.add_route("/dashboard", dashboard_alias, include_in_schema=False)
     app.add_route("/docs", docs, include_in_schema=False)
+
+    async def fleet_stats(_: Request) -> Response:
+        """The overview's rates: counts, CALLs out and in so far (a rate is the difference of two
+        readings), CSMS answer latency p50/p99 over the recent window, errors by kind."""
+        c, s = fleet.counts(), fleet.stats.summary()
+        body = {
+            "counts": {
+                "chargers": c.chargers,
+                "connected": c.connected,
+                "booted": c.booted,
+                "charging": c.charging,
+                "queued": c.queued,
+            },
+            **{k: s[k] for k in ("seconds", "calls_out", "calls_in", "errors")},
+            "latency_ms": {
+                "p50": s["latency_ms_p50"],
+                "p95": s["latency_ms_p95"],
+                "p99": s["latency_ms_p99"],
+            },
+        }
+        return Response(orjson.dumps(body), media_type="application/json")
+
     app.add_route("/metrics", metrics, include_in_schema=False)
+    app.add_route("/api/fleet/stats", fleet_stats, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=str(_STATIC)), name="static")
     app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
 

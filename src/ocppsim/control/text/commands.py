@@ -60,6 +60,8 @@ VERBS: Final = frozenset(
         "swipe",
         "switch",
         "powercut",
+        "intercept",
+        "security_event",
         "help",
     }
 )

@@ -25,8 +25,17 @@ from ocppsim.control.text.commands import (
     parse_float_arg,
 )
 from ocppsim.model.charger import Fault, UnplugOutcome
+from ocppsim.model.security.events import PUSHED, SecurityEvent
 from ocppsim.model.types import ChargePointErrorCode, ChargingRateUnit, ResetType
 from ocppsim.model.vehicles import VehicleRegistry
+from ocppsim.runtime.interception import (
+    InterceptionError,
+    add_spec,
+    clear_overrides,
+    overrides,
+    remove_override,
+    spec_from_words,
+)
 from ocppsim.runtime.profiles_report import profiles_report
 from ocppsim.runtime.station import Station
 
@@ -43,7 +52,10 @@ HELP = (
     "swipe [id] (a badge as the spec has it: before the cable it waits ConnectionTimeOut for it; during a "
     "transaction the same id, or one with the same parentIdTag, stops it); "
     "switch [name on|off | feature_profiles Core,...] (behaviour a test switches on); "
-    "powercut [stop] (the power fails and returns; stop: StopTransactions before going down). "
+    "powercut [stop] (the power fails and returns; stop: StopTransactions before going down); "
+    "intercept [answer|send <Action> <option>... | remove <id>|all] (expert mode: override answers and "
+    "messages per action; no argument lists them, JSON); "
+    "security_event <type> [techInfo] (e.g. TamperDetectionActivated: security log, pushed when critical). "
     "Prefix @N (e.g. '@2 plugin') or 'connector N' to address connector N."
 )
 
@@ -154,7 +166,8 @@ class CommandRunner:
             return f"Ok. max set to {amps}"
         if verb == "clock":
             offset: float | int = parse_float_arg(args[0], "clock offset") if args else 0
-            ch.boot.set_clock_offset(float(offset))
+            # Through the model driver: the change is a security event (SettingSystemTime) to send.
+            st.run_model(lambda now: ch.boot.set_clock_offset(float(offset)))
             return f"Offset is now {offset}"
         if verb == "wait":
             seconds = parse_float_arg(args[0], "wait") if args else 5.0
@@ -193,6 +206,10 @@ class CommandRunner:
                 raise CommandError("usage: powercut [stop]")
             stopped = power_cut(st, stop_first=bool(args))
             return f"Ok. Power failure, {stopped} transaction(s) stopped (PowerLoss)"
+        if verb == "intercept":
+            return self._intercept(args)
+        if verb == "security_event":
+            return self._security_event(args)
         if verb == "datatransfer":
             return await self._data_transfer(args)
         if verb == "connector":
@@ -204,6 +221,20 @@ class CommandRunner:
             session.connector = wanted
             return f"Ok. connector {wanted}"
         return HELP  # help
+
+    def _security_event(self, args: tuple[str, ...]) -> str:
+        """A security event the hardware would raise (Security Whitepaper section 8: a tamper sensor,
+        memory running out ...), for testing a central system's handling of them."""
+        known = {e.value.lower(): e for e in SecurityEvent}
+        event = known.get(args[0].lower()) if args else None
+        if event is None:
+            raise CommandError(
+                "usage: security_event <" + "|".join(e.value for e in SecurityEvent) + "> [techInfo]"
+            )
+        info = " ".join(args[1:]) or None
+        security = self.station.charger.security
+        self.station.run_model(lambda now: security.event(event, now, info))
+        return f"Ok. {event.value} " + ("pushed" if event in PUSHED else "logged")
 
     def _status(self, connector: int) -> str:
         view = self.station.charger.view(connector, self.station.clock.now())
@@ -223,6 +254,9 @@ class CommandRunner:
             return "Tag not accepted. Error: Reserved"
         if outcome.unusable:
             return f"Tag not accepted. Error: {self._status(c)}"  # Unavailable or Faulted
+        if outcome.withdrawn:
+            # Not in the original (it had no unplug during Authorize): the driver left before the answer.
+            return "Tag not accepted. Error: EV unplugged while authorizing"
         if not outcome.accepted:
             return f"Tag not accepted. Error: {outcome.auth_status.value}"
         return f"Tag Accepted. Parent: {outcome.parent_id_tag or ''}, new status: {self._status(c)}"
@@ -284,6 +318,27 @@ class CommandRunner:
             raise CommandError(str(exc)) from None
         shown = ",".join(value) if isinstance(value, list) else ("on" if value else "off")
         return f"Ok. {args[0]} {shown}"
+
+    def _intercept(self, args: tuple[str, ...]) -> str:
+        """Expert mode (runtime/interception.py): `intercept` lists the overrides as JSON;
+        `intercept answer|send <Action> <option>...` adds one; `intercept remove <id>|all`."""
+        st = self.station
+        if not args:
+            return json.dumps([o.as_dict() for o in overrides(st)])
+        if args[0] == "remove":
+            if len(args) != 2:
+                raise CommandError("usage: intercept remove <id>|all")
+            if args[1] == "all":
+                return f"Ok. removed {clear_overrides(st)}"
+            if not args[1].isdigit() or remove_override(st, int(args[1])) is None:
+                raise CommandError(f"no override {args[1]!r}")
+            return f"Ok. removed #{args[1]}"
+        try:
+            override = add_spec(st, spec_from_words(args))
+        except InterceptionError as exc:
+            raise CommandError(str(exc)) from None
+        spec = override.spec
+        return f"Ok. intercept #{override.id} {spec.target} {spec.action}: {spec.describe()}"
 
     async def _data_transfer(self, args: tuple[str, ...]) -> str:
         if not args or len(args[0]) > 255:

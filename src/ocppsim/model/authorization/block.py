@@ -50,6 +50,8 @@ class TagOutcome:
     stopped: bool | None = None
     # Accepted as a tag, but the connector cannot be used: Unavailable (section 5.2) or Faulted (4.9).
     unusable: bool = False
+    # Accepted, but the EV was unplugged while Authorize.conf was awaited: nothing starts.
+    withdrawn: bool = False
 
 
 class Authorization:
@@ -108,7 +110,7 @@ class Authorization:
         local = self.pre_authorized(id_tag, now)
         if local is not None:
             return self._tag_decided(c, id_tag, local, now)
-        state.emit(AuthorizeReq(id_tag, c.id))
+        state.emit(AuthorizeReq(id_tag, c.id, unplugs=c.unplugs))
         return TagStep.AUTHORIZING
 
     def swipe(self, connector_id: int, id_tag: str, now: float) -> TagStep | TagOutcome:
@@ -224,6 +226,10 @@ class Authorization:
         if request.swipe and (c.session is not None or c.tx is not None):
             # Somebody else started on this connector while the CSMS answered.
             return TagOutcome(False, info.status, info.parent_id_tag, c.status)
+        if not request.swipe and c.unplugs != request.unplugs:
+            # The EV left while the CSMS answered: the driver withdrew, and the answer must not bring the
+            # EV back and start a transaction on an empty connector.
+            return TagOutcome(False, info.status, info.parent_id_tag, c.status, withdrawn=True)
         return self._tag_decided(c, request.id_tag, info, now, plug=not request.swipe)
 
     def _tag_decided(

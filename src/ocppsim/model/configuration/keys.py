@@ -66,6 +66,10 @@ REPORT_ORDER = (
     # --- Security Whitepaper / OCPP-J 6.2
     "AuthorizationKey",
     "SecurityProfile",
+    "AdditionalRootCertificateCheck",
+    "CertificateSignedMaxChainSize",
+    "CertificateStoreMaxLength",
+    "CpoName",
     # --- vendor keys of the original ocppsim
     "OCPPAuthorizationEnabled",
     "voltage_V",

@@ -59,6 +59,7 @@ class EvInputs:
             if not state.config.get_bool("StopTransactionOnEVSideDisconnect"):
                 # The transaction goes on; the EV stops drawing (connector-states.md section 3).
                 c.plugged = False
+                c.unplugs += 1
                 c.session_energy = 0.0
                 state.status.settle(c, now)
                 return UnplugOutcome.EV_SIDE_SUSPENDED
@@ -74,6 +75,7 @@ class EvInputs:
         else:
             outcome = UnplugOutcome.AVAILABLE
         c.plugged = False
+        c.unplugs += 1
         # UnlockConnectorOnEVSideDisconnect=false: the charger keeps its side of the cable locked after
         # the EV-side stop, so the connector stays occupied (Finishing) until unlocked (section 9.1).
         # A fixed cable stays with the charge point: nothing to keep locked (errata 3.83).

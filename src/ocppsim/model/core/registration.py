@@ -99,6 +99,7 @@ class Registration:
             self.restart_heartbeat(now)
             # A firmware installation that rebooted us ends here (section 5.19: Installed after the boot).
             state.firmware.on_boot_accepted(now)
+            state.security.on_boot_accepted(now)  # ... and a signed one (Security Whitepaper L01)
             # After Accepted: one StatusNotification for connector 0 and each connector (errata 3.22).
             state.status.settle_all(now, notify=False)
             state.status.notify_all(now)
@@ -160,10 +161,17 @@ class Registration:
         for c in state.connectors.values():
             state.transactions.end_session(c)
         state.status.settle_all(now, notify=False)
+        state.security.security_event("ResetOrReboot", now)  # Security Whitepaper section 8 (critical)
 
     def set_clock_offset(self, offset: float) -> None:
         """The CSMS's time (BootNotification.conf / Heartbeat.conf currentTime) minus ours."""
-        self._s.clock_offset = offset
+        state = self._s
+        if offset != state.clock_offset:
+            # Security Whitepaper section 8: SettingSystemTime (critical), logged at the old time.
+            state.security.security_event(
+                "SettingSystemTime", state.last, f"clock moved {offset - state.clock_offset:+.3f} s"
+            )
+        state.clock_offset = offset
 
     def restart_heartbeat(self, now: float) -> None:
         interval = self._s.config.get_int("HeartbeatInterval")

@@ -9,18 +9,17 @@ its preconditions hold (section 4.8 / 5.11: authorized and plugged), so every pa
 from __future__ import annotations
 
 from ocppsim.model.charger_state import ChargerState, Connector, Fault
-from ocppsim.model.outgoing import MeterValuesReq, StatusNotificationReq
+from ocppsim.model.outgoing import StatusNotificationReq
 from ocppsim.model.status_table import (
     CONNECTOR_ZERO_STATUSES,
     IllegalTransitionError,
     is_allowed,
 )
-from ocppsim.model.types import ChargePointErrorCode, ChargePointStatus, ReadingContext
+from ocppsim.model.types import ChargePointErrorCode, ChargePointStatus
 
 __all__ = ["StatusSettler"]
 
 S = ChargePointStatus
-_TRANSACTION_BEGIN = ReadingContext.TRANSACTION_BEGIN
 
 
 class StatusSettler:
@@ -133,9 +132,7 @@ class StatusSettler:
         )
         if started and c.tx is not None:
             # MeterValues Transaction.Begin right after StartTransaction (compatibility contract `tag`).
-            values = state.metering.sample(c, "MeterValuesSampledData", _TRANSACTION_BEGIN, now)
-            if values is not None:
-                state.emit(MeterValuesReq(c.id, (values,), c.tx.ref, _TRANSACTION_BEGIN))
+            state.metering.begin_values(c, c.tx, now)
 
     def transition(self, c: Connector, new: ChargePointStatus, now: float, *, notify: bool = True) -> None:
         old = c.status

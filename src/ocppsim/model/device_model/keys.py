@@ -68,8 +68,6 @@ DEVICE_MODEL_KEYS: tuple[KeySpec, ...] = (
     # SecurityCtrlr (A): the HTTP Basic authentication password of security profiles 1 and 2 (A01)
     KeySpec("SecurityCtrlr.OrganizationName", KeyType.STRING, "ocppsim"),
     KeySpec("SecurityCtrlr.BasicAuthPassword", KeyType.PASSWORD, "", write_only=True),
-    # The installed root certificates (model/security/certificates.py), JSON; no variable of its own.
-    KeySpec("SecurityCtrlr.InstalledCertificates", KeyType.STRING, ""),
     # ClockCtrlr (B)
     KeySpec(
         "ClockCtrlr.TimeSource", KeyType.CSL, "Heartbeat", choices=frozenset({"Heartbeat", "RealTimeClock"})

@@ -150,6 +150,8 @@ class FirmwareManagement:
             self.update = None
             self._s.firmware_hold = False  # the caller settles every connector next
             update.booted(self._s)
+            # Security Whitepaper section 8: FirmwareUpdated (critical).
+            self._s.security.security_event("FirmwareUpdated", now, update.version)
 
     def trigger_firmware_status(self, now: float) -> None:
         """TriggerMessage FirmwareStatusNotification (section 4.5): the last status of the update in

@@ -9,6 +9,15 @@ OCPP 2.0.1 (J02): a 2.0.1 charger has intervals of its own for the values its En
 SampledDataCtrlr.TxEndedInterval (from the start, like the periodic ones) and AlignedDataCtrlr.
 TxEndedInterval (from midnight); 0 takes none between Begin and End. A 1.6 charger has neither key and
 keeps StopTxn*Data with its MeterValues samples (section 9.1).
+
+Signed meter values (German calibration law; ChargerParams.signed_meter_values = "ocmf"): the readings
+a customer is billed by are the transaction's first and last register readings, so those are signed: the
+MeterValues of context Transaction.Begin (sent right after StartTransaction) and Transaction.End each ask
+the runtime to sign the register they report Raw (`SignedReading`; OCMF 1.2 "Embedding in OCPP": signed
+values "in addition to the usual raw values", at "the start and end of the charging process"). The
+register is added Raw when MeterValuesSampledData leaves it out, so there is always one to sign.
+Periodic values stay unsigned: the Begin/End pair is what a transparency software checks, and an OCMF
+record per sample would grow every MeterValues several-fold for no billing use.
 """
 
 from __future__ import annotations
@@ -16,9 +25,9 @@ from __future__ import annotations
 import math
 
 from ocppsim.model.charger_state import ChargerState, Connector, Transaction
-from ocppsim.model.meter import MeterSnapshot, MeterValue, sample, sample_shaped
-from ocppsim.model.outgoing import MeterValuesReq
-from ocppsim.model.types import Location, ReadingContext
+from ocppsim.model.meter import MeterSnapshot, MeterValue, SampledValue, sample, sample_shaped
+from ocppsim.model.outgoing import MeterValuesReq, SignedReading
+from ocppsim.model.types import Location, Measurand, ReadingContext, UnitOfMeasure
 
 __all__ = ["Metering"]
 
@@ -29,6 +38,7 @@ _TRANSACTION_BEGIN = ReadingContext.TRANSACTION_BEGIN
 _TRANSACTION_END = ReadingContext.TRANSACTION_END
 _SAMPLED_ENDED = "SampledDataCtrlr.TxEndedInterval"
 _ALIGNED_ENDED = "AlignedDataCtrlr.TxEndedInterval"
+_ENERGY_REGISTER = Measurand.ENERGY_ACTIVE_IMPORT_REGISTER
 
 
 class Metering:
@@ -101,15 +111,44 @@ class Metering:
         if begin is not None:
             tx.data.append(begin)
 
+    def begin_values(self, c: Connector, tx: Transaction, now: float) -> None:
+        """The MeterValues of context Transaction.Begin, right after StartTransaction (the original's
+        `tag`): MeterValuesSampledData, and the signed register when signing."""
+        values = self.sample(c, "MeterValuesSampledData", _TRANSACTION_BEGIN, now)
+        if self._s.params.signed_meter_values:
+            self._emit_signed(c, tx, _TRANSACTION_BEGIN, values, now)
+        elif values is not None:
+            self._s.emit(MeterValuesReq(c.id, (values,), tx.ref, _TRANSACTION_BEGIN))
+
     def end_transaction(self, c: Connector, tx: Transaction, now: float) -> None:
         """Transaction.End values: a MeterValues of MeterValuesSampledData, and the last of the data kept
         for StopTransaction."""
         end = self.sample(c, "MeterValuesSampledData", _TRANSACTION_END, now)
-        if end is not None:
+        if self._s.params.signed_meter_values:
+            self._emit_signed(c, tx, _TRANSACTION_END, end, now)
+        elif end is not None:
             self._s.emit(MeterValuesReq(c.id, (end,), tx.ref, _TRANSACTION_END))
         end_data = self.sample(c, "StopTxnSampledData", _TRANSACTION_END, now)
         if end_data is not None:
             tx.data.append(end_data)
+
+    def _emit_signed(
+        self, c: Connector, tx: Transaction, context: ReadingContext, values: MeterValue | None, now: float
+    ) -> None:
+        """A MeterValues whose energy register the runtime signs: the Raw register value is always in it
+        (the signed number must be one the CSMS sees unsigned too), with `values` when configured."""
+        state = self._s
+        wh = c.register.reading
+        if values is None or not any(
+            v.measurand is _ENERGY_REGISTER and v.phase is None for v in values.sampled_value
+        ):
+            register = SampledValue(str(wh), context, _ENERGY_REGISTER, UnitOfMeasure.WH, Location.OUTLET)
+            sampled = (values.sampled_value if values is not None else ()) + (register,)
+            values = MeterValue(state.ts(now), sampled)
+        reading = SignedReading(
+            "B" if context is _TRANSACTION_BEGIN else "E", wh, tx.id_tag, state.ever_accepted
+        )
+        state.emit(MeterValuesReq(c.id, (values,), tx.ref, context, reading))
 
     # ------------------------------------------------------------------ time
 

@@ -1,36 +1,133 @@
-"""Security: the rules of the OCPP 1.6 Security Whitepaper (edition 2) that the charger applies to its
-own connection: SecurityProfile and AuthorizationKey (section 2 "Security profiles", 2.4 "Basic
-authentication"). Security profiles themselves are spoken by the runtime's transport.
+"""Security: the OCPP 1.6 Security Whitepaper edition 2 (SWP) on the charge point's side.
+
+- Section 2 / A05 / 7.6: SecurityProfile (only raised, prerequisites checked), AuthorizationKey (A01),
+  reconnect after a change; security profiles themselves are spoken by the runtime's transport.
+- Section 3 / A04: security events, each in the security log, the critical ones (and those a requirement
+  names) pushed with SecurityEventNotification through the journal (events.py).
+- A02/A03: ExtendedTriggerMessage(SignChargePointCertificate), or a certificate expiring within a month
+  (A03), -> a fresh key pair and CSR (made by the runtime) -> SignCertificate; CertificateSigned checked
+  and installed.
+- M03-M05: GetInstalledCertificateIds, DeleteCertificate, InstallCertificate.
+- L01/L02: SignedUpdateFirmware (signed_firmware.py).
+- N01: GetLog (logs.py).
+
+Pure: certificates arrive as facts verified by ocppsim.pki (`CertificateFacts`); this block decides the
+statuses. The private key never enters the model (only its public key id).
 """
 
 from __future__ import annotations
 
 from ocppsim.model.charger_state import ChargerState
-from ocppsim.model.outgoing import ConfigChanged, Reconnect
+from ocppsim.model.outgoing import (
+    ConfigChanged,
+    Reconnect,
+    SecurityEventNotificationReq,
+    SignCertificateReq,
+)
+from ocppsim.model.security.certificates import (
+    CertificateFacts,
+    CertificateHashData,
+    CertificateUse,
+    ChargePointCertificate,
+    InstalledCertificate,
+)
+from ocppsim.model.security.events import PUSHED, SecurityEvent
+from ocppsim.model.security.logs import LogUploads
+from ocppsim.model.security.signed_firmware import SignedFirmware
+from ocppsim.model.security_effects import (
+    CertificatesChanged,
+    ChargePointCertificateChanged,
+    MakeCsr,
+    SecurityLogEntry,
+)
+from ocppsim.model.types import TriggerMessageStatus
 
 __all__ = ["Security"]
 
+ROOT = CertificateUse.CENTRAL_SYSTEM_ROOT
+# A03.FR.02: the charge point renews its certificate when it "will expire in one month".
+RENEW_BEFORE_S = 30 * 86400.0
+
 
 class Security:
-    __slots__ = ("_s",)
+    __slots__ = (
+        "_failure",
+        "_logs",
+        "_renewing",
+        "_s",
+        "_signed",
+        "cp_certificate",
+        "installed",
+        "pending_key_id",
+        "previous_profile",
+    )
 
-    def __init__(self, state: ChargerState) -> None:
+    def __init__(
+        self,
+        state: ChargerState,
+        *,
+        installed: tuple[InstalledCertificate, ...] = (),
+        cp_certificate: ChargePointCertificate | None = None,
+    ) -> None:
         self._s = state
+        self.installed = installed
+        self.cp_certificate = cp_certificate
+        # The public key id of the key pair made for the last SignCertificate (A02.FR.02): the leaf of a
+        # CertificateSigned must certify it. None: no CSR outstanding.
+        self.pending_key_id: str | None = None
+        # Made on first use: a fleet's chargers mostly never see a SignedUpdateFirmware or a GetLog.
+        self._signed: SignedFirmware | None = None
+        self._logs: LogUploads | None = None
+        # A05.FR.08: the profile before an upgrade not yet proven by a connection (None: nothing to undo).
+        self.previous_profile: int | None = None
+        self._failure: str | None = None  # the kind of the last failed connect (one event per series)
+        self._renewing = False  # A03: a renewal of the charge point certificate was started
+
+    @property
+    def signed_firmware(self) -> SignedFirmware:
+        """L01: the secure firmware update (signed_firmware.py)."""
+        if self._signed is None:
+            self._signed = SignedFirmware(self._s, self)
+        return self._signed
+
+    @property
+    def logs(self) -> LogUploads:
+        """N01: the GetLog uploads (logs.py)."""
+        if self._logs is None:
+            self._logs = LogUploads(self._s)
+        return self._logs
+
+    # ------------------------------------------------------------------ SecurityProfile, AuthorizationKey
+
+    @property
+    def has_central_system_root(self) -> bool:
+        return self._s.params.has_central_system_root_certificate or any(
+            c.use is ROOT for c in self.installed
+        )
+
+    @property
+    def has_charge_point_certificate(self) -> bool:
+        return self._s.params.has_charge_point_certificate or self.cp_certificate is not None
 
     def key_allowed(self, name: str, value: str) -> bool:
-        """SecurityProfile, section 2: never lowered; 1 and 2 need an AuthorizationKey; 2 and 3 need a
-        CentralSystemRootCertificate; 3 needs the charge point's own certificate."""
+        """SecurityProfile, section 7.6 / A05: only raised (A05.FR.01: a value lower than or equal to the
+        current one is Rejected); 1 and 2 need an AuthorizationKey (FR.02); 2 and 3 a
+        CentralSystemRootCertificate (FR.03); 3 the charge point's own certificate (FR.04)."""
         if name != "SecurityProfile":
             return True
         state = self._s
         level = int(value)
-        if level < state.config.get_int("SecurityProfile"):
+        if level <= state.config.get_int("SecurityProfile"):
             return False
         if level in (1, 2) and not state.config.raw("AuthorizationKey"):
             return False
-        if level >= 2 and not state.params.has_central_system_root_certificate:
+        if level >= 2 and not self.has_central_system_root:
             return False
-        return not (level == 3 and not state.params.has_charge_point_certificate)
+        if level == 3 and not self.has_charge_point_certificate:
+            return False
+        if self.previous_profile is None:  # the profile proven by a connection, to fall back to
+            self.previous_profile = state.config.get_int("SecurityProfile")
+        return True
 
     def connected_with(self, level: int) -> None:
         """OCPP 2.0.1 A05: a connection made with a network profile of a higher security profile makes it
@@ -44,6 +141,223 @@ class Security:
         # SecurityCtrlr.BasicAuthPassword: the 2.0.1 password (A01, TC_A_09: the next connection uses it).
         if name not in ("SecurityProfile", "AuthorizationKey", "SecurityCtrlr.BasicAuthPassword"):
             return
-        # Respond first, then reconnect with the new credentials / profile (a SecurityProfile change is
-        # only ever Accepted when it raises the profile).
+        # A01.FR.11 / FR.12: the change is in the security log, never the key itself.
+        self.event(SecurityEvent.RECONFIGURATION_OF_SECURITY_PARAMETERS, now, f"{name} changed")
+        # Respond first, then reconnect with the new credentials / profile (A01 step 3, A05.FR.06).
         self._s.emit(Reconnect())
+
+    # ------------------------------------------------------------------ connection outcomes (runtime)
+
+    def on_connected(self, now: float) -> None:
+        """A connection with the current profile succeeded: the upgrade stands (A05.FR.09)."""
+        self.previous_profile = None
+        self._failure = None
+
+    def on_connect_failed(self, kind: str, detail: str, now: float) -> None:
+        """A connect attempt failed. `kind`: "certificate" (the CSMS's TLS certificate did not verify),
+        "tls-version" (the CSMS offered less than TLS 1.2), "auth" (HTTP 401: our credentials refused),
+        "other". The event once per series of equal failures (a charger retries for hours offline), then
+        A05.FR.08: after an upgrade, back to the previous profile, which reconnects."""
+        event = _CONNECT_EVENTS.get(kind)
+        if event is not None and kind != self._failure:
+            self.event(event, now, detail)
+        self._failure = kind
+        previous = self.previous_profile
+        if previous is None:
+            return
+        self.previous_profile = None
+        state = self._s
+        current = state.config.raw("SecurityProfile")
+        state.config.store("SecurityProfile", str(previous))
+        state.emit(ConfigChanged("SecurityProfile", str(previous)))
+        self.event(
+            SecurityEvent.RECONFIGURATION_OF_SECURITY_PARAMETERS,
+            now,
+            f"SecurityProfile {current} failed to connect; back to {previous}",
+        )
+
+    # ------------------------------------------------------------------ A04 security events
+
+    def event(self, event: SecurityEvent, now: float, tech_info: str | None = None) -> None:
+        """A security event: in the security log always (A04.FR.04), to the Central System when pushed
+        (A04.FR.01, events.py). techInfo is at most 255 characters (section 5.15)."""
+        state = self._s
+        info = tech_info[:255] if tech_info else None
+        ts = state.ts(now)
+        state.emit(SecurityLogEntry(event.value, ts, info))
+        if event in PUSHED:
+            state.emit(SecurityEventNotificationReq(event.value, ts, info))
+
+    def security_event(self, event_type: str, now: float, tech_info: str | None = None) -> None:
+        """charger_state.SecurityHooks: an event another block raises (ResetOrReboot, FirmwareUpdated...)."""
+        self.event(SecurityEvent(event_type), now, tech_info)
+
+    def on_boot_accepted(self, now: float) -> None:
+        """charger_state.SecurityHooks: a signed firmware that rebooted us is Installed (L01)."""
+        if self._signed is not None:
+            self._signed.on_boot_accepted(now)
+
+    def deadline(self) -> float | None:
+        """When `tick` has work: a signed firmware's retrieve / install time, a log upload's retry, the
+        renewal of the charge point certificate (A03)."""
+        signed, logs = self._signed, self._logs
+        if signed is None and logs is None and self.cp_certificate is None:
+            return None  # the per-input path of a fleet's chargers: nothing to look at
+        candidates = (
+            signed.deadline() if signed is not None else None,
+            logs.deadline() if logs is not None else None,
+            self._renewal_due(),
+        )
+        due = [t for t in candidates if t is not None]
+        return min(due) if due else None
+
+    def tick(self, now: float) -> None:
+        if self._signed is not None:
+            self._signed.tick(now)
+        if self._logs is not None:
+            self._logs.tick(now)
+        renewal = self._renewal_due()
+        if renewal is not None and now >= renewal:
+            # A03.FR.02: a month before the certificate expires, a new key pair and CSR, once.
+            self._renewing = True
+            organization = self._s.config.raw("CpoName") or ""
+            if organization:
+                self._s.emit(MakeCsr(self.common_name, organization))
+
+    def _renewal_due(self) -> float | None:
+        own = self.cp_certificate
+        if own is None or self._renewing:
+            return None
+        return own.not_after - RENEW_BEFORE_S - self._s.clock_offset
+
+    def startup(self, now: float) -> None:
+        """The charge point (the simulator's process) started: StartupOfTheDevice (section 8, critical)."""
+        self.event(SecurityEvent.STARTUP_OF_THE_DEVICE, now)
+
+    # ------------------------------------------------------------------ M03-M05 installed certificates
+
+    def install_certificate(
+        self, use: CertificateUse, facts: CertificateFacts | None, problem: str | None, now: float
+    ) -> str:
+        """InstallCertificate (M05): Rejected when the certificate is invalid (M05.FR.06: unreadable, not a
+        CA, outside its validity, or `problem`: its signature, checked by ocppsim.pki, does not hold) or
+        the store is full (M05.FR.03, CertificateStoreMaxLength); Accepted otherwise. Installing one
+        already installed changes nothing and is Accepted."""
+        at = float(self._s.ts(now))
+        if facts is None or problem is not None or not facts.is_ca or not facts.valid_at(at):
+            return "Rejected"
+        if any(c.use is use and c.facts.pem == facts.pem for c in self.installed):
+            return "Accepted"
+        if len(self.installed) >= self._s.config.get_int("CertificateStoreMaxLength"):
+            return "Rejected"
+        self._set_installed((*self.installed, InstalledCertificate(use, facts)))
+        return "Accepted"
+
+    def installed_ids(self, use: CertificateUse) -> tuple[str, tuple[CertificateHashData, ...]]:
+        """GetInstalledCertificateIds (M03): Accepted with the SHA-256 hash data of each certificate of
+        that use (M03.FR.03/04), NotFound when there is none (M03.FR.02)."""
+        found = tuple(
+            data
+            for c in self.installed
+            if c.use is use
+            for data in (c.facts.hash_data("SHA256"),)
+            if data is not None
+        )
+        return ("Accepted" if found else "NotFound"), found
+
+    def delete_certificate(self, wanted: CertificateHashData) -> str:
+        """DeleteCertificate (M04): Accepted when found and deleted (M04.FR.02), NotFound (FR.04); Failed
+        for the CentralSystemRootCertificate that validates the connection (FR.06: the last one while a
+        TLS profile is in use). The charge point certificate is not in this store (FR.05)."""
+        match = next(
+            (c for c in self.installed if c.facts.hash_data(wanted.hash_algorithm) == _normal(wanted)), None
+        )
+        if match is None:
+            return "NotFound"
+        if match.use is ROOT and self._s.config.get_int("SecurityProfile") >= 2:
+            roots = [c for c in self.installed if c.use is ROOT]
+            if len(roots) == 1:
+                return "Failed"
+        self._set_installed(tuple(c for c in self.installed if c is not match))
+        return "Accepted"
+
+    def _set_installed(self, installed: tuple[InstalledCertificate, ...]) -> None:
+        self.installed = installed
+        self._s.emit(CertificatesChanged(tuple((c.use.value, c.facts.pem) for c in installed)))
+
+    # ------------------------------------------------------------------ A02/A03 charge point certificate
+
+    def trigger_sign_certificate(self, now: float) -> TriggerMessageStatus:
+        """ExtendedTriggerMessage(SignChargePointCertificate) (A02): Accepted, then a fresh key pair and its
+        CSR (A02.FR.02/03). Rejected while CpoName is not set (A02's prerequisite; A02.FR.13 puts it in the
+        CSR's organizationName)."""
+        state = self._s
+        organization = state.config.raw("CpoName") or ""
+        if not organization:
+            return TriggerMessageStatus.REJECTED
+        state.emit(MakeCsr(self.common_name, organization))
+        return TriggerMessageStatus.ACCEPTED
+
+    @property
+    def common_name(self) -> str:
+        """A00.FR.511: the CN of the charge point certificate is its unique serial number (not a URL or an
+        IP address); the charge point id when no serial number is configured."""
+        info = self._s.boot_info
+        return (
+            info.charge_point_serial_number or info.charge_box_serial_number or self._s.params.charge_point_id
+        )
+
+    def on_csr(self, csr_pem: str, key_id: str, now: float) -> None:
+        """The runtime made the key pair and CSR: SignCertificate.req (A02 step 4)."""
+        self.pending_key_id = key_id
+        self._s.emit(SignCertificateReq(csr_pem))
+
+    def certificate_signed(
+        self, leaf: CertificateFacts | None, chain_pem: str, problem: str | None, now: float
+    ) -> str:
+        """CertificateSigned (A02.FR.06-08): Accepted when the chain is part of the CPO hierarchy (`problem`
+        None, checked by ocppsim.pki against the installed CentralSystemRootCertificates), the leaf is
+        valid now, names this charge point (CN) and certifies the key pair made for the CSR. Otherwise
+        Rejected, the certificate discarded and InvalidChargePointCertificate raised (A02.FR.07)."""
+        at = float(self._s.ts(now))
+        own = self.cp_certificate
+        if leaf is None:
+            problem = problem or "not a PEM X.509 certificate chain"
+        elif (
+            problem is None and self.pending_key_id is None and own is not None and own.key_id == leaf.key_id
+        ):
+            # The certificate installed already, again, with no CSR outstanding: a replayed message.
+            self.event(
+                SecurityEvent.ATTEMPTED_REPLAY_ATTACKS, now, "CertificateSigned of the installed certificate"
+            )
+            return "Rejected"
+        elif problem is None:
+            if self.pending_key_id is None or leaf.key_id != self.pending_key_id:
+                problem = "the certificate does not certify the key of the last CSR"
+            elif leaf.common_name != self.common_name:
+                problem = f"CN {leaf.common_name!r} is not this charge point ({self.common_name!r})"
+            elif not leaf.valid_at(at):
+                problem = "the certificate is not valid now"
+        if problem is not None or leaf is None:
+            self.event(SecurityEvent.INVALID_CHARGE_POINT_CERTIFICATE, now, problem)
+            return "Rejected"
+        self.cp_certificate = ChargePointCertificate(chain_pem, leaf.key_id, leaf.not_before, leaf.not_after)
+        self.pending_key_id = None
+        self._renewing = False
+        self._s.emit(ChargePointCertificateChanged(chain_pem, leaf.key_id))
+        return "Accepted"
+
+
+_CONNECT_EVENTS = {
+    "certificate": SecurityEvent.INVALID_CENTRAL_SYSTEM_CERTIFICATE,
+    "tls-version": SecurityEvent.INVALID_TLS_VERSION,
+    "auth": SecurityEvent.FAILED_TO_AUTHENTICATE_AT_CENTRAL_SYSTEM,
+}
+
+
+def _normal(data: CertificateHashData) -> CertificateHashData:
+    """Hash data as compared: hex in lower case, the serial without leading zeros."""
+    serial = data.serial_number.lower().lstrip("0") or "0"
+    return CertificateHashData(
+        data.hash_algorithm, data.issuer_name_hash.lower(), data.issuer_key_hash.lower(), serial
+    )

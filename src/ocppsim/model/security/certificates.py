@@ -1,79 +1,87 @@
-"""Installed certificates of an OCPP 2.0.1 station (M03 GetInstalledCertificateIds, M04
-DeleteCertificate, M05 InstallCertificate): which root certificates it holds, by type, as the CSMS names
-them (CertificateHashDataType). Kept as JSON in one key of the charger's registry (device_model/keys.py),
-so they persist as configuration does. Reading the certificate itself (PEM, hashes, validity) is the
-adapter's (ocpp201/certificates.py); this is the list and its rules. A view, made on access."""
+"""Certificates as the model sees them (Security Whitepaper edition 2, sections 2.6 "Keys used in OCPP",
+5.7-5.12, 6.1 CertificateHashDataType, use cases M03-M05, A02/A03): facts verified elsewhere (ocppsim.pki,
+with `cryptography`), and the rules that turn those facts into OCPP statuses.
+
+Pure: no parsing or cryptography here; `CertificateFacts` is what the adapter found in the PEM text.
+"""
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from enum import StrEnum
 
-from ocppsim.model.charger_state import ChargerState
-from ocppsim.model.outgoing import ConfigChanged
+__all__ = [
+    "HASH_ALGORITHMS",
+    "CertificateFacts",
+    "CertificateHashData",
+    "CertificateUse",
+    "ChargePointCertificate",
+    "InstalledCertificate",
+]
 
-__all__ = ["CERTIFICATES_KEY", "MAX_CERTIFICATES", "Certificates", "InstalledCertificate"]
+# HashAlgorithmEnumType (section 6.10): hash data is kept for each, so that a DeleteCertificate with any
+# of them finds the certificate (M04.FR.07: the CSMS uses the algorithm it installed with).
+HASH_ALGORITHMS = ("SHA256", "SHA384", "SHA512")
 
-CERTIFICATES_KEY = "SecurityCtrlr.InstalledCertificates"
-MAX_CERTIFICATES = 10  # SecurityCtrlr.CertificateEntries' maxLimit
+
+class CertificateUse(StrEnum):
+    """CertificateUseEnumType (section 6.4)."""
+
+    CENTRAL_SYSTEM_ROOT = "CentralSystemRootCertificate"
+    MANUFACTURER_ROOT = "ManufacturerRootCertificate"
+    # OCPP 2.0.1 InstallCertificateUseEnumType adds the ISO 15118 roots (M05); a 1.6 schema never names
+    # them, so only a 2.0.1 station holds any (ocpp201/handlers/security.py maps the names).
+    V2G_ROOT = "V2GRootCertificate"
+    MO_ROOT = "MORootCertificate"
 
 
 @dataclass(frozen=True, slots=True)
-class InstalledCertificate:
-    certificate_type: str  # InstallCertificateUseEnumType
+class CertificateHashData:
+    """CertificateHashDataType (section 6.1), RFC 6960 CertID: hashes of the issuer's name and key, hex."""
+
     hash_algorithm: str
     issuer_name_hash: str
     issuer_key_hash: str
     serial_number: str
 
-    def same(self, hash_algorithm: str, issuer_name_hash: str, issuer_key_hash: str, serial: str) -> bool:
-        return (
-            self.hash_algorithm == hash_algorithm
-            and self.issuer_name_hash.lower() == issuer_name_hash.lower()
-            and self.issuer_key_hash.lower() == issuer_key_hash.lower()
-            and self.serial_number.lower().lstrip("0") == serial.lower().lstrip("0")
-        )
+
+@dataclass(frozen=True, slots=True)
+class CertificateFacts:
+    """What a PEM certificate says, as verified by ocppsim.pki (times: seconds since the epoch)."""
+
+    pem: str
+    not_before: float
+    not_after: float
+    common_name: str | None
+    organization: str | None
+    is_ca: bool
+    key_id: str  # SHA-256 of the public key (SubjectPublicKeyInfo DER), hex: matches a generated key
+    hashes: tuple[CertificateHashData, ...]
+
+    def valid_at(self, at: float) -> bool:
+        return self.not_before <= at <= self.not_after
+
+    def hash_data(self, algorithm: str) -> CertificateHashData | None:
+        for data in self.hashes:
+            if data.hash_algorithm == algorithm:
+                return data
+        return None
 
 
-class Certificates:
-    __slots__ = ("_s",)
+@dataclass(frozen=True, slots=True)
+class InstalledCertificate:
+    """A root (or sub-CA) certificate in the charge point's store (InstallCertificate, M05)."""
 
-    def __init__(self, state: ChargerState) -> None:
-        self._s = state
+    use: CertificateUse
+    facts: CertificateFacts
 
-    def installed(self) -> list[InstalledCertificate]:
-        config = self._s.config
-        if config.spec(CERTIFICATES_KEY) is None:
-            return []
-        text = config.raw(CERTIFICATES_KEY)
-        return [InstalledCertificate(**entry) for entry in json.loads(text)] if text else []
 
-    def _save(self, entries: list[InstalledCertificate]) -> None:
-        text = json.dumps([asdict(entry) for entry in entries], separators=(",", ":"))
-        self._s.config.store(CERTIFICATES_KEY, text)
-        self._s.emit(ConfigChanged(CERTIFICATES_KEY, text))
+@dataclass(frozen=True, slots=True)
+class ChargePointCertificate:
+    """The charge point's own certificate chain (CertificateSigned, A02/A03), leaf first, and the id of
+    the key pair it certifies (the private key stays in the runtime's key file, never in the model)."""
 
-    def install(self, certificate: InstalledCertificate) -> str:
-        """M05: Accepted (installed, or already there); Failed when CertificateEntries' limit is reached
-        or the station keeps no certificates."""
-        if self._s.config.spec(CERTIFICATES_KEY) is None:
-            return "Failed"
-        entries = self.installed()
-        c = certificate
-        if any(
-            e.same(c.hash_algorithm, c.issuer_name_hash, c.issuer_key_hash, c.serial_number) for e in entries
-        ):
-            return "Accepted"
-        if len(entries) >= MAX_CERTIFICATES:
-            return "Failed"
-        self._save([*entries, certificate])
-        return "Accepted"
-
-    def delete(self, hash_algorithm: str, issuer_name_hash: str, issuer_key_hash: str, serial: str) -> str:
-        """M04: Accepted, or NotFound (the station's own certificate is not in this list: never deleted)."""
-        entries = self.installed()
-        kept = [e for e in entries if not e.same(hash_algorithm, issuer_name_hash, issuer_key_hash, serial)]
-        if len(kept) == len(entries):
-            return "NotFound"
-        self._save(kept)
-        return "Accepted"
+    chain_pem: str
+    key_id: str
+    not_before: float
+    not_after: float

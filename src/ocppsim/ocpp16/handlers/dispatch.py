@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ocppsim.model.charger import Charger
 from ocppsim.model.hardware import supports
+from ocppsim.model.security.events import SecurityEvent
 from ocppsim.ocpp16.framing import Call, ErrorCode
 from ocppsim.ocpp16.handlers import (
     authorization,
@@ -20,6 +21,7 @@ from ocppsim.ocpp16.handlers import (
     firmware,
     remote_trigger,
     reservation,
+    security,
     smart_charging,
     transactions,
 )
@@ -38,6 +40,7 @@ for _block in (
     reservation,
     configuration,
     firmware,
+    security,
 ):
     assert not HANDLERS.keys() & _block.HANDLERS.keys(), "an action is handled by one block"
     HANDLERS.update(_block.HANDLERS)
@@ -69,6 +72,8 @@ def handle_call(charger: Charger, call: Call, now: float, *, validate: bool = Tr
         try:
             validators.request(call.action, call.payload)
         except SchemaError as exc:
+            # Security Whitepaper section 8: InvalidMessages, in the security log (not critical).
+            charger.security.event(SecurityEvent.INVALID_MESSAGES, now, f"{call.action}: {exc.description}")
             raise OcppCallError(exc.code, exc.description) from None
     profile = _PROFILE_OF.get(call.action)
     if profile is not None and not supports(charger.config, profile):

@@ -1,40 +1,74 @@
 """CS->CP operations of the security block in 2.0.1: InstallCertificate (M05), GetInstalledCertificateIds
-(M03), DeleteCertificate (M04), on the installed root certificates (model/security/certificates.py)."""
+(M03), DeleteCertificate (M04). The same certificate store and rules as the 1.6 Security Whitepaper
+(model/security/block.py; the PEM text read and checked with ocppsim.pki): the messages mean the same,
+only the names differ (CSMSRootCertificate is the Whitepaper's CentralSystemRootCertificate, the hash
+data of GetInstalledCertificateIds goes in certificateHashDataChain with its certificateType)."""
 
 from __future__ import annotations
 
-from ocppsim.ocpp201.certificates import CertificateError, read_certificate
+from ocppsim.model.security.certificates import CertificateHashData, CertificateUse
 from ocppsim.ocpp201.handlers.call_error import Handler, Payload
 from ocppsim.ocpp201.session import Session
+from ocppsim.pki import PkiError, anchor_problem, facts_of, load_chain
 
 __all__ = ["HANDLERS"]
 
+# InstallCertificateRequest certificate: string[0..5500] (part 2 "Messages").
+_INSTALL_MAX_CHARS = 5500
+
+# InstallCertificateUseEnumType / GetCertificateIdUseEnumType <-> the model's CertificateUse.
+_USES = {
+    "CSMSRootCertificate": CertificateUse.CENTRAL_SYSTEM_ROOT,
+    "ManufacturerRootCertificate": CertificateUse.MANUFACTURER_ROOT,
+    "V2GRootCertificate": CertificateUse.V2G_ROOT,
+    "MORootCertificate": CertificateUse.MO_ROOT,
+}
+_NAMES = {use: name for name, use in _USES.items()}
+
 
 def _install(session: Session, p: Payload, now: float) -> Payload:
+    """M05: an unreadable, invalid or expired certificate is Rejected (M05.FR.02), with the reason."""
+    security = session.charger.security
+    use = _USES[p["certificateType"]]
     try:
-        certificate = read_certificate(p["certificate"], p["certificateType"], now)
-    except CertificateError as exc:
-        return {
-            "status": "Rejected",
-            "statusInfo": {"reasonCode": "InvalidCertificate", "additionalInfo": str(exc)[:512]},
-        }
-    return {"status": session.charger.certificates.install(certificate)}
+        certificate = load_chain(p["certificate"], max_chars=_INSTALL_MAX_CHARS)[0]
+        installed = [
+            cert
+            for c in security.installed
+            if c.use is use
+            for cert in load_chain(c.facts.pem, max_chars=len(c.facts.pem))
+        ]
+        facts = facts_of(certificate, installed)
+        problem = anchor_problem(certificate, installed)
+    except PkiError as exc:
+        facts, problem = None, str(exc)
+    status = security.install_certificate(use, facts, problem, now)
+    if status == "Accepted":
+        return {"status": status}
+    reason = problem or "not a valid CA certificate now, or the store is full"
+    return {
+        "status": status,
+        "statusInfo": {"reasonCode": "InvalidCertificate", "additionalInfo": reason[:512]},
+    }
 
 
 def _installed_ids(session: Session, p: Payload, now: float) -> Payload:
-    types = p.get("certificateType")
+    """M03: the SHA-256 hash data of every certificate of the types asked for (all when none given)."""
+    wanted = p.get("certificateType")
     chain = [
         {
-            "certificateType": c.certificate_type,
+            "certificateType": _NAMES[c.use],
             "certificateHashData": {
-                "hashAlgorithm": c.hash_algorithm,
-                "issuerNameHash": c.issuer_name_hash,
-                "issuerKeyHash": c.issuer_key_hash,
-                "serialNumber": c.serial_number,
+                "hashAlgorithm": data.hash_algorithm,
+                "issuerNameHash": data.issuer_name_hash,
+                "issuerKeyHash": data.issuer_key_hash,
+                "serialNumber": data.serial_number,
             },
         }
-        for c in session.charger.certificates.installed()
-        if not types or c.certificate_type in types
+        for c in session.charger.security.installed
+        if not wanted or _NAMES[c.use] in wanted
+        for data in (c.facts.hash_data("SHA256"),)
+        if data is not None
     ]
     if not chain:
         return {"status": "NotFound"}
@@ -42,11 +76,12 @@ def _installed_ids(session: Session, p: Payload, now: float) -> Payload:
 
 
 def _delete(session: Session, p: Payload, now: float) -> Payload:
-    data = p["certificateHashData"]
-    status = session.charger.certificates.delete(
-        data["hashAlgorithm"], data["issuerNameHash"], data["issuerKeyHash"], data["serialNumber"]
+    """M04: Accepted, NotFound, or Failed for the last CSMS root of a TLS connection (M04.FR.06)."""
+    d = p["certificateHashData"]
+    wanted = CertificateHashData(
+        d["hashAlgorithm"], d["issuerNameHash"], d["issuerKeyHash"], d["serialNumber"]
     )
-    return {"status": status}
+    return {"status": session.charger.security.delete_certificate(wanted)}
 
 
 HANDLERS: dict[str, Handler] = {

@@ -1,68 +1,19 @@
 // ocppsim dashboard: plain JavaScript, no build step, no CDN. Everything it shows comes from /api and
 // the live event stream (/api/events, Server-Sent Events); the overview never polls per charger.
-"use strict";
+import { $, ERROR_CODES, STATUSES, act, api, debounce, el, fmt, statusPill, toast, token } from "./util.js";
+import { ConnectorCharts } from "./charts.js";
+import { FleetOverview } from "./fleet.js";
+import { renderProfiles } from "./profiles.js";
+import { MessageSequence } from "./sequence.js";
 
 const PAGE_SIZE = 100;
-const CHART_POINTS = 360;
-const STATUSES = ["Available", "Preparing", "Charging", "SuspendedEV", "SuspendedEVSE", "Finishing",
-  "Reserved", "Unavailable", "Faulted", "None"];
-// OCPP 1.6 ChargePointErrorCode (section 7.6)
-const ERROR_CODES = ["ConnectorLockFailure", "EVCommunicationError", "GroundFailure", "HighTemperature",
-  "InternalError", "LocalListConflict", "NoError", "OtherError", "OverCurrentFailure", "OverVoltage",
-  "PowerMeterFailure", "PowerSwitchFailure", "ReaderFailure", "ResetFailure", "UnderVoltage",
-  "WeakSignal"];
-
-const $ = (sel, root = document) => root.querySelector(sel);
 const state = {
   view: null, chargerId: null, offset: 0, source: null, charger: null,
-  series: {}, logRows: 0, refreshTimer: null, pollTimer: null, summaryTimer: null, pageTimer: null,
+  refreshTimer: null, pollTimer: null, summaryTimer: null, pageTimer: null, wallTimer: null,
+  charts: null, fleet: null, log: null, events: 0,
 };
-
-// ------------------------------------------------------------------ HTTP
-
-function token() { return localStorage.getItem("ocppsim-token") || ""; }
-
-async function api(method, path, body) {
-  const headers = {};
-  if (token()) headers.Authorization = "Bearer " + token();
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (res.status === 401) {
-    const t = prompt("This simulator needs its API token:");
-    if (t) { localStorage.setItem("ocppsim-token", t); return api(method, path, body); }
-  }
-  if (res.status === 204) return null;
-  const data = res.headers.get("content-type")?.includes("json") ? await res.json() : await res.text();
-  if (!res.ok) throw new Error((data && data.error) || res.statusText);
-  return data;
-}
-
-function toast(text, error = false) {
-  const el = $("#toast");
-  el.textContent = text;
-  el.className = "show" + (error ? " error" : "");
-  clearTimeout(toast.timer);
-  toast.timer = setTimeout(() => { el.className = ""; }, error ? 6000 : 2500);
-}
-
-async function act(promise, done) {
-  // undefined on failure (shown as a toast); a 204 gives null
-  try { const r = await promise; if (done) toast(done(r)); return r; } catch (e) { toast(e.message, true); return undefined; }
-}
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "class") node.className = v; else if (k === "text") node.textContent = v; else node.setAttribute(k, v);
-  }
-  for (const c of children) node.append(c);
-  return node;
-}
-
-function statusPill(status, label) {
-  const s = status || "None";
-  return el("span", { class: `pill cstat status-${s}`, "data-status": s, text: label || s });
-}
+// For benchmarks/dashboard_fleet.py and the browser tests: the page's state (events received, the wall).
+window.ocppsimDashboard = state;
 
 // ------------------------------------------------------------------ live events
 
@@ -75,19 +26,22 @@ function openStream(params) {
   source.onopen = () => { pill.textContent = "live"; pill.classList.add("on"); };
   source.onerror = () => { pill.textContent = "reconnecting"; pill.classList.remove("on"); };
   for (const kind of ["status", "meter", "frame", "connection", "charger", "dropped"]) {
-    source.addEventListener(kind, (ev) => onEvent(kind, JSON.parse(ev.data)));
+    source.addEventListener(kind, (ev) => { state.events++; onEvent(kind, JSON.parse(ev.data)); });
   }
   state.source = source;
 }
 
 function onEvent(kind, data) {
   if (state.view === "overview") {
-    if (kind === "status" || kind === "connection") updateRow(data);
-    if (kind === "charger") schedule("pageTimer", loadPage, 500);
-    schedule("summaryTimer", loadSummary, 1000);
+    if (kind === "status" || kind === "connection") {
+      updateRow(data);
+      if (state.fleet && !state.fleet.onEvent(kind, data)) schedule("wallTimer", () => state.fleet.load(), 1000);
+    }
+    if (kind === "charger") { schedule("pageTimer", loadPage, 500); schedule("wallTimer", () => state.fleet.load(), 1000); }
+    schedule("summaryTimer", loadSummary, 2000); // counts over the whole fleet: not more often
   } else if (state.view === "charger" && data.charger === state.chargerId) {
-    if (kind === "frame") appendFrame(data);
-    if (kind === "meter") addPoint(data.connector, data.power_w, data.soc, data.session_wh, data.time);
+    if (kind === "frame") state.log.append(data);
+    if (kind === "status" || kind === "meter") schedule("historyTimer", loadHistory, 500);
     if (kind === "status" || kind === "meter" || kind === "connection") schedule("refreshTimer", refreshCharger, 250);
     if (kind === "status" || kind === "connection") schedule("summaryTimer", loadSummary, 1000);
     if (kind === "charger" && data.change === "removed") { toast(`${data.charger} was deleted`); location.hash = "#/"; }
@@ -151,17 +105,19 @@ async function showOverview() {
   state.view = "overview";
   $("#overview-view").hidden = false;
   $("#charger-view").hidden = true;
+  if (state.charts) { state.charts.destroy(); state.charts = null; }
   openStream({ kinds: "status,connection,charger" });
+  state.fleet = state.fleet || new FleetOverview($("#overview-view"));
   const templates = await act(api("GET", "/api/templates"));
   if (templates) {
     $("#create-template").replaceChildren(...templates.map((t) => el("option", { value: t.name, text: t.name })));
   }
-  await Promise.all([loadSummary(), loadPage()]);
+  await Promise.all([loadSummary(), loadPage(), act(state.fleet.load())]);
+  state.fleet.start();
 }
 
 // ------------------------------------------------------------------ one charger
 
-function fmt(n, unit, digits = 1) { return n === null || n === undefined ? "-" : `${Number(n).toFixed(digits)} ${unit}`; }
 
 async function refreshCharger() {
   if (state.view !== "charger") return;
@@ -193,7 +149,6 @@ async function refreshCharger() {
     card.querySelector(".c-offer").textContent = fmt(k.offer_a, "A") + (k.max_current_a !== null ? ` (max ${k.max_current_a} A)` : "");
     card.querySelector(".c-tx").textContent = k.transaction_id !== null ? `${k.transaction_id} (${k.id_tag})` : "-";
     card.querySelector(".c-error").textContent = k.error_code + (k.info ? ` · ${k.info}` : "") + (k.vendor_error_code ? ` · ${k.vendor_error_code}` : "");
-    addPoint(k.connector, k.power_w, k.soc, k.session_wh, null);
   }
 }
 
@@ -239,87 +194,13 @@ async function connectorAction(id, what, card) {
   refreshCharger();
 }
 
-// ------------------------------------------------------------------ chart
+// ------------------------------------------------------------------ charts
 
-function addPoint(connector, powerW, soc, sessionWh, time) {
-  const series = state.series[connector] || (state.series[connector] = []);
-  const t = time ? Date.parse(time) : Date.now();
-  const last = series[series.length - 1];
-  if (last && !time && t - last.t < 1000) return; // refreshes come in bursts; one point a second is plenty
-  series.push({ t, p: powerW / 1000, soc, e: sessionWh / 1000 });
-  if (series.length > CHART_POINTS) series.shift();
-  if (String(connector) === $("#chart-connector").value) drawChart();
-}
-
-function drawChart() {
-  const canvas = $("#chart");
-  const ctx = canvas.getContext("2d");
-  const w = canvas.width, h = canvas.height, pad = 30;
-  ctx.clearRect(0, 0, w, h);
-  const series = state.series[$("#chart-connector").value] || [];
-  ctx.strokeStyle = "#d8dde6";
-  ctx.strokeRect(pad, 5, w - 2 * pad, h - pad - 5);
-  if (series.length < 2) return;
-  const t0 = series[0].t, t1 = series[series.length - 1].t || t0 + 1;
-  const maxP = Math.max(1, ...series.map((s) => s.p));
-  const maxE = Math.max(0.001, ...series.map((s) => s.e));
-  const x = (t) => pad + ((t - t0) / Math.max(1, t1 - t0)) * (w - 2 * pad);
-  const line = (color, value, max) => {
-    ctx.strokeStyle = color; ctx.lineWidth = 2; ctx.beginPath();
-    series.forEach((s, i) => {
-      const y = h - pad - (value(s) / max) * (h - pad - 10);
-      if (i === 0) ctx.moveTo(x(s.t), y); else ctx.lineTo(x(s.t), y);
-    });
-    ctx.stroke();
-  };
-  line("#00897b", (s) => s.p, maxP);
-  line("#1565c0", (s) => s.soc, 100);
-  line("#6a1b9a", (s) => s.e, maxE);
-  ctx.fillStyle = "#667085"; ctx.font = "11px system-ui";
-  ctx.fillText(`${maxP.toFixed(1)} kW · 100 % · ${maxE.toFixed(2)} kWh`, pad + 4, 16);
-  ctx.fillText(new Date(t0).toLocaleTimeString(), pad, h - 10);
-  ctx.fillText(new Date(t1).toLocaleTimeString(), w - pad - 60, h - 10);
-}
-
-// ------------------------------------------------------------------ message log
-
-function logFilter() {
-  return { action: $("#log-action").value.trim(), direction: $("#log-direction").value };
-}
-
-function frameRow(f) {
-  const payload = typeof f.payload === "string" ? f.payload : JSON.stringify(f.payload);
-  return el("tr", { "data-action": f.action || "", "data-direction": f.direction },
-    el("td", { text: f.time.slice(11, 23) }),
-    el("td", { text: f.direction === "out" ? "→ CSMS" : "← CSMS" }),
-    el("td", { text: f.type }),
-    el("td", { text: f.action || "" }),
-    el("td", { text: f.message_id || f.messageId || "" }),
-    el("td", { text: f.latency_ms === null || f.latency_ms === undefined ? "" : String(f.latency_ms) }),
-    el("td", { text: payload.length > 600 ? payload.slice(0, 600) + "…" : payload }));
-}
-
-function appendFrame(data) {
-  if ($("#log-pause").checked) return;
-  const { action, direction } = logFilter();
-  if (action && data.action !== action) return;
-  if (direction && data.direction !== direction) return;
-  let payload = data.raw;
-  try { const frame = JSON.parse(data.raw); payload = frame[frame.length - 1]; } catch (e) { /* keep raw text */ }
-  const body = $("#log tbody");
-  body.prepend(frameRow({ ...data, payload }));
-  while (body.children.length > 500) body.lastElementChild.remove();
-}
-
-async function loadLog() {
-  const { action, direction } = logFilter();
-  const q = new URLSearchParams({ limit: 200 });
-  if (action) q.set("action", action);
-  if (direction) q.set("direction", direction);
-  const base = `/api/chargers/${encodeURIComponent(state.chargerId)}/messages`;
-  $("#log-export").href = `${base}.jsonl?${q.toString()}`.replace("limit=200&", "").replace("limit=200", "");
-  const page = await act(api("GET", `${base}?${q.toString()}`));
-  if (page) $("#log tbody").replaceChildren(...page.items.reverse().map(frameRow));
+async function loadHistory() {
+  if (state.view !== "charger" || !state.charts) return;
+  const connector = $("#chart-connector").value || "1";
+  const h = await act(api("GET", `/api/chargers/${encodeURIComponent(state.chargerId)}/connectors/${connector}/history`));
+  if (h && state.charts) state.charts.update(h);
 }
 
 // ------------------------------------------------------------------ configuration and profiles
@@ -342,19 +223,26 @@ async function loadConfig() {
 
 async function loadProfiles() {
   const p = await act(api("GET", `/api/chargers/${encodeURIComponent(state.chargerId)}/profiles`));
-  if (p) $("#profiles").textContent = JSON.stringify(p, null, 2);
+  if (!p) return;
+  const text = JSON.stringify(p.profiles);
+  if (text === state.profilesText) return; // unchanged: keep what the reader opened
+  state.profilesText = text;
+  renderProfiles($("#profiles"), p);
 }
 
 async function showCharger(id) {
   state.view = "charger";
   state.chargerId = id;
-  state.series = {};
+  state.profilesText = null;
+  if (state.fleet) state.fleet.stop();
   $("#overview-view").hidden = true;
   $("#charger-view").hidden = false;
   $("#connectors").replaceChildren();
+  $("#log-older").disabled = false;
+  if (!state.charts) state.charts = new ConnectorCharts($("#chart-power"), $("#chart-energy"));
   openStream({ charger: id });
   await refreshCharger();
-  await Promise.all([loadLog(), loadConfig(), loadProfiles(), loadSummary()]);
+  await Promise.all([loadHistory(), state.log.load(id), loadConfig(), loadProfiles(), loadSummary()]);
 }
 
 // ------------------------------------------------------------------ wiring
@@ -365,13 +253,14 @@ function route() {
   if (m) {
     showCharger(decodeURIComponent(m[1]));
     // One charger's counters (energy, SoC) move between events: refresh this one charger every 5 s.
-    state.pollTimer = setInterval(() => { refreshCharger(); loadProfiles(); }, 5000);
+    state.pollTimer = setInterval(() => { refreshCharger(); loadProfiles(); loadHistory(); }, 5000);
   } else {
     showOverview();
   }
 }
 
 function init() {
+  state.log = new MessageSequence($("#log"));
   $("#filter-status").append(...STATUSES.map((s) => el("option", { value: s, text: s })));
   let typing = null;
   $("#filter-q").addEventListener("input", () => { clearTimeout(typing); typing = setTimeout(() => { state.offset = 0; loadPage(); }, 250); });
@@ -391,9 +280,13 @@ function init() {
     const ok = await act(api("DELETE", `/api/chargers/${encodeURIComponent(state.chargerId)}`), () => "deleted");
     if (ok !== undefined) location.hash = "#/";
   });
-  $("#log-action").addEventListener("change", loadLog);
-  $("#log-direction").addEventListener("change", loadLog);
-  $("#chart-connector").addEventListener("change", drawChart);
+  $("#log-action").addEventListener("change", () => state.log.load(state.chargerId));
+  $("#log-direction").addEventListener("change", () => state.log.load(state.chargerId));
+  $("#log-older").addEventListener("click", () => state.log.older());
+  $("#chart-connector").addEventListener("change", loadHistory);
+  window.addEventListener("resize", debounce(() => {
+    if (state.charts) state.charts.resize(Math.max(400, Math.min(1100, $("#chart-power").clientWidth)));
+  }, 200));
   window.addEventListener("hashchange", route);
   route();
 }
