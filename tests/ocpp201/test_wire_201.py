@@ -393,3 +393,22 @@ def test_certificates_through_the_security_block() -> None:
     }
     [left] = call(wire, "GetInstalledCertificateIds", {})["certificateHashDataChain"]
     assert left["certificateType"] == "CSMSRootCertificate"
+
+
+def test_get_log_is_the_security_blocks() -> None:
+    """N01 on the Whitepaper's log uploads: Uploading with the requestId at once, a second request replaces
+    the first (AcceptedCanceled), a triggered LogStatusNotification reports the running upload."""
+    ch, wire = booted()
+    send(wire, ch)
+    request = {"logType": "SecurityLog", "requestId": 5, "log": {"remoteLocation": "http://127.0.0.1:9/"}}
+    assert call(wire, "GetLog", request)["status"] == "Accepted"
+    assert call(wire, "GetLog", {**request, "requestId": 6})["status"] == "AcceptedCanceled"
+    assert call(wire, "TriggerMessage", {"requestedMessage": "LogStatusNotification"}) == {
+        "status": "Accepted"
+    }
+    statuses = [p for a, p in send(wire, ch) if a == "LogStatusNotification"]
+    assert statuses == [
+        {"status": "Uploading", "requestId": 5},
+        {"status": "Uploading", "requestId": 6},
+        {"status": "Uploading", "requestId": 6},
+    ]

@@ -47,7 +47,6 @@ class Session:
         "down_since",
         "evse_of",
         "id_types",
-        "log_request_id",
         "queued",
         "records",
         "remote_ids",
@@ -70,7 +69,6 @@ class Session:
         self.id_types: dict[str, str] = {}
         self.trigger_tx: set[int] = set()
         self.boot_reason = "PowerUp"
-        self.log_request_id: int | None = None  # the GetLog whose upload LogStatusNotification reports
         self.records: SequenceRecords | None = None
 
     def bind(self, records: SequenceRecords | None) -> None:

@@ -44,7 +44,6 @@ _ACCEPTED = IdTagInfo(AuthorizationStatus.ACCEPTED)
 _TX_CONTEXTS = (ReadingContext.SAMPLE_PERIODIC, ReadingContext.SAMPLE_CLOCK)
 _BEGIN_END = (ReadingContext.TRANSACTION_BEGIN, ReadingContext.TRANSACTION_END)
 _BEGIN = ReadingContext.TRANSACTION_BEGIN
-_LOG_STATUS = {"UploadFailed": "UploadFailure"}  # 1.6 DiagnosticsStatus -> UploadLogStatusEnumType
 
 
 class Wire201:
@@ -96,6 +95,10 @@ class Wire201:
         if isinstance(request, BootNotificationReq):
             session.statuses.clear()  # after the boot every connector's status goes again (B01.FR.05)
             return True
+        if isinstance(request, DiagnosticsStatusNotificationReq):
+            # 1.6 GetDiagnostics has no 2.0.1 counterpart (GetLog is the security block's, which sends
+            # LogStatusNotificationReq): a 2.0.1 station has no diagnostics status to report.
+            return False
         if isinstance(request, MeterValuesReq):
             # A transaction's Transaction.Begin / .End values travel in its Started / Ended events
             # (TxStartedMeasurands, TxEndedMeasurands: J02), not as MeterValues of their own.
@@ -155,12 +158,6 @@ class Wire201:
             if triggered or request.context in _TX_CONTEXTS:
                 session.trigger_tx.discard(request.connector_id)
                 return "TransactionEvent", self._updated(request, triggered)
-        if isinstance(request, DiagnosticsStatusNotificationReq):
-            # The GetLog upload (N01): LogStatusNotification with the request's id.
-            payload: Payload = {"status": _LOG_STATUS.get(request.status.value, request.status.value)}
-            if session.log_request_id is not None and request.status.value != "Idle":
-                payload["requestId"] = session.log_request_id
-            return "LogStatusNotification", payload
         id_type = session.id_token_type(request.id_tag) if isinstance(request, AuthorizeReq) else ""
         built = convert.simple_payload(request, id_type)
         if built is None:

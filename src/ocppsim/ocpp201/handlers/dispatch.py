@@ -10,7 +10,6 @@ from ocppsim.ocpp201.handlers import (
     authorization,
     core,
     device_model,
-    firmware,
     remote_trigger,
     security,
     smart_charging,
@@ -30,7 +29,6 @@ for _block in (
     smart_charging,
     remote_trigger,
     security,
-    firmware,
     device_model,
 ):
     assert not HANDLERS.keys() & _block.HANDLERS.keys(), "an action is handled by one block"

@@ -16,7 +16,6 @@ _SERVED = {
     "StatusNotification": MessageTrigger.STATUS_NOTIFICATION,
     "MeterValues": MessageTrigger.METER_VALUES,
     "FirmwareStatusNotification": MessageTrigger.FIRMWARE_STATUS_NOTIFICATION,
-    "LogStatusNotification": MessageTrigger.DIAGNOSTICS_STATUS_NOTIFICATION,  # the GetLog upload
 }
 
 
@@ -34,6 +33,10 @@ def _trigger(session: Session, p: Payload, now: float) -> Payload:
         for c in running:
             session.trigger_tx.add(c)
             charger.remote_trigger.trigger_message(MessageTrigger.METER_VALUES, c, now)
+        return {"status": "Accepted"}
+    if requested == "LogStatusNotification":
+        # The GetLog upload's status (N01.FR.12): Uploading with its requestId, else Idle.
+        charger.security.logs.trigger_status()
         return {"status": "Accepted"}
     trigger = _SERVED.get(requested)
     if trigger is None:

@@ -1,5 +1,7 @@
 """CS->CP operations of the security block in 2.0.1: InstallCertificate (M05), GetInstalledCertificateIds
-(M03), DeleteCertificate (M04). The same certificate store and rules as the 1.6 Security Whitepaper
+(M03), DeleteCertificate (M04), GetLog (N01). GetLog is the Whitepaper's (model/security/logs.py: the
+diagnostics zip or the security log, retries, LogStatusNotification with the requestId, AcceptedCanceled
+when it replaces an upload, TC_N_36). The same certificate store and rules as the 1.6 Security Whitepaper
 (model/security/block.py; the PEM text read and checked with ocppsim.pki): the messages mean the same,
 only the names differ (CSMSRootCertificate is the Whitepaper's CentralSystemRootCertificate, the hash
 data of GetInstalledCertificateIds goes in certificateHashDataChain with its certificateType)."""
@@ -7,6 +9,7 @@ data of GetInstalledCertificateIds goes in certificateHashDataChain with its cer
 from __future__ import annotations
 
 from ocppsim.model.security.certificates import CertificateHashData, CertificateUse
+from ocppsim.ocpp16.convert import parse_time
 from ocppsim.ocpp201.handlers.call_error import Handler, Payload
 from ocppsim.ocpp201.session import Session
 from ocppsim.pki import PkiError, anchor_problem, facts_of, load_chain
@@ -84,7 +87,25 @@ def _delete(session: Session, p: Payload, now: float) -> Payload:
     return {"status": session.charger.security.delete_certificate(wanted)}
 
 
+def _get_log(session: Session, p: Payload, now: float) -> Payload:
+    """N01: the same request as the Whitepaper's GetLog (logType DiagnosticsLog / SecurityLog)."""
+    log = p["log"]
+    oldest, latest = log.get("oldestTimestamp"), log.get("latestTimestamp")
+    status, name = session.charger.security.logs.get_log(
+        p["logType"],
+        p["requestId"],
+        log["remoteLocation"],
+        oldest=parse_time(oldest) if oldest is not None else None,
+        latest=parse_time(latest) if latest is not None else None,
+        retries=p.get("retries"),
+        retry_interval=p.get("retryInterval"),
+        now=now,
+    )
+    return {"status": status, "filename": name}
+
+
 HANDLERS: dict[str, Handler] = {
+    "GetLog": _get_log,
     "InstallCertificate": _install,
     "GetInstalledCertificateIds": _installed_ids,
     "DeleteCertificate": _delete,
