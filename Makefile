@@ -32,6 +32,16 @@ conformance: $(VENV)/.dev
 	PYTHONPATH=tests $(PY) tests/conformance/report.py $(CONFORMANCE_RESULTS) docs/conformance.md && \
 	rm -f $(CONFORMANCE_RESULTS) && exit $$status
 
+## conformance-201: the OCPP 2.0.1 Core charging-station cases (tests/conformance_201), then docs/conformance-201.md
+CONFORMANCE_201_RESULTS := .conformance-201-results.json
+.PHONY: conformance-201
+conformance-201: $(VENV)/.dev
+	rm -f $(CONFORMANCE_201_RESULTS)
+	OCPPSIM_CONFORMANCE_201_RESULTS=$(CONFORMANCE_201_RESULTS) $(PY) -m pytest -q tests/conformance_201; \
+	status=$$?; \
+	PYTHONPATH=tests $(PY) tests/conformance_201/report.py $(CONFORMANCE_201_RESULTS) docs/conformance-201.md && \
+	rm -f $(CONFORMANCE_201_RESULTS) && exit $$status
+
 ## check: ruff (format + lint), mypy --strict on src, import-linter layer contracts, then the tests
 check: lint typecheck contracts test
 

@@ -289,3 +289,40 @@ class LiveSimulator:
         app.shutdown.set()
         await task
         await csms.stop()
+
+
+# ---------------------------------------------------------------- OCPP 2.0.1
+
+
+async def booted_v201(sim: Sim, evses: int) -> None:
+    """Wait (real time, bounded) until a 2.0.1 charger reported its last EVSE's status after the boot."""
+    await sim.csms.wait_for(
+        lambda f: (
+            f.charger_id == sim.id
+            and f.direction == "in"
+            and f.action == "StatusNotification"
+            and f.payload["evseId"] == evses
+        ),
+        REAL_TIMEOUT,
+    )
+    await sim.quiet()
+
+
+@pytest.fixture
+async def sim201_factory(sim_factory: SimFactory) -> SimFactory:
+    """As sim_factory, for a charger speaking OCPP 2.0.1 (its StatusNotifications name EVSEs)."""
+
+    async def start(*, boot: bool = True, **charger: Any) -> Sim:
+        charger.setdefault("ocpp_versions", ("2.0.1",))
+        sim: Sim = await sim_factory(boot=False, **charger)
+        if boot:
+            await booted_v201(sim, charger.get("number_of_connectors", 1))
+        return sim
+
+    return start
+
+
+@pytest.fixture
+async def sim201(sim201_factory: SimFactory) -> Sim:
+    result: Sim = await sim201_factory()
+    return result

@@ -82,3 +82,26 @@ async def test_remote_start_after_preparing_but_not_after_a_local_start(tmp_path
     app.shutdown.set()
     await asyncio.wait_for(task, REAL_TIMEOUT)
     await csms.stop()
+
+
+async def test_remote_start_of_a_2_0_1_charger(tmp_path: Path) -> None:
+    """The demo's remote starts on OCPP 2.0.1: an EVSE that turns Occupied gets RequestStartTransaction."""
+    csms = CentralSystem(remote_start_after=0.05, remote_start_tag="APP")
+    await csms.start()
+    settings = make_settings(tmp_path, csms, ocpp_versions=("2.0.1",))
+    app = build_charger_app(settings, clock=FakeClock())
+    task = asyncio.create_task(app.run())
+    await asyncio.wait_for(app.started.wait(), REAL_TIMEOUT)
+    await csms.wait_for(lambda f: f.action == "StatusNotification" and f.direction == "in", REAL_TIMEOUT)
+    async with SimConnection(f"ws://127.0.0.1:{app.text_server.port}", timeout=REAL_TIMEOUT) as sim:
+        assert (await sim.command("plugin")).startswith("Cable plugged")
+        started = await csms.wait_for(
+            lambda f: f.action == "TransactionEvent" and f.direction == "in", REAL_TIMEOUT
+        )
+        assert started.payload["triggerReason"] == "RemoteStart"
+        assert started.payload["idToken"] == {"idToken": "APP", "type": "Central"}
+        assert started.payload["transactionInfo"]["remoteStartId"] == 1
+    app.shutdown.set()
+    await asyncio.wait_for(task, REAL_TIMEOUT)
+    await csms.stop()
+    assert csms.violations == []

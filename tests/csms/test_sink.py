@@ -97,8 +97,8 @@ async def test_frames_as_our_chargers_write_them_are_answered_from_their_head(si
         assert (await raw('[2,"ab-5","MeterValues",[]]'))[:3] == [4, "ab-5", "FormationViolation"]
 
 
-async def test_refuses_a_connection_without_ocpp16(sink: Sink) -> None:
-    async with connect(sink.url + "/RAW2", subprotocols=["ocpp2.0.1"]) as ws:  # type: ignore[list-item]
+async def test_refuses_a_connection_without_an_ocpp_subprotocol(sink: Sink) -> None:
+    async with connect(sink.url + "/RAW2", subprotocols=["ocpp2.1"]) as ws:  # type: ignore[list-item]
         assert ws.subprotocol is None  # OCPP-J 3.1.2: the handshake completes without one ...
         with pytest.raises(ConnectionClosed) as closed:
             await asyncio.wait_for(ws.recv(), REAL_TIMEOUT)  # ... then the server closes at once
@@ -177,3 +177,43 @@ async def test_a_message_over_1_mib_in_fragments_closes_the_link(sink: Sink) -> 
         with pytest.raises(ConnectionClosed) as closed:
             await asyncio.wait_for(ws.recv(), REAL_TIMEOUT)
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+
+
+async def test_a_2_0_1_charger_on_the_sink(tmp_path: Path) -> None:
+    """The sink answers OCPP 2.0.1 too (a fleet of 2.0.1 chargers against it): boot, a remote-started
+    transaction whose events it accepts."""
+    sink = Sink(heartbeat_interval=42, remote_start_after=0.02, remote_start_tag="APP")
+    await sink.start()
+    settings = make_settings(tmp_path, sink, ocpp_versions=("2.0.1",))
+    app = build_charger_app(settings, clock=FakeClock(), strict=True)
+    task = asyncio.create_task(app.run())
+    try:
+        await asyncio.wait_for(app.started.wait(), REAL_TIMEOUT)
+        charger = app.station.charger
+        for _ in range(500):
+            if sink.is_connected("CP1") and charger.registration is RegistrationStatus.ACCEPTED:
+                break
+            await asyncio.sleep(0.01)
+        assert charger.registration is RegistrationStatus.ACCEPTED
+        answer = await sink.call(
+            "CP1",
+            "GetVariables",
+            {
+                "getVariableData": [
+                    {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "HeartbeatInterval"}}
+                ]
+            },
+        )
+        assert isinstance(answer, CallResult)
+        assert answer.payload["getVariableResult"][0]["attributeValue"] == "42"
+        app.station.run_model(lambda now: charger.ev_inputs.plug_in(1, now))
+        for _ in range(500):
+            if charger.connector_status(1) is ChargePointStatus.CHARGING and not app.station.outbox.pending:
+                break
+            await asyncio.sleep(0.01)
+        assert charger.view(1, app.station.clock.now()).last_id_tag == "APP"
+        assert charger.view(1, app.station.clock.now()).transaction_id == 1  # the Started event was answered
+    finally:
+        app.shutdown.set()
+        await asyncio.wait_for(task, REAL_TIMEOUT)
+        await sink.stop()

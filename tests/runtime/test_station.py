@@ -103,7 +103,7 @@ async def test_server_without_ocpp16_subprotocol_is_refused(tmp_path: Path, csms
                 await asyncio.sleep(0.01)
                 if app.station.last_error:
                     break
-            assert app.station.last_error == "server did not accept subprotocol ocpp1.6"
+            assert app.station.last_error == "the CSMS accepted none of the subprotocols offered (ocpp1.6)"
             assert app.station.charger.registration is None
         finally:
             app.shutdown.set()

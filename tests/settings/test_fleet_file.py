@@ -190,6 +190,14 @@ async def test_generator_draws_from_the_charger_s_ev_mix(tmp_path: Path) -> None
     assert not arrivals["OTHER"].endswith("30000Wh 50.0% 10A 1ph")
 
 
+def test_template_ocpp_version(tmp_path: Path) -> None:
+    text = FILE.replace('model = "WB11"', 'model = "WB11"\nocpp_version = "2.0.1"')
+    spec = load_fleet_file(write(tmp_path, text))
+    assert [c.params.ocpp_versions for c in spec.chargers] == [("1.6",)] * 3 + [("2.0.1",)] * 2
+    with pytest.raises(SettingsError, match="ocpp_version"):
+        load_fleet_file(write(tmp_path, FILE.replace('model = "WB11"', 'model = "WB11"\nocpp_version = "9"')))
+
+
 def test_security_options_per_template(tmp_path: Path) -> None:
     """Security Whitepaper: skip only the host name check of the CSMS's certificate, per template."""
     from ocppsim.control.fleet.run import station_options

@@ -114,3 +114,19 @@ def test_a_broken_file_is_one_line_naming_file_and_line(tmp_path: Path, text: st
     message = str(error.value)
     assert message.startswith(f"{ini}, ") and said in message
     assert "\n" not in message
+
+
+def test_ocpp_version(tmp_path: Path) -> None:
+    ini = tmp_path / "a.ini"
+    assert load_settings(None).charger.ocpp_versions == ("1.6",)  # the default stays 1.6
+    ini.write_text("[charger]\nocpp_version = 2.0.1\n")
+    assert load_settings(ini).charger.ocpp_versions == ("2.0.1",)
+    ini.write_text("[charger]\nocpp_version = 2.0.1, 1.6\n")
+    assert load_settings(ini).charger.ocpp_versions == ("2.0.1", "1.6")
+    assert load_settings(ini, ocpp_version="1.6").charger.ocpp_versions == ("1.6",)  # --ocpp-version wins
+    for bad in ("2.1", "1.6,1.6", ""):
+        ini.write_text(f"[charger]\nocpp_version = {bad}\n")
+        with pytest.raises(SettingsError, match=r"\[charger\] ocpp_version"):
+            load_settings(ini)
+    with pytest.raises(SettingsError, match="--ocpp-version"):
+        load_settings(ini, ocpp_version="3")

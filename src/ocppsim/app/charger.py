@@ -12,6 +12,7 @@ from ocppsim.control.http.api import ApiOptions
 from ocppsim.control.http.server import HttpServer, build_http_app
 from ocppsim.control.text.server import CommandRunner, TextServer
 from ocppsim.ocpp16.validation import validators
+from ocppsim.ocpp201.validation import validators as validators_v201
 from ocppsim.runtime.clock import Clock, SystemClock
 from ocppsim.runtime.events import EventBus
 from ocppsim.runtime.fleet import ChargerTemplate, Fleet
@@ -88,6 +89,8 @@ def station_options(settings: Settings) -> StationOptions:
 def build_charger_app(settings: Settings, *, clock: Clock | None = None, strict: bool = False) -> ChargerApp:
     clock = clock or SystemClock()
     validators.warm()  # compile every schema once, before the first message
+    if "2.0.1" in settings.charger.ocpp_versions:
+        validators_v201.warm()
     store = Store(settings.conf_dir)
     params = settings.charger
     import_original_conf(store, settings.conf_dir, params.charge_point_id)
@@ -96,6 +99,8 @@ def build_charger_app(settings: Settings, *, clock: Clock | None = None, strict:
     seeds: dict[str, str] = {}
     if settings.authorization_key:
         seeds["AuthorizationKey"] = settings.authorization_key
+        # OCPP 2.0.1: the same credential is the BasicAuthPassword (ignored unless 16-40 characters).
+        seeds["SecurityCtrlr.BasicAuthPassword"] = settings.authorization_key
     if settings.security_profile is not None:
         seeds["SecurityProfile"] = str(settings.security_profile)
     http = settings.http

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from ocppsim.control.fleet.run import FleetRun, serve_fleet, shard_of
 from ocppsim.control.fleet.workers import run_sharded as serve_sharded
 from ocppsim.ocpp16.validation import validators
+from ocppsim.ocpp201.validation import validators as validators_v201
 from ocppsim.runtime.clock import Clock, ScaledClock, SystemClock
 from ocppsim.runtime.events import EventBus
 from ocppsim.runtime.fleet import Fleet
@@ -23,6 +24,9 @@ async def run_fleet(run: FleetRun, *, on_signals: OnSignals) -> None:
     """All of the run's chargers in this process, or (run.shard) one worker's share of them."""
     spec, http = run.spec, run.http
     validators.warm()
+    templates = [*spec.chargers, *spec.templates.values()]
+    if any("2.0.1" in c.params.ocpp_versions for c in templates):
+        validators_v201.warm()
     clock: Clock = SystemClock() if run.speed == 1 else ScaledClock(run.speed)
     if run.shard is None:  # one process, one file: gather what workers of an earlier run kept
         redistribute(

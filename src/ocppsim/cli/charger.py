@@ -15,7 +15,7 @@ from ocppsim.cli.arguments import Parser, add_http_flags, commands_epilog
 from ocppsim.cli.process import setup_logging, stop_on_signals
 from ocppsim.settings.flags import http_from_flags
 from ocppsim.settings.ini_file import DEFAULT_INI, load_settings
-from ocppsim.settings.specs import Settings, SettingsError, signed_meter_values
+from ocppsim.settings.specs import Settings, SettingsError, check_signed_meter_values, signed_meter_values
 
 __all__ = ["run_charger"]
 
@@ -34,6 +34,11 @@ def _charger_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--port", type=int, help="text command interface port (default: [host] port of the INI file)"
+    )
+    p.add_argument(
+        "--ocpp-version",
+        help="OCPP version(s) to speak: 1.6, 2.0.1, or 2.0.1,1.6 to offer both (default: [charger]"
+        " ocpp_version of the INI file, else 1.6)",
     )
     p.add_argument(
         "--signed-meter-values",
@@ -55,11 +60,14 @@ async def _serve_charger(settings: Settings) -> None:
 def run_charger(argv: Sequence[str]) -> int:
     args = _charger_parser().parse_args(argv)
     try:
-        settings = load_settings(args.config, charger_id=args.charger_id, port=args.port)
+        settings = load_settings(
+            args.config, charger_id=args.charger_id, port=args.port, ocpp_version=args.ocpp_version
+        )
         settings = replace(settings, http=http_from_flags(args, settings.http))
         if args.signed_meter_values is not None:
             signed = signed_meter_values(args.signed_meter_values, "--signed-meter-values")
             settings = replace(settings, charger=replace(settings.charger, signed_meter_values=signed))
+            check_signed_meter_values(settings.charger, "--signed-meter-values")
     except SettingsError as exc:
         print(f"ocppsim: configuration error: {exc}", file=sys.stderr)
         return 2

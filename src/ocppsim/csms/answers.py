@@ -30,6 +30,24 @@ _EMPTY_CONF = frozenset(
 )
 
 
+# OCPP 2.0.1 CP -> CS messages whose response has no required field.
+_EMPTY_CONF_201 = frozenset(
+    (
+        "StatusNotification",
+        "MeterValues",
+        "NotifyReport",
+        "NotifyEvent",
+        "FirmwareStatusNotification",
+        "LogStatusNotification",
+        "SecurityEventNotification",
+        "NotifyMonitoringReport",
+        "ReportChargingProfiles",
+        "NotifyChargingLimit",
+        "ClearedChargingLimit",
+    )
+)
+
+
 class DefaultAnswers:
     """Accept every charger at boot (or `boot_status`), authorize every tag (or only `tags`, compared
     case-insensitively as OCPP compares idTokens), number transactions from 1."""
@@ -81,6 +99,32 @@ class DefaultAnswers:
             return {"idTagInfo": self._id_tag_info(tag)} if tag else {}
         if action == "DataTransfer":
             return self._data_transfer(charger_id, payload)
+        return CallError("", ErrorCode.NOT_IMPLEMENTED, f"{action} is not handled by this central system", {})
+
+    def transaction_event(self, charger_id: str, payload: Payload) -> None:
+        """Called for each 2.0.1 TransactionEvent answered (the recording central system keeps them)."""
+
+    def default_answer_v201(self, charger_id: str, action: str, payload: Payload) -> Payload | CallError:
+        """OCPP 2.0.1 (part 2 "Messages"): the station names its transactions (E01), so a
+        TransactionEvent is answered with the idToken's status when it carries one, and recorded."""
+        if action in _EMPTY_CONF_201:
+            return {}
+        if action == "Heartbeat":
+            return {"currentTime": format_time(self.clock())}
+        if action == "BootNotification":
+            return {
+                "status": self.boot_status,
+                "currentTime": format_time(self.clock()),
+                "interval": self.heartbeat_interval,
+            }
+        if action == "Authorize":
+            return {"idTokenInfo": self._id_tag_info(payload["idToken"]["idToken"])}
+        if action == "TransactionEvent":
+            self.transaction_event(charger_id, payload)
+            token = payload.get("idToken")
+            return {"idTokenInfo": self._id_tag_info(token["idToken"])} if token else {}
+        if action == "DataTransfer":
+            return {"status": "UnknownVendorId"}
         return CallError("", ErrorCode.NOT_IMPLEMENTED, f"{action} is not handled by this central system", {})
 
     def _data_transfer(self, charger_id: str, payload: Payload) -> Payload:

@@ -50,17 +50,32 @@ class RemoteStarter:
         self._preparing: dict[tuple[str, int], int] = {}
         self._marks = itertools.count(1)
         self._tasks: set[asyncio.Task[None]] = set()
+        self._v201: set[tuple[str, int]] = set()  # EVSEs of OCPP 2.0.1 chargers waiting for a start
+        self._remote_start_id = 0
 
     def follow(self, charger_id: str, call: Call) -> None:
-        """See one CALL the charger sent (after it was answered)."""
-        connector = call.payload.get("connectorId")
+        """See one CALL the charger sent (after it was answered). OCPP 2.0.1: an EVSE that turns
+        Occupied (the cable went in) without a transaction is the 1.6 Preparing; TransactionEvent
+        Started is StartTransaction."""
+        payload = call.payload
+        v201 = "evseId" in payload or "evse" in payload
+        if v201:
+            connector = payload.get("evseId", (payload.get("evse") or {}).get("id"))
+        else:
+            connector = payload.get("connectorId")
         if not isinstance(connector, int) or connector < 1:
             return
         key = (charger_id, connector)
-        if call.action == "StartTransaction":
+        if call.action == "StartTransaction" or (
+            call.action == "TransactionEvent" and payload.get("eventType") == "Started"
+        ):
             self._preparing.pop(key, None)
+            self._v201.discard(key)
         elif call.action == "StatusNotification":
-            if call.payload.get("status") != "Preparing":
+            status = payload.get("connectorStatus") if v201 else payload.get("status")
+            if v201:
+                self._v201.add(key)
+            if status != ("Occupied" if v201 else "Preparing"):
                 self._preparing.pop(key, None)
                 return
             mark = self._preparing[key] = next(self._marks)
@@ -72,9 +87,18 @@ class RemoteStarter:
         await asyncio.sleep(self.after)
         if self._preparing.get(key) != mark or not self._is_connected(key[0]):
             return  # started locally, left, or gone
-        payload = {"connectorId": key[1], "idTag": self.tag}
+        if key in self._v201:
+            self._remote_start_id += 1
+            action = "RequestStartTransaction"
+            payload: dict[str, Any] = {
+                "idToken": {"idToken": self.tag, "type": "Central"},
+                "remoteStartId": self._remote_start_id,
+                "evseId": key[1],
+            }
+        else:
+            action, payload = "RemoteStartTransaction", {"connectorId": key[1], "idTag": self.tag}
         with contextlib.suppress(TimeoutError, *CONNECTION_CLOSED, asyncio.CancelledError, KeyError):
-            await self._call(key[0], "RemoteStartTransaction", payload)
+            await self._call(key[0], action, payload)
 
     def cancel(self) -> None:
         for task in list(self._tasks):

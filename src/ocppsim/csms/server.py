@@ -1,4 +1,6 @@
-"""A small, real OCPP 1.6J central system for `make run`, demos and tests.
+"""A small, real OCPP central system for `make run`, demos and tests: 1.6J and 2.0.1 (a charger offering
+both gets its first choice; one offering neither gets a handshake without subprotocol and a close, OCPP-J
+2.0.1 part 4 section 3.1.2).
 
 Accepts any charger (or only ids in a list), authorizes any tag (or only tags in a list), assigns
 transaction ids, validates every CALL it receives against the official schemas (a violation is answered
@@ -15,7 +17,7 @@ import logging
 import ssl
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeAlias
 from urllib.parse import unquote
 
@@ -40,6 +42,8 @@ from ocppsim.ocpp16.framing import (
     result_frame,
 )
 from ocppsim.ocpp16.validation import SchemaError, validators
+from ocppsim.ocpp201.framing import parse_frame as parse_frame_v201
+from ocppsim.ocpp201.validation import validators as validators_v201
 from ocppsim.transport.ws_library import CONNECTION_CLOSED, use_picows
 
 __all__ = ["CentralSystem", "Frame", "Payload", "Responder"]
@@ -110,7 +114,10 @@ class Frame:
 @dataclass(slots=True)
 class _Session:
     ws: ServerConnection
+    subprotocol: str = "ocpp1.6"
     pending: dict[str, asyncio.Future[CallResult | CallError]] = field(default_factory=dict)
+    # The action of each CALL we sent that awaits its answer (2.0.1: the answer is validated).
+    actions: dict[str, str] = field(default_factory=dict)
     seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
 
@@ -128,6 +135,7 @@ class CentralSystem(DefaultAnswers):
         clock: Callable[[], float] = time.time,
         remote_start_after: float | None = None,
         remote_start_tag: str = "REMOTE",
+        subprotocols: tuple[str, ...] = ("ocpp1.6", "ocpp2.0.1"),
         ca: CertificateAuthority | None = None,
     ) -> None:
         """`remote_start_after`: a connector that reports Preparing and has no transaction this many
@@ -151,6 +159,9 @@ class CentralSystem(DefaultAnswers):
         # Authorization header of each charger's last upgrade request (None: none sent).
         self.authorization: dict[str, str | None] = {}
         self.transactions: dict[int, Payload] = {}
+        # OCPP 2.0.1: the TransactionEvents of each (charger id, transactionId the station gave), in order.
+        self.transaction_events: dict[tuple[str, str], list[Payload]] = {}
+        self.subprotocols = subprotocols
         self._seen_calls: set[tuple[str, str]] = set()
         self._answers: dict[tuple[str, str], Payload] = {}
         self._sessions: dict[str, _Session] = {}
@@ -172,7 +183,8 @@ class CentralSystem(DefaultAnswers):
             self._handler,
             host,
             port,
-            subprotocols=["ocpp1.6"],
+            subprotocols=list(self.subprotocols),
+            select_subprotocol=self._select_subprotocol,
             process_request=self._process_request,
             max_size=1 << 20,
             ssl=ssl_context,
@@ -195,6 +207,19 @@ class CentralSystem(DefaultAnswers):
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
+
+    def _select_subprotocol(self, connection: Handshake, offered: object) -> str | None:
+        """The charger's first choice among the versions served; None: no subprotocol header, and
+        `_handler` closes the connection (2.0.1 part 4 section 3.1.2)."""
+        for subprotocol in offered:  # type: ignore[attr-defined]
+            if subprotocol in self.subprotocols:
+                return str(subprotocol)
+        return None
+
+    def version_of(self, charger_id: str) -> str | None:
+        """The subprotocol of a connected charger's session."""
+        session = self._sessions.get(charger_id)
+        return session.subprotocol if session is not None else None
 
     def _process_request(self, connection: Handshake, request: Request) -> Response | None:
         charger_id = unquote(request.path.rstrip("/").rsplit("/", 1)[-1])
@@ -301,6 +326,8 @@ class CentralSystem(DefaultAnswers):
             text = call_frame(uid, action, payload)
         future: asyncio.Future[CallResult | CallError] = asyncio.get_running_loop().create_future()
         session.pending[uid] = future
+        if action is not None:
+            session.actions[uid] = action
         await self._record(Frame(charger_id, "out", 2, uid, action, payload or {}, self.clock()))
         if self.log_frames:
             _log_frame(charger_id, "<-", action, uid, text)
@@ -309,6 +336,7 @@ class CentralSystem(DefaultAnswers):
             return await asyncio.wait_for(future, timeout)
         finally:
             session.pending.pop(uid, None)
+            session.actions.pop(uid, None)
 
     async def push(self, charger_id: str, text: str) -> None:
         """Send any text frame and wait for nothing (hostile-peer tests)."""
@@ -324,10 +352,11 @@ class CentralSystem(DefaultAnswers):
     async def _handler(self, ws: ServerConnection) -> None:
         assert ws.request is not None
         charger_id = unquote(ws.request.path.rstrip("/").rsplit("/", 1)[-1])
-        if ws.subprotocol != "ocpp1.6":
-            await ws.close(1002, "ocpp1.6 subprotocol required")
+        if ws.subprotocol not in self.subprotocols:
+            log.warning("charger %s offered no OCPP version served here: closing", charger_id)
+            await ws.close(1002, f"one of the subprotocols {', '.join(self.subprotocols)} is required")
             return
-        session = _Session(ws)
+        session = _Session(ws, str(ws.subprotocol))
         self.peers[charger_id] = str(ws.remote_address[0]) if ws.remote_address else ""
         old = self._sessions.get(charger_id)
         if old is not None:
@@ -351,8 +380,9 @@ class CentralSystem(DefaultAnswers):
 
     async def _on_message(self, charger_id: str, session: _Session, message: str | bytes) -> None:
         now = self.clock()
+        v201 = session.subprotocol != "ocpp1.6"
         try:
-            frame = parse_frame(message)
+            frame = parse_frame_v201(message) if v201 else parse_frame(message)
         except FrameError as exc:
             bad = Frame(charger_id, "in", 0, exc.unique_id, None, {"raw": str(message)[:500]}, now, exc.code)
             self.violations.append(bad)
@@ -365,7 +395,17 @@ class CentralSystem(DefaultAnswers):
             kind = 3 if isinstance(frame, CallResult) else 4
             payload = frame.payload if isinstance(frame, CallResult) else frame.details
             error = frame.code if isinstance(frame, CallError) else None
-            await self._record(Frame(charger_id, "in", kind, frame.unique_id, None, payload, now, error))
+            recorded = Frame(charger_id, "in", kind, frame.unique_id, None, payload, now, error)
+            action = session.actions.get(frame.unique_id)
+            if v201 and self.validate and isinstance(frame, CallResult) and action is not None:
+                # Every answer a 2.0.1 charger gives is checked against its schema, as its CALLs are.
+                try:
+                    validators_v201.response(action, frame.payload)
+                except SchemaError as exc:
+                    self.violations.append(
+                        replace(recorded, action=action, error=f"{exc.code}: {exc.description}")
+                    )
+            await self._record(recorded)
             future = session.pending.get(frame.unique_id)
             if future is not None and not future.done():
                 future.set_result(frame)
@@ -380,7 +420,11 @@ class CentralSystem(DefaultAnswers):
         if self.log_frames:
             _log_frame(charger_id, "->", frame.action, frame.unique_id, message)
         # A re-sent CALL gets the answer the first one got (the same transactionId, ...): idempotent.
-        reply = self._answers[key] if duplicate and key in self._answers else self._answer(charger_id, frame)
+        reply = (
+            self._answers[key]
+            if duplicate and key in self._answers
+            else self._answer(charger_id, frame, v201=v201)
+        )
         if isinstance(reply, dict):
             self._answers[key] = reply
         if reply is None:
@@ -402,10 +446,10 @@ class CentralSystem(DefaultAnswers):
         if self.signing is not None and frame.action == "SignCertificate":
             self.signing.follow(charger_id, frame)
 
-    def _answer(self, charger_id: str, call: Call) -> Payload | CallError | None:
+    def _answer(self, charger_id: str, call: Call, *, v201: bool = False) -> Payload | CallError | None:
         if self.validate:
             try:
-                validators.request(call.action, call.payload)
+                (validators_v201 if v201 else validators).request(call.action, call.payload)
             except FileNotFoundError:
                 return CallError(
                     call.unique_id, ErrorCode.NOT_IMPLEMENTED, f"unknown action {call.action}", {}
@@ -416,9 +460,16 @@ class CentralSystem(DefaultAnswers):
         responder = self.responders.get(call.action)
         if responder is not None:
             return responder(charger_id, call.payload)
+        if v201:
+            return self.default_answer_v201(charger_id, call.action, call.payload)
+        # 1.6 Security Whitepaper: the CSMS's CA signs the charger's CSR (csms/ca.py).
         if call.action == "SignCertificate" and self.signing is not None:
             return self.signing.answer(charger_id, call)
         return self.default_answer(charger_id, call.action, call.payload)
 
     def transaction_started(self, charger_id: str, transaction_id: int, payload: Payload) -> None:
         self.transactions[transaction_id] = {"charger_id": charger_id, **payload}
+
+    def transaction_event(self, charger_id: str, payload: Payload) -> None:
+        key = (charger_id, payload["transactionInfo"]["transactionId"])
+        self.transaction_events.setdefault(key, []).append(payload)

@@ -52,6 +52,8 @@ __all__ = ["Sink"]
 log = logging.getLogger("ocppsim.csms.sink")
 
 SUBPROTOCOL = "ocpp1.6"
+SUBPROTOCOL_V201 = "ocpp2.0.1"
+SUBPROTOCOLS = (SUBPROTOCOL, SUBPROTOCOL_V201)
 MAX_FRAME_BYTES = 1 << 20
 # A connection starts with a 1 KiB read buffer (picows doubles it for a larger frame): 16 KiB each, the
 # default, would be 1.6 GB at 100,000 chargers.
@@ -61,11 +63,12 @@ HANDSHAKE_TIMEOUT_S = 30.0
 
 
 class _Connection(WSListener):
-    def __init__(self, sink: Sink, charger_id: str, accepted: bool) -> None:
+    def __init__(self, sink: Sink, charger_id: str, accepted: bool, v201: bool = False) -> None:
         super().__init__()
         self.sink = sink
         self.charger_id = charger_id
         self.accepted = accepted
+        self.v201 = v201  # the charger speaks OCPP 2.0.1 (subprotocol ocpp2.0.1)
         self.transport: WSTransport | None = None
         self.pending: dict[str, asyncio.Future[CallResult | CallError]] = {}
         self._fragments: list[bytes] | None = None
@@ -74,9 +77,9 @@ class _Connection(WSListener):
     def on_ws_connected(self, transport: WSTransport) -> None:
         self.transport = transport
         if not self.accepted:
-            # OCPP-J 3.1.2: no ocpp1.6 among the offered subprotocols: complete the handshake without
-            # one, then close at once.
-            transport.send_close(WSCloseCode.PROTOCOL_ERROR, b"ocpp1.6 subprotocol required")
+            # OCPP-J 3.1.2: none of our subprotocols offered: complete the handshake without one, then
+            # close at once.
+            transport.send_close(WSCloseCode.PROTOCOL_ERROR, b"ocpp1.6 or ocpp2.0.1 subprotocol required")
             transport.disconnect()
             return
         self.sink._opened(self)
@@ -131,7 +134,7 @@ class _Connection(WSListener):
         if frame is None:
             return
         if isinstance(frame, Call):
-            self.send(self.sink._reply(self.charger_id, frame))
+            self.send(self.sink._reply(self.charger_id, frame, v201=self.v201))
             return
         future = self.pending.pop(frame.unique_id, None)
         if future is not None and not future.done():
@@ -189,11 +192,11 @@ class Sink(DefaultAnswers):
         path = request.path.decode("utf-8", "replace").split("?", 1)[0]
         charger_id = unquote(path.rstrip("/").rsplit("/", 1)[-1])
         offered = request.headers.get("Sec-WebSocket-Protocol", "")
-        accepted = SUBPROTOCOL in (p.strip() for p in offered.split(","))
-        headers = {"Sec-WebSocket-Protocol": SUBPROTOCOL} if accepted else None
-        return WSUpgradeResponseWithListener(
-            WSUpgradeResponse.create_101_response(headers), _Connection(self, charger_id, accepted)
-        )
+        # The charger's first choice of ours (1.6 or 2.0.1; OCPP-J 3.1.2 / 2.0.1 part 4 section 3.1.2).
+        picked = next((p.strip() for p in offered.split(",") if p.strip() in SUBPROTOCOLS), None)
+        headers = {"Sec-WebSocket-Protocol": picked} if picked else None
+        connection = _Connection(self, charger_id, picked is not None, picked == SUBPROTOCOL_V201)
+        return WSUpgradeResponseWithListener(WSUpgradeResponse.create_101_response(headers), connection)
 
     def _opened(self, connection: _Connection) -> None:
         old = self._connections.get(connection.charger_id)
@@ -229,9 +232,12 @@ class Sink(DefaultAnswers):
             return b'[3,"' + unique_id + b'",{"currentTime":"' + format_time(self.clock()).encode() + b'"}]'
         return None
 
-    def _reply(self, charger_id: str, call: Call) -> bytes | str:
+    def _reply(self, charger_id: str, call: Call, *, v201: bool = False) -> bytes | str:
         try:
-            reply = self.default_answer(charger_id, call.action, call.payload)
+            if v201:
+                reply = self.default_answer_v201(charger_id, call.action, call.payload)
+            else:
+                reply = self.default_answer(charger_id, call.action, call.payload)
         except Exception as exc:  # no validation here: a CALL without its required fields
             log.warning("%s from %s: %r", call.action, charger_id, exc)
             return error_frame(call.unique_id, ErrorCode.INTERNAL_ERROR, f"cannot answer {call.action}")

@@ -24,6 +24,7 @@ Find a rule by its block (docs/architecture.md has the table with the spec secti
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
 from ocppsim.model.authorization.block import Authorization, TagOutcome, TagStep
 from ocppsim.model.charger_state import ChargerParams, ChargerState, Fault, KeyOwner
@@ -32,6 +33,8 @@ from ocppsim.model.core.availability import Availability
 from ocppsim.model.core.ev_inputs import EvInputs, UnplugOutcome
 from ocppsim.model.core.registration import Registration
 from ocppsim.model.core.status import StatusSettler
+from ocppsim.model.device_model.block import DeviceModel
+from ocppsim.model.device_model.status import connector_status
 from ocppsim.model.firmware.block import FirmwareManagement
 from ocppsim.model.key_catalogue import default_key_specs
 from ocppsim.model.key_registry import ConfigStore
@@ -138,6 +141,7 @@ class Charger:
         specs = default_key_specs(
             number_of_connectors=params.number_of_connectors,
             meter_values_sample_interval=params.meter_values_sample_interval,
+            device_model="2.0.1" in params.ocpp_versions,
         )
         self.config = ConfigStore(specs, config_overrides)
         state = self.state = ChargerState(params, self.config, meter_registers or {}, now)
@@ -182,6 +186,38 @@ class Charger:
     @property
     def remote_trigger(self) -> RemoteTrigger:
         return RemoteTrigger(self.state)
+
+    def device_model(self, version: str = "2.0.1") -> DeviceModel:
+        """The OCPP 2.0.1 device model over this charger (model/device_model/): a view, made on access."""
+        return DeviceModel(self.state, self.configuration.change_configuration, self._device_fact, version)
+
+    def _device_fact(self, name: str, evse: int | None, now: float) -> str:
+        """A read-only fact of the device model (model/device_model/variables.py `fact`)."""
+        state = self.state
+        state.advance(now)
+        if name == "availability":
+            if evse is not None:
+                return connector_status(state.conn(evse).status)
+            return "Unavailable" if state.inoperative0 else "Available"
+        if name == "power":
+            c = state.conn(evse or 1)
+            return f"{state.power(c) if c.current_a > 0 else 0.0:g}"
+        if name == "datetime":
+            stamp = datetime.fromtimestamp(state.ts(now), UTC)
+            return stamp.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        if name == "local_list_entries":
+            return str(len(self.authorization.local_list))
+        if name == "profiles":
+            return str(len(self.smart_charging.profiles.profiles))
+        if name == "certificates":
+            return str(len(self.security.installed))
+        if name == "identity":
+            return self.params.charge_point_id
+        if name == "model":
+            return state.boot_info.charge_point_model
+        if name == "vendor":
+            return state.boot_info.charge_point_vendor
+        raise KeyError(name)
 
     def key_owners(self) -> tuple[KeyOwner, ...]:
         """The blocks whose keys take effect at once on ChangeConfiguration (section 5.3)."""
@@ -263,10 +299,15 @@ class Charger:
         one pass over the connectors for every block's deadlines)."""
         state = self.state
         boot = self.boot
+        metering = self.metering
         candidates = [
-            t for t in (boot.next_boot, boot.next_heartbeat, self.metering.next_aligned) if t is not None
+            t
+            for t in (boot.next_boot, boot.next_heartbeat, metering.next_aligned, metering.next_aligned_ended)
+            if t is not None
         ]
         last = state.last
+        if boot.pending_reset is not None and boot.idle:
+            candidates.append(last)  # a Reset OnIdle whose wait is over (2.0.1 B12)
         for c in state.connectors.values():
             if c.held_since is not None:
                 candidates.append(self._status.held_deadline(c))
@@ -274,6 +315,8 @@ class Charger:
             if tx is not None:
                 if tx.next_sample is not None:
                     candidates.append(tx.next_sample)
+                if tx.next_ended_sample is not None:
+                    candidates.append(tx.next_ended_sample)
             else:
                 timeout = self.transactions.deadline(c)
                 if timeout is not None:

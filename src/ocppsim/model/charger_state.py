@@ -85,6 +85,9 @@ class ChargerParams:
     feature_profiles: tuple[str, ...] | None = None
     fixed_cable: bool = False
     lock_fails: bool = False
+    # The OCPP versions the charger speaks, in the order it offers them ("1.6", "2.0.1"); the first is
+    # the one it is built for (a 2.0.1 charger has the device model's keys, model/device_model/keys.py).
+    ocpp_versions: tuple[str, ...] = ("1.6",)
     # German calibration law (Eichrecht): "ocmf" signs the Transaction.Begin / End energy readings
     # (model/metering/block.py decides what, runtime/ocmf_signer.py signs); None: Raw values only.
     signed_meter_values: str | None = None
@@ -107,6 +110,8 @@ class Transaction:
     meter_start: int
     transaction_id: int | None = None
     next_sample: float | None = None
+    # OCPP 2.0.1 SampledDataCtrlr.TxEndedInterval: when the next value for the Ended event is taken.
+    next_ended_sample: float | None = None
     data: KeptMeterValues = field(default_factory=KeptMeterValues)
     # StartTransaction.conf not Accepted with StopTransactionOnInvalidId=false: no energy (section 5.11).
     deauthorized: bool = False

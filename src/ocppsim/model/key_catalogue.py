@@ -8,6 +8,7 @@ import functools
 from ocppsim.model.authorization.keys import AUTHORIZATION_KEYS
 from ocppsim.model.configuration.keys import CONFIGURATION_KEYS, REPORT_ORDER
 from ocppsim.model.core.keys import core_keys
+from ocppsim.model.device_model.keys import DEVICE_MODEL_KEYS
 from ocppsim.model.firmware.keys import FIRMWARE_KEYS
 from ocppsim.model.key_registry import KeySpec
 from ocppsim.model.metering.keys import metering_keys
@@ -23,9 +24,10 @@ _RANK = {name: index for index, name in enumerate(REPORT_ORDER)}
 
 @functools.lru_cache(maxsize=64)
 def default_key_specs(
-    *, number_of_connectors: int, meter_values_sample_interval: int = 60
+    *, number_of_connectors: int, meter_values_sample_interval: int = 60, device_model: bool = False
 ) -> tuple[KeySpec, ...]:
-    """Every key, in report order (built once per shape: a fleet's chargers share the tuple)."""
+    """Every key, in report order (built once per shape: a fleet's chargers share the tuple);
+    `device_model`: with the keys only OCPP 2.0.1's device model has (after the 1.6 keys)."""
     specs = (
         *core_keys(number_of_connectors=number_of_connectors),
         *TRANSACTION_KEYS,
@@ -38,4 +40,5 @@ def default_key_specs(
         *FIRMWARE_KEYS,
     )
     # A key without a place in the report order would be a declaration the report forgot: fail loudly.
-    return tuple(sorted(specs, key=lambda spec: _RANK[spec.name]))
+    ordered = tuple(sorted(specs, key=lambda spec: _RANK[spec.name]))
+    return ordered + DEVICE_MODEL_KEYS if device_model else ordered

@@ -35,6 +35,7 @@ class KeyType(Enum):
     MEASURANDS = "measurands"
     STRING = "string"
     HEX_KEY = "hex_key"
+    PASSWORD = "password"  # OCPP 2.0.1 SecurityCtrlr.BasicAuthPassword
 
 
 # Measurands this simulator can produce from its meter/EV model (metering.md section 2).
@@ -118,6 +119,9 @@ def _measurand_tuple(text: str) -> tuple[tuple[Measurand, Phase | None], ...]:
     return found
 
 
+_PASSWORD_CHARS: Final = frozenset(string.ascii_letters + string.digits + "*-_=:+|@.")
+
+
 def _bool_text(value: str) -> str | None:
     lowered = value.strip().lower()
     return lowered if lowered in ("true", "false") else None
@@ -158,6 +162,11 @@ def _canonical(spec: KeySpec, value: str, lookup: Callable[[str], str]) -> str |
         if spec.choices is not None and any(item not in spec.choices for item in items):
             return None
         return ",".join(items)
+    if spec.type is KeyType.PASSWORD:
+        # OCPP 2.0.1 A00 / TC_A_01: 16 to 40 characters, alphanumerics and identifierString's specials.
+        if not 16 <= len(value) <= 40 or any(ch not in _PASSWORD_CHARS for ch in value):
+            return None
+        return value
     if spec.type is KeyType.HEX_KEY:
         # Security Whitepaper / OCPP-J 6.2: 16-20 bytes written as 32-40 hex digits.
         text = value.strip()

@@ -56,10 +56,14 @@ __all__ = [
     "LogStatusNotificationReq",
     "MakeCsr",
     "MeterValuesReq",
+    "NotifyCustomerInformationReq",
+    "NotifyReportReq",
     "ProfilesChanged",
     "Reboot",
     "Reconnect",
     "ReplayedReq",
+    "ReportChargingProfilesReq",
+    "ReportedVariable",
     "Request",
     "Reservation",
     "ReservationsChanged",
@@ -226,6 +230,48 @@ class DiagnosticsStatusNotificationReq(Request):
 
 
 @dataclass(frozen=True, slots=True)
+class ReportedVariable:
+    """One variable of an OCPP 2.0.1 device-model report (ReportDataType, part 2 appendices): where it
+    is, its attributes as (type, value or None for WriteOnly, mutability) and its characteristics."""
+
+    component: str
+    evse: int | None
+    connector: int | None
+    variable: str
+    instance: str | None
+    attributes: tuple[tuple[str, str | None, str], ...]
+    data_type: str
+    unit: str | None = None
+    min_limit: float | None = None
+    max_limit: float | None = None
+    values_list: str | None = None
+    constant: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class NotifyReportReq(Request):
+    """One part of an OCPP 2.0.1 report (B07 GetBaseReport, B08 GetReport): parts numbered from 0
+    (`seq_no`), `tbc` on every part but the last."""
+
+    ACTION: ClassVar[str] = "NotifyReport"
+    request_id: int
+    generated_at: Timestamp
+    seq_no: int
+    tbc: bool
+    data: tuple[ReportedVariable, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NotifyCustomerInformationReq(Request):
+    """OCPP 2.0.1 N09/N10: what the station holds about a customer, or that it was cleared."""
+
+    ACTION: ClassVar[str] = "NotifyCustomerInformation"
+    request_id: int
+    generated_at: Timestamp
+    data: str
+
+
+@dataclass(frozen=True, slots=True)
 class SignCertificateReq(Request):
     """Security Whitepaper (SWP) 5.17: the PEM PKCS#10 CSR of a fresh key pair (A02/A03)."""
 
@@ -235,13 +281,26 @@ class SignCertificateReq(Request):
 
 @dataclass(frozen=True, slots=True)
 class SecurityEventNotificationReq(Request):
-    """SWP 5.15: guaranteed delivery (A04.FR.02): journaled like a transaction message."""
+    """SWP 5.15 / OCPP 2.0.1 A04 (same fields in both versions): guaranteed delivery (A04.FR.02):
+    journaled like a transaction message."""
 
     ACTION: ClassVar[str] = "SecurityEventNotification"
     TRANSACTION_RELATED: ClassVar[bool] = True
     event_type: str
     timestamp: Timestamp
     tech_info: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportChargingProfilesReq(Request):
+    """OCPP 2.0.1 K09: the installed profiles of one EVSE (0: the station) a GetChargingProfiles asked
+    for, one message per EVSE, `tbc` on all but the last."""
+
+    ACTION: ClassVar[str] = "ReportChargingProfiles"
+    request_id: int
+    evse_id: int
+    profiles: tuple[ChargingProfile, ...]
+    tbc: bool
 
 
 @dataclass(frozen=True, slots=True)

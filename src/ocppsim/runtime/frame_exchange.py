@@ -4,7 +4,9 @@ answers (or MessageTimeout) handed back to the outbox, every frame recorded in t
 Rules: one CALL of ours in flight at a time (OCPP-J 4.1.1; the outbox picks it, this sends it and owns its
 uniqueId and its MessageTimeout timer); a frame that cannot be parsed or handled is answered with a
 CALLERROR (OCPP-J 4.2.3, the codes of Table 7); while the registration is Rejected nothing is sent, answers
-included (OCPP 1.6 section 4.2.1); the reply goes out before anything it caused (section 5.17).
+included (OCPP 1.6 section 4.2.1; 2.0.1 answers CALLERROR SecurityError, B03.FR.08); the reply goes out
+before anything it caused (section 5.17). Frames are parsed, answered and built by the station's wire
+(runtime/wire.py: the 1.6 or 2.0.1 adapter).
 
 Expert mode (runtime/interception.py) hooks in here: an override may change or withhold our answer to a
 CALL of the CSMS and change our own CALLs; without overrides the station's `interception` is None and a
@@ -15,11 +17,10 @@ received it. The link, the outbox, the store's commit and the model plumbing are
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ocppsim.model.outgoing import Request
 from ocppsim.model.types import RegistrationStatus
-from ocppsim.ocpp16.convert import request_payload
 from ocppsim.ocpp16.framing import (
     Call,
     CallError,
@@ -29,13 +30,13 @@ from ocppsim.ocpp16.framing import (
     encode_call,
     encode_error,
     encode_result,
-    parse_frame,
 )
-from ocppsim.ocpp16.handlers import OcppCallError, handle_call
-from ocppsim.ocpp16.validation import SchemaError, validators
+from ocppsim.ocpp16.handlers import OcppCallError
+from ocppsim.ocpp16.validation import SchemaError
 from ocppsim.runtime.clock import TimerHandle, running_loop
 from ocppsim.runtime.interception import Override
 from ocppsim.runtime.outbox import Answer
+from ocppsim.runtime.wire import Prepared
 from ocppsim.runtime.ws_client import Link
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ class FrameExchange:
         if ws is None:
             return  # the link is being torn down
         try:
-            frame = parse_frame(message)
+            frame = station.wire.parse(message)
         except FrameError as exc:
             station._log.warning("bad frame from CSMS: %s", exc.description)
             self._log_frame("in", "INVALID", exc.unique_id, None, message)
@@ -86,32 +87,30 @@ class FrameExchange:
         """A pong (LinkHandler): for the station's pings."""
         self._station._pings.on_pong()
 
-    def send_call(self, request: Request, unique_id: str, prepared: dict[str, Any] | None) -> bool:
+    def send_call(self, request: Request, unique_id: str, prepared: Prepared | None) -> bool:
         """Send a CALL of the outbox (its SendCall); the answer, or the timeout, goes back to it."""
         station = self._station
         ws = station._ws
         if ws is None:
             return False
         charger = station.charger
-        tx_id = None
-        tx_ref = getattr(request, "tx_ref", None)
-        if tx_ref is not None:
-            tx_id = charger.transactions.transaction_id_for(tx_ref)
-        payload = request_payload(request, tx_id, prepared)
+        # The wire names the message: a 2.0.1 StartTransactionReq goes as TransactionEvent, and that is
+        # the action an expert-mode rule and the message log see.
+        action, payload = station.wire.outgoing(request, prepared)
         rules = station.interception
-        override = rules.take("send", request.ACTION) if rules is not None else None
+        override = rules.take("send", action) if rules is not None else None
         if override is None:
-            frame = encode_call(unique_id, request.ACTION, payload)
+            frame = encode_call(unique_id, action, payload)
         else:
-            frame = override.call_frame(unique_id, request.ACTION, payload)
+            frame = override.call_frame(unique_id, action, payload)
         station.make_durable()
         if station.message_log is not None:
             note = override.note if override is not None else None
-            self._log_frame("out", "CALL", unique_id, request.ACTION, frame, note=note)
+            self._log_frame("out", "CALL", unique_id, action, frame, note=note)
         if not ws.send(frame):
             return False
         self._call_id = unique_id
-        self._call_action = request.ACTION
+        self._call_action = action
         self._call_sent = running_loop().time()
         timeout = charger.config.get_int("MessageTimeout")
         clock = station.clock
@@ -141,8 +140,7 @@ class FrameExchange:
         if station.inbound_observer is not None:
             station.inbound_observer(call.action)
         if station.charger.registration is RegistrationStatus.REJECTED:
-            # Section 4.2.1: while Rejected the charge point sends nothing, answers included.
-            station._log.warning("%s ignored: registration was Rejected", call.action)
+            self._refuse_while_rejected(ws, call, started)
             return
         self._send_answer(ws, self._model_answer(call, now), call, started)
         # The reply goes out before anything it caused (section 5.17): the CALLs the model queued now
@@ -153,7 +151,7 @@ class FrameExchange:
         """The model's CALLRESULT for `call`, or the CALLERROR it is owed (OCPP-J 4.2.3, Table 7)."""
         station = self._station
         try:
-            payload = handle_call(station.charger, call, now, validate=station.options.validate_inbound)
+            payload = station.wire.handle_call(call, now, validate=station.options.validate_inbound)
         except OcppCallError as exc:
             station._log.warning(
                 "%s %s -> CALLERROR %s: %s", call.action, call.unique_id, exc.code, exc.description
@@ -163,6 +161,18 @@ class FrameExchange:
             station._log.exception("handler for %s crashed", call.action)
             return encode_error(call.unique_id, ErrorCode.INTERNAL_ERROR, "internal error")
         return encode_result(call.unique_id, payload)
+
+    def _refuse_while_rejected(
+        self, ws: Link, call: Call, started: float | None, note: str | None = None
+    ) -> None:
+        """A CSMS request while the registration is Rejected: OCPP 2.0.1 B03.FR.08 answers CALLERROR
+        SecurityError; 1.6 section 4.2.1: the charge point sends nothing, answers included."""
+        station = self._station
+        if station.wire.refuses_while_rejected:
+            refused = encode_error(call.unique_id, "SecurityError", "the registration was Rejected")
+            self._send_answer(ws, refused, call, started, note=note)
+            return
+        station._log.warning("%s ignored: registration was Rejected", call.action)
 
     def _intercepted_call(self, ws: Link, call: Call, raw: str | bytes, override: Override) -> None:
         """A CALL whose answer an override decides (expert mode, runtime/interception.py)."""
@@ -186,7 +196,7 @@ class FrameExchange:
         if station._ws is not ws:
             return  # the link the call came on is gone (a delayed answer): nobody to answer
         if station.charger.registration is RegistrationStatus.REJECTED:
-            station._log.warning("%s ignored: registration was Rejected", call.action)
+            self._refuse_while_rejected(ws, call, started, override.note)
             return
         model_frame = None
         if override.spec.runs_model:
@@ -237,7 +247,7 @@ class FrameExchange:
             return
         if station.options.validate_inbound:
             try:
-                validators.response(action, frame.payload)
+                station.wire.check_response(action, frame.payload)
             except SchemaError as exc:
                 station._log.warning("invalid %s response: %s", action, exc.description)
                 station.outbox.answered(Answer(None, f"InvalidResult: {exc.description}"))

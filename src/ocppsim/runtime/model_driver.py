@@ -155,7 +155,9 @@ class ModelDriver:
             if store is not None:
                 store.config.save(station.id, effect.key, effect.value)
             # Never log a secret (Security Whitepaper: AuthorizationKey changes are logged without value).
-            shown = "<hidden>" if effect.key == "AuthorizationKey" else effect.value
+            # OCPP 2.0.1's SecurityCtrlr.BasicAuthPassword is such a secret too.
+            secret = effect.key in ("AuthorizationKey", "SecurityCtrlr.BasicAuthPassword")
+            shown = "<hidden>" if secret else effect.value
             station._log.info("configuration %s = %s", effect.key, shown)
         elif isinstance(effect, AuthCacheChanged):
             if store is not None:

@@ -34,21 +34,22 @@ from ocppsim.model.outgoing import (
     BootNotificationReq,
     HeartbeatReq,
     MeterValuesReq,
+    NotifyReportReq,
     ReplayedReq,
     Request,
     StatusNotificationReq,
 )
 from ocppsim.model.types import RegistrationStatus
-from ocppsim.ocpp16.convert import journal_body, request_payload
-from ocppsim.ocpp16.results import apply_failure, apply_result, result_changes_model
 from ocppsim.runtime.clock import Clock, LazyEvent, TimerHandle, running_loop
+from ocppsim.runtime.wire import Prepared, Wire, wire_for
 
 __all__ = ["Answer", "Outbox", "SendBatch"]
 
 log = logging.getLogger("ocppsim.outbox")
 
 
-_TRIGGERABLE = (HeartbeatReq, StatusNotificationReq, MeterValuesReq)
+# NotifyReport: OCPP 2.0.1 B02.FR.02, a Pending station answers a GetBaseReport with its report.
+_TRIGGERABLE = (HeartbeatReq, StatusNotificationReq, MeterValuesReq, NotifyReportReq)
 
 
 # The Security Whitepaper's messages are an extension a central system may not offer: its CALLERROR
@@ -70,9 +71,9 @@ class Answer(NamedTuple):
     error: str | None = None
 
 
-# (request, uniqueId, the payload already built for the journal or None) -> sent? The answer comes later,
-# through `Outbox.answered`; False: the link is gone, nothing was sent.
-SendCall = Callable[[Request, str, "dict[str, Any] | None"], bool]
+# (request, uniqueId, the action and payload already built (journal; 2.0.1 always) or None) -> sent? The
+# answer comes later, through `Outbox.answered`; False: the link is gone, nothing was sent.
+SendCall = Callable[[Request, str, "Prepared | None"], bool]
 
 
 class CallObserver(Protocol):
@@ -155,9 +156,10 @@ class _Item:
     journal_seq: int | None = None
     # Kept across re-sends: a CSMS that got the CALL but whose answer was lost can recognise the repeat.
     unique_id: str | None = None
-    # The payload built for the journal (without transactionId): the send reuses it rather than building
-    # a MeterValues payload twice, the fleet's most frequent message.
-    payload: dict[str, Any] | None = None
+    # The action and payload built for the journal (1.6: without transactionId; 2.0.1: every message,
+    # built when queued, ocpp201/wire.py): the send reuses it rather than building a MeterValues payload
+    # twice, the fleet's most frequent message.
+    payload: Prepared | None = None
     sent_at: float = 0.0  # perf_counter() of the last send (the observer's answer latency)
 
 
@@ -179,6 +181,7 @@ class Outbox:
         "_send",
         "log",
         "observer",
+        "wire",
     )
 
     def __init__(
@@ -190,8 +193,11 @@ class Outbox:
         *,
         log_adapter: logging.LoggerAdapter[logging.Logger] | None = None,
         journal: Journal | None = None,
+        wire: Wire | None = None,
     ) -> None:
         self._journal = journal
+        # The protocol adapter (runtime/wire.py): the station sets the one its connection speaks.
+        self.wire = wire if wire is not None else wire_for(charger)
         # Optional fleet statistics (answer latency in real seconds, errors by kind).
         self.observer: CallObserver | None = None
         # Message ids unique across connections and restarts: a random per-run prefix plus a counter.
@@ -232,6 +238,14 @@ class Outbox:
 
     def _enqueue(self, item: _Item) -> None:
         request = item.request
+        wire = self.wire
+        if not wire.wanted(request):
+            # Not a message of this protocol version (a 1.6 notion 2.0.1 sends otherwise or not at all).
+            if item.future is not None and not item.future.done():
+                item.future.set_result(None)
+            return
+        if wire.prepare_always:
+            item.payload = wire.prepare(request)
         if request.transaction_related:
             item.journal_seq = self._write_journal(item)
         elif not self._online:
@@ -278,11 +292,11 @@ class Outbox:
         if self._journal is None:
             return None
         tx_ref = getattr(request, "tx_ref", None)
-        item.payload = request_payload(request, None)
-        body = journal_body(item.payload)
-        return self._journal.journal.append(
-            self._charger.params.charge_point_id, request.ACTION, tx_ref, body
-        )
+        if item.payload is None:
+            item.payload = self.wire.prepare(request)
+        action, payload = item.payload
+        body = self.wire.journal_body(payload)
+        return self._journal.journal.append(self._charger.params.charge_point_id, action, tx_ref, body)
 
     def _settled(self, item: _Item) -> None:
         """A transaction message is done with (answered, or dropped after its attempts)."""
@@ -333,7 +347,7 @@ class Outbox:
             self._finish_failed(item)
 
     def _finish_failed(self, item: _Item) -> None:
-        result = apply_failure(self._charger, item.request, self._clock.now())
+        result = self.wire.apply_failure(item.request, self._clock.now())
         if item.future is not None and not item.future.done():
             item.future.set_result(result)
         self._after_model()
@@ -403,11 +417,11 @@ class Outbox:
             self.observer.call_answered(request.ACTION, time.perf_counter() - item.sent_at, answer.error)
         now = self._clock.now()
         if answer.error is None and answer.payload is not None:
-            result = apply_result(self._charger, request, answer.payload, now)
+            result = self.wire.apply_result(request, answer.payload, now)
             self._settled(item)
             if item.future is not None and not item.future.done():
                 item.future.set_result(result)
-            if result_changes_model(request):
+            if self.wire.result_changes_model(request):
                 self._after_model()
             if self._queue:
                 self._schedule()

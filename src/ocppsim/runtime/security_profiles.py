@@ -15,13 +15,21 @@ from ocppsim.model.key_registry import ConfigStore
 __all__ = ["SecurityProfileError", "basic_auth_headers", "check_url", "failure_kind", "tls_context"]
 
 
+_BASIC_AUTH_PASSWORD = "SecurityCtrlr.BasicAuthPassword"
+
+
 class SecurityProfileError(Exception):
     """The configured security profile cannot be used with this URL or these certificates."""
 
 
-def check_url(config: ConfigStore, url: str) -> None:
+def _level(config: ConfigStore, profile: int | None) -> int:
+    """The security profile of this connection: a 2.0.1 network profile's, else the configured one."""
+    return profile if profile is not None else config.get_int("SecurityProfile")
+
+
+def check_url(config: ConfigStore, url: str, *, profile: int | None = None) -> None:
     """Profiles 2 and 3 are TLS profiles: a ws:// URL cannot serve them."""
-    if config.get_int("SecurityProfile") >= 2 and not url.startswith("wss://"):
+    if _level(config, profile) >= 2 and not url.startswith("wss://"):
         raise SecurityProfileError("security profile 2 and 3 need a wss:// URL")
 
 
@@ -34,6 +42,7 @@ def tls_context(
     client_key: str | None,
     cadata: str | None = None,
     check_hostname: bool = True,
+    profile: int | None = None,
 ) -> ssl.SSLContext | None:
     """TLS for wss:// (Security Whitepaper profiles 2 and 3): TLS 1.2+, the server certificate verified
     against the installed CentralSystemRootCertificates (`cadata`, PEM), else the configured CA file (or
@@ -50,16 +59,22 @@ def tls_context(
         # Test central systems often present a certificate whose subjectAltName does not name the host.
         # Only the name check goes: the chain must still verify (verify_mode stays CERT_REQUIRED).
         context.check_hostname = False
-    if config.get_int("SecurityProfile") >= 3 and client_cert:
+    if _level(config, profile) >= 3 and client_cert:
         context.load_cert_chain(client_cert, client_key)
     return context
 
 
-def basic_auth_headers(config: ConfigStore, charge_point_id: str, *, http_auth: bool) -> dict[str, str]:
-    if http_auth or config.get_int("SecurityProfile") in (1, 2):
+def basic_auth_headers(
+    config: ConfigStore, charge_point_id: str, *, http_auth: bool, profile: int | None = None
+) -> dict[str, str]:
+    if http_auth or _level(config, profile) in (1, 2):
         # OCPP-J 6.2 / Security profile 1: Basic <id>:<AuthorizationKey>, key string verbatim
-        # (what the original ocppsim sends; see ocpp16/README.md source conflicts).
-        token = base64.b64encode(f"{charge_point_id}:{config.raw('AuthorizationKey')}".encode()).decode()
+        # (what the original ocppsim sends; see ocpp16/README.md source conflicts). OCPP 2.0.1 (A00,
+        # TC_A_01): <id>:<SecurityCtrlr.BasicAuthPassword>, when the charger has one.
+        password = config.raw("AuthorizationKey")
+        if config.spec(_BASIC_AUTH_PASSWORD) is not None and config.raw(_BASIC_AUTH_PASSWORD):
+            password = config.raw(_BASIC_AUTH_PASSWORD)
+        token = base64.b64encode(f"{charge_point_id}:{password}".encode()).decode()
         return {"Authorization": f"Basic {token}"}
     return {}
 

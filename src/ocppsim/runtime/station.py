@@ -26,8 +26,9 @@ from typing import Any, Protocol
 from urllib.parse import quote
 
 from ocppsim.model.charger import Charger
+from ocppsim.model.key_registry import ConfigStore
 from ocppsim.model.outgoing import Reboot, ReplayedReq, Request
-from ocppsim.model.types import ResetType
+from ocppsim.model.types import RegistrationStatus, ResetType
 from ocppsim.runtime.certificates import tls_files
 from ocppsim.runtime.clock import Clock, LazyEvent, running_loop, sleep_or_event
 from ocppsim.runtime.events import Event, EventBus
@@ -37,15 +38,18 @@ from ocppsim.runtime.interception import Interception
 from ocppsim.runtime.message_log import MessageLog
 from ocppsim.runtime.meter_history import MeterHistory
 from ocppsim.runtime.model_driver import ModelDriver
+from ocppsim.runtime.network_profiles import Endpoints
 from ocppsim.runtime.ocmf_signer import OcmfKeyRecords, OcmfSigner
 from ocppsim.runtime.outbox import Journal, Outbox
 from ocppsim.runtime.pings import Pings
 from ocppsim.runtime.security_profiles import basic_auth_headers, check_url, failure_kind, tls_context
+from ocppsim.runtime.wire import Wire, offered_subprotocols, wire_for
 from ocppsim.runtime.ws_client import Link, connect, http_status
 from ocppsim.store.authorization import Authorization
 from ocppsim.store.availability import Availability
 from ocppsim.store.certificates import Certificates
 from ocppsim.store.configuration import Configuration
+from ocppsim.store.event_sequences import EventSequences
 from ocppsim.store.firmware import Firmware
 from ocppsim.store.profiles import Profiles
 from ocppsim.store.registers import Registers
@@ -56,7 +60,6 @@ __all__ = ["Backoff", "ConfigSink", "Station", "StationOptions"]
 
 log = logging.getLogger("ocppsim.station")
 
-SUBPROTOCOL = "ocpp1.6"
 # OCPP frames are small; a 1 MiB cap keeps a hostile peer from exhausting memory.
 MAX_FRAME_BYTES = 1 << 20
 
@@ -126,6 +129,9 @@ class ConfigSink(Journal, Protocol):
     def firmware(self) -> Firmware: ...
 
     @property
+    def event_seq(self) -> EventSequences: ...
+
+    @property
     def ocmf_keys(self) -> OcmfKeyRecords: ...
 
     @property
@@ -137,6 +143,7 @@ class Station:
     __slots__ = (
         "_connect",
         "_driver",
+        "_endpoints",
         "_exchange",
         "_flush",
         "_link_lost",
@@ -145,6 +152,7 @@ class Station:
         "_rebooting",
         "_reconnect_now",
         "_released",
+        "_resume",
         "_rng",
         "_side_tasks",
         "_stopping",
@@ -167,6 +175,7 @@ class Station:
         "outbox",
         "signer",
         "template_name",
+        "wire",
     )
 
     def __init__(
@@ -195,10 +204,17 @@ class Station:
         self._stopping = False
         self._reconnect_now = LazyEvent()
         self._rebooting: Reboot | None = None
+        # The registration stood when the link was lost (no reboot since): a 2.0.1 wire resumes it.
+        self._resume = False
+        # Network connection profiles (2.0.1 B09/B10); None: the options' URL only (a 1.6 charger, and
+        # no object for it at each of a fleet's 100,000 chargers).
+        self._endpoints = Endpoints.of(charger, options.url)
         # The parts: frames on the open link, the pings, the model's effects and deadline timer.
         self._exchange = FrameExchange(self)
         self._pings = Pings(self)
         self._driver = ModelDriver(self)
+        # The protocol adapter: the charger's first version, then the one the CSMS picks (runtime/wire.py).
+        self.wire: Wire = wire_for(charger, records=store.event_seq if store is not None else None)
         self.outbox = Outbox(
             charger,
             clock,
@@ -206,6 +222,7 @@ class Station:
             self._driver.after_model,
             log_adapter=self._log,
             journal=store,
+            wire=self.wire,
         )
         self._tasks: asyncio.TaskGroup | None = None
         self.inbound_observer: Callable[[str], None] | None = None  # counts CS -> CP CALLs (fleet stats)
@@ -316,11 +333,13 @@ class Station:
 
     @property
     def url(self) -> str:
-        return self.options.url.rstrip("/") + "/" + quote(self.id, safe="")
+        """The URL of the next (or current) connection: the CSMS URL of the network profile in use."""
+        base = self._endpoints.current().url if self._endpoints is not None else self.options.url
+        return base.rstrip("/") + "/" + quote(self.id, safe="")
 
     async def run(self) -> None:
         """Connect, serve, reconnect with back-off; returns only when `stop()` is called."""
-        delays = self.options.backoff.delays(self._rng)
+        delays = self._delays()
         self._driver.rearm()
         options = self.options
         while not self._stopping:
@@ -329,15 +348,22 @@ class Station:
                 continue
             self.connection_attempts += 1
             config = self.charger.config
+            offered = offered_subprotocols(self.charger)
+            endpoints = self._endpoints
+            endpoint = endpoints.current() if endpoints is not None else None
+            base = endpoint.url if endpoint is not None else options.url
+            level = endpoint.security_profile if endpoint is not None else None
             try:
-                check_url(config, options.url)
+                check_url(config, base, profile=level)
                 ws = await self._connect(
                     self.url,
-                    subprotocols=[SUBPROTOCOL],
-                    additional_headers=basic_auth_headers(config, self.id, http_auth=options.http_auth),
+                    subprotocols=offered,
+                    additional_headers=basic_auth_headers(
+                        config, self.id, http_auth=options.http_auth, profile=level
+                    ),
                     max_size=MAX_FRAME_BYTES,
                     open_timeout=10,
-                    ssl=self._tls_context(),
+                    ssl=self._tls_context(base, level),
                     compression="deflate" if options.compression else None,
                     proxy=options.proxy,
                     local_addr=(options.source_address, 0) if options.source_address else None,
@@ -347,6 +373,10 @@ class Station:
                 # charger never stops on a peer's (or a library's) behaviour. picows 2.3, for one, can
                 # fail an assertion when its handshake times out under load (seen at 40,000 chargers).
                 self.last_error = _describe(exc)
+                if endpoints is not None:
+                    endpoints.failed()
+                # A CSMS certificate that does not verify is InvalidCentralSystemCertificate (2.0.1:
+                # InvalidCsmsCertificate, A05 / TC_A_05; ocpp201/convert.py names it) from the model.
                 self._connect_failed(failure_kind(exc, self.last_error), self.last_error)
                 delay = next(delays)
                 self._log.warning(
@@ -358,16 +388,28 @@ class Station:
                 )
                 await self._pause(delay)
                 continue
-            if ws.subprotocol != SUBPROTOCOL:
-                # The CSMS did not agree to OCPP 1.6 (OCPP-J section 3.1.2): treat as a failed connect.
-                self.last_error = "server did not accept subprotocol ocpp1.6"
+            picked = ws.subprotocol
+            if picked not in offered:
+                # The CSMS agreed to none of our versions (OCPP-J 1.6 section 3.1.2; 2.0.1 part 4
+                # section 3.1.2: it completes the handshake without the header and closes): we close.
+                self.last_error = f"the CSMS accepted none of the subprotocols offered ({', '.join(offered)})"
                 ws.close()
                 await ws.wait_closed()
                 delay = next(delays)
-                self._log.warning("%s; retry in %.1f s", self.last_error, delay)
+                self._log.warning("%s; connection closed, retry in %.1f s", self.last_error, delay)
                 await self._pause(delay)
                 continue
-            delays = self.options.backoff.delays(self._rng)
+            if picked != self.wire.subprotocol:
+                # The CSMS picked another of the versions offered: speak that one from now on.
+                self._log.info("the CSMS picked %s", picked)
+                records = self._store.event_seq if self._store is not None else None
+                self.wire = self.outbox.wire = wire_for(self.charger, picked, records)
+            delays = self._delays()
+            if endpoints is not None:
+                endpoints.succeeded()
+            if level is not None:
+                self.charger.security.connected_with(level)  # A05: the profile connected with
+                self.after_model()
             self.last_error = None
             self.run_model(self.charger.security.on_connected)
             try:
@@ -377,6 +419,9 @@ class Station:
                 self._log.exception("connection failed; reconnecting")
             if self._rebooting is not None:
                 self._rebooting = None
+                self._resume = False
+                if self._endpoints is not None:
+                    self._endpoints.restart()
                 self.run_model(self.charger.boot.on_reboot)
             elif not self._stopping and not self._reconnect_now.is_set():
                 delay = next(delays)
@@ -384,18 +429,28 @@ class Station:
                 await self._pause(delay)
             self._reconnect_now.clear()
 
-    def _tls_context(self) -> ssl.SSLContext | None:
-        """Profiles 2 and 3: the installed roots, the charge point certificate (runtime/certificates)."""
+    def _delays(self) -> Iterator[float]:
+        """The reconnect waits: a 2.0.1 station's OCPPCommCtrlr.RetryBackOff* variables (part 4 section
+        5.3: the minimum, doubled RepeatTimes times, plus up to RandomRange), else the options' back-off."""
+        config = self.charger.config
+        if config.spec(_RETRY_MINIMUM) is None:
+            return self.options.backoff.delays(self._rng)
+        return _retry_back_off(config, self._rng)
+
+    def _tls_context(self, url: str, profile: int | None) -> ssl.SSLContext | None:
+        """Profiles 2 and 3: the installed roots, the charge point certificate (runtime/certificates).
+        `url` / `profile`: a 2.0.1 network profile's (None: the configured URL and SecurityProfile)."""
         store = self._store
         files = tls_files(self, store.certificates if store is not None else None)
         return tls_context(
             self.charger.config,
-            self.options.url,
+            url,
             ca_file=self.options.ca_file,
             client_cert=files.client_cert,
             client_key=files.client_key,
             cadata=files.cadata,
             check_hostname=not self.options.tls_skip_hostname_check,
+            profile=profile,
         )
 
     def _connect_failed(self, kind: str, detail: str) -> None:
@@ -418,7 +473,11 @@ class Station:
                 self._tasks = tg
                 self._pings.arm()
                 self.outbox.set_online(True)
-                self.run_model(self.charger.boot.on_connected)
+                self.wire.on_link(True, self.clock.now())
+                if self._resume and not self.wire.boots_on_reconnect:
+                    self.run_model(self.charger.boot.on_reconnected)
+                else:
+                    self.run_model(self.charger.boot.on_connected)
                 ws.start(self._exchange)  # frames are handled from here on, in the link's callbacks
                 try:
                     await ws.wait_closed()
@@ -433,6 +492,8 @@ class Station:
             self._ws = None
             self._link_lost.set()
             self._exchange.forget_call()
+            self._resume = self.charger.registration is RegistrationStatus.ACCEPTED
+            self.wire.on_link(False, self.clock.now())
             self.outbox.set_online(False)  # keeps or drops the CALL that lost its answer
             self.run_model(self.charger.boot.on_disconnected)
             self._log.info("disconnected")
@@ -494,6 +555,20 @@ class Station:
         if ws is not None:
             ws.close()
             await ws.wait_closed()
+
+
+_RETRY_MINIMUM = "OCPPCommCtrlr.RetryBackOffWaitMinimum"
+
+
+def _retry_back_off(config: ConfigStore, rng: random.Random | types.ModuleType) -> Iterator[float]:
+    """Read at each wait: a value the CSMS set while connected applies to the next loss."""
+    attempt = 0
+    while True:
+        minimum = config.get_int(_RETRY_MINIMUM)
+        repeat = config.get_int("OCPPCommCtrlr.RetryBackOffRepeatTimes")
+        random_range = config.get_int("OCPPCommCtrlr.RetryBackOffRandomRange")
+        yield minimum * 2 ** min(attempt, repeat) + (rng.uniform(0, random_range) if random_range else 0.0)
+        attempt += 1
 
 
 def _publish_connection(station: Station) -> None:

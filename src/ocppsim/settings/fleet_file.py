@@ -17,6 +17,8 @@ from ocppsim.settings.specs import (
     FleetSpec,
     HttpSettings,
     SettingsError,
+    check_signed_meter_values,
+    parse_ocpp_versions,
     signed_meter_values,
 )
 
@@ -102,6 +104,9 @@ def _switches(template: dict[str, Any], where: str) -> dict[str, Any]:
             values["feature_profiles"] = parse_profiles(profiles)
         except ProfileError as exc:
             raise SettingsError(f"{where} feature_profiles: {exc}") from None
+    version = _table_get(template, "ocpp_version", str, where, None)
+    if version is not None:
+        values["ocpp_versions"] = parse_ocpp_versions(version, f"{where} ocpp_version")
     return values
 
 
@@ -120,7 +125,8 @@ def load_fleet_file(path: str | Path) -> FleetSpec:
                                  mix: ev_capacities_wh, ev_initial_soc ([low, high] %), ev_max_currents_a,
                                  ev_phases; the switches firmware_download_fails,
                                  firmware_install_fails, diagnostics_upload_fails, fixed_cable, lock_fails
-                                 (booleans) and feature_profiles (["Core", ...]); signed_meter_values
+                                 (booleans) and feature_profiles (["Core", ...]); ocpp_version
+                                 ("1.6", "2.0.1", or "2.0.1,1.6" to offer both); signed_meter_values
                                  ("ocmf": signed Transaction.Begin/End readings, Eichrecht)
     """
     file = Path(path)
@@ -179,6 +185,7 @@ def load_fleet_file(path: str | Path) -> FleetSpec:
             ),
             **_switches(template, where),
         )
+        check_signed_meter_values(params, where)
         name = _table_get(template, "name", str, where, f"template{number}")
         if name in named:
             raise SettingsError(f"{where}: template name {name!r} is used twice")

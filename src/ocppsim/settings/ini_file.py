@@ -15,7 +15,14 @@ from ocppsim.model.charger import ChargerParams
 from ocppsim.model.hardware import ProfileError, parse_profiles
 from ocppsim.model.outgoing import BootInfo
 from ocppsim.settings.flags import ENV_SERVER_URL
-from ocppsim.settings.specs import HttpSettings, Settings, SettingsError, signed_meter_values
+from ocppsim.settings.specs import (
+    HttpSettings,
+    Settings,
+    SettingsError,
+    check_signed_meter_values,
+    parse_ocpp_versions,
+    signed_meter_values,
+)
 
 __all__ = ["DEFAULT_INI", "load_settings"]
 
@@ -129,6 +136,7 @@ def load_settings(
     port: int | None = None,
     environ: dict[str, str] | None = None,
     require_file: bool = True,
+    ocpp_version: str | None = None,
 ) -> Settings:
     """Read the INI file (or the packaged default when `path` is None) and apply flags and env."""
     env = os.environ if environ is None else environ
@@ -192,6 +200,10 @@ def load_settings(
         fixed_cable=_bool(cp, "charger", "fixed_cable", False),
         lock_fails=_bool(cp, "charger", "lock_fails", False),
         feature_profiles=_profiles(_get(cp, "charger", "feature_profiles", "")),
+        ocpp_versions=parse_ocpp_versions(
+            ocpp_version or _get(cp, "charger", "ocpp_version", "1.6"),
+            "--ocpp-version" if ocpp_version else "[charger] ocpp_version",
+        ),
         # Eichrecht: sign the Transaction.Begin / End energy readings (runtime/ocmf_signer.py).
         signed_meter_values=signed_meter_values(
             _get(cp, "charger", "signed_meter_values", ""), "[charger] signed_meter_values"
@@ -199,6 +211,7 @@ def load_settings(
     )
     if params.phases > 3:
         raise SettingsError(f"[charger] phases = {params.phases}: must be 1, 2 or 3")
+    check_signed_meter_values(params, "[charger]")
     files: dict[str, Path | None] = {}
     for key in ("ca_file", "client_cert", "client_key"):
         text = _get(cp, "server", key, "")

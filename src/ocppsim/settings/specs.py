@@ -17,12 +17,30 @@ __all__ = [
     "HttpSettings",
     "Settings",
     "SettingsError",
+    "check_signed_meter_values",
+    "parse_ocpp_versions",
     "signed_meter_values",
 ]
 
 
 class SettingsError(ValueError):
     """A bad INI value or combination; the message names the key."""
+
+
+# The OCPP versions a charger can speak ([charger] ocpp_version, --ocpp-version, a fleet template's
+# ocpp_version): one, or several in the order offered to the CSMS, which picks (OCPP-J section 3.1.2).
+OCPP_VERSIONS = ("1.6", "2.0.1")
+
+
+def parse_ocpp_versions(text: str, where: str) -> tuple[str, ...]:
+    """ "2.0.1" or "2.0.1,1.6" -> ("2.0.1", "1.6"); SettingsError naming `where` otherwise."""
+    versions = tuple(part.strip() for part in text.split(",") if part.strip())
+    unknown = [v for v in versions if v not in OCPP_VERSIONS]
+    if not versions or unknown or len(set(versions)) != len(versions):
+        raise SettingsError(
+            f"{where} = {text!r}: one or more of {', '.join(OCPP_VERSIONS)}, comma-separated, each once"
+        )
+    return versions
 
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -39,6 +57,17 @@ def signed_meter_values(text: str | None, where: str) -> str | None:
     if value not in SIGNED_METER_VALUE_FORMATS:
         raise SettingsError(f"{where} = {text!r}: must be ocmf or none")
     return value
+
+
+def check_signed_meter_values(params: ChargerParams, where: str) -> None:
+    """Signed meter values are OCMF records in 1.6 MeterValues (runtime/ocmf_signer.py); a 2.0.1 charger
+    would carry them in TransactionEvent (SignedMeterValueType), which is not built yet: refused rather
+    than silently left out. `where` names the settings (section, template, flag)."""
+    if params.signed_meter_values and "2.0.1" in params.ocpp_versions:
+        raise SettingsError(
+            f"{where}: signed_meter_values = {params.signed_meter_values} is supported with OCPP 1.6 only"
+            f" (ocpp_version = {','.join(params.ocpp_versions)})"
+        )
 
 
 # Where a bearer token can come from instead of --http-token: the environment is not in the process list.
@@ -120,6 +149,7 @@ class FleetCharger:
             seeds["SecurityProfile"] = str(self.security_profile)
         if self.authorization_key:
             seeds["AuthorizationKey"] = self.authorization_key
+            seeds["SecurityCtrlr.BasicAuthPassword"] = self.authorization_key  # 2.0.1 (16-40 characters)
         if self.voltage is not None:
             seeds["voltage_V"] = str(self.voltage)
         return seeds

@@ -17,6 +17,7 @@ operations (`chargers.py`: list, forget, move between files) see every table key
     reservations                                   reservations.py
     firmware_versions                              firmware.py
     ocmf_keys                                      ocmf_keys.py
+    event_sequences                                event_sequences.py
 """
 
 from __future__ import annotations
@@ -212,6 +213,16 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     );
     CREATE INDEX security_log_by_charger ON security_log (charger_id, seq);
     """,
+    # 13: OCPP 2.0.1: the next TransactionEvent seqNo of each running transaction (E01: it counts up
+    # over the transaction's life, a restart included). (11 on the v201 branch; after main's 11 and 12.)
+    """
+    CREATE TABLE event_sequences (
+        charger_id TEXT NOT NULL,
+        tx_ref INTEGER NOT NULL,
+        next_seq INTEGER NOT NULL,
+        PRIMARY KEY (charger_id, tx_ref)
+    );
+    """,
 )
 
 # max(): a register never goes backwards, even if an older value is written late. (registers.py, and
@@ -249,6 +260,7 @@ PER_CHARGER_TABLES: Final = (
     "certificates",
     "charge_point_certificates",
     "security_log",
+    "event_sequences",
 )
 
 

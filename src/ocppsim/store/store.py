@@ -16,6 +16,7 @@ repository per record kind on it, as attributes:
     store.firmware      the version of the firmware installed last     firmware.py
     store.ocmf_keys     signing key of signed meter values (OCMF)     ocmf_keys.py
     store.certificates  certificates, key files, the security log      certificates.py
+    store.event_seq     2.0.1 TransactionEvent seqNo per transaction   event_sequences.py
     store.chargers      list, forget, move chargers between files      chargers.py
 """
 
@@ -30,6 +31,7 @@ from ocppsim.store.chargers import Chargers
 from ocppsim.store.checkpointer import CHECKPOINT_EVERY_S
 from ocppsim.store.configuration import Configuration
 from ocppsim.store.database import DB_FILENAME, Database
+from ocppsim.store.event_sequences import EventSequences
 from ocppsim.store.firmware import Firmware
 from ocppsim.store.frames import FrameLog
 from ocppsim.store.journal import Journal
@@ -51,6 +53,7 @@ class Store:
         "chargers",
         "config",
         "db",
+        "event_seq",
         "firmware",
         "flush",
         "frames",
@@ -89,6 +92,7 @@ class Store:
         self.firmware = Firmware(db)
         self.ocmf_keys = OcmfKeys(db)
         self.certificates = Certificates(db)
+        self.event_seq = EventSequences(db)
         self.chargers = Chargers(db)
 
     @property

@@ -33,6 +33,10 @@ __all__ = [
     "SummaryOut",
     "TagIn",
     "TemplateOut",
+    "VariableAttributeOut",
+    "VariableOut",
+    "VariableSetIn",
+    "VariableSetOut",
     "VehicleIn",
     "VehicleOut",
 ]
@@ -135,6 +139,9 @@ class ChargerIn(_Strict):
     vendor: str | None = Field(None, min_length=1, max_length=20)  # BootNotification CiString20
     model: str | None = Field(None, min_length=1, max_length=20)
     url: str | None = Field(None, pattern=r"^wss?://[!-~]+$", max_length=500)
+    ocpp_version: Literal["1.6", "2.0.1", "2.0.1,1.6", "1.6,2.0.1"] | None = Field(
+        None, description="the OCPP version(s) it offers, in order (default: the template's)"
+    )
 
 
 class TagIn(_Strict):
@@ -208,6 +215,41 @@ class ConfigChangeIn(_Strict):
 class ConfigChangeOut(BaseModel):
     key: str
     status: str = Field(description="the ChangeConfiguration status: Accepted or RebootRequired")
+
+
+class VariableAttributeOut(BaseModel):
+    type: str = Field(description="Actual, Target, MinSet or MaxSet")
+    value: str | None = Field(description="absent for a WriteOnly variable")
+    mutability: str
+
+
+class VariableOut(BaseModel):
+    """One variable of an OCPP 2.0.1 charger's device model (NotifyReport's ReportDataType)."""
+
+    component: str
+    evse: int | None
+    connector: int | None
+    variable: str
+    instance: str | None
+    attributes: list[VariableAttributeOut]
+    data_type: str
+    unit: str | None
+    min_limit: float | None
+    max_limit: float | None
+    values_list: str | None
+
+
+class VariableSetIn(_Strict):
+    component: Annotated[str, Field(min_length=1, max_length=50)]
+    evse: Annotated[int | None, Field(ge=1)] = None
+    connector: Annotated[int | None, Field(ge=1)] = None
+    variable: Annotated[str, Field(min_length=1, max_length=50)]
+    instance: Annotated[str | None, Field(max_length=50)] = None
+    value: Annotated[str, Field(max_length=1000)]
+
+
+class VariableSetOut(BaseModel):
+    status: str = Field(description="SetVariables' attributeStatus: Accepted or RebootRequired")
 
 
 class ProfilesOut(BaseModel):

@@ -15,7 +15,7 @@ from enum import Enum
 from ocppsim.model.authorization.lists import TagLists
 from ocppsim.model.charger_state import ChargerState, Connector, Fault, Session
 from ocppsim.model.hardware import supports
-from ocppsim.model.outgoing import AuthorizeReq, IdTagInfo
+from ocppsim.model.outgoing import AuthCacheChanged, AuthorizeReq, IdTagInfo
 from ocppsim.model.status_table import TRANSACTION_STATES
 from ocppsim.model.types import (
     AuthorizationStatus,
@@ -79,6 +79,15 @@ class Authorization:
         """An IdTagInfo from the CSMS (Authorize, Start/StopTransaction.conf) goes into the cache."""
         for effect in self.lists.remember(id_tag, info):
             self._s.emit(effect)
+
+    def forget(self, id_tag: str) -> bool:
+        """OCPP 2.0.1 N10 (CustomerInformation clear): the tag's Authorization Cache entry goes; True
+        when there was one. The Local List is the CSMS's own (SendLocalList) and stays."""
+        key = id_tag.lower()
+        if self.lists.cache.pop(key, None) is None:
+            return False
+        self._s.emit(AuthCacheChanged(key, None))
+        return True
 
     # ------------------------------------------------------------------ a driver's tag
 

@@ -19,15 +19,36 @@ BOOT_RETRY_S = 60.0
 
 
 class Registration:
-    __slots__ = ("_s", "next_boot", "next_heartbeat")
+    __slots__ = ("_s", "next_boot", "next_heartbeat", "pending_reset")
 
     def __init__(self, state: ChargerState) -> None:
         self._s = state
         self.next_boot: float | None = None
         self.next_heartbeat: float | None = None
+        # A reset waiting for the transactions to end (OCPP 2.0.1 B12 "Reset - With Ongoing Transaction",
+        # type OnIdle): the aggregate's next_deadline makes tick run once the charger is idle.
+        self.pending_reset: ResetType | None = None
+
+    @property
+    def idle(self) -> bool:
+        """No transaction and no authorized session waiting for the cable (what OnIdle waits for)."""
+        return all(c.tx is None and c.session is None for c in self._s.connectors.values())
+
+    def reset_on_idle(self, reset_type: ResetType, now: float) -> bool:
+        """OCPP 2.0.1 B11/B12 Reset OnIdle: at once when idle (True), else once the last transaction
+        has ended (False: the CSMS is told Scheduled, B12.FR.01)."""
+        self._s.advance(now)
+        if self.idle:
+            self.reset(reset_type, now)
+            return True
+        self.pending_reset = reset_type
+        return False
 
     def tick(self, now: float) -> None:
         state = self._s
+        if self.pending_reset is not None and self.idle:
+            reset_type, self.pending_reset = self.pending_reset, None
+            self.reset(reset_type, now)
         if self.next_boot is not None and now >= self.next_boot:
             self.next_boot = None
             if state.connected:
@@ -43,6 +64,19 @@ class Registration:
         state.registration = None
         self.next_boot = None
         state.emit(BootNotificationReq(state.boot_info))
+
+    def on_reconnected(self, now: float) -> None:
+        """OCPP 2.0.1: the connection came back without a reboot (part 4 section 5; B01 boots only at
+        start-up): the registration stands, no BootNotification; the heartbeat restarts and every
+        connector's status is offered again (the adapter sends what the CSMS has not seen, B04 /
+        OfflineThreshold)."""
+        state = self._s
+        state.advance(now)
+        state.connected = True
+        state.registration = RegistrationStatus.ACCEPTED
+        self.next_boot = None
+        self.restart_heartbeat(now)
+        state.status.notify_all(now)
 
     def on_disconnected(self, now: float) -> None:
         state = self._s
@@ -91,6 +125,7 @@ class Registration:
         """Section 5.14: stop every transaction (reason SoftReset / HardReset), then restart."""
         state = self._s
         state.advance(now)
+        self.pending_reset = None
         reason = Reason.SOFT_RESET if reset_type is ResetType.SOFT else Reason.HARD_RESET
         for c in state.connectors.values():
             if c.tx is not None:

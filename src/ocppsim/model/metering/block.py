@@ -5,6 +5,11 @@ for StopTransaction.transactionData). The meter itself (register, sampling plans
 Periodic samples are counted from the transaction's start (metering.md section 3); clock-aligned ones
 from UTC midnight.
 
+OCPP 2.0.1 (J02): a 2.0.1 charger has intervals of its own for the values its Ended event carries,
+SampledDataCtrlr.TxEndedInterval (from the start, like the periodic ones) and AlignedDataCtrlr.
+TxEndedInterval (from midnight); 0 takes none between Begin and End. A 1.6 charger has neither key and
+keeps StopTxn*Data with its MeterValues samples (section 9.1).
+
 Signed meter values (German calibration law; ChargerParams.signed_meter_values = "ocmf"): the readings
 a customer is billed by are the transaction's first and last register readings, so those are signed: the
 MeterValues of context Transaction.Begin (sent right after StartTransaction) and Transaction.End each ask
@@ -31,15 +36,23 @@ __all__ = ["Metering"]
 _SAMPLE_PERIODIC = ReadingContext.SAMPLE_PERIODIC
 _TRANSACTION_BEGIN = ReadingContext.TRANSACTION_BEGIN
 _TRANSACTION_END = ReadingContext.TRANSACTION_END
+_SAMPLED_ENDED = "SampledDataCtrlr.TxEndedInterval"
+_ALIGNED_ENDED = "AlignedDataCtrlr.TxEndedInterval"
 _ENERGY_REGISTER = Measurand.ENERGY_ACTIVE_IMPORT_REGISTER
 
 
 class Metering:
-    __slots__ = ("_s", "next_aligned")
+    __slots__ = ("_s", "next_aligned", "next_aligned_ended")
 
     def __init__(self, state: ChargerState) -> None:
         self._s = state
         self.next_aligned: float | None = None
+        self.next_aligned_ended: float | None = None  # 2.0.1 AlignedDataCtrlr.TxEndedInterval
+
+    def _ended_interval(self, key: str) -> int | None:
+        """The 2.0.1 TxEndedInterval of `key`; None on a 1.6 charger (it has no such key)."""
+        config = self._s.config
+        return config.get_int(key) if config.spec(key) is not None else None
 
     def meter_registers(self) -> dict[int, float]:
         return {cid: c.register.wh for cid, c in self._s.connectors.items()}
@@ -90,6 +103,8 @@ class Metering:
     def schedule_samples(self, tx: Transaction, now: float) -> None:
         interval = self._s.config.get_int("MeterValueSampleInterval")
         tx.next_sample = now + interval if interval > 0 else None
+        ended = self._ended_interval(_SAMPLED_ENDED)
+        tx.next_ended_sample = now + ended if ended else None
 
     def begin_transaction(self, c: Connector, tx: Transaction, now: float) -> None:
         begin = self.sample(c, "StopTxnSampledData", _TRANSACTION_BEGIN, now)
@@ -147,32 +162,55 @@ class Metering:
                 # Counted from transaction start (metering.md section 3); skip missed instants.
                 while tx.next_sample is not None and tx.next_sample <= now + 1e-9:
                     tx.next_sample = tx.next_sample + interval if interval > 0 else None
+            if tx is not None and tx.next_ended_sample is not None and now >= tx.next_ended_sample - 1e-9:
+                self._ended_sample(c, tx, "StopTxnSampledData", _SAMPLE_PERIODIC, now)
+                ended = self._ended_interval(_SAMPLED_ENDED) or 0
+                while tx.next_ended_sample is not None and tx.next_ended_sample <= now + 1e-9:
+                    tx.next_ended_sample = tx.next_ended_sample + ended if ended > 0 else None
         if self.next_aligned is not None and now >= self.next_aligned:
             self._clock_aligned_sample(now)
             self.schedule_aligned(now)
+        if self.next_aligned_ended is not None and now >= self.next_aligned_ended:
+            for c in self._s.connectors.values():
+                if c.tx is not None:
+                    self._ended_sample(c, c.tx, "StopTxnAlignedData", ReadingContext.SAMPLE_CLOCK, now)
+            self.schedule_aligned(now)
+
+    def _ended_sample(
+        self, c: Connector, tx: Transaction, key: str, context: ReadingContext, now: float
+    ) -> None:
+        data = self.sample(c, key, context, now)
+        if data is not None:
+            self._keep_transaction_data(tx, data)
 
     def _periodic_sample(self, c: Connector, tx: Transaction, now: float) -> None:
         snap = self._snapshot(c)  # one instant for both lists
         values = self.sample(c, "MeterValuesSampledData", _SAMPLE_PERIODIC, now, snap)
         if values is not None:
             self._s.emit(MeterValuesReq(c.id, (values,), tx.ref, _SAMPLE_PERIODIC))
+        if self._ended_interval(_SAMPLED_ENDED) is not None:
+            return  # 2.0.1: the Ended event's values follow TxEndedInterval, not these samples
         data = self.sample(c, "StopTxnSampledData", _SAMPLE_PERIODIC, now, snap)
         if data is not None:
             self._keep_transaction_data(tx, data)
 
     def schedule_aligned(self, now: float) -> None:
         state = self._s
-        interval = state.config.get_int("ClockAlignedDataInterval")
+        self.next_aligned = self._next_boundary(state.config.get_int("ClockAlignedDataInterval"), now)
+        ended = self._ended_interval(_ALIGNED_ENDED)
+        self.next_aligned_ended = self._next_boundary(ended, now) if ended else None
+
+    def _next_boundary(self, interval: int, now: float) -> float | None:
         if interval <= 0:
-            self.next_aligned = None
-            return
+            return None
+        state = self._s
         # Aligned to UTC midnight (our documented choice, configuration-keys.md ClockAlignedDataInterval).
         t = now + state.clock_offset
         midnight = math.floor(t / 86400.0) * 86400.0
         # The next boundary strictly after now (a boundary just sampled is not due again).
         nxt = midnight + (math.floor((t - midnight) / interval) + 1) * interval
         nxt = min(nxt, midnight + 86400.0)
-        self.next_aligned = nxt - state.clock_offset
+        return nxt - state.clock_offset
 
     def _clock_aligned_sample(self, now: float) -> None:
         state = self._s
@@ -181,7 +219,7 @@ class Metering:
             ref = c.tx.ref if c.tx else None
             if values is not None:
                 state.emit(MeterValuesReq(c.id, (values,), ref, ReadingContext.SAMPLE_CLOCK))
-            if c.tx is not None:
+            if c.tx is not None and self._ended_interval(_ALIGNED_ENDED) is None:
                 data = self.sample(c, "StopTxnAlignedData", ReadingContext.SAMPLE_CLOCK, now)
                 if data is not None:
                     self._keep_transaction_data(c.tx, data)
@@ -232,5 +270,10 @@ class Metering:
             for c in self._s.connectors.values():
                 if c.tx is not None:
                     c.tx.next_sample = now + interval if interval > 0 else None
-        elif name == "ClockAlignedDataInterval":
+        elif name in ("ClockAlignedDataInterval", _ALIGNED_ENDED):
             self.schedule_aligned(now)
+        elif name == _SAMPLED_ENDED:
+            interval = int(value)
+            for c in self._s.connectors.values():
+                if c.tx is not None:
+                    c.tx.next_ended_sample = now + interval if interval > 0 else None

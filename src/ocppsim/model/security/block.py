@@ -129,8 +129,17 @@ class Security:
             self.previous_profile = state.config.get_int("SecurityProfile")
         return True
 
+    def connected_with(self, level: int) -> None:
+        """OCPP 2.0.1 A05: a connection made with a network profile of a higher security profile makes it
+        the station's SecurityProfile (never lowered); kept like any configuration value."""
+        state = self._s
+        if level > state.config.get_int("SecurityProfile"):
+            state.config.store("SecurityProfile", str(level))
+            state.emit(ConfigChanged("SecurityProfile", str(level)))
+
     def key_changed(self, name: str, value: str, now: float) -> None:
-        if name not in ("SecurityProfile", "AuthorizationKey"):
+        # SecurityCtrlr.BasicAuthPassword: the 2.0.1 password (A01, TC_A_09: the next connection uses it).
+        if name not in ("SecurityProfile", "AuthorizationKey", "SecurityCtrlr.BasicAuthPassword"):
             return
         # A01.FR.11 / FR.12: the change is in the security log, never the key itself.
         self.event(SecurityEvent.RECONFIGURATION_OF_SECURITY_PARAMETERS, now, f"{name} changed")

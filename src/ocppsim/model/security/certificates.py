@@ -29,6 +29,10 @@ class CertificateUse(StrEnum):
 
     CENTRAL_SYSTEM_ROOT = "CentralSystemRootCertificate"
     MANUFACTURER_ROOT = "ManufacturerRootCertificate"
+    # OCPP 2.0.1 InstallCertificateUseEnumType adds the ISO 15118 roots (M05); a 1.6 schema never names
+    # them, so only a 2.0.1 station holds any (ocpp201/handlers/security.py maps the names).
+    V2G_ROOT = "V2GRootCertificate"
+    MO_ROOT = "MORootCertificate"
 
 
 @dataclass(frozen=True, slots=True)

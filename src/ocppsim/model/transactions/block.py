@@ -296,6 +296,18 @@ class Transactions:
                 return RemoteStartStopStatus.ACCEPTED
         return RemoteStartStopStatus.REJECTED
 
+    def remote_stop_ref(self, tx_ref: int, now: float) -> RemoteStartStopStatus:
+        """As remote_stop, by the local reference: OCPP 2.0.1 names a transaction by the id the station
+        gave it (E01), known before the CSMS has answered its Started event (F03)."""
+        state = self._s
+        state.advance(now)
+        for c in state.connectors.values():
+            if c.tx is not None and c.tx.ref == tx_ref:
+                self.stop(c, Reason.REMOTE, now)
+                state.status.settle(c, now)
+                return RemoteStartStopStatus.ACCEPTED
+        return RemoteStartStopStatus.REJECTED
+
     def unlock_connector(self, connector_id: int, now: float) -> UnlockStatus:
         """Section 5.18 / errata 3.85: unknown connector -> NotSupported; stop a running transaction first.
         A fixed cable has no lock: NotSupported, the transaction goes on; a failing lock: UnlockFailed

@@ -1,0 +1,351 @@
+"""The catalogue of the device model (OCPP 2.0.1 part 1 section 3, part 2 appendices section 2
+"Standardized components and variables"): which components and variables this charging station has,
+their characteristics (data type, unit, limits, values list), mutability and attribute types, and where
+each value comes from:
+
+- `key`: a key of the charger's one key registry. Where OCPP 1.6 has the same setting the 1.6 key is
+  used (OCPPCommCtrlr.HeartbeatInterval is HeartbeatInterval, TxCtrlr.EVConnectionTimeOut is
+  ConnectionTimeOut ...): the blocks act on it as they do for 1.6, and SetVariables goes through the
+  same validation and owners' hooks as ChangeConfiguration. Settings 1.6 lacks are keys of `keys.py`.
+- `fact`: a read-only fact the model knows (AvailabilityState, the clock, the EVSE's power ...),
+  read by `block.py` at the instant asked.
+- `value`: a constant (Available, SupplyPhases, ...).
+
+Version-parameterised: `catalogue(version, ...)` gives 2.0.1's; a 2.1 catalogue adds its variables to it.
+The table is built once per shape (number of EVSEs, phases) and shared by a fleet's chargers.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from enum import StrEnum
+
+__all__ = ["AttributeType", "DataType", "Mutability", "VariableSpec", "catalogue"]
+
+
+class Mutability(StrEnum):
+    READ_ONLY = "ReadOnly"
+    WRITE_ONLY = "WriteOnly"
+    READ_WRITE = "ReadWrite"
+
+
+class DataType(StrEnum):
+    STRING = "string"
+    DECIMAL = "decimal"
+    INTEGER = "integer"
+    DATETIME = "dateTime"
+    BOOLEAN = "boolean"
+    OPTION_LIST = "OptionList"
+    SEQUENCE_LIST = "SequenceList"
+    MEMBER_LIST = "MemberList"
+
+
+class AttributeType(StrEnum):
+    ACTUAL = "Actual"
+    TARGET = "Target"
+    MIN_SET = "MinSet"
+    MAX_SET = "MaxSet"
+
+
+_ACTUAL = (AttributeType.ACTUAL,)
+
+
+@dataclass(frozen=True, slots=True)
+class VariableSpec:
+    component: str
+    variable: str
+    data_type: DataType
+    mutability: Mutability = Mutability.READ_WRITE
+    key: str | None = None
+    fact: str | None = None
+    value: str | None = None
+    instance: str | None = None
+    evse: int | None = None
+    connector: int | None = None
+    unit: str | None = None
+    min_limit: float | None = None
+    max_limit: float | None = None
+    values_list: str | None = None
+    # Attribute types other than Actual, each with its own source: (type, fact or constant value).
+    extra: tuple[tuple[AttributeType, str], ...] = ()
+
+    @property
+    def attributes(self) -> tuple[AttributeType, ...]:
+        return _ACTUAL + tuple(kind for kind, _ in self.extra)
+
+    @property
+    def constant(self) -> bool:
+        return self.value is not None
+
+
+_MEASURANDS = (
+    "Energy.Active.Import.Register,Energy.Active.Export.Register,Power.Active.Import,Power.Offered,"
+    "Current.Import,Current.Offered,Voltage,SoC,Frequency,Temperature"
+)
+_RO = Mutability.READ_ONLY
+_B = DataType.BOOLEAN
+_I = DataType.INTEGER
+_D = DataType.DECIMAL
+_S = DataType.STRING
+_ML = DataType.MEMBER_LIST
+_OL = DataType.OPTION_LIST
+_SL = DataType.SEQUENCE_LIST
+_AVAILABILITY = "Available,Occupied,Reserved,Unavailable,Faulted"
+
+
+def _station(version: str, phases: int) -> tuple[VariableSpec, ...]:
+    v = VariableSpec
+    return (
+        # ChargingStation (part 2 appendices 2.2): the station as a whole
+        v("ChargingStation", "AvailabilityState", _OL, _RO, fact="availability", values_list=_AVAILABILITY),
+        v("ChargingStation", "Available", _B, _RO, value="true"),
+        v("ChargingStation", "SupplyPhases", _I, _RO, value=str(phases)),
+        v("ChargingStation", "Model", _S, _RO, fact="model"),
+        v("ChargingStation", "VendorName", _S, _RO, fact="vendor"),
+        # OCPPCommCtrlr
+        v("OCPPCommCtrlr", "HeartbeatInterval", _I, key="HeartbeatInterval", unit="s", min_limit=0),
+        v("OCPPCommCtrlr", "MessageTimeout", _I, _RO, key="MessageTimeout", instance="Default", unit="s"),
+        v(
+            "OCPPCommCtrlr",
+            "MessageAttempts",
+            _I,
+            key="TransactionMessageAttempts",
+            instance="TransactionEvent",
+        ),
+        v(
+            "OCPPCommCtrlr",
+            "MessageAttemptInterval",
+            _I,
+            key="TransactionMessageRetryInterval",
+            instance="TransactionEvent",
+            unit="s",
+        ),
+        v(
+            "OCPPCommCtrlr",
+            "NetworkConfigurationPriority",
+            _SL,
+            key="OCPPCommCtrlr.NetworkConfigurationPriority",
+            values_list="1,2",
+        ),
+        v(
+            "OCPPCommCtrlr",
+            "NetworkProfileConnectionAttempts",
+            _I,
+            key="OCPPCommCtrlr.NetworkProfileConnectionAttempts",
+        ),
+        v("OCPPCommCtrlr", "OfflineThreshold", _I, key="OCPPCommCtrlr.OfflineThreshold", unit="s"),
+        v("OCPPCommCtrlr", "ResetRetries", _I, key="ResetRetries"),
+        v(
+            "OCPPCommCtrlr",
+            "RetryBackOffWaitMinimum",
+            _I,
+            key="OCPPCommCtrlr.RetryBackOffWaitMinimum",
+            unit="s",
+        ),
+        v("OCPPCommCtrlr", "RetryBackOffRepeatTimes", _I, key="OCPPCommCtrlr.RetryBackOffRepeatTimes"),
+        v(
+            "OCPPCommCtrlr",
+            "RetryBackOffRandomRange",
+            _I,
+            key="OCPPCommCtrlr.RetryBackOffRandomRange",
+            unit="s",
+        ),
+        v("OCPPCommCtrlr", "UnlockOnEVSideDisconnect", _B, key="UnlockConnectorOnEVSideDisconnect"),
+        v("OCPPCommCtrlr", "WebSocketPingInterval", _I, key="WebSocketPingInterval", unit="s"),
+        v(
+            "OCPPCommCtrlr",
+            "FileTransferProtocols",
+            _ML,
+            _RO,
+            key="OCPPCommCtrlr.FileTransferProtocols",
+            max_limit=2,
+            values_list="FTP,HTTP",
+        ),
+        # TxCtrlr
+        v("TxCtrlr", "EVConnectionTimeOut", _I, key="ConnectionTimeOut", unit="s"),
+        v("TxCtrlr", "StopTxOnEVSideDisconnect", _B, key="StopTransactionOnEVSideDisconnect"),
+        v("TxCtrlr", "StopTxOnInvalidId", _B, key="StopTransactionOnInvalidId"),
+        v("TxCtrlr", "MaxEnergyOnInvalidId", _I, key="MaxEnergyOnInvalidId", unit="Wh"),
+        v("TxCtrlr", "TxBeforeAcceptedEnabled", _B, _RO, key="TxCtrlr.TxBeforeAcceptedEnabled"),
+        v(
+            "TxCtrlr",
+            "TxStartPoint",
+            _ML,
+            key="TxCtrlr.TxStartPoint",
+            max_limit=1,
+            values_list="PowerPathClosed",
+        ),
+        v(
+            "TxCtrlr",
+            "TxStopPoint",
+            _ML,
+            key="TxCtrlr.TxStopPoint",
+            max_limit=3,
+            values_list="EVConnected,Authorized,PowerPathClosed",
+        ),
+        # SampledDataCtrlr
+        v("SampledDataCtrlr", "Enabled", _B, key="SampledDataCtrlr.Enabled"),
+        v(
+            "SampledDataCtrlr",
+            "TxStartedMeasurands",
+            _ML,
+            key="SampledDataCtrlr.TxStartedMeasurands",
+            max_limit=1,
+            values_list="Energy.Active.Import.Register",
+        ),
+        v(
+            "SampledDataCtrlr",
+            "TxUpdatedMeasurands",
+            _ML,
+            key="MeterValuesSampledData",
+            max_limit=10,
+            values_list=_MEASURANDS,
+        ),
+        v("SampledDataCtrlr", "TxUpdatedInterval", _I, key="MeterValueSampleInterval", unit="s"),
+        v(
+            "SampledDataCtrlr",
+            "TxEndedMeasurands",
+            _ML,
+            key="StopTxnSampledData",
+            max_limit=10,
+            values_list=_MEASURANDS,
+        ),
+        v("SampledDataCtrlr", "TxEndedInterval", _I, key="SampledDataCtrlr.TxEndedInterval", unit="s"),
+        # AlignedDataCtrlr
+        v("AlignedDataCtrlr", "Enabled", _B, key="AlignedDataCtrlr.Enabled"),
+        v(
+            "AlignedDataCtrlr",
+            "Measurands",
+            _ML,
+            key="MeterValuesAlignedData",
+            max_limit=10,
+            values_list=_MEASURANDS,
+        ),
+        v("AlignedDataCtrlr", "Interval", _I, key="ClockAlignedDataInterval", unit="s"),
+        v(
+            "AlignedDataCtrlr",
+            "TxEndedMeasurands",
+            _ML,
+            key="StopTxnAlignedData",
+            max_limit=10,
+            values_list=_MEASURANDS,
+        ),
+        v("AlignedDataCtrlr", "TxEndedInterval", _I, key="AlignedDataCtrlr.TxEndedInterval", unit="s"),
+        # AuthCtrlr
+        v("AuthCtrlr", "Enabled", _B, key="OCPPAuthorizationEnabled"),
+        v("AuthCtrlr", "AuthorizeRemoteStart", _B, key="AuthorizeRemoteTxRequests"),
+        v("AuthCtrlr", "LocalAuthorizeOffline", _B, key="LocalAuthorizeOffline"),
+        v("AuthCtrlr", "LocalPreAuthorize", _B, key="LocalPreAuthorize"),
+        v("AuthCtrlr", "OfflineTxForUnknownIdEnabled", _B, key="AllowOfflineTxForUnknownId"),
+        # AuthCacheCtrlr
+        v("AuthCacheCtrlr", "Available", _B, _RO, value="true"),
+        v("AuthCacheCtrlr", "Enabled", _B, key="AuthorizationCacheEnabled"),
+        v("AuthCacheCtrlr", "LifeTime", _I, key="AuthCacheCtrlr.LifeTime", unit="s"),
+        v("AuthCacheCtrlr", "Policy", _OL, key="AuthCacheCtrlr.Policy", values_list="LRU"),
+        v("AuthCacheCtrlr", "DisablePostAuthorize", _B, key="AuthCacheCtrlr.DisablePostAuthorize"),
+        # LocalAuthListCtrlr
+        v("LocalAuthListCtrlr", "Available", _B, _RO, value="true"),
+        v("LocalAuthListCtrlr", "Enabled", _B, key="LocalAuthListEnabled"),
+        v("LocalAuthListCtrlr", "Entries", _I, _RO, fact="local_list_entries", max_limit=1000),
+        v("LocalAuthListCtrlr", "ItemsPerMessage", _I, _RO, key="SendLocalListMaxLength"),
+        v("LocalAuthListCtrlr", "BytesPerMessage", _I, _RO, value="65536"),
+        v("LocalAuthListCtrlr", "Storage", _I, _RO, key="LocalAuthListMaxLength", unit="B"),
+        # SmartChargingCtrlr
+        v("SmartChargingCtrlr", "Available", _B, _RO, value="true"),
+        v("SmartChargingCtrlr", "Enabled", _B, key="SmartChargingCtrlr.Enabled"),
+        v(
+            "SmartChargingCtrlr",
+            "Entries",
+            _I,
+            _RO,
+            fact="profiles",
+            instance="ChargingProfiles",
+            max_limit=16,
+        ),
+        v(
+            "SmartChargingCtrlr",
+            "LimitChangeSignificance",
+            _D,
+            key="SmartChargingCtrlr.LimitChangeSignificance",
+            unit="Percent",
+        ),
+        v("SmartChargingCtrlr", "PeriodsPerSchedule", _I, _RO, key="ChargingScheduleMaxPeriods"),
+        v("SmartChargingCtrlr", "ProfileStackLevel", _I, _RO, key="ChargeProfileMaxStackLevel"),
+        v("SmartChargingCtrlr", "RateUnit", _ML, _RO, value="A,W", values_list="A,W"),
+        # SecurityCtrlr
+        v("SecurityCtrlr", "OrganizationName", _S, key="SecurityCtrlr.OrganizationName"),
+        v(
+            "SecurityCtrlr",
+            "BasicAuthPassword",
+            _S,
+            Mutability.WRITE_ONLY,
+            key="SecurityCtrlr.BasicAuthPassword",
+            max_limit=40,
+        ),
+        v("SecurityCtrlr", "SecurityProfile", _I, _RO, key="SecurityProfile"),
+        v("SecurityCtrlr", "CertificateEntries", _I, _RO, fact="certificates", max_limit=10),
+        v("SecurityCtrlr", "Identity", _S, _RO, fact="identity"),
+        # DeviceDataCtrlr (B06, B07, B08: how many items one message may hold)
+        v("DeviceDataCtrlr", "ItemsPerMessage", _I, _RO, value="50", instance="GetReport"),
+        v("DeviceDataCtrlr", "ItemsPerMessage", _I, _RO, value="50", instance="GetVariables"),
+        v("DeviceDataCtrlr", "ItemsPerMessage", _I, _RO, value="50", instance="SetVariables"),
+        v("DeviceDataCtrlr", "BytesPerMessage", _I, _RO, value="65536", instance="GetReport"),
+        v("DeviceDataCtrlr", "BytesPerMessage", _I, _RO, value="65536", instance="GetVariables"),
+        v("DeviceDataCtrlr", "BytesPerMessage", _I, _RO, value="65536", instance="SetVariables"),
+        # ClockCtrlr
+        v("ClockCtrlr", "DateTime", DataType.DATETIME, _RO, fact="datetime"),
+        v(
+            "ClockCtrlr",
+            "TimeSource",
+            _SL,
+            key="ClockCtrlr.TimeSource",
+            values_list="Heartbeat,RealTimeClock",
+        ),
+        # ReservationCtrlr
+        v("ReservationCtrlr", "Available", _B, _RO, value="true"),
+        v("ReservationCtrlr", "Enabled", _B, key="ReservationCtrlr.Enabled"),
+    )
+
+
+def _evse(evse: int, phases: int, max_power_w: float) -> tuple[VariableSpec, ...]:
+    """EVSE n and its one Connector (this station: one connector per EVSE, EVSE n = 1.6 connector n)."""
+    v = VariableSpec
+    return (
+        v("EVSE", "AvailabilityState", _OL, _RO, fact="availability", evse=evse, values_list=_AVAILABILITY),
+        v("EVSE", "Available", _B, _RO, value="true", evse=evse),
+        v("EVSE", "SupplyPhases", _I, _RO, value=str(phases), evse=evse),
+        v(
+            "EVSE",
+            "Power",
+            _D,
+            _RO,
+            fact="power",
+            evse=evse,
+            unit="W",
+            max_limit=max_power_w,
+            extra=((AttributeType.MAX_SET, f"{max_power_w:g}"),),
+        ),
+        v(
+            "Connector",
+            "AvailabilityState",
+            _OL,
+            _RO,
+            fact="availability",
+            evse=evse,
+            connector=1,
+            values_list=_AVAILABILITY,
+        ),
+        v("Connector", "Available", _B, _RO, value="true", evse=evse, connector=1),
+        v("Connector", "ConnectorType", _S, _RO, value="cType2", evse=evse, connector=1),
+        v("Connector", "SupplyPhases", _I, _RO, value=str(phases), evse=evse, connector=1),
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def catalogue(version: str, *, evses: int, phases: int, max_power_w: float) -> tuple[VariableSpec, ...]:
+    """Every variable of the station, the station's components first, then EVSE by EVSE."""
+    specs = _station(version, phases)
+    for evse in range(1, evses + 1):
+        specs += _evse(evse, phases, max_power_w)
+    return specs

@@ -1,0 +1,315 @@
+"""The 2.0.1 adapter as the runtime sees it (runtime/wire.py `Wire`): parse frames, answer CS->CP
+CALLs, turn the model's requests into 2.0.1 messages and feed their answers back. One per station: it
+holds the station's `Session` (seqNo, last statuses, remoteStartIds ...).
+
+Every message is built when the model queues it (`prepare`), not when it is sent: a TransactionEvent's
+seqNo and `offline` flag are facts of that moment (E01: offline = "the event occurred while offline"),
+and its journal row (runtime/outbox.py) is then the frame's payload as it will go, transactionId
+included (the station gives it, convert.py), so a replay after a crash needs nothing filled in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from ocppsim.model.charger import Charger
+from ocppsim.model.outgoing import (
+    AuthorizeReq,
+    BootNotificationReq,
+    DiagnosticsStatusNotificationReq,
+    FirmwareStatusNotificationReq,
+    IdTagInfo,
+    MeterValuesReq,
+    ReplayedReq,
+    Request,
+    StartTransactionReq,
+    StatusNotificationReq,
+    StopTransactionReq,
+)
+from ocppsim.model.types import AuthorizationStatus, ReadingContext, RegistrationStatus
+from ocppsim.ocpp16.framing import Call, CallError, CallResult
+from ocppsim.ocpp201 import convert
+from ocppsim.ocpp201.framing import parse_frame
+from ocppsim.ocpp201.handlers.dispatch import handle_call
+from ocppsim.ocpp201.session import SequenceRecords, Session
+from ocppsim.ocpp201.validation import Validators
+from ocppsim.ocpp201.validation import validators as v201_validators
+from ocppsim.ocpp201.version import V201, OcppVersion
+
+__all__ = ["Wire201"]
+
+Payload = dict[str, Any]
+_ACCEPTED = IdTagInfo(AuthorizationStatus.ACCEPTED)
+_TX_CONTEXTS = (ReadingContext.SAMPLE_PERIODIC, ReadingContext.SAMPLE_CLOCK)
+_BEGIN_END = (ReadingContext.TRANSACTION_BEGIN, ReadingContext.TRANSACTION_END)
+_BEGIN = ReadingContext.TRANSACTION_BEGIN
+
+
+class Wire201:
+    __slots__ = ("charger", "session", "subprotocol", "validators")
+
+    prepare_always = True
+    boots_on_reconnect = False
+    refuses_while_rejected = True
+
+    def __init__(
+        self, charger: Charger, version: OcppVersion = V201, validators: Validators | None = None
+    ) -> None:
+        self.charger = charger
+        self.session = Session(charger, version)
+        self.subprotocol = version.subprotocol
+        self.validators = validators or v201_validators
+
+    # ------------------------------------------------------------------ frames and CS -> CP calls
+
+    def parse(self, message: str | bytes) -> Call | CallResult | CallError | None:
+        return parse_frame(message)
+
+    def handle_call(self, call: Call, now: float, *, validate: bool) -> Payload:
+        return handle_call(self.session, self.validators, call, now, validate=validate)
+
+    def bind(self, records: SequenceRecords | None) -> None:
+        self.session.bind(records)
+
+    def on_link(self, up: bool, now: float) -> None:
+        threshold = self.charger.config.get_int("OCPPCommCtrlr.OfflineThreshold")
+        self.session.link(up, now, threshold)
+
+    def check_response(self, action: str, payload: Payload) -> None:
+        self.validators.response(action, payload)
+
+    # ------------------------------------------------------------------ CP -> CS requests
+
+    def wanted(self, request: Request) -> bool:
+        """Whether a model request becomes a 2.0.1 message at all (see convert.py's table)."""
+        session = self.session
+        if isinstance(request, StatusNotificationReq):
+            if request.connector_id == 0:
+                return False
+            status = self._status(request)
+            if session.statuses.get(request.connector_id) == status:
+                return False  # G01.FR.01: on a change of connectorStatus only
+            session.statuses[request.connector_id] = status
+            return True
+        if isinstance(request, BootNotificationReq):
+            session.statuses.clear()  # after the boot every connector's status goes again (B01.FR.05)
+            return True
+        if isinstance(request, DiagnosticsStatusNotificationReq):
+            # 1.6 GetDiagnostics has no 2.0.1 counterpart (GetLog is the security block's, which sends
+            # LogStatusNotificationReq): a 2.0.1 station has no diagnostics status to report.
+            return False
+        if isinstance(request, MeterValuesReq):
+            # A transaction's Transaction.Begin / .End values travel in its Started / Ended events
+            # (TxStartedMeasurands, TxEndedMeasurands: J02), not as MeterValues of their own.
+            return request.tx_ref is None or request.context not in _BEGIN_END
+        return True
+
+    def _status(self, request: StatusNotificationReq) -> str:
+        """ConnectorStatusEnumType: 1.6's Finishing is Occupied, unless the connector was made
+        Inoperative while in use: once its transaction has ended it is Unavailable (G03, TC_G_11),
+        the cable still in or not."""
+        status = convert.connector_status(request.status)
+        c = self.charger.state.connectors.get(request.connector_id)
+        if status == "Occupied" and c is not None and c.tx is None and not c.operative:
+            return "Unavailable"
+        return status
+
+    def prepare(self, request: Request) -> tuple[str, Payload]:
+        """Action and payload, built when the model queues the request (module docstring)."""
+        action, payload = self._prepare(request)
+        tx_ref = getattr(request, "tx_ref", None)
+        if tx_ref is not None and action == "TransactionEvent":
+            queued = self.session.queued
+            queued[tx_ref] = queued.get(tx_ref, 0) + 1
+        return action, payload
+
+    def _settled(self, request: Request) -> None:
+        """An event left the queue (answered, or dropped after its attempts)."""
+        tx_ref = getattr(request, "tx_ref", None)
+        queued = self.session.queued
+        if tx_ref is not None and tx_ref in queued:
+            if queued[tx_ref] <= 1:
+                del queued[tx_ref]
+            else:
+                queued[tx_ref] -= 1
+
+    def _prepare(self, request: Request) -> tuple[str, Payload]:
+        if isinstance(request, ReplayedReq):
+            return request.action, orjson.loads(request.body)
+        session = self.session
+        if isinstance(request, BootNotificationReq):
+            return "BootNotification", convert.boot_payload(request, session.boot_reason)
+        if isinstance(request, StatusNotificationReq):
+            return "StatusNotification", {
+                "timestamp": convert.format_time(request.timestamp),
+                "connectorStatus": self._status(request),
+                "evseId": request.connector_id,
+                "connectorId": 1,
+            }
+        if isinstance(request, StartTransactionReq):
+            return "TransactionEvent", self._started(request)
+        if isinstance(request, StopTransactionReq):
+            return "TransactionEvent", self._ended(request)
+        if isinstance(request, MeterValuesReq) and request.tx_ref is not None:
+            triggered = (
+                request.context is ReadingContext.TRIGGER and request.connector_id in session.trigger_tx
+            )
+            if triggered or request.context in _TX_CONTEXTS:
+                session.trigger_tx.discard(request.connector_id)
+                return "TransactionEvent", self._updated(request, triggered)
+        id_type = session.id_token_type(request.id_tag) if isinstance(request, AuthorizeReq) else ""
+        built = convert.simple_payload(request, id_type)
+        if built is None:
+            raise TypeError(f"no 2.0.1 message for {type(request).__name__}")
+        return built
+
+    def outgoing(self, request: Request, prepared: tuple[str, Payload] | None) -> tuple[str, Payload]:
+        return prepared if prepared is not None else self.prepare(request)
+
+    def journal_body(self, payload: Payload) -> str:
+        return convert.journal_text(payload)
+
+    def _event(self, event_type: str, tx_ref: int, trigger: str, timestamp: float) -> Payload:
+        payload: Payload = {
+            "eventType": event_type,
+            "timestamp": convert.format_time(timestamp),
+            "triggerReason": trigger,
+            "seqNo": self.session.next_seq(tx_ref),
+            "transactionInfo": {"transactionId": convert.transaction_id(tx_ref)},
+        }
+        if not self.charger.connected:
+            payload["offline"] = True
+        return payload
+
+    def _started(self, req: StartTransactionReq) -> Payload:
+        session = self.session
+        remote_id = session.remote_ids.pop(req.connector_id, None)
+        trigger = "RemoteStart" if remote_id is not None else "Authorized"
+        payload = self._event("Started", req.tx_ref, trigger, req.timestamp)
+        info = payload["transactionInfo"]
+        info["chargingState"] = "EVConnected"
+        if remote_id is not None:
+            info["remoteStartId"] = remote_id
+        payload["idToken"] = {"idToken": req.id_tag, "type": session.id_token_type(req.id_tag)}
+        payload["evse"] = {"id": req.connector_id, "connectorId": 1}
+        session.evse_of[req.tx_ref] = req.connector_id
+        if req.reservation_id is not None:
+            payload["reservationId"] = req.reservation_id
+        started = self.charger.config.raw("SampledDataCtrlr.TxStartedMeasurands")
+        if "Energy.Active.Import.Register" in started.split(","):
+            payload["meterValue"] = [convert.begin_value(req.meter_start, req.timestamp)]
+        return payload
+
+    def _updated(self, req: MeterValuesReq, triggered: bool) -> Payload:
+        assert req.tx_ref is not None
+        trigger = (
+            "Trigger"
+            if triggered
+            else "MeterValueClock"
+            if req.context is ReadingContext.SAMPLE_CLOCK
+            else "MeterValuePeriodic"
+        )
+        stamp = (
+            req.meter_value[0].timestamp
+            if req.meter_value
+            else self.charger.state.ts(self.charger.state.last)
+        )
+        payload = self._event("Updated", req.tx_ref, trigger, stamp)
+        values = convert.meter_values(req.meter_value)
+        if values:
+            payload["meterValue"] = values
+        c = self.charger.state.connectors.get(req.connector_id)
+        if c is not None and c.tx is not None and c.tx.ref == req.tx_ref:
+            payload["transactionInfo"]["chargingState"] = "Charging" if c.current_a > 0 else "SuspendedEVSE"
+        return payload
+
+    def _ended(self, req: StopTransactionReq) -> Payload:
+        trigger, stopped = convert.stop_reason(req)
+        payload = self._event("Ended", req.tx_ref, trigger, req.timestamp)
+        info = payload["transactionInfo"]
+        info["stoppedReason"] = stopped
+        self.session.end(req.tx_ref)
+        evse = self.session.evse_of.pop(req.tx_ref, None)
+        c = self.charger.state.connectors.get(evse) if evse is not None else None
+        if c is not None:
+            info["chargingState"] = "EVConnected" if c.plugged else "Idle"
+        if req.id_tag is not None and stopped in ("Local", "DeAuthorized"):
+            payload["idToken"] = {"idToken": req.id_tag, "type": self.session.id_token_type(req.id_tag)}
+        # The Started event carried the Transaction.Begin values (TxStartedMeasurands): not again here.
+        kept = tuple(
+            mv for mv in req.transaction_data if all(sv.context is not _BEGIN for sv in mv.sampled_value)
+        )
+        values = convert.meter_values(kept)
+        if values:
+            payload["meterValue"] = values
+        return payload
+
+    # ------------------------------------------------------------------ answers
+
+    def result_changes_model(self, request: Request) -> bool:
+        return not isinstance(request, (MeterValuesReq, StatusNotificationReq))
+
+    # A StatusNotification's answer changes no model but the session's `delivered` (apply_result).
+
+    def apply_result(self, request: Request, payload: Payload, now: float) -> object:
+        if request.transaction_related:
+            self._settled(request)
+        charger = self.charger
+        if isinstance(request, ReplayedReq):
+            if request.action == "TransactionEvent" and request.tx_ref is not None:
+                event = orjson.loads(request.body).get("eventType")
+                if event == "Started":
+                    info = convert.id_token_info(payload.get("idTokenInfo")) or _ACCEPTED
+                    charger.transactions.on_start_transaction_result(
+                        request.tx_ref, request.tx_ref, info, now
+                    )
+                elif event == "Ended":
+                    charger.transactions.forget_transaction(request.tx_ref)
+            return payload
+        if isinstance(request, BootNotificationReq):
+            status = RegistrationStatus(payload["status"])
+            if status is RegistrationStatus.ACCEPTED:
+                self.session.boot_reason = "PowerUp"
+            charger.boot.on_boot_result(status, int(payload["interval"]), now)
+            return payload["status"]
+        if isinstance(request, AuthorizeReq):
+            return charger.authorization.on_authorize_result(
+                request, convert.id_token_info(payload["idTokenInfo"]), now
+            )
+        if isinstance(request, StartTransactionReq):
+            # E01: the idTokenInfo of the Started event's answer, when the CSMS gives one.
+            info = convert.id_token_info(payload.get("idTokenInfo")) or _ACCEPTED
+            charger.transactions.on_start_transaction_result(request.tx_ref, request.tx_ref, info, now)
+            return convert.transaction_id(request.tx_ref)
+        if isinstance(request, StopTransactionReq):
+            charger.transactions.on_stop_transaction_result(
+                request.id_tag, convert.id_token_info(payload.get("idTokenInfo"))
+            )
+            charger.transactions.forget_transaction(request.tx_ref)
+            return payload.get("idTokenInfo")
+        if isinstance(request, FirmwareStatusNotificationReq):
+            charger.firmware.on_firmware_status_answered(request.status, now)
+        elif isinstance(request, StatusNotificationReq):
+            self.session.delivered[request.connector_id] = self._status(request)
+        return payload
+
+    def apply_failure(self, request: Request, now: float) -> object:
+        if request.transaction_related:
+            self._settled(request)
+        charger = self.charger
+        if isinstance(request, ReplayedReq):
+            if request.tx_ref is not None and '"Ended"' in request.body:
+                charger.transactions.forget_transaction(request.tx_ref)
+            return None
+        if isinstance(request, BootNotificationReq):
+            charger.boot.on_boot_failed(now)
+        elif isinstance(request, AuthorizeReq):
+            return charger.authorization.on_authorize_result(request, None, now)
+        elif isinstance(request, StartTransactionReq):
+            charger.transactions.on_start_transaction_failed(request.tx_ref)
+        elif isinstance(request, StopTransactionReq):
+            charger.transactions.forget_transaction(request.tx_ref)
+        elif isinstance(request, FirmwareStatusNotificationReq):
+            charger.firmware.on_firmware_status_answered(request.status, now)
+        return None
