@@ -11,6 +11,9 @@ fleet, each bare connection has one CALL in flight at a time, boots at once (a b
 until every charger is Accepted), and starts its session at its share of the MeterValueSampleInterval so
 that the MeterValues of a fleet spread over the interval.
 
+The bare client runs on the standard asyncio loop (FVT_BARE_LOOP=uvloop for the fleet's; see BARE_LOOP),
+the fleet on its own defaults (uvloop; workers by load).
+
 Figures, measured over one window after all are booted and charging, for both and as fleet/bare ratios:
 CPU per message out (user + system of every process of the side, its answers included), RSS per charger
 (marginal: the side's RSS with N chargers less its RSS with a base run of one charger per process, over
@@ -44,6 +47,11 @@ RESULTS = Path(__file__).parent / "results"
 PER_PROCESS = 15_000  # chargers per process (bare client, fleet worker, sink): under 20,000 descriptors
 HEARTBEAT_S = 60
 METER_S = 10
+# The bare client's event loop. The standard loop, not the fleet's uvloop: with one timer per connection
+# uvloop cost the bare client ~114 us per message at 10,000 connections against ~65 us on the standard
+# loop (each uvloop timer is a libuv handle, made and closed per call_at); the fleet's timers sit on a
+# grid (runtime/clock.py) and cost it the same on either loop. The cheaper transport is the bound.
+BARE_LOOP = os.environ.get("FVT_BARE_LOOP", "asyncio")
 # Both sides print this line once a second (the fleet's status line, which fleet_mix.py reads too).
 STATUS = re.compile(
     r"chargers (\d+) connected (\d+) booted (\d+) charging (\d+) \| out ([\d.]+)/s in ([\d.]+)/s"
@@ -371,7 +379,10 @@ def bare_client(urls: list[str], first: int, count: int, frames: dict[str, Any])
             )
             last_out, last_in = c["out"], c["in"]
 
-    uvloop.run(main())
+    if BARE_LOOP == "uvloop":
+        uvloop.run(main())
+    else:
+        asyncio.run(main())
 
 
 # ------------------------------------------------------------------------------------------ measuring
@@ -507,8 +518,8 @@ def main() -> int:
             def fleet(total: int, data: Path) -> list[str]:
                 path = fleet_file(work / f"fleet-{total}.toml", urls, total, data)
                 cmd = [python, "-m", "ocppsim", "fleet", "--config", str(path), "--no-live"]
-                if workers is not None or processes > (os.cpu_count() or 1):
-                    cmd += ["--workers", str(workers or processes)]
+                if workers is not None:  # else the fleet's default (by load and descriptors)
+                    cmd += ["--workers", str(workers)]
                 return cmd
 
             print(f"fleet: {n} chargers", flush=True)
@@ -537,6 +548,7 @@ def main() -> int:
         "chargers": n,
         "measure_seconds": measure,
         "mix": "every station charging, MeterValues every 10 s, Heartbeat and ping every 60 s",
+        "bare_event_loop": BARE_LOOP,
         "load_avg_at_end": os.getloadavg(),
         "bare": bare_f,
         "fleet": fleet_f,
