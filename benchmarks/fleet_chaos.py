@@ -31,12 +31,13 @@ import json
 import logging
 import math
 import random
+import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,7 @@ class ChaosPlan:
     mean_stay_s: float = 60.0
     mean_arrival_s: float = 30.0
     calm_limit_s: float = 120.0  # real seconds the calm phase may take at most
+    id_prefix: str = "CHAOS"
 
 
 @dataclass
@@ -232,7 +234,7 @@ async def run_chaos(plan: ChaosPlan, work: Path) -> dict[str, Any]:
     fleet_toml = work / "fleet.toml"
     fleet_toml.write_text(
         f'[fleet]\nurls = ["ws://127.0.0.1:{proxy.port}/ocpp"]\nconf_dir = "{work / "data"}"\n\n'
-        f'[[template]]\nname = "chaos"\ncount = {plan.chargers}\nid_pattern = "CHAOS{{:06d}}"\n'
+        f'[[template]]\nname = "chaos"\ncount = {plan.chargers}\nid_pattern = "{plan.id_prefix}{{:06d}}"\n'
         "meter_values_interval = 10\n"
     )
     spec = load_fleet_file(fleet_toml)
@@ -309,7 +311,48 @@ async def run_chaos(plan: ChaosPlan, work: Path) -> dict[str, Any]:
     }
 
 
+# Chargers per process: each holds a connection per charger three times over (the charger's, and the
+# proxy's two) plus the central system's, under a 20,000-descriptor limit.
+PER_PROCESS = 4_000
+_SUMS = (
+    "frames_recorded",
+    "transactions",
+    "start_transactions",
+    "stop_transactions",
+    "meter_values_in_transactions",
+    "lost",
+    "duplicated",
+    "unclosed",
+    "meter_not_monotonic",
+    "resent_same_unique_id",
+    "undelivered_at_end",
+)
+
+
+def _merge(parts: list[dict[str, Any]], plan: ChaosPlan) -> dict[str, Any]:
+    """The shards' reports as one: counts added up, the slowest boot and calm, settled when all are."""
+    report = dict(parts[0])
+    report["chargers"] = plan.chargers
+    report["seed"] = plan.seed
+    report["processes"] = len(parts)
+    for key in _SUMS:
+        report[key] = sum(part[key] for part in parts)
+    report["proxy"] = {k: sum(part["proxy"][k] for part in parts) for k in parts[0]["proxy"]}
+    report["boot_seconds"] = max(part["boot_seconds"] for part in parts)
+    report["calm_seconds"] = max(part["calm_seconds"] for part in parts)
+    report["settled"] = all(part["settled"] for part in parts)
+    report["examples"] = [e for part in parts for e in part["examples"]][:20]
+    return report
+
+
 def main() -> int:
+    if len(sys.argv) > 1 and sys.argv[1] == "--shard":  # one process of a larger run
+        plan = ChaosPlan(**json.loads(sys.argv[2]))
+        logging.basicConfig(level=logging.ERROR)
+        with tempfile.TemporaryDirectory() as tmp:
+            report = uvloop.run(run_chaos(plan, Path(tmp)))
+        Path(sys.argv[3]).write_text(json.dumps(report))
+        return 0
     plan = ChaosPlan()
     if len(sys.argv) > 1:
         plan.chargers = int(sys.argv[1])
@@ -321,8 +364,22 @@ def main() -> int:
         plan.seed = int(sys.argv[4])
     # Every cut is a warning per charger: keep the terminal for the result.
     logging.basicConfig(level=logging.ERROR)
+    shards = max(1, math.ceil(plan.chargers / PER_PROCESS))
     with tempfile.TemporaryDirectory() as tmp:
-        report = uvloop.run(run_chaos(plan, Path(tmp)))
+        if shards == 1:
+            report = uvloop.run(run_chaos(plan, Path(tmp)))
+        else:
+            # Each process: its own central system (restarted twice), proxy and share of the fleet.
+            procs = []
+            for k in range(shards):
+                share = plan.chargers // shards + (k < plan.chargers % shards)
+                part = replace(plan, chargers=share, seed=plan.seed * 100 + k, id_prefix=f"CHAOS{k}-")
+                out = Path(tmp) / f"shard-{k}.json"
+                args = [sys.executable, __file__, "--shard", json.dumps(asdict(part)), str(out)]
+                procs.append((subprocess.Popen(args), out))
+            for proc, _ in procs:
+                proc.wait()
+            report = _merge([json.loads(out.read_text()) for _, out in procs], plan)
     report["command"] = (
         f"python benchmarks/fleet_chaos.py {plan.chargers} {plan.seconds:g} {plan.speed:g} {plan.seed}"
     )

@@ -20,7 +20,11 @@ CPU per message out (user + system of every process of the side, its answers inc
 the difference in chargers), and boot time. Writes benchmarks/results/fleet_vs_transport-<N>.json. The
 machine may be shared: the ratios, measured in the same invocation, are the figures to compare.
 
-    python benchmarks/fleet_vs_transport.py [N=10000] [measure seconds=60] [workers=the fleet's default]
+    python benchmarks/fleet_vs_transport.py [N=10000] [measure seconds=60] [workers] [VARIANT ...]
+
+A VARIANT measures one more fleet in the same invocation, to compare before and after within one run
+(the machine may be shared): `workers=2`, `src=/tmp/before/src` (the fleet of another source tree, e.g.
+`git archive <commit> src | tar -x -C /tmp/before`), or both joined by a comma.
 """
 
 from __future__ import annotations
@@ -489,7 +493,9 @@ def main() -> int:
         return 0
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     measure = float(sys.argv[2]) if len(sys.argv) > 2 else 60.0
-    workers = int(sys.argv[3]) if len(sys.argv) > 3 else None
+    extra = sys.argv[3:]
+    workers = int(extra.pop(0)) if extra and extra[0].isdigit() else None
+    variants = {label: dict(part.split("=", 1) for part in label.split(",")) for label in extra}
     processes = max(1, math.ceil(n / PER_PROCESS))
     python, here = sys.executable, str(Path(__file__).resolve())
     with tempfile.TemporaryDirectory() as tmp:
@@ -515,18 +521,24 @@ def main() -> int:
             results["bare"] = measure_side("bare", bare(n), n, measure, {})
             results["bare"]["rss_kib_base"] = base_rss("bare", bare(processes), {})
 
-            def fleet(total: int, data: Path) -> list[str]:
+            def fleet(total: int, data: Path, workers: int | None) -> list[str]:
                 path = fleet_file(work / f"fleet-{total}.toml", urls, total, data)
                 cmd = [python, "-m", "ocppsim", "fleet", "--config", str(path), "--no-live"]
                 if workers is not None:  # else the fleet's default (by load and descriptors)
                     cmd += ["--workers", str(workers)]
                 return cmd
 
-            print(f"fleet: {n} chargers", flush=True)
-            results["fleet"] = measure_side("fleet", fleet(n, work / "data"), n, measure, {})
-            w = max(1, results["fleet"]["processes"] - 1)  # parent + workers, or the one process
-            results["fleet"]["rss_kib_base"] = base_rss("fleet", fleet(w, work / "data-base"), {})
-            base_n = {"bare": processes, "fleet": w}
+            base_n = {"bare": processes}
+            for k, (name, variant) in enumerate([("fleet", {}), *variants.items()]):
+                count = int(variant["workers"]) if "workers" in variant else workers
+                env = {"PYTHONPATH": variant["src"]} if "src" in variant else {}
+                print(f"{name}: {n} chargers", flush=True)
+                data = work / f"data-{k}"
+                results[name] = measure_side(name, fleet(n, data, count), n, measure, env)
+                w = max(1, results[name]["processes"] - 1)  # parent + workers, or the one process
+                base = fleet(w, work / f"data-base-{k}", count)
+                results[name]["rss_kib_base"] = base_rss(name, base, env)
+                base_n[name] = w
     for side, figures in results.items():
         figures["rss_kib_per_charger"] = round(figures["rss_kib"] / n, 1)
         figures["rss_kib_per_charger_marginal"] = round(
@@ -540,9 +552,19 @@ def main() -> int:
         ),
         "boot": round(fleet_f["boot_seconds"] / bare_f["boot_seconds"], 2),
     }
-    command = f"python benchmarks/fleet_vs_transport.py {n} {measure:g}" + (
-        f" {workers}" if workers is not None else ""
+    command = " ".join(
+        ["python benchmarks/fleet_vs_transport.py", str(n), f"{measure:g}"]
+        + ([str(workers)] if workers is not None else [])
+        + list(variants)
     )
+    for name in variants:
+        results[name]["over_bare"] = {
+            "cpu_per_message": round(results[name]["cpu_us_per_message"] / bare_f["cpu_us_per_message"], 2),
+            "rss_per_charger_marginal": round(
+                results[name]["rss_kib_per_charger_marginal"] / bare_f["rss_kib_per_charger_marginal"], 2
+            ),
+            "boot": round(results[name]["boot_seconds"] / bare_f["boot_seconds"], 2),
+        }
     report = {
         "command": command,
         "chargers": n,
@@ -553,6 +575,7 @@ def main() -> int:
         "bare": bare_f,
         "fleet": fleet_f,
         "fleet_over_bare": ratios,
+        "variants": {name: results[name] for name in variants},
     }
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"fleet_vs_transport-{n}.json"
@@ -570,6 +593,13 @@ def main() -> int:
         f"RSS: bare {bare_f['rss_kib'] / 1024:.1f} MiB, fleet {fleet_f['rss_kib'] / 1024:.1f} MiB "
         f"({fleet_f['processes']} processes); * marginal, over a one-charger-per-process base"
     )
+    for name in variants:
+        v, r = results[name], results[name]["over_bare"]
+        print(
+            f"  variant {name}: CPU {v['cpu_us_per_message']} us/msg ({r['cpu_per_message']}x), "
+            f"{v['rss_kib_per_charger_marginal']} KiB/charger* ({r['rss_per_charger_marginal']}x), "
+            f"boot {v['boot_seconds']} s, RSS {v['rss_kib'] / 1024:.1f} MiB ({v['processes']} processes)"
+        )
     print(f"written to {path}")
     return 0
 
