@@ -70,7 +70,9 @@ class ChaosPlan:
     restarts: int = 2
     mean_stay_s: float = 60.0
     mean_arrival_s: float = 30.0
-    calm_limit_s: float = 120.0  # real seconds the calm phase may take at most
+    # Real seconds the calm phase may take at most: a transaction message that timed out twice waits
+    # TransactionMessageRetryInterval x 2 (120 s by default) for its third attempt (section 4.10).
+    calm_limit_s: float = 600.0
     id_prefix: str = "CHAOS"
 
 
@@ -92,13 +94,14 @@ class Audit:
             self.examples.append(what)
 
 
-def _register(payload: dict[str, Any]) -> list[tuple[str, float]]:
+def _register(payload: dict[str, Any]) -> list[tuple[str, str, float]]:
+    """(timestamp, context, Wh) of each register reading of a MeterValues."""
     found = []
     for mv in payload.get("meterValue", []):
         for sv in mv.get("sampledValue", []):
             if sv.get("measurand", REGISTER) == REGISTER:
                 value = float(sv["value"]) * (1000.0 if sv.get("unit") == "kWh" else 1.0)
-                found.append((mv["timestamp"], value))
+                found.append((mv["timestamp"], sv.get("context", "Sample.Periodic"), value))
     return found
 
 
@@ -154,18 +157,24 @@ def audit(frames: Iterable[Frame], truth: dict[str, int]) -> Audit:
         # Meter continuity, one transaction at a time, in the order the central system received them.
         start_meter = dict(zip(ids, (float(f.payload["meterStart"]) for f in starts), strict=False))
         last: dict[int, float] = dict(start_meter)
-        samples: set[tuple[int, str, float]] = set()
+        # A reading is one (transaction, time, context, value): a periodic and a clock-aligned sample
+        # may share an instant, a re-sent message carries the same one again.
+        samples: dict[tuple[int, str, str, float], str] = {}
         broken: set[int] = set()
         for f in originals:
             if f.action == "MeterValues" and "transactionId" in f.payload:
                 result.meter_values += 1
                 tx = int(f.payload["transactionId"])
-                for stamp, value in _register(f.payload):
-                    if (tx, stamp, value) in samples:
+                for stamp, context, value in _register(f.payload):
+                    key = (tx, stamp, context, value)
+                    if key in samples:
                         result.duplicated += 1
-                        result.note(f"{charger_id}: transaction {tx} sample {stamp} twice")
+                        result.note(
+                            f"{charger_id}: transaction {tx} reading {stamp} {context} {value} twice, "
+                            f"uniqueIds {samples[key]} and {f.unique_id}"
+                        )
                         continue
-                    samples.add((tx, stamp, value))
+                    samples[key] = f.unique_id
                     if value < last.get(tx, -math.inf):
                         broken.add(tx)
                     last[tx] = value

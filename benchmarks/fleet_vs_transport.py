@@ -404,7 +404,8 @@ def measure_side(
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1", **env},
+            # Both sides report once a second: the fleet's status line is every 5 s by default.
+            env={**os.environ, "PYTHONUNBUFFERED": "1", "OCPPSIM_STATUS_INTERVAL": "1", **env},
         )
         for cmd in commands
     ]
