@@ -4,8 +4,9 @@ blackholes the traffic, while the built-in central system (recording mode: it va
 frame) is restarted twice. Then a calm phase: the proxy heals, every EV leaves, every charger reconnects
 and delivers what it queued. The audit counts from the recorded frames:
 
-- lost: transaction messages the chargers sent that the central system never received: a
-  StartTransaction or StopTransaction fewer than the chargers' own count of transactions;
+- lost: transaction messages the chargers queued that the central system never received: a
+  StartTransaction or StopTransaction fewer than the chargers' own count of transactions, a MeterValues
+  of a transaction fewer than they queued (counted as they queue them);
 - duplicated: the same transaction message received twice under different uniqueIds (a second
   StartTransaction or StopTransaction of one transaction, a MeterValues of one transaction and sample
   time twice), or a re-send under the same uniqueId with a different payload. A re-send of a CALL whose
@@ -36,7 +37,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -45,11 +46,13 @@ import uvloop
 
 from ocppsim.control.fleet.run import station_options
 from ocppsim.csms.server import CentralSystem, Frame
+from ocppsim.model.outgoing import MeterValuesReq
 from ocppsim.model.types import RegistrationStatus
 from ocppsim.ocpp16.validation import validators
 from ocppsim.runtime.chaos import ChaosProxy
 from ocppsim.runtime.clock import ScaledClock
 from ocppsim.runtime.fleet import Fleet
+from ocppsim.runtime.outbox import Outbox
 from ocppsim.runtime.station import Station
 from ocppsim.runtime.transaction_generator import SessionMix, TransactionGenerator
 from ocppsim.settings.fleet_file import load_fleet_file
@@ -105,9 +108,12 @@ def _register(payload: dict[str, Any]) -> list[tuple[str, str, float]]:
     return found
 
 
-def audit(frames: Iterable[Frame], truth: dict[str, int]) -> Audit:
+def audit(
+    frames: Iterable[Frame], truth: dict[str, int], meter_values: dict[str, int] | None = None
+) -> Audit:
     """Count lost, duplicated and unclosed transaction messages from the recorded frames; `truth`: by
-    charger id, how many transactions it started (its own count)."""
+    charger id, how many transactions it started (its own count); `meter_values`: by charger id, how many
+    MeterValues of a transaction it queued (when counted)."""
     result = Audit()
     calls: dict[str, list[Frame]] = defaultdict(list)
     answers: dict[tuple[str, str], Frame] = {}
@@ -132,6 +138,11 @@ def audit(frames: Iterable[Frame], truth: dict[str, int]) -> Audit:
             else:
                 result.duplicated += 1
                 result.note(f"{charger_id}: uniqueId {f.unique_id} re-used for another message")
+        if meter_values is not None:
+            got = sum(1 for f in originals if f.action == "MeterValues" and "transactionId" in f.payload)
+            if got < meter_values.get(charger_id, 0):
+                result.lost += meter_values[charger_id] - got
+                result.note(f"{charger_id}: {got} MeterValues for {meter_values[charger_id]} queued")
         starts = [f for f in originals if f.action == "StartTransaction"]
         stops = [f for f in originals if f.action == "StopTransaction"]
         result.starts += len(starts)
@@ -234,7 +245,55 @@ def _settled(stations: list[Station], clock: ScaledClock) -> bool:
     return True
 
 
+class _Failures(logging.Handler):
+    """The chargers' own account: each failed transaction message by reason, and those they gave up on."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.failed: Counter[str] = Counter()
+        self.dropped: Counter[str] = Counter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg == "%s failed: %s" and isinstance(record.args, tuple):
+            self.failed[f"{record.args[0]}: {str(record.args[1])[:60]}"] += 1
+        elif record.msg == "%s dropped after %d attempts" and isinstance(record.args, tuple):
+            self.dropped[str(record.args[0])] += 1
+
+
+@contextlib.contextmanager
+def _counting_meter_values() -> Iterator[Counter[str]]:
+    """Count, by charger, the MeterValues of a transaction each queues (instrumentation of this benchmark:
+    every transaction message passes the outbox's journal write once when queued)."""
+    queued: Counter[str] = Counter()
+    original = Outbox._write_journal
+
+    def counting(self: Outbox, item: Any) -> int | None:
+        request = item.request
+        if isinstance(request, MeterValuesReq) and request.tx_ref is not None:
+            queued[self._charger.params.charge_point_id] += 1
+        return original(self, item)
+
+    Outbox._write_journal = counting  # type: ignore[method-assign]
+    try:
+        yield queued
+    finally:
+        Outbox._write_journal = original  # type: ignore[method-assign]
+
+
 async def run_chaos(plan: ChaosPlan, work: Path) -> dict[str, Any]:
+    failures = _Failures()
+    logging.getLogger("ocppsim").addHandler(failures)
+    try:
+        with _counting_meter_values() as queued:
+            report = await _run_chaos(plan, work, queued)
+    finally:
+        logging.getLogger("ocppsim").removeHandler(failures)
+    report["charger_failures"] = dict(failures.failed.most_common(12))
+    report["dropped_by_chargers"] = dict(failures.dropped)
+    return report
+
+
+async def _run_chaos(plan: ChaosPlan, work: Path, queued: Counter[str]) -> dict[str, Any]:
     validators.warm()
     csms = CentralSystem(heartbeat_interval=60, validate=True)
     await csms.start()
@@ -289,7 +348,7 @@ async def run_chaos(plan: ChaosPlan, work: Path) -> dict[str, Any]:
         await proxy.stop()
         await csms.stop()
         fleet.store.close()
-    result = audit(csms.frames, truth)
+    result = audit(csms.frames, truth, dict(queued))
     return {
         "chargers": plan.chargers,
         "simulated_seconds": plan.seconds,
