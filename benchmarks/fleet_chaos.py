@@ -282,12 +282,19 @@ def _counting_meter_values() -> Iterator[Counter[str]]:
 
 async def run_chaos(plan: ChaosPlan, work: Path) -> dict[str, Any]:
     failures = _Failures()
-    logging.getLogger("ocppsim").addHandler(failures)
+    # The chargers' warnings go to the counter only (every cut is one per charger).
+    logger = logging.getLogger("ocppsim")
+    level, propagate = logger.level, logger.propagate
+    logger.addHandler(failures)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
     try:
         with _counting_meter_values() as queued:
             report = await _run_chaos(plan, work, queued)
     finally:
-        logging.getLogger("ocppsim").removeHandler(failures)
+        logger.removeHandler(failures)
+        logger.setLevel(level)
+        logger.propagate = propagate
     report["charger_failures"] = dict(failures.failed.most_common(12))
     report["dropped_by_chargers"] = dict(failures.dropped)
     return report
@@ -410,6 +417,11 @@ def _merge(parts: list[dict[str, Any]], plan: ChaosPlan) -> dict[str, Any]:
     report["calm_seconds"] = max(part["calm_seconds"] for part in parts)
     report["settled"] = all(part["settled"] for part in parts)
     report["examples"] = [e for part in parts for e in part["examples"]][:20]
+    for key in ("charger_failures", "dropped_by_chargers"):
+        total: Counter[str] = Counter()
+        for part in parts:
+            total.update(part.get(key, {}))
+        report[key] = dict(total.most_common())
     return report
 
 
