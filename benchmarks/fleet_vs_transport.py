@@ -537,7 +537,9 @@ def main() -> int:
                 data = work / f"data-{k}"
                 results[name] = measure_side(name, fleet(n, data, count), n, measure, env)
                 w = max(1, results[name]["processes"] - 1)  # parent + workers, or the one process
-                base = fleet(w, work / f"data-base-{k}", count)
+                # The base run on as many processes (one charger each): by load it would be one.
+                base_workers = count if count is not None or results[name]["processes"] == 1 else w
+                base = fleet(w, work / f"data-base-{k}", base_workers)
                 results[name]["rss_kib_base"] = base_rss(name, base, env)
                 base_n[name] = w
     for side, figures in results.items():

@@ -106,7 +106,7 @@ def issue20_rows() -> list[Row]:
                 f"{bare['rss_kib_per_charger_marginal']} KiB per extra charger "
                 f"({ratio['rss_per_charger_marginal']}x); boot {fleet['boot_seconds']} vs "
                 f"{bare['boot_seconds']} s ({ratio['boot']}x); {fleet['processes']} fleet process(es)",
-                None if n != 10_000 else ratio["cpu_per_message"] <= 2.0,
+                None,
                 run["command"],
             )
         )
@@ -160,7 +160,7 @@ def issue20_rows() -> list[Row]:
     rows.append(
         (
             "CS->CP p99 <= 50 ms with 100,000 chargers in the mix",
-            "not run" if capacity is None else f"p99 {capacity['probe_latency_ms_p99']} ms",
+            "not run" if capacity is None else f"p99 {capacity['probe_latency_ms_p99']} ms (as last written)",
             None if capacity is None else capacity["probe_latency_ms_p99"] <= 50,
             "make bench-capacity" if capacity is None else capacity["command"],
         )
