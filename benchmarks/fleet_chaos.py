@@ -202,8 +202,10 @@ def audit(
 # ------------------------------------------------------------------------------------------------ the run
 
 
-async def _chaos(proxy: ChaosProxy, csms: CentralSystem, clock: ScaledClock, plan: ChaosPlan) -> None:
-    """Random faults for plan.seconds (simulated), the central system restarted plan.restarts times."""
+async def _chaos(proxy: ChaosProxy, csms: CentralSystem, clock: ScaledClock, plan: ChaosPlan) -> int:
+    """Random faults for plan.seconds (simulated), the central system restarted plan.restarts times;
+    returns how many restarts were made."""
+    done = 0
     rng = random.Random(plan.seed)
     end = clock.now() + plan.seconds
     restarts = [clock.now() + plan.seconds * (k + 1) / (plan.restarts + 1) for k in range(plan.restarts)]
@@ -215,6 +217,7 @@ async def _chaos(proxy: ChaosProxy, csms: CentralSystem, clock: ScaledClock, pla
             await csms.stop()  # its sessions end with it; what it recorded stays (its database)
             await clock.sleep(rng.uniform(2, 10))
             await csms.start(port=port)
+            done += 1
             continue
         action = rng.choices(["cut_one", "cut", "stall", "blackhole"], [6, 1, 2, 2])[0]
         fault = rng.uniform(1, plan.longest_fault_s)
@@ -229,6 +232,7 @@ async def _chaos(proxy: ChaosProxy, csms: CentralSystem, clock: ScaledClock, pla
             proxy.blackhole(True)
             await clock.sleep(fault)
             proxy.blackhole(False)
+    return done
 
 
 def _settled(stations: list[Station], clock: ScaledClock) -> bool:
@@ -320,6 +324,7 @@ async def _run_chaos(plan: ChaosPlan, work: Path, queued: Counter[str]) -> dict[
     running = asyncio.create_task(fleet.run())
     generator: asyncio.Task[None] | None = None
     calm_s = math.nan
+    restarts = 0
     try:
         for _ in range(60 * 20):  # every charger booted (real time, bounded)
             if all(st.charger.registration is RegistrationStatus.ACCEPTED for st in stations):
@@ -329,7 +334,7 @@ async def _run_chaos(plan: ChaosPlan, work: Path, queued: Counter[str]) -> dict[
         mix = SessionMix(mean_arrival_s=plan.mean_arrival_s, mean_stay_s=plan.mean_stay_s)
         sessions = TransactionGenerator(stations, clock=clock, seed=plan.seed, mix=mix)
         generator = asyncio.create_task(sessions.run())
-        await _chaos(proxy, csms, clock, plan)
+        restarts = await _chaos(proxy, csms, clock, plan)
         generator.cancel()
         # Calm: the proxy heals (no action is in progress here), every EV leaves, every charger
         # reconnects and delivers what it queued.
@@ -365,7 +370,7 @@ async def _run_chaos(plan: ChaosPlan, work: Path, queued: Counter[str]) -> dict[
         "calm_seconds": round(calm_s, 1),
         "settled": settled,
         "undelivered_at_end": undelivered,
-        "csms_restarts": plan.restarts,
+        "csms_restarts": restarts,
         "proxy": {
             "connections": proxy.stats.connections,
             "cuts": proxy.stats.cuts,

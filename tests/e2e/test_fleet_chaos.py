@@ -38,8 +38,10 @@ async def test_a_chaotic_minute_of_500_chargers_loses_nothing(tmp_path: Path) ->
     report = await chaos.run_chaos(plan, tmp_path)
     faults = report["proxy"]
     assert faults["cuts"] + faults["stalls"] + faults["blackholes"] >= 3, faults
-    # Every charger connected once, and again after each of the two restarts (and after each cut).
-    assert faults["connections"] >= 3 * plan.chargers
+    assert report["csms_restarts"] == 2
+    # Every charger connected, and again after the restarts and the cuts (a charger waiting out its
+    # back-off during a restart connects once for both: no exact count).
+    assert faults["connections"] > 2 * plan.chargers
     assert report["settled"], "the chargers never settled: something stayed queued or open"
     assert report["undelivered_at_end"] == 0
     assert report["transactions"] > 100
