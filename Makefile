@@ -62,8 +62,9 @@ contracts: $(VENV)/.dev
 fuzz: $(VENV)/.dev
 	OCPPSIM_FUZZ_EXAMPLES=$${OCPPSIM_FUZZ_EXAMPLES:-20000} $(PY) -m pytest -q tests/fuzz -p no:cacheprovider --hypothesis-show-statistics
 
-# The four figures of the fleet issue, then a summary against its targets: ~13 minutes on 2 cores, most
-# of it the 100,000-charger capacity run (`bench-quick` leaves that one out).
+# The figures of the fleet issues (5: capacity; 20: cost over the bare transport, chaos), then a summary
+# against their targets: ~45 minutes on 2 cores, most of it the 100,000- and 50,000-charger runs and the
+# 10-minute chaos run (`bench-quick` leaves those out: ~15 minutes).
 bench: bench-quick bench-capacity
 	$(PY) benchmarks/summary.py
 
@@ -71,9 +72,14 @@ bench-quick: $(VENV)/.dev
 	$(PY) benchmarks/message_path.py
 	$(PY) benchmarks/boot_storm.py 10000
 	$(PY) benchmarks/fleet_mix.py 10000 60 50 1
+	$(PY) benchmarks/fleet_vs_transport.py 1000 60
+	$(PY) benchmarks/fleet_vs_transport.py 10000 60
+	$(PY) benchmarks/fleet_chaos.py 500 60 10
 
 bench-capacity: $(VENV)/.dev
 	$(PY) benchmarks/fleet_mix.py 100000 60 50
+	$(PY) benchmarks/fleet_vs_transport.py 50000 60
+	$(PY) benchmarks/fleet_chaos.py 10000 600 1
 
 # vendor-uplot: the dashboard's chart library (uPlot, MIT) from its npm package at UPLOT_VERSION into the
 # package's static files with its licence; needs npm only here, never at install (no CDN, no Node build).

@@ -1,5 +1,6 @@
-"""The fleet issue's four figures against its targets, from what the benchmarks last wrote in
-benchmarks/results/ (each with the command that produced it). `make bench` runs them, then this.
+"""The fleet issues' targets (issue 5: capacity; issue 20: cost over the transport, chaos), each with the
+measured value, the ratio where the target is one, and the command that produced it, from what the
+benchmarks last wrote in benchmarks/results/. `make bench` runs them, then this.
 
     python benchmarks/summary.py
 """
@@ -75,7 +76,118 @@ def main() -> int:
     for target, measured, met, command in rows:
         verdict = "not run" if met is None else ("met" if met else "NOT met")
         print(f"  {target}: {measured} -> {verdict}\n      ({command})")
+    print("issue 20 targets (2 cores; ratios from one run each):")
+    for target, measured, met, command in issue20_rows():
+        verdict = (
+            ("not run" if measured == "not run" else "figures")
+            if met is None
+            else ("met" if met else "NOT met")
+        )
+        print(f"  {target}: {measured} -> {verdict}\n      ({command})")
     return 0
+
+
+Row = tuple[str, str, bool | None, str]
+
+
+def issue20_rows() -> list[Row]:
+    rows: list[Row] = []
+    runs = {n: _load(f"fleet_vs_transport-{n}.json") for n in (1_000, 10_000, 50_000)}
+    ten, one, fifty = runs[10_000], runs[1_000], runs[50_000]
+    for n, run in runs.items():
+        if run is None:
+            continue
+        fleet, bare, ratio = run["fleet"], run["bare"], run["fleet_over_bare"]
+        rows.append(
+            (
+                f"{n:,} chargers, every one charging: the fleet against the bare client",
+                f"CPU {fleet['cpu_us_per_message']} vs {bare['cpu_us_per_message']} us/message "
+                f"({ratio['cpu_per_message']}x); RSS {fleet['rss_kib_per_charger_marginal']} vs "
+                f"{bare['rss_kib_per_charger_marginal']} KiB per extra charger "
+                f"({ratio['rss_per_charger_marginal']}x); boot {fleet['boot_seconds']} vs "
+                f"{bare['boot_seconds']} s ({ratio['boot']}x); {fleet['processes']} fleet process(es)",
+                None,
+                run["command"],
+            )
+        )
+    if ten is None:
+        rows.append(("CPU per message at 10,000 <= 2.0x the bare client", "not run", None, "make bench"))
+    else:
+        ratio = ten["fleet_over_bare"]["cpu_per_message"]
+        rows.append(
+            (
+                "CPU per message at 10,000 <= 2.0x the bare client's",
+                f"{ratio}x ({ten['fleet']['cpu_us_per_message']} / {ten['bare']['cpu_us_per_message']} us)",
+                ratio <= 2.0,
+                ten["command"],
+            )
+        )
+    if ten is not None and fifty is not None:
+        # The slope of the two runs' RSS includes the interpreters a larger fleet adds (workers by load);
+        # the marginal figure of each run is over a base of as many processes.
+        slope = (fifty["fleet"]["rss_kib"] - ten["fleet"]["rss_kib"]) / 40_000
+        marginal = fifty["fleet"]["rss_kib_per_charger_marginal"]
+        bare = fifty["bare"]["rss_kib_per_charger_marginal"]
+        rows.append(
+            (
+                "marginal RSS <= 16 KiB per charger (10,000 -> 50,000)",
+                f"{marginal} KiB per extra charger at 50,000 over a base of as many processes (bare client "
+                f"{bare} KiB, {marginal / bare:.2f}x); slope of the two runs {slope:.1f} KiB, processes "
+                f"{ten['fleet']['processes']} -> {fifty['fleet']['processes']}",
+                marginal <= 16,
+                f"{ten['command']}; {fifty['command']}",
+            )
+        )
+    else:
+        rows.append(("marginal RSS <= 16 KiB per charger (10,000 -> 50,000)", "not run", None, "make bench"))
+    if one is not None:
+        mib = one["fleet"]["rss_kib"] / 1024
+        rows.append(
+            (
+                "whole fleet <= 100 MiB at 1,000 chargers",
+                f"{mib:.1f} MiB in {one['fleet']['processes']} process(es) (bare client "
+                f"{one['bare']['rss_kib'] / 1024:.1f} MiB, {mib / (one['bare']['rss_kib'] / 1024):.2f}x)",
+                mib <= 100,
+                one["command"],
+            )
+        )
+    if one is not None and ten is not None:
+        small, large = one["fleet"]["cpu_us_per_message"], ten["fleet"]["cpu_us_per_message"]
+        rows.append(
+            (
+                "at 1,000 chargers within 1.5x of the 10,000-charger cost per message",
+                f"{small} vs {large} us ({small / large:.2f}x; two runs, so the machine's load may differ)",
+                small / large <= 1.5,
+                f"{one['command']}; {ten['command']}",
+            )
+        )
+    capacity = _load("fleet_mix-100000.json")
+    rows.append(
+        (
+            "CS->CP p99 <= 50 ms with 100,000 chargers in the mix",
+            "not run" if capacity is None else f"p99 {capacity['probe_latency_ms_p99']} ms (as last written)",
+            None if capacity is None else capacity["probe_latency_ms_p99"] <= 50,
+            "make bench-capacity" if capacity is None else capacity["command"],
+        )
+    )
+    for n in (10_000, 500):
+        chaos = _load(f"fleet_chaos-{n}.json")
+        if chaos is None:
+            continue
+        clean = chaos["lost"] == chaos["duplicated"] == chaos["unclosed"] == chaos["meter_not_monotonic"] == 0
+        rows.append(
+            (
+                f"chaos at {n:,} chargers: 0 lost, 0 duplicated, all closed, registers monotonic",
+                f"lost {chaos['lost']}, duplicated {chaos['duplicated']}, unclosed {chaos['unclosed']}, "
+                f"meter not monotonic {chaos['meter_not_monotonic']} ({chaos['transactions']} transactions, "
+                f"{chaos['resent_same_unique_id']} re-sends under the same uniqueId, "
+                f"{chaos['proxy']['cuts']} cuts, {chaos['proxy']['stalls']} stalls, "
+                f"{chaos['proxy']['blackholes']} blackholes, {chaos['csms_restarts']} CSMS restarts)",
+                clean and chaos["settled"] and (n == 10_000 or None),
+                chaos["command"],
+            )
+        )
+    return rows
 
 
 if __name__ == "__main__":

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import os
+import resource
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -19,6 +21,23 @@ from ocppsim.settings.fleet_file import load_fleet_file
 from ocppsim.settings.specs import FleetSpec, SettingsError
 
 __all__ = ["run_fleet_command"]
+
+
+# A worker per this many chargers, up to a worker per core (issue 20). Measured: 10,000 chargers in the
+# standard mix cost one process ~0.13 cores (benchmarks/fleet_vs_transport.py) and it boots them in
+# ~3.4 s (boot_storm.py); a worker per core regardless made a 1,000-charger fleet three interpreters
+# (~210 MiB, twice the CPU per message of one process).
+CHARGERS_PER_WORKER = 10_000
+# Descriptors a worker may fill with connections; the rest: its store, its pipes, the CSMS's sockets.
+DESCRIPTOR_SHARE = 0.75
+
+
+def default_workers(chargers: int, cores: int, descriptors: int) -> int:
+    """Worker processes by load: one per CHARGERS_PER_WORKER chargers, at most one per core, but as many
+    as the connections need when one process may not hold them all (its descriptor limit)."""
+    by_load = min(cores, math.ceil(chargers / CHARGERS_PER_WORKER))
+    by_descriptors = math.ceil(chargers / max(1, int(descriptors * DESCRIPTOR_SHARE)))
+    return max(1, by_load, by_descriptors)
 
 
 def _fleet_spec_from_file(path: str) -> FleetSpec | str:
@@ -79,7 +98,8 @@ def run_fleet_command(argv: Sequence[str]) -> int:
     p.add_argument(
         "--workers",
         type=int,
-        help="processes to shard the chargers over (default: one per core; 1: this process only)",
+        help="processes to shard the chargers over (default: one per 10,000 chargers up to one per core, "
+        "more when the descriptor limit asks for it; 1: this process only)",
     )
     p.add_argument(
         "--port", type=int, help="the fleet's text command interface (WebSocket) on this port (default: off)"
@@ -135,7 +155,12 @@ def run_fleet_command(argv: Sequence[str]) -> int:
             return 2
         run_fast(run_fleet(replace(run, shard=(k, n), live=False), on_signals=stop_on_signals))
         return 0
-    workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
+    workers = args.workers
+    if workers is None:
+        descriptors = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        if descriptors == resource.RLIM_INFINITY:
+            descriptors = 1 << 20
+        workers = default_workers(len(spec.chargers), os.cpu_count() or 1, descriptors)
     workers = max(1, min(workers, len(spec.chargers)))
     if workers == 1:
         run_fast(run_fleet(run, on_signals=stop_on_signals))

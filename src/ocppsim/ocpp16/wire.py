@@ -27,6 +27,7 @@ class Wire16:
     prepare_always = False
     boots_on_reconnect = True
     refuses_while_rejected = False
+    silence_is_failure = False
 
     def __init__(self, charger: Charger) -> None:
         self.charger = charger

@@ -52,6 +52,7 @@ class Wire201:
     prepare_always = True
     boots_on_reconnect = False
     refuses_while_rejected = True
+    silence_is_failure = True
 
     def __init__(
         self, charger: Charger, version: OcppVersion = V201, validators: Validators | None = None

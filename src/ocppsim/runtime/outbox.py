@@ -4,8 +4,9 @@ Order and gating (offline-and-reliability.md):
 - before BootNotification is Accepted only BootNotification goes out; everything else waits;
 - messages go out in the order the charger produced them;
 - transaction-related messages survive a lost connection (kept at the head, no attempt consumed) and are
-  retried after a CALLERROR or timeout: TransactionMessageAttempts in all, waiting
-  TransactionMessageRetryInterval x attempt between tries (section 4.10 / 9.1);
+  retried after a CALLERROR: TransactionMessageAttempts in all, waiting TransactionMessageRetryInterval x
+  attempt between tries (section 4.10 / 9.1); after a timeout they are re-sent every
+  TransactionMessageRetryInterval until answered (no answer is no failure to process, OCPP-J errata 3.2);
 - other messages are dropped when the connection is lost (statuses are re-sent after the next boot).
 
 Transaction-related messages are written to the journal (the store) when they are queued and removed
@@ -427,6 +428,16 @@ class Outbox:
                 self._schedule()
             return
         self.log.warning("%s failed: %s", request.ACTION, answer.error)
+        if request.transaction_related and answer.error == "Timeout" and not self.wire.silence_is_failure:
+            # No answer is no 'failure to process the message' (OCPP-J errata 3.2: the CSMS reports that
+            # with a CALLERROR), the only failure that lets a charge point skip a transaction message
+            # (OCPP 1.6 section 3.7.1): re-send it, under its uniqueId, every TransactionMessageRetryInterval
+            # until it is answered. Counted as attempts, a link that lost answers a few times in a row
+            # (stalled, blackholed) made the charger give MeterValues up: lost for the CSMS.
+            item.not_before = now + self._charger.config.get_int("TransactionMessageRetryInterval")
+            self._queue.insert(0, item)
+            self._schedule()
+            return
         if request.transaction_related and not _not_offered(request, answer.error):
             item.attempts += 1
             attempts = self._charger.config.get_int("TransactionMessageAttempts")

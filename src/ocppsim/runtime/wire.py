@@ -68,6 +68,12 @@ class Wire(Protocol):
         at all (1.6 section 4.2.1)."""
 
     @property
+    def silence_is_failure(self) -> bool:
+        """A transaction message left unanswered past MessageTimeout counts as a failed attempt (2.0.1 E13,
+        TC_E_41: given up after MessageAttemptsTransactionEvent); False: it is re-sent until answered, since
+        only a CALLERROR is a 'failure to process the message' (1.6 section 3.7.1, OCPP-J errata 3.2)."""
+
+    @property
     def boots_on_reconnect(self) -> bool:
         """A restored connection starts with a BootNotification (1.6 as this simulator always did);
         False: the registration stands (2.0.1)."""
