@@ -1,4 +1,4 @@
-"""ocppsim: an OCPP 1.6J charge point simulator."""
+"""ocppsim: an OCPP 1.6J and 2.0.1 charge point simulator."""
 
 # Single source of the version (pyproject reads it); a constant keeps `import ocppsim.model` free of
 # importlib.metadata, which pulls in email and socket.

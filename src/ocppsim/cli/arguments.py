@@ -18,7 +18,7 @@ __all__ = ["COMMANDS", "HelpFormatter", "Parser", "add_http_flags", "host_port",
 # `ocppsim --help` lists these, one line each; cli/__init__.py dispatches on the same names.
 COMMANDS: dict[str, str] = {
     "(none)": "one charger, a drop-in for the original ocppsim (the options above)",
-    "csms": "the built-in OCPP 1.6J central system (accepts any charger)",
+    "csms": "the built-in central system, OCPP 1.6J and 2.0.1 (accepts any charger)",
     "shell": "interactive client of a charger's text command interface",
     "demo": "what `make run` starts: the built-in central system plus one charger",
     "fleet": "many chargers against one CSMS, in one process or sharded over workers",

@@ -24,8 +24,8 @@ def _charger_parser() -> argparse.ArgumentParser:
     p = Parser(
         prog="ocppsim",
         usage="%(prog)s [--config F] [--id ID] [--port P] [--http [HOST:]PORT] | %(prog)s COMMAND ...",
-        description="OCPP 1.6J charge point simulator. Without a command: one charger, exactly like the"
-        " original ocppsim (its INI file, its text command interface).",
+        description="OCPP 1.6J (and 2.0.1) charge point simulator. Without a command: one charger, exactly"
+        " like the original ocppsim (its INI file, its text command interface).",
         epilog=commands_epilog(),
     )
     p.add_argument("--config", default=DEFAULT_INI, help="INI file")
