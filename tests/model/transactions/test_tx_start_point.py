@@ -4,10 +4,10 @@ EVConnectionTimeOut (E03.FR.05); the default PowerPathClosed and 1.6 keep starti
 
 from __future__ import annotations
 
-from charger_fixtures import T0, booted, statuses
+from charger_fixtures import ACCEPTED, T0, booted, statuses
 
 from ocppsim.model.charger import Charger
-from ocppsim.model.outgoing import StartTransactionReq, StopTransactionReq
+from ocppsim.model.outgoing import AuthorizeReq, StartTransactionReq, StopTransactionReq
 from ocppsim.model.types import Reason
 
 
@@ -53,3 +53,14 @@ def test_power_path_closed_and_1_6_wait_for_the_cable() -> None:
         ch.configuration.change_configuration("AuthorizeRemoteTxRequests", "false", T0)
         ch.transactions.remote_start("RT", 1, None, T0)
         assert not any(isinstance(e, StartTransactionReq) for e in ch.drain())
+
+
+def test_a_swiped_tag_without_the_cable_starts_once_accepted() -> None:
+    ch = _authorized_start()
+    ch.authorization.swipe(1, "TAG", T0)  # a badge swipe, no cable (present_tag also plugs in)
+    req = next(e for e in ch.drain() if isinstance(e, AuthorizeReq))
+    ch.authorization.on_authorize_result(req, ACCEPTED, T0 + 1)
+    start = next(e for e in ch.drain() if isinstance(e, StartTransactionReq))
+    assert start.id_tag == "TAG"
+    assert ch.next_deadline() == T0 + 31  # EVConnectionTimeOut counts from the start
+    assert not ch.state.conn(1).plugged
