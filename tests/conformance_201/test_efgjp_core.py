@@ -580,3 +580,46 @@ async def test_j10_ended_carries_sampled_values(sim201: Sim) -> None:
     assert len(periodic) == 3
     assert len(_moments(ended, "Transaction.End")) == 1
     assert _moments(ended, "Transaction.Begin") == []  # the Started event carries those
+
+
+async def _remote_start(sim: Sim, remote_id: int) -> dict[str, Any]:
+    """Reusable state Authorized (remote), TxStartPoint Authorized: the Started event (E03, F02)."""
+    mark = sim.mark()
+    reply = await call(
+        sim,
+        "RequestStartTransaction",
+        {"idToken": {"idToken": "12345678", "type": "ISO14443"}, "remoteStartId": remote_id},
+    )
+    assert reply["status"] == "Accepted", reply
+    await sim.quiet()
+    started = [e for e in events(sim, mark) if e["eventType"] == "Started"]
+    assert len(started) == 1, events(sim, mark)
+    return started[0]
+
+
+@pytest.mark.octt201("TC_F_04")
+async def test_f04_remote_start_cable_plugin_timeout(sim201: Sim) -> None:
+    await _set(sim201, "TxCtrlr", "EVConnectionTimeOut", "30")
+    await _set(sim201, "TxCtrlr", "TxStartPoint", "Authorized")
+    started = await _remote_start(sim201, 7)
+    # The transaction starts at authorization, before the cable (E03; F02.FR.01: with remoteStartId).
+    assert started["triggerReason"] == "RemoteStart"
+    assert started["transactionInfo"]["remoteStartId"] == 7
+    assert started["transactionInfo"]["chargingState"] == "Idle"
+    mark = sim201.mark()
+    await sim201.advance(25)
+    assert events(sim201, mark) == []  # not before EVConnectionTimeOut
+    await sim201.advance(6)
+    ended = events(sim201, mark)
+    assert [(e["eventType"], e["triggerReason"]) for e in ended] == [("Ended", "EVConnectTimeout")]
+    assert ended[0]["transactionInfo"]["stoppedReason"] == "Timeout"
+    assert ended[0]["transactionInfo"]["transactionId"] == started["transactionInfo"]["transactionId"]
+    assert statuses(sim201, mark) == [(1, "Available")]
+    # Step 3: the EVSE is ready for another session; this time the cable comes in time.
+    again = await _remote_start(sim201, 8)
+    assert again["transactionInfo"]["transactionId"] != started["transactionInfo"]["transactionId"]
+    mark = sim201.mark()
+    await sim201.advance(10)
+    await sim201.cmd("plugin")
+    await sim201.advance(60)
+    assert all(e["eventType"] != "Ended" for e in events(sim201, mark))

@@ -229,6 +229,45 @@ def test_charger_page_with_a_tx_profile(browser: Browser, tmp_path: Path) -> Non
         assert errors == []
 
 
+def test_device_model_of_a_2_0_1_charger(browser: Browser, tmp_path: Path) -> None:
+    """A 2.0.1 charger's page shows its device model instead of 1.6 keys: filtered by the box, a
+    ReadWrite value saved through PUT /variables and read back after a reload."""
+    with LiveSimulator(tmp_path) as live:
+        errors: list[str] = []
+        page = watched_page(browser, errors)
+        page.goto(live.url + "/")
+        created = page.request.post(live.url + "/api/chargers", data={"id": "V2", "ocpp_version": "2.0.1"})
+        assert created.ok, created.text()
+        page.goto(live.url + "/#/charger/V2")
+        box = page.locator("#variables-box")
+        expect(box).to_be_visible()
+        expect(page.locator("#config-box")).to_be_hidden()
+        heartbeat = page.locator('#variables tr[data-variable="OCPPCommCtrlr.HeartbeatInterval"]')
+        start_point = page.locator('#variables tr[data-variable="TxCtrlr.TxStartPoint"]')
+        expect(start_point).to_be_visible()
+        page.locator("#variables-filter").fill("ocppcommctrlr heartbeat")
+        expect(start_point).to_be_hidden()
+        expect(heartbeat).to_be_visible()
+        expect(heartbeat).to_contain_text("ReadWrite")
+        # A ReadOnly variable has no input to edit.
+        page.locator("#variables-filter").fill("TxBeforeAcceptedEnabled")
+        read_only = page.locator('#variables tr[data-variable="TxCtrlr.TxBeforeAcceptedEnabled"]')
+        expect(read_only).to_contain_text("ReadOnly")
+        expect(read_only.locator("input")).to_have_count(0)
+        page.locator("#variables-filter").fill("heartbeatinterval")
+        heartbeat.locator("input").fill("123")
+        heartbeat.get_by_role("button", name="save").click()
+        expect(page.locator("#toast")).to_contain_text("HeartbeatInterval: Accepted")
+        shot(page, "7-device-model")
+        values = page.request.get(live.url + "/api/chargers/V2/variables").json()
+        entry = next(v for v in values if v["variable"] == "HeartbeatInterval")
+        assert entry["attributes"][0]["value"] == "123"
+        page.reload()
+        page.locator("#variables-filter").fill("heartbeatinterval")
+        expect(heartbeat.locator("input")).to_have_value("123")
+        assert errors == []
+
+
 def overview_figures(page: Page, seconds: float = 5.0) -> dict[str, float]:
     """Frame times while the wall scrolls and the event stream runs, and the page's main-thread CPU
     (Chrome's TaskDuration over the same window): what benchmarks/dashboard_fleet.py prints."""

@@ -317,6 +317,10 @@ class Charger:
                     candidates.append(tx.next_sample)
                 if tx.next_ended_sample is not None:
                     candidates.append(tx.next_ended_sample)
+                if tx.awaiting_ev:  # 2.0.1 EVConnectionTimeOut of a transaction started unplugged (E03)
+                    timeout = self.transactions.deadline(c)
+                    if timeout is not None:
+                        candidates.append(timeout)
             else:
                 timeout = self.transactions.deadline(c)
                 if timeout is not None:

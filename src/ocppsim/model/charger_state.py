@@ -82,6 +82,9 @@ class Transaction:
     # MaxEnergyOnInvalidId (section 3.5 / 9.1.14): energy may still flow until the transaction has
     # delivered this many Wh, then it stops as for `deauthorized`. None: no such allowance running.
     energy_cap_wh: float | None = None
+    # OCPP 2.0.1 TxStartPoint Authorized (E03): started before the cable; ended with EVConnectTimeout
+    # unless the EV connects within TxCtrlr.EVConnectionTimeOut. Cleared once the cable is in.
+    awaiting_ev: bool = False
 
 
 @dataclass(slots=True)

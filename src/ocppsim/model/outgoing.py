@@ -189,6 +189,9 @@ class StopTransactionReq(Request):
     reason: Reason
     id_tag: str | None = None
     transaction_data: tuple[MeterValue, ...] = ()
+    # OCPP 2.0.1 only (1.6 has no such reason; `reason` is then Other): a transaction started at
+    # authorization that no EV joined within EVConnectionTimeOut (E03.FR.05: stoppedReason Timeout).
+    ev_connect_timeout: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -284,6 +284,8 @@ def simple_payload(req: object, id_token_type: str) -> tuple[str, dict[str, Any]
 
 
 def stop_reason(req: StopTransactionReq) -> tuple[str, str]:
+    if req.ev_connect_timeout:
+        return "EVConnectTimeout", "Timeout"  # E03.FR.05, TC_F_04
     return STOP_REASONS.get(req.reason, ("AbnormalCondition", "Other"))
 
 

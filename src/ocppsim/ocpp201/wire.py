@@ -189,7 +189,9 @@ class Wire201:
         trigger = "RemoteStart" if remote_id is not None else "Authorized"
         payload = self._event("Started", req.tx_ref, trigger, req.timestamp)
         info = payload["transactionInfo"]
-        info["chargingState"] = "EVConnected"
+        c = self.charger.state.connectors.get(req.connector_id)
+        # TxStartPoint Authorized (E03): a transaction may start before the cable: Idle until it comes.
+        info["chargingState"] = "EVConnected" if c is None or c.plugged else "Idle"
         if remote_id is not None:
             info["remoteStartId"] = remote_id
         payload["idToken"] = {"idToken": req.id_tag, "type": session.id_token_type(req.id_tag)}

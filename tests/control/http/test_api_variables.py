@@ -11,6 +11,8 @@ async def test_a_2_0_1_charger_shows_and_sets_variables(api: Api) -> None:
     assert r.status_code == 201, r.text
     await api.wait_for(lambda f: f.charger_id == "V2" and f.action == "StatusNotification")
     assert api.csms.version_of("V2") == "ocpp2.0.1"
+    # The dashboard picks the device model over 1.6 keys by the versions the charger offers.
+    assert (await api.client.get("/api/chargers/V2")).json()["ocpp_versions"] == ["2.0.1"]
     variables = (await api.client.get("/api/chargers/V2/variables")).json()
     heartbeat = next(
         v for v in variables if (v["component"], v["variable"]) == ("OCPPCommCtrlr", "HeartbeatInterval")

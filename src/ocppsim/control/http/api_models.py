@@ -109,6 +109,8 @@ class ChargerOut(ChargerBrief):
     messages_logged: int
     boot: dict[str, str | None]
     connectors: list[ConnectorOut]  # type: ignore[assignment]
+    # The dashboard shows a 2.0.1 charger's device model (/variables) instead of its 1.6 keys.
+    ocpp_versions: list[str] = Field(default_factory=list, description="the OCPP versions it offers")
 
 
 class SummaryOut(BaseModel):

@@ -189,6 +189,7 @@ def fleet_lookups(fleet: Fleet) -> FleetLookups:
                 "meterSerialNumber": boot.meter_serial_number,
             },
             connectors=[connector_out(station, c) for c in station.charger.connector_ids],
+            ocpp_versions=list(station.charger.params.ocpp_versions),
         )
 
     return FleetLookups(station_of, connector_of, charger_out)

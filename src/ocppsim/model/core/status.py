@@ -17,9 +17,18 @@ from ocppsim.model.status_table import (
 )
 from ocppsim.model.types import ChargePointErrorCode, ChargePointStatus
 
-__all__ = ["StatusSettler"]
+__all__ = ["StatusSettler", "starts_at_authorization"]
 
 S = ChargePointStatus
+
+
+def starts_at_authorization(state: ChargerState) -> bool:
+    """OCPP 2.0.1 TxCtrlr.TxStartPoint "Authorized" (part 2 E01, E03): the transaction starts once the
+    driver is authorized, before the cable; on a 1.6 charger it stays PowerPathClosed (section 4.8)."""
+    config = state.config
+    return config.spec("TxCtrlr.TxStartPoint") is not None and "Authorized" in config.raw(
+        "TxCtrlr.TxStartPoint"
+    ).split(",")
 
 
 class StatusSettler:
@@ -30,9 +39,11 @@ class StatusSettler:
 
     def _may_start(self, c: Connector) -> bool:
         s = c.session
-        if s is None or not s.authorized or not c.plugged or c.tx is not None or c.finishing:
+        if s is None or not s.authorized or c.tx is not None or c.finishing:
             return False
         state = self._s
+        if not c.plugged and not starts_at_authorization(state):
+            return False
         if not c.operative or c.faulted:
             return False
         if state.firmware_hold:  # installing firmware (section 5.19)
@@ -50,6 +61,8 @@ class StatusSettler:
         if c.tx is None and (not c.operative or self._s.firmware_hold):
             return S.UNAVAILABLE
         s = c.session
+        if c.tx is not None and c.tx.awaiting_ev:
+            return S.PREPARING  # started at authorization, the cable not in yet (2.0.1 E03)
         if c.tx is not None or (s is not None and s.authorized and c.plugged):
             if c.offer_a < self._s.params.min_to_start_a or (c.tx is not None and c.tx.deauthorized):
                 return S.SUSPENDED_EVSE
@@ -105,6 +118,8 @@ class StatusSettler:
             started = False
             c.session = None
             c.fault = Fault(ChargePointErrorCode.CONNECTOR_LOCK_FAILURE)
+        if c.tx is not None and c.tx.awaiting_ev and c.plugged:
+            c.tx.awaiting_ev = False  # the cable came within EVConnectionTimeOut (2.0.1 E03)
         if started:
             state.transactions.start(c, now)  # refreshes the offers: a TxProfile may come with it
         target = self._target(c)

@@ -15,7 +15,9 @@ __all__ = ["DEVICE_MODEL_KEYS", "TX_START_POINTS", "TX_STOP_POINTS"]
 # start and end a transaction at. The shared transactions block starts a transaction once the cable is
 # in and the driver is authorized (the power path closes then) and ends it when either goes: those are
 # the values it offers (valuesList), so a CSMS cannot configure a point the model would not honour.
-TX_START_POINTS = frozenset({"PowerPathClosed"})
+# "Authorized" (E01 / E03): the transaction starts at authorization, before the cable, and ends with
+# EVConnectTimeout if no EV connects within TxCtrlr.EVConnectionTimeOut (E03.FR.05; core/status.py).
+TX_START_POINTS = frozenset({"PowerPathClosed", "Authorized"})
 TX_STOP_POINTS = frozenset({"EVConnected", "Authorized", "PowerPathClosed"})
 
 DEVICE_MODEL_KEYS: tuple[KeySpec, ...] = (

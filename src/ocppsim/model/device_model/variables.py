@@ -174,7 +174,7 @@ def _station(version: str, phases: int) -> tuple[VariableSpec, ...]:
             _ML,
             key="TxCtrlr.TxStartPoint",
             max_limit=1,
-            values_list="PowerPathClosed",
+            values_list="PowerPathClosed,Authorized",
         ),
         v(
             "TxCtrlr",

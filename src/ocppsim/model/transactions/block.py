@@ -70,6 +70,14 @@ class Transactions:
         for c in state.connectors.values():
             tx = c.tx
             if tx is not None:
+                if tx.awaiting_ev and not c.plugged:
+                    due = self.deadline(c)
+                    if due is not None and now >= due:
+                        # 2.0.1 E03.FR.05: no EV within EVConnectionTimeOut: the transaction ends.
+                        self.stop(
+                            c, Reason.OTHER, now, ev_connect_timeout=True
+                        )  # settled by the charger's tick
+                    continue
                 cap = tx.energy_cap_wh
                 if cap is not None:
                     power = state.power(c)
@@ -93,8 +101,11 @@ class Transactions:
 
     def deadline(self, c: Connector) -> float | None:
         """When the attempt on a connector without a transaction times out (ConnectionTimeOut, section
-        9.1): a session waiting for the cable, or a cable waiting for a tag in Preparing."""
-        if c.session is not None:
+        9.1): a session waiting for the cable, or a cable waiting for a tag in Preparing; on 2.0.1 also a
+        transaction started at authorization waiting for the cable (EVConnectionTimeOut, E03)."""
+        if c.tx is not None:
+            since = c.tx.start if c.tx.awaiting_ev and not c.plugged else None
+        elif c.session is not None:
             since = None if c.plugged else c.session.created
         elif c.plugged and not c.finishing and c.status is S.PREPARING:
             since = c.plugged_at
@@ -136,6 +147,7 @@ class Transactions:
         assert session is not None
         self._tx_seq += 1
         tx = Transaction(ref=self._tx_seq, id_tag=session.id_tag, start=now, meter_start=c.register.reading)
+        tx.awaiting_ev = not c.plugged  # 2.0.1 TxStartPoint Authorized (E03)
         c.tx = tx
         c.session_energy = 0.0
         state.metering.schedule_samples(tx, now)
@@ -153,7 +165,15 @@ class Transactions:
         state.offers.refresh_offers(now)
         state.metering.begin_transaction(c, tx, now)
 
-    def stop(self, c: Connector, reason: Reason, now: float, *, id_tag: str | None = None) -> None:
+    def stop(
+        self,
+        c: Connector,
+        reason: Reason,
+        now: float,
+        *,
+        id_tag: str | None = None,
+        ev_connect_timeout: bool = False,
+    ) -> None:
         state = self._s
         tx = c.tx
         assert tx is not None
@@ -166,6 +186,7 @@ class Transactions:
                 reason=reason,
                 id_tag=id_tag or tx.id_tag,
                 transaction_data=tx.data.values(),
+                ev_connect_timeout=ev_connect_timeout,
             )
         )
         state.offers.remove_tx_profiles(c.id)

@@ -38,7 +38,9 @@ def _request_start(session: Session, p: Payload, now: float) -> Payload:
         return {"status": "Rejected"}
     session.id_types[id_tag.lower()] = token["type"]
     for c in charger.state.connectors.values():
-        if c.session is not None and c.session.id_tag == id_tag and c.tx is None:
+        # With TxStartPoint Authorized a pre-authorized token has started its transaction already
+        # (E03): its Started event, not yet built, still carries the remoteStartId (F02.FR.01).
+        if c.session is not None and c.session.id_tag == id_tag and (c.tx is None or c.tx.awaiting_ev):
             session.remote_ids[c.id] = p["remoteStartId"]
             break
     return {"status": "Accepted"}

@@ -5,6 +5,7 @@ import { ConnectorCharts } from "./charts.js";
 import { FleetOverview } from "./fleet.js";
 import { renderProfiles } from "./profiles.js";
 import { MessageSequence } from "./sequence.js";
+import { applyFilter, renderVariables } from "./variables.js";
 
 const PAGE_SIZE = 100;
 const state = {
@@ -206,6 +207,11 @@ async function loadHistory() {
 // ------------------------------------------------------------------ configuration and profiles
 
 async function loadConfig() {
+  // A 2.0.1 charger's configuration is its device model (variables), not 1.6 keys.
+  const v201 = (state.charger?.ocpp_versions || []).includes("2.0.1");
+  $("#config-box").hidden = v201;
+  $("#variables-box").hidden = !v201;
+  if (v201) { await renderVariables($("#variables"), $("#variables-filter"), state.chargerId); return; }
   const keys = await act(api("GET", `/api/chargers/${encodeURIComponent(state.chargerId)}/configuration`));
   if (!keys) return;
   $("#config tbody").replaceChildren(...keys.map((k) => {
@@ -284,6 +290,7 @@ function init() {
   $("#log-direction").addEventListener("change", () => state.log.load(state.chargerId));
   $("#log-older").addEventListener("click", () => state.log.older());
   $("#chart-connector").addEventListener("change", loadHistory);
+  $("#variables-filter").addEventListener("input", () => applyFilter($("#variables"), $("#variables-filter").value));
   window.addEventListener("resize", debounce(() => {
     if (state.charts) state.charts.resize(Math.max(400, Math.min(1100, $("#chart-power").clientWidth)));
   }, 200));
