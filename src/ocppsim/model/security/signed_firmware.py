@@ -13,9 +13,10 @@ Every status carries the request's requestId (FR.10). OCPP 2.0.1 L01 (`full_stat
 for them; 1.6 unchanged): DownloadScheduled while retrieveDateTime is ahead, InstallRebooting before the
 reboot into the new firmware (part 6 TC_L_01/03), and the FirmwareUpdated security event ahead of
 Installed after the boot. A simulated installation failure (ChargerParams.firmware_install_fails) ends
-the update with InstallationFailed after Installing, the old firmware kept (TC_L_08). Pure: the download and the signature check are an
-effect the runtime carries out and reports back with the `job` number (a newer request makes older
-answers stale).
+the update with InstallationFailed after Installing, the old firmware kept (TC_L_08).
+
+Pure: the download and the signature check are an effect the runtime carries out and reports back with
+the `job` number (a newer request makes older answers stale).
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """CS->CP operations of the security block in 2.0.1: InstallCertificate (M05), GetInstalledCertificateIds
-(M03), DeleteCertificate (M04), GetLog (N01), UpdateFirmware (L01). GetLog is the Whitepaper's (model/security/logs.py: the
-diagnostics zip or the security log, retries, LogStatusNotification with the requestId, AcceptedCanceled
-when it replaces an upload, TC_N_36). The same certificate store and rules as the 1.6 Security Whitepaper
-(model/security/block.py; the PEM text read and checked with ocppsim.pki): the messages mean the same,
-only the names differ (CSMSRootCertificate is the Whitepaper's CentralSystemRootCertificate, the hash
-data of GetInstalledCertificateIds goes in certificateHashDataChain with its certificateType).
+(M03), DeleteCertificate (M04), GetLog (N01), UpdateFirmware (L01). GetLog is the Whitepaper's
+(model/security/logs.py: the diagnostics zip or the security log, retries, LogStatusNotification with the
+requestId, AcceptedCanceled when it replaces an upload, TC_N_36). The same certificate store and rules as
+the 1.6 Security Whitepaper (model/security/block.py; the PEM text read and checked with ocppsim.pki): the
+messages mean the same, only the names differ (CSMSRootCertificate is the Whitepaper's
+CentralSystemRootCertificate, the hash data of GetInstalledCertificateIds goes in certificateHashDataChain
+with its certificateType).
 
 UpdateFirmware is the Whitepaper's SignedUpdateFirmware (model/security/signed_firmware.py, the download
 and the signature check in runtime/secure_transfer.py) with 2.0.1's statuses (`full_statuses`): this
