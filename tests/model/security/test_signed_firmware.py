@@ -7,7 +7,12 @@ from __future__ import annotations
 from charger_fixtures import T0, booted, start_charging
 
 from ocppsim.model.charger import Charger
-from ocppsim.model.outgoing import Reboot, SecurityEventNotificationReq, SignedFirmwareStatusNotificationReq
+from ocppsim.model.outgoing import (
+    Reboot,
+    SecurityEventNotificationReq,
+    SignedFirmwareStatusNotificationReq,
+    StatusNotificationReq,
+)
 from ocppsim.model.security_effects import DownloadSignedFirmware
 from ocppsim.model.types import Reason, RegistrationStatus
 
@@ -100,13 +105,24 @@ def test_full_statuses_download_scheduled_install_rebooting_then_event_before_in
     assert any(isinstance(e, Reboot) for e in ch.drain())
     ch.boot.on_reboot(T0 + 54)
     ch.boot.on_boot_result(RegistrationStatus.ACCEPTED, 300, T0 + 55)
+    assert ch.next_deadline() == T0 + 55  # Installed at the next tick, after the connectors' statuses
+    ch.tick(T0 + 55)
     effects = ch.drain()
     order = [
-        e.event_type if isinstance(e, SecurityEventNotificationReq) else e.status
+        e.event_type
+        if isinstance(e, SecurityEventNotificationReq)
+        else e.status
+        if isinstance(e, SignedFirmwareStatusNotificationReq)
+        else "StatusNotification"
         for e in effects
-        if isinstance(e, (SecurityEventNotificationReq, SignedFirmwareStatusNotificationReq))
+        if isinstance(
+            e, (SecurityEventNotificationReq, SignedFirmwareStatusNotificationReq, StatusNotificationReq)
+        )
     ]
-    assert order[-2:] == ["FirmwareUpdated", "Installed"]  # TC_L_01 steps 15 and 19
+    # TC_L_01 steps 15, 17, 19: FirmwareUpdated, the connectors' statuses, Installed.
+    steps = [step for i, step in enumerate(order) if i == 0 or order[i - 1] != step]  # one per kind
+    assert steps[-3:] == ["FirmwareUpdated", "StatusNotification", "Installed"], order
+    assert ch.security.signed_firmware.update is None
     assert all(e.request_id == 9 for e in effects if isinstance(e, SignedFirmwareStatusNotificationReq))
 
 

@@ -11,8 +11,8 @@
 
 Every status carries the request's requestId (FR.10). OCPP 2.0.1 L01 (`full_statuses`, its adapter asks
 for them; 1.6 unchanged): DownloadScheduled while retrieveDateTime is ahead, InstallRebooting before the
-reboot into the new firmware (part 6 TC_L_01/03), and the FirmwareUpdated security event ahead of
-Installed after the boot. A simulated installation failure (ChargerParams.firmware_install_fails) ends
+reboot into the new firmware (part 6 TC_L_01/03), and after the boot FirmwareUpdated and the connectors'
+statuses ahead of Installed. A simulated installation failure (ChargerParams.firmware_install_fails) ends
 the update with InstallationFailed after Installing, the old firmware kept (TC_L_08).
 
 Pure: the download and the signature check are an effect the runtime carries out and reports back with
@@ -46,6 +46,7 @@ class Phase(Enum):
     VERIFIED = "verified"  # waits for installDateTime and for transactions to end
     INSTALLING = "installing"  # Installing sent: waits for its answer, then installs
     REBOOTING = "rebooting"  # installed: the next accepted boot sends Installed
+    BOOTED = "booted"  # 2.0.1: Installed goes at the next tick, after the connectors' statuses
 
 
 class SignedUpdate:
@@ -132,6 +133,9 @@ class SignedFirmware:
             self._security.event(SecurityEvent.INVALID_FIRMWARE_SIGNING_CERTIFICATE, now, certificate_problem)
             return "InvalidCertificate"
         current = self.update
+        if current is not None and current.phase is Phase.BOOTED:
+            self.tick(now)  # the update is over: its Installed goes first
+            current = None
         if current is not None and current.phase is Phase.REBOOTING:
             return "Rejected"  # installed already, rebooting into it: cannot be cancelled (FR.27)
         self._jobs += 1
@@ -218,9 +222,12 @@ class SignedFirmware:
             return
         self.update = None
         self._s.firmware_hold = False
-        if update.full_statuses:  # 2.0.1 TC_L_01 steps 15-19: the security event, then Installed
+        if update.full_statuses:
+            # 2.0.1 TC_L_01 steps 15-19: FirmwareUpdated, the connectors' statuses (sent by the boot
+            # right after this hook), then Installed (at the next tick).
+            self.update = update
+            update.phase = Phase.BOOTED
             self._security.event(SecurityEvent.FIRMWARE_UPDATED, now, update.version)
-            self._notify("Installed", update)
             return
         self._notify("Installed", update)
         self._security.event(SecurityEvent.FIRMWARE_UPDATED, now, update.version)
@@ -249,6 +256,8 @@ class SignedFirmware:
             return None
         if update.phase is Phase.WAITING:
             return update.due
+        if update.phase is Phase.BOOTED:
+            return self._s.last
         if update.phase is Phase.VERIFIED:
             if update.install_at is not None and update.install_at > self._s.last:
                 return update.install_at
@@ -259,6 +268,10 @@ class SignedFirmware:
     def tick(self, now: float) -> None:
         update = self.update
         if update is None:
+            return
+        if update.phase is Phase.BOOTED:
+            self.update = None
+            self._notify("Installed", update)
             return
         if update.phase is Phase.WAITING and update.due is not None and now >= update.due:
             update.due = None
