@@ -412,3 +412,25 @@ def test_get_log_is_the_security_blocks() -> None:
         {"status": "Uploading", "requestId": 6},
         {"status": "Uploading", "requestId": 6},
     ]
+
+
+def test_update_firmware_onto_the_signed_firmware_engine() -> None:
+    """L01: without signingCertificate and signature Rejected (TC_L_18); a signing certificate of no
+    installed ManufacturerRootCertificate InvalidCertificate with its security event (L01.FR.02); the
+    answer to InstallRebooting makes the next boot's reason FirmwareUpdate."""
+    from ocppsim.csms.ca import FirmwareSigner
+
+    ch, wire = booted()
+    send(wire, ch)
+    firmware = {"location": "http://x/fw.bin", "retrieveDateTime": "2020-01-01T00:00:00Z"}
+    assert call(wire, "UpdateFirmware", {"requestId": 3, "firmware": firmware}) == {"status": "Rejected"}
+    signer = FirmwareSigner()
+    signed = {**firmware, "signingCertificate": signer.signing_certificate_pem, "signature": "c2ln"}
+    answer = call(wire, "UpdateFirmware", {"requestId": 4, "firmware": signed})
+    assert answer == {"status": "InvalidCertificate"}
+    assert [p["type"] for a, p in send(wire, ch) if a == "SecurityEventNotification"] == [
+        "InvalidFirmwareSigningCertificate"
+    ]
+    assert ch.security.signed_firmware.update is None
+    wire.apply_result(SignedFirmwareStatusNotificationReq("InstallRebooting", 4), {}, T0)
+    assert wire.session.boot_reason == "FirmwareUpdate"

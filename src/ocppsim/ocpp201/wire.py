@@ -23,6 +23,7 @@ from ocppsim.model.outgoing import (
     MeterValuesReq,
     ReplayedReq,
     Request,
+    SignedFirmwareStatusNotificationReq,
     StartTransactionReq,
     StatusNotificationReq,
     StopTransactionReq,
@@ -293,6 +294,8 @@ class Wire201:
             return payload.get("idTokenInfo")
         if isinstance(request, FirmwareStatusNotificationReq):
             charger.firmware.on_firmware_status_answered(request.status, now)
+        elif isinstance(request, SignedFirmwareStatusNotificationReq):
+            self._signed_firmware_answered(request, now)
         elif isinstance(request, StatusNotificationReq):
             self.session.delivered[request.connector_id] = self._status(request)
         return payload
@@ -315,4 +318,13 @@ class Wire201:
             charger.transactions.forget_transaction(request.tx_ref)
         elif isinstance(request, FirmwareStatusNotificationReq):
             charger.firmware.on_firmware_status_answered(request.status, now)
+        elif isinstance(request, SignedFirmwareStatusNotificationReq):
+            self._signed_firmware_answered(request, now)
         return None
+
+    def _signed_firmware_answered(self, request: SignedFirmwareStatusNotificationReq, now: float) -> None:
+        """L01: InstallRebooting answered (or undeliverable): the station reboots into the new firmware,
+        whose BootNotification gives reason FirmwareUpdate (TC_L_01 step 13)."""
+        if request.status == "InstallRebooting":
+            self.session.boot_reason = "FirmwareUpdate"
+        self.charger.security.signed_firmware.on_status_answered(request.status, now)

@@ -9,9 +9,14 @@
     installDateTime (FR.16) -> wait until no transaction runs, connectors not in use Unavailable (FR.06/07)
     -> Installing -> (reboot into the new firmware) -> Installed, and FirmwareUpdated.
 
-Every status carries the request's requestId (FR.10). Pure: the download and the signature check are an
-effect the runtime carries out and reports back with the `job` number (a newer request makes older
-answers stale).
+Every status carries the request's requestId (FR.10). OCPP 2.0.1 L01 (`full_statuses`, its adapter asks
+for them; 1.6 unchanged): DownloadScheduled while retrieveDateTime is ahead, InstallRebooting before the
+reboot into the new firmware (part 6 TC_L_01/03), and after the boot FirmwareUpdated and the connectors'
+statuses ahead of Installed. A simulated installation failure (ChargerParams.firmware_install_fails) ends
+the update with InstallationFailed after Installing, the old firmware kept (TC_L_08).
+
+Pure: the download and the signature check are an effect the runtime carries out and reports back with
+the `job` number (a newer request makes older answers stale).
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ class Phase(Enum):
     VERIFIED = "verified"  # waits for installDateTime and for transactions to end
     INSTALLING = "installing"  # Installing sent: waits for its answer, then installs
     REBOOTING = "rebooting"  # installed: the next accepted boot sends Installed
+    BOOTED = "booted"  # 2.0.1: Installed goes at the next tick, after the connectors' statuses
 
 
 class SignedUpdate:
@@ -50,6 +56,7 @@ class SignedUpdate:
         "attempts_left",
         "certificate",
         "due",
+        "full_statuses",
         "install_at",
         "job",
         "location",
@@ -72,8 +79,10 @@ class SignedUpdate:
         install_at: float | None,
         attempts: int,
         retry_interval: float,
+        full_statuses: bool = False,
     ) -> None:
         self.job = job
+        self.full_statuses = full_statuses
         self.request_id = request_id
         self.location = location
         self.certificate = certificate  # the Firmware Signing certificate, PEM (checked already)
@@ -114,6 +123,7 @@ class SignedFirmware:
         retry_interval: int | None,
         certificate_problem: str | None,
         now: float,
+        full_statuses: bool = False,
     ) -> str:
         """SignedUpdateFirmware.req (5.21). `certificate_problem`: why the signing certificate is not part of
         an installed ManufacturerRootCertificate's hierarchy (None: it is). Times on the CSMS's clock."""
@@ -123,6 +133,9 @@ class SignedFirmware:
             self._security.event(SecurityEvent.INVALID_FIRMWARE_SIGNING_CERTIFICATE, now, certificate_problem)
             return "InvalidCertificate"
         current = self.update
+        if current is not None and current.phase is Phase.BOOTED:
+            self.tick(now)  # the update is over: its Installed goes first
+            current = None
         if current is not None and current.phase is Phase.REBOOTING:
             return "Rejected"  # installed already, rebooting into it: cannot be cancelled (FR.27)
         self._jobs += 1
@@ -139,7 +152,11 @@ class SignedFirmware:
             retry_interval=DEFAULT_RETRY_INTERVAL_S
             if retry_interval is None
             else float(max(0, retry_interval)),
+            full_statuses=full_statuses,
         )
+        update = self.update
+        if full_statuses and update.due is not None and update.due > now:
+            self._notify("DownloadScheduled", update)  # 2.0.1 L01: retrieveDateTime is in the future
         if current is None:
             return "Accepted"
         self._release(now)  # the update it cancels no longer holds the connectors (FR.26)
@@ -176,10 +193,20 @@ class SignedFirmware:
             self._hold(now)
 
     def on_status_answered(self, status: str, now: float) -> None:
-        """Installing was answered (or could not be delivered): install and reboot, so that the status is
-        not lost with the connection."""
+        """Installing (2.0.1: InstallRebooting) was answered (or could not be delivered): install and
+        reboot, so that the status is not lost with the connection."""
         update = self.update
-        if status != "Installing" or update is None or update.phase is not Phase.INSTALLING:
+        if update is None or update.phase is not Phase.INSTALLING:
+            return
+        if status == "Installing" and self._s.params.firmware_install_fails:
+            self._notify("InstallationFailed", update)  # the old firmware stays (TC_L_08)
+            self.update = None
+            self._release(now)
+            return
+        if update.full_statuses and status == "Installing":
+            self._notify("InstallRebooting", update)  # 2.0.1: reboot once this one is answered
+            return
+        if status != ("InstallRebooting" if update.full_statuses else "Installing"):
             return
         state = self._s
         assert update.version is not None
@@ -195,6 +222,13 @@ class SignedFirmware:
             return
         self.update = None
         self._s.firmware_hold = False
+        if update.full_statuses:
+            # 2.0.1 TC_L_01 steps 15-19: FirmwareUpdated, the connectors' statuses (sent by the boot
+            # right after this hook), then Installed (at the next tick).
+            self.update = update
+            update.phase = Phase.BOOTED
+            self._security.event(SecurityEvent.FIRMWARE_UPDATED, now, update.version)
+            return
         self._notify("Installed", update)
         self._security.event(SecurityEvent.FIRMWARE_UPDATED, now, update.version)
 
@@ -222,6 +256,8 @@ class SignedFirmware:
             return None
         if update.phase is Phase.WAITING:
             return update.due
+        if update.phase is Phase.BOOTED:
+            return self._s.last
         if update.phase is Phase.VERIFIED:
             if update.install_at is not None and update.install_at > self._s.last:
                 return update.install_at
@@ -232,6 +268,10 @@ class SignedFirmware:
     def tick(self, now: float) -> None:
         update = self.update
         if update is None:
+            return
+        if update.phase is Phase.BOOTED:
+            self.update = None
+            self._notify("Installed", update)
             return
         if update.phase is Phase.WAITING and update.due is not None and now >= update.due:
             update.due = None

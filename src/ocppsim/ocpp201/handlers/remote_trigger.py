@@ -15,7 +15,6 @@ _SERVED = {
     "Heartbeat": MessageTrigger.HEARTBEAT,
     "StatusNotification": MessageTrigger.STATUS_NOTIFICATION,
     "MeterValues": MessageTrigger.METER_VALUES,
-    "FirmwareStatusNotification": MessageTrigger.FIRMWARE_STATUS_NOTIFICATION,
 }
 
 
@@ -37,6 +36,11 @@ def _trigger(session: Session, p: Payload, now: float) -> Payload:
     if requested == "LogStatusNotification":
         # The GetLog upload's status (N01.FR.12): Uploading with its requestId, else Idle.
         charger.security.logs.trigger_status()
+        return {"status": "Accepted"}
+    if requested == "FirmwareStatusNotification":
+        # 2.0.1's one firmware update is the secure one (L01): its last status with the requestId,
+        # Idle after Installed or when none was sent (L01.FR.28/29 of the Whitepaper, same statuses).
+        charger.security.signed_firmware.trigger_status()
         return {"status": "Accepted"}
     trigger = _SERVED.get(requested)
     if trigger is None:

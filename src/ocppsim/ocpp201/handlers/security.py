@@ -1,10 +1,16 @@
 """CS->CP operations of the security block in 2.0.1: InstallCertificate (M05), GetInstalledCertificateIds
-(M03), DeleteCertificate (M04), GetLog (N01). GetLog is the Whitepaper's (model/security/logs.py: the
-diagnostics zip or the security log, retries, LogStatusNotification with the requestId, AcceptedCanceled
-when it replaces an upload, TC_N_36). The same certificate store and rules as the 1.6 Security Whitepaper
-(model/security/block.py; the PEM text read and checked with ocppsim.pki): the messages mean the same,
-only the names differ (CSMSRootCertificate is the Whitepaper's CentralSystemRootCertificate, the hash
-data of GetInstalledCertificateIds goes in certificateHashDataChain with its certificateType)."""
+(M03), DeleteCertificate (M04), GetLog (N01), UpdateFirmware (L01). GetLog is the Whitepaper's
+(model/security/logs.py: the diagnostics zip or the security log, retries, LogStatusNotification with the
+requestId, AcceptedCanceled when it replaces an upload, TC_N_36). The same certificate store and rules as
+the 1.6 Security Whitepaper (model/security/block.py; the PEM text read and checked with ocppsim.pki): the
+messages mean the same, only the names differ (CSMSRootCertificate is the Whitepaper's
+CentralSystemRootCertificate, the hash data of GetInstalledCertificateIds goes in certificateHashDataChain
+with its certificateType).
+
+UpdateFirmware is the Whitepaper's SignedUpdateFirmware (model/security/signed_firmware.py, the download
+and the signature check in runtime/secure_transfer.py) with 2.0.1's statuses (`full_statuses`): this
+station supports the secure update only, so a request without signingCertificate or signature is
+Rejected (TC_L_18)."""
 
 from __future__ import annotations
 
@@ -12,7 +18,7 @@ from ocppsim.model.security.certificates import CertificateHashData, Certificate
 from ocppsim.ocpp16.convert import parse_time
 from ocppsim.ocpp201.handlers.call_error import Handler, Payload
 from ocppsim.ocpp201.session import Session
-from ocppsim.pki import PkiError, anchor_problem, facts_of, load_chain
+from ocppsim.pki import PkiError, anchor_problem, chain_problem, facts_of, load_chain
 
 __all__ = ["HANDLERS"]
 
@@ -104,8 +110,47 @@ def _get_log(session: Session, p: Payload, now: float) -> Payload:
     return {"status": status, "filename": name}
 
 
+def _update_firmware(session: Session, p: Payload, now: float) -> Payload:
+    """L01: the signing certificate is checked before answering: issued by an installed
+    ManufacturerRootCertificate and valid now (L01.FR.22), else InvalidCertificate and the security
+    event InvalidFirmwareSigningCertificate (L01.FR.02)."""
+    firmware = p["firmware"]
+    certificate, signature = firmware.get("signingCertificate"), firmware.get("signature")
+    if not certificate or not signature:
+        return {"status": "Rejected"}  # no unsigned (L02) update on a secure-update station: TC_L_18
+    security = session.charger.security
+    wall = float(session.charger.state.ts(now))  # certificates are valid on the CSMS's clock
+    try:
+        roots = [
+            cert
+            for c in security.installed
+            if c.use is CertificateUse.MANUFACTURER_ROOT
+            for cert in load_chain(c.facts.pem, max_chars=len(c.facts.pem))
+        ]
+        signing = load_chain(certificate, max_chars=_INSTALL_MAX_CHARS)[:1]
+        problem = chain_problem(signing, roots, wall)
+    except PkiError as exc:
+        problem = str(exc)
+    install = firmware.get("installDateTime")
+    status = security.signed_firmware.request(
+        p["requestId"],
+        firmware["location"],
+        certificate,
+        signature,
+        retrieve_at=parse_time(firmware["retrieveDateTime"]),
+        install_at=parse_time(install) if install is not None else None,
+        retries=p.get("retries"),
+        retry_interval=p.get("retryInterval"),
+        certificate_problem=problem,
+        now=now,
+        full_statuses=True,
+    )
+    return {"status": status}
+
+
 HANDLERS: dict[str, Handler] = {
     "GetLog": _get_log,
+    "UpdateFirmware": _update_firmware,
     "InstallCertificate": _install,
     "GetInstalledCertificateIds": _installed_ids,
     "DeleteCertificate": _delete,
