@@ -415,7 +415,9 @@ class Outbox:
         self._drained.set()
         request = item.request
         if self.observer is not None:
-            self.observer.call_answered(request.ACTION, time.perf_counter() - item.sent_at, answer.error)
+            # The action on the wire (2.0.1's TransactionEvent for the model's StartTransaction ...).
+            action = item.payload[0] if item.payload is not None else request.ACTION
+            self.observer.call_answered(action, time.perf_counter() - item.sent_at, answer.error)
         now = self._clock.now()
         if answer.error is None and answer.payload is not None:
             result = self.wire.apply_result(request, answer.payload, now)
