@@ -207,6 +207,8 @@ def _asked_name(spec: KeySpec, asked: str) -> str:
 # value of its own (about 0.8 KiB per charger in a fleet). Bounded: chargers restored with values of
 # their own (AuthorizationKey, a CSMS's ChangeConfiguration) past this many shapes keep their own dicts.
 _SHARED_LIMIT = 256
+# An empty frozenset is 216 B, and not a singleton since Python 3.10: one for every charger.
+_NOTHING_PINNED: Final[frozenset[str]] = frozenset()
 _SHARED: dict[tuple[int, frozenset[tuple[str, str]]], tuple[dict[str, str], dict[str, object]]] = {}
 
 
@@ -227,7 +229,7 @@ class ConfigStore:
         self._shared = False  # _values and _typed are shared with other chargers: copy before writing
         # Keys read-only on this charger because of how it is built (lower-case names; errata 3.83: a
         # fixed cable makes UnlockConnectorOnEVSideDisconnect RO). model/hardware.py sets them.
-        self.pinned: frozenset[str] = frozenset()
+        self.pinned: frozenset[str] = _NOTHING_PINNED
         for key, value in (overrides or {}).items():
             self._load(key, value)
         self._share()

@@ -170,7 +170,7 @@ class PicowsLink(WSListener):
         self._fragments_size = 0
         self._closing = False
         self._close_timer: asyncio.TimerHandle | None = None
-        self._closed: asyncio.Future[None] | None = None
+        self._closed: LazyEvent | None = None
 
     # -- Link
 
@@ -204,9 +204,12 @@ class PicowsLink(WSListener):
         transport = self._transport
         if transport is None or transport.is_disconnected:
             return
+        # A waiter's own future (LazyEvent), not a shield over one shared future: cancelling a waiter
+        # leaves the others be either way, and a shield's outer future and callbacks were ~0.5 KiB at
+        # each of a fleet's connections (the station waits here for as long as the link is up).
         if self._closed is None:
-            self._closed = running_loop().create_future()
-        await asyncio.shield(self._closed)
+            self._closed = LazyEvent()
+        await self._closed.wait()
 
     # -- picows callbacks
 
@@ -217,8 +220,8 @@ class PicowsLink(WSListener):
         if self._close_timer is not None:
             self._close_timer.cancel()
             self._close_timer = None
-        if self._closed is not None and not self._closed.done():
-            self._closed.set_result(None)
+        if self._closed is not None:
+            self._closed.set()
 
     def on_ws_frame(self, transport: WSTransport, frame: WSFrame) -> None:
         kind = frame.msg_type
