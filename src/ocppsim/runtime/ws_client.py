@@ -87,6 +87,10 @@ def http_status(exc: BaseException) -> int | None:
 # picows starts every connection with a 16 KiB read buffer: 1.6 GB at 100,000 chargers for frames of a few
 # hundred bytes. It grows (doubling) when a larger frame comes.
 PICOWS_READ_BUFFER: Final = 1024
+# picows's log for every connection: given a Logger, picows makes a child Logger per connection
+# ("<logger>.<fd>", ~0.3 KiB at each of a fleet's connections); given an adapter, it logs through that
+# one. The same lines, under this module's logger.
+_PICOWS_LOG: Final = logging.LoggerAdapter(log, {})
 # How long a close we started waits for the peer's close frame before the socket is dropped (RFC 6455
 # 7.1.1: the server closes the TCP connection; a dead peer never will).
 CLOSE_TIMEOUT_S: Final = 5.0
@@ -121,7 +125,7 @@ async def connect(
             # One logger for every connection (picows makes a child logger per connection otherwise), and
             # the event loop's own transport, not aiofastnet's (which picows uses when installed, and it
             # is one of its dependencies): ~4.3 KiB a connection against uvloop's ~0.7 KiB.
-            logger_name=log,
+            logger_name=_PICOWS_LOG,
             use_aiofastnet=False,
             **extra,
         )
