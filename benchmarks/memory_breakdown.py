@@ -3,8 +3,7 @@
 Runs N chargers (default 2,000), every one charging, against the project's sink (`ocppsim csms --sink`,
 its own process), in this process on the fleet's own loop; once all are charging it takes a tracemalloc
 snapshot and compares it with one taken before the fleet started. Prints bytes per charger by file, by
-allocation site (file:line) and by object type (the gc's live objects, counted before and after), the
-largest first. The traced figure is Python's allocations only: the RSS also holds the allocator's slack
+allocation site (file:line, with the objects per charger), the largest first. The traced figure is Python's allocations only: the RSS also holds the allocator's slack
 and what C libraries (uvloop, picows buffers) allocate outside Python's allocator.
 
     python benchmarks/memory_breakdown.py [N=2000] [settle seconds=40] [rows=25]
@@ -13,7 +12,6 @@ and what C libraries (uvloop, picows buffers) allocate outside Python's allocato
 from __future__ import annotations
 
 import asyncio
-import collections
 import contextlib
 import gc
 import io
@@ -26,13 +24,6 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parent))
 
 from fleet_vs_transport import fleet_file, sinks
-
-
-def _types() -> collections.Counter[str]:
-    counts: collections.Counter[str] = collections.Counter()
-    for obj in gc.get_objects():
-        counts[type(obj).__qualname__] += sys.getsizeof(obj)
-    return counts
 
 
 def _short(filename: str) -> str:
@@ -50,7 +41,6 @@ async def _run(n: int, settle: float, rows: int, url: str, work: Path) -> None:
     spec = load_fleet_file(fleet_file(work / "fleet.toml", [url], n, work / "data"))
     run = FleetRun(spec=spec, speed=1.0, duration=settle + 5, live=False)
     gc.collect()
-    types_before = _types()
     before = tracemalloc.take_snapshot()
 
     lines: list[str] = []
@@ -62,7 +52,6 @@ async def _run(n: int, settle: float, rows: int, url: str, work: Path) -> None:
         await asyncio.sleep(settle)
         gc.collect()
         after = tracemalloc.take_snapshot()
-        types_after = _types()
         ignore = [tracemalloc.Filter(False, tracemalloc.__file__)]
         after, base = after.filter_traces(ignore), before.filter_traces(ignore)
         total = sum(s.size_diff for s in after.compare_to(base, "filename"))
@@ -78,10 +67,6 @@ async def _run(n: int, settle: float, rows: int, url: str, work: Path) -> None:
                 f"  {stat.size_diff / n:8,.0f}  {stat.count_diff / n:6.1f}  "
                 f"{_short(frame.filename)}:{frame.lineno}"
             )
-        print("\nby type, gc-tracked objects (shallow bytes per charger):")
-        diff = {k: types_after[k] - types_before.get(k, 0) for k in types_after}
-        for name, size in sorted(diff.items(), key=lambda kv: -kv[1])[:rows]:
-            print(f"  {size / n:8,.0f}  {name}")
 
     task = asyncio.ensure_future(measure())
     with contextlib.redirect_stdout(io.StringIO()):
