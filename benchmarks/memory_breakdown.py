@@ -2,9 +2,10 @@
 
 Runs N chargers (default 2,000), every one charging, against the project's sink (`ocppsim csms --sink`,
 its own process), in this process on the fleet's own loop; once all are charging it takes a tracemalloc
-snapshot and compares it with one taken before the fleet started. Prints bytes per charger by file, by
-allocation site (file:line, with the objects per charger), the largest first. The traced figure is Python's allocations only: the RSS also holds the allocator's slack
-and what C libraries (uvloop, picows buffers) allocate outside Python's allocator.
+snapshot and compares it with one taken before the fleet started. Prints bytes per charger by file and by
+allocation site (file:line, with the objects per charger), the largest first. The traced figure is
+Python's allocations only: the RSS also holds the allocator's slack and what C libraries (uvloop)
+allocate outside Python's allocator.
 
     python benchmarks/memory_breakdown.py [N=2000] [settle seconds=40] [rows=25]
 """
