@@ -53,3 +53,17 @@ def test_an_entry_costs_a_few_dozen_bytes() -> None:
         part.__sizeof__() for part in (kept._times, kept._shape_of, kept._lengths, kept._text, kept._shapes)
     )
     assert packed < 100 * 40, packed
+
+
+@given(st.lists(meter_value, max_size=5), st.lists(meter_value, max_size=5))
+def test_sessions_keep_their_own_values(first: list[MeterValue], second: list[MeterValue]) -> None:
+    """Empty kept values share their containers until the first entry: entries never leak across."""
+    a, b, idle = KeptMeterValues(), KeptMeterValues(), KeptMeterValues()
+    for value in first:
+        a.append(value)
+    for value in second:
+        b.append(value)
+    assert (len(a), len(b), len(idle)) == (len(first), len(second), 0)
+    assert [v.timestamp for v in a.values()] == [v.timestamp for v in first]
+    assert [v.timestamp for v in b.values()] == [v.timestamp for v in second]
+    assert idle.values() == ()

@@ -127,3 +127,27 @@ def test_typed_values_follow_every_change(store: ConfigStore) -> None:
         "Power.Active.Import",
         "SoC",
     ]
+
+
+def test_equal_stores_share_values_until_one_changes() -> None:
+    """Copy on write: chargers of one template share their values, a change stays with its charger."""
+    specs = default_key_specs(number_of_connectors=2)
+    a = ConfigStore(specs, {"HeartbeatInterval": "120"})
+    b = ConfigStore(specs, {"HeartbeatInterval": "120"})
+    assert a._values is b._values and a._typed is b._typed
+    assert a.get_int("HeartbeatInterval") == b.get_int("HeartbeatInterval") == 120
+    b.store("HeartbeatInterval", "30")
+    assert (a.get_int("HeartbeatInterval"), b.get_int("HeartbeatInterval")) == (120, 30)
+    assert a.load("MeterValueSampleInterval", "15")
+    assert (a.get_int("MeterValueSampleInterval"), b.get_int("MeterValueSampleInterval")) == (15, 60)
+    c = ConfigStore(specs, {"HeartbeatInterval": "120"})
+    assert c.get_int("HeartbeatInterval") == 120 and c.get_int("MeterValueSampleInterval") == 60
+    assert c.raw("MeterValueSampleInterval") == "60"
+
+
+def test_stores_changed_alike_share_again() -> None:
+    specs = default_key_specs(number_of_connectors=1)
+    a, b = ConfigStore(specs), ConfigStore(specs)
+    a.store("HeartbeatInterval", "77")
+    b.store("HeartbeatInterval", "77")
+    assert a._values is b._values and a.get_int("HeartbeatInterval") == b.get_int("HeartbeatInterval") == 77

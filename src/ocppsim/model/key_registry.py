@@ -202,10 +202,23 @@ def _asked_name(spec: KeySpec, asked: str) -> str:
     return next((alias for alias in spec.aliases if alias.lower() == lowered), spec.name)
 
 
+# Copy-on-write values: the chargers of one template start with equal values (the template's overrides
+# over the same spec table), so they share one values dict and one parse cache until a charger stores a
+# value of its own (about 0.8 KiB per charger in a fleet). Bounded: chargers restored with values of
+# their own (AuthorizationKey, a CSMS's ChangeConfiguration) past this many shapes keep their own dicts.
+_SHARED_LIMIT = 256
+# An empty frozenset is 216 B, and not a singleton since Python 3.10: one for every charger.
+_NOTHING_PINNED: Final[frozenset[str]] = frozenset()
+_SHARED: dict[tuple[int, frozenset[tuple[str, str]]], tuple[dict[str, str], dict[str, object]]] = {}
+
+
 class ConfigStore:
     """Current values of all supported keys; the charger applies the live effects of a change.
 
-    Only values that differ from the defaults are held per charger."""
+    Only values that differ from the defaults are held, and those shared between chargers whose values
+    are equal until one of them changes (copy on write)."""
+
+    __slots__ = ("_shared", "_specs", "_typed", "_values", "pinned")
 
     def __init__(self, specs: Iterable[KeySpec], overrides: Mapping[str, str] | None = None) -> None:
         self._specs = _spec_table(specs)
@@ -213,23 +226,51 @@ class ConfigStore:
         # Parsed values by the key as asked for: the model asks for the same numbers and lists on every
         # sample and tick. Emptied on every change (a value may be canonicalised against another key).
         self._typed: dict[str, object] = {}
+        self._shared = False  # _values and _typed are shared with other chargers: copy before writing
         # Keys read-only on this charger because of how it is built (lower-case names; errata 3.83: a
         # fixed cable makes UnlockConnectorOnEVSideDisconnect RO). model/hardware.py sets them.
-        self.pinned: frozenset[str] = frozenset()
+        self.pinned: frozenset[str] = _NOTHING_PINNED
         for key, value in (overrides or {}).items():
-            self.load(key, value)
+            self._load(key, value)
+        self._share()
+
+    def _share(self) -> None:
+        """Take the dicts of an earlier store with the same spec table and values (or offer these)."""
+        # Spec tables live as long as the process (_SPEC_TABLES): their id names one for good.
+        shape = (id(self._specs), frozenset(self._values.items()))
+        shared = _SHARED.get(shape)
+        if shared is None:
+            if len(_SHARED) >= _SHARED_LIMIT:
+                return
+            shared = _SHARED[shape] = (self._values, self._typed)
+        self._values, self._typed = shared
+        self._shared = True
+
+    def _own(self) -> None:
+        """About to change a value: from now on this charger's values are its own."""
+        if self._shared:
+            self._values = dict(self._values)
+            self._typed = {}
+            self._shared = False
 
     def spec(self, key: str) -> KeySpec | None:
         return self._specs.get(key.lower())
 
     def load(self, key: str, value: str) -> bool:
         """Set a value from a trusted source (INI, persisted store); invalid or unknown values are ignored."""
+        if not self._load(key, value):
+            return False
+        self._share()
+        return True
+
+    def _load(self, key: str, value: str) -> bool:
         spec = self.spec(key)
         if spec is None:
             return False
         canonical = _canonical(spec, value, self.raw)
         if canonical is None:
             return False
+        self._own()
         self._values[spec.name.lower()] = canonical
         self._typed.clear()
         return True
@@ -285,8 +326,12 @@ class ConfigStore:
     def store(self, key: str, canonical: str) -> str:
         """Store an already validated canonical value; returns the canonical key name."""
         spec = self._specs[key.lower()]
+        self._own()
         self._values[spec.name.lower()] = canonical
         self._typed.clear()
+        # Chargers the central system configures alike share again (the HeartbeatInterval of a
+        # BootNotification.conf: every charger of a fleet stores the same).
+        self._share()
         return spec.name
 
     def report(self, keys: Iterable[str] | None) -> tuple[list[KeyValue], list[str]]:

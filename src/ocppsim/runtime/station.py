@@ -7,7 +7,7 @@ runtime/security_profiles.py). Everything on an open connection happens in callb
 the callback of the link that received it (runtime/frame_exchange.py), the outbox sends from the loop
 turn's send batch (runtime/outbox.py), timers fire the model's deadlines (runtime/model_driver.py), the
 answer timeouts and the pings (runtime/pings.py). The few tasks a connection starts (a Soft reset waiting
-for its StopTransactions) belong to a TaskGroup of that connection.
+for its StopTransactions) end with that connection.
 
 `Station` is the object the fleet, the control surfaces and the tests hold: its parts are reached through
 it, and each part keeps only its own state (all with __slots__: one of each per charger)."""
@@ -147,7 +147,6 @@ class Station:
         "_exchange",
         "_flush",
         "_link_lost",
-        "_log",
         "_pings",
         "_rebooting",
         "_reconnect_now",
@@ -195,7 +194,6 @@ class Station:
         # The store's group commit (resolved once: it runs before every frame this station sends).
         self._flush: Callable[[], None] | None = getattr(store, "flush", None)
         self._connect = connect_factory
-        self._log = logging.LoggerAdapter(log, {"charger": self.id})
         self._ws: Link | None = None
         # A private RNG (2.5 KiB of state) only when a seed asks for reproducible jitter.
         self._rng: random.Random | types.ModuleType = (
@@ -220,11 +218,11 @@ class Station:
             clock,
             self._exchange.send_call,
             self._driver.after_model,
-            log_adapter=self._log,
+            logger=log,
             journal=store,
             wire=self.wire,
         )
-        self._tasks: asyncio.TaskGroup | None = None
+        self._tasks = False  # a connection is being served: its side tasks end with it (_serve)
         self.inbound_observer: Callable[[str], None] | None = None  # counts CS -> CP CALLs (fleet stats)
         self._link_lost = LazyEvent()
         self._side_tasks: list[asyncio.Task[None]] = []
@@ -248,6 +246,12 @@ class Station:
             if charger.params.signed_meter_values
             else None
         )
+
+    @property
+    def _log(self) -> logging.LoggerAdapter[logging.Logger]:
+        """The station's logger naming the charger: made when something is logged (rarely), not kept at
+        each of a fleet's chargers (an adapter and its dict: ~0.35 KiB each)."""
+        return logging.LoggerAdapter(log, {"charger": self.id})
 
     # ------------------------------------------------------------------ the model (model_driver)
 
@@ -469,26 +473,29 @@ class Station:
         self._log.info("connected to %s", self.url)
         _publish_connection(self)
         try:
-            async with asyncio.TaskGroup() as tg:
-                self._tasks = tg
-                self._pings.arm()
-                self.outbox.set_online(True)
-                self.wire.on_link(True, self.clock.now())
-                if self._resume and not self.wire.boots_on_reconnect:
-                    self.run_model(self.charger.boot.on_reconnected)
-                else:
-                    self.run_model(self.charger.boot.on_connected)
-                ws.start(self._exchange)  # frames are handled from here on, in the link's callbacks
-                try:
-                    await ws.wait_closed()
-                finally:
-                    # The link is gone: nothing the connection's tasks wait for can happen any more.
-                    for task in self._side_tasks:
-                        task.cancel()
-                    self._side_tasks.clear()
-                    self._pings.stop()
+            self._tasks = True
+            self._pings.arm()
+            self.outbox.set_online(True)
+            self.wire.on_link(True, self.clock.now())
+            if self._resume and not self.wire.boots_on_reconnect:
+                self.run_model(self.charger.boot.on_reconnected)
+            else:
+                self.run_model(self.charger.boot.on_connected)
+            ws.start(self._exchange)  # frames are handled from here on, in the link's callbacks
+            try:
+                await ws.wait_closed()
+            finally:
+                # The link is gone: nothing the connection's tasks wait for can happen any more. They
+                # end before the connection's cleanup below (as a TaskGroup's would: plain tasks, not
+                # a TaskGroup per connection, which was ~0.5 KiB at each of a fleet's chargers).
+                side, self._side_tasks = self._side_tasks, []
+                for task in side:
+                    task.cancel()
+                self._pings.stop()
+                if side:
+                    await asyncio.gather(*side, return_exceptions=True)
         finally:
-            self._tasks = None
+            self._tasks = False
             self._ws = None
             self._link_lost.set()
             self._exchange.forget_call()
@@ -507,10 +514,23 @@ class Station:
             # after the next boot. Nothing more leaves on this connection (a CALL sent now would lose its
             # answer to the close and go twice); the Reset.conf already went out before this effect.
             self.outbox.set_online(False)
-        if self._tasks is not None:
-            self._side_tasks.append(self._tasks.create_task(self._reboot(effect)))
+        if self._tasks:
+            task = asyncio.ensure_future(self._reboot(effect))
+            task.add_done_callback(self._side_task_done)
+            self._side_tasks.append(task)
         else:
             self._reconnect_now.set()
+
+    def _side_task_done(self, task: asyncio.Task[None]) -> None:
+        """A connection's task failed: the connection ends and the station reconnects (what the
+        TaskGroup of the connection did: a charger never exits on its own failure)."""
+        if task.cancelled() or task.exception() is None:
+            return
+        exc = task.exception()
+        self.last_error = f"{type(exc).__name__}: {exc}"
+        self._log.error("connection task failed; reconnecting", exc_info=exc)
+        if self._ws is not None:
+            self._ws.close()
 
     async def _reboot(self, effect: Reboot) -> None:
         """Section 5.14: a Soft reset sends the StopTransactions before restarting (bounded wait);

@@ -87,6 +87,10 @@ def http_status(exc: BaseException) -> int | None:
 # picows starts every connection with a 16 KiB read buffer: 1.6 GB at 100,000 chargers for frames of a few
 # hundred bytes. It grows (doubling) when a larger frame comes.
 PICOWS_READ_BUFFER: Final = 1024
+# picows's log for every connection: given a Logger, picows makes a child Logger per connection
+# ("<logger>.<fd>", ~0.3 KiB at each of a fleet's connections); given an adapter, it logs through that
+# one. The same lines, under this module's logger.
+_PICOWS_LOG: Final = logging.LoggerAdapter(log, {})
 # How long a close we started waits for the peer's close frame before the socket is dropped (RFC 6455
 # 7.1.1: the server closes the TCP connection; a dead peer never will).
 CLOSE_TIMEOUT_S: Final = 5.0
@@ -121,7 +125,7 @@ async def connect(
             # One logger for every connection (picows makes a child logger per connection otherwise), and
             # the event loop's own transport, not aiofastnet's (which picows uses when installed, and it
             # is one of its dependencies): ~4.3 KiB a connection against uvloop's ~0.7 KiB.
-            logger_name=log,
+            logger_name=_PICOWS_LOG,
             use_aiofastnet=False,
             **extra,
         )
@@ -170,7 +174,7 @@ class PicowsLink(WSListener):
         self._fragments_size = 0
         self._closing = False
         self._close_timer: asyncio.TimerHandle | None = None
-        self._closed: asyncio.Future[None] | None = None
+        self._closed: LazyEvent | None = None
 
     # -- Link
 
@@ -204,9 +208,12 @@ class PicowsLink(WSListener):
         transport = self._transport
         if transport is None or transport.is_disconnected:
             return
+        # A waiter's own future (LazyEvent), not a shield over one shared future: cancelling a waiter
+        # leaves the others be either way, and a shield's outer future and callbacks were ~0.5 KiB at
+        # each of a fleet's connections (the station waits here for as long as the link is up).
         if self._closed is None:
-            self._closed = running_loop().create_future()
-        await asyncio.shield(self._closed)
+            self._closed = LazyEvent()
+        await self._closed.wait()
 
     # -- picows callbacks
 
@@ -217,8 +224,8 @@ class PicowsLink(WSListener):
         if self._close_timer is not None:
             self._close_timer.cancel()
             self._close_timer = None
-        if self._closed is not None and not self._closed.done():
-            self._closed.set_result(None)
+        if self._closed is not None:
+            self._closed.set()
 
     def on_ws_frame(self, transport: WSTransport, frame: WSFrame) -> None:
         kind = frame.msg_type
