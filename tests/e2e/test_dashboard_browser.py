@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -109,17 +109,30 @@ def test_a_session_from_the_page(browser: Browser, tmp_path: Path) -> None:
         expect(faulted.locator(".c-error")).to_contain_text("GroundFailure · RCD tripped · E42")
         shot(page, "3-fault")
 
-        frames = live.csms.calls("CP1", "StatusNotification")
-        assert any(
-            f.payload["status"] == "Faulted" and f.payload.get("vendorErrorCode") == "E42" for f in frames
+        # The page shows the model's state; the frames reach the central system a moment later.
+        assert eventually(
+            lambda: any(
+                f.payload["status"] == "Faulted" and f.payload.get("vendorErrorCode") == "E42"
+                for f in live.csms.calls("CP1", "StatusNotification")
+            )
         )
         assert any(f.payload.get("connectorId") == 1 for f in live.csms.calls("CP1", "MeterValues"))
 
         card.locator('button[data-act="stop"]').click()
         expect(card.locator(".status")).to_have_attribute("data-status", "Finishing")
-        stop = live.csms.calls("CP1", "StopTransaction")
-        assert stop and stop[-1].payload["reason"] == "Local"
+        assert eventually(lambda: bool(live.csms.calls("CP1", "StopTransaction")))
+        assert live.csms.calls("CP1", "StopTransaction")[-1].payload["reason"] == "Local"
         assert errors == []
+
+
+def eventually(condition: Callable[[], bool], seconds: float = 5.0) -> bool:
+    """`condition` once it holds, polled for up to `seconds` of real time (frames cross a socket)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
 
 
 DOCS_SHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
