@@ -51,6 +51,7 @@ __all__ = [
     "build_diagnostics",
     "download",
     "firmware_version",
+    "redacted_location",
     "upload",
 ]
 
@@ -354,38 +355,40 @@ class FileTransfers:
 
     async def _download(self, effect: DownloadFirmware) -> None:
         station = self._station
+        where = redacted_location(effect.location)  # never the password, in any log line
         version: str | None = None
         try:
             image = await download(effect.location, self.limits)
             version = firmware_version(effect.location, image)
         except TransferError as exc:
-            station._log.warning("firmware download from %s failed: %s", _safe(effect.location), exc)
+            station._log.warning("firmware download from %s failed: %s", where, exc)
         except Exception:  # a library's surprise must not end the charger: log it, fail the attempt
-            station._log.exception("firmware download from %s failed", _safe(effect.location))
+            station._log.exception("firmware download from %s failed", where)
         else:
-            station._log.info("firmware downloaded from %s: %d bytes", _safe(effect.location), len(image))
+            station._log.info("firmware downloaded from %s: %d bytes", where, len(image))
         self._report(lambda now: station.charger.firmware.on_download_result(effect.job, version, now))
 
     async def _upload(self, effect: UploadDiagnostics) -> None:
         station = self._station
+        where = redacted_location(effect.location)
         ok = False
         try:
             data = build_diagnostics(station, effect, station.clock.now())
             await upload(effect.location, effect.file_name, data, self.limits)
             ok = True
         except TransferError as exc:
-            station._log.warning("diagnostics upload to %s failed: %s", _safe(effect.location), exc)
+            station._log.warning("diagnostics upload to %s failed: %s", where, exc)
         except Exception:
-            station._log.exception("diagnostics upload to %s failed", _safe(effect.location))
+            station._log.exception("diagnostics upload to %s failed", where)
         else:
-            station._log.info("diagnostics uploaded to %s (%d bytes)", _safe(effect.location), len(data))
+            station._log.info("diagnostics uploaded to %s (%d bytes)", where, len(data))
         self._report(lambda now: station.charger.firmware.on_upload_result(effect.job, ok, now))
 
     def _report(self, action: Callable[[float], object]) -> None:
         self._station.run_model(action)
 
 
-def _safe(location: str) -> str:
+def redacted_location(location: str) -> str:
     """A location without its password, for the log."""
     parts = urlsplit(location)
     if parts.password is None:

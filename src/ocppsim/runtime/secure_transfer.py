@@ -16,10 +16,10 @@ from ocppsim.model.outgoing import UploadDiagnostics
 from ocppsim.model.security_effects import DownloadSignedFirmware, UploadLog
 from ocppsim.runtime.file_transfer import (
     TransferError,
-    _safe,
     build_diagnostics,
     download,
     firmware_version,
+    redacted_location,
     upload,
 )
 
@@ -49,7 +49,7 @@ def signature_ok(effect: DownloadSignedFirmware, image: bytes) -> bool:
 async def _download_signed(station: Station, effect: DownloadSignedFirmware) -> None:
     version: str | None = None
     verified = False
-    where = _safe(effect.location)
+    where = redacted_location(effect.location)
     try:
         image = await download(effect.location, station.transfers.limits)
         version = firmware_version(effect.location, image)
@@ -104,7 +104,7 @@ def upload_status(error: str) -> str:
 
 
 async def _upload_log(station: Station, effect: UploadLog) -> None:
-    where = _safe(effect.location)
+    where = redacted_location(effect.location)
     status = "UploadFailure"
     try:
         if effect.log_type == "SecurityLog":
