@@ -41,6 +41,7 @@ __all__ = [
     "KeyOwners",
     "MeteringHooks",
     "OfferHooks",
+    "PointHooks",
     "RegistrationHooks",
     "ReservationHooks",
     "Session",
@@ -85,6 +86,27 @@ class Transaction:
     # OCPP 2.0.1 TxStartPoint Authorized (E03): started before the cable; ended with EVConnectTimeout
     # unless the EV connects within TxCtrlr.EVConnectionTimeOut. Cleared once the cable is in.
     awaiting_ev: bool = False
+    # The idToken type the token was presented with (2.0.1 IdTokenEnumType: ISO14443, eMAID, Central ...;
+    # None: the adapter's default). Kept with the transaction so that a reconnect or a restart does not
+    # lose it (the 2.0.1 adapter's own memory lives for one connection).
+    id_token_type: str | None = None
+    # ---- OCPP 2.0.1 TxStartPoint / TxStopPoint (transactions/points.py); untouched on 1.6.
+    # False while a transaction started before authorization (ParkingBayOccupancy, EVConnected) waits
+    # for a token; `id_tag` is "" until then (E01: idToken joins in an Updated event).
+    authorized: bool = True
+    # When authorization came (EVConnectionTimeOut counts from it, E03).
+    authorized_at: float = 0.0
+    # The authorization ended (StopAuthorized, RemoteStop, Deauthorized) but no configured stop point
+    # ended the transaction: energy stops, the transaction waits for one, and its Ended event carries
+    # this as stoppedReason (errata 2.5.2 figure 56, TransactionType.stoppedReason "the reason/event
+    # that initiated the process of stopping").
+    stop_reason: Reason | None = None
+    # What the CSMS was last told: chargingState and whether the cable was in (an Updated event goes
+    # when either changes: ChargingStateChanged, CablePluggedIn, EVCommunicationLost).
+    charging_state: str = ""
+    reported_plugged: bool = False
+    # Energy has flowed in this transaction (TxStopPoint EnergyTransfer ends once it stops, E06).
+    energy_flowed: bool = False
 
 
 @dataclass(slots=True)
@@ -96,6 +118,7 @@ class Session:
     created: float
     authorized: bool
     remote_profile: ChargingProfile | None = None
+    id_token_type: str | None = None  # 2.0.1 IdTokenEnumType as presented (RequestStartTransaction)
 
 
 @dataclass(slots=True)
@@ -130,6 +153,15 @@ class Connector:
     # one waits to be reported (None: nothing held). core/status.py
     reported_status: ChargePointStatus | None = None
     held_since: float | None = None
+    # OCPP 2.0.1 TxStartPoint / TxStopPoint ParkingBayOccupancy: an EV stands in the bay (a bay sensor,
+    # core/ev_inputs.py). Plugging in implies it; `bay_explicit` says the arrival was its own input
+    # (then only a departure frees the bay; an implied one ends with the unplug).
+    bay_occupied: bool = False
+    bay_explicit: bool = False
+    # The start points that held when the last transaction ended: they start no new one until they
+    # have ended and come again (TxStartPoint is an event, "the Started event once for every
+    # transaction"). transactions/points.py
+    spent_points: frozenset[str] = frozenset()
 
     @property
     def faulted(self) -> bool:
@@ -184,10 +216,34 @@ class RegistrationHooks(Protocol):
 class TransactionHooks(Protocol):
     """transactions/: start and stop (sections 4.8, 4.10)."""
 
-    def start(self, c: Connector, now: float) -> None: ...
-    def stop(self, c: Connector, reason: Reason, now: float, *, id_tag: str | None = None) -> None: ...
+    def start(self, c: Connector, now: float, trigger: str | None = None) -> None: ...
+    def stop(
+        self,
+        c: Connector,
+        reason: Reason,
+        now: float,
+        *,
+        id_tag: str | None = None,
+        ev_connect_timeout: bool = False,
+        trigger: str | None = None,
+        stopped: str | None = None,
+        force: bool = False,
+    ) -> None: ...
     def end_session(self, c: Connector) -> None: ...
     def free_for_start(self, c: Connector) -> bool: ...
+    @property
+    def points(self) -> PointHooks: ...
+
+
+class PointHooks(Protocol):
+    """transactions/points.py: OCPP 2.0.1 TxStartPoint / TxStopPoint (E01, E06), only while
+    `ChargerState.tx_points`."""
+
+    def start_trigger(self, c: Connector) -> str | None: ...
+    def follow_points(self, c: Connector, now: float) -> None: ...
+    def report_changes(self, c: Connector, now: float) -> None: ...
+    def unplugged(self, c: Connector, now: float) -> bool: ...
+    def departed(self, c: Connector, now: float, *, explicit: bool) -> None: ...
 
 
 class MeteringHooks(Protocol):
@@ -278,6 +334,7 @@ class ChargerState:
         "status0",
         "ticker",
         "transactions",
+        "tx_points",
     )
 
     status: StatusHooks
@@ -318,6 +375,10 @@ class ChargerState:
         self.effects: list[Effect] = []
         self.last = now
         self.status0: ChargePointStatus = S.AVAILABLE  # connector 0, the charge point as a whole
+        # OCPP 2.0.1 TxCtrlr.TxStartPoint / TxStopPoint are followed (transactions/points.py): a charger
+        # with the 2.0.1 device model that speaks 2.0.1 first; the runtime sets it per connection for a
+        # charger offering both versions. Never on 1.6: its transactions start at PowerPathClosed.
+        self.tx_points = config.spec("TxCtrlr.TxStartPoint") is not None and params.ocpp_versions[0] != "1.6"
         # ChangeAvailability Inoperative on connector 0 (section 5.2): connector 0 goes Unavailable once
         # every connector has (core/availability.py, core/status.py).
         self.inoperative0 = False

@@ -88,6 +88,7 @@ __all__ = [
     "StartTransactionReq",
     "StatusNotificationReq",
     "StopTransactionReq",
+    "TransactionUpdateReq",
     "UploadDiagnostics",
     "UploadLog",
 ]
@@ -177,6 +178,29 @@ class StartTransactionReq(Request):
     meter_start: int
     timestamp: Timestamp
     reservation_id: int | None = None
+    # OCPP 2.0.1 only (transactions/points.py): the Started event's triggerReason (None: Authorized, or
+    # RemoteStart for a remotely started one), its chargingState, the idToken's type. `id_tag` is ""
+    # for a transaction started before authorization (TxStartPoint ParkingBayOccupancy, EVConnected).
+    trigger: str | None = None
+    charging_state: str | None = None
+    id_token_type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionUpdateReq(Request):
+    """OCPP 2.0.1 only: a TransactionEvent Updated for a change in the transaction itself (E01-E09), not
+    for meter values: the cable came or went, the token authorized it after its start or stopped it
+    without ending it, the chargingState changed. Emitted only while TxCtrlr points are followed."""
+
+    ACTION: ClassVar[str] = "TransactionEvent"
+    TRANSACTION_RELATED: ClassVar[bool] = True
+    tx_ref: int
+    connector_id: int
+    trigger: str  # TriggerReasonEnumType
+    timestamp: Timestamp
+    charging_state: str | None = None  # ChargingStateEnumType, when it changed
+    id_tag: str | None = None  # the token that authorized (or stopped) the transaction
+    id_token_type: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +216,12 @@ class StopTransactionReq(Request):
     # OCPP 2.0.1 only (1.6 has no such reason; `reason` is then Other): a transaction started at
     # authorization that no EV joined within EVConnectionTimeOut (E03.FR.05: stoppedReason Timeout).
     ev_connect_timeout: bool = False
+    # OCPP 2.0.1 only (transactions/points.py): the Ended event's triggerReason and stoppedReason when
+    # they are not those of `reason` (the stop point that ended it is not what began the stop, errata
+    # 2.5.2: e.g. EVCommunicationLost with stoppedReason Local), and the idToken's type.
+    trigger: str | None = None
+    stopped_reason: str | None = None
+    id_token_type: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -286,7 +286,10 @@ def simple_payload(req: object, id_token_type: str) -> tuple[str, dict[str, Any]
 def stop_reason(req: StopTransactionReq) -> tuple[str, str]:
     if req.ev_connect_timeout:
         return "EVConnectTimeout", "Timeout"  # E03.FR.05, TC_F_04
-    return STOP_REASONS.get(req.reason, ("AbnormalCondition", "Other"))
+    trigger, stopped = STOP_REASONS.get(req.reason, ("AbnormalCondition", "Other"))
+    # TxStopPoint (model/transactions/points.py): the stop point that ended it and the event that began
+    # the stop may differ (errata 2.5.2: EVCommunicationLost with stoppedReason Local).
+    return req.trigger or trigger, req.stopped_reason or stopped
 
 
 def journal_text(payload: dict[str, Any]) -> str:

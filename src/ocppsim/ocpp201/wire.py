@@ -27,6 +27,7 @@ from ocppsim.model.outgoing import (
     StartTransactionReq,
     StatusNotificationReq,
     StopTransactionReq,
+    TransactionUpdateReq,
 )
 from ocppsim.model.types import AuthorizationStatus, ReadingContext, RegistrationStatus
 from ocppsim.ocpp16.framing import Call, CallError, CallResult
@@ -153,6 +154,8 @@ class Wire201:
             return "TransactionEvent", self._started(request)
         if isinstance(request, StopTransactionReq):
             return "TransactionEvent", self._ended(request)
+        if isinstance(request, TransactionUpdateReq):
+            return "TransactionEvent", self._changed(request)
         if isinstance(request, MeterValuesReq) and request.tx_ref is not None:
             triggered = (
                 request.context is ReadingContext.TRIGGER and request.connector_id in session.trigger_tx
@@ -184,18 +187,29 @@ class Wire201:
             payload["offline"] = True
         return payload
 
+    def _id_token(self, id_tag: str, id_token_type: str | None) -> Payload:
+        """IdTokenType with the type the token came with (the model keeps it with the transaction, so
+        that a reconnect does not lose it), else what this connection learnt, else ISO14443."""
+        return {"idToken": id_tag, "type": id_token_type or self.session.id_token_type(id_tag)}
+
     def _started(self, req: StartTransactionReq) -> Payload:
         session = self.session
-        remote_id = session.remote_ids.pop(req.connector_id, None)
-        trigger = "RemoteStart" if remote_id is not None else "Authorized"
+        # F02.FR.01: the first event after RequestStartTransaction says RemoteStart; a transaction
+        # started before its token (TxStartPoint EVConnected ...) gets it with the token (_changed).
+        remote_id = session.remote_ids.pop(req.connector_id, None) if req.id_tag else None
+        trigger = "RemoteStart" if remote_id is not None else req.trigger or "Authorized"
         payload = self._event("Started", req.tx_ref, trigger, req.timestamp)
         info = payload["transactionInfo"]
-        c = self.charger.state.connectors.get(req.connector_id)
-        # TxStartPoint Authorized (E03): a transaction may start before the cable: Idle until it comes.
-        info["chargingState"] = "EVConnected" if c is None or c.plugged else "Idle"
+        if req.charging_state is not None:
+            info["chargingState"] = req.charging_state  # TxCtrlr points (model/transactions/points.py)
+        else:
+            c = self.charger.state.connectors.get(req.connector_id)
+            # TxStartPoint Authorized (E03): a transaction may start before the cable: Idle until it comes.
+            info["chargingState"] = "EVConnected" if c is None or c.plugged else "Idle"
         if remote_id is not None:
             info["remoteStartId"] = remote_id
-        payload["idToken"] = {"idToken": req.id_tag, "type": session.id_token_type(req.id_tag)}
+        if req.id_tag:
+            payload["idToken"] = self._id_token(req.id_tag, req.id_token_type)
         payload["evse"] = {"id": req.connector_id, "connectorId": 1}
         session.evse_of[req.tx_ref] = req.connector_id
         if req.reservation_id is not None:
@@ -203,6 +217,28 @@ class Wire201:
         started = self.charger.config.raw("SampledDataCtrlr.TxStartedMeasurands")
         if "Energy.Active.Import.Register" in started.split(","):
             payload["meterValue"] = [convert.begin_value(req.meter_start, req.timestamp)]
+        return payload
+
+    def _changed(self, req: TransactionUpdateReq) -> Payload:
+        """An Updated event for a change of the transaction (E01-E09): the cable, the token, the
+        chargingState. A token that authorized it after its start goes with it (E01: "the first
+        TransactionEventRequest after authorization contains idToken"), RemoteStart when the token came
+        with RequestStartTransaction (F02.FR.01)."""
+        trigger = req.trigger
+        remote_id = None
+        if trigger == "Authorized":
+            remote_id = self.session.remote_ids.pop(req.connector_id, None)
+            if remote_id is not None:
+                trigger = "RemoteStart"
+        payload = self._event("Updated", req.tx_ref, trigger, req.timestamp)
+        info = payload["transactionInfo"]
+        if req.charging_state is not None:
+            info["chargingState"] = req.charging_state
+        if remote_id is not None:
+            info["remoteStartId"] = remote_id
+        if req.id_tag:
+            payload["idToken"] = self._id_token(req.id_tag, req.id_token_type)
+        payload["evse"] = {"id": req.connector_id, "connectorId": 1}
         return payload
 
     def _updated(self, req: MeterValuesReq, triggered: bool) -> Payload:
@@ -225,7 +261,9 @@ class Wire201:
             payload["meterValue"] = values
         c = self.charger.state.connectors.get(req.connector_id)
         if c is not None and c.tx is not None and c.tx.ref == req.tx_ref:
-            payload["transactionInfo"]["chargingState"] = "Charging" if c.current_a > 0 else "SuspendedEVSE"
+            # What the model last reported (TxCtrlr points), else charging or not.
+            state = c.tx.charging_state or ("Charging" if c.current_a > 0 else "SuspendedEVSE")
+            payload["transactionInfo"]["chargingState"] = state
         return payload
 
     def _ended(self, req: StopTransactionReq) -> Payload:
@@ -238,8 +276,9 @@ class Wire201:
         c = self.charger.state.connectors.get(evse) if evse is not None else None
         if c is not None:
             info["chargingState"] = "EVConnected" if c.plugged else "Idle"
-        if req.id_tag is not None and stopped in ("Local", "DeAuthorized"):
-            payload["idToken"] = {"idToken": req.id_tag, "type": self.session.id_token_type(req.id_tag)}
+        # The token that stopped it (E07); not when an earlier Updated event carried it (errata 2.5.2).
+        if req.id_tag and trigger in ("StopAuthorized", "Deauthorized"):
+            payload["idToken"] = self._id_token(req.id_tag, req.id_token_type)
         # The Started event carried the Transaction.Begin values (TxStartedMeasurands): not again here.
         kept = tuple(
             mv for mv in req.transaction_data if all(sv.context is not _BEGIN for sv in mv.sampled_value)
@@ -288,10 +327,17 @@ class Wire201:
             return convert.transaction_id(request.tx_ref)
         if isinstance(request, StopTransactionReq):
             charger.transactions.on_stop_transaction_result(
-                request.id_tag, convert.id_token_info(payload.get("idTokenInfo"))
+                request.id_tag or None, convert.id_token_info(payload.get("idTokenInfo"))
             )
             charger.transactions.forget_transaction(request.tx_ref)
             return payload.get("idTokenInfo")
+        if isinstance(request, TransactionUpdateReq):
+            if request.id_tag and request.trigger == "Authorized":
+                # E01 / C: the token that joined after the start is judged by the CSMS's idTokenInfo
+                # as the Started event's would be (StopTxOnInvalidId, MaxEnergyOnInvalidId).
+                info = convert.id_token_info(payload.get("idTokenInfo")) or _ACCEPTED
+                charger.transactions.on_start_transaction_result(request.tx_ref, request.tx_ref, info, now)
+            return payload
         if isinstance(request, FirmwareStatusNotificationReq):
             charger.firmware.on_firmware_status_answered(request.status, now)
         elif isinstance(request, SignedFirmwareStatusNotificationReq):

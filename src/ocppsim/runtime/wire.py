@@ -99,6 +99,8 @@ def wire_for(
     """The adapter for `subprotocol` (default: the charger's first version), bound to `records`."""
     wire = _wire(charger, subprotocol)
     wire.bind(records)
+    # TxCtrlr.TxStartPoint / TxStopPoint are 2.0.1's: a charger offering both follows what was picked.
+    charger.transactions.use_points(isinstance(wire, Wire201))
     return wire
 
 

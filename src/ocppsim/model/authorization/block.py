@@ -125,7 +125,9 @@ class Authorization:
         state.advance(now)
         c = state.conn(connector_id)
         tx = c.tx
-        if tx is not None:  # also a transaction on a Faulted connector: the swipe never replaces it
+        # Also a transaction on a Faulted connector: the swipe never replaces it. One that a 2.0.1
+        # TxStartPoint started before its token (EVConnected, ParkingBayOccupancy) is authorized by it.
+        if tx is not None and tx.authorized:
             if _same_tag(id_tag, tx.id_tag):
                 state.transactions.stop(c, Reason.LOCAL, now, id_tag=id_tag)
                 state.status.settle(c, now)
@@ -223,7 +225,7 @@ class Authorization:
             )
         if request.stop_tx_ref is not None:
             return self._swipe_stop(c, request.stop_tx_ref, request.id_tag, info, now)
-        if request.swipe and (c.session is not None or c.tx is not None):
+        if request.swipe and (c.session is not None or (c.tx is not None and c.tx.authorized)):
             # Somebody else started on this connector while the CSMS answered.
             return TagOutcome(False, info.status, info.parent_id_tag, c.status)
         if not request.swipe and c.unplugs != request.unplugs:

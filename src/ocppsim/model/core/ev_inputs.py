@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from ocppsim.model.charger_state import EPS_S, ChargerState
+from ocppsim.model.charger_state import EPS_S, ChargerState, Connector
 from ocppsim.model.outgoing import DataTransferReq
 from ocppsim.model.status_table import TRANSACTION_STATES
 from ocppsim.model.types import ChargePointStatus, Reason
@@ -46,8 +46,45 @@ class EvInputs:
         c = state.conn(connector_id)
         if c.plugged:
             return False
+        if state.tx_points and not c.bay_occupied:
+            # The EV drove into the bay before its cable came (2.0.1 TxStartPoint ParkingBayOccupancy:
+            # Started EVDetected, then CablePluggedIn); the bay is freed with the unplug.
+            c.bay_occupied = True
+            state.status.settle(c, now)
         c.plugged = True
         c.plugged_at = now  # ConnectionTimeOut counts from here when no tag comes (section 9.1)
+        state.status.settle(c, now)
+        return True
+
+    def arrive(self, connector_id: int, now: float) -> bool:
+        """A bay sensor: an EV drove into the connector's parking bay (2.0.1 TxStartPoint
+        ParkingBayOccupancy, E01 S1: Started with triggerReason EVDetected). The bay stays occupied
+        until `depart`, whatever the cable does. False: the bay was occupied already."""
+        state = self._s
+        state.advance(now)
+        c = state.conn(connector_id)
+        occupied = c.bay_occupied
+        c.bay_occupied = c.bay_explicit = True
+        if occupied:
+            return False
+        state.status.settle(c, now)
+        return True
+
+    def depart(self, connector_id: int, now: float) -> bool:
+        """A bay sensor: the EV left the bay (with its cable, if still in: unplugged first). 2.0.1
+        TxStopPoint ParkingBayOccupancy ends the transaction (E06 S1, triggerReason EVDeparted).
+        False: the bay was empty."""
+        state = self._s
+        state.advance(now)
+        c = state.conn(connector_id)
+        if not c.bay_occupied:
+            return False
+        c.bay_explicit = True  # this input, not the unplug, frees the bay
+        if c.plugged:
+            self.unplug(connector_id, now)
+        c.bay_occupied = c.bay_explicit = False
+        if state.tx_points and c.tx is not None:
+            state.transactions.points.departed(c, now, explicit=True)
         state.status.settle(c, now)
         return True
 
@@ -55,6 +92,8 @@ class EvInputs:
         state = self._s
         state.advance(now)
         c = state.conn(connector_id)
+        if state.tx_points and c.tx is not None:
+            return self._unplug_points(c, now)
         if c.tx is not None and c.status in TRANSACTION_STATES:
             if not state.config.get_bool("StopTransactionOnEVSideDisconnect"):
                 # The transaction goes on; the EV stops drawing (connector-states.md section 3).
@@ -88,6 +127,38 @@ class EvInputs:
         c.session = None
         c.session_energy = 0.0
         c.ev.suspended = False
+        if not c.bay_explicit:
+            c.bay_occupied = False  # the bay an unplug implied is free with it
+        state.status.settle(c, now)
+        return outcome
+
+    def _unplug_points(self, c: Connector, now: float) -> UnplugOutcome:
+        """The cable leaves during a 2.0.1 transaction: it ends when a TxStopPoint says so (EVConnected,
+        PowerPathClosed, EnergyTransfer; Authorized with StopTxOnEVSideDisconnect, E10), else it goes on
+        and an Updated event (EVCommunicationLost, chargingState Idle) reports the change."""
+        state = self._s
+        if not c.plugged:
+            return UnplugOutcome.NOTHING  # the transaction went on after an earlier unplug
+        c.plugged = False
+        c.unplugs += 1
+        c.session_energy = 0.0
+        points = state.transactions.points
+        if points.unplugged(c, now):
+            outcome = UnplugOutcome.STOPPED
+            c.cable_locked = not state.hardware.fixed_cable and not state.config.get_bool(
+                "UnlockConnectorOnEVSideDisconnect"
+            )
+            c.finishing = c.cable_locked
+            c.session = None
+            c.ev.suspended = False
+        else:
+            outcome = UnplugOutcome.EV_SIDE_SUSPENDED
+        if not c.bay_explicit and c.bay_occupied:
+            c.bay_occupied = False  # the bay the cable implied is free with it
+            if c.tx is not None:
+                state.status.settle(c, now)  # the unplug is reported before the departure
+            if c.tx is not None:
+                points.departed(c, now, explicit=False)
         state.status.settle(c, now)
         return outcome
 

@@ -3,7 +3,8 @@
 Status is never set by hand: after every input a connector's facts (fault, availability, plug, session,
 transaction, offer, EV) are settled into a target status, and each change is checked against the
 transition table of section 4.9 (`core.status_table.TRANSITIONS`). A transaction starts from here when
-its preconditions hold (section 4.8 / 5.11: authorized and plugged), so every path to Charging is the same.
+its preconditions hold (section 4.8 / 5.11: authorized and plugged; on 2.0.1 the configured TxStartPoint,
+transactions/points.py), so every path to Charging is the same.
 """
 
 from __future__ import annotations
@@ -17,18 +18,9 @@ from ocppsim.model.status_table import (
 )
 from ocppsim.model.types import ChargePointErrorCode, ChargePointStatus
 
-__all__ = ["StatusSettler", "starts_at_authorization"]
+__all__ = ["StatusSettler"]
 
 S = ChargePointStatus
-
-
-def starts_at_authorization(state: ChargerState) -> bool:
-    """OCPP 2.0.1 TxCtrlr.TxStartPoint "Authorized" (part 2 E01, E03): the transaction starts once the
-    driver is authorized, before the cable; on a 1.6 charger it stays PowerPathClosed (section 4.8)."""
-    config = state.config
-    return config.spec("TxCtrlr.TxStartPoint") is not None and "Authorized" in config.raw(
-        "TxCtrlr.TxStartPoint"
-    ).split(",")
 
 
 class StatusSettler:
@@ -37,21 +29,28 @@ class StatusSettler:
     def __init__(self, state: ChargerState) -> None:
         self._s = state
 
-    def _may_start(self, c: Connector) -> bool:
-        s = c.session
-        if s is None or not s.authorized or c.tx is not None or c.finishing:
-            return False
+    def _start_trigger(self, c: Connector) -> str | None:
+        """Whether a transaction starts on `c` now: None, or the triggerReason of its 2.0.1 Started
+        event. On 1.6 (section 4.8 / 5.11) once authorized and plugged; on 2.0.1 at the first configured
+        TxStartPoint reached (E01, transactions/points.py)."""
+        if c.tx is not None or c.finishing:
+            return None
         state = self._s
-        if not c.plugged and not starts_at_authorization(state):
-            return False
         if not c.operative or c.faulted:
-            return False
+            return None
         if state.firmware_hold:  # installing firmware (section 5.19)
-            return False
+            return None
         if state.registration is None and not state.ever_accepted:
-            return False
+            return None
         # delay_notrans: no transaction while the EV would not draw (or could not be offered enough).
-        return not (c.delay_notrans and (not c.ev.draws or c.offer_a < state.params.min_to_start_a))
+        if c.delay_notrans and (not c.ev.draws or c.offer_a < state.params.min_to_start_a):
+            return None
+        if state.tx_points:
+            return state.transactions.points.start_trigger(c)
+        s = c.session
+        if s is None or not s.authorized or not c.plugged:
+            return None
+        return "Authorized"
 
     def _target(self, c: Connector) -> ChargePointStatus:
         if c.faulted:
@@ -61,8 +60,19 @@ class StatusSettler:
         if c.tx is None and (not c.operative or self._s.firmware_hold):
             return S.UNAVAILABLE
         s = c.session
-        if c.tx is not None and c.tx.awaiting_ev:
+        tx = c.tx
+        if tx is not None and tx.awaiting_ev:
             return S.PREPARING  # started at authorization, the cable not in yet (2.0.1 E03)
+        if tx is not None and self._s.tx_points:
+            # 2.0.1 (transactions/points.py): a transaction waiting for its token (started in the bay or
+            # at the cable) or stopped and waiting for its stop point charges nothing; one whose cable
+            # left goes on without it (the connector is free: Available).
+            if not c.plugged:
+                return S.AVAILABLE
+            if tx.stop_reason is not None:
+                return S.SUSPENDED_EVSE
+            if not tx.authorized:
+                return S.PREPARING
         if c.tx is not None or (s is not None and s.authorized and c.plugged):
             if c.offer_a < self._s.params.min_to_start_a or (c.tx is not None and c.tx.deauthorized):
                 return S.SUSPENDED_EVSE
@@ -111,7 +121,13 @@ class StatusSettler:
         if c.pending_inoperative and c.tx is None and c.session is None and not c.plugged:
             c.pending_inoperative = False
             c.operative = False
-        started = self._may_start(c)
+        points = state.transactions.points if state.tx_points else None
+        if points is not None:
+            if c.plugged and not c.bay_occupied:
+                c.bay_occupied = True  # plugging in implies an EV in the bay (ParkingBayOccupancy)
+            points.follow_points(c, now)  # a token after the start; EnergyTransfer's end (E01, E06)
+        trigger = self._start_trigger(c)
+        started = trigger is not None
         if started and state.hardware.lock_fails_now:
             # The cable cannot be locked: no transaction, the attempt ends, the connector Faulted with
             # ConnectorLockFailure (sections 4.9, 7.6; OCTT TC_024) until the fault is cleared.
@@ -121,7 +137,8 @@ class StatusSettler:
         if c.tx is not None and c.tx.awaiting_ev and c.plugged:
             c.tx.awaiting_ev = False  # the cable came within EVConnectionTimeOut (2.0.1 E03)
         if started:
-            state.transactions.start(c, now)  # refreshes the offers: a TxProfile may come with it
+            # Refreshes the offers: a TxProfile may come with it.
+            state.transactions.start(c, now, trigger if points is not None else None)
         target = self._target(c)
         if target is not c.status:
             # The EV stops drawing before the EVSE reports it offers too little (compatibility contract:
@@ -148,6 +165,8 @@ class StatusSettler:
         if started and c.tx is not None:
             # MeterValues Transaction.Begin right after StartTransaction (compatibility contract `tag`).
             state.metering.begin_values(c, c.tx, now)
+        if points is not None:
+            points.report_changes(c, now)  # CablePluggedIn, EVCommunicationLost, ChargingStateChanged
 
     def transition(self, c: Connector, new: ChargePointStatus, now: float, *, notify: bool = True) -> None:
         old = c.status

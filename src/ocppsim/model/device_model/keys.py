@@ -11,14 +11,14 @@ from ocppsim.model.key_registry import KeySpec, KeyType
 
 __all__ = ["DEVICE_MODEL_KEYS", "TX_START_POINTS", "TX_STOP_POINTS"]
 
-# TxStartPoint / TxStopPoint (part 2 appendices 2.1 "TxCtrlr", E01/E06): the points this charger can
-# start and end a transaction at. The shared transactions block starts a transaction once the cable is
-# in and the driver is authorized (the power path closes then) and ends it when either goes: those are
-# the values it offers (valuesList), so a CSMS cannot configure a point the model would not honour.
-# "Authorized" (E01 / E03): the transaction starts at authorization, before the cable, and ends with
-# EVConnectTimeout if no EV connects within TxCtrlr.EVConnectionTimeOut (E03.FR.05; core/status.py).
-TX_START_POINTS = frozenset({"PowerPathClosed", "Authorized"})
-TX_STOP_POINTS = frozenset({"EVConnected", "Authorized", "PowerPathClosed"})
+# TxStartPoint / TxStopPoint (part 2 appendices "TxCtrlr", E01/E06): the points this charger starts and
+# ends a transaction at, followed by model/transactions/points.py. The valuesList is exactly what it
+# honours, so a CSMS cannot configure a point the model would not follow (SetVariables Rejected).
+# DataSigned is left out: signed meter values are refused on 2.0.1 (no OCMF signing there yet).
+TX_START_POINTS = frozenset(
+    {"ParkingBayOccupancy", "EVConnected", "Authorized", "PowerPathClosed", "EnergyTransfer"}
+)
+TX_STOP_POINTS = TX_START_POINTS
 
 DEVICE_MODEL_KEYS: tuple[KeySpec, ...] = (
     # OCPPCommCtrlr (B, part 2 appendices 2.1)

@@ -1,7 +1,8 @@
 """Transactions: StartTransaction and StopTransaction with their reasons (OCPP 1.6 sections 4.8, 4.10,
 7.39 Reason), RemoteStart/RemoteStopTransaction (5.11, 5.12), UnlockConnector (5.18), the local
 transaction reference that stands in for the transactionId until StartTransaction.conf (errata 3.18),
-and the PowerLoss stop of transactions a crash interrupted.
+and the PowerLoss stop of transactions a crash interrupted. On OCPP 2.0.1 the start and the end follow
+TxCtrlr.TxStartPoint / TxStopPoint, with Updated events between (points.py, E01-E09).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from ocppsim.model.outgoing import (
 )
 from ocppsim.model.schedule import ChargingProfile
 from ocppsim.model.status_table import TRANSACTION_STATES
+from ocppsim.model.transactions import points
+from ocppsim.model.transactions.points import AUTHORIZATION_ENDS, ChargingState, TxPoints
 from ocppsim.model.types import (
     AuthorizationStatus,
     ChargePointStatus,
@@ -72,7 +75,11 @@ class Transactions:
             if tx is not None:
                 if tx.awaiting_ev and not c.plugged:
                     due = self.deadline(c)
-                    if due is not None and now >= due:
+                    if (
+                        due is not None
+                        and now >= due
+                        and not (state.tx_points and self.points.connect_timed_out(c, tx, now))
+                    ):
                         # 2.0.1 E03.FR.05: no EV within EVConnectionTimeOut: the transaction ends.
                         self.stop(
                             c, Reason.OTHER, now, ev_connect_timeout=True
@@ -104,7 +111,7 @@ class Transactions:
         9.1): a session waiting for the cable, or a cable waiting for a tag in Preparing; on 2.0.1 also a
         transaction started at authorization waiting for the cable (EVConnectionTimeOut, E03)."""
         if c.tx is not None:
-            since = c.tx.start if c.tx.awaiting_ev and not c.plugged else None
+            since = c.tx.authorized_at if c.tx.awaiting_ev and not c.plugged else None
         elif c.session is not None:
             since = None if c.plugged else c.session.created
         elif c.plugged and not c.finishing and c.status is S.PREPARING:
@@ -141,29 +148,72 @@ class Transactions:
             c.finishing = True
         c.session = None
 
-    def start(self, c: Connector, now: float) -> None:
+    def start(self, c: Connector, now: float, trigger: str | None = None) -> None:
+        """Start a transaction on `c`: on 1.6 (and 2.0.1 PowerPathClosed) for its authorized session; on
+        2.0.1 also at a start point before authorization (`trigger`: the Started event's triggerReason,
+        points.py), when the transaction has no token yet."""
         state = self._s
         session = c.session
-        assert session is not None
+        assert session is not None or state.tx_points
+        authorized = session is not None and session.authorized
         self._tx_seq += 1
-        tx = Transaction(ref=self._tx_seq, id_tag=session.id_tag, start=now, meter_start=c.register.reading)
-        tx.awaiting_ev = not c.plugged  # 2.0.1 TxStartPoint Authorized (E03)
+        tx = Transaction(
+            ref=self._tx_seq,
+            id_tag=session.id_tag if session is not None and authorized else "",
+            start=now,
+            meter_start=c.register.reading,
+            id_token_type=session.id_token_type if session is not None and authorized else None,
+            authorized=authorized,
+            authorized_at=now,
+        )
+        tx.awaiting_ev = authorized and not c.plugged  # 2.0.1 TxStartPoint Authorized (E03)
         c.tx = tx
         c.session_energy = 0.0
         state.metering.schedule_samples(tx, now)
         # Section 5.13: a transaction that uses a reservation ends it and says so with its reservationId.
-        reservation_id = state.reservations.use(c, session.id_tag, session.parent_id_tag)
-        state.emit(
-            StartTransactionReq(
-                tx.ref, c.id, session.id_tag, tx.meter_start, state.ts(now), reservation_id=reservation_id
-            )
+        reservation_id = (
+            state.reservations.use(c, session.id_tag, session.parent_id_tag)
+            if session is not None and authorized
+            else None
         )
-        if session.remote_profile is not None:
+        if state.tx_points:
+            # The Started event says the chargingState at the start (E01): the offer with the
+            # RequestStartTransaction's profile in force first.
+            self._install_remote_profile(c, now)
+            cs = points.charging_state(state, c)
+            tx.charging_state = cs
+            tx.reported_plugged = c.plugged
+            tx.energy_flowed = cs is ChargingState.CHARGING
+            state.emit(
+                StartTransactionReq(
+                    tx.ref,
+                    c.id,
+                    tx.id_tag,
+                    tx.meter_start,
+                    state.ts(now),
+                    reservation_id=reservation_id,
+                    trigger=trigger,
+                    charging_state=cs,
+                    id_token_type=tx.id_token_type,
+                )
+            )
+        else:
+            state.emit(
+                StartTransactionReq(
+                    tx.ref, c.id, tx.id_tag, tx.meter_start, state.ts(now), reservation_id=reservation_id
+                )
+            )
+            self._install_remote_profile(c, now)
+        state.metering.begin_transaction(c, tx, now)
+
+    def _install_remote_profile(self, c: Connector, now: float) -> None:
+        state = self._s
+        session = c.session
+        if session is not None and session.remote_profile is not None:
             profile = session.remote_profile
             session.remote_profile = None
             state.offers.install_tx_profile(c.id, profile)
         state.offers.refresh_offers(now)
-        state.metering.begin_transaction(c, tx, now)
 
     def stop(
         self,
@@ -173,10 +223,25 @@ class Transactions:
         *,
         id_tag: str | None = None,
         ev_connect_timeout: bool = False,
+        trigger: str | None = None,
+        stopped: str | None = None,
+        force: bool = False,
     ) -> None:
+        """End the transaction on `c`. On 2.0.1 the end of an authorization (`AUTHORIZATION_ENDS`) ends
+        it only with a stop point Authorized / PowerPathClosed / EnergyTransfer; otherwise energy stops
+        and it waits for another stop point (`force`: a stop point's own end, never deferred).
+        `trigger` / `stopped`: the Ended event's triggerReason / stoppedReason when not the reason's."""
         state = self._s
         tx = c.tx
         assert tx is not None
+        if (
+            state.tx_points
+            and not force
+            and reason in AUTHORIZATION_ENDS
+            and not points.ended_by_authorization_end(state.config)
+        ):
+            self.points.authorization_ended(c, tx, reason, now, id_tag)
+            return
         state.metering.end_transaction(c, tx, now)
         state.emit(
             StopTransactionReq(
@@ -187,6 +252,9 @@ class Transactions:
                 id_tag=id_tag or tx.id_tag,
                 transaction_data=tx.data.values(),
                 ev_connect_timeout=ev_connect_timeout,
+                trigger=trigger,
+                stopped_reason=stopped,
+                id_token_type=tx.id_token_type if not id_tag or id_tag == tx.id_tag else None,
             )
         )
         state.offers.remove_tx_profiles(c.id)
@@ -194,16 +262,34 @@ class Transactions:
         c.session = None
         c.finishing = c.plugged
         c.current_a = 0.0
+        if state.tx_points:
+            # What holds now started this transaction or ended with it: no new one from it (points.py).
+            c.spent_points = points.holding(state, c)
         if c.pending_inoperative:
             c.pending_inoperative = False
             c.operative = False
 
+    # ------------------------------------------------------------------ 2.0.1 TxStartPoint / TxStopPoint
+
+    def use_points(self, on: bool) -> None:
+        """The runtime picked the protocol of a connection: 2.0.1 follows TxCtrlr's points, 1.6 never."""
+        state = self._s
+        state.tx_points = on and state.config.spec("TxCtrlr.TxStartPoint") is not None
+
+    @property
+    def points(self) -> TxPoints:
+        """The rules of TxStartPoint / TxStopPoint (points.py): a view, made on access."""
+        return TxPoints(self._s, self)
+
     def free_for_start(self, c: Connector) -> bool:
         """No session or transaction, operative, not faulted. A Reserved connector may be free for its
         reservation's idTag: `remote_start` asks the reservation block (section 5.13)."""
+        tx = c.tx
         return (
             c.session is None
-            and c.tx is None
+            # On 2.0.1 a transaction started before authorization waits for its token (E01 S1/S2):
+            # a remote start authorizes it (F01/F02).
+            and (tx is None or (not tx.authorized and tx.stop_reason is None))
             and c.operative
             and not c.pending_inoperative
             and not c.faulted
@@ -222,7 +308,8 @@ class Transactions:
             if c.tx is None or c.tx.ref != tx_ref:
                 continue
             c.tx.transaction_id = transaction_id
-            state.auth_tags.remember(c.tx.id_tag, info)
+            if c.tx.id_tag:  # not for a 2.0.1 transaction started before its token
+                state.auth_tags.remember(c.tx.id_tag, info)
             if info.parent_id_tag is not None and c.session is not None:
                 # The group of the tag that started it: another tag of the group may stop it (3.10).
                 c.session.parent_id_tag = info.parent_id_tag
@@ -251,9 +338,16 @@ class Transactions:
     # ------------------------------------------------------------------ CS -> CP operations
 
     def remote_start(
-        self, id_tag: str, connector_id: int | None, profile: ChargingProfile | None, now: float
+        self,
+        id_tag: str,
+        connector_id: int | None,
+        profile: ChargingProfile | None,
+        now: float,
+        *,
+        id_token_type: str | None = None,
     ) -> RemoteStartStopStatus:
-        """Section 5.11: Accepted = "will try"; authorization and plug-in follow."""
+        """Section 5.11: Accepted = "will try"; authorization and plug-in follow. `id_token_type`: the
+        2.0.1 IdTokenEnumType of the token (RequestStartTransaction), kept with the transaction."""
         state = self._s
         state.advance(now)
         rejected = RemoteStartStopStatus.REJECTED
@@ -299,7 +393,9 @@ class Transactions:
         if c.status in (S.AVAILABLE, S.FINISHING, S.RESERVED):
             state.status.transition(c, S.PREPARING, now)  # A2, F2, G2
         c.finishing = False
-        c.session = Session(id_tag, parent, now, authorized=not authorize, remote_profile=profile)
+        c.session = Session(
+            id_tag, parent, now, authorized=not authorize, remote_profile=profile, id_token_type=id_token_type
+        )
         if authorize:
             state.emit(AuthorizeReq(id_tag, c.id, remote=True))
         else:

@@ -4,6 +4,7 @@ RequestStopTransaction (F03), UnlockConnector (F05), GetTransactionStatus (E14).
 from __future__ import annotations
 
 from ocppsim.model.types import RemoteStartStopStatus, UnlockStatus
+from ocppsim.ocpp201 import convert
 from ocppsim.ocpp201.handlers.call_error import Handler, Payload
 from ocppsim.ocpp201.profiles import profile_from_payload
 from ocppsim.ocpp201.session import Session
@@ -33,17 +34,27 @@ def _request_start(session: Session, p: Payload, now: float) -> Payload:
         if payload.get("transactionId") is not None:
             return {"status": "Rejected", "statusInfo": {"reasonCode": "InvalidProfile"}}
         profile = profile_from_payload(payload, evse or 0)
-    status = charger.transactions.remote_start(id_tag, evse, profile, now)
+    connectors = charger.state.connectors.values()
+    running = {c.id: c.tx.ref for c in connectors if c.tx is not None}
+    status = charger.transactions.remote_start(id_tag, evse, profile, now, id_token_type=token["type"])
     if status is not RemoteStartStopStatus.ACCEPTED:
         return {"status": "Rejected"}
     session.id_types[id_tag.lower()] = token["type"]
-    for c in charger.state.connectors.values():
-        # With TxStartPoint Authorized a pre-authorized token has started its transaction already
-        # (E03): its Started event, not yet built, still carries the remoteStartId (F02.FR.01).
-        if c.session is not None and c.session.id_tag == id_tag and (c.tx is None or c.tx.awaiting_ev):
-            session.remote_ids[c.id] = p["remoteStartId"]
-            break
-    return {"status": "Accepted"}
+    answer: Payload = {"status": "Accepted"}
+    for c in connectors:
+        if c.session is None or c.session.id_tag != id_tag or c.session.created != now:
+            continue
+        # The event not yet built that first names the token says RemoteStart with the remoteStartId
+        # (F02.FR.01): the Started event, or the Updated event by which the token joins a transaction
+        # that started before it (TxStartPoint ParkingBayOccupancy / EVConnected, E01).
+        session.remote_ids[c.id] = p["remoteStartId"]
+        if c.tx is not None and running.get(c.id) == c.tx.ref:
+            # The transaction was running already: its id goes with the answer (RequestStartTransaction
+            # Response.transactionId "when the transaction was already started ... cable plugged in
+            # first"; part 6 reusable state Authorized B).
+            answer["transactionId"] = convert.transaction_id(c.tx.ref)
+        break
+    return answer
 
 
 def _request_stop(session: Session, p: Payload, now: float) -> Payload:
@@ -58,7 +69,8 @@ def _unlock(session: Session, p: Payload, now: float) -> Payload:
     evse = p["evseId"]
     if not charger.has_connector(evse) or p["connectorId"] != 1:
         return {"status": "UnknownConnector"}
-    if charger.state.conn(evse).tx is not None:
+    tx = charger.state.conn(evse).tx
+    if tx is not None and tx.authorized:
         # F05.FR.02: an authorized transaction keeps the cable locked (2.0.1 does not stop it, 1.6 does).
         return {"status": "OngoingAuthorizedTransaction"}
     return {"status": _UNLOCK[charger.transactions.unlock_connector(evse, now)]}
