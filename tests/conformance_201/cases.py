@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["CASES", "CASE_IDS", "Case"]
+__all__ = ["CASES", "CASE_IDS", "OTHER_CASES", "OTHER_CASE_IDS", "Case"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,3 +143,28 @@ CASES: tuple[Case, ...] = (
     Case("TC_P_03", "CustomData", "Receive custom data"),
 )
 CASE_IDS = frozenset(case.id for case in CASES)
+
+# Conditional Core cases for the charging station (part 5 section 4.2, "C" in the charging-station column)
+# that apply to this charger and are played too: the start and stop transaction options apply because
+# TxCtrlr.TxStartPoint / TxStopPoint are ReadWrite with these values in their valuesList. report.py lists
+# them in a table of their own; TC_E_11 (DataSigned) does not apply (not a supported value).
+OTHER_CASES: tuple[Case, ...] = (
+    Case("TC_E_01", "Start transaction options", "PowerPathClosed"),
+    Case("TC_E_02", "Start transaction options", "EnergyTransfer"),
+    Case("TC_E_09", "Start transaction options", "EVConnected"),
+    Case("TC_E_10", "Start transaction options", "Authorized - Local"),
+    Case("TC_E_13", "Start transaction options", "Authorized - Remote"),
+    Case("TC_E_12", "Start transaction options", "ParkingBayOccupied"),
+    Case("TC_E_14", "Stop transaction options", "EVDisconnected - Charging Station side"),
+    Case("TC_E_20", "Stop transaction options", "EVDisconnected - EV side (able to charge IEC 61851-1 EV)"),
+    Case("TC_E_15", "Stop transaction options", "StopAuthorized - Local"),
+    Case("TC_E_21", "Stop transaction options", "StopAuthorized - Remote"),
+    Case("TC_E_39", "Stop transaction options", "Deauthorized - timeout"),
+    Case("TC_E_07", "Stop transaction options", "PowerPathClosed - Local stop"),
+    Case("TC_E_35", "Stop transaction options", "PowerPathClosed - Remote stop"),
+    Case("TC_E_37", "Stop transaction options", "PowerPathClosed - EV side disconnect"),
+    Case("TC_E_08", "Stop transaction options", "EnergyTransfer stopped - StopAuthorized"),
+    Case("TC_E_22", "Stop transaction options", "EnergyTransfer stopped - SuspendedEV"),
+    Case("TC_E_19", "Stop transaction options", "ParkingBayUnoccupied"),
+)
+OTHER_CASE_IDS = frozenset(case.id for case in OTHER_CASES)

@@ -13,7 +13,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from conformance_201.cases import CASES
+from conformance_201.cases import CASES, OTHER_CASES, Case
 from conformance_201.pending import PENDING
 
 HEADER = """# OCPP 2.0.1 conformance: the Core profile's charging-station cases
@@ -28,10 +28,10 @@ yet (the reason is given).
 """
 
 
-def render(outcomes: dict[str, dict[str, str]]) -> str:
+def _rows(cases: tuple[Case, ...], outcomes: dict[str, dict[str, str]]) -> tuple[list[str], Counter[str]]:
     rows = []
     counts: Counter[str] = Counter()
-    for case in CASES:
+    for case in cases:
         got = outcomes.get(case.id)
         if got is None or got["outcome"] not in ("pass", "fail"):
             result = "not yet"
@@ -46,13 +46,38 @@ def render(outcomes: dict[str, dict[str, str]]) -> str:
         title = f"{case.group}: {case.title}".replace("|", "\\|")
         note = note.replace("|", "\\|")
         rows.append(f"| {case.id} | {title} | {test} | {note} |")
-    summary = ", ".join(f"{counts[k]} {k}" for k in ("pass", "fail", "not yet"))
+    return rows, counts
+
+
+def _summary(cases: tuple[Case, ...], counts: Counter[str]) -> str:
+    return f"{len(cases)} cases: " + ", ".join(f"{counts[k]} {k}" for k in ("pass", "fail", "not yet"))
+
+
+TABLE_HEAD = "| case | title | test | result |\n|---|---|---|---|\n"
+
+OTHER_HEADER = """
+## Other charging-station cases played
+
+Conditional Core cases ("C" for the charging station in part 5 section 4.2) that apply to this charger
+and are played the same way: the start and stop transaction options (TxCtrlr.TxStartPoint / TxStopPoint
+are ReadWrite with ParkingBayOccupancy, EVConnected, Authorized, PowerPathClosed and EnergyTransfer in their
+valuesList; DataSigned is not offered, so TC_E_11 does not apply).
+"""
+
+
+def render(outcomes: dict[str, dict[str, str]]) -> str:
+    rows, counts = _rows(CASES, outcomes)
+    other, other_counts = _rows(OTHER_CASES, outcomes)
     return (
         HEADER
-        + f"\n{len(CASES)} cases: {summary}.\n\n"
-        + "| case | title | test | result |\n"
-        + "|---|---|---|---|\n"
+        + f"\n{_summary(CASES, counts)}.\n\n"
+        + TABLE_HEAD
         + "\n".join(rows)
+        + "\n"
+        + OTHER_HEADER
+        + f"\n{_summary(OTHER_CASES, other_counts)}.\n\n"
+        + TABLE_HEAD
+        + "\n".join(other)
         + "\n"
     )
 

@@ -162,6 +162,9 @@ class Connector:
     # have ended and come again (TxStartPoint is an event, "the Started event once for every
     # transaction"). transactions/points.py
     spent_points: frozenset[str] = frozenset()
+    # The cable came while a driver's session was there (2.0.1 PowerPathClosed: the Started event's
+    # triggerReason is CablePluggedIn, else Authorized). core/ev_inputs.py
+    cable_after_token: bool = False
 
     @property
     def faulted(self) -> bool:

@@ -222,6 +222,7 @@ class StopTransactionReq(Request):
     trigger: str | None = None
     stopped_reason: str | None = None
     id_token_type: str | None = None
+    charging_state: str | None = None  # at the end: EVConnected with the cable still in, else Idle
 
 
 @dataclass(frozen=True, slots=True)

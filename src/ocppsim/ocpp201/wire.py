@@ -274,7 +274,9 @@ class Wire201:
         self.session.end(req.tx_ref)
         evse = self.session.evse_of.pop(req.tx_ref, None)
         c = self.charger.state.connectors.get(evse) if evse is not None else None
-        if c is not None:
+        if req.charging_state is not None:
+            info["chargingState"] = req.charging_state  # as it was at the end (TxCtrlr points)
+        elif c is not None:
             info["chargingState"] = "EVConnected" if c.plugged else "Idle"
         # The token that stopped it (E07); not when an earlier Updated event carried it (errata 2.5.2).
         if req.id_tag and trigger in ("StopAuthorized", "Deauthorized"):

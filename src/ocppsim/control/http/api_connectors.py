@@ -79,6 +79,20 @@ def connectors_routes(fleet: Fleet, opts: ApiOptions) -> APIRouter:
             raise ApiError(409, f"connector {c}: the cable is already plugged in")
         return ActionOut(result="plugged", connector=connector_out(station, c))
 
+    @action("arrive", "A bay sensor: an EV drives into the parking bay (2.0.1 ParkingBayOccupancy)")
+    async def arrive(charger_id: str, connector: int) -> ActionOut:
+        station, c = connector_of(charger_id, connector)
+        if not station.run_model(lambda now: station.charger.ev_inputs.arrive(c, now)):
+            raise ApiError(409, f"connector {c}: the parking bay is already occupied")
+        return ActionOut(result="arrived", connector=connector_out(station, c))
+
+    @action("depart", "A bay sensor: the EV leaves the parking bay (unplugged first if the cable is in)")
+    async def depart(charger_id: str, connector: int) -> ActionOut:
+        station, c = connector_of(charger_id, connector)
+        if not station.run_model(lambda now: station.charger.ev_inputs.depart(c, now)):
+            raise ApiError(409, f"connector {c}: the parking bay is already free")
+        return ActionOut(result="departed", connector=connector_out(station, c))
+
     @action("unplug", "Unplug the cable (ends a transaction: EVDisconnected)")
     async def unplug_cable(charger_id: str, connector: int) -> ActionOut:
         station, c = connector_of(charger_id, connector)

@@ -62,6 +62,8 @@ VERBS: Final = frozenset(
         "powercut",
         "intercept",
         "security_event",
+        "arrive",
+        "depart",
         "help",
     }
 )

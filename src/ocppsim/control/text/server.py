@@ -55,7 +55,9 @@ HELP = (
     "powercut [stop] (the power fails and returns; stop: StopTransactions before going down); "
     "intercept [answer|send <Action> <option>... | remove <id>|all] (expert mode: override answers and "
     "messages per action; no argument lists them, JSON); "
-    "security_event <type> [techInfo] (e.g. TamperDetectionActivated: security log, pushed when critical). "
+    "security_event <type> [techInfo] (e.g. TamperDetectionActivated: security log, pushed when critical); "
+    "arrive, depart (a bay sensor: an EV enters / leaves the parking bay, OCPP 2.0.1 TxStartPoint / "
+    "TxStopPoint ParkingBayOccupancy; plugin implies arrive, and unplug frees a bay it implied). "
     "Prefix @N (e.g. '@2 plugin') or 'connector N' to address connector N."
 )
 
@@ -128,6 +130,14 @@ class CommandRunner:
             return f"Cable plugged. Status {ch.connector_status(c).value}"
         if verb == "unplug":
             return await self._unplug(c)
+        if verb == "arrive":
+            if not st.run_model(lambda now: ch.ev_inputs.arrive(c, now)):
+                return "Parking bay already occupied"
+            return f"EV in the parking bay. Status {ch.connector_status(c).value}"
+        if verb == "depart":
+            if not st.run_model(lambda now: ch.ev_inputs.depart(c, now)):
+                return "Parking bay already free"
+            return f"EV left the parking bay. Status {ch.connector_status(c).value}"
         if verb == "tag":
             return await self._tag(c, args[0] if args else self.default_tag)
         if verb == "swipe":

@@ -53,6 +53,7 @@ class EvInputs:
             state.status.settle(c, now)
         c.plugged = True
         c.plugged_at = now  # ConnectionTimeOut counts from here when no tag comes (section 9.1)
+        c.cable_after_token = c.session is not None
         state.status.settle(c, now)
         return True
 
@@ -115,6 +116,7 @@ class EvInputs:
             outcome = UnplugOutcome.AVAILABLE
         c.plugged = False
         c.unplugs += 1
+        c.cable_after_token = False
         # UnlockConnectorOnEVSideDisconnect=false: the charger keeps its side of the cable locked after
         # the EV-side stop, so the connector stays occupied (Finishing) until unlocked (section 9.1).
         # A fixed cable stays with the charge point: nothing to keep locked (errata 3.83).
@@ -141,6 +143,7 @@ class EvInputs:
             return UnplugOutcome.NOTHING  # the transaction went on after an earlier unplug
         c.plugged = False
         c.unplugs += 1
+        c.cable_after_token = False
         c.session_energy = 0.0
         points = state.transactions.points
         if points.unplugged(c, now):

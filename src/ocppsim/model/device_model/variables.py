@@ -92,6 +92,8 @@ _ML = DataType.MEMBER_LIST
 _OL = DataType.OPTION_LIST
 _SL = DataType.SEQUENCE_LIST
 _AVAILABILITY = "Available,Occupied,Reserved,Unavailable,Faulted"
+# TxStartPoint / TxStopPoint: what the model honours (keys.py TX_START_POINTS, transactions/points.py).
+_TX_POINTS = "ParkingBayOccupancy,EVConnected,Authorized,PowerPathClosed,EnergyTransfer"
 
 
 def _station(version: str, phases: int) -> tuple[VariableSpec, ...]:
@@ -173,16 +175,16 @@ def _station(version: str, phases: int) -> tuple[VariableSpec, ...]:
             "TxStartPoint",
             _ML,
             key="TxCtrlr.TxStartPoint",
-            max_limit=1,
-            values_list="PowerPathClosed,Authorized",
+            max_limit=5,  # members: every point honoured (model/transactions/points.py) may be combined
+            values_list=_TX_POINTS,
         ),
         v(
             "TxCtrlr",
             "TxStopPoint",
             _ML,
             key="TxCtrlr.TxStopPoint",
-            max_limit=3,
-            values_list="EVConnected,Authorized,PowerPathClosed",
+            max_limit=5,
+            values_list=_TX_POINTS,
         ),
         # SampledDataCtrlr
         v("SampledDataCtrlr", "Enabled", _B, key="SampledDataCtrlr.Enabled"),

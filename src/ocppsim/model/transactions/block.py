@@ -255,6 +255,11 @@ class Transactions:
                 trigger=trigger,
                 stopped_reason=stopped,
                 id_token_type=tx.id_token_type if not id_tag or id_tag == tx.id_tag else None,
+                charging_state=(
+                    (ChargingState.EV_CONNECTED if c.plugged else ChargingState.IDLE)
+                    if state.tx_points
+                    else None
+                ),
             )
         )
         state.offers.remove_tx_profiles(c.id)

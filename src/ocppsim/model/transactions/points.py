@@ -150,7 +150,7 @@ def fresh_start(state: ChargerState, c: Connector) -> str | None:
     if s is not None and s.authorized and fresh & {P.AUTHORIZED, P.POWER_PATH_CLOSED, P.ENERGY_TRANSFER}:
         # The later of the two facts: the cable after the token, or the token (RemoteStart is the
         # adapter's: F02.FR.01 "the first event after RequestStartTransaction").
-        return "CablePluggedIn" if c.plugged and c.plugged_at > s.created else "Authorized"
+        return "CablePluggedIn" if c.plugged and c.cable_after_token else "Authorized"
     if P.EV_CONNECTED in fresh:
         return "CablePluggedIn"  # E01 S2
     return "EVDetected"  # E01 S1: ParkingBayOccupancy
