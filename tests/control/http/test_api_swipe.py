@@ -59,3 +59,21 @@ async def test_swipe_same_tag_cancel_timeout_and_bad_input(api: Api) -> None:
         "/api/chargers/{charger_id}/connectors/{connector}/swipe"
         in (await api.client.get("/openapi.json")).json()["paths"]
     )
+
+
+async def test_bay_sensor_arrive_and_depart(api: Api) -> None:
+    """POST .../arrive and .../depart: the parking bay sensor (2.0.1 ParkingBayOccupancy); on this 1.6
+    charger they change nothing but the bay: the EV leaving with its cable in unplugs it first."""
+    r = await api.post(f"{C1}/arrive")
+    assert (r.status_code, r.json()["result"]) == (200, "arrived")
+    assert r.json()["connector"]["status"] == "Available"
+    assert (await api.post(f"{C1}/arrive")).status_code == 409
+    await api.post(f"{C1}/plug")
+    r = await api.post(f"{C1}/depart")
+    assert (r.json()["result"], r.json()["connector"]["plugged"]) == ("departed", False)
+    assert r.json()["connector"]["status"] == "Available"
+    assert (await api.post(f"{C1}/depart")).status_code == 409
+    paths = (await api.client.get("/openapi.json")).json()["paths"]
+    assert {
+        f"/api/chargers/{{charger_id}}/connectors/{{connector}}/{p}" for p in ("arrive", "depart")
+    } <= set(paths)
