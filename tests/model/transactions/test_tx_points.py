@@ -5,10 +5,11 @@ explicit `now` on a 2.0.1 charger; 1.6 keeps its one behaviour (test at the end)
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
-from charger_fixtures import ACCEPTED, T0, booted, statuses
+from charger_fixtures import ACCEPTED, T0, booted, statuses, tx_default
 
 from ocppsim.model.charger import Charger
 from ocppsim.model.outgoing import (
@@ -18,7 +19,7 @@ from ocppsim.model.outgoing import (
     StopTransactionReq,
     TransactionUpdateReq,
 )
-from ocppsim.model.types import AuthorizationStatus
+from ocppsim.model.types import AuthorizationStatus, ChargingProfilePurpose
 
 Event = tuple[Any, ...]
 
@@ -411,3 +412,15 @@ def test_1_6_keeps_power_path_closed() -> None:
     assert not any(isinstance(e, StartTransactionReq) for e in ch.drain())
     ch.transactions.use_points(True)  # a 1.6-only charger has no device model: nothing to follow
     assert not ch.state.tx_points
+
+
+def test_a_remote_start_profile_applies_to_the_running_transaction() -> None:
+    """F01.FR.08: the TxProfile of a RequestStartTransaction that authorizes a transaction started at
+    the cable limits that transaction."""
+    ch = _charger("EVConnected", AuthorizeRemoteTxRequests="false")
+    ch.ev_inputs.plug_in(1, T0)
+    ch.drain()
+    profile = replace(tx_default(10.0), purpose=ChargingProfilePurpose.TX_PROFILE)
+    assert ch.transactions.remote_start("R", 1, profile, T0 + 1).value == "Accepted"
+    assert ch.state.conn(1).offer_a == 10.0
+    assert _events(ch) == [("Updated", "Authorized", "Charging", "R")]

@@ -242,6 +242,11 @@ class TxPoints:
             tx.id_token_type = s.id_token_type
             tx.authorized_at = now
             tx.awaiting_ev = not c.plugged  # EVConnectionTimeOut counts from here (E03)
+            if s.remote_profile is not None:
+                # RequestStartTransaction's TxProfile (F01.FR.08) is for this transaction now.
+                state.offers.install_tx_profile(c.id, s.remote_profile)
+                s.remote_profile = None
+                state.offers.refresh_offers(now)
             cs = charging_state(state, c)
             state.emit(
                 TransactionUpdateReq(
