@@ -60,6 +60,12 @@ class SimConnection:
         prefix = f"@{connector} " if connector else ""
         return await self.command(f"{prefix}swipe {id_tag}")
 
+    async def bay(self, occupied: bool, connector: int | None = None) -> str:
+        """A bay sensor (`arrive` / `depart` commands): an EV drives into (True) or out of (False) the
+        parking bay; OCPP 2.0.1 TxStartPoint / TxStopPoint ParkingBayOccupancy. The reply line."""
+        prefix = f"@{connector} " if connector else ""
+        return await self.command(prefix + ("arrive" if occupied else "depart"))
+
     async def intercept(self, target: str, action: str, *options: str) -> int:
         """Expert mode (`intercept` command, runtime/interception.py): override the charger's answer to
         the CSMS's `action` (target "answer") or its own CALL (target "send"); `options` in the text form,

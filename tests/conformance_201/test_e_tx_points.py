@@ -140,7 +140,9 @@ async def test_e13_authorized_remote(sim201: Sim) -> None:
 async def test_e12_parking_bay_occupied(sim201: Sim) -> None:
     await _tx_ctrlr(sim201, start="ParkingBayOccupancy")
     mark = sim201.mark()
-    assert (await sim201.cmd("arrive")).startswith("EV in the parking bay")
+    assert await sim201.conn.bay(True) == "EV in the parking bay. Status Available"  # the text driver
+    await sim201.quiet()
+    assert await sim201.cmd("arrive") == "Parking bay already occupied"
     assert statuses(sim201, mark) == []  # the connector is still free
     _check(_one(sim201, mark), "Started", "EVDetected", chargingState="Idle")
     mark = sim201.mark()

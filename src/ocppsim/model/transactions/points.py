@@ -9,7 +9,7 @@ The points are facts of the connector that hold or not:
 | ParkingBayOccupancy | an EV stands in the bay (`Connector.bay_occupied`) |
 | EVConnected | the cable is in |
 | Authorized | a driver (token, remote start) authorized the use and has not stopped it |
-| PowerPathClosed | EVConnected and Authorized ("the logical AND", errata 2.17.4 for the stop side: OR) |
+| PowerPathClosed | EVConnected and Authorized (so as a stop point it ends with either, errata 2.17.4) |
 | EnergyTransfer | energy flows (the EV draws what the EVSE offers) |
 
 A transaction starts when the first configured start point comes to hold (TxStartPoint: "which ever
@@ -224,7 +224,7 @@ class TxPoints:
             )
 
     def start_trigger(self, c: Connector) -> str | None:
-        """The triggerReason of the Started event if a configured start point holds (py)."""
+        """The triggerReason of the Started event if a configured start point holds (`fresh_start`)."""
         return fresh_start(self._s, c)
 
     def follow_points(self, c: Connector, now: float) -> None:
