@@ -345,3 +345,35 @@ async def test_remote_start_joins_a_transaction_started_at_the_cable(sim201: Sim
     ended = _one(sim201, mark)
     _check(ended, "Ended", "StopAuthorized", stoppedReason="Local")
     assert ended["idToken"] == token
+
+
+async def test_events_of_the_points_queue_offline_in_order(sim201: Sim) -> None:
+    """The Updated events of the points are transaction messages: made while offline they are queued
+    (offline true) and delivered in order with consecutive seqNos after the reconnect."""
+    await _tx_ctrlr(sim201, start="EVConnected", stop="EVConnected")
+    offline_tx = (component("AuthCtrlr"), variable("OfflineTxForUnknownIdEnabled"), "true", None)
+    assert (await set_variables(sim201, offline_tx))[0]["attributeStatus"] == "Accepted"
+    mark = sim201.mark()
+    await sim201.cmd("plugin")
+    started = _one(sim201, mark)
+    sim201.station.disconnect()
+    await sim201.quiet()
+    await sim201.cmd(f"tag {TOKEN}")  # Authorized offline (C13: OfflineTxForUnknownIdEnabled)
+    await sim201.cmd(f"tag {TOKEN}")  # StopAuthorized, ChargingStateChanged
+    await sim201.cmd("unplug")  # Ended
+    mark = sim201.mark()
+    sim201.station.connect()
+    await sim201.csms.wait_for_call(sim201.id, "TransactionEvent", after=mark)
+    await sim201.quiet()
+    queued = events(sim201, mark)
+    assert [(e["eventType"], e["triggerReason"]) for e in queued] == [
+        ("Updated", "Authorized"),
+        ("Updated", "StopAuthorized"),
+        ("Updated", "ChargingStateChanged"),
+        ("Ended", "EVCommunicationLost"),
+    ]
+    assert [e["seqNo"] for e in queued] == [1, 2, 3, 4]
+    assert all(e["offline"] is True for e in queued)
+    tx_id = started["transactionInfo"]["transactionId"]
+    assert {e["transactionInfo"]["transactionId"] for e in queued} == {tx_id}
+    assert queued[-1]["transactionInfo"]["stoppedReason"] == "Local"
