@@ -58,8 +58,9 @@ def _set_network_profile(session: Session, p: Payload, now: float) -> Payload:
         or data["ocppTransport"] != "JSON"
         or not data["ocppCsmsUrl"].startswith(("ws://", "wss://"))
         or level < charger.config.get_int("SecurityProfile")
-        or (level >= 2 and not params.has_central_system_root_certificate)
-        or (level == 3 and not params.has_charge_point_certificate)
+        # A05.FR.02/03: what the station holds now, installed (M05) or signed (A02) included.
+        or (level >= 2 and not charger.security.has_central_system_root)
+        or (level == 3 and not charger.security.has_charge_point_certificate)
         or (level >= 2) != data["ocppCsmsUrl"].startswith("wss://")
     )
     if refused:
