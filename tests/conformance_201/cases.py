@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["CASES", "CASE_IDS", "Case"]
+__all__ = ["CASES", "CASE_IDS", "OTHER_CASES", "OTHER_CASE_IDS", "Case"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,3 +143,24 @@ CASES: tuple[Case, ...] = (
     Case("TC_P_03", "CustomData", "Receive custom data"),
 )
 CASE_IDS = frozenset(case.id for case in CASES)
+
+# Charging-station cases outside the Core profile that tests here also play (part 5 section 4.3,
+# Advanced Security): report.py lists the ones played in a table of their own.
+OTHER_CASES: tuple[Case, ...] = (
+    Case(
+        "TC_A_11",
+        "Update Charging Station Certificate by request of CSMS",
+        "Success - Charging Station Certificate",
+    ),
+    Case("TC_A_14", "Update Charging Station Certificate by request of CSMS", "Invalid certificate"),
+    Case(
+        "TC_A_15", "Update Charging Station Certificate by request of CSMS", "SignCertificateRequest Rejected"
+    ),
+    Case(
+        "TC_A_23",
+        "Update Charging Station Certificate by request of CSMS",
+        "CertificateSignedRequest Timeout",
+    ),
+    Case("TC_A_07", "TLS - Client-side certificate", "valid certificate"),
+)
+OTHER_CASE_IDS = frozenset(case.id for case in OTHER_CASES)

@@ -13,7 +13,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from conformance_201.cases import CASES
+from conformance_201.cases import CASES, OTHER_CASES
 from conformance_201.pending import PENDING
 
 HEADER = """# OCPP 2.0.1 conformance: the Core profile's charging-station cases
@@ -50,6 +50,30 @@ def render(outcomes: dict[str, dict[str, str]]) -> str:
     return (
         HEADER
         + f"\n{len(CASES)} cases: {summary}.\n\n"
+        + "| case | title | test | result |\n"
+        + "|---|---|---|---|\n"
+        + "\n".join(rows)
+        + "\n"
+        + _other_cases(outcomes)
+    )
+
+
+def _other_cases(outcomes: dict[str, dict[str, str]]) -> str:
+    """The cases of other profiles (cases.OTHER_CASES) that a test played in this run."""
+    rows = []
+    for case in OTHER_CASES:
+        got = outcomes.get(case.id)
+        if got is None or got["outcome"] not in ("pass", "fail"):
+            continue
+        note = got["outcome"] if got["outcome"] == "pass" or not got["reason"] else f"fail ({got['reason']})"
+        title = f"{case.group}: {case.title}".replace("|", "\\|")
+        note = note.replace("|", "\\|")
+        rows.append(f"| {case.id} | {title} | `{got['test']}` | {note} |")
+    if not rows:
+        return ""
+    return (
+        "\n## Other charging-station cases played\n\n"
+        + "Cases outside the Core profile (part 5 section 4.3, Advanced Security) that tests here play.\n\n"
         + "| case | title | test | result |\n"
         + "|---|---|---|---|\n"
         + "\n".join(rows)
