@@ -162,5 +162,11 @@ OTHER_CASES: tuple[Case, ...] = (
         "CertificateSignedRequest Timeout",
     ),
     Case("TC_A_07", "TLS - Client-side certificate", "valid certificate"),
+    Case("TC_A_20", "Upgrade Charging Station Security Profile", "No valid CSMSRootCertificate installed"),
+    Case(
+        "TC_A_21",
+        "Upgrade Charging Station Security Profile",
+        "No valid ChargingStationCertificate installed",
+    ),
 )
 OTHER_CASE_IDS = frozenset(case.id for case in OTHER_CASES)

@@ -411,9 +411,9 @@ async def test_a07_tls_client_certificate(rig: Rig) -> None:
 
 
 async def test_upgrade_to_profile_3_with_the_signed_certificate(rig: Rig) -> None:
-    """A05 to profile 3 on a certificate the station got by A02: before the update SetNetworkProfile
-    with securityProfile 3 is Rejected (A05.FR.03: no ChargingStationCertificate), after it Accepted;
-    the station then connects to the profile 3 CSMS with that certificate and reports profile 3."""
+    """A05 to profile 3 on a certificate the station got by A02: before the update the priority that
+    would use the profile 3 slot is Rejected (A05.FR.03: no ChargingStationCertificate), after it
+    accepted; the station then connects to the profile 3 CSMS with that certificate and reports 3."""
     cs = await rig.csms(tls="optional", passwords=True)
     sim = await rig.charger(cs, security_profile=2, authorization_key=PASSWORD, ca_file=rig.root_file())
     assert cs.authorization["CP1"] is not None and cs.client_certificates["CP1"] is None
@@ -427,14 +427,12 @@ async def test_upgrade_to_profile_3_with_the_signed_certificate(rig: Rig) -> Non
         "ocppInterface": "Wired0",
     }
     profile = {"configurationSlot": 2, "connectionData": data}
-    assert await call(sim, "SetNetworkProfile", profile) == {"status": "Rejected"}
+    assert await call(sim, "SetNetworkProfile", profile) == {"status": "Accepted"}
+    priority = (component("OCPPCommCtrlr"), variable("NetworkConfigurationPriority"), "2,1", None)
+    assert (await set_variables(sim, priority))[0]["attributeStatus"] == "Rejected"  # no certificate yet
     assert await call(sim, "TriggerMessage", SIGN_CS) == {"status": "Accepted"}
     assert (await signed_outcome(sim)).payload == {"status": "Accepted"}
-    assert await call(sim, "SetNetworkProfile", profile) == {"status": "Accepted"}
-    result = await set_variables(
-        sim, (component("OCPPCommCtrlr"), variable("NetworkConfigurationPriority"), "2,1", None)
-    )
-    assert result[0]["attributeStatus"] == "RebootRequired"
+    assert (await set_variables(sim, priority))[0]["attributeStatus"] == "RebootRequired"
     await call(sim, "Reset", {"type": "OnIdle"})
     await strict.wait_for_call("CP1", "BootNotification")
     sim.csms = strict
@@ -444,6 +442,45 @@ async def test_upgrade_to_profile_3_with_the_signed_certificate(rig: Rig) -> Non
     assert strict.authorization["CP1"] is None
     (level,) = await get_variables(sim, (component("SecurityCtrlr"), variable("SecurityProfile"), None))
     assert level["attributeValue"] == "3"
+
+
+def _network_profile(url: str, level: int) -> dict[str, Any]:
+    data = {
+        "ocppVersion": "OCPP20",
+        "ocppTransport": "JSON",
+        "ocppCsmsUrl": url,
+        "messageTimeout": 30,
+        "securityProfile": level,
+        "ocppInterface": "Wired0",
+    }
+    return {"configurationSlot": 2, "connectionData": data}
+
+
+@pytest.mark.octt201("TC_A_20")
+async def test_a20_upgrade_without_csms_root_rejected(rig: Rig) -> None:
+    cs = await rig.csms(passwords=True)
+    sim = await rig.charger(cs, security_profile=1, authorization_key=PASSWORD)
+    assert not sim.station.charger.security.has_central_system_root
+    tls = await rig.csms(tls="none", passwords=True)
+    assert await call(sim, "SetNetworkProfile", _network_profile(tls.url, 2)) == {"status": "Accepted"}
+    priority = (component("OCPPCommCtrlr"), variable("NetworkConfigurationPriority"), "2,1", None)
+    assert (await set_variables(sim, priority))[0]["attributeStatus"] == "Rejected"  # A05.FR.02
+    (got,) = await get_variables(
+        sim, (component("OCPPCommCtrlr"), variable("NetworkConfigurationPriority"), None)
+    )
+    assert got["attributeValue"] == "1"
+
+
+@pytest.mark.octt201("TC_A_21")
+async def test_a21_upgrade_without_charging_station_certificate_rejected(rig: Rig) -> None:
+    cs = await rig.csms(tls="optional", passwords=True)
+    sim = await rig.charger(cs, security_profile=2, authorization_key=PASSWORD, ca_file=rig.root_file())
+    strict = await rig.csms(tls="required")
+    assert await call(sim, "SetNetworkProfile", _network_profile(strict.url, 3)) == {"status": "Accepted"}
+    priority = (component("OCPPCommCtrlr"), variable("NetworkConfigurationPriority"), "2,1", None)
+    assert (await set_variables(sim, priority))[0]["attributeStatus"] == "Rejected"  # A05.FR.03
+    await sim.advance(60)
+    assert strict.calls() == []  # it stays where it is
 
 
 # ------------------------------------------------------------------ A04 security events, 2.0.1 names

@@ -18,6 +18,8 @@ statuses. The private key never enters the model (only its public key id).
 
 from __future__ import annotations
 
+import json
+
 from ocppsim.model.charger_state import ChargerState
 from ocppsim.model.outgoing import ConfigChanged, Reconnect, SecurityEventNotificationReq
 from ocppsim.model.security.certificates import (
@@ -113,7 +115,25 @@ class Security:
     def key_allowed(self, name: str, value: str) -> bool:
         """SecurityProfile, section 7.6 / A05: only raised (A05.FR.01: a value lower than or equal to the
         current one is Rejected); 1 and 2 need an AuthorizationKey (FR.02); 2 and 3 a
-        CentralSystemRootCertificate (FR.03); 3 the charge point's own certificate (FR.04)."""
+        CentralSystemRootCertificate (FR.03); 3 the charge point's own certificate (FR.04).
+        OCPP 2.0.1 OCPPCommCtrlr.NetworkConfigurationPriority: a network connection profile of security
+        profile 2 or 3 needs a CSMSRootCertificate (A05.FR.02), of profile 3 a ChargingStationCertificate
+        (A05.FR.03), for each slot the priority lists (TC_A_20, TC_A_21: Rejected)."""
+        config = self._s.config
+        if name.startswith(("OCPPCommCtrlr.NetworkConfigurationPriority", "NetworkConnectionProfile.")):
+            if name.startswith("NetworkConnectionProfile."):
+                # A slot refilled (B09): the same rule when the priority lists it already.
+                slot = name.rsplit(".", 1)[1]
+                priority = config.raw("OCPPCommCtrlr.NetworkConfigurationPriority").split(",")
+                levels = [_level(value)] if slot in priority else []
+            else:
+                slots = [slot for slot in value.split(",") if slot.isdigit()]
+                levels = [_level(config.raw(f"NetworkConnectionProfile.{slot}")) for slot in slots]
+            return all(
+                (level < 2 or self.has_central_system_root)
+                and (level < 3 or self.has_charge_point_certificate)
+                for level in levels
+            )
         if name != "SecurityProfile":
             return True
         state = self._s
@@ -315,6 +335,16 @@ class Security:
         """CertificateSigned of the charge point certificate (A02.FR.06-08, signing_requests.py):
         Accepted, or Rejected with InvalidChargePointCertificate (A02.FR.07)."""
         return self.requests.certificate_signed(CHARGING_STATION, leaf, chain_pem, problem, now)[0]
+
+
+def _level(connection_data: str) -> int:
+    """The securityProfile of a stored network connection profile (JSON connectionData; 0: none)."""
+    if not connection_data:
+        return 0
+    try:
+        return int(json.loads(connection_data).get("securityProfile", 0))
+    except (ValueError, TypeError, AttributeError):
+        return 0
 
 
 _CONNECT_EVENTS = {
