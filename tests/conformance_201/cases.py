@@ -144,8 +144,8 @@ CASES: tuple[Case, ...] = (
 )
 CASE_IDS = frozenset(case.id for case in CASES)
 
-# Charging-station cases outside the Core profile that tests here also play (part 5 section 4.3,
-# Advanced Security): report.py lists the ones played in a table of their own.
+# Charging-station cases outside CASES that tests here also play (part 5: conditional "C" cases of section
+# 4.2 Core, cases of section 4.3 Advanced Security): report.py lists the ones played in a table of their own.
 OTHER_CASES: tuple[Case, ...] = (
     Case(
         "TC_A_11",

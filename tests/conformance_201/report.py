@@ -73,7 +73,8 @@ def _other_cases(outcomes: dict[str, dict[str, str]]) -> str:
         return ""
     return (
         "\n## Other charging-station cases played\n\n"
-        + "Cases outside the Core profile (part 5 section 4.3, Advanced Security) that tests here play.\n\n"
+        + "Cases outside the list above (part 5: conditional cases of section 4.2 Core, cases of section\n"
+        + "4.3 Advanced Security) that tests here play, in the same way.\n\n"
         + "| case | title | test | result |\n"
         + "|---|---|---|---|\n"
         + "\n".join(rows)
