@@ -51,13 +51,15 @@ class Rig:
         self._apps: list[tuple[ChargerApp, asyncio.Task[None], SimConnection]] = []
         self._servers: list[CentralSystem] = []
 
-    async def csms(self, *, tls: str | None = None, passwords: bool = False) -> CentralSystem:
+    async def csms(self, *, tls: str | None = None, passwords: bool = False, port: int = 0) -> CentralSystem:
         """`tls`: None (ws://), or the client certificates a wss:// server asks ("none", "optional",
         "required")."""
         cs = CentralSystem(
             heartbeat_interval=300, passwords={"CP1": PASSWORD} if passwords else None, ca=self.ca
         )
-        await cs.start(ssl_context=self.ca.server_context(client_certificates=tls) if tls else None)
+        await cs.start(
+            port=port, ssl_context=self.ca.server_context(client_certificates=tls) if tls else None
+        )
         self._servers.append(cs)
         return cs
 
@@ -518,6 +520,37 @@ async def test_security_events_in_2_0_1_names(sim201: Sim) -> None:
         assert frame.payload["timestamp"].endswith("Z")
     logged = [e for _, e, _ in sim.app.store.certificates.log_entries(sim.id)]
     assert {"MaintenanceLoginFailed", "FailedToAuthenticateAtCentralSystem", "InvalidMessages"} <= set(logged)
+
+
+async def test_security_events_kept_while_offline(rig: Rig) -> None:
+    """A04.FR.02: an event raised while the CSMS is unreachable waits in the journal and goes, in its
+    2.0.1 name, once the station is back."""
+    cs = await rig.csms()
+    sim = await rig.charger(cs)
+    port = cs.port
+    await cs.stop()
+    await until(lambda: not sim.station.online)
+    assert (
+        await sim.cmd("security_event InvalidCsmsCertificate offline") == "Ok. InvalidCsmsCertificate pushed"
+    )
+    assert await sim.cmd("security_event TamperDetectionActivated") == "Ok. TamperDetectionActivated pushed"
+    journal = [(action, body) for _, action, _, body in sim.app.store.journal.entries(sim.id)]
+    assert [a for a, _ in journal] == ["SecurityEventNotification"] * 2
+    assert '"InvalidCsmsCertificate"' in journal[0][1]  # built as it will go
+    back = await rig.csms(port=port)
+    sim.csms = back
+    for _ in range(120):
+        await sim.clock.advance(1)
+        await asyncio.sleep(0.01)
+        if len(back.calls(sim.id, "SecurityEventNotification")) >= 2:
+            break
+    await sim.quiet()
+    sent = [
+        (f.payload["type"], f.payload.get("techInfo"))
+        for f in back.calls(sim.id, "SecurityEventNotification")
+    ]
+    assert sent[:2] == [("InvalidCsmsCertificate", "offline"), ("TamperDetectionActivated", None)]
+    assert sim.app.store.journal.entries(sim.id) == []
 
 
 async def test_a_1_6_charger_keeps_the_1_6_names(sim: Sim) -> None:
