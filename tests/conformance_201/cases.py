@@ -144,10 +144,11 @@ CASES: tuple[Case, ...] = (
 )
 CASE_IDS = frozenset(case.id for case in CASES)
 
-# Conditional Core cases for the charging station (part 5 section 4.2, "C" in the charging-station column)
-# that apply to this charger and are played too: the start and stop transaction options apply because
-# TxCtrlr.TxStartPoint / TxStopPoint are ReadWrite with these values in their valuesList. report.py lists
-# them in a table of their own; TC_E_11 (DataSigned) does not apply (not a supported value).
+# Charging-station cases outside CASES that tests here also play, listed by report.py in a table of
+# their own: conditional Core cases (part 5 section 4.2, "C" in the charging-station column) that
+# apply to this charger, and cases of other profiles (section 4.3 Advanced Security ...). The start and
+# stop transaction options apply because TxCtrlr.TxStartPoint / TxStopPoint are ReadWrite with these
+# values in their valuesList; TC_E_11 (DataSigned) does not apply (not a supported value).
 OTHER_CASES: tuple[Case, ...] = (
     Case("TC_E_01", "Start transaction options", "PowerPathClosed"),
     Case("TC_E_02", "Start transaction options", "EnergyTransfer"),
@@ -166,5 +167,26 @@ OTHER_CASES: tuple[Case, ...] = (
     Case("TC_E_08", "Stop transaction options", "EnergyTransfer stopped - StopAuthorized"),
     Case("TC_E_22", "Stop transaction options", "EnergyTransfer stopped - SuspendedEV"),
     Case("TC_E_19", "Stop transaction options", "ParkingBayUnoccupied"),
+    Case(
+        "TC_A_11",
+        "Update Charging Station Certificate by request of CSMS",
+        "Success - Charging Station Certificate",
+    ),
+    Case("TC_A_14", "Update Charging Station Certificate by request of CSMS", "Invalid certificate"),
+    Case(
+        "TC_A_15", "Update Charging Station Certificate by request of CSMS", "SignCertificateRequest Rejected"
+    ),
+    Case(
+        "TC_A_23",
+        "Update Charging Station Certificate by request of CSMS",
+        "CertificateSignedRequest Timeout",
+    ),
+    Case("TC_A_07", "TLS - Client-side certificate", "valid certificate"),
+    Case("TC_A_20", "Upgrade Charging Station Security Profile", "No valid CSMSRootCertificate installed"),
+    Case(
+        "TC_A_21",
+        "Upgrade Charging Station Security Profile",
+        "No valid ChargingStationCertificate installed",
+    ),
 )
 OTHER_CASE_IDS = frozenset(case.id for case in OTHER_CASES)

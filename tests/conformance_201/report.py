@@ -58,10 +58,11 @@ TABLE_HEAD = "| case | title | test | result |\n|---|---|---|---|\n"
 OTHER_HEADER = """
 ## Other charging-station cases played
 
-Conditional Core cases ("C" for the charging station in part 5 section 4.2) that apply to this charger
-and are played the same way: the start and stop transaction options (TxCtrlr.TxStartPoint / TxStopPoint
-are ReadWrite with ParkingBayOccupancy, EVConnected, Authorized, PowerPathClosed and EnergyTransfer in their
-valuesList; DataSigned is not offered, so TC_E_11 does not apply).
+Cases outside the list above that apply to this charger and are played the same way: conditional Core
+cases ("C" for the charging station in part 5 section 4.2) and cases of other profiles (part 5 section 4.3
+Advanced Security, and the functional blocks beyond Core). The start and stop transaction options apply
+because TxCtrlr.TxStartPoint / TxStopPoint are ReadWrite with ParkingBayOccupancy, EVConnected, Authorized,
+PowerPathClosed and EnergyTransfer in their valuesList; DataSigned is not offered, so TC_E_11 does not apply.
 """
 
 

@@ -421,12 +421,9 @@ async def test_b43_set_network_profile_rejected(sim201: Sim) -> None:
 
 
 @pytest.mark.octt201("TC_A_22")
-async def test_a22_downgrade_or_unusable_security_profile_rejected(sim201: Sim) -> None:
-    # Profile 3 needs a ChargingStationCertificate, 2 a CSMSRootCertificate: this station has neither.
-    wss = sim201.csms.url.replace("ws://", "wss://")
-    for level in (2, 3):
-        profile = {"configurationSlot": 2, "connectionData": _connection(wss, security=level)}
-        assert await call(sim201, "SetNetworkProfile", profile) == {"status": "Rejected"}
+async def test_a22_downgrade_security_profile_rejected(sim201: Sim) -> None:
+    # A profile whose certificates the station lacks is refused by NetworkConfigurationPriority (A05.FR.02/
+    # 03): test_a_certificates.py plays TC_A_20 and TC_A_21.
     sim201.station.charger.config.store("SecurityProfile", "1")
     lower = {"configurationSlot": 2, "connectionData": _connection(sim201.csms.url, security=0)}
     assert await call(sim201, "SetNetworkProfile", lower) == {"status": "Rejected"}  # a downgrade

@@ -202,8 +202,12 @@ def test_remote_start_stop_unlock_trigger() -> None:
     }
     assert call(wire, "UnlockConnector", {"evseId": 1, "connectorId": 2}) == {"status": "UnknownConnector"}
     assert call(wire, "TriggerMessage", {"requestedMessage": "TransactionEvent"}) == {"status": "Rejected"}
-    assert call(wire, "TriggerMessage", {"requestedMessage": "SignChargingStationCertificate"}) == {
+    assert call(wire, "TriggerMessage", {"requestedMessage": "PublishFirmwareStatusNotification"}) == {
         "status": "NotImplemented"
+    }
+    # A02 (model/security/signing_requests.py): OrganizationName has its 2.0.1 default.
+    assert call(wire, "TriggerMessage", {"requestedMessage": "SignChargingStationCertificate"}) == {
+        "status": "Accepted"
     }
     assert call(wire, "TriggerMessage", {"requestedMessage": "LogStatusNotification"}) == {
         "status": "Accepted"
@@ -367,7 +371,10 @@ def test_the_security_blocks_messages_in_2_0_1_names() -> None:
     assert len(events[0]["techInfo"]) == 255
     assert ("LogStatusNotification", {"status": "Uploaded", "requestId": 7}) in out
     assert ("FirmwareStatusNotification", {"status": "InvalidSignature", "requestId": 8}) in out
-    assert ("SignCertificate", {"csr": "-----BEGIN CERTIFICATE REQUEST-----"}) in out
+    assert (
+        "SignCertificate",
+        {"csr": "-----BEGIN CERTIFICATE REQUEST-----", "certificateType": "ChargingStationCertificate"},
+    ) in out
 
 
 def test_certificates_through_the_security_block() -> None:

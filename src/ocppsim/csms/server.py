@@ -66,11 +66,15 @@ def _log_frame(charger_id: str, arrow: str, action: str | None, unique_id: str, 
         log.info("%s %s %s id=%s %d bytes", charger_id, arrow, action, unique_id, size)
 
 
-def _client_certificate(connection: Handshake) -> bool:
-    """Whether the TLS peer presented a certificate the server verified (Security Whitepaper profile 3)."""
+def _client_certificate(connection: Handshake) -> bytes | None:
+    """The certificate (DER) the TLS peer presented and the server verified (Security Whitepaper profile
+    3), or None."""
     transport = getattr(connection, "transport", None)
     ssl_object = transport.get_extra_info("ssl_object") if transport is not None else None
-    return bool(ssl_object is not None and ssl_object.getpeercert())
+    if ssl_object is None or not ssl_object.getpeercert():
+        return None
+    der: bytes | None = ssl_object.getpeercert(binary_form=True)
+    return der
 
 
 def _hide_authorization_key(text: str) -> str:
@@ -158,6 +162,8 @@ class CentralSystem(DefaultAnswers):
         self.peers: dict[str, str] = {}  # charger id -> IP address it connected from
         # Authorization header of each charger's last upgrade request (None: none sent).
         self.authorization: dict[str, str | None] = {}
+        # The client certificate (DER) of each charger's last TLS connection (None: none presented).
+        self.client_certificates: dict[str, bytes | None] = {}
         self.transactions: dict[int, Payload] = {}
         # OCPP 2.0.1: the TransactionEvents of each (charger id, transactionId the station gave), in order.
         self.transaction_events: dict[tuple[str, str], list[Payload]] = {}
@@ -166,7 +172,9 @@ class CentralSystem(DefaultAnswers):
         self._answers: dict[tuple[str, str], Payload] = {}
         self._sessions: dict[str, _Session] = {}
         self._remote_starts = remote_starter(remote_start_after, remote_start_tag, self)
-        self.signing = CertificateSigning(ca, call=self.call) if ca is not None else None
+        self.signing = (
+            CertificateSigning(ca, call=self.call, version_of=self.version_of) if ca is not None else None
+        )
         self._changed = asyncio.Condition()
         self._server: Server | None = None
         self.port = 0
@@ -224,10 +232,11 @@ class CentralSystem(DefaultAnswers):
     def _process_request(self, connection: Handshake, request: Request) -> Response | None:
         charger_id = unquote(request.path.rstrip("/").rsplit("/", 1)[-1])
         self.authorization[charger_id] = request.headers.get("Authorization")
+        self.client_certificates[charger_id] = client = _client_certificate(connection)
         if self.charger_ids is not None and charger_id not in self.charger_ids:
             # Unknown charge point: 404 on the upgrade (OCPP-J errata 3.3).
             return connection.respond(404, "unknown charge point\n")
-        if self.passwords is not None and not _client_certificate(connection):
+        if self.passwords is not None and client is None:
             # Security profile 3 authenticates by the verified client certificate instead (SWP 2.5).
             expected = (
                 "Basic "
@@ -460,11 +469,11 @@ class CentralSystem(DefaultAnswers):
         responder = self.responders.get(call.action)
         if responder is not None:
             return responder(charger_id, call.payload)
-        if v201:
-            return self.default_answer_v201(charger_id, call.action, call.payload)
-        # 1.6 Security Whitepaper: the CSMS's CA signs the charger's CSR (csms/ca.py).
+        # 1.6 Security Whitepaper, 2.0.1 A02/A03: the CSMS's CA signs the charger's CSR (csms/ca.py).
         if call.action == "SignCertificate" and self.signing is not None:
             return self.signing.answer(charger_id, call)
+        if v201:
+            return self.default_answer_v201(charger_id, call.action, call.payload)
         return self.default_answer(charger_id, call.action, call.payload)
 
     def transaction_started(self, charger_id: str, transaction_id: int, payload: Payload) -> None:

@@ -4,11 +4,12 @@ the order GetConfiguration reports them (`configuration.keys.REPORT_ORDER`)."""
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 
 from ocppsim.model.authorization.keys import AUTHORIZATION_KEYS
 from ocppsim.model.configuration.keys import CONFIGURATION_KEYS, REPORT_ORDER
 from ocppsim.model.core.keys import core_keys
-from ocppsim.model.device_model.keys import DEVICE_MODEL_KEYS
+from ocppsim.model.device_model.keys import DEVICE_MODEL_DEFAULTS, DEVICE_MODEL_KEYS
 from ocppsim.model.firmware.keys import FIRMWARE_KEYS
 from ocppsim.model.key_registry import KeySpec
 from ocppsim.model.metering.keys import metering_keys
@@ -41,4 +42,13 @@ def default_key_specs(
     )
     # A key without a place in the report order would be a declaration the report forgot: fail loudly.
     ordered = tuple(sorted(specs, key=lambda spec: _RANK[spec.name]))
-    return ordered + DEVICE_MODEL_KEYS if device_model else ordered
+    if not device_model:
+        return ordered
+    # A 1.6 key that a 2.0.1 variable reads, with the default the device model wants (keys.py).
+    shared = tuple(
+        replace(spec, default=DEVICE_MODEL_DEFAULTS[spec.name])
+        if spec.name in DEVICE_MODEL_DEFAULTS
+        else spec
+        for spec in ordered
+    )
+    return shared + DEVICE_MODEL_KEYS

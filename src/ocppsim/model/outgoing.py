@@ -323,6 +323,8 @@ class SignCertificateReq(Request):
 
     ACTION: ClassVar[str] = "SignCertificate"
     csr: str
+    # OCPP 2.0.1 certificateType (A02/A03; a 1.6 SignCertificate.req has no such field).
+    certificate_type: str = "ChargingStationCertificate"
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,8 @@ class MakeCsr:
 
     common_name: str
     organization: str
+    # OCPP 2.0.1 CertificateSigningUseEnumType (A02/A03): ChargingStationCertificate or V2GCertificate.
+    certificate_type: str = "ChargingStationCertificate"
 
 
 @dataclass(frozen=True, slots=True)

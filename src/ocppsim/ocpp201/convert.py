@@ -45,6 +45,7 @@ from ocppsim.model.outgoing import (
     SignedFirmwareStatusNotificationReq,
     StopTransactionReq,
 )
+from ocppsim.model.security.events import NAMES_201
 from ocppsim.model.types import AuthorizationStatus, ReadingContext, Reason
 from ocppsim.ocpp16.convert import format_time, parse_time
 from ocppsim.ocpp201.profiles import profile_payload
@@ -207,12 +208,7 @@ def report_data(entry: ReportedVariable) -> dict[str, Any]:
 
 # The security block raises the Security Whitepaper's event names (model/security/events.py); 2.0.1 renamed
 # four of them (part 2 appendices "Security events"): the rest are spelled the same.
-SECURITY_EVENTS: Final = {
-    "FailedToAuthenticateAtCentralSystem": "FailedToAuthenticateAtCsms",
-    "CentralSystemFailedToAuthenticate": "CsmsFailedToAuthenticate",
-    "InvalidCentralSystemCertificate": "InvalidCsmsCertificate",
-    "InvalidChargePointCertificate": "InvalidChargingStationCertificate",
-}
+SECURITY_EVENTS: Final = NAMES_201
 
 
 def _with_request_id(status: str, request_id: int | None) -> dict[str, Any]:
@@ -256,8 +252,8 @@ def simple_payload(req: object, id_token_type: str) -> tuple[str, dict[str, Any]
             payload["techInfo"] = req.tech_info[:255]
         return "SecurityEventNotification", payload
     if isinstance(req, SignCertificateReq):
-        # A02/A03: the same CSR; certificateType left out = ChargingStationCertificate (A02.FR.03).
-        return "SignCertificate", {"csr": req.csr}
+        # A02/A03: the CSR and what it is for (ChargingStationCertificate or V2GCertificate).
+        return "SignCertificate", {"csr": req.csr, "certificateType": req.certificate_type}
     if isinstance(req, LogStatusNotificationReq):
         # N01: UploadLogStatusEnumType has every 1.6 Whitepaper status.
         return "LogStatusNotification", _with_request_id(req.status, req.request_id)

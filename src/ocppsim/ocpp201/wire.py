@@ -23,6 +23,7 @@ from ocppsim.model.outgoing import (
     MeterValuesReq,
     ReplayedReq,
     Request,
+    SignCertificateReq,
     SignedFirmwareStatusNotificationReq,
     StartTransactionReq,
     StatusNotificationReq,
@@ -346,6 +347,10 @@ class Wire201:
             self._signed_firmware_answered(request, now)
         elif isinstance(request, StatusNotificationReq):
             self.session.delivered[request.connector_id] = self._status(request)
+        elif isinstance(request, SignCertificateReq):
+            # A02.FR.17: the wait for CertificateSigned runs from an Accepted answer; Rejected ends it.
+            accepted = payload.get("status") == "Accepted"
+            charger.security.requests.answered(request.certificate_type, accepted, now)
         return payload
 
     def apply_failure(self, request: Request, now: float) -> object:

@@ -80,7 +80,8 @@ def make_csr(station: Station, effect: MakeCsr, certificates: Certificates | Non
     del key_pem
     station._log.info("new key pair %s… for a certificate signing request", key_id[:16])
     security = station.charger.security
-    station.run_model(lambda now: security.on_csr(csr_pem, key_id, now))
+    kind = effect.certificate_type
+    station.run_model(lambda now: security.on_csr(csr_pem, key_id, now, kind))
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from ocppsim.control.text.commands import (
     parse_float_arg,
 )
 from ocppsim.model.charger import Fault, UnplugOutcome
-from ocppsim.model.security.events import PUSHED, SecurityEvent
+from ocppsim.model.security.events import NAMES_201, SecurityEvent, from_name
 from ocppsim.model.types import ChargePointErrorCode, ChargingRateUnit, ResetType
 from ocppsim.model.vehicles import VehicleRegistry
 from ocppsim.runtime.interception import (
@@ -235,16 +235,20 @@ class CommandRunner:
     def _security_event(self, args: tuple[str, ...]) -> str:
         """A security event the hardware would raise (Security Whitepaper section 8: a tamper sensor,
         memory running out ...), for testing a central system's handling of them."""
-        known = {e.value.lower(): e for e in SecurityEvent}
-        event = known.get(args[0].lower()) if args else None
+        # A 2.0.1 charger also knows the 2.0.1 names (part 2 appendix 1: four renamed, two new) and
+        # pushes what 2.0.1 calls critical; the reply names the event as it was asked for.
+        v201 = "2.0.1" in self.station.charger.params.ocpp_versions
+        event = from_name(args[0], v201=v201) if args else None
         if event is None:
             raise CommandError(
                 "usage: security_event <" + "|".join(e.value for e in SecurityEvent) + "> [techInfo]"
             )
+        renamed = NAMES_201.get(event.value, "")
+        name = renamed if v201 and args[0].lower() == renamed.lower() else event.value
         info = " ".join(args[1:]) or None
         security = self.station.charger.security
-        self.station.run_model(lambda now: security.event(event, now, info))
-        return f"Ok. {event.value} " + ("pushed" if event in PUSHED else "logged")
+        pushed = self.station.run_model(lambda now: security.event(event, now, info))
+        return f"Ok. {name} " + ("pushed" if pushed else "logged")
 
     def _status(self, connector: int) -> str:
         view = self.station.charger.view(connector, self.station.clock.now())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ocppsim.model.key_registry import KeySpec, KeyType
 
-__all__ = ["DEVICE_MODEL_KEYS", "TX_START_POINTS", "TX_STOP_POINTS"]
+__all__ = ["DEVICE_MODEL_DEFAULTS", "DEVICE_MODEL_KEYS", "TX_START_POINTS", "TX_STOP_POINTS"]
 
 # TxStartPoint / TxStopPoint (part 2 appendices "TxCtrlr", E01/E06): the points this charger starts and
 # ends a transaction at, followed by model/transactions/points.py. The valuesList is exactly what it
@@ -19,6 +19,11 @@ TX_START_POINTS = frozenset(
     {"ParkingBayOccupancy", "EVConnected", "Authorized", "PowerPathClosed", "EnergyTransfer"}
 )
 TX_STOP_POINTS = TX_START_POINTS
+
+# 1.6 keys a 2.0.1 variable reads whose 1.6 default does not suit a 2.0.1 station: SecurityCtrlr.
+# OrganizationName is the Whitepaper's CpoName (A02.FR.13: the O of the CSR), empty in 1.6 until the
+# CPO sets it (its A02 prerequisite); 2.0.1 lists OrganizationName as a required variable with a value.
+DEVICE_MODEL_DEFAULTS: dict[str, str] = {"CpoName": "ocppsim"}
 
 DEVICE_MODEL_KEYS: tuple[KeySpec, ...] = (
     # OCPPCommCtrlr (B, part 2 appendices 2.1)
@@ -68,8 +73,11 @@ DEVICE_MODEL_KEYS: tuple[KeySpec, ...] = (
     KeySpec("SmartChargingCtrlr.Enabled", KeyType.BOOL, "true"),
     KeySpec("SmartChargingCtrlr.LimitChangeSignificance", KeyType.FLOAT, "1.0"),
     # SecurityCtrlr (A): the HTTP Basic authentication password of security profiles 1 and 2 (A01)
-    KeySpec("SecurityCtrlr.OrganizationName", KeyType.STRING, "ocppsim"),
     KeySpec("SecurityCtrlr.BasicAuthPassword", KeyType.PASSWORD, "", write_only=True),
+    # A02.FR.17-19 / A03.FR.17-19: the wait for a CertificateSigned before the CSR is sent again (doubled
+    # at each resend) and how many resends (model/security/signing_requests.py).
+    KeySpec("SecurityCtrlr.CertSigningWaitMinimum", KeyType.INT, "60"),
+    KeySpec("SecurityCtrlr.CertSigningRepeatTimes", KeyType.INT, "3"),
     # ClockCtrlr (B)
     KeySpec(
         "ClockCtrlr.TimeSource", KeyType.CSL, "Heartbeat", choices=frozenset({"Heartbeat", "RealTimeClock"})

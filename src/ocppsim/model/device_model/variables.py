@@ -276,7 +276,8 @@ def _station(version: str, phases: int) -> tuple[VariableSpec, ...]:
         v("SmartChargingCtrlr", "ProfileStackLevel", _I, _RO, key="ChargeProfileMaxStackLevel"),
         v("SmartChargingCtrlr", "RateUnit", _ML, _RO, value="A,W", values_list="A,W"),
         # SecurityCtrlr
-        v("SecurityCtrlr", "OrganizationName", _S, key="SecurityCtrlr.OrganizationName"),
+        # SecurityCtrlr (part 2 appendices 3.1.15): the 1.6 Whitepaper keys where one exists
+        v("SecurityCtrlr", "OrganizationName", _S, key="CpoName"),
         v(
             "SecurityCtrlr",
             "BasicAuthPassword",
@@ -288,6 +289,23 @@ def _station(version: str, phases: int) -> tuple[VariableSpec, ...]:
         v("SecurityCtrlr", "SecurityProfile", _I, _RO, key="SecurityProfile"),
         v("SecurityCtrlr", "CertificateEntries", _I, _RO, fact="certificates", max_limit=10),
         v("SecurityCtrlr", "Identity", _S, _RO, fact="identity"),
+        v(
+            "SecurityCtrlr",
+            "MaxCertificateChainSize",
+            _I,
+            _RO,
+            key="CertificateSignedMaxChainSize",
+            max_limit=10000,
+        ),
+        v(
+            "SecurityCtrlr",
+            "CertSigningWaitMinimum",
+            _I,
+            key="SecurityCtrlr.CertSigningWaitMinimum",
+            unit="s",
+        ),
+        v("SecurityCtrlr", "CertSigningRepeatTimes", _I, key="SecurityCtrlr.CertSigningRepeatTimes"),
+        v("SecurityCtrlr", "AdditionalRootCertificateCheck", _B, _RO, key="AdditionalRootCertificateCheck"),
         # DeviceDataCtrlr (B06, B07, B08: how many items one message may hold)
         v("DeviceDataCtrlr", "ItemsPerMessage", _I, _RO, value="50", instance="GetReport"),
         v("DeviceDataCtrlr", "ItemsPerMessage", _I, _RO, value="50", instance="GetVariables"),

@@ -4,9 +4,10 @@
   reconnect after a change; security profiles themselves are spoken by the runtime's transport.
 - Section 3 / A04: security events, each in the security log, the critical ones (and those a requirement
   names) pushed with SecurityEventNotification through the journal (events.py).
-- A02/A03: ExtendedTriggerMessage(SignChargePointCertificate), or a certificate expiring within a month
-  (A03), -> a fresh key pair and CSR (made by the runtime) -> SignCertificate; CertificateSigned checked
-  and installed.
+- A02/A03: ExtendedTriggerMessage(SignChargePointCertificate) (2.0.1: TriggerMessage
+  SignChargingStationCertificate / SignV2GCertificate / SignCombinedCertificate), or a certificate
+  expiring within a month (A03), -> a fresh key pair and CSR (made by the runtime) -> SignCertificate;
+  CertificateSigned checked and installed (signing_requests.py, with 2.0.1's resends).
 - M03-M05: GetInstalledCertificateIds, DeleteCertificate, InstallCertificate.
 - L01/L02: SignedUpdateFirmware (signed_firmware.py).
 - N01: GetLog (logs.py).
@@ -17,13 +18,10 @@ statuses. The private key never enters the model (only its public key id).
 
 from __future__ import annotations
 
+import json
+
 from ocppsim.model.charger_state import ChargerState
-from ocppsim.model.outgoing import (
-    ConfigChanged,
-    Reconnect,
-    SecurityEventNotificationReq,
-    SignCertificateReq,
-)
+from ocppsim.model.outgoing import ConfigChanged, Reconnect, SecurityEventNotificationReq
 from ocppsim.model.security.certificates import (
     CertificateFacts,
     CertificateHashData,
@@ -31,15 +29,11 @@ from ocppsim.model.security.certificates import (
     ChargePointCertificate,
     InstalledCertificate,
 )
-from ocppsim.model.security.events import PUSHED, SecurityEvent
+from ocppsim.model.security.events import PUSHED, PUSHED_201, SecurityEvent, SecurityEvent201, from_name
 from ocppsim.model.security.logs import LogUploads
 from ocppsim.model.security.signed_firmware import SignedFirmware
-from ocppsim.model.security_effects import (
-    CertificatesChanged,
-    ChargePointCertificateChanged,
-    MakeCsr,
-    SecurityLogEntry,
-)
+from ocppsim.model.security.signing_requests import CHARGING_STATION, SigningRequests
+from ocppsim.model.security_effects import CertificatesChanged, SecurityLogEntry
 from ocppsim.model.types import TriggerMessageStatus
 
 __all__ = ["Security"]
@@ -53,12 +47,13 @@ class Security:
     __slots__ = (
         "_failure",
         "_logs",
-        "_renewing",
+        "_pushed",
+        "_renewed",
+        "_requests",
         "_s",
         "_signed",
         "cp_certificate",
         "installed",
-        "pending_key_id",
         "previous_profile",
     )
 
@@ -72,16 +67,17 @@ class Security:
         self._s = state
         self.installed = installed
         self.cp_certificate = cp_certificate
-        # The public key id of the key pair made for the last SignCertificate (A02.FR.02): the leaf of a
-        # CertificateSigned must certify it. None: no CSR outstanding.
-        self.pending_key_id: str | None = None
-        # Made on first use: a fleet's chargers mostly never see a SignedUpdateFirmware or a GetLog.
+        # Made on first use: a fleet's chargers mostly never see a SignedUpdateFirmware, a GetLog or a
+        # certificate update.
         self._signed: SignedFirmware | None = None
         self._logs: LogUploads | None = None
+        self._requests: SigningRequests | None = None
+        # Which events go to the CSMS: 2.0.1 made more of them critical (part 2 appendix 1).
+        self._pushed = PUSHED_201 if "2.0.1" in state.params.ocpp_versions else PUSHED
         # A05.FR.08: the profile before an upgrade not yet proven by a connection (None: nothing to undo).
         self.previous_profile: int | None = None
         self._failure: str | None = None  # the kind of the last failed connect (one event per series)
-        self._renewing = False  # A03: a renewal of the charge point certificate was started
+        self._renewed: str | None = None  # A03: the key id of the certificate whose renewal started
 
     @property
     def signed_firmware(self) -> SignedFirmware:
@@ -96,6 +92,13 @@ class Security:
         if self._logs is None:
             self._logs = LogUploads(self._s)
         return self._logs
+
+    @property
+    def requests(self) -> SigningRequests:
+        """A02/A03: the CSRs awaiting a CertificateSigned (signing_requests.py)."""
+        if self._requests is None:
+            self._requests = SigningRequests(self._s, self)
+        return self._requests
 
     # ------------------------------------------------------------------ SecurityProfile, AuthorizationKey
 
@@ -112,7 +115,25 @@ class Security:
     def key_allowed(self, name: str, value: str) -> bool:
         """SecurityProfile, section 7.6 / A05: only raised (A05.FR.01: a value lower than or equal to the
         current one is Rejected); 1 and 2 need an AuthorizationKey (FR.02); 2 and 3 a
-        CentralSystemRootCertificate (FR.03); 3 the charge point's own certificate (FR.04)."""
+        CentralSystemRootCertificate (FR.03); 3 the charge point's own certificate (FR.04).
+        OCPP 2.0.1 OCPPCommCtrlr.NetworkConfigurationPriority: a network connection profile of security
+        profile 2 or 3 needs a CSMSRootCertificate (A05.FR.02), of profile 3 a ChargingStationCertificate
+        (A05.FR.03), for each slot the priority lists (TC_A_20, TC_A_21: Rejected)."""
+        config = self._s.config
+        if name.startswith(("OCPPCommCtrlr.NetworkConfigurationPriority", "NetworkConnectionProfile.")):
+            if name.startswith("NetworkConnectionProfile."):
+                # A slot refilled (B09): the same rule when the priority lists it already.
+                slot = name.rsplit(".", 1)[1]
+                priority = config.raw("OCPPCommCtrlr.NetworkConfigurationPriority").split(",")
+                levels = [_level(value)] if slot in priority else []
+            else:
+                slots = [slot for slot in value.split(",") if slot.isdigit()]
+                levels = [_level(config.raw(f"NetworkConnectionProfile.{slot}")) for slot in slots]
+            return all(
+                (level < 2 or self.has_central_system_root)
+                and (level < 3 or self.has_charge_point_certificate)
+                for level in levels
+            )
         if name != "SecurityProfile":
             return True
         state = self._s
@@ -178,19 +199,28 @@ class Security:
 
     # ------------------------------------------------------------------ A04 security events
 
-    def event(self, event: SecurityEvent, now: float, tech_info: str | None = None) -> None:
+    def event(
+        self, event: SecurityEvent | SecurityEvent201, now: float, tech_info: str | None = None
+    ) -> bool:
         """A security event: in the security log always (A04.FR.04), to the Central System when pushed
-        (A04.FR.01, events.py). techInfo is at most 255 characters (section 5.15)."""
+        (A04.FR.01, events.py; 2.0.1 part 2 appendix 1 for a 2.0.1 station). techInfo is at most 255
+        characters (section 5.15). Whether it was pushed."""
         state = self._s
         info = tech_info[:255] if tech_info else None
         ts = state.ts(now)
         state.emit(SecurityLogEntry(event.value, ts, info))
-        if event in PUSHED:
+        if event in self._pushed:
             state.emit(SecurityEventNotificationReq(event.value, ts, info))
+            return True
+        return False
 
     def security_event(self, event_type: str, now: float, tech_info: str | None = None) -> None:
-        """charger_state.SecurityHooks: an event another block raises (ResetOrReboot, FirmwareUpdated...)."""
-        self.event(SecurityEvent(event_type), now, tech_info)
+        """charger_state.SecurityHooks: an event another block raises (ResetOrReboot, FirmwareUpdated...),
+        by its 1.6 name or, on a 2.0.1 station, its 2.0.1 name."""
+        event = from_name(event_type, v201=self._pushed is PUSHED_201)
+        if event is None:
+            raise ValueError(f"unknown security event {event_type!r}")
+        self.event(event, now, tech_info)
 
     def on_boot_accepted(self, now: float) -> None:
         """charger_state.SecurityHooks: a signed firmware that rebooted us is Installed (L01)."""
@@ -200,12 +230,13 @@ class Security:
     def deadline(self) -> float | None:
         """When `tick` has work: a signed firmware's retrieve / install time, a log upload's retry, the
         renewal of the charge point certificate (A03)."""
-        signed, logs = self._signed, self._logs
-        if signed is None and logs is None and self.cp_certificate is None:
+        signed, logs, requests = self._signed, self._logs, self._requests
+        if signed is None and logs is None and requests is None and self.cp_certificate is None:
             return None  # the per-input path of a fleet's chargers: nothing to look at
         candidates = (
             signed.deadline() if signed is not None else None,
             logs.deadline() if logs is not None else None,
+            requests.deadline() if requests is not None else None,
             self._renewal_due(),
         )
         due = [t for t in candidates if t is not None]
@@ -216,17 +247,18 @@ class Security:
             self._signed.tick(now)
         if self._logs is not None:
             self._logs.tick(now)
+        if self._requests is not None:
+            self._requests.tick(now)
         renewal = self._renewal_due()
-        if renewal is not None and now >= renewal:
-            # A03.FR.02: a month before the certificate expires, a new key pair and CSR, once.
-            self._renewing = True
-            organization = self._s.config.raw("CpoName") or ""
-            if organization:
-                self._s.emit(MakeCsr(self.common_name, organization))
+        if renewal is not None and now >= renewal and self.cp_certificate is not None:
+            # A03.FR.02: a month before the certificate expires, a new key pair and CSR, once per
+            # certificate (the renewed one, once accepted, is renewed in its turn).
+            self._renewed = self.cp_certificate.key_id
+            self.requests.request(CHARGING_STATION)
 
     def _renewal_due(self) -> float | None:
         own = self.cp_certificate
-        if own is None or self._renewing:
+        if own is None or self._renewed == own.key_id:
             return None
         return own.not_after - RENEW_BEFORE_S - self._s.clock_offset
 
@@ -291,61 +323,28 @@ class Security:
         """ExtendedTriggerMessage(SignChargePointCertificate) (A02): Accepted, then a fresh key pair and its
         CSR (A02.FR.02/03). Rejected while CpoName is not set (A02's prerequisite; A02.FR.13 puts it in the
         CSR's organizationName)."""
-        state = self._s
-        organization = state.config.raw("CpoName") or ""
-        if not organization:
-            return TriggerMessageStatus.REJECTED
-        state.emit(MakeCsr(self.common_name, organization))
-        return TriggerMessageStatus.ACCEPTED
+        return self.requests.request(CHARGING_STATION)
 
-    @property
-    def common_name(self) -> str:
-        """A00.FR.511: the CN of the charge point certificate is its unique serial number (not a URL or an
-        IP address); the charge point id when no serial number is configured."""
-        info = self._s.boot_info
-        return (
-            info.charge_point_serial_number or info.charge_box_serial_number or self._s.params.charge_point_id
-        )
-
-    def on_csr(self, csr_pem: str, key_id: str, now: float) -> None:
+    def on_csr(self, csr_pem: str, key_id: str, now: float, certificate_type: str = CHARGING_STATION) -> None:
         """The runtime made the key pair and CSR: SignCertificate.req (A02 step 4)."""
-        self.pending_key_id = key_id
-        self._s.emit(SignCertificateReq(csr_pem))
+        self.requests.sent(certificate_type, csr_pem, key_id, now)
 
     def certificate_signed(
         self, leaf: CertificateFacts | None, chain_pem: str, problem: str | None, now: float
     ) -> str:
-        """CertificateSigned (A02.FR.06-08): Accepted when the chain is part of the CPO hierarchy (`problem`
-        None, checked by ocppsim.pki against the installed CentralSystemRootCertificates), the leaf is
-        valid now, names this charge point (CN) and certifies the key pair made for the CSR. Otherwise
-        Rejected, the certificate discarded and InvalidChargePointCertificate raised (A02.FR.07)."""
-        at = float(self._s.ts(now))
-        own = self.cp_certificate
-        if leaf is None:
-            problem = problem or "not a PEM X.509 certificate chain"
-        elif (
-            problem is None and self.pending_key_id is None and own is not None and own.key_id == leaf.key_id
-        ):
-            # The certificate installed already, again, with no CSR outstanding: a replayed message.
-            self.event(
-                SecurityEvent.ATTEMPTED_REPLAY_ATTACKS, now, "CertificateSigned of the installed certificate"
-            )
-            return "Rejected"
-        elif problem is None:
-            if self.pending_key_id is None or leaf.key_id != self.pending_key_id:
-                problem = "the certificate does not certify the key of the last CSR"
-            elif leaf.common_name != self.common_name:
-                problem = f"CN {leaf.common_name!r} is not this charge point ({self.common_name!r})"
-            elif not leaf.valid_at(at):
-                problem = "the certificate is not valid now"
-        if problem is not None or leaf is None:
-            self.event(SecurityEvent.INVALID_CHARGE_POINT_CERTIFICATE, now, problem)
-            return "Rejected"
-        self.cp_certificate = ChargePointCertificate(chain_pem, leaf.key_id, leaf.not_before, leaf.not_after)
-        self.pending_key_id = None
-        self._renewing = False
-        self._s.emit(ChargePointCertificateChanged(chain_pem, leaf.key_id))
-        return "Accepted"
+        """CertificateSigned of the charge point certificate (A02.FR.06-08, signing_requests.py):
+        Accepted, or Rejected with InvalidChargePointCertificate (A02.FR.07)."""
+        return self.requests.certificate_signed(CHARGING_STATION, leaf, chain_pem, problem, now)[0]
+
+
+def _level(connection_data: str) -> int:
+    """The securityProfile of a stored network connection profile (JSON connectionData; 0: none)."""
+    if not connection_data:
+        return 0
+    try:
+        return int(json.loads(connection_data).get("securityProfile", 0))
+    except (ValueError, TypeError, AttributeError):
+        return 0
 
 
 _CONNECT_EVENTS = {

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from ocppsim.model.types import AvailabilityType, ResetType
+from ocppsim.model.types import AvailabilityType, ConfigurationStatus, ResetType
 from ocppsim.ocpp201.handlers.call_error import Handler, Payload, evse_connector
 from ocppsim.ocpp201.session import Session
 
@@ -46,27 +46,29 @@ _VERSIONS = {"OCPP20": "2.0.1", "OCPP16": "1.6"}
 def _set_network_profile(session: Session, p: Payload, now: float) -> Payload:
     """B09: store connectionData in a configuration slot of NetworkConfigurationPriority's valuesList
     (errata B09.FR.05); refuse what the station cannot use (B09.FR.04, TC_A_22): an OCPP version it does
-    not speak, a lower security profile, a profile its certificates do not allow."""
+    not speak, a lower security profile. A profile whose certificates the station lacks is stored: it is
+    the NetworkConfigurationPriority that puts it in use which is Rejected (A05.FR.02/03, TC_A_20/21;
+    security/block.py `key_allowed`)."""
     charger = session.charger
     data = p["connectionData"]
     slot = p["configurationSlot"]
     level = data["securityProfile"]
-    params = charger.params
+    versions = charger.params.ocpp_versions
     refused = (
         charger.config.spec(f"NetworkConnectionProfile.{slot}") is None
-        or _VERSIONS.get(data["ocppVersion"]) not in params.ocpp_versions
+        or _VERSIONS.get(data["ocppVersion"]) not in versions
         or data["ocppTransport"] != "JSON"
         or not data["ocppCsmsUrl"].startswith(("ws://", "wss://"))
         or level < charger.config.get_int("SecurityProfile")
-        or (level >= 2 and not params.has_central_system_root_certificate)
-        or (level == 3 and not params.has_charge_point_certificate)
         or (level >= 2) != data["ocppCsmsUrl"].startswith("wss://")
     )
     if refused:
         return {"status": "Rejected"}
     text = json.dumps(data, separators=(",", ":"), sort_keys=True)
-    charger.configuration.change_configuration(f"NetworkConnectionProfile.{slot}", text, now)
-    return {"status": "Accepted"}
+    status = charger.configuration.change_configuration(f"NetworkConnectionProfile.{slot}", text, now)
+    # Rejected: a slot the priority lists, refilled with a profile the station's certificates do not
+    # allow (A05.FR.02/03).
+    return {"status": "Rejected" if status is ConfigurationStatus.REJECTED else "Accepted"}
 
 
 def _data_transfer(session: Session, p: Payload, now: float) -> Payload:

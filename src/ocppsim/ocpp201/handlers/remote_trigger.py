@@ -4,6 +4,7 @@ TransactionEvent answers with an Updated event (triggerReason Trigger) of each t
 
 from __future__ import annotations
 
+from ocppsim.model.security.signing_requests import SIGN_TRIGGERS
 from ocppsim.model.types import MessageTrigger, TriggerMessageStatus
 from ocppsim.ocpp201.handlers.call_error import Handler, Payload, evse_connector
 from ocppsim.ocpp201.session import Session
@@ -42,6 +43,11 @@ def _trigger(session: Session, p: Payload, now: float) -> Payload:
         # Idle after Installed or when none was sent (L01.FR.28/29 of the Whitepaper, same statuses).
         charger.security.signed_firmware.trigger_status()
         return {"status": "Accepted"}
+    kinds = SIGN_TRIGGERS.get(requested)
+    if kinds is not None:
+        # A02 step 1 (F06.FR.04/05): a fresh key pair and CSR per certificate type; Rejected while
+        # SecurityCtrlr.OrganizationName (the CSR's O, A02.FR.13) is empty.
+        return {"status": charger.security.requests.request(*kinds).value}
     trigger = _SERVED.get(requested)
     if trigger is None:
         return {"status": "NotImplemented"}

@@ -1,5 +1,6 @@
 """CS->CP operations of the security block in 2.0.1: InstallCertificate (M05), GetInstalledCertificateIds
-(M03), DeleteCertificate (M04), GetLog (N01), UpdateFirmware (L01). GetLog is the Whitepaper's
+(M03), DeleteCertificate (M04), GetLog (N01), UpdateFirmware (L01), CertificateSigned (A02/A03; the
+TriggerMessage that starts it is remote_trigger.py's). GetLog is the Whitepaper's
 (model/security/logs.py: the diagnostics zip or the security log, retries, LogStatusNotification with the
 requestId, AcceptedCanceled when it replaces an upload, TC_N_36). The same certificate store and rules as
 the 1.6 Security Whitepaper (model/security/block.py; the PEM text read and checked with ocppsim.pki): the
@@ -15,6 +16,7 @@ Rejected (TC_L_18)."""
 from __future__ import annotations
 
 from ocppsim.model.security.certificates import CertificateHashData, CertificateUse
+from ocppsim.model.security.signing_requests import CHARGING_STATION, V2G
 from ocppsim.ocpp16.convert import parse_time
 from ocppsim.ocpp201.handlers.call_error import Handler, Payload
 from ocppsim.ocpp201.session import Session
@@ -148,10 +150,50 @@ def _update_firmware(session: Session, p: Payload, now: float) -> Payload:
     return {"status": status}
 
 
+# The roots a signed chain must lead to, by certificateType (A02.FR.06: the CSMS's hierarchy for the
+# TLS client certificate; the ISO 15118 V2G hierarchy for the SECC certificate).
+_ROOT_OF = {CHARGING_STATION: CertificateUse.CENTRAL_SYSTEM_ROOT, V2G: CertificateUse.V2G_ROOT}
+
+
+def _certificate_signed(session: Session, p: Payload, now: float) -> Payload:
+    """A02.FR.06-08 / A03: the chain (leaf first) up to an installed root of its type, no longer than
+    SecurityCtrlr.MaxCertificateChainSize (the Whitepaper's CertificateSignedMaxChainSize, A02.FR.16);
+    the leaf must certify the key of the last CSR of that type and name this station. Rejected with
+    the reason in statusInfo, and the security event InvalidChargingStationCertificate (A02.FR.07)."""
+    charger = session.charger
+    kind = p.get("certificateType", CHARGING_STATION)
+    if kind not in _ROOT_OF:
+        return {"status": "Rejected"}  # only past the schema with validation off
+    text = p["certificateChain"]
+    limit = charger.config.get_int("CertificateSignedMaxChainSize")
+    wall = float(charger.state.ts(now))  # certificates are valid on the CSMS's clock
+    security = charger.security
+    try:
+        chain = load_chain(text, max_chars=limit)
+        roots = [
+            cert
+            for c in security.installed
+            if c.use is _ROOT_OF[kind]
+            for cert in load_chain(c.facts.pem, max_chars=len(c.facts.pem))
+        ]
+        problem = chain_problem(chain, roots, wall)
+        leaf = facts_of(chain[0], chain[1:])
+    except PkiError as exc:
+        leaf, problem = None, str(exc)
+    status, reason = security.requests.certificate_signed(kind, leaf, text, problem, now)
+    if status == "Accepted" or reason is None:
+        return {"status": status}
+    return {
+        "status": status,
+        "statusInfo": {"reasonCode": "InvalidCertificate", "additionalInfo": reason[:512]},
+    }
+
+
 HANDLERS: dict[str, Handler] = {
     "GetLog": _get_log,
     "UpdateFirmware": _update_firmware,
     "InstallCertificate": _install,
     "GetInstalledCertificateIds": _installed_ids,
     "DeleteCertificate": _delete,
+    "CertificateSigned": _certificate_signed,
 }
