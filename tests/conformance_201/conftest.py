@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conformance_201.cases import CASE_IDS
+from conformance_201.other_cases import OTHER_CASE_IDS
 
 RESULTS_ENV = "OCPPSIM_CONFORMANCE_201_RESULTS"
 
@@ -26,7 +27,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if marker is None:
             continue
         case = str(marker.args[0])
-        if case not in CASE_IDS:
+        if case not in CASE_IDS and case not in OTHER_CASE_IDS:
             raise pytest.UsageError(f"{item.nodeid}: {case} is not a Core charging-station case of cases.py")
         if case in seen:
             raise pytest.UsageError(f"{case} is played by both {seen[case]} and {item.nodeid}")

@@ -13,7 +13,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from conformance_201.cases import CASES
+from conformance_201.cases import CASES, Case
+from conformance_201.other_cases import OTHER_CASES
 from conformance_201.pending import PENDING
 
 HEADER = """# OCPP 2.0.1 conformance: the Core profile's charging-station cases
@@ -50,6 +51,38 @@ def render(outcomes: dict[str, dict[str, str]]) -> str:
     return (
         HEADER
         + f"\n{len(CASES)} cases: {summary}.\n\n"
+        + "| case | title | test | result |\n"
+        + "|---|---|---|---|\n"
+        + "\n".join(rows)
+        + "\n"
+        + render_other(outcomes, OTHER_CASES)
+    )
+
+
+OTHER_HEADER = """
+## Other charging-station cases played
+
+Cases of other certification profiles (Reservation, Advanced User Interface: part 5 sections 4.7, 4.8)
+that the suite plays the same way (`tests/conformance_201/other_cases.py`); part 6 of this edition leaves
+their sections blank, so the tests follow the use cases' requirements of part 2.
+"""
+
+
+def render_other(outcomes: dict[str, dict[str, str]], cases: tuple[Case, ...]) -> str:
+    rows = []
+    for case in cases:
+        got = outcomes.get(case.id)
+        result = got["outcome"] if got else "not run"
+        if got and result == "fail" and got["reason"]:
+            result = f"fail ({got['reason']})"
+        test = f"`{got['test']}`" if got else ""
+        title = f"{case.group}: {case.title}".replace("|", "\\|")
+        result = result.replace("|", "\\|")
+        rows.append(f"| {case.id} | {title} | {test} | {result} |")
+    passed = sum(1 for case in cases if (outcomes.get(case.id) or {}).get("outcome") == "pass")
+    return (
+        OTHER_HEADER
+        + f"\n{len(cases)} cases: {passed} pass.\n\n"
         + "| case | title | test | result |\n"
         + "|---|---|---|---|\n"
         + "\n".join(rows)

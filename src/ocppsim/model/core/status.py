@@ -71,8 +71,8 @@ class StatusSettler:
             return S.CHARGING
         if s is not None or c.plugged:
             return S.PREPARING
-        if c.reservation_id is not None:
-            return S.RESERVED  # ReserveNow (section 5.13, A7)
+        if c.reservation_id is not None or self._s.reservations.holds(c):
+            return S.RESERVED  # ReserveNow (section 5.13, A7); 2.0.1 H01.FR.20 (reservation/block.py)
         return S.AVAILABLE
 
     def settle_all(self, now: float, *, notify: bool = True) -> None:

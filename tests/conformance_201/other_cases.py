@@ -1,0 +1,44 @@
+"""Charging-station cases beyond the Core profile that this suite plays (part 5 lists them under other
+certification profiles: Reservation 4.7, Advanced User Interface 4.8, whose lists part 5 leaves for a
+later version). Ids and titles as the OCA test tool names them (`TC_<id>_CS`); this part 6 edition
+leaves sections H and O blank, so each test follows the use case's requirements (part 2 H01-H04,
+O01-O06). report.py renders them in a table of their own, "Other charging-station cases played"."""
+
+from __future__ import annotations
+
+from conformance_201.cases import Case
+
+__all__ = ["OTHER_CASES", "OTHER_CASE_IDS"]
+
+OTHER_CASES: tuple[Case, ...] = (
+    Case("TC_H_01", "Reserve a specific EVSE", "Accepted - Valid idToken"),
+    Case("TC_H_02", "Reserve a specific EVSE", "Accepted - Different idToken"),
+    Case("TC_H_03", "Reserve a specific EVSE", "Occupied - EVSE Reserved"),
+    Case("TC_H_04", "Reserve a specific EVSE", "Occupied - EVSE Occupied"),
+    Case("TC_H_06", "Reserve a specific EVSE", "Unavailable"),
+    Case("TC_H_07", "Reserve a specific EVSE", "Reservation Ended / not used"),
+    Case("TC_H_08", "Reserve an unspecified EVSE", "Accepted"),
+    Case("TC_H_09", "Reserve an unspecified EVSE", "Occupied - EVSE Reserved"),
+    Case("TC_H_10", "Reserve an unspecified EVSE", "Occupied - EVSE Occupied"),
+    Case("TC_H_12", "Reserve an unspecified EVSE", "Unavailable"),
+    Case("TC_H_13", "Reserve an unspecified EVSE", "Rejected"),
+    Case(
+        "TC_H_14",
+        "Reserve an unspecified EVSE",
+        "Amount of EVSEs available equals the amount of reservations",
+    ),
+    Case("TC_H_15", "Reserve a connector with a specific type", "Success"),
+    Case(
+        "TC_H_16",
+        "Reserve a connector with a specific type",
+        "Amount of available connectors equals reservations",
+    ),
+    Case("TC_H_17", "Cancel reservation of an EVSE", "Success"),
+    Case("TC_H_18", "Cancel reservation of an EVSE", "Rejected"),
+    Case("TC_H_19", "Reserve a specific EVSE", "Use a reserved EVSE with GroupId"),
+    Case("TC_H_21", "Charging Station cancels reservation", "when Unavailable"),
+    Case("TC_H_22", "Reserve a specific EVSE", "Configured to Reject"),
+    Case("TC_H_23", "Reserve a specific EVSE", "Replace reservation"),
+    Case("TC_H_24", "Reserve an unspecified EVSE", "GroupIdToken"),
+)
+OTHER_CASE_IDS = frozenset(case.id for case in OTHER_CASES)
