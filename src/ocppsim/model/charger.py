@@ -36,7 +36,7 @@ from ocppsim.model.core.registration import Registration
 from ocppsim.model.core.status import StatusSettler
 from ocppsim.model.device_model.block import DeviceModel
 from ocppsim.model.device_model.status import connector_status
-from ocppsim.model.display.block import Display
+from ocppsim.model.display.block import Display, running_transaction_ids
 from ocppsim.model.firmware.block import FirmwareManagement
 from ocppsim.model.hardware import supports
 from ocppsim.model.key_catalogue import default_key_specs
@@ -221,7 +221,7 @@ class Charger:
         if name == "reservation_available":
             return str(supports(self.config, "Reservation")).lower()
         if name == "display_messages":
-            running = {str(c.tx.ref) for c in state.connectors.values() if c.tx is not None}
+            running = running_transaction_ids(state)
             return str(self.display.count(state.ts(now), running) if self.display else 0)
         if name == "model":
             return state.boot_info.charge_point_model

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ocppsim.model.charger import Charger
-from ocppsim.model.display.block import Display
+from ocppsim.model.display.block import Display, running_transaction_ids
 from ocppsim.model.display_messages import (
     DisplayComponent,
     DisplayMessage,
@@ -82,9 +82,8 @@ def message_info(m: DisplayMessage) -> Payload:
 
 
 def running_transactions(charger: Charger) -> frozenset[str]:
-    """The transactionIds of the transactions running now (the decimal text of their reference,
-    convert.transaction_id): messages (O02) and costs (I03) bound to another have ended."""
-    return frozenset(str(c.tx.ref) for c in charger.state.connectors.values() if c.tx is not None)
+    """The transactionIds of the transactions running now (model/display/block.py)."""
+    return running_transaction_ids(charger.state)
 
 
 def display_of(charger: Charger) -> Display:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 
+from ocppsim.model.charger_state import ChargerState
 from ocppsim.model.display_messages import (
     DISPLAY_CAPACITY,
     DisplayMessage,
@@ -33,12 +34,34 @@ from ocppsim.model.display_messages import (
     MessagePriority,
     MessageState,
 )
-from ocppsim.model.types import Timestamp
+from ocppsim.model.types import ChargePointStatus, Timestamp
 
-__all__ = ["Display"]
+__all__ = ["Display", "message_state", "running_transaction_ids"]
 
 P = MessagePriority
 St = DisplayMessageStatus
+CS = ChargePointStatus
+
+
+def running_transaction_ids(state: ChargerState) -> frozenset[str]:
+    """The 2.0.1 transactionIds of the transactions running now: the station names a transaction by the
+    decimal text of its reference (ocpp201/convert.py `transaction_id`). Messages (O02) and costs (I03)
+    bound to any other transaction have ended."""
+    return frozenset(str(c.tx.ref) for c in state.connectors.values() if c.tx is not None)
+
+
+def message_state(state: ChargerState) -> MessageState:
+    """The station's MessageStateEnumType for `on_display`: Charging while a transaction runs, Faulted or
+    Unavailable when the station (or every EVSE) is, else Idle."""
+    connectors = state.connectors.values()
+    if any(c.tx is not None for c in connectors):
+        return MessageState.CHARGING
+    statuses = {c.status for c in connectors}
+    if state.status0 is CS.FAULTED or statuses == {CS.FAULTED}:
+        return MessageState.FAULTED
+    if state.status0 is CS.UNAVAILABLE or statuses <= {CS.UNAVAILABLE, CS.FAULTED}:
+        return MessageState.UNAVAILABLE
+    return MessageState.IDLE
 
 
 class Display:
