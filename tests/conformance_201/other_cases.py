@@ -40,6 +40,7 @@ OTHER_CASES: tuple[Case, ...] = (
     Case("TC_H_22", "Reserve a specific EVSE", "Configured to Reject"),
     Case("TC_H_23", "Reserve a specific EVSE", "Replace reservation"),
     Case("TC_H_24", "Reserve an unspecified EVSE", "GroupIdToken"),
+    Case("TC_I_01", "Show EV Driver running total cost during charging", "costUpdatedRequest"),
     Case("TC_O_01", "Set Display Message", "Success"),
     Case("TC_O_02", "Get all Display Messages", "Success"),
     Case("TC_O_03", "Get all Display Messages", "None configured"),

@@ -18,8 +18,10 @@ instant as the CSMS's time (`ChargerState.ts(now)`) and, where it matters, the t
   station's; the newest AlwaysFront alone ("when a newer message with this priority is received, this
   message is replaced"), else the InFront ones (cycled), else the NormalCycle ones (cycled).
 
-Nothing here is persisted: OCPP 2.0.1 does not require display messages to survive a reboot (O01 has
-no such requirement; a CSMS sets them again after the BootNotification).
+Nothing here is persisted across a restart: neither part 6 nor the errata of this 2.0.1 edition ask for
+it, and the test tool's persistence case for display messages (TC_O_20) is one of OCPP 2.1's; a CSMS
+sets its messages again after the BootNotification. (Checked against those texts only: part 2's O01
+requirements are not at hand here.)
 """
 
 from __future__ import annotations
