@@ -63,8 +63,9 @@ OTHER_HEADER = """
 ## Other charging-station cases played
 
 Cases of other certification profiles (Reservation, Advanced User Interface: part 5 sections 4.7, 4.8)
-that the suite plays the same way (`tests/conformance_201/other_cases.py`); part 6 of this edition leaves
-their sections blank, so the tests follow the use cases' requirements of part 2.
+that the suite plays the same way (`tests/conformance_201/other_cases.py`), named as the OCA test tool
+names them. Part 6 of this edition leaves sections H, I and O blank, so these tests check the use cases
+(part 2 H01-H04, I03, O01-O06) as the errata, the device model and the message schemas state them.
 """
 
 
