@@ -76,13 +76,18 @@ async def test_h02_reserved_evse_refuses_another_token(sim201: Sim) -> None:
     reply = await sim201.cmd("tag SOMEONE-ELSE")
     assert not reply.startswith("Tag Accepted"), reply
     assert _started(sim201, mark) == []
+    # G03.FR.09 (errata 2023-12): the EV connecting without the reservation's idToken changes nothing.
+    assert statuses(sim201, mark) == []
     await sim201.cmd("unplug")
-    # The reservation still holds the EVSE for its own token.
-    mark = sim201.mark()
+    assert statuses(sim201, mark) == []
+    # The reservation still holds the EVSE for its own token; with the EV connected first, its
+    # driver's idToken makes the EVSE Occupied (H03.FR.10) and starts the transaction.
     await sim201.cmd("plugin")
+    assert statuses(sim201, mark) == []
     await sim201.cmd("tag RESERVED1")
     [started] = _started(sim201, mark)
     assert started["reservationId"] == 12
+    assert statuses(sim201, mark) == [(1, "Occupied")]
 
 
 @pytest.mark.octt201("TC_H_03")

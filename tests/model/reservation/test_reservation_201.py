@@ -115,3 +115,32 @@ def test_16_charger_never_shows_held_evses() -> None:
     assert ch.reservation.reserve_now(0, Timestamp(T0 + 600), "A", 1, T0) is R.ACCEPTED
     assert statuses(ch.drain()) == []  # section 5.13: connector 0 reservations show on no connector
     assert ch.reservation.holds(ch.state.conn(1)) is False
+
+
+def test_ev_connecting_leaves_a_reserved_evse_reserved() -> None:
+    """G03.FR.09 / H03.FR.10 (errata 2023-12), and 1.6's Preparing (section 4.9 G2) for comparison."""
+    for versions, on_plug in ((V201, []), (("1.6",), ["Preparing"])):
+        ch = booted(ocpp_versions=versions)
+        assert ch.reservation.reserve_now(1, Timestamp(T0 + 600), "OWNER", 1, T0) is R.ACCEPTED
+        ch.drain()
+        ch.ev_inputs.plug_in(1, T0)
+        assert statuses(ch.drain()) == on_plug
+    # 2.0.1: the reservation's idToken comes: G2 then the transaction (the reservation used).
+    ch = booted(ocpp_versions=V201)
+    assert ch.reservation.reserve_now(1, Timestamp(T0 + 600), "OWNER", 1, T0) is R.ACCEPTED
+    ch.drain()
+    started = start(ch, 1, "OWNER")
+    assert started is not None and started.reservation_id == 1
+    assert ch.state.illegal_transitions is None
+    assert ch.connector_status(1).value == "Charging"
+
+
+def test_ev_waiting_on_a_reserved_evse_when_the_reservation_expires() -> None:
+    ch = booted(ocpp_versions=V201)
+    assert reserve(ch, 1, 1, expiry=60) is R.ACCEPTED
+    ch.ev_inputs.plug_in(1, T0)
+    ch.drain()
+    ch.tick(T0 + 61)
+    effects = ch.drain()
+    assert updates(effects) == [(1, "Expired")]
+    assert statuses(effects) == ["Preparing"]  # G2: the EV is there, no reservation holds the EVSE

@@ -222,10 +222,16 @@ class Reservations:
         self._s.status.settle_all(now)
 
     def holds(self, c: Connector) -> bool:
-        """2.0.1 H01.FR.20: whether `c`, free and reserved by no one, is shown Reserved because connector
-        0 reservations need every free connector (the free ones are no more than those reservations)."""
+        """2.0.1 only: whether `c` is shown Reserved beyond 1.6's rule (reserved, nothing on it).
+        H01.FR.20: free and reserved by no one, because connector 0 reservations need every free
+        connector (the free ones are no more than those reservations). G03.FR.09 (errata 2023-12):
+        reserved, and an EV connected but no idToken matching the reservation presented yet."""
         by_id = self._by_id
-        if not by_id or not self.reports_ends or c.reservation_id is not None or not self._is_free(c):
+        if not by_id or not self.reports_ends:
+            return False
+        if c.reservation_id is not None:
+            return c.plugged and c.session is None and c.tx is None and not c.finishing
+        if not self._is_free(c):
             return False
         zero = self._zero_reservations(None)
         return zero > 0 and sum(1 for other in self._s.connectors.values() if self._is_free(other)) <= zero
