@@ -14,6 +14,7 @@ import pytest
 from conformance_201.steps import call, component, events, set_variables, statuses, variable
 from conftest import Sim
 from ocppsim.ocpp16.convert import format_time
+from ocppsim.ocpp16.framing import CallError
 
 Payload = dict[str, Any]
 
@@ -326,3 +327,15 @@ async def test_h_reservation_device_model(sim201: Sim) -> None:
         (component("ReservationCtrlr"), variable("NonEvseSpecific"), None),
     )
     assert [(g["attributeStatus"], g.get("attributeValue")) for g in got] == [("Accepted", "true")] * 3
+
+
+async def test_h_bad_reserve_now_gets_a_call_error(sim201: Sim) -> None:
+    bad_time = {"id": 1, "expiryDateTime": "soon", "idToken": _token("A"), "evseId": 1}
+    no_token = {"id": 2, "expiryDateTime": _expiry(sim201)}
+    got = []
+    for payload in (bad_time, no_token):
+        answer = await sim201.csms.call(sim201.id, "ReserveNow", payload)
+        assert isinstance(answer, CallError), answer
+        got.append(answer.code)
+    assert got == ["TypeConstraintViolation", "OccurrenceConstraintViolation"]
+    assert await _reserve(sim201, 3, evseId=1) == "Accepted"  # the station carries on

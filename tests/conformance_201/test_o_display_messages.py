@@ -14,6 +14,7 @@ from conformance_201.steps import call, component, get_variables, local_session,
 from conftest import Sim
 from ocppsim.control.http.api_views import display_out
 from ocppsim.ocpp16.convert import format_time
+from ocppsim.ocpp16.framing import CallError
 
 Payload = dict[str, Any]
 
@@ -268,3 +269,15 @@ async def test_o_state_bound_message_follows_the_station(sim201: Sim) -> None:
     assert _shown(sim201) == [1]
     await local_session(sim201)
     assert _shown(sim201) == [2]
+
+
+async def test_o_bad_set_display_message_gets_a_call_error(sim201: Sim) -> None:
+    bad_time = _message(1, startDateTime="tomorrow")
+    bad_priority = _message(2, priority="Loudest")
+    got = []
+    for info in (bad_time, bad_priority):
+        answer = await sim201.csms.call(sim201.id, "SetDisplayMessage", {"message": info})
+        assert isinstance(answer, CallError), answer
+        got.append(answer.code)
+    assert got == ["TypeConstraintViolation", "PropertyConstraintViolation"]
+    assert await _get(sim201, 30) == ("Unknown", [])
