@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["CASES", "CASE_IDS", "OTHER_CASES", "OTHER_CASE_IDS", "Case"]
+__all__ = ["CASES", "CASE_IDS", "Case"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,50 +143,3 @@ CASES: tuple[Case, ...] = (
     Case("TC_P_03", "CustomData", "Receive custom data"),
 )
 CASE_IDS = frozenset(case.id for case in CASES)
-
-# Charging-station cases outside CASES that tests here also play, listed by report.py in a table of
-# their own: conditional Core cases (part 5 section 4.2, "C" in the charging-station column) that
-# apply to this charger, and cases of other profiles (section 4.3 Advanced Security ...). The start and
-# stop transaction options apply because TxCtrlr.TxStartPoint / TxStopPoint are ReadWrite with these
-# values in their valuesList; TC_E_11 (DataSigned) does not apply (not a supported value).
-OTHER_CASES: tuple[Case, ...] = (
-    Case("TC_E_01", "Start transaction options", "PowerPathClosed"),
-    Case("TC_E_02", "Start transaction options", "EnergyTransfer"),
-    Case("TC_E_09", "Start transaction options", "EVConnected"),
-    Case("TC_E_10", "Start transaction options", "Authorized - Local"),
-    Case("TC_E_13", "Start transaction options", "Authorized - Remote"),
-    Case("TC_E_12", "Start transaction options", "ParkingBayOccupied"),
-    Case("TC_E_14", "Stop transaction options", "EVDisconnected - Charging Station side"),
-    Case("TC_E_20", "Stop transaction options", "EVDisconnected - EV side (able to charge IEC 61851-1 EV)"),
-    Case("TC_E_15", "Stop transaction options", "StopAuthorized - Local"),
-    Case("TC_E_21", "Stop transaction options", "StopAuthorized - Remote"),
-    Case("TC_E_39", "Stop transaction options", "Deauthorized - timeout"),
-    Case("TC_E_07", "Stop transaction options", "PowerPathClosed - Local stop"),
-    Case("TC_E_35", "Stop transaction options", "PowerPathClosed - Remote stop"),
-    Case("TC_E_37", "Stop transaction options", "PowerPathClosed - EV side disconnect"),
-    Case("TC_E_08", "Stop transaction options", "EnergyTransfer stopped - StopAuthorized"),
-    Case("TC_E_22", "Stop transaction options", "EnergyTransfer stopped - SuspendedEV"),
-    Case("TC_E_19", "Stop transaction options", "ParkingBayUnoccupied"),
-    Case(
-        "TC_A_11",
-        "Update Charging Station Certificate by request of CSMS",
-        "Success - Charging Station Certificate",
-    ),
-    Case("TC_A_14", "Update Charging Station Certificate by request of CSMS", "Invalid certificate"),
-    Case(
-        "TC_A_15", "Update Charging Station Certificate by request of CSMS", "SignCertificateRequest Rejected"
-    ),
-    Case(
-        "TC_A_23",
-        "Update Charging Station Certificate by request of CSMS",
-        "CertificateSignedRequest Timeout",
-    ),
-    Case("TC_A_07", "TLS - Client-side certificate", "valid certificate"),
-    Case("TC_A_20", "Upgrade Charging Station Security Profile", "No valid CSMSRootCertificate installed"),
-    Case(
-        "TC_A_21",
-        "Upgrade Charging Station Security Profile",
-        "No valid ChargingStationCertificate installed",
-    ),
-)
-OTHER_CASE_IDS = frozenset(case.id for case in OTHER_CASES)

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from conformance_201.cases import CASE_IDS, OTHER_CASE_IDS
+from conformance_201.cases import CASE_IDS
+from conformance_201.other_cases import OTHER_CASE_IDS
 
 RESULTS_ENV = "OCPPSIM_CONFORMANCE_201_RESULTS"
 

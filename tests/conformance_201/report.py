@@ -13,7 +13,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from conformance_201.cases import CASES, OTHER_CASES, Case
+from conformance_201.cases import CASES, Case
+from conformance_201.other_cases import OTHER_CASES
 from conformance_201.pending import PENDING
 
 HEADER = """# OCPP 2.0.1 conformance: the Core profile's charging-station cases
@@ -58,11 +59,13 @@ TABLE_HEAD = "| case | title | test | result |\n|---|---|---|---|\n"
 OTHER_HEADER = """
 ## Other charging-station cases played
 
-Cases outside the list above that apply to this charger and are played the same way: conditional Core
-cases ("C" for the charging station in part 5 section 4.2) and cases of other profiles (part 5 section 4.3
-Advanced Security, and the functional blocks beyond Core). The start and stop transaction options apply
-because TxCtrlr.TxStartPoint / TxStopPoint are ReadWrite with ParkingBayOccupancy, EVConnected, Authorized,
-PowerPathClosed and EnergyTransfer in their valuesList; DataSigned is not offered, so TC_E_11 does not apply.
+Cases outside the list above that apply to this charger and are played the same way
+(`tests/conformance_201/other_cases.py`): conditional Core cases ("C" for the charging station in part 5
+section 4.2: the start and stop transaction options; DataSigned is not offered, so TC_E_11 does not
+apply), Advanced Security cases (part 5 section 4.3), and Reservation, Tariff & Cost and Advanced User
+Interface cases (part 5 sections 4.7, 4.8). Part 6 of this edition leaves sections H, I and O blank: those
+cases are named as the OCA test tool names them, and their tests check the use cases (part 2 H01-H04, I03,
+O01-O06) as the errata, the device model and the message schemas state them.
 """
 
 

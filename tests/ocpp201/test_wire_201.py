@@ -180,7 +180,8 @@ def test_unknown_and_unsupported_actions() -> None:
         wire.handle_call(Call("1", "Frobnicate", {}), T0, validate=True)
     assert caught.value.code == "NotImplemented"
     with pytest.raises(OcppCallError) as caught:
-        wire.handle_call(Call("1", "GetDisplayMessages", {"requestId": 1}), T0, validate=True)
+        # A Local Controller's operation (part 2 L03): a known 2.0.1 action no charging station here serves.
+        wire.handle_call(Call("1", "UnpublishFirmware", {"checksum": "0" * 32}), T0, validate=True)
     assert caught.value.code == "NotSupported"
     with pytest.raises(OcppCallError) as caught:
         wire.handle_call(Call("1", "Reset", {"type": "Sometimes"}), T0, validate=True)

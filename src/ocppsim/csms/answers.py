@@ -44,6 +44,8 @@ _EMPTY_CONF_201 = frozenset(
         "ReportChargingProfiles",
         "NotifyChargingLimit",
         "ClearedChargingLimit",
+        "ReservationStatusUpdate",
+        "NotifyDisplayMessages",
     )
 )
 

@@ -19,6 +19,7 @@ Find a rule by its block (docs/architecture.md has the table with the spec secti
 | `configuration` | configuration/ | 5.3, 5.8, 9 |
 | `security` | security/ | Security Whitepaper ed. 2: A01-A05, L01, M03-M05, N01 |
 | `firmware` | firmware/ | 4.4, 4.5, 5.9, 5.19 |
+| `display` | display/ | 2.0.1 only: O01-O06 display messages, I03 running cost (None until used) |
 """
 
 from __future__ import annotations
@@ -35,7 +36,9 @@ from ocppsim.model.core.registration import Registration
 from ocppsim.model.core.status import StatusSettler
 from ocppsim.model.device_model.block import DeviceModel
 from ocppsim.model.device_model.status import connector_status
+from ocppsim.model.display.block import Display, running_transaction_ids
 from ocppsim.model.firmware.block import FirmwareManagement
+from ocppsim.model.hardware import supports
 from ocppsim.model.key_catalogue import default_key_specs
 from ocppsim.model.key_registry import ConfigStore
 from ocppsim.model.metering.block import Metering
@@ -102,6 +105,7 @@ class Charger:
         "boot",
         "config",
         "configuration",
+        "display",
         "firmware",
         "metering",
         "params",
@@ -155,6 +159,7 @@ class Charger:
         self.configuration = Configuration(state, self)
         self.firmware = FirmwareManagement(state)
         self.security = Security(state, installed=certificates, cp_certificate=cp_certificate)
+        self.display: Display | None = None  # made by the first display message or cost (2.0.1)
         if firmware_version is not None:
             state.boot_info = replace(params.boot_info, firmware_version=firmware_version)
         # The hooks through which blocks reach each other (charger_state.py).
@@ -213,6 +218,11 @@ class Charger:
             return str(len(self.security.installed))
         if name == "identity":
             return self.params.charge_point_id
+        if name == "reservation_available":
+            return str(supports(self.config, "Reservation")).lower()
+        if name == "display_messages":
+            running = running_transaction_ids(state)
+            return str(self.display.count(state.ts(now), running) if self.display else 0)
         if name == "model":
             return state.boot_info.charge_point_model
         if name == "vendor":

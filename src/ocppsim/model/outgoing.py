@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from ocppsim.model.display_messages import DisplayMessage
 from ocppsim.model.local_effects import (
     AvailabilityChanged,
     ConfigChanged,
@@ -69,6 +70,7 @@ __all__ = [
     "MakeCsr",
     "MeterValuesReq",
     "NotifyCustomerInformationReq",
+    "NotifyDisplayMessagesReq",
     "NotifyReportReq",
     "ProfilesChanged",
     "Reboot",
@@ -78,6 +80,7 @@ __all__ = [
     "ReportedVariable",
     "Request",
     "Reservation",
+    "ReservationStatusUpdateReq",
     "ReservationsChanged",
     "SecurityEventNotificationReq",
     "SecurityHooks",
@@ -367,6 +370,28 @@ class SignedFirmwareStatusNotificationReq(Request):
     ACTION: ClassVar[str] = "SignedFirmwareStatusNotification"
     status: str
     request_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReservationStatusUpdateReq(Request):
+    """OCPP 2.0.1 H04: a reservation ended without being used: its expiryDateTime passed (Expired) or
+    the station removed it (Removed: its EVSE or the station went Faulted / Unavailable). Emitted only
+    by a charger that speaks 2.0.1 (1.6 has no such message: section 5.13 ends reservations silently)."""
+
+    ACTION: ClassVar[str] = "ReservationStatusUpdate"
+    reservation_id: int
+    status: str  # ReservationUpdateStatusEnumType: Expired, Removed
+
+
+@dataclass(frozen=True, slots=True)
+class NotifyDisplayMessagesReq(Request):
+    """OCPP 2.0.1 O04: one part of the answer to GetDisplayMessages (requestId, tbc); the messages as
+    the display block keeps them (model/display/), converted by the 2.0.1 adapter."""
+
+    ACTION: ClassVar[str] = "NotifyDisplayMessages"
+    request_id: int
+    messages: tuple[DisplayMessage, ...]
+    tbc: bool
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,9 +37,11 @@ from ocppsim.model.outgoing import (
     LogStatusNotificationReq,
     MeterValuesReq,
     NotifyCustomerInformationReq,
+    NotifyDisplayMessagesReq,
     NotifyReportReq,
     ReportChargingProfilesReq,
     ReportedVariable,
+    ReservationStatusUpdateReq,
     SecurityEventNotificationReq,
     SignCertificateReq,
     SignedFirmwareStatusNotificationReq,
@@ -48,6 +50,7 @@ from ocppsim.model.outgoing import (
 from ocppsim.model.security.events import NAMES_201
 from ocppsim.model.types import AuthorizationStatus, ReadingContext, Reason
 from ocppsim.ocpp16.convert import format_time, parse_time
+from ocppsim.ocpp201.display import message_info
 from ocppsim.ocpp201.profiles import profile_payload
 
 __all__ = [
@@ -268,6 +271,18 @@ def simple_payload(req: object, id_token_type: str) -> tuple[str, dict[str, Any]
             "generatedAt": format_time(req.generated_at),
             "requestId": req.request_id,
         }
+    if isinstance(req, ReservationStatusUpdateReq):
+        # H04: Expired / Removed (ReservationUpdateStatusEnumType)
+        return "ReservationStatusUpdate", {
+            "reservationId": req.reservation_id,
+            "reservationUpdateStatus": req.status,
+        }
+    if isinstance(req, NotifyDisplayMessagesReq):
+        # O04: the messages asked for, in parts of the one requestId (tbc: more parts follow)
+        payload = {"requestId": req.request_id, "tbc": req.tbc}
+        if req.messages:
+            payload["messageInfo"] = [message_info(m) for m in req.messages]
+        return "NotifyDisplayMessages", payload
     if isinstance(req, ReportChargingProfilesReq):
         return "ReportChargingProfiles", {
             "requestId": req.request_id,

@@ -98,6 +98,21 @@ class ChargerPage(BaseModel):
     items: list[ChargerBrief]
 
 
+class DisplayMessageOut(BaseModel):
+    """A message the CSMS set on a 2.0.1 charger's display (SetDisplayMessage, O01-O06)."""
+
+    id: int
+    priority: str
+    format: str
+    content: str
+    language: str | None = None
+    state: str | None = None
+    start: str | None = None
+    end: str | None = None
+    transaction_id: str | None = None
+    shown: bool = Field(description="on the display now (its start has come, its priority wins)")
+
+
 class ChargerOut(ChargerBrief):
     url: str
     template: str | None
@@ -111,6 +126,11 @@ class ChargerOut(ChargerBrief):
     connectors: list[ConnectorOut]  # type: ignore[assignment]
     # The dashboard shows a 2.0.1 charger's device model (/variables) instead of its 1.6 keys.
     ocpp_versions: list[str] = Field(default_factory=list, description="the OCPP versions it offers")
+    # OCPP 2.0.1 blocks O and I: what the display holds and the running cost of each transaction.
+    display_messages: list[DisplayMessageOut] = Field(default_factory=list)
+    running_costs: dict[str, float] = Field(
+        default_factory=dict, description="transactionId -> the total cost of its last CostUpdated"
+    )
 
 
 class SummaryOut(BaseModel):

@@ -15,9 +15,11 @@ from ocppsim.control.http.api_models import (
     ChargerOut,
     ConnectorBrief,
     ConnectorOut,
+    DisplayMessageOut,
     ErrorOut,
     EvOut,
 )
+from ocppsim.model.display.block import message_state, running_transaction_ids
 from ocppsim.model.types import ChargePointErrorCode
 from ocppsim.runtime.fleet import Fleet
 from ocppsim.runtime.station import Station
@@ -34,6 +36,7 @@ __all__ = [
     "FleetLookups",
     "charger_brief",
     "connector_out",
+    "display_out",
     "fleet_lookups",
     "iso_time",
     "parse_time",
@@ -116,6 +119,34 @@ def connector_out(station: Station, connector: int) -> ConnectorOut:
     )
 
 
+def display_out(station: Station) -> tuple[list[DisplayMessageOut], dict[str, float]]:
+    """The display messages of a 2.0.1 charger (those shown now marked) and its running costs."""
+    charger = station.charger
+    display = charger.display
+    if display is None:
+        return [], {}
+    state = charger.state
+    at = state.ts(station.clock.now())
+    running = running_transaction_ids(state)
+    shown = {m.id for m in display.on_display(at, running, message_state(state))}
+    messages = [
+        DisplayMessageOut(
+            id=m.id,
+            priority=m.priority.value,
+            format=m.format.value,
+            content=m.content,
+            language=m.language,
+            state=m.state.value if m.state is not None else None,
+            start=iso_time(m.start) if m.start is not None else None,
+            end=iso_time(m.end) if m.end is not None else None,
+            transaction_id=m.transaction_id,
+            shown=m.id in shown,
+        )
+        for m in display.get_messages(at, running)
+    ]
+    return messages, display.costs(running)
+
+
 def charger_brief(station: Station) -> ChargerBrief:
     charger = station.charger
     shown = charger.ever_accepted
@@ -167,6 +198,7 @@ def fleet_lookups(fleet: Fleet) -> FleetLookups:
     def charger_out(station: Station) -> ChargerOut:
         brief = charger_brief(station)
         boot = station.charger.params.boot_info
+        messages, costs = display_out(station)
         return ChargerOut(
             id=brief.id,
             connected=brief.connected,
@@ -190,6 +222,8 @@ def fleet_lookups(fleet: Fleet) -> FleetLookups:
             },
             connectors=[connector_out(station, c) for c in station.charger.connector_ids],
             ocpp_versions=list(station.charger.params.ocpp_versions),
+            display_messages=messages,
+            running_costs=costs,
         )
 
     return FleetLookups(station_of, connector_of, charger_out)

@@ -79,10 +79,12 @@ class StatusSettler:
             if not c.ev.draws or not c.plugged:
                 return S.SUSPENDED_EV
             return S.CHARGING
+        if c.plugged and s is None and self._s.reservations.holds(c):
+            return S.RESERVED  # 2.0.1 G03.FR.09: an EV connecting leaves a reserved EVSE Reserved
         if s is not None or c.plugged:
             return S.PREPARING
-        if c.reservation_id is not None:
-            return S.RESERVED  # ReserveNow (section 5.13, A7)
+        if c.reservation_id is not None or self._s.reservations.holds(c):
+            return S.RESERVED  # ReserveNow (section 5.13, A7); 2.0.1 H01.FR.20 (reservation/block.py)
         return S.AVAILABLE
 
     def settle_all(self, now: float, *, notify: bool = True) -> None:
@@ -146,6 +148,10 @@ class StatusSettler:
             if target is S.UNAVAILABLE and c.status is S.PREPARING:
                 # B1 (intended use ended) then A8: Preparing -> Unavailable is not in the table.
                 self.transition(c, S.AVAILABLE, now, notify=notify)
+            elif c.status is S.RESERVED and not is_allowed(c.status, target):
+                # 2.0.1 H03.FR.10: the EV waited on the Reserved EVSE (G03.FR.09) and the reservation's
+                # idToken came: G2 first.
+                self.transition(c, S.PREPARING, now, notify=notify)
             elif target is S.RESERVED and not is_allowed(c.status, target):
                 # The reserved connector is free again (a session timed out, the cable left after a
                 # transaction that did not use the reservation): B1 / F1, then A7.

@@ -82,6 +82,31 @@ DEVICE_MODEL_KEYS: tuple[KeySpec, ...] = (
     KeySpec(
         "ClockCtrlr.TimeSource", KeyType.CSL, "Heartbeat", choices=frozenset({"Heartbeat", "RealTimeClock"})
     ),
-    # ReservationCtrlr (H)
+    # ReservationCtrlr (H): Enabled false refuses every ReserveNow (Rejected, H01); NonEvseSpecific allows
+    # a reservation without evseId (H01.FR.18/19; the 1.6 ReserveConnectorZeroSupported is not read).
     KeySpec("ReservationCtrlr.Enabled", KeyType.BOOL, "true"),
+    KeySpec("ReservationCtrlr.NonEvseSpecific", KeyType.BOOL, "true"),
+    # DisplayMessageCtrlr (O): what the simulated display renders: text (ASCII, UTF8), not HTML or URIs
+    # (a SetDisplayMessage in those formats is NotSupportedMessageFormat); every priority. Read-only
+    # facts of the hardware, seeded from the INI / fleet file like the 1.6 hardware keys.
+    KeySpec("DisplayMessageCtrlr.Enabled", KeyType.BOOL, "true"),
+    KeySpec(
+        "DisplayMessageCtrlr.SupportedFormats",
+        KeyType.CSL,
+        "ASCII,UTF8",
+        readonly=True,
+        choices=frozenset({"ASCII", "HTML", "URI", "UTF8"}),
+    ),
+    KeySpec(
+        "DisplayMessageCtrlr.SupportedPriorities",
+        KeyType.CSL,
+        "AlwaysFront,InFront,NormalCycle",
+        readonly=True,
+        choices=frozenset({"AlwaysFront", "InFront", "NormalCycle"}),
+    ),
+    # TariffCostCtrlr (I): the running cost of CostUpdated is kept and shown while Enabled[Cost].
+    KeySpec("TariffCostCtrlr.Enabled[Cost]", KeyType.BOOL, "true"),
+    KeySpec("TariffCostCtrlr.Currency", KeyType.STRING, "EUR"),
+    KeySpec("TariffCostCtrlr.TariffFallbackMessage", KeyType.STRING, ""),
+    KeySpec("TariffCostCtrlr.TotalCostFallbackMessage", KeyType.STRING, ""),
 )

@@ -21,6 +21,8 @@ import functools
 from dataclasses import dataclass
 from enum import StrEnum
 
+from ocppsim.model.display_messages import DISPLAY_CAPACITY
+
 __all__ = ["AttributeType", "DataType", "Mutability", "VariableSpec", "catalogue"]
 
 
@@ -322,9 +324,50 @@ def _station(version: str, phases: int) -> tuple[VariableSpec, ...]:
             key="ClockCtrlr.TimeSource",
             values_list="Heartbeat,RealTimeClock",
         ),
-        # ReservationCtrlr
-        v("ReservationCtrlr", "Available", _B, _RO, value="true"),
+        # ReservationCtrlr (H01-H04): Available says whether the station supports reservations at all
+        # (the Reservation feature profile, model/hardware.py), Enabled whether it takes them now.
+        v("ReservationCtrlr", "Available", _B, _RO, fact="reservation_available"),
         v("ReservationCtrlr", "Enabled", _B, key="ReservationCtrlr.Enabled"),
+        v("ReservationCtrlr", "NonEvseSpecific", _B, key="ReservationCtrlr.NonEvseSpecific"),
+        # DisplayMessageCtrlr (O01-O06; model/display/)
+        v("DisplayMessageCtrlr", "Available", _B, _RO, value="true"),
+        v("DisplayMessageCtrlr", "Enabled", _B, key="DisplayMessageCtrlr.Enabled"),
+        v(
+            "DisplayMessageCtrlr",
+            "DisplayMessages",
+            _I,
+            _RO,
+            fact="display_messages",
+            max_limit=DISPLAY_CAPACITY,
+        ),
+        v(
+            "DisplayMessageCtrlr",
+            "SupportedFormats",
+            _ML,
+            _RO,
+            key="DisplayMessageCtrlr.SupportedFormats",
+            values_list="ASCII,HTML,URI,UTF8",
+        ),
+        v(
+            "DisplayMessageCtrlr",
+            "SupportedPriorities",
+            _ML,
+            _RO,
+            key="DisplayMessageCtrlr.SupportedPriorities",
+            values_list="AlwaysFront,InFront,NormalCycle",
+        ),
+        # TariffCostCtrlr (I03: the running cost a CostUpdated brings); instances Tariff and Cost
+        v("TariffCostCtrlr", "Available", _B, _RO, value="false", instance="Tariff"),
+        v("TariffCostCtrlr", "Available", _B, _RO, value="true", instance="Cost"),
+        v("TariffCostCtrlr", "Enabled", _B, key="TariffCostCtrlr.Enabled[Cost]", instance="Cost"),
+        v("TariffCostCtrlr", "Currency", _S, key="TariffCostCtrlr.Currency", max_limit=3),
+        v("TariffCostCtrlr", "TariffFallbackMessage", _S, key="TariffCostCtrlr.TariffFallbackMessage"),
+        v(
+            "TariffCostCtrlr",
+            "TotalCostFallbackMessage",
+            _S,
+            key="TariffCostCtrlr.TotalCostFallbackMessage",
+        ),
     )
 
 

@@ -13,6 +13,14 @@ connector goes back to Available, G1, with a StatusNotification); (3) when its c
 point becomes Faulted or Unavailable; and on CancelReservation. Every change is emitted as
 `ReservationsChanged`, so reservations survive a restart.
 
+OCPP 2.0.1 (part 2 H01-H04) on the same block: evseId n is connector n, no evseId is connector 0 (allowed
+by ReservationCtrlr.NonEvseSpecific, which the adapter passes as `any_connector_supported`). A charger
+that speaks 2.0.1 (`reports_ends`) also tells the CSMS when a reservation ends unused
+(ReservationStatusUpdate, H04: Expired at expiryDateTime, Removed when its EVSE or the station goes
+Faulted / Unavailable), and shows the EVSEs that connector 0 reservations hold as Reserved once the free
+ones are no more than those reservations (H01.FR.20: "amount of EVSEs available equals the amount of
+reservations"): `holds`.
+
 expiryDate is the CSMS's time; the deadline on the charger's clock is expiryDate minus the clock offset
 (the CSMS's time minus ours, from BootNotification.conf / Heartbeat.conf).
 """
@@ -23,7 +31,7 @@ from collections.abc import Callable, Iterable
 
 from ocppsim.model.charger_state import EPS_S, ChargerState, Connector
 from ocppsim.model.hardware import supports
-from ocppsim.model.outgoing import Reservation, ReservationsChanged
+from ocppsim.model.outgoing import Reservation, ReservationsChanged, ReservationStatusUpdateReq
 from ocppsim.model.types import (
     CancelReservationStatus,
     ChargePointStatus,
@@ -55,10 +63,12 @@ def _may_match(r: Reservation, id_tag: str) -> bool:
 
 
 class Reservations:
-    __slots__ = ("_by_id", "_s")
+    __slots__ = ("_by_id", "_s", "reports_ends")
 
     def __init__(self, state: ChargerState, reservations: Iterable[Reservation] | None, now: float) -> None:
         self._s = state
+        # 2.0.1 H04 / H01.FR.20 (module docstring); a 1.6 charger ends reservations silently (5.13).
+        self.reports_ends = "2.0.1" in state.params.ocpp_versions
         # None while there is no reservation: a fleet's chargers carry no empty dict.
         self._by_id: dict[int, Reservation] | None = None
         dropped = False
@@ -101,10 +111,12 @@ class Reservations:
         now: float,
         *,
         parent_id_tag: str | None = None,
+        any_connector_supported: bool | None = None,
     ) -> ReservationStatus:
         """Section 5.13. The same reservationId replaces that reservation (which may move to another
         connector: the new connector is judged as for a new reservation, the old one's hold ignored; a
-        refused replacement leaves the old reservation as it was)."""
+        refused replacement leaves the old reservation as it was). `any_connector_supported`: whether
+        connector 0 may be reserved (None: as ReserveConnectorZeroSupported says, 1.6)."""
         state = self._s
         state.advance(now)
         if not supports(state.config, "Reservation"):
@@ -114,7 +126,9 @@ class Reservations:
         old = self._by_id.get(reservation_id) if self._by_id else None
         c: Connector | None = None
         if connector_id == 0:
-            if not state.config.get_bool("ReserveConnectorZeroSupported"):
+            if any_connector_supported is None:
+                any_connector_supported = state.config.get_bool("ReserveConnectorZeroSupported")
+            if not any_connector_supported:
                 return R.REJECTED
             status = self._charge_point_answer(old)
         else:
@@ -155,6 +169,7 @@ class Reservations:
         expired = [r for r in by_id.values() if r.expiry_date <= reached]
         for r in expired:
             self._remove(r)
+            self._report_end(r, "Expired")
         if expired:
             self._changed()
 
@@ -193,6 +208,7 @@ class Reservations:
         c.reservation_id = None
         if r is not None:
             self._remove(r)
+            self._report_end(r, "Removed")
             self._changed()
 
     def charge_point_lost(self, now: float) -> None:
@@ -201,10 +217,39 @@ class Reservations:
             return
         for r in list(self._by_id.values()):
             self._remove(r)
+            self._report_end(r, "Removed")
         self._changed()
         self._s.status.settle_all(now)
 
+    def holds(self, c: Connector) -> bool:
+        """2.0.1 only: whether `c` is shown Reserved beyond 1.6's rule (reserved, nothing on it).
+        H01.FR.20: free and reserved by no one, because connector 0 reservations need every free
+        connector (the free ones are no more than those reservations). G03.FR.09 (errata 2023-12):
+        reserved, and an EV connected but no idToken matching the reservation presented yet."""
+        by_id = self._by_id
+        if not by_id or not self.reports_ends:
+            return False
+        if c.reservation_id is not None:
+            return c.plugged and c.session is None and c.tx is None and not c.finishing
+        if not self._is_free(c):
+            return False
+        zero = self._zero_reservations(None)
+        return zero > 0 and sum(1 for other in self._s.connectors.values() if self._is_free(other)) <= zero
+
     # ------------------------------------------------------------------ rules
+
+    @staticmethod
+    def _is_free(c: Connector) -> bool:
+        """From the connector's facts (its status may not be settled yet): nothing on it, in service."""
+        return (
+            c.reservation_id is None
+            and c.session is None
+            and c.tx is None
+            and not c.plugged
+            and not c.finishing
+            and c.operative
+            and not c.faulted
+        )
 
     def _admits(self, c: Connector, match: Callable[[Reservation], bool]) -> bool:
         by_id = self._by_id
@@ -230,6 +275,8 @@ class Reservations:
             and not c.plugged
             and (
                 (c.status is S.AVAILABLE and c.reservation_id is None)
+                # 2.0.1: a connector shown Reserved for connector 0 reservations (holds) is still free.
+                or (self.reports_ends and c.status is S.RESERVED and c.reservation_id is None)
                 or (c.status is S.RESERVED and old_id is not None and c.reservation_id == old_id)
             )
         )
@@ -299,6 +346,10 @@ class Reservations:
         c = self._s.connectors.get(r.connector_id)
         if c is not None and c.reservation_id == r.reservation_id:
             c.reservation_id = None
+
+    def _report_end(self, r: Reservation, status: str) -> None:
+        if self.reports_ends:
+            self._s.emit(ReservationStatusUpdateReq(r.reservation_id, status))
 
     def _changed(self) -> None:
         self._s.emit(ReservationsChanged(self.reservations))

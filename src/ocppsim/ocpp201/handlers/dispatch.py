@@ -9,8 +9,11 @@ from ocppsim.ocpp201.framing import ErrorCode
 from ocppsim.ocpp201.handlers import (
     authorization,
     core,
+    cost,
     device_model,
+    display,
     remote_trigger,
+    reservations,
     security,
     smart_charging,
     transactions,
@@ -30,6 +33,9 @@ for _block in (
     remote_trigger,
     security,
     device_model,
+    reservations,
+    display,
+    cost,
 ):
     assert not HANDLERS.keys() & _block.HANDLERS.keys(), "an action is handled by one block"
     HANDLERS.update(_block.HANDLERS)

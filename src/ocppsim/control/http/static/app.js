@@ -132,6 +132,12 @@ async function refreshCharger() {
   $("#charger-info").textContent = `${c.boot.chargePointVendor} ${c.boot.chargePointModel} · ${c.url} · ` +
     `registration ${c.registration || "-"} · security profile ${c.security_profile} · ` +
     `queued ${c.queued} · attempts ${c.connection_attempts}` + (c.last_error ? ` · last error: ${c.last_error}` : "");
+  // OCPP 2.0.1: what the display shows (SetDisplayMessage) and the running cost (CostUpdated).
+  const shown = (c.display_messages || []).filter((m) => m.shown).map((m) => `“${m.content}” (${m.priority})`);
+  const costs = Object.entries(c.running_costs || {}).map(([tx, cost]) => `transaction ${tx}: ${cost}`);
+  const display = $("#charger-display");
+  display.hidden = shown.length + costs.length === 0;
+  display.textContent = [...(shown.length ? [`display: ${shown.join(" · ")}`] : []), ...costs].join(" · ");
   const holder = $("#connectors");
   const select = $("#chart-connector");
   if (holder.children.length !== c.connectors.length) {
