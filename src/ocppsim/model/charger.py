@@ -19,6 +19,7 @@ Find a rule by its block (docs/architecture.md has the table with the spec secti
 | `configuration` | configuration/ | 5.3, 5.8, 9 |
 | `security` | security/ | Security Whitepaper ed. 2: A01-A05, L01, M03-M05, N01 |
 | `firmware` | firmware/ | 4.4, 4.5, 5.9, 5.19 |
+| `monitoring` | monitoring/ | OCPP 2.0.1 only: N02-N08 variable monitors, NotifyEvent |
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from ocppsim.model.firmware.block import FirmwareManagement
 from ocppsim.model.key_catalogue import default_key_specs
 from ocppsim.model.key_registry import ConfigStore
 from ocppsim.model.metering.block import Metering
+from ocppsim.model.monitoring.block import Monitoring
 from ocppsim.model.outgoing import Effect, IdTagInfo, InterruptedTransaction, Reservation
 from ocppsim.model.remote_trigger.block import RemoteTrigger
 from ocppsim.model.reservation.block import Reservations
@@ -104,6 +106,7 @@ class Charger:
         "configuration",
         "firmware",
         "metering",
+        "monitoring",
         "params",
         "reservation",
         "security",
@@ -172,6 +175,8 @@ class Charger:
         self.metering.schedule_aligned(now)
         self.smart_charging.refresh_offers(now)
         self.transactions.end_interrupted(interrupted or [], now)
+        # The device model's monitors (2.0.1 only; None keeps a 1.6 charger free of them).
+        self.monitoring = Monitoring(state, self.device_model) if "2.0.1" in params.ocpp_versions else None
 
     # ------------------------------------------------------------------ blocks without state of their own
 
@@ -202,6 +207,8 @@ class Charger:
         if name == "power":
             c = state.conn(evse or 1)
             return f"{state.power(c) if c.current_a > 0 else 0.0:g}"
+        if name == "problem":
+            return "true" if any(c.fault is not None for c in state.connectors.values()) else "false"
         if name == "datetime":
             stamp = datetime.fromtimestamp(state.ts(now), UTC)
             return stamp.isoformat(timespec="milliseconds").replace("+00:00", "Z")
@@ -291,6 +298,9 @@ class Charger:
 
     def drain(self) -> list[Effect]:
         state = self.state
+        if self.monitoring is not None:
+            # Every input and tick ends here: the monitors see the values it left (N07, N08).
+            self.monitoring.evaluate(state.last)
         effects, state.effects = state.effects, []
         return effects
 
@@ -342,6 +352,10 @@ class Charger:
         firmware = self.firmware.deadline()
         if firmware is not None:
             candidates.append(firmware)
+        if self.monitoring is not None:
+            periodic = self.monitoring.deadline()
+            if periodic is not None:
+                candidates.append(periodic)
         signed = self.security.deadline()
         if signed is not None:
             candidates.append(signed)

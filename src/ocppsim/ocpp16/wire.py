@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ocppsim.model.charger import Charger
+from ocppsim.model.monitoring.requests import NotifyEventReq
 from ocppsim.model.outgoing import Request
 from ocppsim.ocpp16.convert import journal_body, request_payload
 from ocppsim.ocpp16.framing import Call, CallError, CallResult, parse_frame
@@ -42,7 +43,8 @@ class Wire16:
         validators.response(action, payload)
 
     def wanted(self, request: Request) -> bool:
-        return True
+        # A charger offering 2.0.1 and 1.6 keeps its device-model monitors; 1.6 has no NotifyEvent.
+        return not isinstance(request, NotifyEventReq)
 
     def prepare(self, request: Request) -> tuple[str, Payload]:
         return request.ACTION, request_payload(request, None)

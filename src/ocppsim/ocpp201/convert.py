@@ -47,6 +47,7 @@ from ocppsim.model.outgoing import (
 )
 from ocppsim.model.types import AuthorizationStatus, ReadingContext, Reason
 from ocppsim.ocpp16.convert import format_time, parse_time
+from ocppsim.ocpp201.monitoring_payloads import monitoring_payload
 from ocppsim.ocpp201.profiles import profile_payload
 
 __all__ = [
@@ -188,7 +189,8 @@ def report_data(entry: ReportedVariable) -> dict[str, Any]:
         if value is not None:
             attribute["value"] = value
         attributes.append(attribute)
-    characteristics: dict[str, Any] = {"dataType": entry.data_type, "supportsMonitoring": False}
+    # Every variable takes at least a Delta monitor (part 1 section 4.4; model/monitoring/).
+    characteristics: dict[str, Any] = {"dataType": entry.data_type, "supportsMonitoring": True}
     if entry.unit is not None:
         characteristics["unit"] = entry.unit
     if entry.min_limit is not None:
@@ -272,6 +274,9 @@ def simple_payload(req: object, id_token_type: str) -> tuple[str, dict[str, Any]
             "generatedAt": format_time(req.generated_at),
             "requestId": req.request_id,
         }
+    monitoring = monitoring_payload(req)  # NotifyEvent, NotifyMonitoringReport (N02, N07, N08)
+    if monitoring is not None:
+        return monitoring
     if isinstance(req, ReportChargingProfilesReq):
         return "ReportChargingProfiles", {
             "requestId": req.request_id,

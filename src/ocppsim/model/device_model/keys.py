@@ -8,6 +8,7 @@ heartbeat interval, ConnectionTimeOut, the measurand lists ...) are not here: th
 from __future__ import annotations
 
 from ocppsim.model.key_registry import KeySpec, KeyType
+from ocppsim.model.monitoring.keys import MONITORING_KEYS
 
 __all__ = ["DEVICE_MODEL_KEYS", "TX_START_POINTS", "TX_STOP_POINTS"]
 
@@ -76,4 +77,6 @@ DEVICE_MODEL_KEYS: tuple[KeySpec, ...] = (
     ),
     # ReservationCtrlr (H)
     KeySpec("ReservationCtrlr.Enabled", KeyType.BOOL, "true"),
+    # MonitoringCtrlr (N)
+    *MONITORING_KEYS,
 )

@@ -10,6 +10,7 @@ from ocppsim.ocpp201.handlers import (
     authorization,
     core,
     device_model,
+    monitoring,
     remote_trigger,
     security,
     smart_charging,
@@ -30,6 +31,7 @@ for _block in (
     remote_trigger,
     security,
     device_model,
+    monitoring,
 ):
     assert not HANDLERS.keys() & _block.HANDLERS.keys(), "an action is handled by one block"
     HANDLERS.update(_block.HANDLERS)
