@@ -208,7 +208,9 @@ class Charger:
             c = state.conn(evse or 1)
             return f"{state.power(c) if c.current_a > 0 else 0.0:g}"
         if name == "problem":
-            return "true" if any(c.fault is not None for c in state.connectors.values()) else "false"
+            faulted = state.status0 is ChargePointStatus.FAULTED
+            faulted = faulted or any(c.fault is not None for c in state.connectors.values())
+            return "true" if faulted else "false"
         if name == "datetime":
             stamp = datetime.fromtimestamp(state.ts(now), UTC)
             return stamp.isoformat(timespec="milliseconds").replace("+00:00", "Z")
