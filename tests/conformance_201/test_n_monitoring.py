@@ -276,3 +276,27 @@ async def test_n07_offline_events_queued_by_severity(sim201: Sim) -> None:
     await sim201.quiet()
     delivered = event_data(sim201, mark)
     assert [(e["variable"]["name"], e["actualValue"]) for e in delivered] == [("Problem", "true")]
+
+
+async def test_n04_monitors_survive_a_restart(sim201_factory: Any) -> None:
+    """Variable monitoring settings persist across a reboot (N04 use case, N07.FR.13)."""
+    sim: Sim = await sim201_factory()
+    [custom] = await set_monitoring(sim, monitor(POWER, "UpperThreshold", 4000, 3, transaction=True))
+    assert await call(sim, "SetMonitoringLevel", {"severity": 6}) == {"status": "Accepted"}
+    again: Sim = await sim201_factory()  # same store, new process state
+    status, parts = await report(again, 5, monitoringCriteria=["ThresholdMonitoring"])
+    assert status == "Accepted"
+    [data] = parts[0]["monitor"]
+    assert data["variableMonitoring"] == [
+        {"id": custom["id"], "transaction": True, "value": 4000.0, "type": "UpperThreshold", "severity": 3}
+    ]
+    got = await call(
+        again,
+        "GetVariables",
+        {
+            "getVariableData": [
+                {"component": {"name": "MonitoringCtrlr"}, "variable": {"name": "MonitoringLevel"}}
+            ]
+        },
+    )
+    assert got["getVariableResult"][0]["attributeValue"] == "6"

@@ -41,7 +41,13 @@ from ocppsim.model.key_catalogue import default_key_specs
 from ocppsim.model.key_registry import ConfigStore
 from ocppsim.model.metering.block import Metering
 from ocppsim.model.monitoring.block import Monitoring
-from ocppsim.model.outgoing import Effect, IdTagInfo, InterruptedTransaction, Reservation
+from ocppsim.model.outgoing import (
+    Effect,
+    IdTagInfo,
+    InterruptedTransaction,
+    Reservation,
+    StatusNotificationReq,
+)
 from ocppsim.model.remote_trigger.block import RemoteTrigger
 from ocppsim.model.reservation.block import Reservations
 from ocppsim.model.schedule import ChargingProfile
@@ -300,9 +306,13 @@ class Charger:
 
     def drain(self) -> list[Effect]:
         state = self.state
-        if self.monitoring is not None:
-            # Every input and tick ends here: the monitors see the values it left (N07, N08).
-            self.monitoring.evaluate(state.last)
+        monitoring = self.monitoring
+        if monitoring is not None:
+            # Every input and tick ends here: the monitors see the values it left (N07, N08). The
+            # station's own monitors watch AvailabilityState and Problem, which a registered station
+            # changes only with a StatusNotification: without one, only custom monitors need a look.
+            changed = not state.accepted or any(type(e) is StatusNotificationReq for e in state.effects)
+            monitoring.evaluate(state.last, quiet=not changed)
         effects, state.effects = state.effects, []
         return effects
 

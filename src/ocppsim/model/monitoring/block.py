@@ -98,6 +98,7 @@ class Monitoring:
     __slots__ = (
         "_active",
         "_custom",
+        "_dm",
         "_due",
         "_model",
         "_next_event",
@@ -110,6 +111,7 @@ class Monitoring:
     def __init__(self, state: ChargerState, model: Callable[[], DeviceModel]) -> None:
         self._s = state
         self._model = model
+        self._dm: DeviceModel | None = None  # the view over the charger, made once it is needed
         self._custom: dict[int, Monitor] = {}
         self._suppressed: set[int] = set()  # pre-configured ids a custom monitor replaced (N04.FR.15)
         self._active: list[Monitor] | None = None
@@ -288,7 +290,11 @@ class Monitoring:
         """When the next periodic monitor raises (None: no periodic monitor is waiting)."""
         return min(self._due.values()) if self._due else None
 
-    def evaluate(self, now: float) -> None:
+    def evaluate(self, now: float, *, quiet: bool = False) -> None:
+        """`quiet`: nothing the station's own monitors watch can have changed (the charger knows:
+        Charger.drain); custom monitors are looked at all the same."""
+        if quiet and not self._custom:
+            return
         state = self._s
         config = state.config
         if not config.get_bool(ENABLED):
@@ -296,7 +302,9 @@ class Monitoring:
         active = self.active()
         if not active:
             return
-        model = self._model()
+        model = self._dm
+        if model is None:
+            model = self._dm = self._model()
         raised: list[EventData] = []
         for monitor in active:
             if monitor.transaction and not self._in_transaction(monitor.spec):
