@@ -17,16 +17,24 @@ RESULTS_ENV = "OCPPSIM_CONFORMANCE_201_RESULTS"
 
 _case_of: dict[str, str] = {}
 _outcomes: dict[str, dict[str, str]] = {}
+_titles: dict[str, str] = {}  # the cases of `octt201_other` markers
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     seen: dict[str, str] = {}
     for item in items:
         marker = item.get_closest_marker("octt201")
+        other = item.get_closest_marker("octt201_other")
+        if marker is None and other is not None:
+            # A case beyond the Core profile: its own id and title (report.py's second table).
+            marker = other
+            _titles[str(other.args[0])] = str(other.args[1])
         if marker is None:
             continue
         case = str(marker.args[0])
-        if case not in CASE_IDS:
+        if marker is other and case in CASE_IDS:
+            raise pytest.UsageError(f"{item.nodeid}: {case} is a Core case: mark it octt201")
+        if marker is not other and case not in CASE_IDS:
             raise pytest.UsageError(f"{item.nodeid}: {case} is not a Core charging-station case of cases.py")
         if case in seen:
             raise pytest.UsageError(f"{case} is played by both {seen[case]} and {item.nodeid}")
@@ -39,6 +47,8 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if case is None:
         return
     entry = _outcomes.setdefault(case, {"test": report.nodeid, "outcome": "not run", "reason": ""})
+    if case in _titles:
+        entry["title"] = _titles[case]
     if entry["outcome"] == "fail":
         return
     if report.when == "call" and hasattr(report, "wasxfail"):

@@ -54,7 +54,33 @@ def render(outcomes: dict[str, dict[str, str]]) -> str:
         + "|---|---|---|---|\n"
         + "\n".join(rows)
         + "\n"
+        + _other_cases(outcomes)
     )
+
+
+OTHER_HEADER = """
+## Other charging-station cases played
+
+Cases beyond the Core profile (`@pytest.mark.octt201_other`): where part 6 at hand has no test case for
+them (the Advanced Device Management cases, say), the id is the use case or requirement of part 2 the
+test plays.
+
+| case | title | test | result |
+|---|---|---|---|
+"""
+
+
+def _other_cases(outcomes: dict[str, dict[str, str]]) -> str:
+    others = sorted((case, got) for case, got in outcomes.items() if "title" in got)
+    if not others:
+        return ""
+    rows = []
+    for case, got in others:
+        result = got["outcome"] if not got["reason"] else f"{got['outcome']} ({got['reason']})"
+        title = got["title"].replace("|", "\\|")
+        result = result.replace("|", "\\|")
+        rows.append(f"| {case} | {title} | `{got['test']}` | {result} |")
+    return OTHER_HEADER + "\n".join(rows) + "\n"
 
 
 def main(argv: list[str]) -> int:

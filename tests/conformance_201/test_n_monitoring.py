@@ -13,6 +13,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
+
 from conformance_201.steps import call, component, variable
 from conftest import Sim
 from ocppsim.ocpp16.framing import CallError
@@ -50,6 +52,7 @@ def monitor_ids(parts: list[Payload]) -> list[int]:
     return [m["id"] for part in parts for data in part.get("monitor", []) for m in data["variableMonitoring"]]
 
 
+@pytest.mark.octt201_other("N04", "Set Variable Monitoring: every status, replacing by id")
 async def test_n04_set_variable_monitoring_statuses(sim201: Sim) -> None:
     results = await set_monitoring(
         sim201,
@@ -81,6 +84,7 @@ async def test_n04_set_variable_monitoring_statuses(sim201: Sim) -> None:
     assert [(r["status"], r["id"]) for r in again] == [("Accepted", first), ("Rejected", 1)]
 
 
+@pytest.mark.octt201_other("N02", "Get Monitoring Report: criteria, componentVariable, EmptyResultSet")
 async def test_n02_monitoring_report_by_criteria_and_component(sim201: Sim) -> None:
     [upper, periodic] = await set_monitoring(
         sim201, monitor(POWER, "UpperThreshold", 5000, 4), monitor(POWER, "Periodic", 300, 7)
@@ -114,6 +118,7 @@ async def test_n02_monitoring_report_by_criteria_and_component(sim201: Sim) -> N
     assert (status, parts) == ("EmptyResultSet", [])  # N02.FR.10
 
 
+@pytest.mark.octt201_other("N02.FR.09", "Get Monitoring Report: parts with seqNo and tbc")
 async def test_n02_report_parts_follow_items_per_message(sim201: Sim) -> None:
     """60 monitored variables more: the report comes in parts of ItemsPerMessage[GetReport] (50)
     variables, seqNo from 0 (N02.FR.09), tbc on all but the last."""
@@ -130,6 +135,7 @@ async def test_n02_report_parts_follow_items_per_message(sim201: Sim) -> None:
     assert len(monitor_ids(parts)) == 63  # the three monitors the station came with, and these
 
 
+@pytest.mark.octt201_other("N03", "Set Monitoring Base: HardWiredOnly, FactoryDefault, All")
 async def test_n03_monitoring_bases(sim201: Sim) -> None:
     [custom] = await set_monitoring(sim201, monitor(POWER, "Delta", 500, 5))
     assert (await call(sim201, "SetMonitoringBase", {"monitoringBase": "HardWiredOnly"})) == {
@@ -156,6 +162,7 @@ async def test_n03_monitoring_bases(sim201: Sim) -> None:
     assert [r["attributeValue"] for r in got["getVariableResult"]] == ["All", "All"]
 
 
+@pytest.mark.octt201_other("N05", "Set Monitoring Level: out of range, severity filter")
 async def test_n05_monitoring_level(sim201: Sim) -> None:
     assert await call(sim201, "SetMonitoringLevel", {"severity": 10}) == {"status": "Rejected"}  # N05.FR.02
     assert await call(sim201, "SetMonitoringLevel", {"severity": 4}) == {"status": "Accepted"}
@@ -176,6 +183,7 @@ async def test_n05_monitoring_level(sim201: Sim) -> None:
     assert got["getVariableResult"][0]["attributeValue"] == "4"
 
 
+@pytest.mark.octt201_other("N06", "Clear / Remove Monitoring: Accepted, NotFound, Rejected, too many ids")
 async def test_n06_clear_variable_monitoring(sim201: Sim) -> None:
     [custom] = await set_monitoring(sim201, monitor(POWER, "Delta", 500, 5))
     answer = await call(sim201, "ClearVariableMonitoring", {"id": [custom["id"], 4242, 1, 11]})
@@ -193,6 +201,7 @@ async def test_n06_clear_variable_monitoring(sim201: Sim) -> None:
     assert isinstance(too_many, CallError) and too_many.code == "OccurrenceConstraintViolation"
 
 
+@pytest.mark.octt201_other("N07", "Alert Event: pre-configured and hard-wired monitors, no set-up")
 async def test_n07_events_without_any_set_up(sim201: Sim) -> None:
     """MonitoringBase All from the start: the pre-configured connector monitor and the hard-wired
     Problem monitor report status changes and faults (errata 2023-06 2.8.1, N07.FR.19)."""
@@ -223,6 +232,7 @@ async def test_n07_events_without_any_set_up(sim201: Sim) -> None:
     assert len(set(ids)) == len(ids)
 
 
+@pytest.mark.octt201_other("N07.FR.16", "Alert Event: UpperThreshold exceeded and cleared")
 async def test_n07_threshold_alert_and_clear(sim201: Sim) -> None:
     [upper] = await set_monitoring(sim201, monitor(POWER, "UpperThreshold", 1000, 3))
     mark = sim201.mark()
@@ -239,6 +249,7 @@ async def test_n07_threshold_alert_and_clear(sim201: Sim) -> None:
     assert [(e["trigger"], e["cleared"], e["actualValue"]) for e in cleared] == [("Alerting", True, "0")]
 
 
+@pytest.mark.octt201_other("N08", "Periodic Event")
 async def test_n08_periodic_event(sim201: Sim) -> None:
     [periodic] = await set_monitoring(sim201, monitor(POWER, "Periodic", 60, 7))
     mark = sim201.mark()
@@ -255,6 +266,7 @@ async def test_n08_periodic_event(sim201: Sim) -> None:
     assert len(event_data(sim201, mark)) == 2  # N08.FR.06: every 60 s since the last
 
 
+@pytest.mark.octt201_other("N07.FR.04", "Alert Event: offline queuing by OfflineQueuingSeverity")
 async def test_n07_offline_events_queued_by_severity(sim201: Sim) -> None:
     """N07.FR.04: offline, events of OfflineQueuingSeverity (2) or more severe wait for the connection;
     the connector's (8) are dropped."""
@@ -278,6 +290,7 @@ async def test_n07_offline_events_queued_by_severity(sim201: Sim) -> None:
     assert [(e["variable"]["name"], e["actualValue"]) for e in delivered] == [("Problem", "true")]
 
 
+@pytest.mark.octt201_other("N07.FR.13", "Monitors persist across a restart")
 async def test_n04_monitors_survive_a_restart(sim201_factory: Any) -> None:
     """Variable monitoring settings persist across a reboot (N04 use case, N07.FR.13)."""
     sim: Sim = await sim201_factory()
