@@ -295,3 +295,16 @@ def test_custom_monitors_survive_a_reboot() -> None:
     ]
     again.boot.on_connected(T0)
     assert events(again.drain()) == []  # a new momentary value after the reboot
+
+
+def test_a_reactivated_monitor_starts_from_the_value_it_finds() -> None:
+    ch = charger()
+    m = monitoring(ch)
+    m.set_base("HardWiredOnly")
+    ch.drain()
+    ch.ev_inputs.plug_in(1, T0 + 1)
+    assert events(ch.drain()) == []  # the connector's monitor is disabled
+    m.set_base("All")
+    assert events(ch.drain()) == []  # Occupied is where it starts, not a change
+    ch.ev_inputs.unplug(1, T0 + 2)
+    assert [(e.monitor.id, e.actual_value) for e in events(ch.drain())] == [(11, "Available")]

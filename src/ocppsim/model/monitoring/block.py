@@ -253,6 +253,9 @@ class Monitoring:
                 self._forget(monitor_id)
             self._custom.clear()
             self._suppressed.clear()
+        for monitor in self._preconfigured():
+            if monitor.kind is MonitorKind.PRECONFIGURED:
+                self._forget(monitor.id)  # (re)activated: it starts from the value it finds
         config = self._s.config
         config.store(ACTIVE_BASE, base)
         self._s.emit(ConfigChanged(ACTIVE_BASE, base))
