@@ -104,6 +104,7 @@ class Monitoring:
         "_next_event",
         "_reference",
         "_s",
+        "_settled",
         "_suppressed",
         "_tripped",
     )
@@ -120,6 +121,8 @@ class Monitoring:
         self._tripped: set[int] = set()  # thresholds whose value is beyond them
         self._due: dict[int, float] = {}  # periodic monitors: when they raise next
         self._next_event = 1
+        # False until a full evaluation saw the active set as it now is (each monitor's first value).
+        self._settled = False
         self._load(state.config.raw(MONITORS))
 
     # ------------------------------------------------------------------ what is installed
@@ -185,6 +188,7 @@ class Monitoring:
             self._suppressed = set()
 
     def _forget(self, monitor_id: int) -> None:
+        self._settled = False
         self._reference.pop(monitor_id, None)
         self._tripped.discard(monitor_id)
         self._due.pop(monitor_id, None)
@@ -296,7 +300,7 @@ class Monitoring:
     def evaluate(self, now: float, *, quiet: bool = False) -> None:
         """`quiet`: nothing the station's own monitors watch can have changed (the charger knows:
         Charger.drain); custom monitors are looked at all the same."""
-        if quiet and not self._custom:
+        if quiet and self._settled and not self._custom:
             return
         state = self._s
         config = state.config
@@ -308,6 +312,7 @@ class Monitoring:
         model = self._dm
         if model is None:
             model = self._dm = self._model()
+        self._settled = True
         raised: list[EventData] = []
         for monitor in active:
             if monitor.transaction and not self._in_transaction(monitor.spec):
