@@ -29,6 +29,7 @@ changes a watched value (a status change, a fault, a meter sample, a tick) is se
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Callable, Iterable
@@ -98,7 +99,6 @@ class Monitoring:
     __slots__ = (
         "_active",
         "_custom",
-        "_dm",
         "_due",
         "_model",
         "_next_event",
@@ -112,13 +112,14 @@ class Monitoring:
     def __init__(self, state: ChargerState, model: Callable[[], DeviceModel]) -> None:
         self._s = state
         self._model = model
-        self._dm: DeviceModel | None = None  # the view over the charger, made once it is needed
         self._custom: dict[int, Monitor] = {}
-        self._suppressed: set[int] = set()  # pre-configured ids a custom monitor replaced (N04.FR.15)
-        self._active: list[Monitor] | None = None
+        # Pre-configured ids a custom monitor replaced (N04.FR.15); thresholds whose value is beyond them.
+        # Tuples, rarely written: an empty set costs ~200 bytes a charger, a fleet holds thousands.
+        self._suppressed: tuple[int, ...] = ()
+        self._active: tuple[Monitor, ...] | None = None
         # What each monitor saw last (made at its first evaluation: a reboot starts afresh).
         self._reference: dict[int, str] = {}
-        self._tripped: set[int] = set()  # thresholds whose value is beyond them
+        self._tripped: tuple[int, ...] = ()
         self._due: dict[int, float] = {}  # periodic monitors: when they raise next
         self._next_event = 1
         # False until a full evaluation saw the active set as it now is (each monitor's first value).
@@ -131,23 +132,17 @@ class Monitoring:
         params = self._s.params
         return preconfigured(self._model().specs, params.number_of_connectors)
 
-    def active(self) -> list[Monitor]:
+    def active(self) -> tuple[Monitor, ...]:
         """The monitors in force, by id: the hard-wired ones, the pre-configured ones the base activates
         and no custom monitor replaced, and the custom ones."""
         if self._active is None:
-            base = self._s.config.raw(ACTIVE_BASE)
-            chosen = {
-                m.id: m
-                for m in self._preconfigured()
-                if m.id not in self._suppressed
-                and (
-                    m.kind is MonitorKind.HARD_WIRED
-                    or base == "All"
-                    or (base == "FactoryDefault" and m.factory_default)
-                )
-            }
-            chosen.update(self._custom)
-            self._active = [chosen[i] for i in sorted(chosen)]
+            station = _station_monitors(self._preconfigured(), self._s.config.raw(ACTIVE_BASE))
+            if not self._custom and not self._suppressed:
+                self._active = station  # shared by every charger of this shape and base
+            else:
+                chosen = {m.id: m for m in station if m.id not in self._suppressed}
+                chosen.update(self._custom)
+                self._active = tuple(chosen[i] for i in sorted(chosen))
         return self._active
 
     def _changed(self) -> None:
@@ -182,15 +177,16 @@ class Monitoring:
                     self._custom[int(mid)] = Monitor(
                         int(mid), spec, MonitorType(kind), float(value), int(severity), transaction=bool(tx)
                     )
-            self._suppressed = {int(i) for i in saved["suppressed"]}
+            self._suppressed = tuple(int(i) for i in saved["suppressed"])
         except (ValueError, KeyError, TypeError):
             self._custom.clear()  # an unreadable record is dropped whole, not half-applied
-            self._suppressed = set()
+            self._suppressed = ()
 
     def _forget(self, monitor_id: int) -> None:
         self._settled = False
         self._reference.pop(monitor_id, None)
-        self._tripped.discard(monitor_id)
+        if monitor_id in self._tripped:
+            self._tripped = tuple(i for i in self._tripped if i != monitor_id)
         self._due.pop(monitor_id, None)
 
     # ------------------------------------------------------------------ N04 SetVariableMonitoring
@@ -226,7 +222,7 @@ class Monitoring:
         monitor = Monitor(monitor_id, spec, kind, value, request.severity, transaction=request.transaction)
         if existing is not None:
             if existing.kind is MonitorKind.PRECONFIGURED:
-                self._suppressed.add(monitor_id)
+                self._suppressed = (*self._suppressed, monitor_id)
             # A threshold changed in place keeps whether it was beyond, so that the next evaluation says
             # whether the new one clears it (N07.FR.11); anything else starts afresh.
             if not (existing.is_threshold and existing.type is kind):
@@ -256,7 +252,7 @@ class Monitoring:
             for monitor_id in self._custom:
                 self._forget(monitor_id)
             self._custom.clear()
-            self._suppressed.clear()
+            self._suppressed = ()
         for monitor in self._preconfigured():
             if monitor.kind is MonitorKind.PRECONFIGURED:
                 self._forget(monitor.id)  # (re)activated: it starts from the value it finds
@@ -309,9 +305,7 @@ class Monitoring:
         active = self.active()
         if not active:
             return
-        model = self._dm
-        if model is None:
-            model = self._dm = self._model()
+        model = self._model()
         self._settled = True
         raised: list[EventData] = []
         for monitor in active:
@@ -356,10 +350,7 @@ class Monitoring:
             was = mid in self._tripped
             if beyond == was:
                 return None
-            if beyond:
-                self._tripped.add(mid)
-            else:
-                self._tripped.discard(mid)
+            self._tripped = (*self._tripped, mid) if beyond else tuple(i for i in self._tripped if i != mid)
             return self._event(monitor, "Alerting", value, now, cleared=not beyond)
         previous = self._reference.get(mid)
         if previous is None or previous == value:
@@ -420,6 +411,18 @@ class Monitoring:
                 state.emit(
                     NotifyEventReq(state.ts(now), seq_no, seq_no < len(parts) - 1, tuple(part), queued)
                 )
+
+
+@functools.lru_cache(maxsize=64)
+def _station_monitors(preconfigured: tuple[Monitor, ...], base: str) -> tuple[Monitor, ...]:
+    """The station's own monitors a base activates (N03.FR.03-05)."""
+    return tuple(
+        m
+        for m in preconfigured
+        if m.kind is MonitorKind.HARD_WIRED
+        or base == "All"
+        or (base == "FactoryDefault" and m.factory_default)
+    )
 
 
 def _record(m: Monitor) -> list[object]:
