@@ -310,9 +310,15 @@ class Charger:
         if monitoring is not None:
             # Every input and tick ends here: the monitors see the values it left (N07, N08). The
             # station's own monitors watch AvailabilityState and Problem, which a registered station
-            # changes only with a StatusNotification: without one, only custom monitors need a look.
-            changed = not state.accepted or any(type(e) is StatusNotificationReq for e in state.effects)
-            monitoring.evaluate(state.last, quiet=not changed)
+            # changes only with a StatusNotification: without one, only a busy block needs a look.
+            look = monitoring.busy or not state.accepted
+            if not look:
+                for effect in state.effects:
+                    if type(effect) is StatusNotificationReq:
+                        look = True
+                        break
+            if look:
+                monitoring.evaluate(state.last)
         effects, state.effects = state.effects, []
         return effects
 
@@ -364,10 +370,9 @@ class Charger:
         firmware = self.firmware.deadline()
         if firmware is not None:
             candidates.append(firmware)
-        if self.monitoring is not None:
-            periodic = self.monitoring.deadline()
-            if periodic is not None:
-                candidates.append(periodic)
+        monitoring = self.monitoring
+        if monitoring is not None and monitoring.next_due is not None:
+            candidates.append(monitoring.next_due)  # a periodic monitor (N08)
         signed = self.security.deadline()
         if signed is not None:
             candidates.append(signed)

@@ -104,9 +104,10 @@ class Monitoring:
         "_next_event",
         "_reference",
         "_s",
-        "_settled",
         "_suppressed",
         "_tripped",
+        "busy",
+        "next_due",
     )
 
     def __init__(self, state: ChargerState, model: Callable[[], DeviceModel]) -> None:
@@ -122,8 +123,12 @@ class Monitoring:
         self._tripped: tuple[int, ...] = ()
         self._due: dict[int, float] = {}  # periodic monitors: when they raise next
         self._next_event = 1
-        # False until a full evaluation saw the active set as it now is (each monitor's first value).
-        self._settled = False
+        # Plain attributes the charger reads after every input (Charger.drain, next_deadline):
+        # `busy`: the next drain must evaluate whatever the input did (a monitor has no first value
+        # yet, or custom monitors watch values that change silently); `next_due`: the earliest
+        # periodic monitor.
+        self.busy = True
+        self.next_due: float | None = None
         self._load(state.config.raw(MONITORS))
 
     # ------------------------------------------------------------------ what is installed
@@ -148,6 +153,7 @@ class Monitoring:
     def _changed(self) -> None:
         """Persist the custom monitors (one hidden key, keys.py) and forget the cached active set."""
         self._active = None
+        self.busy = True
         entries = [_record(m) for m in self._custom.values()]
         text = json.dumps({"custom": entries, "suppressed": sorted(self._suppressed)}, separators=(",", ":"))
         config = self._s.config
@@ -183,11 +189,12 @@ class Monitoring:
             self._suppressed = ()
 
     def _forget(self, monitor_id: int) -> None:
-        self._settled = False
+        self.busy = True
         self._reference.pop(monitor_id, None)
         if monitor_id in self._tripped:
             self._tripped = tuple(i for i in self._tripped if i != monitor_id)
-        self._due.pop(monitor_id, None)
+        if self._due.pop(monitor_id, None) is not None:
+            self.next_due = min(self._due.values(), default=None)
 
     # ------------------------------------------------------------------ N04 SetVariableMonitoring
 
@@ -291,13 +298,11 @@ class Monitoring:
 
     def deadline(self) -> float | None:
         """When the next periodic monitor raises (None: no periodic monitor is waiting)."""
-        return min(self._due.values()) if self._due else None
+        return self.next_due
 
-    def evaluate(self, now: float, *, quiet: bool = False) -> None:
-        """`quiet`: nothing the station's own monitors watch can have changed (the charger knows:
-        Charger.drain); custom monitors are looked at all the same."""
-        if quiet and self._settled and not self._custom:
-            return
+    def evaluate(self, now: float) -> None:
+        """Look at every active monitor's value now. The charger skips the call after an input that
+        cannot have changed what the station's own monitors watch (Charger.drain) unless `busy`."""
         state = self._s
         config = state.config
         if not config.get_bool(ENABLED):
@@ -306,7 +311,7 @@ class Monitoring:
         if not active:
             return
         model = self._model()
-        self._settled = True
+        self.busy = bool(self._custom)
         raised: list[EventData] = []
         for monitor in active:
             if monitor.transaction and not self._in_transaction(monitor.spec):
@@ -332,11 +337,11 @@ class Monitoring:
         if monitor.is_periodic:
             due = self._due.get(mid)
             if due is None:
-                self._due[mid] = self._next_due(monitor, now)
+                self._set_due(mid, self._next_due(monitor, now))
                 return None
             if now < due:
                 return None
-            self._due[mid] = self._next_due(monitor, now)
+            self._set_due(mid, self._next_due(monitor, now))
             return self._event(monitor, "Periodic", value, now)
         if monitor.is_threshold:
             number = _number(spec, value)
@@ -362,6 +367,10 @@ class Monitoring:
                 return None  # N07.FR.18: more than `value` away from the last reported value
         self._reference[mid] = value
         return self._event(monitor, "Delta", value, now)
+
+    def _set_due(self, monitor_id: int, due: float) -> None:
+        self._due[monitor_id] = due
+        self.next_due = min(self._due.values())
 
     def _next_due(self, monitor: Monitor, now: float) -> float:
         if monitor.type is MonitorType.PERIODIC:
