@@ -313,3 +313,15 @@ async def test_n04_monitors_survive_a_restart(sim201_factory: Any) -> None:
         },
     )
     assert got["getVariableResult"][0]["attributeValue"] == "6"
+
+
+async def test_a_charger_offering_both_versions_speaks_1_6_without_notify_event(sim_factory: Any) -> None:
+    """A charger offering 1.6 first keeps its device-model monitors, but 1.6 has no NotifyEvent: a status
+    change goes out as the 1.6 StatusNotification only (ocpp16/wire.py)."""
+    sim: Sim = await sim_factory(ocpp_versions=("1.6", "2.0.1"))
+    assert sim.csms.version_of(sim.id) == "ocpp1.6"
+    assert sim.station.charger.monitoring is not None
+    mark = sim.mark()
+    await sim.cmd("plugin")
+    await sim.cmd("fault GroundFailure")
+    assert [a for a, _ in sim.sent(mark)] == ["StatusNotification", "StatusNotification"]
