@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from conformance_201.steps import call, component, variable
+from conformance_201.steps import call, component, events, variable
 from conftest import Sim
 from ocppsim.ocpp16.framing import CallError
 
@@ -243,6 +243,8 @@ async def test_n07_threshold_alert_and_clear(sim201: Sim) -> None:
         ("Alerting", False, "CustomMonitor")
     ]
     assert float(alerts[0]["actualValue"]) > 1000  # N07.FR.16: beyond the threshold
+    [started] = [e for e in events(sim201, mark) if e["eventType"] == "Started"]
+    assert alerts[0]["transactionId"] == started["transactionInfo"]["transactionId"]
     mark = sim201.mark()
     await sim201.cmd("unplug")
     cleared = [e for e in event_data(sim201, mark) if e["variableMonitoringId"] == upper["id"]]

@@ -49,6 +49,8 @@ def _event(event: EventData) -> Payload:
         data["techCode"] = event.tech_code[:50]
     if event.tech_info is not None:
         data["techInfo"] = event.tech_info[:500]
+    if event.tx_ref is not None:
+        data["transactionId"] = str(event.tx_ref)  # the station's transactionId (convert.transaction_id)
     return data
 
 

@@ -387,7 +387,11 @@ class Monitoring:
         if monitor.spec.mutability is Mutability.WRITE_ONLY:
             value = ""  # N07.FR.10: a write-only variable's value is not told
         code, info = self._tech(monitor.spec, value)
-        return EventData(event_id, self._s.ts(now), trigger, value[:2500], monitor, cleared, code, info)
+        c = self._s.connectors.get(monitor.spec.evse) if monitor.spec.evse is not None else None
+        tx_ref = c.tx.ref if c is not None and c.tx is not None else None
+        return EventData(
+            event_id, self._s.ts(now), trigger, value[:2500], monitor, cleared, code, info, tx_ref
+        )
 
     def _tech(self, spec: VariableSpec, value: str) -> tuple[str | None, str | None]:
         """techCode / techInfo: the fault behind a Problem or a Faulted connector (its 1.6 error code)."""

@@ -25,6 +25,7 @@ class EventData:
     cleared: bool = False  # a threshold's value is back within it (N07.FR.02)
     tech_code: str | None = None
     tech_info: str | None = None
+    tx_ref: int | None = None  # the transaction running on the monitored EVSE, if any
 
 
 @dataclass(frozen=True, slots=True)
