@@ -104,5 +104,18 @@ OTHER_CASES: tuple[Case, ...] = (
     Case("TC_O_33", "Get Specific Display Message", "No messages configured"),
     Case("TC_O_34", "Get Specific Display Message", "Known Id, not matching State"),
     Case("TC_O_35", "Get Specific Display Message", "Known Id, not matching Priority"),
+    # Monitoring (part 2 N02-N08): part 6 at hand has no TC_N cases; the id is the use case or
+    # requirement the test plays.
+    Case("N04", "Set Variable Monitoring", "every status, replacing by id"),
+    Case("N02", "Get Monitoring Report", "criteria, componentVariable, EmptyResultSet"),
+    Case("N02.FR.09", "Get Monitoring Report", "parts with seqNo and tbc"),
+    Case("N03", "Set Monitoring Base", "HardWiredOnly, FactoryDefault, All"),
+    Case("N05", "Set Monitoring Level", "out of range, severity filter"),
+    Case("N06", "Clear / Remove Monitoring", "Accepted, NotFound, Rejected, too many ids"),
+    Case("N07", "Alert Event", "pre-configured and hard-wired monitors, no set-up"),
+    Case("N07.FR.16", "Alert Event", "UpperThreshold exceeded and cleared"),
+    Case("N08", "Periodic Event", "a Periodic monitor reports on its interval"),
+    Case("N07.FR.04", "Alert Event", "offline queuing by OfflineQueuingSeverity"),
+    Case("N07.FR.13", "Monitors", "persist across a restart"),
 )
 OTHER_CASE_IDS = frozenset(case.id for case in OTHER_CASES)

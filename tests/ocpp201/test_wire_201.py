@@ -77,8 +77,10 @@ def test_a_transaction_as_events() -> None:
     ch.ev_inputs.plug_in(1, T0)
     ch.authorization.present_tag(1, "TAG", T0)
     sent = send(wire, ch)
-    assert [a for a, _ in sent] == ["StatusNotification", "Authorize"]
+    # The pre-configured Delta monitor on the connector's AvailabilityState reports it too (N07).
+    assert [a for a, _ in sent] == ["StatusNotification", "Authorize", "NotifyEvent"]
     assert sent[1][1] == {"idToken": {"idToken": "TAG", "type": "ISO14443"}}
+    assert [e["actualValue"] for e in sent[2][1]["eventData"]] == ["Occupied"]
     # Answer the Authorize through the model, as the outbox would.
     req = AuthorizeReq("TAG", 1)
     wire.apply_result(req, {"idTokenInfo": {"status": "Accepted"}}, T0)

@@ -20,6 +20,7 @@ Find a rule by its block (docs/architecture.md has the table with the spec secti
 | `security` | security/ | Security Whitepaper ed. 2: A01-A05, L01, M03-M05, N01 |
 | `firmware` | firmware/ | 4.4, 4.5, 5.9, 5.19 |
 | `display` | display/ | 2.0.1 only: O01-O06 display messages, I03 running cost (None until used) |
+| `monitoring` | monitoring/ | OCPP 2.0.1 only: N02-N08 variable monitors, NotifyEvent |
 """
 
 from __future__ import annotations
@@ -42,7 +43,14 @@ from ocppsim.model.hardware import supports
 from ocppsim.model.key_catalogue import default_key_specs
 from ocppsim.model.key_registry import ConfigStore
 from ocppsim.model.metering.block import Metering
-from ocppsim.model.outgoing import Effect, IdTagInfo, InterruptedTransaction, Reservation
+from ocppsim.model.monitoring.block import Monitoring
+from ocppsim.model.outgoing import (
+    Effect,
+    IdTagInfo,
+    InterruptedTransaction,
+    Reservation,
+    StatusNotificationReq,
+)
 from ocppsim.model.remote_trigger.block import RemoteTrigger
 from ocppsim.model.reservation.block import Reservations
 from ocppsim.model.schedule import ChargingProfile
@@ -108,6 +116,7 @@ class Charger:
         "display",
         "firmware",
         "metering",
+        "monitoring",
         "params",
         "reservation",
         "security",
@@ -177,6 +186,8 @@ class Charger:
         self.metering.schedule_aligned(now)
         self.smart_charging.refresh_offers(now)
         self.transactions.end_interrupted(interrupted or [], now)
+        # The device model's monitors (2.0.1 only; None keeps a 1.6 charger free of them).
+        self.monitoring = Monitoring(state, self.device_model) if "2.0.1" in params.ocpp_versions else None
 
     # ------------------------------------------------------------------ blocks without state of their own
 
@@ -207,6 +218,10 @@ class Charger:
         if name == "power":
             c = state.conn(evse or 1)
             return f"{state.power(c) if c.current_a > 0 else 0.0:g}"
+        if name == "problem":
+            faulted = state.status0 is ChargePointStatus.FAULTED
+            faulted = faulted or any(c.fault is not None for c in state.connectors.values())
+            return "true" if faulted else "false"
         if name == "datetime":
             stamp = datetime.fromtimestamp(state.ts(now), UTC)
             return stamp.isoformat(timespec="milliseconds").replace("+00:00", "Z")
@@ -301,6 +316,19 @@ class Charger:
 
     def drain(self) -> list[Effect]:
         state = self.state
+        monitoring = self.monitoring
+        if monitoring is not None:
+            # Every input and tick ends here: the monitors see the values it left (N07, N08). The
+            # station's own monitors watch AvailabilityState and Problem, which a registered station
+            # changes only with a StatusNotification: without one, only a busy block needs a look.
+            look = monitoring.busy or not state.accepted
+            if not look:
+                for effect in state.effects:
+                    if type(effect) is StatusNotificationReq:
+                        look = True
+                        break
+            if look:
+                monitoring.evaluate(state.last)
         effects, state.effects = state.effects, []
         return effects
 
@@ -352,6 +380,9 @@ class Charger:
         firmware = self.firmware.deadline()
         if firmware is not None:
             candidates.append(firmware)
+        monitoring = self.monitoring
+        if monitoring is not None and monitoring.next_due is not None:
+            candidates.append(monitoring.next_due)  # a periodic monitor (N08)
         signed = self.security.deadline()
         if signed is not None:
             candidates.append(signed)

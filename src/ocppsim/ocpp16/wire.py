@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ocppsim.model.charger import Charger
+from ocppsim.model.monitoring.requests import NotifyEventReq
 from ocppsim.model.outgoing import Request, ReservationStatusUpdateReq
 from ocppsim.ocpp16.convert import journal_body, request_payload
 from ocppsim.ocpp16.framing import Call, CallError, CallResult, parse_frame
@@ -42,8 +43,9 @@ class Wire16:
         validators.response(action, payload)
 
     def wanted(self, request: Request) -> bool:
-        # A charger offering 2.0.1 that a CSMS took on 1.6: 2.0.1's H04 has no 1.6 message (5.13).
-        return not isinstance(request, ReservationStatusUpdateReq)
+        # A charger offering 2.0.1 that a CSMS took on 1.6: 2.0.1's H04 ReservationStatusUpdate and its
+        # device-model monitors' NotifyEvent have no 1.6 message (1.6 section 5.13; 2.0.1 N07).
+        return not isinstance(request, (ReservationStatusUpdateReq, NotifyEventReq))
 
     def prepare(self, request: Request) -> tuple[str, Payload]:
         return request.ACTION, request_payload(request, None)

@@ -51,6 +51,7 @@ from ocppsim.model.security.events import NAMES_201
 from ocppsim.model.types import AuthorizationStatus, ReadingContext, Reason
 from ocppsim.ocpp16.convert import format_time, parse_time
 from ocppsim.ocpp201.display import message_info
+from ocppsim.ocpp201.monitoring_payloads import monitoring_payload
 from ocppsim.ocpp201.profiles import profile_payload
 
 __all__ = [
@@ -192,7 +193,8 @@ def report_data(entry: ReportedVariable) -> dict[str, Any]:
         if value is not None:
             attribute["value"] = value
         attributes.append(attribute)
-    characteristics: dict[str, Any] = {"dataType": entry.data_type, "supportsMonitoring": False}
+    # Every variable takes at least a Delta monitor (part 1 section 4.4; model/monitoring/).
+    characteristics: dict[str, Any] = {"dataType": entry.data_type, "supportsMonitoring": True}
     if entry.unit is not None:
         characteristics["unit"] = entry.unit
     if entry.min_limit is not None:
@@ -283,6 +285,9 @@ def simple_payload(req: object, id_token_type: str) -> tuple[str, dict[str, Any]
         if req.messages:
             payload["messageInfo"] = [message_info(m) for m in req.messages]
         return "NotifyDisplayMessages", payload
+    monitoring = monitoring_payload(req)  # NotifyEvent, NotifyMonitoringReport (N02, N07, N08)
+    if monitoring is not None:
+        return monitoring
     if isinstance(req, ReportChargingProfilesReq):
         return "ReportChargingProfiles", {
             "requestId": req.request_id,

@@ -55,8 +55,9 @@ _TRIGGERABLE = (HeartbeatReq, StatusNotificationReq, MeterValuesReq, NotifyRepor
 
 # The Security Whitepaper's messages are an extension a central system may not offer: its CALLERROR
 # NotImplemented / NotSupported (OCPP-J 4.2.3) to a SecurityEventNotification is final, not retried, so
-# that the transaction messages behind it do not wait through TransactionMessageAttempts.
-_EXTENSION_ACTIONS = frozenset({"SecurityEventNotification"})
+# that the transaction messages behind it do not wait through TransactionMessageAttempts. The same for a
+# 2.0.1 NotifyEvent queued by severity (N07.FR.04): a CSMS without monitoring answers NotImplemented.
+_EXTENSION_ACTIONS = frozenset({"SecurityEventNotification", "NotifyEvent"})
 _NOT_OFFERED = frozenset({"NotImplemented", "NotSupported"})
 
 

@@ -30,6 +30,7 @@ from ocppsim.control.http.api_events import events_routes
 from ocppsim.control.http.api_history import history_routes
 from ocppsim.control.http.api_interceptions import interceptions_routes
 from ocppsim.control.http.api_messages import messages_routes
+from ocppsim.control.http.api_monitoring import monitoring_routes
 from ocppsim.control.http.api_switches import switches_routes
 from ocppsim.control.http.api_vehicles import vehicles_routes
 from ocppsim.control.http.api_views import ApiError, ApiOptions
@@ -83,6 +84,7 @@ def build_api(fleet: Fleet, options: ApiOptions | None = None) -> FastAPI:
         connectors_routes,
         history_routes,
         configuration_routes,
+        monitoring_routes,
         messages_routes,
         vehicles_routes,
         events_routes,

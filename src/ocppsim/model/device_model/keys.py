@@ -8,6 +8,7 @@ heartbeat interval, ConnectionTimeOut, the measurand lists ...) are not here: th
 from __future__ import annotations
 
 from ocppsim.model.key_registry import KeySpec, KeyType
+from ocppsim.model.monitoring.keys import MONITORING_KEYS
 
 __all__ = ["DEVICE_MODEL_DEFAULTS", "DEVICE_MODEL_KEYS", "TX_START_POINTS", "TX_STOP_POINTS"]
 
@@ -109,4 +110,6 @@ DEVICE_MODEL_KEYS: tuple[KeySpec, ...] = (
     KeySpec("TariffCostCtrlr.Currency", KeyType.STRING, "EUR"),
     KeySpec("TariffCostCtrlr.TariffFallbackMessage", KeyType.STRING, ""),
     KeySpec("TariffCostCtrlr.TotalCostFallbackMessage", KeyType.STRING, ""),
+    # MonitoringCtrlr (N)
+    *MONITORING_KEYS,
 )

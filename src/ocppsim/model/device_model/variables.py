@@ -96,6 +96,9 @@ _SL = DataType.SEQUENCE_LIST
 _AVAILABILITY = "Available,Occupied,Reserved,Unavailable,Faulted"
 # TxStartPoint / TxStopPoint: what the model honours (keys.py TX_START_POINTS, transactions/points.py).
 _TX_POINTS = "ParkingBayOccupancy,EVConnected,Authorized,PowerPathClosed,EnergyTransfer"
+_BASE = "MonitoringCtrlr.ActiveMonitoringBase"
+_LEVEL = "MonitoringCtrlr.ActiveMonitoringLevel"
+_BASES = "All,FactoryDefault,HardWiredOnly"
 
 
 def _station(version: str, phases: int) -> tuple[VariableSpec, ...]:
@@ -104,6 +107,8 @@ def _station(version: str, phases: int) -> tuple[VariableSpec, ...]:
         # ChargingStation (part 2 appendices 2.2): the station as a whole
         v("ChargingStation", "AvailabilityState", _OL, _RO, fact="availability", values_list=_AVAILABILITY),
         v("ChargingStation", "Available", _B, _RO, value="true"),
+        # Some fault exists (a connector faulted): watched by the hard-wired monitor (model/monitoring/).
+        v("ChargingStation", "Problem", _B, _RO, fact="problem"),
         v("ChargingStation", "SupplyPhases", _I, _RO, value=str(phases)),
         v("ChargingStation", "Model", _S, _RO, fact="model"),
         v("ChargingStation", "VendorName", _S, _RO, fact="vendor"),
@@ -324,6 +329,27 @@ def _station(version: str, phases: int) -> tuple[VariableSpec, ...]:
             key="ClockCtrlr.TimeSource",
             values_list="Heartbeat,RealTimeClock",
         ),
+        # MonitoringCtrlr (N02-N08, model/monitoring/): Set/ClearVariableMonitoring take at most
+        # ItemsPerMessage items and BytesPerMessage bytes (N04.FR.09, N06.FR.04); MonitoringBase and
+        # MonitoringLevel are the ones in force (ReadOnly: SetMonitoringBase / SetMonitoringLevel set them).
+        v("MonitoringCtrlr", "Available", _B, _RO, value="true"),
+        v("MonitoringCtrlr", "Enabled", _B, key="MonitoringCtrlr.Enabled"),
+        v("MonitoringCtrlr", "ItemsPerMessage", _I, _RO, value="20", instance="SetVariableMonitoring"),
+        v("MonitoringCtrlr", "ItemsPerMessage", _I, _RO, value="20", instance="ClearVariableMonitoring"),
+        v("MonitoringCtrlr", "BytesPerMessage", _I, _RO, value="8192", instance="SetVariableMonitoring"),
+        v("MonitoringCtrlr", "BytesPerMessage", _I, _RO, value="8192", instance="ClearVariableMonitoring"),
+        v(
+            "MonitoringCtrlr",
+            "OfflineQueuingSeverity",
+            _I,
+            key="MonitoringCtrlr.OfflineQueuingSeverity",
+            min_limit=0,
+            max_limit=9,
+        ),
+        v("MonitoringCtrlr", "MonitoringBase", _OL, _RO, key=_BASE, values_list=_BASES),
+        v("MonitoringCtrlr", "ActiveMonitoringBase", _OL, _RO, key=_BASE, values_list=_BASES),
+        v("MonitoringCtrlr", "MonitoringLevel", _I, _RO, key=_LEVEL, min_limit=0, max_limit=9),
+        v("MonitoringCtrlr", "ActiveMonitoringLevel", _I, _RO, key=_LEVEL, min_limit=0, max_limit=9),
         # ReservationCtrlr (H01-H04): Available says whether the station supports reservations at all
         # (the Reservation feature profile, model/hardware.py), Enabled whether it takes them now.
         v("ReservationCtrlr", "Available", _B, _RO, fact="reservation_available"),

@@ -12,6 +12,7 @@ from ocppsim.ocpp201.handlers import (
     cost,
     device_model,
     display,
+    monitoring,
     remote_trigger,
     reservations,
     security,
@@ -36,6 +37,7 @@ for _block in (
     reservations,
     display,
     cost,
+    monitoring,
 ):
     assert not HANDLERS.keys() & _block.HANDLERS.keys(), "an action is handled by one block"
     HANDLERS.update(_block.HANDLERS)
