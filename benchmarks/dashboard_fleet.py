@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -25,35 +24,11 @@ import time
 from pathlib import Path
 
 import httpx
+from page_frames import ARGS, CHROMIUM, frame_figures, scroll_frames
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).parents[1]
 RESULTS = Path(__file__).parent / "results"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-# Scrolls the wall by a row every animation frame and records the frame deltas for `ms`.
-SCROLL_AND_TIME = """(ms) => new Promise((done) => {
-  const scroller = document.querySelector("#wall-scroll");
-  const deltas = [];
-  let last = performance.now();
-  const end = last + ms;
-  const step = (now) => {
-    deltas.push(now - last);
-    last = now;
-    const room = Math.max(1, scroller.scrollHeight - scroller.clientHeight);
-    scroller.scrollTop = (scroller.scrollTop + 12) % room;
-    if (now < end) requestAnimationFrame(step); else done(deltas);
-  };
-  requestAnimationFrame(step);
-})"""
 
 
 def free_port() -> int:
@@ -176,7 +151,7 @@ def main() -> int:
                 idle_events = page.evaluate("() => window.ocppsimDashboard.events") - events0
                 events0 = page.evaluate("() => window.ocppsimDashboard.events")
                 t0, task0, cpu0 = time.perf_counter(), task_s(), cpu_seconds(pids)
-                frames: list[float] = page.evaluate(SCROLL_AND_TIME, measure * 1000)
+                frames = scroll_frames(page, measure, step_px=12)
                 wall = time.perf_counter() - t0
                 main_cpu = (task_s() - task0) / wall
                 all_cpu = (cpu_seconds(pids) - cpu0) / wall
@@ -198,7 +173,6 @@ def main() -> int:
             sink.terminate()
             fleet.wait(timeout=120)
             sink.wait(timeout=30)
-    frames.sort()
     figures = {
         "command": f"python benchmarks/dashboard_fleet.py {n} {measure:g}",
         "chargers": n,
@@ -206,10 +180,7 @@ def main() -> int:
         "boot_seconds": round(boot_s, 1),
         "overview_load_seconds": round(load_s, 2),
         "measure_seconds": round(wall, 1),
-        "frames": len(frames),
-        "frame_ms_p50": round(frames[len(frames) // 2], 1),
-        "frame_ms_p95": round(frames[int(len(frames) * 0.95)], 1),
-        "frame_ms_max": round(frames[-1], 1),
+        **frame_figures(frames),
         "scrolling_page_main_thread_cpu": round(main_cpu, 3),
         "scrolling_chromium_processes_cpu": round(all_cpu, 3),
         "scrolling_events_per_s": round(events / wall, 1),

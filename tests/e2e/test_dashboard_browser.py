@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,20 +22,12 @@ import pytest
 
 from conftest import LiveSimulator
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))
+from page_frames import ARGS, CHROMIUM, frame_figures, scroll_frames
+
 SHOTS = Path(
     os.environ.get("OCPPSIM_SCREENSHOTS", Path(__file__).parents[2] / "test-artifacts" / "screenshots")
 )
-# Without the background-networking flags Chromium keeps dialling out, which this machine refuses.
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("CI"):
@@ -292,32 +284,9 @@ def overview_figures(page: Page, seconds: float = 5.0) -> dict[str, float]:
         return float(metrics["TaskDuration"])
 
     before, started = busy(), time.perf_counter()
-    frames: list[float] = page.evaluate(
-        """(ms) => new Promise((done) => {
-          const scroller = document.querySelector("#wall-scroll");
-          const deltas = [];
-          let last = performance.now();
-          const end = last + ms;
-          const step = (now) => {
-            deltas.push(now - last);
-            last = now;
-            const room = Math.max(1, scroller.scrollHeight - scroller.clientHeight);
-            scroller.scrollTop = (scroller.scrollTop + 24) % room;
-            if (now < end) requestAnimationFrame(step); else done(deltas);
-          };
-          requestAnimationFrame(step);
-        })""",
-        seconds * 1000,
-    )
+    frames = scroll_frames(page, seconds, step_px=24)
     cpu = (busy() - before) / (time.perf_counter() - started)
-    frames.sort()
-    return {
-        "frames": len(frames),
-        "frame_ms_p50": round(frames[len(frames) // 2], 1),
-        "frame_ms_p95": round(frames[int(len(frames) * 0.95)], 1),
-        "frame_ms_max": round(frames[-1], 1),
-        "main_thread_cpu": round(cpu, 3),
-    }
+    return {**frame_figures(frames), "main_thread_cpu": round(cpu, 3)}
 
 
 def tile_point(page: Page, index: int) -> tuple[float, float]:

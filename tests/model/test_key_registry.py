@@ -64,6 +64,11 @@ def test_every_core_key_with_type_and_access(
         ("HeartbeatInterval", "-1", C.REJECTED),
         ("HeartbeatInterval", "ten", C.REJECTED),
         ("HeartbeatInterval", "1.5", C.REJECTED),
+        # Digits int() refuses or reads from another script: Rejected, never a crash.
+        ("HeartbeatInterval", "\u00b9", C.REJECTED),
+        ("HeartbeatInterval", "--5", C.REJECTED),
+        ("HeartbeatInterval", "\u0663", C.REJECTED),
+        ("HeartbeatInterval", " 60 ", C.ACCEPTED),
         ("AuthorizeRemoteTxRequests", "TRUE", C.ACCEPTED),
         ("AuthorizeRemoteTxRequests", "yes", C.REJECTED),
         ("NumberOfConnectors", "3", C.REJECTED),  # read-only

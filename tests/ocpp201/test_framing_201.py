@@ -24,6 +24,8 @@ def test_frames() -> None:
         ('{"a":1}', ErrorCode.RPC_FRAMEWORK_ERROR, "-1"),
         ('[2,5,"Heartbeat",{}]', ErrorCode.RPC_FRAMEWORK_ERROR, "-1"),
         ('[2,"' + "x" * 37 + '","Heartbeat",{}]', ErrorCode.RPC_FRAMEWORK_ERROR, "-1"),
+        # An empty id is read (so echoed, as 1.6 does) but is no valid id.
+        ('[2,"","Heartbeat",{}]', ErrorCode.RPC_FRAMEWORK_ERROR, ""),
         ('[2,"7","Heartbeat"]', ErrorCode.RPC_FRAMEWORK_ERROR, "7"),
         ('[2,"7","Heartbeat",[]]', ErrorCode.FORMAT_VIOLATION, "7"),
         ('[5,"7",{}]', ErrorCode.MESSAGE_TYPE_NOT_SUPPORTED, "7"),

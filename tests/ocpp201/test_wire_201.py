@@ -236,6 +236,13 @@ def test_remote_start_stop_unlock_trigger() -> None:
         "status": "Accepted"
     }
     assert [p["connectorStatus"] for a, p in send(wire, ch) if a == "StatusNotification"] == ["Occupied"]
+    # Ids this station never gave, digits int() does not read among them, are answered, not crashed on.
+    for odd in ("\u00b9", "x1", ""):
+        assert call(wire, "RequestStopTransaction", {"transactionId": odd}) == {"status": "Rejected"}
+        assert call(wire, "GetTransactionStatus", {"transactionId": odd}) == {
+            "ongoingIndicator": False,
+            "messagesInQueue": False,
+        }
     assert call(wire, "RequestStopTransaction", {"transactionId": tx_id}) == {"status": "Accepted"}
     ended = next(p for a, p in send(wire, ch) if a == "TransactionEvent")
     assert ended["transactionInfo"]["stoppedReason"] == "Remote"

@@ -71,6 +71,9 @@ class KeySpec:
     # charger-sim-ocpp simulator names MeterValueSampleInterval): Get/ChangeConfiguration accept them for
     # the same value and answer under the name asked for; the full listing names only the real key.
     aliases: tuple[str, ...] = ()
+    # The feature profile the key belongs to (OCPP 1.6 sections 9.2-9.4; None: Core or no profile): a
+    # charge point without that profile (SupportedFeatureProfiles) does not have the key.
+    profile: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +136,10 @@ def _canonical(spec: KeySpec, value: str, lookup: Callable[[str], str]) -> str |
         return _bool_text(value)
     if spec.type is KeyType.INT:
         text = value.strip()
-        if not text.lstrip("-").isdigit():
+        # ASCII digits with at most one sign: str.isdigit() also takes "¹" and lstrip("-") "--5", which
+        # int() refuses (a crash on a CSMS's ChangeConfiguration), and int() reads other scripts' digits.
+        digits = text[1:] if text.startswith("-") else text
+        if not (digits.isascii() and digits.isdigit()):
             return None
         number = int(text)
         if (spec.minimum is not None and number < spec.minimum) or (

@@ -53,7 +53,9 @@ def profile_from_payload(payload: dict[str, Any], evse_id: int) -> ChargingProfi
         recurrency=RecurrencyKind(recurrency) if recurrency else None,
         valid_from=parse_time(valid_from) if valid_from else None,
         valid_to=parse_time(valid_to) if valid_to else None,
-        transaction_id=int(transaction) if transaction is not None and transaction.isdigit() else None,
+        transaction_id=int(transaction)
+        if transaction is not None and transaction.isascii() and transaction.isdigit()
+        else None,
     )
 
 

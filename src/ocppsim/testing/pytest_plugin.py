@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 
+from ocppsim.testing.expert_mode import ExpertMode
+
 if TYPE_CHECKING:
     from ocppsim.csms.server import CentralSystem
     from ocppsim.runtime.message_log import LoggedFrame
@@ -195,66 +197,26 @@ def _or(timeout: float | None, default: float) -> float:
     return default if timeout is None else timeout
 
 
-class ExpertMode:
-    """Expert mode on a charger of a test (issue 19 item 5, runtime/interception.py): override what it
-    answers to your CSMS's calls and what it sends, to test your CSMS's error handling. Kept apart from
-    the driving helpers of Charger, which it is a part of. The overrides end with the test (the harness
-    clears them before it stops the chargers)."""
-
-    _sim: Simulator
-    _inner: SimCharger
-
-    def intercept(self, target: str, action: str, **options: Any) -> int:
-        """Add an override; its id. `target="answer"`: the answer to your CSMS's CALL of `action`
-        (status=, error= a Table 7 code with description=, delay= simulated seconds, drop=True,
-        set_fields={"a.b": value}, remove_fields=["a.b"], raw=, malformed=True, model=); `target="send"`:
-        the charger's own CALL of `action` (status=, set_fields=, remove_fields=, raw=, malformed=True).
-        `action="*"`: every action without an override of its own; times=N: the next N frames only.
-        A bad option is a ValueError (InterceptionError) that names it."""
-        from ocppsim.runtime.interception import intercept  # noqa: PLC0415 - see _lazy
-
-        def add() -> int:
-            return intercept(_station(self._inner), target, action, **options).id
-
-        return self._sim.run_sync(add)
-
-    def interceptions(self) -> list[dict[str, Any]]:
-        """The overrides in force: id, target, action, the options, `remaining` (of times) and `applied`."""
-        from ocppsim.runtime.interception import overrides  # noqa: PLC0415 - see _lazy
-
-        return self._sim.run_sync(lambda: [o.as_dict() for o in overrides(_station(self._inner))])
-
-    def remove_interception(self, override_id: int | str) -> int:
-        """Remove the override with this id (or every one: "all"); how many were removed (0: none with
-        this id, e.g. one whose `times` were used up)."""
-        from ocppsim.runtime.interception import clear_overrides, remove_override  # noqa: PLC0415
-
-        def remove() -> int:
-            station = _station(self._inner)
-            if override_id == "all":
-                return clear_overrides(station)
-            if isinstance(override_id, bool) or not isinstance(override_id, int):
-                raise TypeError(f'an override id or "all", not {override_id!r}')
-            return 0 if remove_override(station, override_id) is None else 1
-
-        return self._sim.run_sync(remove)
-
-
 def _station(inner: SimCharger) -> Station:
     if inner.station is None:
         raise RuntimeError(f"charger {inner.id} is not connected: call connect() first")
     return inner.station
 
 
-class Charger(ExpertMode):
+class Charger:
     """A simulated charger in a test. Every `async` helper waits at most `timeout` real seconds and fails
     with an AssertionError that says what it saw instead; see ocppsim.testing.harness.SimCharger. Expert
-    mode (`intercept`, `interceptions`, `remove_interception`): see ExpertMode."""
+    mode (`intercept`, `interceptions`, `remove_interception`): a part of its own, `expert`
+    (testing/expert_mode.py), whose methods are the charger's too."""
 
     def __init__(self, sim: Simulator, inner: SimCharger) -> None:
         self._sim = sim
         self._inner = inner
         self.id = inner.id
+        self.expert = ExpertMode(sim, lambda: _station(inner))
+        self.intercept = self.expert.intercept
+        self.interceptions = self.expert.interceptions
+        self.remove_interception = self.expert.remove_interception
 
     def __repr__(self) -> str:
         return f"<Charger {self.id}>"

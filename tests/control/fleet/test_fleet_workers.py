@@ -8,6 +8,7 @@ import json
 import re
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -19,17 +20,32 @@ from ocppsim.driver import SimConnection
 from ocppsim.store import DB_FILENAME, Store, shard_filename
 
 IDS = [f"W{n:02d}" for n in range(1, 7)]
+# Real seconds for what takes three Python processes (the parent and two workers) on a loaded machine:
+# starting them, and the workers' reports (every second) reaching the parent. Generous: a bound, not a wait.
+SLOW = REAL_TIMEOUT * 12
 
 
 async def _line_matching(stream: asyncio.StreamReader, pattern: str, seen: list[str]) -> re.Match[str]:
     while True:
-        line = (await asyncio.wait_for(stream.readline(), REAL_TIMEOUT * 4)).decode()
+        line = (await asyncio.wait_for(stream.readline(), SLOW)).decode()
         if not line:
             raise AssertionError(f"no line matching {pattern!r}; got {seen}")
         seen.append(line)
         found = re.search(pattern, line)
         if found:
             return found
+
+
+async def _until(
+    api: httpx.AsyncClient, path: str, ready: Callable[[httpx.Response], bool]
+) -> httpx.Response:
+    """GET `path` until `ready` says yes (at most SLOW real seconds); the last response."""
+    deadline = asyncio.get_running_loop().time() + SLOW
+    while True:
+        response = await api.get(path)
+        if ready(response) or asyncio.get_running_loop().time() > deadline:
+            return response
+        await asyncio.sleep(0.05)
 
 
 async def test_two_workers_one_api(csms: CentralSystem, tmp_path: Path) -> None:
@@ -45,20 +61,13 @@ async def test_two_workers_one_api(csms: CentralSystem, tmp_path: Path) -> None:
     try:
         http = (await _line_matching(proc.stdout, r"on (http://\S+)/ \(2 workers\)", seen)).group(1)
         text = (await _line_matching(proc.stdout, r"interface on (ws://\S+)", seen)).group(1)
-        for _ in range(400):
-            if len(csms.calls(action="BootNotification")) == 6:
-                break
-            await asyncio.sleep(0.01)
+        await csms.wait_for(lambda _: len(csms.calls(action="BootNotification")) >= 6, SLOW)
         async with httpx.AsyncClient(base_url=http, timeout=REAL_TIMEOUT) as anonymous:
             assert (await anonymous.get("/api/summary")).status_code == 401
         auth = {"Authorization": "Bearer -Tok3n"}
         async with httpx.AsyncClient(base_url=http, timeout=REAL_TIMEOUT, headers=auth) as api:
-            for _ in range(400):  # the workers report every second
-                summary = (await api.get("/api/summary")).json()
-                if summary["booted"] == 6:
-                    break
-                await asyncio.sleep(0.05)
-            assert summary == {
+            summary = await _until(api, "/api/summary", lambda r: r.json()["booted"] == 6)
+            assert summary.json() == {
                 "chargers": 6, "connected": 6, "booted": 6, "charging": 0, "queued": 0,
                 "connectors_by_status": {"Available": 6},
             }  # fmt: skip
@@ -70,7 +79,7 @@ async def test_two_workers_one_api(csms: CentralSystem, tmp_path: Path) -> None:
             for cid in ("W01", "W02"):
                 r = await api.post(f"/api/chargers/{cid}/connectors/1/start", json={"id_tag": "T" + cid})
                 assert r.status_code == 200 and r.json()["result"] == "accepted", r.text
-            await csms.wait_for(lambda _: len(csms.calls(action="StartTransaction")) >= 2, REAL_TIMEOUT)
+            await csms.wait_for(lambda _: len(csms.calls(action="StartTransaction")) >= 2, SLOW)
             starts = csms.calls(action="StartTransaction")
             assert sorted(f.payload["idTag"] for f in starts) == ["TW01", "TW02"]
             r = await api.get("/api/chargers/W02/messages", params={"action": "StartTransaction"})
@@ -91,27 +100,31 @@ async def test_two_workers_one_api(csms: CentralSystem, tmp_path: Path) -> None:
             assert (await api.get("/api/chargers/NEW1")).json()["id"] == "NEW1"
             assert (await api.put("/api/vehicles/VAN", json={"capacity_wh": 50000})).status_code == 200
 
-            events = asyncio.create_task(api.get("/api/events", params={"kinds": "status", "limit": 1}))
-            await asyncio.sleep(0.3)
-            async with SimConnection(text, timeout=REAL_TIMEOUT) as sim:
-                assert await sim.command("status") == (
-                    "Error: no charger chosen: 'charger <id>' or '#<id> <command>'"
-                )
-                assert await sim.command("charger W04") == "Ok. charger W04"
-                assert await sim.command("plugin") == "Cable plugged. Status Preparing"
-                assert (await sim.command("#W03 status")).startswith("Status: Available")
-                assert (await sim.command("status")).startswith("Status: Preparing")
-                assert await sim.command("charger NOPE") == "Error: charger 'NOPE' does not exist"
-            streamed = await asyncio.wait_for(events, REAL_TIMEOUT)
-            assert '"status":"Preparing"' in streamed.text and '"charger":"W04"' in streamed.text
+            # The merged stream opens once both workers subscribed: what happens from then on is in it.
+            params = {"kinds": "status", "limit": 1}
+            async with api.stream("GET", "/api/events", params=params, timeout=SLOW) as events:
+                chunks = events.aiter_text()
+                streamed = await asyncio.wait_for(anext(chunks), SLOW)
+                assert streamed.startswith("retry:")
+                async with SimConnection(text, timeout=REAL_TIMEOUT) as sim:
+                    assert await sim.command("status") == (
+                        "Error: no charger chosen: 'charger <id>' or '#<id> <command>'"
+                    )
+                    assert await sim.command("charger W04") == "Ok. charger W04"
+                    assert await sim.command("plugin") == "Cable plugged. Status Preparing"
+                    assert (await sim.command("#W03 status")).startswith("Status: Available")
+                    assert (await sim.command("status")).startswith("Status: Preparing")
+                    assert await sim.command("charger NOPE") == "Error: charger 'NOPE' does not exist"
+                while not re.search(r"event: status\ndata: .*\n\n", streamed):
+                    streamed += await asyncio.wait_for(anext(chunks), SLOW)
+            assert '"status":"Preparing"' in streamed and '"charger":"W04"' in streamed
 
             assert (await api.delete("/api/chargers/NEW1")).status_code == 204
             assert (await api.get("/api/chargers/NEW1")).status_code == 404
-            for _ in range(100):  # the parent's counts come with the workers' reports (every second)
-                metrics = (await api.get("/metrics")).text.splitlines()
-                if "ocppsim_chargers_booted 6.0" in metrics:
-                    break
-                await asyncio.sleep(0.05)
+            # The parent's counts come with the workers' reports (every second): NEW1 added, then removed.
+            wanted = {"ocppsim_chargers 6.0", "ocppsim_chargers_booted 6.0"}
+            reported = await _until(api, "/metrics", lambda r: wanted <= set(r.text.splitlines()))
+            metrics = reported.text.splitlines()
             assert "ocppsim_chargers 6.0" in metrics and "ocppsim_chargers_booted 6.0" in metrics
     finally:
         proc.send_signal(signal.SIGTERM)

@@ -185,12 +185,25 @@ def build_router_app(fleet: ShardedFleet, *, token: str | None = None) -> Starle
         except ValueError:
             return _error(422, "invalid request: limit is a whole number")
         queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=10_000)
+        # A worker subscribes before it answers (api_events.py): the merged stream opens once every worker
+        # answered, so that a client that sees it open gets every event from then on, as from one process.
+        answered: list[Worker] = []
+        all_answered = asyncio.Event()
+        if not fleet.workers:
+            all_answered.set()
+
+        def answer_from(worker: Worker) -> None:
+            if worker not in answered:
+                answered.append(worker)
+                if len(answered) == len(fleet.workers):
+                    all_answered.set()
 
         async def pump(worker: Worker) -> None:
             try:
                 async with workers.client(worker).stream(
                     "GET", "/api/events", params=params, timeout=httpx.Timeout(None, connect=5.0)
                 ) as response:
+                    answer_from(worker)
                     if response.status_code != 200:
                         await queue.put(b"event: error\ndata: " + await response.aread() + b"\n\n")
                         return
@@ -204,6 +217,7 @@ def build_router_app(fleet: ShardedFleet, *, token: str | None = None) -> Starle
             except httpx.HTTPError:
                 pass
             finally:
+                answer_from(worker)
                 await queue.put(None)
 
         async def stream() -> AsyncIterator[bytes]:
@@ -211,6 +225,7 @@ def build_router_app(fleet: ShardedFleet, *, token: str | None = None) -> Starle
             open_streams = len(pumps)
             sent = 0
             try:
+                await all_answered.wait()
                 yield b"retry: 2000\n\n"
                 while open_streams and (limit is None or sent < limit):
                     try:

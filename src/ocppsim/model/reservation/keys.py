@@ -9,5 +9,5 @@ __all__ = ["RESERVATION_KEYS"]
 RESERVATION_KEYS = (
     # Section 9.3 / 5.13: ReserveNow with connectorId 0 (any connector) is only accepted when true; a
     # property of the charge point (read-only), seeded from the INI / fleet file for tests that need it.
-    KeySpec("ReserveConnectorZeroSupported", KeyType.BOOL, "false", readonly=True),
+    KeySpec("ReserveConnectorZeroSupported", KeyType.BOOL, "false", readonly=True, profile="Reservation"),
 )

@@ -59,7 +59,8 @@ def _request_start(session: Session, p: Payload, now: float) -> Payload:
 
 def _request_stop(session: Session, p: Payload, now: float) -> Payload:
     text = p["transactionId"]
-    if not text.isdigit():
+    # ASCII digits only: str.isdigit() also takes "¹", which int() refuses.
+    if not (text.isascii() and text.isdigit()):
         return {"status": "Rejected"}  # not an id this station gave
     return {"status": session.charger.transactions.remote_stop_ref(int(text), now).value}
 
@@ -82,7 +83,7 @@ def _transaction_status(session: Session, p: Payload, now: float) -> Payload:
     text = p.get("transactionId")
     if text is None:
         return {"messagesInQueue": bool(session.queued)}
-    ref = int(text) if text.isdigit() else None
+    ref = int(text) if text.isascii() and text.isdigit() else None
     connectors = session.charger.state.connectors.values()
     ongoing = ref is not None and any(c.tx is not None and c.tx.ref == ref for c in connectors)
     return {"ongoingIndicator": ongoing, "messagesInQueue": ref is not None and ref in session.queued}
