@@ -11,6 +11,7 @@ import textwrap
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
+from ocppsim.model.decimal_text import parse_whole_number
 from ocppsim.settings.flags import HTTP_TOKEN_ENV
 
 __all__ = ["COMMANDS", "HelpFormatter", "Parser", "add_http_flags", "host_port", "ws_url"]
@@ -88,9 +89,10 @@ def host_port(text: str) -> tuple[str, int]:
     """An argparse type: HOST:PORT (an IPv6 host in brackets: [::1]:9000)."""
     host, sep, port_text = text.rpartition(":")
     host = host.strip("[]")
-    if not sep or not host or not port_text.isdigit() or not 0 <= int(port_text) <= 65535:
+    port = parse_whole_number(port_text)
+    if not sep or not host or port is None or not 0 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"{text!r}: expected HOST:PORT, e.g. 127.0.0.1:9000")
-    return host, int(port_text)
+    return host, port
 
 
 def add_http_flags(p: argparse.ArgumentParser, default: str | None = None) -> None:

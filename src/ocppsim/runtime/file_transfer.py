@@ -38,6 +38,7 @@ from urllib.parse import unquote, urlsplit
 
 import httpx
 
+from ocppsim.model.decimal_text import parse_whole_number
 from ocppsim.model.outgoing import DownloadFirmware, UploadDiagnostics
 
 if TYPE_CHECKING:
@@ -101,9 +102,10 @@ async def _http_get(location: str, limits: TransferLimits) -> bytes:
         ):
             if response.status_code != 200:
                 raise TransferError(f"HTTP {response.status_code}")
-            declared = response.headers.get("content-length")
-            if declared is not None and declared.isdigit() and int(declared) > limits.max_bytes:
-                raise TransferError(f"image of {int(declared)} bytes exceeds {limits.max_bytes}")
+            # A server's header: "¹" passes isdigit() and crashes int() (model/decimal_text.py).
+            declared = parse_whole_number(response.headers.get("content-length", ""))
+            if declared is not None and declared > limits.max_bytes:
+                raise TransferError(f"image of {declared} bytes exceeds {limits.max_bytes}")
             chunks: list[bytes] = []
             size = 0
             async for chunk in response.aiter_bytes():

@@ -55,6 +55,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import orjson
 
+from ocppsim.model.decimal_text import parse_decimal, parse_whole_number
 from ocppsim.ocpp16.framing import ErrorCode, encode_call, encode_error, encode_result
 
 if TYPE_CHECKING:
@@ -446,9 +447,10 @@ def spec_from_words(words: Sequence[str]) -> OverrideSpec:
             elif option == "delay":
                 data["delay"] = _number(value, "delay")
             elif option == "times":
-                if not value.isdigit():
+                times = parse_whole_number(value)
+                if times is None:
                     raise InterceptionError(f"times must be a whole number, got {value!r}")
-                data["times"] = int(value)
+                data["times"] = times
             elif option == "model":
                 if value not in ("on", "off"):
                     raise InterceptionError("model takes on or off")
@@ -470,10 +472,10 @@ def spec_from_words(words: Sequence[str]) -> OverrideSpec:
 
 
 def _number(text: str, what: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise InterceptionError(f"{what} must be a number, got {text!r}") from None
+    value = parse_decimal(text)  # ASCII and finite: "٣" is not 3, "nan" no delay
+    if value is None:
+        raise InterceptionError(f"{what} must be a number, got {text!r}")
+    return value
 
 
 def _json_or_text(text: str) -> Any:

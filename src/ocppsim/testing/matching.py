@@ -18,6 +18,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
+from ocppsim.model.decimal_text import parse_whole_number
+
 __all__ = ["ANY", "OPERATORS", "MatcherError", "check_matcher", "mismatches"]
 
 OPERATORS: Final = ("$regex", "$gt", "$gte", "$lt", "$lte", "$in", "$contains", "$exists", "$any")
@@ -88,8 +90,10 @@ def _lookup(payload: object, dotted: str) -> object:
     for part in dotted.split("."):
         if isinstance(value, Mapping):
             value = value.get(part, _MISSING)
-        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
-            value = value[int(part)]
+        elif (
+            isinstance(value, list) and (index := parse_whole_number(part)) is not None and index < len(value)
+        ):
+            value = value[index]
         else:
             return _MISSING
         if value is _MISSING:

@@ -9,11 +9,11 @@ connector 1, so single-connector replies never change.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from typing import Any, Final
 
 from ocppsim.model.charger import ConnectorView
+from ocppsim.model.decimal_text import parse_decimal, parse_whole_number
 
 __all__ = [
     "MAX_COMMAND_LENGTH",
@@ -88,10 +88,9 @@ def parse_command(line: str) -> Command:
         raise CommandError("empty command")
     connector: int | None = None
     if words[0].startswith("@"):
-        text = words[0][1:]
-        if not text.isdigit() or int(text) < 1:
+        connector = parse_whole_number(words[0][1:])
+        if connector is None or connector < 1:
             raise CommandError(f"bad connector {words[0]!r}: use @N with N >= 1")
-        connector = int(text)
         words = words[1:]
         if not words:
             raise CommandError("missing command after connector")
@@ -102,12 +101,11 @@ def parse_command(line: str) -> Command:
 
 
 def parse_float_arg(text: str, what: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise CommandError(f"{what} must be a number, got {text!r}") from None
-    if not math.isfinite(value):
-        raise CommandError(f"{what} must be a finite number, got {text!r}")
+    """A number argument in ASCII (model/decimal_text.py: "٣" is refused, not read as 3)."""
+    value = parse_decimal(text)
+    if value is None:
+        endless = text.isascii() and text.lstrip("+-").lower() in ("nan", "inf", "infinity")
+        raise CommandError(f"{what} must be a {'finite ' if endless else ''}number, got {text!r}")
     return value
 
 

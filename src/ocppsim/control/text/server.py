@@ -25,6 +25,7 @@ from ocppsim.control.text.commands import (
     parse_float_arg,
 )
 from ocppsim.model.charger import Fault, UnplugOutcome
+from ocppsim.model.decimal_text import parse_whole_number
 from ocppsim.model.security.events import NAMES_201, SecurityEvent, from_name
 from ocppsim.model.types import ChargePointErrorCode, ChargingRateUnit, ResetType
 from ocppsim.model.vehicles import VehicleRegistry
@@ -42,6 +43,8 @@ from ocppsim.runtime.station import Station
 __all__ = ["HELP", "CommandExecutor", "CommandRunner", "SessionState", "TextServer"]
 
 log = logging.getLogger("ocppsim.control")
+
+LAST_WRITABLE_TIME = 253_402_300_800.0  # 10000-01-01T00:00:00Z
 
 HELP = (
     "Commands: status, jsonstatus, plugin, unplug, tag [id], full, suspend, fullafter [wh], resume, delay, "
@@ -176,6 +179,9 @@ class CommandRunner:
             return f"Ok. max set to {amps}"
         if verb == "clock":
             offset: float | int = parse_float_arg(args[0], "clock offset") if args else 0
+            if not 0 <= st.clock.now() + offset < LAST_WRITABLE_TIME:
+                # Every timestamp sent is an ISO 8601 date, four-digit year (1.6 section 3.15 Time notations).
+                raise CommandError("clock offset must keep the time between 1970 and 9999")
             # Through the model driver: the change is a security event (SettingSystemTime) to send.
             st.run_model(lambda now: ch.boot.set_clock_offset(float(offset)))
             return f"Offset is now {offset}"
@@ -223,9 +229,9 @@ class CommandRunner:
         if verb == "datatransfer":
             return await self._data_transfer(args)
         if verb == "connector":
-            if len(args) != 1 or not args[0].isdigit():
+            wanted = parse_whole_number(args[0]) if len(args) == 1 else None
+            if wanted is None:
                 raise CommandError("usage: connector N")
-            wanted = int(args[0])
             if not ch.has_connector(wanted):
                 raise CommandError(f"connector {wanted} does not exist")
             session.connector = wanted
@@ -313,8 +319,8 @@ class CommandRunner:
         for arg in args:
             if arg in ("A", "W"):
                 unit = ChargingRateUnit(arg)
-            elif arg.isdigit() and 0 < int(arg) <= 7 * 86400:
-                duration = int(arg)
+            elif 0 < (seconds := parse_whole_number(arg) or 0) <= 7 * 86400:
+                duration = seconds
             else:
                 raise CommandError("usage: profiles [A|W] [seconds]")
         start = float(int(self.station.clock.now()))
@@ -344,7 +350,8 @@ class CommandRunner:
                 raise CommandError("usage: intercept remove <id>|all")
             if args[1] == "all":
                 return f"Ok. removed {clear_overrides(st)}"
-            if not args[1].isdigit() or remove_override(st, int(args[1])) is None:
+            wanted = parse_whole_number(args[1])
+            if wanted is None or remove_override(st, wanted) is None:
                 raise CommandError(f"no override {args[1]!r}")
             return f"Ok. removed #{args[1]}"
         try:
