@@ -91,6 +91,18 @@ class Rig:
             cs, security_profile=3, ca_file=self.root_file(), client_cert=cert, client_key=key
         )
 
+    async def stop(self, sim: Sim) -> None:
+        """Shut one charger down (its data directory stays, for a restart)."""
+        for entry in self._apps:
+            app, task, conn = entry
+            if app is sim.app:
+                self._apps.remove(entry)
+                await conn.disconnect()
+                app.shutdown.set()
+                await asyncio.wait_for(task, REAL_TIMEOUT)
+                return
+        raise AssertionError("not a charger of this rig")
+
     async def close(self) -> None:
         for app, task, conn in self._apps:
             await conn.disconnect()
@@ -341,6 +353,37 @@ async def test_v2g_and_combined_certificates(rig: Rig) -> None:
     security = sim.station.charger.security
     assert security.cp_certificate is not None and security.requests.v2g_certificate is not None
     assert security.cp_certificate.key_id != security.requests.v2g_certificate.key_id
+
+
+async def test_v2g_certificate_survives_a_restart(rig: Rig) -> None:
+    """The V2GCertificate accepted is kept as the charging station certificate is (its chain in the store,
+    its key a 0600 file): after a restart the station still has it, and the same chain sent again is a
+    replay of the installed certificate, not a chain for an unknown key."""
+    cs = await rig.csms()
+    sim = await rig.charger(cs, ca_file=rig.root_file())
+    install = {"certificateType": "V2GRootCertificate", "certificate": rig.ca.root_pem}
+    assert await call(sim, "InstallCertificate", install) == {"status": "Accepted"}
+    mark = sim.mark()
+    assert await call(sim, "TriggerMessage", {"requestedMessage": "SignV2GCertificate"}) == {
+        "status": "Accepted"
+    }
+    assert (await signed_outcome(sim)).payload == {"status": "Accepted"}
+    (sign,) = sim.calls("SignCertificate", mark)
+    before = sim.station.charger.security.requests.v2g_certificate
+    assert before is not None and sim.station.charger.security.cp_certificate is None
+    chain = next(f for f in cs.frames if f.action == "CertificateSigned" and f.direction == "out").payload
+    await rig.stop(sim)
+
+    again = await rig.charger(cs, ca_file=rig.root_file())
+    after = again.station.charger.security.requests.v2g_certificate
+    assert after == before
+    assert again.station.charger.security.cp_certificate is None  # not taken for the TLS certificate
+    answer = await call(again, "CertificateSigned", chain)
+    assert answer["status"] == "Rejected"
+    assert "installed already" in answer["statusInfo"]["additionalInfo"]  # a replay, not an unknown key
+    logged = [e for _, e, _ in again.app.store.certificates.log_entries(again.id)]
+    assert "AttemptedReplayAttacks" in logged
+    assert sign.payload["certificateType"] == V2G_CERT
 
 
 async def test_trigger_rejected_without_organization_name(rig: Rig) -> None:

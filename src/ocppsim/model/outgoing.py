@@ -35,6 +35,7 @@ from ocppsim.model.security_effects import (
     SecurityHooks,
     SecurityLogEntry,
     UploadLog,
+    V2GCertificateChanged,
 )
 from ocppsim.model.types import (
     AuthorizationStatus,
@@ -94,6 +95,7 @@ __all__ = [
     "TransactionUpdateReq",
     "UploadDiagnostics",
     "UploadLog",
+    "V2GCertificateChanged",
 ]
 
 
@@ -446,4 +448,5 @@ Effect = (
     | ChargePointCertificateChanged
     | SecurityLogEntry
     | UploadLog
+    | V2GCertificateChanged
 )

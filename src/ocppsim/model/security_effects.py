@@ -17,6 +17,7 @@ __all__ = [
     "SecurityHooks",
     "SecurityLogEntry",
     "UploadLog",
+    "V2GCertificateChanged",
 ]
 
 
@@ -40,6 +41,15 @@ class CertificatesChanged:
 @dataclass(frozen=True, slots=True)
 class ChargePointCertificateChanged:
     """CertificateSigned accepted: persist it; key `key_id` serves the next profile 3 connection."""
+
+    chain_pem: str
+    key_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class V2GCertificateChanged:
+    """2.0.1 CertificateSigned of a V2GCertificate (the ISO 15118 SECC certificate, A02/A03) accepted:
+    persist it beside its key; no connection to the CSMS uses it."""
 
     chain_pem: str
     key_id: str

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from ocppsim.runtime.station import Station
     from ocppsim.store.certificates import Certificates
 
-__all__ = ["TlsFiles", "make_csr", "restore_certificates", "tls_files"]
+__all__ = ["TlsFiles", "make_csr", "restore_certificates", "restore_v2g_certificate", "tls_files"]
 
 log = logging.getLogger("ocppsim.station")
 
@@ -56,17 +56,26 @@ def restore_certificates(
         except pki.PkiError:
             continue  # unreadable rows are not trusted
         installed.append(InstalledCertificate(CertificateUse(use), pki.facts_of(cert)))
-    own = certificates.load_charge_point(charger_id)
-    cp_certificate = None
-    if own is not None and certificates.key_file(charger_id, own[1]).exists():
-        chain_pem, key_id = own
-        try:
-            leaf = pki.facts_of(pki.load_chain(chain_pem, max_chars=_MAX_FILE_CHARS)[0])
-        except pki.PkiError:
-            leaf = None
-        if leaf is not None:
-            cp_certificate = ChargePointCertificate(chain_pem, key_id, leaf.not_before, leaf.not_after)
-    return tuple(installed), cp_certificate
+    return tuple(installed), _own(certificates, charger_id, certificates.load_charge_point(charger_id))
+
+
+def restore_v2g_certificate(certificates: Certificates, charger_id: str) -> ChargePointCertificate | None:
+    """The 2.0.1 V2GCertificate an earlier run accepted (A02/A03), when its key file is still there."""
+    return _own(certificates, charger_id, certificates.load_v2g(charger_id))
+
+
+def _own(
+    certificates: Certificates, charger_id: str, own: tuple[str, str] | None
+) -> ChargePointCertificate | None:
+    """A stored certificate of the station's own, usable only with its private key (a file)."""
+    if own is None or not certificates.key_file(charger_id, own[1]).exists():
+        return None
+    chain_pem, key_id = own
+    try:
+        leaf = pki.facts_of(pki.load_chain(chain_pem, max_chars=_MAX_FILE_CHARS)[0])
+    except pki.PkiError:
+        return None
+    return ChargePointCertificate(chain_pem, key_id, leaf.not_before, leaf.not_after)
 
 
 def make_csr(station: Station, effect: MakeCsr, certificates: Certificates | None) -> None:

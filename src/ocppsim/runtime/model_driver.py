@@ -46,6 +46,7 @@ from ocppsim.model.security_effects import (
     MakeCsr,
     SecurityLogEntry,
     UploadLog,
+    V2GCertificateChanged,
 )
 from ocppsim.model.types import RegistrationStatus
 from ocppsim.runtime.certificates import make_csr
@@ -205,6 +206,10 @@ class ModelDriver:
             if store is not None:
                 store.certificates.save_charge_point(station.id, effect.chain_pem, effect.key_id)
             station._log.info("charge point certificate installed (key %s…)", effect.key_id[:16])
+        elif isinstance(effect, V2GCertificateChanged):
+            if store is not None:
+                store.certificates.save_v2g(station.id, effect.chain_pem, effect.key_id)
+            station._log.info("V2G certificate installed (key %s…)", effect.key_id[:16])
         elif isinstance(effect, Reboot):
             station.reboot(effect)
         elif isinstance(effect, Reconnect):

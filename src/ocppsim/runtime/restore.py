@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ocppsim.model.charger import Charger, ChargerParams
 from ocppsim.model.outgoing import InterruptedTransaction
-from ocppsim.runtime.certificates import restore_certificates
+from ocppsim.runtime.certificates import restore_certificates, restore_v2g_certificate
 from ocppsim.runtime.clock import Clock
 from ocppsim.runtime.station import Station, StationOptions
 from ocppsim.store import Store
@@ -54,6 +54,9 @@ def restore_station(
         certificates=installed,
         cp_certificate=cp_certificate,
     )
+    v2g = restore_v2g_certificate(store.certificates, cid)
+    if v2g is not None:  # 2.0.1 A02/A03: the ISO 15118 certificate accepted before the restart
+        charger.security.requests.v2g_certificate = v2g
     charger.security.startup(clock.now())  # Security Whitepaper section 8: StartupOfTheDevice
     station = Station(charger, options, clock=clock, store=store)
     station.replay(journal)

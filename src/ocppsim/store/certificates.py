@@ -1,6 +1,7 @@
 """What the Security Whitepaper edition 2 (SWP) asks a charge point to keep: the installed root
 certificates (InstallCertificate, M05), its own certificate chain (CertificateSigned, A02/A03) with the
-private key of that chain, and the security log (A04.FR.04, N01).
+private key of that chain, the same for a 2.0.1 station's V2GCertificate (the ISO 15118 SECC certificate,
+A02/A03 certificateType V2GCertificate), and the security log (A04.FR.04, N01).
 
 Private keys live in files of their own, created 0600 (owner read/write only) in `keys/` beside the
 database, never in a row of the database (whose file is as readable as any data file) and never in a log:
@@ -49,18 +50,34 @@ class Certificates:
 
     def load_charge_point(self, charger_id: str) -> tuple[str, str] | None:
         """(chain PEM, key id) of the charge point certificate, when one was accepted."""
+        return self._load_own("charge_point_certificates", charger_id)
+
+    def save_charge_point(self, charger_id: str, chain_pem: str, key_id: str) -> None:
+        # The chain beside its key, for TLS libraries that read files (profile 3).
+        self._save_own("charge_point_certificates", charger_id, chain_pem, key_id)
+
+    # ------------------------------------------------------------------ the V2G certificate (2.0.1 A02/A03)
+
+    def load_v2g(self, charger_id: str) -> tuple[str, str] | None:
+        """(chain PEM, key id) of the V2GCertificate, when one was accepted."""
+        return self._load_own("v2g_certificates", charger_id)
+
+    def save_v2g(self, charger_id: str, chain_pem: str, key_id: str) -> None:
+        # The chain beside its key, as for the charge point certificate (an ISO 15118 stack reads files).
+        self._save_own("v2g_certificates", charger_id, chain_pem, key_id)
+
+    def _load_own(self, table: str, charger_id: str) -> tuple[str, str] | None:
         row = self._db.read(
-            "SELECT chain_pem, key_id FROM charge_point_certificates WHERE charger_id = ?", (charger_id,)
+            f"SELECT chain_pem, key_id FROM {table} WHERE charger_id = ?", (charger_id,)
         ).fetchone()
         return (str(row[0]), str(row[1])) if row is not None else None
 
-    def save_charge_point(self, charger_id: str, chain_pem: str, key_id: str) -> None:
+    def _save_own(self, table: str, charger_id: str, chain_pem: str, key_id: str) -> None:
         self._db.write(
-            "INSERT INTO charge_point_certificates (charger_id, chain_pem, key_id) VALUES (?, ?, ?) "
+            f"INSERT INTO {table} (charger_id, chain_pem, key_id) VALUES (?, ?, ?) "
             "ON CONFLICT (charger_id) DO UPDATE SET chain_pem = excluded.chain_pem, key_id = excluded.key_id",
             (charger_id, chain_pem, key_id),
         )
-        # The chain beside its key, for TLS libraries that read files (profile 3).
         self._private_file(self.chain_file(charger_id, key_id), chain_pem)
 
     def key_file(self, charger_id: str, key_id: str) -> Path:

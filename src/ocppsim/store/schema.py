@@ -223,6 +223,15 @@ MIGRATIONS: Final[tuple[str, ...]] = (
         PRIMARY KEY (charger_id, tx_ref)
     );
     """,
+    # 14: OCPP 2.0.1 A02/A03: the V2GCertificate (ISO 15118 SECC certificate) accepted last and the id of
+    # its key pair, as charge_point_certificates keeps the ChargingStationCertificate (key: a 0600 file).
+    """
+    CREATE TABLE v2g_certificates (
+        charger_id TEXT PRIMARY KEY,
+        chain_pem TEXT NOT NULL,
+        key_id TEXT NOT NULL
+    );
+    """,
 )
 
 # max(): a register never goes backwards, even if an older value is written late. (registers.py, and
@@ -261,6 +270,7 @@ PER_CHARGER_TABLES: Final = (
     "charge_point_certificates",
     "security_log",
     "event_sequences",
+    "v2g_certificates",
 )
 
 

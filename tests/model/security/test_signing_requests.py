@@ -27,7 +27,12 @@ from ocppsim.model.security.events import (
     from_name,
 )
 from ocppsim.model.security.signing_requests import CHARGING_STATION, V2G
-from ocppsim.model.security_effects import ChargePointCertificateChanged, MakeCsr, SecurityLogEntry
+from ocppsim.model.security_effects import (
+    ChargePointCertificateChanged,
+    MakeCsr,
+    SecurityLogEntry,
+    V2GCertificateChanged,
+)
 from ocppsim.model.types import TriggerMessageStatus
 from ocppsim.pki import facts_of, load_chain, make_csr
 
@@ -138,10 +143,13 @@ def test_certificate_signed_per_type(ca: CertificateAuthority) -> None:
     assert signed(ch, CHARGING_STATION, chain) == ("Accepted", None)
     assert ChargePointCertificateChanged(chain, cs_key) in ch.drain()
     assert ch.security.cp_certificate is not None and ch.security.cp_certificate.key_id == cs_key
-    assert signed(ch, V2G, ca.sign_csr(v2g_csr)) == ("Accepted", None)
+    v2g_chain = ca.sign_csr(v2g_csr)
+    assert signed(ch, V2G, v2g_chain) == ("Accepted", None)
     v2g = ch.security.requests.v2g_certificate
     assert v2g is not None and v2g.key_id == v2g_key
-    assert not any(isinstance(e, ChargePointCertificateChanged) for e in ch.drain())  # not the TLS one
+    effects = ch.drain()
+    assert not any(isinstance(e, ChargePointCertificateChanged) for e in effects)  # not the TLS one
+    assert V2GCertificateChanged(v2g_chain, v2g_key) in effects  # kept by the store
 
 
 def test_wrong_name_and_expired_certificates(ca: CertificateAuthority) -> None:

@@ -22,7 +22,7 @@ from ocppsim.model.charger_state import ChargerState
 from ocppsim.model.outgoing import SignCertificateReq
 from ocppsim.model.security.certificates import CertificateFacts, ChargePointCertificate
 from ocppsim.model.security.events import SecurityEvent
-from ocppsim.model.security_effects import ChargePointCertificateChanged, MakeCsr
+from ocppsim.model.security_effects import ChargePointCertificateChanged, MakeCsr, V2GCertificateChanged
 from ocppsim.model.types import TriggerMessageStatus
 
 if TYPE_CHECKING:
@@ -65,8 +65,9 @@ class SigningRequests:
         self._s = state
         self._security = security
         self._pending: dict[str, PendingCsr] = {}
-        # The ISO 15118 certificate (2.0.1 V2GCertificate) accepted last: kept for this run only (its
-        # key is in the runtime's key file); no TLS connection to the CSMS uses it.
+        # The ISO 15118 certificate (2.0.1 V2GCertificate) accepted last, kept by the store as the charging
+        # station certificate is (its key in the runtime's key file; restored at start); no TLS
+        # connection to the CSMS uses it.
         self.v2g_certificate: ChargePointCertificate | None = None
 
     # ------------------------------------------------------------------ what the station names itself
@@ -192,4 +193,5 @@ class SigningRequests:
             self._s.emit(ChargePointCertificateChanged(chain_pem, leaf.key_id))
         else:
             self.v2g_certificate = installed
+            self._s.emit(V2GCertificateChanged(chain_pem, leaf.key_id))
         return "Accepted", None
