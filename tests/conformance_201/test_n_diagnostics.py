@@ -53,6 +53,20 @@ async def test_n35_security_log_success(sim201: Sim) -> None:
     assert "StartupOfTheDevice" in text
 
 
+async def test_security_log_names_events_as_201_does(sim201: Sim) -> None:
+    """Part 2 appendix 1: the security log of a 2.0.1 station shows the 2.0.1 names of the events 2.0.1
+    renamed, whichever name raised them, as its SecurityEventNotification does."""
+    assert await sim201.cmd("security_event CentralSystemFailedToAuthenticate") == (
+        "Ok. CentralSystemFailedToAuthenticate logged"
+    )
+    assert await sim201.cmd("security_event InvalidCsmsCertificate") == "Ok. InvalidCsmsCertificate pushed"
+    text = (await _get_log(sim201, "SecurityLog")).decode()
+    assert "CsmsFailedToAuthenticate" in text and "InvalidCsmsCertificate" in text
+    assert "CentralSystem" not in text
+    (pushed,) = sim201.calls("SecurityEventNotification")[-1:]
+    assert pushed.payload["type"] == "InvalidCsmsCertificate"
+
+
 @pytest.mark.octt201("TC_N_26")
 async def test_n26_diagnostics_log_upload_failed(sim201: Sim) -> None:
     with http_files() as files:

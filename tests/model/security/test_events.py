@@ -6,7 +6,7 @@ from __future__ import annotations
 from charger_fixtures import T0, booted
 
 from ocppsim.model.outgoing import SecurityEventNotificationReq
-from ocppsim.model.security.events import CRITICAL, PUSHED, SecurityEvent
+from ocppsim.model.security.events import CRITICAL, NAMES_201, PUSHED, SecurityEvent
 from ocppsim.model.security_effects import SecurityLogEntry
 from ocppsim.model.types import RegistrationStatus
 
@@ -48,6 +48,20 @@ def test_a_non_critical_event_is_only_logged() -> None:
     ch.security.event(SecurityEvent.FAILED_TO_AUTHENTICATE_AT_CENTRAL_SYSTEM, T0, "HTTP 401")
     effects = ch.drain()
     assert pushed(effects) == [] and logged(effects) == ["FailedToAuthenticateAtCentralSystem"]
+
+
+def test_a_201_station_logs_the_201_names() -> None:
+    """Part 2 appendix 1 renamed four events: a 2.0.1 station's security log (what GetLog uploads)
+    names them as its SecurityEventNotification does; a 1.6 station keeps the Whitepaper's names."""
+    v201 = booted(ocpp_versions=("2.0.1",))
+    v16 = booted()
+    for ch in (v201, v16):
+        for event in NAMES_201:
+            ch.security.event(SecurityEvent(event), T0, None)
+        ch.security.event(SecurityEvent.TAMPER_DETECTION_ACTIVATED, T0, None)  # spelled the same in both
+    assert logged(v201.drain()) == [*NAMES_201.values(), "TamperDetectionActivated"]
+    assert logged(v16.drain()) == [*NAMES_201, "TamperDetectionActivated"]
+    assert NAMES_201[SecurityEvent.INVALID_CHARGE_POINT_CERTIFICATE] == "InvalidChargingStationCertificate"
 
 
 def test_tech_info_is_cut_to_the_field() -> None:

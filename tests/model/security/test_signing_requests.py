@@ -173,7 +173,7 @@ def test_wrong_name_and_expired_certificates(ca: CertificateAuthority) -> None:
     status, reason = signed(ch, CHARGING_STATION, chain, now=T0 + 3 * 86400)
     assert status == "Rejected" and reason == "the certificate is not valid now"
     logged = [e.event_type for e in ch.drain() if isinstance(e, SecurityLogEntry)]
-    assert logged == ["InvalidChargePointCertificate"] * 2
+    assert logged == ["InvalidChargingStationCertificate"] * 2  # a 2.0.1 station: its log in 2.0.1 names
     assert ch.security.cp_certificate is None
 
 
@@ -216,7 +216,7 @@ def test_2_0_1_event_names_and_criticality() -> None:
     assert not any(isinstance(e, SecurityEventNotificationReq) for e in old.drain())  # not critical in 1.6
     ch.security.security_event("FailedToAuthenticateAtCsms", T0)
     assert [e.event_type for e in ch.drain() if isinstance(e, SecurityLogEntry)] == [
-        "FailedToAuthenticateAtCentralSystem"
+        "FailedToAuthenticateAtCsms"  # the 2.0.1 name in its log, as on its wire
     ]
     with pytest.raises(ValueError, match="unknown security event"):
         old.security.security_event("MaintenanceLoginFailed", T0)

@@ -29,7 +29,14 @@ from ocppsim.model.security.certificates import (
     ChargePointCertificate,
     InstalledCertificate,
 )
-from ocppsim.model.security.events import PUSHED, PUSHED_201, SecurityEvent, SecurityEvent201, from_name
+from ocppsim.model.security.events import (
+    PUSHED,
+    PUSHED_201,
+    SecurityEvent,
+    SecurityEvent201,
+    from_name,
+    name_of,
+)
 from ocppsim.model.security.logs import LogUploads
 from ocppsim.model.security.signed_firmware import SignedFirmware
 from ocppsim.model.security.signing_requests import CHARGING_STATION, SigningRequests
@@ -208,7 +215,8 @@ class Security:
         state = self._s
         info = tech_info[:255] if tech_info else None
         ts = state.ts(now)
-        state.emit(SecurityLogEntry(event.value, ts, info))
+        # The log in the names of the version spoken (2.0.1: part 2 appendix 1), as the notification.
+        state.emit(SecurityLogEntry(name_of(event, v201=self._pushed is PUSHED_201), ts, info))
         if event in self._pushed:
             state.emit(SecurityEventNotificationReq(event.value, ts, info))
             return True

@@ -27,6 +27,7 @@ __all__ = [
     "SecurityEvent",
     "SecurityEvent201",
     "from_name",
+    "name_of",
 ]
 
 
@@ -107,6 +108,12 @@ _BY_NAME_201: Final[dict[str, SecurityEvent | SecurityEvent201]] = {
     **{name.lower(): SecurityEvent(event) for event, name in NAMES_201.items()},
     **{e.value.lower(): e for e in SecurityEvent201},
 }
+
+
+def name_of(event: SecurityEvent | SecurityEvent201, *, v201: bool) -> str:
+    """The event's name in the version the station speaks: what its security log shows, as its
+    SecurityEventNotification does (part 2 appendix 1; a GetLog of the security log, N01)."""
+    return NAMES_201.get(event.value, event.value) if v201 else event.value
 
 
 def from_name(name: str, *, v201: bool) -> SecurityEvent | SecurityEvent201 | None:
