@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ocppsim.cli.arguments import Parser
 from ocppsim.cli.process import run_fast, stop_on_signals
+from ocppsim.csms.ca import CertificateAuthority
 from ocppsim.csms.probe import Prober
 from ocppsim.csms.server import CentralSystem
 from ocppsim.csms.sink import Sink
@@ -49,7 +50,21 @@ def run_csms(argv: Sequence[str]) -> int:
     p.add_argument(
         "--probe-on-signal", action="store_true", help="start probing at the first SIGUSR1, not at once"
     )
+    p.add_argument(
+        "--ca",
+        metavar="DIR",
+        type=Path,
+        help="run the CPO's certificate authority kept in DIR (made there on first use): it signs the "
+        f"chargers' CSRs (SignCertificate); chargers install DIR/{CertificateAuthority.ROOT_FILE} as their "
+        "CentralSystemRootCertificate (ca_file) (default: no CA, SignCertificate is not answered)",
+    )
     args = p.parse_args(argv)
+    if args.ca is not None and args.sink:
+        p.error("--ca needs the central system, not --sink")
+    try:
+        ca = CertificateAuthority.in_directory(args.ca) if args.ca is not None else None
+    except (OSError, ValueError) as exc:
+        p.error(f"--ca {args.ca}: {exc}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     tags = {t for t in args.tags.split(",") if t} if args.tags else None
 
@@ -65,9 +80,12 @@ def run_csms(argv: Sequence[str]) -> int:
                 tags=tags,
                 log_frames=not args.quiet,
                 remote_start_after=args.remote_start_after,
+                ca=ca,
             )
         await csms.start(args.host, args.port)
         print(f"central system listening on ws://{args.host}:{csms.port}/ocpp/<charger id>", flush=True)
+        if args.ca is not None:
+            print(f"CPO root certificate (ca_file): {args.ca / CertificateAuthority.ROOT_FILE}", flush=True)
         stop = asyncio.Event()
         stop_on_signals(stop.set)
         report = None

@@ -8,7 +8,9 @@
   firmware images (L01: RSA-PSS or ECDSA with SHA-256 over the whole file).
 
 So that the security cases run end to end with no outside tools. Keys are EC P-256 (A00.FR.503); they live
-in memory only: this CA is for tests and demos, not for production.
+in memory only (`CertificateAuthority.in_directory`: the CPO root and its key in files, so that chargers
+keep trusting it across runs of `ocppsim csms --ca DIR`): this CA is for tests and demos, not for
+production.
 """
 
 from __future__ import annotations
@@ -50,7 +52,19 @@ def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
 class _Root:
     """A self-signed CA certificate and its key."""
 
-    def __init__(self, common_name: str, organization: str, *, days: int = 3650) -> None:
+    def __init__(
+        self,
+        common_name: str,
+        organization: str,
+        *,
+        days: int = 3650,
+        kept: tuple[ec.EllipticCurvePrivateKey, x509.Certificate] | None = None,
+    ) -> None:
+        """`kept`: the key and certificate of an earlier run (the name then is the certificate's)."""
+        if kept is not None:
+            self.key, self.certificate = kept
+            self.name = self.certificate.subject
+            return
         self.key = ec.generate_private_key(ec.SECP256R1())
         self.name = _name(common_name, organization)
         now = _now()
@@ -112,10 +126,42 @@ class CertificateAuthority:
     """The CPO's CA: the CentralSystemRootCertificate, the CSMS's server certificate, the charge points'
     certificates from their CSRs."""
 
-    def __init__(self, organization: str = "ocppsim CPO") -> None:
+    ROOT_FILE = "cpo-root.pem"  # the CentralSystemRootCertificate a charger installs (its ca_file)
+    KEY_FILE = "cpo-root.key"
+
+    def __init__(
+        self,
+        organization: str = "ocppsim CPO",
+        *,
+        _kept: tuple[ec.EllipticCurvePrivateKey, x509.Certificate] | None = None,
+    ) -> None:
         self.organization = organization
-        self.root = _Root(f"{organization} Root CA", organization)
+        self.root = _Root(f"{organization} Root CA", organization, kept=_kept)
         self._files: tempfile.TemporaryDirectory[str] | None = None
+
+    @classmethod
+    def in_directory(cls, folder: Path, organization: str = "ocppsim CPO") -> CertificateAuthority:
+        """The CA whose root and key are in `folder` (ROOT_FILE, KEY_FILE), made there on first use (the
+        folder 0700, the key 0600): the certificates it signed stay valid for chargers across runs.
+        Raises ValueError when the folder holds one file without the other, or files that are not a CA."""
+        root_file, key_file = folder / cls.ROOT_FILE, folder / cls.KEY_FILE
+        if not root_file.exists() and not key_file.exists():
+            ca = cls(organization)
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            root_file.write_text(ca.root_pem)
+            key_file.touch(mode=0o600)
+            key_file.write_bytes(_key_pem(ca.root.key))
+            return ca
+        try:
+            certificate = x509.load_pem_x509_certificate(root_file.read_bytes())
+            key = serialization.load_pem_private_key(key_file.read_bytes(), password=None)
+        except (OSError, ValueError) as exc:
+            raise ValueError(f"{folder}: not a CA made by ocppsim ({exc})") from None
+        if not isinstance(key, ec.EllipticCurvePrivateKey) or key.public_key() != certificate.public_key():
+            raise ValueError(f"{folder}: {cls.KEY_FILE} is not the key of {cls.ROOT_FILE}")
+        names = certificate.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)
+        kept_organization = str(names[0].value) if names else organization
+        return cls(kept_organization, _kept=(key, certificate))
 
     @property
     def root_pem(self) -> str:
