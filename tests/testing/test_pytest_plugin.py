@@ -241,3 +241,45 @@ def test_expert_mode_from_the_plugin(tmp_path):
     assert "{'status': 'Rejected'} == {'status': 'Accepted'}" in result.stdout
     # The report's frames say which answer the simulator, not the charger's model, made.
     assert '[3,"' in result.stdout and '{"status":"Rejected"}]  # intercepted #' in result.stdout
+
+
+PARKING_BAY = """
+BAY = "ParkingBayOccupancy"
+
+
+async def test_the_bay_sensor_starts_and_ends_a_201_transaction(charger_factory, ocpp_csms):
+    station = await charger_factory(ocpp_versions=("2.0.1",))
+    points = [
+        {"component": {"name": "TxCtrlr"}, "variable": {"name": name}, "attributeValue": BAY}
+        for name in ("TxStartPoint", "TxStopPoint")
+    ]
+    answer = await ocpp_csms.call(station, "SetVariables", {"setVariableData": points})
+    assert [r["attributeStatus"] for r in answer["setVariableResult"]] == ["Accepted", "Accepted"]
+    mark = station.mark()
+    assert await station.bay.arrive() == "EV in the parking bay. Status Available"
+    assert await station.bay.arrive() == "Parking bay already occupied"
+    started = await station.expect_call("TransactionEvent", since=mark, eventType="Started")
+    assert started.payload["triggerReason"] == "EVDetected"
+    mark = station.mark()
+    assert await station.bay.depart() == "EV left the parking bay. Status Available"
+    assert await station.bay.depart() == "Parking bay already free"
+    ended = await station.expect_call("TransactionEvent", since=mark, eventType="Ended")
+    assert ended.payload["triggerReason"] == "EVDeparted"  # stoppedReason: EVDisconnected (ReasonEnumType)
+
+
+async def test_each_connector_has_its_bay(charger_factory):
+    station = await charger_factory(ocpp_versions=("2.0.1",), connectors=2)
+    assert await station.bay.arrive(connector=2) == "EV in the parking bay. Status Available"
+    assert await station.bay.arrive() == "EV in the parking bay. Status Available"  # connector 1 was free
+    assert await station.bay.depart(2) == "EV left the parking bay. Status Available"
+"""
+
+
+def test_the_parking_bay_from_the_plugin(tmp_path):
+    result = run_pytest(
+        tmp_path,
+        {"test_bay.py": PARKING_BAY},
+        ini="asyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n",
+        only=(*PLUGIN, "-p", "pytest_asyncio.plugin"),
+    )
+    assert "2 passed" in result.stdout, result.stdout + result.stderr

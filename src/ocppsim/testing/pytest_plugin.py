@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pytest
 
 from ocppsim.testing.expert_mode import ExpertMode
+from ocppsim.testing.parking_bay import ParkingBay
 
 if TYPE_CHECKING:
     from ocppsim.csms.server import CentralSystem
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     from ocppsim.testing.exchanges import Exchange
     from ocppsim.testing.harness import Harness, SimCharger
 
-__all__ = ["BuiltinCsms", "Charger", "ExpertMode", "Session", "Simulator"]
+__all__ = ["BuiltinCsms", "Charger", "ExpertMode", "ParkingBay", "Session", "Simulator"]
 
 T = TypeVar("T")
 
@@ -207,7 +208,8 @@ class Charger:
     """A simulated charger in a test. Every `async` helper waits at most `timeout` real seconds and fails
     with an AssertionError that says what it saw instead; see ocppsim.testing.harness.SimCharger. Expert
     mode (`intercept`, `interceptions`, `remove_interception`): a part of its own, `expert`
-    (testing/expert_mode.py), whose methods are the charger's too."""
+    (testing/expert_mode.py), whose methods are the charger's too. The parking bay sensor of OCPP 2.0.1
+    (`arrive`, `depart`): `bay` (testing/parking_bay.py)."""
 
     def __init__(self, sim: Simulator, inner: SimCharger) -> None:
         self._sim = sim
@@ -217,6 +219,7 @@ class Charger:
         self.intercept = self.expert.intercept
         self.interceptions = self.expert.interceptions
         self.remove_interception = self.expert.remove_interception
+        self.bay = ParkingBay(sim, inner)  # the 2.0.1 bay sensor: `await charger.bay.arrive()`
 
     def __repr__(self) -> str:
         return f"<Charger {self.id}>"
