@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REAL_TIMEOUT, Sim, SimFactory
+from ocppsim.csms.server import CentralSystem
 
 # A third of the frame fuzzers' count: each example is a real socket round trip (~20 ms).
 EXAMPLES = int(os.environ.get("OCPPSIM_FUZZ_EXAMPLES", "300")) // 3
@@ -75,9 +76,9 @@ TEMPLATES = [
 
 
 @pytest.fixture
-async def quiet_sim(sim_factory: SimFactory, csms: object) -> Sim:
+async def quiet_sim(sim_factory: SimFactory, csms: CentralSystem) -> Sim:
     """A charger whose CSMS asks for no heartbeat: `wait` jumps simulated days without a message."""
-    csms.heartbeat_interval = 0  # type: ignore[attr-defined]
+    csms.heartbeat_interval = 0
     sim: Sim = await sim_factory()
     return sim
 
