@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 
 from ocppsim.model.charger import Charger
+from ocppsim.model.meter import MeterValue
 from ocppsim.model.outgoing import (
     AuthorizeReq,
     BootNotificationReq,
@@ -30,7 +31,7 @@ from ocppsim.model.outgoing import (
     StopTransactionReq,
     TransactionUpdateReq,
 )
-from ocppsim.model.types import AuthorizationStatus, ReadingContext, RegistrationStatus
+from ocppsim.model.types import AuthorizationStatus, ReadingContext, RegistrationStatus, ValueFormat
 from ocppsim.ocpp16.framing import Call, CallError, CallResult
 from ocppsim.ocpp201 import convert
 from ocppsim.ocpp201.framing import parse_frame
@@ -47,10 +48,20 @@ _ACCEPTED = IdTagInfo(AuthorizationStatus.ACCEPTED)
 _TX_CONTEXTS = (ReadingContext.SAMPLE_PERIODIC, ReadingContext.SAMPLE_CLOCK)
 _BEGIN_END = (ReadingContext.TRANSACTION_BEGIN, ReadingContext.TRANSACTION_END)
 _BEGIN = ReadingContext.TRANSACTION_BEGIN
+_SIGNED_DATA = ValueFormat.SIGNED_DATA
+
+
+def _signed_begin(request: MeterValuesReq) -> bool:
+    """A transaction's Transaction.Begin reading with its signature (runtime/ocmf_signer.py)."""
+    return (
+        request.tx_ref is not None
+        and request.context is _BEGIN
+        and any(sv.format is _SIGNED_DATA for mv in request.meter_value for sv in mv.sampled_value)
+    )
 
 
 class Wire201:
-    __slots__ = ("charger", "session", "subprotocol", "validators")
+    __slots__ = ("_key_sent", "charger", "meter_public_key", "session", "subprotocol", "validators")
 
     prepare_always = True
     boots_on_reconnect = False
@@ -64,6 +75,10 @@ class Wire201:
         self.session = Session(charger, version)
         self.subprotocol = version.subprotocol
         self.validators = validators or v201_validators
+        # Signed meter values: the signing meter's public key (base64 of DER), set by the runtime that
+        # holds the key (runtime/model_driver.py); the transactions whose events carried it already.
+        self.meter_public_key: str | None = None
+        self._key_sent: set[int] = set()
 
     # ------------------------------------------------------------------ frames and CS -> CP calls
 
@@ -106,7 +121,9 @@ class Wire201:
         if isinstance(request, MeterValuesReq):
             # A transaction's Transaction.Begin / .End values travel in its Started / Ended events
             # (TxStartedMeasurands, TxEndedMeasurands: J02), not as MeterValues of their own.
-            return request.tx_ref is None or request.context not in _BEGIN_END
+            # The signed Begin reading is the exception: it goes as an Updated event of its own
+            # (SignedDataReceived, `_signed_begin`); the signed End reading rides in the Ended event.
+            return request.tx_ref is None or request.context not in _BEGIN_END or _signed_begin(request)
         return True
 
     def _status(self, request: StatusNotificationReq) -> str:
@@ -164,6 +181,8 @@ class Wire201:
             if triggered or request.context in _TX_CONTEXTS:
                 session.trigger_tx.discard(request.connector_id)
                 return "TransactionEvent", self._updated(request, triggered)
+            if _signed_begin(request):
+                return "TransactionEvent", self._updated(request, False, "SignedDataReceived")
         id_type = session.id_token_type(request.id_tag) if isinstance(request, AuthorizeReq) else ""
         built = convert.simple_payload(request, id_type)
         if built is None:
@@ -242,9 +261,34 @@ class Wire201:
         payload["evse"] = {"id": req.connector_id, "connectorId": 1}
         return payload
 
-    def _updated(self, req: MeterValuesReq, triggered: bool) -> Payload:
+    def _public_key(self, tx_ref: int) -> str:
+        """SignedMeterValueType.publicKey of a signed value of transaction `tx_ref`, as OCPPCommCtrlr.
+        PublicKeyWithSignedMeterValue says: never (""), with the transaction's first signed value, or with
+        every one (part 2 2.46: "sending depends on configuration variable PublicKeyWithSignedMeterValue")."""
+        key = self.meter_public_key
+        if key is None:
+            return ""
+        config = self.charger.config
+        name = "OCPPCommCtrlr.PublicKeyWithSignedMeterValue"
+        when = config.raw(name) if config.spec(name) is not None else "EveryMeterValue"
+        if when == "EveryMeterValue":
+            return key
+        if when == "OncePerTransaction" and tx_ref not in self._key_sent:
+            self._key_sent.add(tx_ref)
+            return key
+        return ""
+
+    def _signed_values(self, tx_ref: int, values: tuple[MeterValue, ...]) -> list[Payload]:
+        signed = any(sv.format is _SIGNED_DATA for mv in values for sv in mv.sampled_value)
+        return convert.meter_values(values, self._public_key(tx_ref) if signed else "")
+
+    def _updated(self, req: MeterValuesReq, triggered: bool, trigger: str | None = None) -> Payload:
+        """An Updated event with meter values: sampled (MeterValuePeriodic), clock-aligned
+        (MeterValueClock), triggered (Trigger), or the signed Transaction.Begin reading, which a signing
+        meter delivers once the transaction has started (SignedDataReceived, part 2 TriggerReasonEnumType:
+        "signed data is received from the energy meter")."""
         assert req.tx_ref is not None
-        trigger = (
+        trigger = trigger or (
             "Trigger"
             if triggered
             else "MeterValueClock"
@@ -257,7 +301,7 @@ class Wire201:
             else self.charger.state.ts(self.charger.state.last)
         )
         payload = self._event("Updated", req.tx_ref, trigger, stamp)
-        values = convert.meter_values(req.meter_value)
+        values = self._signed_values(req.tx_ref, req.meter_value)
         if values:
             payload["meterValue"] = values
         c = self.charger.state.connectors.get(req.connector_id)
@@ -286,7 +330,8 @@ class Wire201:
         kept = tuple(
             mv for mv in req.transaction_data if all(sv.context is not _BEGIN for sv in mv.sampled_value)
         )
-        values = convert.meter_values(kept)
+        values = self._signed_values(req.tx_ref, kept)
+        self._key_sent.discard(req.tx_ref)
         if values:
             payload["meterValue"] = values
         return payload

@@ -48,12 +48,23 @@ DEVICE_MODEL_KEYS: tuple[KeySpec, ...] = (
     KeySpec("OCPPCommCtrlr.RetryBackOffWaitMinimum", KeyType.INT, "1"),
     KeySpec("OCPPCommCtrlr.RetryBackOffRepeatTimes", KeyType.INT, "6"),
     KeySpec("OCPPCommCtrlr.RetryBackOffRandomRange", KeyType.INT, "1"),
+    # The public key with signed meter values (SignedMeterValueType.publicKey): never, with the first
+    # signed value of each transaction, or with every one (ocpp201/wire.py).
+    KeySpec(
+        "OCPPCommCtrlr.PublicKeyWithSignedMeterValue",
+        KeyType.STRING,
+        "OncePerTransaction",
+        choices=frozenset({"Never", "OncePerTransaction", "EveryMeterValue"}),
+    ),
     # TxCtrlr (E)
     KeySpec("TxCtrlr.TxStartPoint", KeyType.CSL, "PowerPathClosed", choices=TX_START_POINTS),
     KeySpec("TxCtrlr.TxStopPoint", KeyType.CSL, "EVConnected,Authorized", choices=TX_STOP_POINTS),
     KeySpec("TxCtrlr.TxBeforeAcceptedEnabled", KeyType.BOOL, "false", readonly=True),
     # SampledDataCtrlr / AlignedDataCtrlr (J)
     KeySpec("SampledDataCtrlr.Enabled", KeyType.BOOL, "true"),
+    # Sign the transaction's Begin / End register readings (J02) when the station has a signing meter
+    # (ChargerParams.signed_meter_values; without one nothing is signed whatever this says).
+    KeySpec("SampledDataCtrlr.SignReadings", KeyType.BOOL, "true"),
     # The values the Ended event carries are taken at intervals of their own (J02; metering block).
     KeySpec("SampledDataCtrlr.TxEndedInterval", KeyType.INT, "0"),
     KeySpec("AlignedDataCtrlr.TxEndedInterval", KeyType.INT, "0"),
