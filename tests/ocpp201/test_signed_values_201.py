@@ -157,3 +157,29 @@ def test_the_public_key_forms() -> None:
     with pytest.raises(ocmf.OcmfError):
         ocmf.document_of("%%%")
     assert ocmf.document_of(ocmf.signed_meter_data("OCMF|{}|{}")) == "OCMF|{}|{}"
+
+
+def test_sign_started_signs_the_start_once() -> None:
+    from ocppsim.model.outgoing import StartTransactionReq
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    signer = OcmfSigner("CP", key)
+    c = charger()
+    start = StartTransactionReq(7, 1, "AB", 1000, Timestamp(T0), trigger="SignedDataReceived")
+    document = signer.sign_started(start, c)
+    payload = ocmf.verify(document, ocmf.public_key_base64(key))
+    assert (payload["RD"][0]["TX"], payload["RD"][0]["RV"], payload["ID"], payload["PG"]) == (
+        "B",
+        1000,
+        "AB",
+        "T1",
+    )
+    # The model's Transaction.Begin reading of that start is not signed a second time ...
+    begin = signer.sign(reading(1000, BEGIN, T0), c)
+    assert begin.sign is None and len(begin.meter_value[0].sampled_value) == 1
+    assert signer.pagination == 1
+    # ... but the End reading is, and the next transaction's Begin again.
+    signer.sign(reading(1500, END, T0 + 60), c)
+    assert signer.pagination == 2
+    again = signer.sign(reading(1500, BEGIN, T0 + 120), c)
+    assert len(again.meter_value[0].sampled_value) == 2 and signer.pagination == 3

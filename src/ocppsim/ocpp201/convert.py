@@ -6,7 +6,7 @@ ocpp/v201 win for fields). The model speaks in 1.6 notions; this is where they b
 | StartTransactionReq | TransactionEvent eventType Started (E01-E03), seqNo 0 |
 | MeterValuesReq of a transaction, periodic / aligned | TransactionEvent Updated (J02) |
 | MeterValuesReq of a transaction, Transaction.Begin / End | not sent: Started / Ended carry them |
-| the same, Transaction.Begin signed (signed meter values) | TransactionEvent Updated SignedDataReceived |
+| the same, signed (signed meter values) | in Started (wire.py signed_begin) / Ended |
 | StopTransactionReq | TransactionEvent Ended with stoppedReason (E06, E07, E10, B12) |
 | MeterValuesReq without transaction, or triggered | MeterValues with evseId (J01, F06) |
 | StatusNotificationReq, connector n | StatusNotification evseId n, connectorId 1, connectorStatus (G01) |

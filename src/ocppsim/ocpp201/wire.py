@@ -51,17 +51,16 @@ _BEGIN = ReadingContext.TRANSACTION_BEGIN
 _SIGNED_DATA = ValueFormat.SIGNED_DATA
 
 
-def _signed_begin(request: MeterValuesReq) -> bool:
-    """A transaction's Transaction.Begin reading with its signature (runtime/ocmf_signer.py)."""
-    return (
-        request.tx_ref is not None
-        and request.context is _BEGIN
-        and any(sv.format is _SIGNED_DATA for mv in request.meter_value for sv in mv.sampled_value)
-    )
-
-
 class Wire201:
-    __slots__ = ("_key_sent", "charger", "meter_public_key", "session", "subprotocol", "validators")
+    __slots__ = (
+        "_key_sent",
+        "charger",
+        "meter_public_key",
+        "session",
+        "signed_begin",
+        "subprotocol",
+        "validators",
+    )
 
     prepare_always = True
     boots_on_reconnect = False
@@ -79,6 +78,9 @@ class Wire201:
         # holds the key (runtime/model_driver.py); the transactions whose events carried it already.
         self.meter_public_key: str | None = None
         self._key_sent: set[int] = set()
+        # Signed meter values: the signed start reading (OCMF document) of a transaction whose Started
+        # event is being built, by tx_ref (runtime/model_driver.py puts it, `_started` takes it).
+        self.signed_begin: dict[int, str] = {}
 
     # ------------------------------------------------------------------ frames and CS -> CP calls
 
@@ -121,9 +123,8 @@ class Wire201:
         if isinstance(request, MeterValuesReq):
             # A transaction's Transaction.Begin / .End values travel in its Started / Ended events
             # (TxStartedMeasurands, TxEndedMeasurands: J02), not as MeterValues of their own.
-            # The signed Begin reading is the exception: it goes as an Updated event of its own
-            # (SignedDataReceived, `_signed_begin`); the signed End reading rides in the Ended event.
-            return request.tx_ref is None or request.context not in _BEGIN_END or _signed_begin(request)
+            # So do the signed readings (runtime/model_driver.py, `_started`, `_ended`).
+            return request.tx_ref is None or request.context not in _BEGIN_END
         return True
 
     def _status(self, request: StatusNotificationReq) -> str:
@@ -181,8 +182,6 @@ class Wire201:
             if triggered or request.context in _TX_CONTEXTS:
                 session.trigger_tx.discard(request.connector_id)
                 return "TransactionEvent", self._updated(request, triggered)
-            if _signed_begin(request):
-                return "TransactionEvent", self._updated(request, False, "SignedDataReceived")
         id_type = session.id_token_type(request.id_tag) if isinstance(request, AuthorizeReq) else ""
         built = convert.simple_payload(request, id_type)
         if built is None:
@@ -234,6 +233,16 @@ class Wire201:
         session.evse_of[req.tx_ref] = req.connector_id
         if req.reservation_id is not None:
             payload["reservationId"] = req.reservation_id
+        document = self.signed_begin.pop(req.tx_ref, None)
+        if document is not None:
+            # Signed meter values (J02; E01 TxStartPoint DataSigned, TC_E_11 step 3): the Started event
+            # carries the signed start reading, the register at the start with its signedMeterValue.
+            begin = convert.begin_value(req.meter_start, req.timestamp)
+            begin["sampledValue"][0]["signedMeterValue"] = convert.signed_meter_value(
+                document, self._public_key(req.tx_ref)
+            )
+            payload["meterValue"] = [begin]
+            return payload
         started = self.charger.config.raw("SampledDataCtrlr.TxStartedMeasurands")
         if "Energy.Active.Import.Register" in started.split(","):
             payload["meterValue"] = [convert.begin_value(req.meter_start, req.timestamp)]
@@ -282,13 +291,11 @@ class Wire201:
         signed = any(sv.format is _SIGNED_DATA for mv in values for sv in mv.sampled_value)
         return convert.meter_values(values, self._public_key(tx_ref) if signed else "")
 
-    def _updated(self, req: MeterValuesReq, triggered: bool, trigger: str | None = None) -> Payload:
+    def _updated(self, req: MeterValuesReq, triggered: bool) -> Payload:
         """An Updated event with meter values: sampled (MeterValuePeriodic), clock-aligned
-        (MeterValueClock), triggered (Trigger), or the signed Transaction.Begin reading, which a signing
-        meter delivers once the transaction has started (SignedDataReceived, part 2 TriggerReasonEnumType:
-        "signed data is received from the energy meter")."""
+        (MeterValueClock) or triggered (Trigger)."""
         assert req.tx_ref is not None
-        trigger = trigger or (
+        trigger = (
             "Trigger"
             if triggered
             else "MeterValueClock"

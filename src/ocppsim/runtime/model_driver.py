@@ -141,12 +141,17 @@ class ModelDriver:
             # Signed before it is journaled: the document is made once, a retry sends the same bytes.
             wire = station.wire
             if isinstance(wire, Wire201):
-                # 2.0.1: the events carry the key; the Ended event the signed End reading only.
+                # 2.0.1: the events carry the key; Started the signed Begin, Ended the End reading.
                 wire.meter_public_key = signer.public_key_base64
                 if isinstance(effect, MeterValuesReq) and effect.sign is not None:
                     effect = signer.sign(effect, station.charger)
                 elif isinstance(effect, StopTransactionReq):
                     effect = signer.complete_ended(effect)
+                elif isinstance(effect, StartTransactionReq) and station.charger.metering.signing():
+                    # The Started event carries the signed start reading (the Transaction.Begin value
+                    # the model asks to sign next is then not signed again); with TxStartPoint
+                    # DataSigned it is what starts the transaction (E01, triggerReason SignedDataReceived).
+                    wire.signed_begin[effect.tx_ref] = signer.sign_started(effect, station.charger)
             elif isinstance(effect, MeterValuesReq) and effect.sign is not None:
                 effect = signer.sign(effect, station.charger)
             elif isinstance(effect, StopTransactionReq):

@@ -15,9 +15,10 @@ __all__ = ["DEVICE_MODEL_DEFAULTS", "DEVICE_MODEL_KEYS", "TX_START_POINTS", "TX_
 # TxStartPoint / TxStopPoint (part 2 appendices "TxCtrlr", E01/E06): the points this charger starts and
 # ends a transaction at, followed by model/transactions/points.py. The valuesList is exactly what it
 # honours, so a CSMS cannot configure a point the model would not follow (SetVariables Rejected).
-# DataSigned is left out: signed meter values are refused on 2.0.1 (no OCMF signing there yet).
+# DataSigned needs a signing meter (signed_meter_values): the metering block refuses it on a station
+# without one (model/metering/block.py key_allowed).
 TX_START_POINTS = frozenset(
-    {"ParkingBayOccupancy", "EVConnected", "Authorized", "PowerPathClosed", "EnergyTransfer"}
+    {"ParkingBayOccupancy", "EVConnected", "Authorized", "PowerPathClosed", "EnergyTransfer", "DataSigned"}
 )
 TX_STOP_POINTS = TX_START_POINTS
 

@@ -95,7 +95,8 @@ _OL = DataType.OPTION_LIST
 _SL = DataType.SEQUENCE_LIST
 _AVAILABILITY = "Available,Occupied,Reserved,Unavailable,Faulted"
 # TxStartPoint / TxStopPoint: what the model honours (keys.py TX_START_POINTS, transactions/points.py).
-_TX_POINTS = "ParkingBayOccupancy,EVConnected,Authorized,PowerPathClosed,EnergyTransfer"
+# DataSigned is honoured on a station with a signing meter only (model/metering/block.py key_allowed).
+_TX_POINTS = "ParkingBayOccupancy,EVConnected,Authorized,PowerPathClosed,EnergyTransfer,DataSigned"
 _BASE = "MonitoringCtrlr.ActiveMonitoringBase"
 _LEVEL = "MonitoringCtrlr.ActiveMonitoringLevel"
 _BASES = "All,FactoryDefault,HardWiredOnly"

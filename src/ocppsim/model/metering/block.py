@@ -41,6 +41,7 @@ _SAMPLED_ENDED = "SampledDataCtrlr.TxEndedInterval"
 _ALIGNED_ENDED = "AlignedDataCtrlr.TxEndedInterval"
 _ENERGY_REGISTER = Measurand.ENERGY_ACTIVE_IMPORT_REGISTER
 _SIGN_READINGS = "SampledDataCtrlr.SignReadings"
+_TX_POINT_KEYS = ("TxCtrlr.TxStartPoint", "TxCtrlr.TxStopPoint")
 
 
 class Metering:
@@ -56,7 +57,7 @@ class Metering:
         config = self._s.config
         return config.get_int(key) if config.spec(key) is not None else None
 
-    def _signing(self) -> bool:
+    def signing(self) -> bool:
         """The Begin / End readings are signed: a signing meter, and on 2.0.1 SampledDataCtrlr.SignReadings
         (J02; a 1.6 charger has no such key and signs whenever it has the meter)."""
         state = self._s
@@ -126,7 +127,7 @@ class Metering:
         """The MeterValues of context Transaction.Begin, right after StartTransaction (the original's
         `tag`): MeterValuesSampledData, and the signed register when signing."""
         values = self.sample(c, "MeterValuesSampledData", _TRANSACTION_BEGIN, now)
-        if self._signing():
+        if self.signing():
             self._emit_signed(c, tx, _TRANSACTION_BEGIN, values, now)
         elif values is not None:
             self._s.emit(MeterValuesReq(c.id, (values,), tx.ref, _TRANSACTION_BEGIN))
@@ -135,7 +136,7 @@ class Metering:
         """Transaction.End values: a MeterValues of MeterValuesSampledData, and the last of the data kept
         for StopTransaction."""
         end = self.sample(c, "MeterValuesSampledData", _TRANSACTION_END, now)
-        if self._signing():
+        if self.signing():
             self._emit_signed(c, tx, _TRANSACTION_END, end, now)
         elif end is not None:
             self._s.emit(MeterValuesReq(c.id, (end,), tx.ref, _TRANSACTION_END))
@@ -272,6 +273,10 @@ class Metering:
     # ------------------------------------------------------------------ configuration changes
 
     def key_allowed(self, name: str, value: str) -> bool:
+        # 2.0.1 TxStartPoint / TxStopPoint DataSigned (E01, E06) needs a meter that signs: refused
+        # (SetVariables Rejected) on a station without one rather than a point that never holds.
+        if name in _TX_POINT_KEYS and "DataSigned" in value.split(","):
+            return bool(self._s.params.signed_meter_values)
         return True
 
     def key_changed(self, name: str, value: str, now: float) -> None:
