@@ -288,6 +288,8 @@ class Wire201:
         return ""
 
     def _signed_values(self, tx_ref: int, values: tuple[MeterValue, ...]) -> list[Payload]:
+        if self.meter_public_key is None:
+            return convert.meter_values(values)  # no signing meter: nothing signed, no key to decide
         signed = any(sv.format is _SIGNED_DATA for mv in values for sv in mv.sampled_value)
         return convert.meter_values(values, self._public_key(tx_ref) if signed else "")
 
