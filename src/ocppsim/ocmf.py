@@ -20,9 +20,11 @@ A document is three sections separated by pipes (OCMF 1.2, S.A.F.E. e.V., "JSON 
 
 A pipe may not occur inside a section, so a pipe in a string (an idTag) is written as the JSON escape
 \\u007c. How the public key reaches a CSMS over OCPP 1.6 is the charger's business
-(runtime/ocmf_signer.py: DataTransfer "generalConfiguration" / "setMeterConfiguration"); here a key is
-accepted as PEM, as hex of its DER SubjectPublicKeyInfo (the form that DataTransfer carries) or as a key
-object.
+(runtime/ocmf_signer.py: DataTransfer "generalConfiguration" / "setMeterConfiguration"); OCPP 2.0.1
+carries the document and the key in the meter value itself (SignedMeterValueType: signedMeterData and
+publicKey, both base64; `signed_meter_data`, `document_of`, `public_key_base64`). Here a key is accepted
+as PEM, as hex of its DER SubjectPublicKeyInfo (the form that DataTransfer carries), as base64 of that
+DER (the 2.0.1 form) or as a key object.
 
 For a CSMS developer: `verify(document, public_key)` returns the payload section parsed (numbers as
 Decimal, as written) or raises `OcmfError` saying what is wrong: a tampered payload, another key, an
@@ -44,16 +46,20 @@ from cryptography.hazmat.primitives.asymmetric import ec
 __all__ = [
     "ALGORITHM",
     "OcmfError",
+    "document_of",
     "encode_payload",
     "load_public_key",
     "parse",
+    "public_key_base64",
     "public_key_hex",
     "sign",
+    "signed_meter_data",
     "verify",
 ]
 
 ALGORITHM = "ECDSA-secp256r1-SHA256"
 _HEADER = "OCMF"
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 
 
 class OcmfError(ValueError):
@@ -85,6 +91,25 @@ def public_key_hex(key: ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey) 
     return der.hex().upper()
 
 
+def public_key_base64(key: ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey) -> str:
+    """The public key as base64 of its DER SubjectPublicKeyInfo: OCPP 2.0.1 SignedMeterValueType.
+    publicKey ("Base64 encoded")."""
+    return base64.b64encode(bytes.fromhex(public_key_hex(key))).decode("ascii")
+
+
+def signed_meter_data(document: str) -> str:
+    """OCPP 2.0.1 SignedMeterValueType.signedMeterData ("Base64 encoded") of a document."""
+    return base64.b64encode(document.encode()).decode("ascii")
+
+
+def document_of(signed_meter_data: str) -> str:
+    """The document a 2.0.1 signedMeterData carries (its base64 decoded); OcmfError if it is not."""
+    try:
+        return base64.b64decode(signed_meter_data, validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError) as exc:
+        raise OcmfError(f"signedMeterData is not base64 of a document: {exc}") from None
+
+
 def load_public_key(key: str | bytes | ec.EllipticCurvePublicKey) -> ec.EllipticCurvePublicKey:
     """A public key given as PEM, as hex of DER (white space allowed), as DER bytes, or as a key."""
     if isinstance(key, ec.EllipticCurvePublicKey):
@@ -94,13 +119,16 @@ def load_public_key(key: str | bytes | ec.EllipticCurvePublicKey) -> ec.Elliptic
             text = key.strip()
             if text.startswith("-----BEGIN"):
                 loaded = serialization.load_pem_public_key(text.encode())
+            elif not set("".join(text.split())) <= _HEX_DIGITS:
+                # base64 of DER, as OCPP 2.0.1 SignedMeterValueType.publicKey carries it
+                loaded = serialization.load_der_public_key(base64.b64decode(text, validate=True))
             else:
                 loaded = serialization.load_der_public_key(bytes.fromhex("".join(text.split())))
         elif key.lstrip().startswith(b"-----BEGIN"):
             loaded = serialization.load_pem_public_key(key)
         else:
             loaded = serialization.load_der_public_key(key)
-    except ValueError as exc:
+    except (ValueError, binascii.Error) as exc:
         raise OcmfError(f"not a public key: {exc}") from None
     if not isinstance(loaded, ec.EllipticCurvePublicKey):
         raise OcmfError("not an elliptic curve public key")

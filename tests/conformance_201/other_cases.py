@@ -1,7 +1,8 @@
 """Charging-station cases beyond the Core profile's mandatory list (cases.py) that this suite plays:
 conditional Core cases that apply to this charger (part 5 section 4.2, "C": the start and stop transaction
 options, since TxCtrlr.TxStartPoint / TxStopPoint are ReadWrite with ParkingBayOccupancy, EVConnected,
-Authorized, PowerPathClosed and EnergyTransfer in their valuesList; TC_E_11, DataSigned, does not apply),
+Authorized, PowerPathClosed, EnergyTransfer and DataSigned in their valuesList; TC_E_11, DataSigned, is
+played with a charger that signs its meter values, `signed_meter_values = ocmf`),
 Advanced Security cases (part 5 section 4.3; steps in part 6), and cases of the Reservation, Tariff & Cost
 and Advanced User Interface profiles (part 5 sections 4.7, 4.8). Part 6 of this edition leaves sections H, I
 and O blank: those ids and titles are as the OCA test tool names them (`TC_<id>_CS`), and each test follows
@@ -18,6 +19,7 @@ OTHER_CASES: tuple[Case, ...] = (
     Case("TC_E_01", "Start transaction options", "PowerPathClosed"),
     Case("TC_E_02", "Start transaction options", "EnergyTransfer"),
     Case("TC_E_09", "Start transaction options", "EVConnected"),
+    Case("TC_E_11", "Start transaction options", "DataSigned"),
     Case("TC_E_10", "Start transaction options", "Authorized - Local"),
     Case("TC_E_13", "Start transaction options", "Authorized - Remote"),
     Case("TC_E_12", "Start transaction options", "ParkingBayOccupied"),

@@ -61,8 +61,8 @@ OTHER_HEADER = """
 
 Cases outside the list above that apply to this charger and are played the same way
 (`tests/conformance_201/other_cases.py`): conditional Core cases ("C" for the charging station in part 5
-section 4.2: the start and stop transaction options; DataSigned is not offered, so TC_E_11 does not
-apply), Advanced Security cases (part 5 section 4.3), and Reservation, Tariff & Cost and Advanced User
+section 4.2: the start and stop transaction options, TC_E_11 DataSigned with a charger that signs its
+meter values), Advanced Security cases (part 5 section 4.3), and Reservation, Tariff & Cost and Advanced User
 Interface cases (part 5 sections 4.7, 4.8), and the monitoring use cases (Advanced Device Management). Part
 6 of this edition leaves sections H, I and O blank: those cases are named as the OCA test tool names them,
 and their tests check the use cases (part 2 H01-H04, I03, O01-O06) as the errata, the device model and the

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from conformance_201.steps import call, component, events, set_variables, statuses, variable
-from conftest import REAL_TIMEOUT, Sim
+from conftest import REAL_TIMEOUT, Sim, SimFactory
+from ocppsim import ocmf
 from ocppsim.testing.harness import wait_quiet
 
 TOKEN = "12345678"
@@ -109,6 +110,64 @@ async def test_e09_ev_connected(sim201: Sim) -> None:
     _check(updated, "Updated", "Authorized", chargingState="Charging")
     assert updated["idToken"] == {"idToken": TOKEN, "type": "ISO14443"}
     assert updated["transactionInfo"]["transactionId"] == started["transactionInfo"]["transactionId"]
+
+
+@pytest.mark.octt201("TC_E_11")
+async def test_e11_data_signed(sim201_factory: SimFactory) -> None:
+    """TxStartPoint DataSigned with SampledDataCtrlr.SignReadings true (a station with a signing meter):
+    the Started event says SignedDataReceived and carries the signed Transaction.Begin reading, then
+    ChargingStateChanged Charging."""
+    sim = await sim201_factory(signed_meter_values="ocmf")
+    await _tx_ctrlr(sim, start="DataSigned")
+    (signing,) = await set_variables(
+        sim, (component("SampledDataCtrlr"), variable("SignReadings"), "true", None)
+    )
+    assert signing["attributeStatus"] == "Accepted"
+    mark = sim.mark()
+    await sim.cmd("delay")  # the EV draws a moment later: step 5's ChargingStateChanged
+    await sim.cmd(f"swipe {TOKEN}")  # State is Authorized
+    assert events(sim, mark) == []
+    await sim.cmd("plugin")  # Manual Action: connect the EV and EVSE
+    assert statuses(sim, mark) == [(1, "Occupied")]
+    started = _one(sim, mark, "Started")
+    _check(started, "Started", "SignedDataReceived")
+    assert started["idToken"] == {"idToken": TOKEN, "type": "ISO14443"}
+    assert started["evse"] == {"id": 1, "connectorId": 1}
+    (mv,) = started["meterValue"]
+    (begin,) = mv["sampledValue"]
+    assert begin["context"] == "Transaction.Begin"
+    smv = begin["signedMeterValue"]
+    assert set(smv) == {"signedMeterData", "signingMethod", "encodingMethod", "publicKey"}
+    assert all(smv[k] for k in smv)
+    document = ocmf.verify(ocmf.document_of(smv["signedMeterData"]), smv["publicKey"])
+    assert document["RD"][0]["TX"] == "B" and document["RD"][0]["RV"] == begin["value"]
+    # No second signed Begin reading: the Started event carried it.
+    assert [e["triggerReason"] for e in events(sim, mark)] == ["SignedDataReceived"]
+    mark = sim.mark()
+    await sim.cmd("nodelay")
+    _check(_one(sim, mark), "Updated", "ChargingStateChanged", chargingState="Charging")
+
+
+async def test_data_signed_stop_point(sim201_factory: SimFactory) -> None:
+    """TxStopPoint DataSigned (part 6 reusable states StopAuthorized, EVConnectedPostSession): the
+    driver's stop is an Updated event StopAuthorized, then ChargingStateChanged EVConnected, then Ended
+    with SignedDataReceived and the signed Transaction.End reading."""
+    sim = await sim201_factory(signed_meter_values="ocmf")
+    await _tx_ctrlr(sim, stop="DataSigned")
+    await _energy_transfer_started(sim)
+    stopping = await _stop_authorized_local(sim)
+    assert [(e["eventType"], e["triggerReason"]) for e in stopping] == [
+        ("Updated", "StopAuthorized"),
+        ("Updated", "ChargingStateChanged"),
+        ("Ended", "SignedDataReceived"),
+    ], stopping
+    assert stopping[1]["transactionInfo"]["chargingState"] == "EVConnected"
+    ended = stopping[2]
+    assert ended["transactionInfo"]["stoppedReason"] == "Local"
+    (end,) = [sv for mv in ended["meterValue"] for sv in mv["sampledValue"] if "signedMeterValue" in sv]
+    key = sim.station.signer.public_key_base64  # type: ignore[union-attr]
+    document = ocmf.verify(ocmf.document_of(end["signedMeterValue"]["signedMeterData"]), key)
+    assert (document["RD"][0]["TX"], document["RD"][0]["RV"]) == ("E", end["value"])
 
 
 @pytest.mark.octt201("TC_E_10")
@@ -292,8 +351,8 @@ async def test_e39_deauthorized_timeout(sim201: Sim) -> None:
 
 
 async def test_values_list_is_what_is_honoured(sim201: Sim) -> None:
-    """valuesList of both points: every value the model follows, and DataSigned is Rejected (not
-    honoured: no signed meter values on 2.0.1)."""
+    """valuesList of both points: every value the model follows; DataSigned is Rejected on a station
+    without a signing meter (signed_meter_values), where it could never hold."""
     result = await call(
         sim201,
         "GetReport",
@@ -311,6 +370,7 @@ async def test_values_list_is_what_is_honoured(sim201: Sim) -> None:
         "Authorized",
         "PowerPathClosed",
         "EnergyTransfer",
+        "DataSigned",
     }
     for name in ("TxStartPoint", "TxStopPoint"):
         rejected = await set_variables(

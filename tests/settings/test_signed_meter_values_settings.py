@@ -86,24 +86,15 @@ def test_the_fleet_command_flag() -> None:
     assert fleet_spec_from_flags(args("rsa")) == "--signed-meter-values = 'rsa': must be ocmf or none"
 
 
-def test_refused_with_ocpp_2_0_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Signed values are built for 1.6 MeterValues only: with OCPP 2.0.1 (alone or offered) the INI file,
-    the fleet template and the flag are refused naming both settings, never silently left unsigned."""
-    from ocppsim.cli import main
-
+def test_accepted_with_ocpp_2_0_1(tmp_path: Path) -> None:
+    """A 2.0.1 charger signs too (SignedMeterValueType, ocpp201/wire.py): the INI file and the fleet
+    template keep the setting with OCPP 2.0.1 alone or offered with 1.6."""
     ini = tmp_path / "x.ini"
     ini.write_text("[charger]\nsigned_meter_values = ocmf\nocpp_version = 2.0.1,1.6\n")
-    with pytest.raises(SettingsError, match=r"\[charger\]: signed_meter_values = ocmf .* 1\.6 only"):
-        load_settings(ini, environ={})
-    ini.write_text("[charger]\nsigned_meter_values = ocmf\nocpp_version = 1.6\n")
-    assert load_settings(ini, environ={}).charger.signed_meter_values == "ocmf"
+    charger = load_settings(ini, environ={}).charger
+    assert (charger.signed_meter_values, charger.ocpp_versions) == ("ocmf", ("2.0.1", "1.6"))
     path = tmp_path / "fleet.toml"
     base = '[fleet]\nurls = ["ws://127.0.0.1:9/ocpp"]\n[[template]]\nname = "de"\ncount = 2\n'
     path.write_text(base + 'signed_meter_values = "ocmf"\nocpp_version = "2.0.1"\n')
-    with pytest.raises(SettingsError, match=r"template.*1\.6 only"):
-        load_fleet_file(path)
-    ini.write_text("[charger]\nocpp_version = 2.0.1\n")
-    assert main(["--config", str(ini), "--signed-meter-values", "ocmf"]) == 2
-    assert "--signed-meter-values: signed_meter_values = ocmf is supported with OCPP 1.6 only" in (
-        capsys.readouterr().err
-    )
+    (first, _) = load_fleet_file(path).chargers
+    assert (first.params.signed_meter_values, first.params.ocpp_versions) == ("ocmf", ("2.0.1",))

@@ -3,6 +3,7 @@ shared by the recording central system (server.py) and the sink (sink.py)."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import time
@@ -69,8 +70,11 @@ class DefaultAnswers:
         self._tx_ids = itertools.count(1)
         # Signed meter values (German calibration law): the public keys (hex of DER) each charger
         # announced by DataTransfer generalConfiguration / setMeterConfiguration, per connector; check
-        # a SignedData value with ocppsim.ocmf.verify(value, key).
+        # a SignedData value with ocppsim.ocmf.verify(value, key). A 2.0.1 charger sends its key with
+        # the signed values (SignedMeterValueType.publicKey, base64 of DER; `_signed_meter_keys`): kept
+        # here the same way, per EVSE, as sent.
         self.meter_keys: dict[str, dict[int, str]] = {}
+        self._evse_of_tx: dict[tuple[str, str], int] = {}
 
     def _id_tag_info(self, id_tag: str) -> Payload:
         ok = self.tags is None or id_tag.lower() in self.tags
@@ -123,11 +127,33 @@ class DefaultAnswers:
             return {"idTokenInfo": self._id_tag_info(payload["idToken"]["idToken"])}
         if action == "TransactionEvent":
             self.transaction_event(charger_id, payload)
+            # Unvalidated and malformed (validate=False): no key to learn from it.
+            with contextlib.suppress(KeyError, TypeError, ValueError, AttributeError):
+                self._signed_meter_keys(charger_id, payload)
             token = payload.get("idToken")
             return {"idTokenInfo": self._id_tag_info(token["idToken"])} if token else {}
         if action == "DataTransfer":
             return {"status": "UnknownVendorId"}
         return CallError("", ErrorCode.NOT_IMPLEMENTED, f"{action} is not handled by this central system", {})
+
+    def _signed_meter_keys(self, charger_id: str, payload: Payload) -> None:
+        """The public keys a 2.0.1 TransactionEvent's signed values carry (an empty publicKey: the
+        charger sends it only once per transaction or never, OCPPCommCtrlr.PublicKeyWithSignedMeterValue),
+        under the EVSE of its transaction (the Started event names it; later ones may not)."""
+        tx = (charger_id, str(payload["transactionInfo"]["transactionId"]))
+        evse = payload.get("evse")
+        if evse is not None:
+            self._evse_of_tx[tx] = int(evse["id"])
+        evse_id = self._evse_of_tx.get(tx)
+        if payload["eventType"] == "Ended":
+            self._evse_of_tx.pop(tx, None)
+        if evse_id is None:
+            return
+        for mv in payload.get("meterValue", ()):
+            for sv in mv["sampledValue"]:
+                key = (sv.get("signedMeterValue") or {}).get("publicKey")
+                if key:
+                    self.meter_keys.setdefault(charger_id, {})[evse_id] = key
 
     def _data_transfer(self, charger_id: str, payload: Payload) -> Payload:
         """setMeterConfiguration is known (the meters' public keys, as German CSMSs read them); any other

@@ -6,6 +6,7 @@ ocpp/v201 win for fields). The model speaks in 1.6 notions; this is where they b
 | StartTransactionReq | TransactionEvent eventType Started (E01-E03), seqNo 0 |
 | MeterValuesReq of a transaction, periodic / aligned | TransactionEvent Updated (J02) |
 | MeterValuesReq of a transaction, Transaction.Begin / End | not sent: Started / Ended carry them |
+| the same, signed (signed meter values) | in Started (wire.py signed_begin) / Ended |
 | StopTransactionReq | TransactionEvent Ended with stoppedReason (E06, E07, E10, B12) |
 | MeterValuesReq without transaction, or triggered | MeterValues with evseId (J01, F06) |
 | StatusNotificationReq, connector n | StatusNotification evseId n, connectorId 1, connectorStatus (G01) |
@@ -25,6 +26,7 @@ from typing import Any, Final
 
 import orjson
 
+from ocppsim import ocmf
 from ocppsim.model.device_model.status import connector_status
 from ocppsim.model.meter import MeterValue
 from ocppsim.model.outgoing import (
@@ -48,7 +50,7 @@ from ocppsim.model.outgoing import (
     StopTransactionReq,
 )
 from ocppsim.model.security.events import NAMES_201
-from ocppsim.model.types import AuthorizationStatus, ReadingContext, Reason
+from ocppsim.model.types import AuthorizationStatus, ReadingContext, Reason, ValueFormat
 from ocppsim.ocpp16.convert import format_time, parse_time
 from ocppsim.ocpp201.display import message_info
 from ocppsim.ocpp201.monitoring_payloads import monitoring_payload
@@ -65,11 +67,13 @@ __all__ = [
     "journal_text",
     "meter_values",
     "report_data",
+    "signed_meter_value",
     "simple_payload",
     "stop_reason",
     "transaction_id",
 ]
 
+_SIGNED_DATA = ValueFormat.SIGNED_DATA
 DEFAULT_ID_TOKEN_TYPE: Final = "ISO14443"  # a local RFID card (C01), unless the CSMS gave the token's type
 
 # 1.6 stop reason -> (2.0.1 triggerReason, stoppedReason) (part 2 appendices TriggerReasonEnumType,
@@ -120,25 +124,50 @@ def _number(text: str) -> float | int:
     return int(value) if value.is_integer() else value
 
 
-def meter_values(values: tuple[MeterValue, ...]) -> list[dict[str, Any]]:
-    """MeterValueType list: 2.0.1 values are numbers and the unit an object (unitOfMeasure)."""
+def meter_values(values: tuple[MeterValue, ...], public_key: str = "") -> list[dict[str, Any]]:
+    """MeterValueType list: 2.0.1 values are numbers and the unit an object (unitOfMeasure). A signed
+    reading (format SignedData, runtime/ocmf_signer.py) is no value of its own in 2.0.1: it becomes the
+    signedMeterValue of the Raw value it signs (`signed_meter_value`), `public_key` (base64, or "" when
+    OCPPCommCtrlr.PublicKeyWithSignedMeterValue says not this time) with it."""
     result = []
     for mv in values:
         if not mv.sampled_value:
             continue
+        signed = {
+            (sv.measurand, sv.context): sv.value for sv in mv.sampled_value if sv.format is _SIGNED_DATA
+        }
         sampled = []
         for sv in mv.sampled_value:
+            if sv.format is _SIGNED_DATA:
+                continue
             item: dict[str, Any] = {"value": _number(sv.value), "context": str(sv.context)}
             item["measurand"] = str(sv.measurand)
             if sv.phase is not None:
                 item["phase"] = str(sv.phase)
             if sv.location is not None:
                 item["location"] = str(sv.location)
+            document = signed.pop((sv.measurand, sv.context), None) if sv.phase is None else None
+            if document is not None:
+                item["signedMeterValue"] = signed_meter_value(document, public_key)
             if sv.unit is not None:
                 item["unitOfMeasure"] = {"unit": str(sv.unit)}
             sampled.append(item)
-        result.append({"timestamp": format_time(mv.timestamp), "sampledValue": sampled})
+        if sampled:
+            result.append({"timestamp": format_time(mv.timestamp), "sampledValue": sampled})
     return result
+
+
+def signed_meter_value(document: str, public_key: str) -> dict[str, str]:
+    """SignedMeterValueType (part 2 2.46; the schema's fields) for an OCMF document: the document in
+    base64 (signedMeterData), encodingMethod "OCMF" (the document says how the reading is encoded),
+    signingMethod the OCMF signature algorithm (its SA, OCMF Table 22), publicKey base64 of the key's DER
+    or "" (it is required, PublicKeyWithSignedMeterValue decides whether it is filled)."""
+    return {
+        "signedMeterData": ocmf.signed_meter_data(document),
+        "signingMethod": ocmf.ALGORITHM,
+        "encodingMethod": "OCMF",
+        "publicKey": public_key,
+    }
 
 
 def begin_value(meter_start: int, timestamp: float) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 
 from ocppsim.model.charger import Charger
+from ocppsim.model.meter import MeterValue
 from ocppsim.model.outgoing import (
     AuthorizeReq,
     BootNotificationReq,
@@ -30,7 +31,7 @@ from ocppsim.model.outgoing import (
     StopTransactionReq,
     TransactionUpdateReq,
 )
-from ocppsim.model.types import AuthorizationStatus, ReadingContext, RegistrationStatus
+from ocppsim.model.types import AuthorizationStatus, ReadingContext, RegistrationStatus, ValueFormat
 from ocppsim.ocpp16.framing import Call, CallError, CallResult
 from ocppsim.ocpp201 import convert
 from ocppsim.ocpp201.framing import parse_frame
@@ -47,10 +48,19 @@ _ACCEPTED = IdTagInfo(AuthorizationStatus.ACCEPTED)
 _TX_CONTEXTS = (ReadingContext.SAMPLE_PERIODIC, ReadingContext.SAMPLE_CLOCK)
 _BEGIN_END = (ReadingContext.TRANSACTION_BEGIN, ReadingContext.TRANSACTION_END)
 _BEGIN = ReadingContext.TRANSACTION_BEGIN
+_SIGNED_DATA = ValueFormat.SIGNED_DATA
 
 
 class Wire201:
-    __slots__ = ("charger", "session", "subprotocol", "validators")
+    __slots__ = (
+        "_key_sent",
+        "charger",
+        "meter_public_key",
+        "session",
+        "signed_begin",
+        "subprotocol",
+        "validators",
+    )
 
     prepare_always = True
     boots_on_reconnect = False
@@ -64,6 +74,13 @@ class Wire201:
         self.session = Session(charger, version)
         self.subprotocol = version.subprotocol
         self.validators = validators or v201_validators
+        # Signed meter values: the signing meter's public key (base64 of DER), set by the runtime that
+        # holds the key (runtime/model_driver.py); the transactions whose events carried it already.
+        self.meter_public_key: str | None = None
+        self._key_sent: set[int] = set()
+        # Signed meter values: the signed start reading (OCMF document) of a transaction whose Started
+        # event is being built, by tx_ref (runtime/model_driver.py puts it, `_started` takes it).
+        self.signed_begin: dict[int, str] = {}
 
     # ------------------------------------------------------------------ frames and CS -> CP calls
 
@@ -106,6 +123,7 @@ class Wire201:
         if isinstance(request, MeterValuesReq):
             # A transaction's Transaction.Begin / .End values travel in its Started / Ended events
             # (TxStartedMeasurands, TxEndedMeasurands: J02), not as MeterValues of their own.
+            # So do the signed readings (runtime/model_driver.py, `_started`, `_ended`).
             return request.tx_ref is None or request.context not in _BEGIN_END
         return True
 
@@ -215,6 +233,16 @@ class Wire201:
         session.evse_of[req.tx_ref] = req.connector_id
         if req.reservation_id is not None:
             payload["reservationId"] = req.reservation_id
+        document = self.signed_begin.pop(req.tx_ref, None)
+        if document is not None:
+            # Signed meter values (J02; E01 TxStartPoint DataSigned, TC_E_11 step 3): the Started event
+            # carries the signed start reading, the register at the start with its signedMeterValue.
+            begin = convert.begin_value(req.meter_start, req.timestamp)
+            begin["sampledValue"][0]["signedMeterValue"] = convert.signed_meter_value(
+                document, self._public_key(req.tx_ref)
+            )
+            payload["meterValue"] = [begin]
+            return payload
         started = self.charger.config.raw("SampledDataCtrlr.TxStartedMeasurands")
         if "Energy.Active.Import.Register" in started.split(","):
             payload["meterValue"] = [convert.begin_value(req.meter_start, req.timestamp)]
@@ -242,7 +270,32 @@ class Wire201:
         payload["evse"] = {"id": req.connector_id, "connectorId": 1}
         return payload
 
+    def _public_key(self, tx_ref: int) -> str:
+        """SignedMeterValueType.publicKey of a signed value of transaction `tx_ref`, as OCPPCommCtrlr.
+        PublicKeyWithSignedMeterValue says: never (""), with the transaction's first signed value, or with
+        every one (part 2 2.46: "sending depends on configuration variable PublicKeyWithSignedMeterValue")."""
+        key = self.meter_public_key
+        if key is None:
+            return ""
+        config = self.charger.config
+        name = "OCPPCommCtrlr.PublicKeyWithSignedMeterValue"
+        when = config.raw(name) if config.spec(name) is not None else "EveryMeterValue"
+        if when == "EveryMeterValue":
+            return key
+        if when == "OncePerTransaction" and tx_ref not in self._key_sent:
+            self._key_sent.add(tx_ref)
+            return key
+        return ""
+
+    def _signed_values(self, tx_ref: int, values: tuple[MeterValue, ...]) -> list[Payload]:
+        if self.meter_public_key is None:
+            return convert.meter_values(values)  # no signing meter: nothing signed, no key to decide
+        signed = any(sv.format is _SIGNED_DATA for mv in values for sv in mv.sampled_value)
+        return convert.meter_values(values, self._public_key(tx_ref) if signed else "")
+
     def _updated(self, req: MeterValuesReq, triggered: bool) -> Payload:
+        """An Updated event with meter values: sampled (MeterValuePeriodic), clock-aligned
+        (MeterValueClock) or triggered (Trigger)."""
         assert req.tx_ref is not None
         trigger = (
             "Trigger"
@@ -257,7 +310,7 @@ class Wire201:
             else self.charger.state.ts(self.charger.state.last)
         )
         payload = self._event("Updated", req.tx_ref, trigger, stamp)
-        values = convert.meter_values(req.meter_value)
+        values = self._signed_values(req.tx_ref, req.meter_value)
         if values:
             payload["meterValue"] = values
         c = self.charger.state.connectors.get(req.connector_id)
@@ -286,7 +339,8 @@ class Wire201:
         kept = tuple(
             mv for mv in req.transaction_data if all(sv.context is not _BEGIN for sv in mv.sampled_value)
         )
-        values = convert.meter_values(kept)
+        values = self._signed_values(req.tx_ref, kept)
+        self._key_sent.discard(req.tx_ref)
         if values:
             payload["meterValue"] = values
         return payload

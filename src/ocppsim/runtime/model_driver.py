@@ -49,6 +49,7 @@ from ocppsim.model.security_effects import (
     V2GCertificateChanged,
 )
 from ocppsim.model.types import RegistrationStatus
+from ocppsim.ocpp201.wire import Wire201
 from ocppsim.runtime.certificates import make_csr
 from ocppsim.runtime.clock import TimerHandle
 from ocppsim.runtime.events import Event, EventBus
@@ -124,7 +125,10 @@ class ModelDriver:
 
     def _announce_meter_keys(self, station: Station, signer: OcmfSigner) -> None:
         """Signed meter values: the public key after each BootNotification the CSMS accepted (queued
-        behind what the acceptance produced; runtime/ocmf_signer.py)."""
+        behind what the acceptance produced; runtime/ocmf_signer.py). OCPP 2.0.1 has its own way: the key
+        goes with the signed values (SignedMeterValueType.publicKey), not in a DataTransfer."""
+        if isinstance(station.wire, Wire201):
+            return
         if station.charger.registration is not RegistrationStatus.ACCEPTED:
             signer.announced = False
         elif not signer.announced:
@@ -136,7 +140,20 @@ class ModelDriver:
         signer = station.signer
         if signer is not None:
             # Signed before it is journaled: the document is made once, a retry sends the same bytes.
-            if isinstance(effect, MeterValuesReq) and effect.sign is not None:
+            wire = station.wire
+            if isinstance(wire, Wire201):
+                # 2.0.1: the events carry the key; Started the signed Begin, Ended the End reading.
+                wire.meter_public_key = signer.public_key_base64
+                if isinstance(effect, MeterValuesReq) and effect.sign is not None:
+                    effect = signer.sign(effect, station.charger)
+                elif isinstance(effect, StopTransactionReq):
+                    effect = signer.complete_ended(effect)
+                elif isinstance(effect, StartTransactionReq) and station.charger.metering.signing():
+                    # The Started event carries the signed start reading (the Transaction.Begin value
+                    # the model asks to sign next is then not signed again); with TxStartPoint
+                    # DataSigned it is what starts the transaction (E01, triggerReason SignedDataReceived).
+                    wire.signed_begin[effect.tx_ref] = signer.sign_started(effect, station.charger)
+            elif isinstance(effect, MeterValuesReq) and effect.sign is not None:
                 effect = signer.sign(effect, station.charger)
             elif isinstance(effect, StopTransactionReq):
                 effect = signer.complete_stop(effect)

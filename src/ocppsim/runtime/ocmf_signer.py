@@ -45,7 +45,13 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from ocppsim import ocmf
 from ocppsim.model.meter import MeterValue, SampledValue
-from ocppsim.model.outgoing import DataTransferReq, MeterValuesReq, SignedReading, StopTransactionReq
+from ocppsim.model.outgoing import (
+    DataTransferReq,
+    MeterValuesReq,
+    SignedReading,
+    StartTransactionReq,
+    StopTransactionReq,
+)
 from ocppsim.model.types import Location, Measurand, ReadingContext, Timestamp, UnitOfMeasure, ValueFormat
 
 if TYPE_CHECKING:
@@ -90,8 +96,27 @@ def _identification_type(id_tag: str) -> str:
     return "UNDEFINED"
 
 
+def _is_raw_register(value: SampledValue, context: ReadingContext) -> bool:
+    return (
+        value.measurand is Measurand.ENERGY_ACTIVE_IMPORT_REGISTER
+        and value.phase is None
+        and value.format is not ValueFormat.SIGNED_DATA
+        and value.context is context
+    )
+
+
 class OcmfSigner:
-    __slots__ = ("_charger_id", "_key", "_records", "_signed", "announced", "pagination", "public_key")
+    __slots__ = (
+        "_charger_id",
+        "_key",
+        "_records",
+        "_signed",
+        "_started",
+        "announced",
+        "pagination",
+        "public_key",
+        "public_key_base64",
+    )
 
     def __init__(
         self,
@@ -106,9 +131,13 @@ class OcmfSigner:
         self._records = records
         self.pagination = pagination  # the last "T" number used
         self.public_key = ocmf.public_key_hex(key)  # hex of DER: what setMeterConfiguration carries
+        self.public_key_base64 = ocmf.public_key_base64(key)  # what 2.0.1 SignedMeterValueType carries
         self.announced = False  # the public key went out since the last BootNotification was accepted
-        # The signed values of each open transaction (by tx_ref), for its StopTransaction.
-        self._signed: dict[int, list[tuple[Timestamp, SampledValue]]] = {}
+        # The signed values of each open transaction (by tx_ref), each with the Raw register value it
+        # signs, for its StopTransaction (1.6) or its Ended event (2.0.1).
+        self._signed: dict[int, list[tuple[Timestamp, SampledValue, SampledValue | None]]] = {}
+        # 2.0.1 transactions whose Started event carried the signed start reading (`sign_started`).
+        self._started: set[int] = set()
 
     def __repr__(self) -> str:  # never the key
         return f"OcmfSigner({self._charger_id!r}, public_key={self.public_key[-16:]}..., T{self.pagination})"
@@ -146,25 +175,60 @@ class OcmfSigner:
         reading = request.sign
         if reading is None or not request.meter_value:
             return request
+        if request.context is ReadingContext.TRANSACTION_BEGIN and request.tx_ref in self._started:
+            # 2.0.1: the Started event carried it (`sign_started`).
+            self._started.discard(request.tx_ref)
+            return replace(request, sign=None)
         first = request.meter_value[0]
+        signed = self._signed_value(reading, request.connector_id, first.timestamp, request.context, charger)
+        if request.tx_ref is not None:
+            raw = next((v for v in first.sampled_value if _is_raw_register(v, request.context)), None)
+            self._signed.setdefault(request.tx_ref, []).append((first.timestamp, signed, raw))
+        values = (MeterValue(first.timestamp, (*first.sampled_value, signed)), *request.meter_value[1:])
+        return replace(request, meter_value=values, sign=None)
+
+    def _signed_value(
+        self,
+        reading: SignedReading,
+        connector_id: int,
+        timestamp: Timestamp,
+        context: ReadingContext,
+        charger: Charger,
+    ) -> SampledValue:
+        """The next record (pagination counted and kept) as a SignedData register value."""
         self.pagination += 1
-        payload = self.payload(reading, request.connector_id, first.timestamp, charger)
+        payload = self.payload(reading, connector_id, timestamp, charger)
         document = ocmf.sign(ocmf.encode_payload(payload), self._key)
         if self._records is not None:
             self._records.save_pagination(self._charger_id, self.pagination)
-        signed = SampledValue(
+        return SampledValue(
             document,
-            request.context,
+            context,
             Measurand.ENERGY_ACTIVE_IMPORT_REGISTER,
             UnitOfMeasure.WH,
             Location.OUTLET,
             None,
             ValueFormat.SIGNED_DATA,
         )
-        if request.tx_ref is not None:
-            self._signed.setdefault(request.tx_ref, []).append((first.timestamp, signed))
-        values = (MeterValue(first.timestamp, (*first.sampled_value, signed)), *request.meter_value[1:])
-        return replace(request, meter_value=values, sign=None)
+
+    def sign_started(self, request: StartTransactionReq, charger: Charger) -> str:
+        """OCPP 2.0.1: the signed start reading goes in the Started event (ocpp201/wire.py; with
+        TxStartPoint DataSigned it is what starts the transaction, E01). The reading of `meter_start`
+        signed now, the OCMF document returned; the model's Transaction.Begin reading that follows in
+        the same instant is the same number and is not signed again (`sign`)."""
+        context = ReadingContext.TRANSACTION_BEGIN
+        reading = SignedReading("B", request.meter_start, request.id_tag or None, charger.ever_accepted)
+        signed = self._signed_value(reading, request.connector_id, request.timestamp, context, charger)
+        raw = SampledValue(
+            str(request.meter_start),
+            context,
+            Measurand.ENERGY_ACTIVE_IMPORT_REGISTER,
+            UnitOfMeasure.WH,
+            Location.OUTLET,
+        )
+        self._signed.setdefault(request.tx_ref, []).append((request.timestamp, signed, raw))
+        self._started.add(request.tx_ref)
+        return signed.value
 
     def complete_stop(self, request: StopTransactionReq) -> StopTransactionReq:
         """The transaction's signed values also in its StopTransaction.req transactionData (where
@@ -174,7 +238,7 @@ class OcmfSigner:
         if not signed:
             return request
         data = list(request.transaction_data)
-        for timestamp, value in signed:
+        for timestamp, value, _ in signed:
             index = next(
                 (
                     i
@@ -191,6 +255,38 @@ class OcmfSigner:
                 data.insert(0, MeterValue(timestamp, (value,)))
             else:
                 data.append(MeterValue(timestamp, (value,)))
+        return replace(request, transaction_data=tuple(data))
+
+    def complete_ended(self, request: StopTransactionReq) -> StopTransactionReq:
+        """OCPP 2.0.1: the signed Transaction.End reading in the values of the Ended event (J02: the
+        transaction's last register reading, signed), beside the Raw register of the same time and
+        context, which ocpp201/convert.py turns into one sampledValue with its signedMeterValue; the
+        Raw value is added when TxEndedMeasurands left the register out. The Begin reading went out in
+        the Started event (ocpp201/wire.py), so it is not repeated."""
+        self._started.discard(request.tx_ref)
+        signed = self._signed.pop(request.tx_ref, None)
+        if not signed:
+            return request
+        data = list(request.transaction_data)
+        for timestamp, value, raw in signed:
+            if value.context is not ReadingContext.TRANSACTION_END:
+                continue
+            index = next(
+                (
+                    i
+                    for i, mv in enumerate(data)
+                    if mv.timestamp == timestamp
+                    and any(sv.context is ReadingContext.TRANSACTION_END for sv in mv.sampled_value)
+                ),
+                None,
+            )
+            if index is None:
+                data.append(MeterValue(timestamp, (*((raw,) if raw is not None else ()), value)))
+                continue
+            present = data[index].sampled_value
+            if raw is not None and not any(_is_raw_register(v, value.context) for v in present):
+                present = (*present, raw)
+            data[index] = MeterValue(timestamp, (*present, value))
         return replace(request, transaction_data=tuple(data))
 
     def payload(

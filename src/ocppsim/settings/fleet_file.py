@@ -17,7 +17,6 @@ from ocppsim.settings.specs import (
     FleetSpec,
     HttpSettings,
     SettingsError,
-    check_signed_meter_values,
     parse_ocpp_versions,
     signed_meter_values,
 )
@@ -185,7 +184,6 @@ def load_fleet_file(path: str | Path) -> FleetSpec:
             ),
             **_switches(template, where),
         )
-        check_signed_meter_values(params, where)
         name = _table_get(template, "name", str, where, f"template{number}")
         if name in named:
             raise SettingsError(f"{where}: template name {name!r} is used twice")

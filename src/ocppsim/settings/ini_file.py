@@ -19,7 +19,6 @@ from ocppsim.settings.specs import (
     HttpSettings,
     Settings,
     SettingsError,
-    check_signed_meter_values,
     parse_ocpp_versions,
     signed_meter_values,
 )
@@ -211,7 +210,6 @@ def load_settings(
     )
     if params.phases > 3:
         raise SettingsError(f"[charger] phases = {params.phases}: must be 1, 2 or 3")
-    check_signed_meter_values(params, "[charger]")
     files: dict[str, Path | None] = {}
     for key in ("ca_file", "client_cert", "client_key"):
         text = _get(cp, "server", key, "")

@@ -17,7 +17,6 @@ __all__ = [
     "HttpSettings",
     "Settings",
     "SettingsError",
-    "check_signed_meter_values",
     "parse_ocpp_versions",
     "signed_meter_values",
 ]
@@ -57,17 +56,6 @@ def signed_meter_values(text: str | None, where: str) -> str | None:
     if value not in SIGNED_METER_VALUE_FORMATS:
         raise SettingsError(f"{where} = {text!r}: must be ocmf or none")
     return value
-
-
-def check_signed_meter_values(params: ChargerParams, where: str) -> None:
-    """Signed meter values are OCMF records in 1.6 MeterValues (runtime/ocmf_signer.py); a 2.0.1 charger
-    would carry them in TransactionEvent (SignedMeterValueType), which is not built yet: refused rather
-    than silently left out. `where` names the settings (section, template, flag)."""
-    if params.signed_meter_values and "2.0.1" in params.ocpp_versions:
-        raise SettingsError(
-            f"{where}: signed_meter_values = {params.signed_meter_values} is supported with OCPP 1.6 only"
-            f" (ocpp_version = {','.join(params.ocpp_versions)})"
-        )
 
 
 # Where a bearer token can come from instead of --http-token: the environment is not in the process list.

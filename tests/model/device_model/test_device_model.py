@@ -127,7 +127,9 @@ def test_base_reports() -> None:
     assert {spec.variable for spec in summary} == {"AvailabilityState"}
     assert dm.base_report("Nonsense") is None
     entry = dm.entry(next(s for s in full if s.variable == "TxStopPoint"), T0)
-    assert entry.values_list == "ParkingBayOccupancy,EVConnected,Authorized,PowerPathClosed,EnergyTransfer"
+    assert entry.values_list == (
+        "ParkingBayOccupancy,EVConnected,Authorized,PowerPathClosed,EnergyTransfer,DataSigned"
+    )
     assert entry.attributes == (("Actual", "EVConnected,Authorized", "ReadWrite"),)
 
 

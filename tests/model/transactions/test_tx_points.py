@@ -424,3 +424,55 @@ def test_a_remote_start_profile_applies_to_the_running_transaction() -> None:
     assert ch.transactions.remote_start("R", 1, profile, T0 + 1).value == "Accepted"
     assert ch.state.conn(1).offer_a == 10.0
     assert _events(ch) == [("Updated", "Authorized", "Charging", "R")]
+
+
+# ---------------------------------------------------------------- DataSigned (E01 S4, E06)
+
+
+def _signing(start: str, stop: str = "EVConnected,Authorized", **config: str) -> Charger:
+    ch = booted(ocpp_versions=("2.0.1",), signed_meter_values="ocmf")
+    for key, value in {"TxCtrlr.TxStartPoint": start, "TxCtrlr.TxStopPoint": stop, **config}.items():
+        assert ch.config.load(key, value)
+    return ch
+
+
+def test_data_signed_starts_when_the_power_path_closes_on_a_signing_meter() -> None:
+    """TC_E_11: the token, then the cable; the meter signs the start reading as the power path closes:
+    Started with SignedDataReceived (the adapter adds the signed reading)."""
+    ch = _signing("DataSigned")
+    _swipe(ch, T0)
+    assert _events(ch) == []
+    ch.ev_inputs.plug_in(1, T0 + 1)
+    assert _events(ch) == [("Started", "SignedDataReceived", "Charging", "TAG")]
+
+
+def test_data_signed_never_holds_with_sign_readings_false() -> None:
+    ch = _signing("DataSigned", **{"SampledDataCtrlr.SignReadings": "false"})
+    _swipe(ch, T0)
+    ch.ev_inputs.plug_in(1, T0 + 1)
+    assert _events(ch) == []
+
+
+def test_data_signed_stop_ends_after_the_end_of_authorization() -> None:
+    """Part 6 EVConnectedPostSession with TxStopPoint DataSigned: StopAuthorized, ChargingStateChanged
+    EVConnected, then Ended SignedDataReceived, stoppedReason Local."""
+    ch = _signing("PowerPathClosed", "DataSigned")
+    _swipe(ch, T0)
+    ch.ev_inputs.plug_in(1, T0 + 1)
+    ch.drain()
+    _swipe(ch, T0 + 60)
+    assert _events(ch) == [
+        ("Updated", "StopAuthorized", None, "TAG"),
+        ("Updated", "ChargingStateChanged", "EVConnected", None),
+        ("Ended", "SignedDataReceived", "Local", "TAG"),
+    ]
+
+
+def test_data_signed_is_refused_without_a_signing_meter() -> None:
+    ch = booted(ocpp_versions=("2.0.1",))
+    for key in ("TxCtrlr.TxStartPoint", "TxCtrlr.TxStopPoint"):
+        assert ch.configuration.change_configuration(key, "EVConnected,DataSigned", T0).value == "Rejected"
+        assert ch.configuration.change_configuration(key, "EVConnected", T0).value == "Accepted"
+    signing = _signing("PowerPathClosed")
+    status = signing.configuration.change_configuration("TxCtrlr.TxStartPoint", "DataSigned", T0)
+    assert status.value == "Accepted"

@@ -164,9 +164,6 @@ def chargers_routes(fleet: Fleet, opts: ApiOptions) -> APIRouter:
             changes["phases"] = body.phases
         if body.ocpp_version is not None:
             changes["ocpp_versions"] = tuple(body.ocpp_version.split(","))
-            if "2.0.1" in changes["ocpp_versions"] and template.params.signed_meter_values:
-                # Signed meter values are built for 1.6 only (settings/specs.py check_signed_meter_values).
-                raise ApiError(422, f"template {body.template!r} signs meter values: OCPP 1.6 only")
         boot = template.params.boot_info
         if body.vendor is not None or body.model is not None:
             changes["boot_info"] = replace(

@@ -15,9 +15,10 @@ __all__ = ["DEVICE_MODEL_DEFAULTS", "DEVICE_MODEL_KEYS", "TX_START_POINTS", "TX_
 # TxStartPoint / TxStopPoint (part 2 appendices "TxCtrlr", E01/E06): the points this charger starts and
 # ends a transaction at, followed by model/transactions/points.py. The valuesList is exactly what it
 # honours, so a CSMS cannot configure a point the model would not follow (SetVariables Rejected).
-# DataSigned is left out: signed meter values are refused on 2.0.1 (no OCMF signing there yet).
+# DataSigned needs a signing meter (signed_meter_values): the metering block refuses it on a station
+# without one (model/metering/block.py key_allowed).
 TX_START_POINTS = frozenset(
-    {"ParkingBayOccupancy", "EVConnected", "Authorized", "PowerPathClosed", "EnergyTransfer"}
+    {"ParkingBayOccupancy", "EVConnected", "Authorized", "PowerPathClosed", "EnergyTransfer", "DataSigned"}
 )
 TX_STOP_POINTS = TX_START_POINTS
 
@@ -48,12 +49,23 @@ DEVICE_MODEL_KEYS: tuple[KeySpec, ...] = (
     KeySpec("OCPPCommCtrlr.RetryBackOffWaitMinimum", KeyType.INT, "1"),
     KeySpec("OCPPCommCtrlr.RetryBackOffRepeatTimes", KeyType.INT, "6"),
     KeySpec("OCPPCommCtrlr.RetryBackOffRandomRange", KeyType.INT, "1"),
+    # The public key with signed meter values (SignedMeterValueType.publicKey): never, with the first
+    # signed value of each transaction, or with every one (ocpp201/wire.py).
+    KeySpec(
+        "OCPPCommCtrlr.PublicKeyWithSignedMeterValue",
+        KeyType.STRING,
+        "OncePerTransaction",
+        choices=frozenset({"Never", "OncePerTransaction", "EveryMeterValue"}),
+    ),
     # TxCtrlr (E)
     KeySpec("TxCtrlr.TxStartPoint", KeyType.CSL, "PowerPathClosed", choices=TX_START_POINTS),
     KeySpec("TxCtrlr.TxStopPoint", KeyType.CSL, "EVConnected,Authorized", choices=TX_STOP_POINTS),
     KeySpec("TxCtrlr.TxBeforeAcceptedEnabled", KeyType.BOOL, "false", readonly=True),
     # SampledDataCtrlr / AlignedDataCtrlr (J)
     KeySpec("SampledDataCtrlr.Enabled", KeyType.BOOL, "true"),
+    # Sign the transaction's Begin / End register readings (J02) when the station has a signing meter
+    # (ChargerParams.signed_meter_values; without one nothing is signed whatever this says).
+    KeySpec("SampledDataCtrlr.SignReadings", KeyType.BOOL, "true"),
     # The values the Ended event carries are taken at intervals of their own (J02; metering block).
     KeySpec("SampledDataCtrlr.TxEndedInterval", KeyType.INT, "0"),
     KeySpec("AlignedDataCtrlr.TxEndedInterval", KeyType.INT, "0"),

@@ -95,7 +95,8 @@ _OL = DataType.OPTION_LIST
 _SL = DataType.SEQUENCE_LIST
 _AVAILABILITY = "Available,Occupied,Reserved,Unavailable,Faulted"
 # TxStartPoint / TxStopPoint: what the model honours (keys.py TX_START_POINTS, transactions/points.py).
-_TX_POINTS = "ParkingBayOccupancy,EVConnected,Authorized,PowerPathClosed,EnergyTransfer"
+# DataSigned is honoured on a station with a signing meter only (model/metering/block.py key_allowed).
+_TX_POINTS = "ParkingBayOccupancy,EVConnected,Authorized,PowerPathClosed,EnergyTransfer,DataSigned"
 _BASE = "MonitoringCtrlr.ActiveMonitoringBase"
 _LEVEL = "MonitoringCtrlr.ActiveMonitoringLevel"
 _BASES = "All,FactoryDefault,HardWiredOnly"
@@ -162,6 +163,14 @@ def _station(version: str, phases: int) -> tuple[VariableSpec, ...]:
         ),
         v("OCPPCommCtrlr", "UnlockOnEVSideDisconnect", _B, key="UnlockConnectorOnEVSideDisconnect"),
         v("OCPPCommCtrlr", "WebSocketPingInterval", _I, key="WebSocketPingInterval", unit="s"),
+        # Whether a signed meter value carries the public key (part 6 TC_J_*: OCPPCommCtrlr; ocpp201/wire.py).
+        v(
+            "OCPPCommCtrlr",
+            "PublicKeyWithSignedMeterValue",
+            _OL,
+            key="OCPPCommCtrlr.PublicKeyWithSignedMeterValue",
+            values_list="Never,OncePerTransaction,EveryMeterValue",
+        ),
         v(
             "OCPPCommCtrlr",
             "FileTransferProtocols",
@@ -221,6 +230,10 @@ def _station(version: str, phases: int) -> tuple[VariableSpec, ...]:
             values_list=_MEASURANDS,
         ),
         v("SampledDataCtrlr", "TxEndedInterval", _I, key="SampledDataCtrlr.TxEndedInterval", unit="s"),
+        # Signed meter values (J01/J02, part 2 appendices 3.1.14): honoured by a station with a signing
+        # meter (signed_meter_values = ocmf; model/metering/block.py). AlignedDataCtrlr.SignReadings is
+        # not offered: clock-aligned readings are never signed (the 1.6 signer's Begin/End pair only).
+        v("SampledDataCtrlr", "SignReadings", _B, key="SampledDataCtrlr.SignReadings"),
         # AlignedDataCtrlr
         v("AlignedDataCtrlr", "Enabled", _B, key="AlignedDataCtrlr.Enabled"),
         v(

@@ -16,8 +16,9 @@ MeterValues of context Transaction.Begin (sent right after StartTransaction) and
 the runtime to sign the register they report Raw (`SignedReading`; OCMF 1.2 "Embedding in OCPP": signed
 values "in addition to the usual raw values", at "the start and end of the charging process"). The
 register is added Raw when MeterValuesSampledData leaves it out, so there is always one to sign.
-Periodic values stay unsigned: the Begin/End pair is what a transparency software checks, and an OCMF
-record per sample would grow every MeterValues several-fold for no billing use.
+On 2.0.1 SampledDataCtrlr.SignReadings switches it (the signed pair travels in TransactionEvents,
+ocpp201/wire.py). Periodic values stay unsigned: the Begin/End pair is what a transparency software
+checks, and an OCMF record per sample would grow every MeterValues several-fold for no billing use.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ _TRANSACTION_END = ReadingContext.TRANSACTION_END
 _SAMPLED_ENDED = "SampledDataCtrlr.TxEndedInterval"
 _ALIGNED_ENDED = "AlignedDataCtrlr.TxEndedInterval"
 _ENERGY_REGISTER = Measurand.ENERGY_ACTIVE_IMPORT_REGISTER
+_SIGN_READINGS = "SampledDataCtrlr.SignReadings"
+_TX_POINT_KEYS = ("TxCtrlr.TxStartPoint", "TxCtrlr.TxStopPoint")
 
 
 class Metering:
@@ -53,6 +56,15 @@ class Metering:
         """The 2.0.1 TxEndedInterval of `key`; None on a 1.6 charger (it has no such key)."""
         config = self._s.config
         return config.get_int(key) if config.spec(key) is not None else None
+
+    def signing(self) -> bool:
+        """The Begin / End readings are signed: a signing meter, and on 2.0.1 SampledDataCtrlr.SignReadings
+        (J02; a 1.6 charger has no such key and signs whenever it has the meter)."""
+        state = self._s
+        if not state.params.signed_meter_values:
+            return False
+        config = state.config
+        return config.spec(_SIGN_READINGS) is None or config.get_bool(_SIGN_READINGS)
 
     def meter_registers(self) -> dict[int, float]:
         return {cid: c.register.wh for cid, c in self._s.connectors.items()}
@@ -115,7 +127,7 @@ class Metering:
         """The MeterValues of context Transaction.Begin, right after StartTransaction (the original's
         `tag`): MeterValuesSampledData, and the signed register when signing."""
         values = self.sample(c, "MeterValuesSampledData", _TRANSACTION_BEGIN, now)
-        if self._s.params.signed_meter_values:
+        if self.signing():
             self._emit_signed(c, tx, _TRANSACTION_BEGIN, values, now)
         elif values is not None:
             self._s.emit(MeterValuesReq(c.id, (values,), tx.ref, _TRANSACTION_BEGIN))
@@ -124,7 +136,7 @@ class Metering:
         """Transaction.End values: a MeterValues of MeterValuesSampledData, and the last of the data kept
         for StopTransaction."""
         end = self.sample(c, "MeterValuesSampledData", _TRANSACTION_END, now)
-        if self._s.params.signed_meter_values:
+        if self.signing():
             self._emit_signed(c, tx, _TRANSACTION_END, end, now)
         elif end is not None:
             self._s.emit(MeterValuesReq(c.id, (end,), tx.ref, _TRANSACTION_END))
@@ -261,6 +273,10 @@ class Metering:
     # ------------------------------------------------------------------ configuration changes
 
     def key_allowed(self, name: str, value: str) -> bool:
+        # 2.0.1 TxStartPoint / TxStopPoint DataSigned (E01, E06) needs a meter that signs: refused
+        # (SetVariables Rejected) on a station without one rather than a point that never holds.
+        if name in _TX_POINT_KEYS and "DataSigned" in value.split(","):
+            return bool(self._s.params.signed_meter_values)
         return True
 
     def key_changed(self, name: str, value: str, now: float) -> None:

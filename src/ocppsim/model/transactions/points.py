@@ -11,11 +11,20 @@ The points are facts of the connector that hold or not:
 | Authorized | a driver (token, remote start) authorized the use and has not stopped it |
 | PowerPathClosed | EVConnected and Authorized (so as a stop point it ends with either, errata 2.17.4) |
 | EnergyTransfer | energy flows (the EV draws what the EVSE offers) |
+| DataSigned | the meter signed the start reading, not yet the end: PowerPathClosed while signing (*) |
+
+(*) a station with a signing meter (signed_meter_values, SampledDataCtrlr.SignReadings) signs the start
+reading when the power path closes and the end reading when it opens.
 
 A transaction starts when the first configured start point comes to hold (TxStartPoint: "which ever
 comes first"); it ends when the condition of any configured stop point ends ("When any event in the given
 list is no longer valid"). The end of a condition that is not a stop point is only reported (Updated).
-DataSigned is not offered: signed meter values are refused on 2.0.1 (no OCMF signing there yet).
+DataSigned (E01 S4, E06; part 6 reusable states EnergyTransferStarted, EVConnectedPostSession): as a start
+point the Started event says SignedDataReceived and carries the signed start reading (ocpp201/wire.py);
+as a stop point the end of the authorization has the meter sign its end reading, which ends the
+transaction (an Updated event for the end of the authorization, ChargingStateChanged, then Ended with
+SignedDataReceived), and the cable leaving ends it as it opens the power path. A station without a
+signing meter refuses the value (model/metering/block.py key_allowed).
 """
 
 from __future__ import annotations
@@ -52,6 +61,7 @@ class Point(StrEnum):
     AUTHORIZED = "Authorized"
     POWER_PATH_CLOSED = "PowerPathClosed"
     ENERGY_TRANSFER = "EnergyTransfer"
+    DATA_SIGNED = "DataSigned"
 
 
 class ChargingState(StrEnum):
@@ -133,6 +143,8 @@ def holding(state: ChargerState, c: Connector) -> frozenset[str]:
             held.add(P.POWER_PATH_CLOSED)
             if charging_state(state, c) is ChargingState.CHARGING:
                 held.add(P.ENERGY_TRANSFER)
+            if state.metering.signing():
+                held.add(P.DATA_SIGNED)
     return frozenset(held)
 
 
@@ -146,6 +158,8 @@ def fresh_start(state: ChargerState, c: Connector) -> str | None:
         return None
     if P.ENERGY_TRANSFER in fresh and not fresh - {P.ENERGY_TRANSFER}:
         return "ChargingStateChanged"  # E01 S6: the energy transfer started
+    if fresh == {P.DATA_SIGNED}:
+        return "SignedDataReceived"  # E01 S4, TC_E_11: the signed start reading came from the meter
     s = c.session
     if s is not None and s.authorized and fresh & {P.AUTHORIZED, P.POWER_PATH_CLOSED, P.ENERGY_TRANSFER}:
         # The later of the two facts: the cable after the token, or the token (RemoteStart is the
@@ -157,7 +171,8 @@ def fresh_start(state: ChargerState, c: Connector) -> str | None:
 
 
 def ended_by_authorization_end(config: ConfigStore) -> bool:
-    """The end of the authorization ends the transaction (errata 2.17.4: Authorized, PowerPathClosed)."""
+    """The end of the authorization ends the transaction at once (errata 2.17.4: Authorized,
+    PowerPathClosed). DataSigned ends it too, after the Updated event of the end (`authorization_ended`)."""
     return bool(stop_points(config) & {P.AUTHORIZED, P.POWER_PATH_CLOSED})
 
 
@@ -165,8 +180,8 @@ def ended_by_unplug(config: ConfigStore) -> bool:
     """The cable leaving ends the transaction: EVConnected, PowerPathClosed (its OR), EnergyTransfer (no
     energy flows without the cable), or Authorized when StopTxOnEVSideDisconnect deauthorizes (E10)."""
     stops = stop_points(config)
-    if stops & {P.EV_CONNECTED, P.POWER_PATH_CLOSED, P.ENERGY_TRANSFER}:
-        return True
+    if stops & {P.EV_CONNECTED, P.POWER_PATH_CLOSED, P.ENERGY_TRANSFER, P.DATA_SIGNED}:
+        return True  # DataSigned: the power path opens, the meter signs its end reading
     return P.AUTHORIZED in stops and config.get_bool("StopTransactionOnEVSideDisconnect")
 
 
@@ -213,12 +228,32 @@ class TxPoints:
             )
         )
         c.session = None
-        if Point.ENERGY_TRANSFER in stop_points(state.config):
+        stops = stop_points(state.config)
+        if Point.ENERGY_TRANSFER in stops:
             self._tx.stop(
                 c,
                 reason,
                 now,
                 trigger="ChargingStateChanged",
+                stopped=stopped_reason(tx, "Local"),
+                force=True,
+            )
+        elif Point.DATA_SIGNED in stops and state.metering.signing():
+            # Part 6 EVConnectedPostSession: the charging state that the end left (EVConnected with the
+            # cable in), then Ended with SignedDataReceived once the meter signed its end reading.
+            cs = charging_state(state, c)
+            if cs != tx.charging_state:
+                state.emit(
+                    TransactionUpdateReq(
+                        tx.ref, c.id, "ChargingStateChanged", state.ts(now), charging_state=cs
+                    )
+                )
+                tx.charging_state = cs
+            self._tx.stop(
+                c,
+                reason,
+                now,
+                trigger="SignedDataReceived",
                 stopped=stopped_reason(tx, "Local"),
                 force=True,
             )
