@@ -82,7 +82,9 @@ def children(pid: int) -> list[int]:
 
 
 def wait_port(port: int) -> None:
-    for _ in range(400):
+    # Up to 2 minutes: seven sinks starting side by side on a busy machine (load average 10 on 2 cores)
+    # took more than 20 s.
+    for _ in range(2_400):
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", port)) == 0:
                 return
@@ -114,8 +116,13 @@ def main() -> int:
             sink += ["--probe", str(probe_rate / sinks), "--probe-on-signal"]
             sink += ["--probe-report", str(work / f"probe-{k}.json")]
             sink_procs.append(subprocess.Popen(sink, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        for port in ports:
-            wait_port(port)
+        try:
+            for port in ports:
+                wait_port(port)
+        except RuntimeError:
+            for proc in sink_procs:
+                proc.kill()
+            raise
         urls = ", ".join(f'"ws://127.0.0.1:{port}/ocpp"' for port in ports)
         (work / "fleet.toml").write_text(
             f"[fleet]\nurls = [{urls}]\nramp = {math.ceil(n / HEARTBEAT_S)}\n"
