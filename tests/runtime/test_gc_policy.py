@@ -13,7 +13,7 @@ import pytest
 from ocppsim.model.charger import ChargerParams
 from ocppsim.runtime.clock import FakeClock
 from ocppsim.runtime.fleet import Fleet
-from ocppsim.runtime.gc_policy import keep_long_lived_out_of_gc
+from ocppsim.runtime.gc_policy import building_long_lived, keep_long_lived_out_of_gc
 from ocppsim.runtime.station import Station, StationOptions
 from ocppsim.store import Store
 
@@ -77,3 +77,32 @@ async def test_a_fleet_freezes_while_it_ramps_up(tmp_path: Path, monkeypatch: py
     fleet.stop()
     await clock.advance(60)  # the ramp's wait ends, and it sees the stop
     await asyncio.wait_for(runner, 5)
+
+
+def test_what_is_built_is_frozen_without_a_collection_meanwhile() -> None:
+    collections: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.callbacks.append(count)
+    try:
+        with building_long_lived():
+            assert not gc.isenabled()
+            built = [_Node() for _ in range(5_000)]  # past every threshold
+        assert collections == []
+        assert gc.isenabled()
+        assert gc.get_freeze_count() >= len(built)
+    finally:
+        gc.callbacks.remove(count)
+
+
+def test_a_disabled_collector_stays_disabled() -> None:
+    gc.disable()
+    try:
+        with building_long_lived():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -21,6 +21,7 @@ from ocppsim.control.text.fleet_commands import FleetCommandRunner
 from ocppsim.control.text.server import TextServer
 from ocppsim.model.types import RegistrationStatus
 from ocppsim.runtime.fleet import ChargerTemplate, Fleet, FleetCounts
+from ocppsim.runtime.gc_policy import building_long_lived
 from ocppsim.runtime.station import Station, StationOptions
 from ocppsim.runtime.transaction_generator import SessionMix, TransactionGenerator
 from ocppsim.settings.specs import FleetCharger, FleetSpec, HttpSettings
@@ -180,10 +181,11 @@ async def serve_fleet(
             name, item.params, station_options(item), item.config_defaults()
         )
     charging: list[Station] = []
-    for item, charges in chargers_of(spec, run.shard):
-        station = fleet.add(item.params, station_options(item), config_defaults=item.config_defaults())
-        if charges:
-            charging.append(station)
+    with building_long_lived():  # runtime/gc_policy.py: no full collections over half-built chargers
+        for item, charges in chargers_of(spec, run.shard):
+            station = fleet.add(item.params, station_options(item), config_defaults=item.config_defaults())
+            if charges:
+                charging.append(station)
     http_server = None
     if http is not None:
         http_server = HttpServer(build_http_app(fleet, token=http.token), http, events=fleet.events)
