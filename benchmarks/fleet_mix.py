@@ -8,7 +8,7 @@ RemoteStartTransaction to random chargers for the measurement window and time ea
 writes benchmarks/results/fleet_mix[-N].json: boot time, chargers held, RSS per charger (the fleet's
 processes, interpreters included), messages/s, and the CS->CP answer latency p50 / p95 / p99.
 
-    python benchmarks/fleet_mix.py [N=10000] [measure seconds=60] [probe calls/s=50] [workers=cores]
+    python benchmarks/fleet_mix.py [N=10000] [measure seconds=60] [probe calls/s=50] [workers=fleet's default]
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import json
 import math
 import os
 import re
+import resource
 import signal
 import socket
 import subprocess
@@ -25,6 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from ocppsim.cli.fleet import default_workers
 from ocppsim.transport.call_stats import FleetStats
 
 RESULTS = Path(__file__).parent / "results"
@@ -80,7 +82,9 @@ def children(pid: int) -> list[int]:
 
 
 def wait_port(port: int) -> None:
-    for _ in range(400):
+    # Up to 2 minutes: seven sinks starting side by side on a busy machine (load average 10 on 2 cores)
+    # took more than 20 s.
+    for _ in range(2_400):
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", port)) == 0:
                 return
@@ -92,10 +96,15 @@ def main() -> int:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     measure = float(sys.argv[2]) if len(sys.argv) > 2 else 60.0
     probe_rate = float(sys.argv[3]) if len(sys.argv) > 3 else 50.0
-    # The fleet's default is a worker per core; more when a worker would hold over PER_PROCESS chargers.
+    # The fleet's own default (by load, and as many as its descriptor limit asks for: the fleet raises its
+    # soft limit to the hard one); a sink per PER_PROCESS chargers (its descriptors).
     needed = max(1, math.ceil(n / PER_PROCESS))
-    workers = int(sys.argv[4]) if len(sys.argv) > 4 else max(os.cpu_count() or 1, needed)
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    descriptors = 1 << 20 if hard == resource.RLIM_INFINITY else hard
+    by_load = default_workers(n, os.cpu_count() or 1, descriptors)
+    workers = int(sys.argv[4]) if len(sys.argv) > 4 else by_load
     sinks = needed
+    load_before = Path("/proc/loadavg").read_text().split()[:3]
     python = sys.executable
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -107,8 +116,13 @@ def main() -> int:
             sink += ["--probe", str(probe_rate / sinks), "--probe-on-signal"]
             sink += ["--probe-report", str(work / f"probe-{k}.json")]
             sink_procs.append(subprocess.Popen(sink, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        for port in ports:
-            wait_port(port)
+        try:
+            for port in ports:
+                wait_port(port)
+        except RuntimeError:
+            for proc in sink_procs:
+                proc.kill()
+            raise
         urls = ", ".join(f'"ws://127.0.0.1:{port}/ocpp"' for port in ports)
         (work / "fleet.toml").write_text(
             f"[fleet]\nurls = [{urls}]\nramp = {math.ceil(n / HEARTBEAT_S)}\n"
@@ -169,6 +183,7 @@ def main() -> int:
         # The fleet's processes: the parent and its workers (or the one process when workers == 1).
         rss_total = sum(rss_kib(pid) for pid in [fleet.pid, *children(fleet.pid)])
         held = last[1] if last else 0
+        load_end = Path("/proc/loadavg").read_text().split()[:3]
         logged_in_run = fleet_log.read_text(errors="replace").splitlines()
         for proc in sink_procs:  # the probes end (and report) before any charger goes
             proc.send_signal(signal.SIGTERM)
@@ -207,6 +222,10 @@ def main() -> int:
         "probe_latency_ms_p95": summary["latency_ms_p95"],
         "probe_latency_ms_p99": summary["latency_ms_p99"],
         "measure_seconds": measure,
+        # The machine is shared: its load average (1, 5, 15 min) before the run and at the window's end.
+        "loadavg_before": " ".join(load_before),
+        "loadavg_window_end": " ".join(load_end),
+        "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / ("fleet_mix.json" if n == 10_000 else f"fleet_mix-{n}.json")

@@ -16,7 +16,7 @@ from ocppsim.csms.ca import CertificateAuthority
 from ocppsim.csms.probe import Prober
 from ocppsim.csms.server import CentralSystem
 from ocppsim.csms.sink import Sink
-from ocppsim.runtime.fleet import keep_long_lived_out_of_gc
+from ocppsim.runtime.gc_policy import keep_long_lived_out_of_gc
 
 __all__ = ["run_csms"]
 

@@ -9,7 +9,7 @@ import math
 import os
 import resource
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from ocppsim.app.fleet import run_fleet, run_sharded
@@ -38,6 +38,29 @@ def default_workers(chargers: int, cores: int, descriptors: int) -> int:
     by_load = min(cores, math.ceil(chargers / CHARGERS_PER_WORKER))
     by_descriptors = math.ceil(chargers / max(1, int(descriptors * DESCRIPTOR_SHARE)))
     return max(1, by_load, by_descriptors)
+
+
+# When the hard limit is unlimited: Linux refuses a soft limit above fs.nr_open (2^20 by default).
+UNLIMITED_DESCRIPTORS = 1 << 20
+
+
+def raise_descriptor_limit(
+    getrlimit: Callable[[int], tuple[int, int]] = resource.getrlimit,
+    setrlimit: Callable[[int, tuple[int, int]], None] = resource.setrlimit,
+) -> int:
+    """Raise this process's soft limit of open files to its hard limit (an unprivileged process may),
+    and return the soft limit it has then. Every connection is a descriptor: a soft limit of 1,024 under
+    a hard one of a million (a common default) made a fleet start a worker per ~770 chargers, when one
+    process may hold tens of thousands. Workers inherit the raised limit."""
+    soft, hard = getrlimit(resource.RLIMIT_NOFILE)
+    wanted = UNLIMITED_DESCRIPTORS if hard == resource.RLIM_INFINITY else hard
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        try:
+            setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+        except (ValueError, OSError):  # a container's own cap: keep what we have
+            return soft
+        return wanted
+    return UNLIMITED_DESCRIPTORS if soft == resource.RLIM_INFINITY else soft
 
 
 def _fleet_spec_from_file(path: str) -> FleetSpec | str:
@@ -148,6 +171,7 @@ def run_fleet_command(argv: Sequence[str]) -> int:
         text_host=args.host,
         text_port=args.port,
     )
+    descriptors = raise_descriptor_limit()  # before the connections, in a worker too
     if args.shard:
         try:
             k, n = (int(x) for x in args.shard.split("/"))
@@ -157,9 +181,6 @@ def run_fleet_command(argv: Sequence[str]) -> int:
         return 0
     workers = args.workers
     if workers is None:
-        descriptors = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
-        if descriptors == resource.RLIM_INFINITY:
-            descriptors = 1 << 20
         workers = default_workers(len(spec.chargers), os.cpu_count() or 1, descriptors)
     workers = max(1, min(workers, len(spec.chargers)))
     if workers == 1:

@@ -4,7 +4,6 @@ together. Each keeps the full behaviour of a single charger (one timer, one outb
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -15,6 +14,7 @@ from ocppsim.model.types import RegistrationStatus
 from ocppsim.model.vehicles import Vehicle, VehicleRegistry
 from ocppsim.runtime.clock import Clock
 from ocppsim.runtime.events import Event, EventBus
+from ocppsim.runtime.gc_policy import keep_long_lived_out_of_gc
 from ocppsim.runtime.message_log import LoggedFrame, MessageLog
 from ocppsim.runtime.meter_history import MeterHistory
 from ocppsim.runtime.restore import restore_station
@@ -38,28 +38,6 @@ class FleetCounts:
     booted: int
     charging: int
     queued: int
-
-
-GC_FREEZE_EVERY_S = 1.0
-
-
-async def keep_long_lived_out_of_gc() -> None:
-    """Keep what outlives a second (stations, models, connections, timers, sessions) out of the cyclic
-    collector's reach.
-
-    Measured at 10,000 chargers (a gc.callbacks probe): a generation-2 collection walks every object of
-    every charger and stopped the event loop for ~1.1 s; with `gc.freeze()` once a minute, generation 1
-    still held ~20,000 survivors (the 10-60 s timers, waiters and futures of the mix) and each of its
-    collections stopped the loop for 5-43 ms, which was the p99 of CS->CP answer latency. Those
-    collections found nothing to free (0 objects collected after start-up). Freezing once a second
-    keeps the young generations to what a second allocates: the collector still frees garbage cycles
-    that die young, and what dies later is freed by reference counting. What the collector does not
-    free is a reference cycle that becomes garbage after it was frozen. We measured none: a full
-    collection every 15 s of a 3,000-charger fleet freed 0 objects, also after a CSMS restart had made
-    every charger reconnect."""
-    while True:
-        gc.freeze()
-        await asyncio.sleep(GC_FREEZE_EVERY_S)
 
 
 COUNT_SLICE = 500
@@ -314,6 +292,8 @@ class Fleet:
     async def run(self, *, ramp_per_s: float | None = None) -> None:
         """Start every station (at most `ramp_per_s` a second) and serve until `stop()`."""
         async with asyncio.TaskGroup() as tg:
+            # From the first connection: the ramp-up is where the heap grows (runtime/gc_policy.py).
+            collector = tg.create_task(keep_long_lived_out_of_gc())
             ramp = _Ramp(self.clock, ramp_per_s, self._stop.is_set) if ramp_per_s else None
             for station in list(self._stations.values()):
                 if self._stop.is_set():
@@ -327,7 +307,6 @@ class Fleet:
                     if ramp is not None:
                         ramp.started(station)
             self._group = tg  # from now on add() starts a station at once
-            collector = tg.create_task(keep_long_lived_out_of_gc())
             for station in self._stations.values():
                 if station.id not in self._tasks:  # added during the ramp-up
                     self._tasks[station.id] = tg.create_task(station.run())

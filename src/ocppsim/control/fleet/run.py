@@ -20,16 +20,24 @@ from ocppsim.control.http.server import HttpServer, build_http_app
 from ocppsim.control.text.fleet_commands import FleetCommandRunner
 from ocppsim.control.text.server import TextServer
 from ocppsim.model.types import RegistrationStatus
-from ocppsim.runtime.fleet import ChargerTemplate, Fleet
+from ocppsim.runtime.fleet import ChargerTemplate, Fleet, FleetCounts
+from ocppsim.runtime.gc_policy import building_long_lived
 from ocppsim.runtime.station import Station, StationOptions
 from ocppsim.runtime.transaction_generator import SessionMix, TransactionGenerator
 from ocppsim.settings.specs import FleetCharger, FleetSpec, HttpSettings
 
 log = logging.getLogger("ocppsim.fleet")
 
-__all__ = ["FleetRun", "print_summary", "serve_fleet", "shard_of"]
+__all__ = ["FleetRun", "chargers_of", "print_summary", "serve_fleet", "shard_of"]
 
 STATS_INTERVAL_S = 1.0
+# A worker counts its chargers (connected, booted, charging, queued) at most this often. Counting visits
+# every charger's objects: 25-100 ms of CPU a second for 15,000 chargers (measured in a worker's
+# process, benchmarks/fleet_mix.py), scattered over memory as the chargers are. Counted every second
+# by every worker, that is a fixed cost per charger and so per message at any fleet size: at 100,000
+# chargers (seven workers) 0.2-0.6 of the two cores. The parent's status line comes every 5 s
+# (control/fleet/view.py); the message statistics still go every second.
+COUNT_EVERY_S = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +58,23 @@ class FleetRun:
 def shard_of(index: int, workers: int) -> int:
     """Which worker runs the charger at `index` of the fleet spec (round-robin: templates mix evenly)."""
     return index % workers
+
+
+def chargers_of(spec: FleetSpec, shard: tuple[int, int] | None) -> list[tuple[FleetCharger, bool]]:
+    """The chargers this process runs (all, or shard (k, n)'s), each with whether it is one of the
+    spec's `charging_share` that start charging once booted.
+
+    The share is spread evenly over the process's own chargers: its n-th charges when the share's
+    running count steps up. Spread over the fleet's index instead, a share of 0.5 over two workers
+    (round-robin) gave every charging charger to one worker and none to the other, which then did
+    all the metering (benchmarks/fleet_mix.py 30000: one worker busy ~70 %, the other ~40 %)."""
+    share = spec.charging_share
+    mine = [
+        item
+        for index, item in enumerate(spec.chargers)
+        if shard is None or shard_of(index, shard[1]) == shard[0]
+    ]
+    return [(item, int((n + 1) * share) > int(n * share)) for n, item in enumerate(mine)]
 
 
 def station_options(item: FleetCharger) -> StationOptions:
@@ -102,21 +127,26 @@ def _emit(event: str, **data: Any) -> None:
 
 
 async def _report_to_parent(fleet: Fleet) -> None:
-    """Every STATS_INTERVAL_S: the message statistics as they are, and the counts last finished. Counting
-    takes a loop turn per COUNT_SLICE chargers; a worker whose loop is saturated (turns of 100 ms and
-    more) sent nothing for seconds when each report waited for its count, and the parent's messages/s
-    read 0, then a spike."""
+    """Every STATS_INTERVAL_S: the message statistics as they are, and the counts last finished (counted
+    every COUNT_EVERY_S). Counting takes a loop turn per COUNT_SLICE chargers; a worker whose loop is
+    saturated (turns of 100 ms and more) sent nothing for seconds when each report waited for its
+    count, and the parent's messages/s read 0, then a spike."""
+    loop = asyncio.get_running_loop()
     counts = fleet.counts()
-    counting = asyncio.create_task(fleet.counts_gradually())
+    counted_at = loop.time()
+    counting: asyncio.Task[FleetCounts] | None = None
     try:
         while True:
-            if counting.done():
-                counts = counting.result()
+            if counting is not None and counting.done():
+                counts, counting = counting.result(), None
+            if counting is None and loop.time() - counted_at >= COUNT_EVERY_S:
+                counted_at = loop.time()
                 counting = asyncio.create_task(fleet.counts_gradually())
             _emit("stats", counts=asdict(counts), stats=fleet.stats.export())
             await asyncio.sleep(STATS_INTERVAL_S)
     finally:
-        counting.cancel()
+        if counting is not None:
+            counting.cancel()
 
 
 class _ParentWatch(asyncio.Protocol):
@@ -151,11 +181,10 @@ async def serve_fleet(
             name, item.params, station_options(item), item.config_defaults()
         )
     charging: list[Station] = []
-    for index, item in enumerate(spec.chargers):
-        if run.shard is None or shard_of(index, run.shard[1]) == run.shard[0]:
+    with building_long_lived():  # runtime/gc_policy.py: no full collections over half-built chargers
+        for item, charges in chargers_of(spec, run.shard):
             station = fleet.add(item.params, station_options(item), config_defaults=item.config_defaults())
-            # Spread evenly over the fleet: charger i charges when the share's running count steps up.
-            if int((index + 1) * spec.charging_share) > int(index * spec.charging_share):
+            if charges:
                 charging.append(station)
     http_server = None
     if http is not None:
