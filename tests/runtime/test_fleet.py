@@ -160,11 +160,12 @@ async def test_the_ramp_keeps_its_rate_when_the_loop_lags(
 ) -> None:
     started: list[str] = []
 
-    async def run(self: Station) -> None:
+    def start(self: Station) -> None:
         started.append(self.id)
-        await asyncio.Event().wait()
 
-    monkeypatch.setattr(Station, "run", run)
+    monkeypatch.setattr(Station, "start", start)
+    monkeypatch.setattr(Station, "started", property(lambda self: self.id in started))
+    monkeypatch.setattr(Station, "stop", lambda self: asyncio.sleep(0))
     clock = FakeClock()
     fleet = Fleet(clock=clock, store=Store(tmp_path))
     for n in range(300):
