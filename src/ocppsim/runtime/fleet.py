@@ -170,6 +170,7 @@ class Fleet:
         self._group: asyncio.TaskGroup | None = None
         self._stop = asyncio.Event()
         self.stats = FleetStats()
+        self._inbound: tuple[object, Callable[[str], None]] | None = None
         self.templates: dict[str, ChargerTemplate] = {}
         self.vehicles = VehicleRegistry()
         for tag, vehicle in store.vehicles.load():
@@ -226,8 +227,13 @@ class Fleet:
         station = restore_station(
             params, options, clock=self.clock, store=self.store, config_defaults=config_defaults
         )
-        station.outbox.observer = self.stats
-        station.inbound_observer = self.stats.call_received
+        stats = self.stats
+        station.outbox.observer = stats
+        # One bound method for every station (each access to `stats.call_received` makes a new one:
+        # 64 B at each of a fleet's chargers); made again when the statistics object was replaced.
+        if self._inbound is None or self._inbound[0] is not stats:
+            self._inbound = (stats, stats.call_received)
+        station.inbound_observer = self._inbound[1]
         station.message_log = self.message_log
         station.events = self.events
         station.history = self.history
