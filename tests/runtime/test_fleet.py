@@ -205,3 +205,13 @@ async def test_the_ramp_keeps_its_rate_when_the_loop_lags(
     fleet.stop()
     await clock.advance(0.1)  # the ramp's sleep ends: it sees the stop
     await asyncio.wait_for(runner, REAL_TIMEOUT)
+
+
+def test_chargers_with_equal_options_share_one_options_object(tmp_path: Path) -> None:
+    fleet = Fleet(clock=FakeClock(), store=Store(tmp_path))
+    first = fleet.add(ChargerParams("O1"), StationOptions(url="ws://127.0.0.1:9/ocpp"))
+    second = fleet.add(ChargerParams("O2"), StationOptions(url="ws://127.0.0.1:9/ocpp"))
+    other = fleet.add(ChargerParams("O3"), StationOptions(url="ws://127.0.0.1:9/ocpp", http_auth=True))
+    assert second.options is first.options
+    assert other.options is not first.options and other.options.http_auth
+    assert second.url.endswith("/O2") and first.url.endswith("/O1")

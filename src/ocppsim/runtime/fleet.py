@@ -63,6 +63,7 @@ async def keep_long_lived_out_of_gc() -> None:
 
 
 COUNT_SLICE = 500
+SHARED_OPTIONS_MAX = 256
 RAMP_BURST = 64  # stations a ramp behind schedule starts in one loop turn
 RAMP_PATIENCE_S = 5.0  # a station still not booted after this no longer holds a ramp back
 RAMP_POLL_S = 0.05
@@ -171,6 +172,7 @@ class Fleet:
         self._stop = asyncio.Event()
         self.stats = FleetStats()
         self._inbound: tuple[object, Callable[[str], None]] | None = None
+        self._options: dict[StationOptions, StationOptions] = {}
         self.templates: dict[str, ChargerTemplate] = {}
         self.vehicles = VehicleRegistry()
         for tag, vehicle in store.vehicles.load():
@@ -224,6 +226,13 @@ class Fleet:
         cid = params.charge_point_id
         if cid in self._stations:
             raise DuplicateChargerError(f"charger id {cid!r} is used twice")
+        # Chargers made from one template have equal options: one object for all (a fleet file makes
+        # one per charger, 128 B each). Bounded: options that differ per charger are not kept.
+        shared = self._options.get(options)
+        if shared is not None:
+            options = shared
+        elif len(self._options) < SHARED_OPTIONS_MAX:
+            self._options[options] = options
         station = restore_station(
             params, options, clock=self.clock, store=self.store, config_defaults=config_defaults
         )
