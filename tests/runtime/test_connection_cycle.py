@@ -8,6 +8,8 @@ import asyncio
 import socket
 from pathlib import Path
 
+import pytest
+
 from conftest import REAL_TIMEOUT
 from ocppsim.csms.server import CentralSystem
 from ocppsim.model.charger import ChargerParams
@@ -94,3 +96,31 @@ async def test_a_cancelled_run_takes_the_station_offline_at_once(tmp_path: Path,
     await _until(lambda: station.online and csms.is_connected("C3"), "reconnected")
     await station.stop()
     assert not station.started
+
+
+async def test_a_failure_setting_a_connection_up_closes_it_and_the_cycle_goes_on(
+    tmp_path: Path, csms: CentralSystem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a callback an exception would reach nobody: the link is closed, the error kept, and the station
+    connects again after the back-off."""
+    clock = FakeClock()
+    options = StationOptions(url=csms.url, backoff=Backoff(first=5, jitter=0))
+    station = restore_station(ChargerParams("C4"), options, clock=clock, store=Store(tmp_path))
+    block = type(station.charger.security)
+    original = block.on_connected
+    failures = [RuntimeError("broken once")]
+
+    def on_connected(self: object, now: float) -> None:
+        if failures:
+            raise failures.pop()
+        original(self, now)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(block, "on_connected", on_connected)
+    station.start()
+    await _until(lambda: station.last_error == "RuntimeError: broken once", "the failure kept")
+    await _until(lambda: not csms.is_connected("C4"), "the link closed")
+    assert not station.online and station.started
+    await clock.advance(5.1)
+    await _until(lambda: station.charger.registration is RegistrationStatus.ACCEPTED, "booted")
+    assert station.connection_attempts == 2 and station.last_error is None
+    await station.stop()

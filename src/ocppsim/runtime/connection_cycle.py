@@ -194,22 +194,30 @@ class ConnectionCycle:
             ws.close()
             ws.when_closed(self._refused)
             return
-        if picked != st.wire.subprotocol:
-            # The CSMS picked another of the versions offered: speak that one from now on.
-            st._log.info("the CSMS picked %s", picked)
-            records = st._store.event_seq if st._store is not None else None
-            st.wire = st.outbox.wire = wire_for(st.charger, picked, records)
-        self._delays = None
-        if endpoints is not None:
-            endpoints.succeeded()
-        if level is not None:
-            st.charger.security.connected_with(level)  # A05: the profile connected with
-            st.after_model()
-        st.last_error = None
-        st.run_model(st.charger.security.on_connected)
+        try:
+            if picked != st.wire.subprotocol:
+                # The CSMS picked another of the versions offered: speak that one from now on.
+                st._log.info("the CSMS picked %s", picked)
+                records = st._store.event_seq if st._store is not None else None
+                st.wire = st.outbox.wire = wire_for(st.charger, picked, records)
+            self._delays = None
+            if endpoints is not None:
+                endpoints.succeeded()
+            if level is not None:
+                st.charger.security.connected_with(level)  # A05: the profile connected with
+                st.after_model()
+            st.last_error = None
+            st.run_model(st.charger.security.on_connected)
+        except Exception as exc:  # in a callback nobody would see it: the link closes, the cycle goes on
+            st.last_error = f"{type(exc).__name__}: {exc}"
+            st._log.error("connection failed; reconnecting", exc_info=exc)
+            ws.close()
+            ws.when_closed(self._refused)
+            return
         self._serve(ws)
 
     def _refused(self) -> None:
+        """A link closed before it was served (no subprotocol agreed, or its setup failed)."""
         st = self._st
         delay = self._next_delay()
         st._log.warning("%s; connection closed, retry in %.1f s", st.last_error, delay)
