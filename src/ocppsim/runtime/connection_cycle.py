@@ -262,7 +262,8 @@ class ConnectionCycle:
     def _serve(self, ws: Link) -> None:
         st = self._st
         st._ws = ws
-        st._link_lost.clear()
+        if st._link_lost is not None:
+            st._link_lost.clear()
         st._log.info("connected to %s", st.url)
         publish_connection(st)
         try:
@@ -298,7 +299,7 @@ class ConnectionCycle:
 
     def _end_side_tasks(self) -> list[asyncio.Task[None]]:
         st = self._st
-        side, st._side_tasks = st._side_tasks, []
+        side, st._side_tasks = st._side_tasks or [], None
         for task in side:
             task.cancel()
         st._pings.stop()
@@ -309,7 +310,8 @@ class ConnectionCycle:
         st = self._st
         st._tasks = False
         st._ws = None
-        st._link_lost.set()
+        if st._link_lost is not None:
+            st._link_lost.set()
         st._exchange.forget_call()
         st._resume = st.charger.registration is RegistrationStatus.ACCEPTED
         st.wire.on_link(False, st.clock.now())

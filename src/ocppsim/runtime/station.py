@@ -222,8 +222,10 @@ class Station:
         )
         self._tasks = False  # a connection is being served: its side tasks end with it (_serve)
         self.inbound_observer: Callable[[str], None] | None = None  # counts CS -> CP CALLs (fleet stats)
-        self._link_lost = LazyEvent()
-        self._side_tasks: list[asyncio.Task[None]] = []
+        # Made on first use (a Soft reset's wait; a control surface waiting for an answer): most of a
+        # fleet's chargers never need them.
+        self._link_lost: LazyEvent | None = None
+        self._side_tasks: list[asyncio.Task[None]] | None = None
         self.connection_attempts = 0
         self.last_error: str | None = None
         # Control surfaces (REST API, dashboard) attach these; a bare fleet leaves them None: no cost.
@@ -322,6 +324,8 @@ class Station:
             with contextlib.suppress(TimeoutError):
                 return await asyncio.wait_for(asyncio.shield(future), timeout)
             return None
+        if self._link_lost is None:
+            self._link_lost = LazyEvent()  # online now: not set (the cycle sets it when the link is lost)
         lost = asyncio.ensure_future(self._link_lost.wait())
         try:
             waiters: set[asyncio.Future[Any]] = {asyncio.shield(future), lost}
@@ -396,6 +400,8 @@ class Station:
         if self._tasks:
             task = asyncio.ensure_future(self._reboot(effect))
             task.add_done_callback(self._side_task_done)
+            if self._side_tasks is None:
+                self._side_tasks = []
             self._side_tasks.append(task)
         else:
             self._cycle.reconnect_now()
