@@ -124,3 +124,23 @@ async def test_a_failure_setting_a_connection_up_closes_it_and_the_cycle_goes_on
     await _until(lambda: station.charger.registration is RegistrationStatus.ACCEPTED, "booted")
     assert station.connection_attempts == 2 and station.last_error is None
     await station.stop()
+
+
+async def test_a_halt_cancels_the_wake_up_a_reconnect_asked_for(tmp_path: Path) -> None:
+    """connect() during the back-off pause wakes the cycle in a later callback; halted and started again
+    before that callback, the station makes one attempt, not two side by side."""
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]  # bound, not listening: refused
+        options = StationOptions(url=f"ws://127.0.0.1:{port}/ocpp", backoff=Backoff(first=5, jitter=0))
+        station = restore_station(ChargerParams("C5"), options, clock=FakeClock(), store=Store(tmp_path))
+        station.start()
+        await _until(lambda: station.last_error is not None, "the first attempt failed")
+        assert station.connection_attempts == 1
+        station.connect()  # ends the pause: the next attempt in a later callback
+        station.halt()
+        station.start()  # attempt 2, at once
+        for _ in range(20):
+            await asyncio.sleep(0.01)
+        assert station.connection_attempts == 2
+        await station.stop()

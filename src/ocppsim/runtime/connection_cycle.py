@@ -84,13 +84,13 @@ class ConnectionCycle:
         """Skip the back-off pause in progress, or the next one (a connection setting changed, a reboot,
         connect(), stop()). Held offline, only connect() and stop() end the wait."""
         self._now = True
+        # The top runs in a later callback, kept as the pause: halt() cancels it like a pause.
         if self._pause is not None:
             self._pause.cancel()
-            self._pause = None
-            running_loop().call_soon(self._top)
+            self._pause = running_loop().call_soon(self._top)
         elif self._offline_wait and (self._st._stopping or not self._st.held_offline):
             self._offline_wait = False
-            running_loop().call_soon(self._top)
+            self._pause = running_loop().call_soon(self._top)
         elif self._attempt is not None and self._st._stopping:
             self._attempt.cancel()  # its callback goes to the top, which ends the cycle
 
