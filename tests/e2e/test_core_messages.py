@@ -199,14 +199,15 @@ async def test_boot_pending_then_accepted(sim_factory: SimFactory) -> None:
 
     clock = FakeClock()
     sim_csms_state = {"status": "Pending"}
-    sim: Sim = await sim_factory(boot=False, clock=clock)
+    # Booted with the default responder (Accepted) first: then a Reset makes it boot again into Pending.
+    # (Without waiting, whether the first boot was answered before the responder below is a race.)
+    sim: Sim = await sim_factory(clock=clock)
     csms = sim.csms
 
     def boot(charger_id: str, payload: dict[str, object]) -> dict[str, object]:
         return {"status": sim_csms_state["status"], "currentTime": "2030-01-01T00:00:00Z", "interval": 30}
 
     csms.responders["BootNotification"] = boot
-    # The charger may already have booted with the default responder; reset it to see Pending.
     await csms.call(sim.id, "Reset", {"type": "Soft"})
     await csms.wait_for(
         lambda f: (

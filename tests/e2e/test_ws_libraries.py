@@ -106,3 +106,39 @@ async def test_any_exception_from_a_connect_is_a_failed_attempt(sim_factory: Sim
         await sim.advance(1)  # the back-off after the failed attempt
     assert failures and sim.station.online and sim.station._ws is not first
     assert sim.station.last_error is None  # cleared by the successful attempt
+
+
+async def test_messages_of_every_header_size_arrive_whole_and_in_order() -> None:
+    """A picows link masks each message in a buffer made for it (runtime/ws_client.py): the 7-bit,
+    16-bit and 64-bit length headers (RFC 6455 5.2), a str and bytes, arrive as sent, in order."""
+    from websockets.asyncio.server import ServerConnection, serve
+
+    from ocppsim.runtime.ws_client import connect
+
+    received: list[str] = []
+    done = asyncio.Event()
+
+    async def handler(ws: ServerConnection) -> None:
+        async for message in ws:
+            assert isinstance(message, str)  # text frames
+            received.append(message)
+            if len(received) == 4:
+                done.set()
+
+    sent = ["[]", "x" * 300, "y" * 70_000, "é" * 10]
+    async with serve(handler, "127.0.0.1", 0, max_size=None) as server:
+        port = next(iter(server.sockets)).getsockname()[1]
+        link = await connect(
+            f"ws://127.0.0.1:{port}/ocpp/X",
+            subprotocols=["ocpp1.6"],
+            additional_headers={},
+            max_size=1 << 20,
+            open_timeout=REAL_TIMEOUT,
+        )
+        assert isinstance(link, PicowsLink)
+        assert link.send(sent[0].encode()) and link.send(sent[1]) and link.send(sent[2].encode())
+        assert link.send(sent[3])
+        await asyncio.wait_for(done.wait(), REAL_TIMEOUT)
+        link.close()
+        await asyncio.wait_for(link.wait_closed(), REAL_TIMEOUT)
+    assert received == sent

@@ -160,11 +160,12 @@ async def test_the_ramp_keeps_its_rate_when_the_loop_lags(
 ) -> None:
     started: list[str] = []
 
-    async def run(self: Station) -> None:
+    def start(self: Station) -> None:
         started.append(self.id)
-        await asyncio.Event().wait()
 
-    monkeypatch.setattr(Station, "run", run)
+    monkeypatch.setattr(Station, "start", start)
+    monkeypatch.setattr(Station, "started", property(lambda self: self.id in started))
+    monkeypatch.setattr(Station, "stop", lambda self: asyncio.sleep(0))
     clock = FakeClock()
     fleet = Fleet(clock=clock, store=Store(tmp_path))
     for n in range(300):
@@ -204,3 +205,13 @@ async def test_the_ramp_keeps_its_rate_when_the_loop_lags(
     fleet.stop()
     await clock.advance(0.1)  # the ramp's sleep ends: it sees the stop
     await asyncio.wait_for(runner, REAL_TIMEOUT)
+
+
+def test_chargers_with_equal_options_share_one_options_object(tmp_path: Path) -> None:
+    fleet = Fleet(clock=FakeClock(), store=Store(tmp_path))
+    first = fleet.add(ChargerParams("O1"), StationOptions(url="ws://127.0.0.1:9/ocpp"))
+    second = fleet.add(ChargerParams("O2"), StationOptions(url="ws://127.0.0.1:9/ocpp"))
+    other = fleet.add(ChargerParams("O3"), StationOptions(url="ws://127.0.0.1:9/ocpp", http_auth=True))
+    assert second.options is first.options
+    assert other.options is not first.options and other.options.http_auth
+    assert second.url.endswith("/O2") and first.url.endswith("/O1")

@@ -41,6 +41,7 @@ class FleetCounts:
 
 
 COUNT_SLICE = 500
+SHARED_OPTIONS_MAX = 256
 RAMP_BURST = 64  # stations a ramp behind schedule starts in one loop turn
 RAMP_PATIENCE_S = 5.0  # a station still not booted after this no longer holds a ramp back
 RAMP_POLL_S = 0.05
@@ -142,11 +143,14 @@ class Fleet:
         self.persist_log = persist_log
         # The last hour of samples of the chargers a dashboard shows (bounded: see meter_history).
         self.history = MeterHistory() if events is not None else None
+        # Each station started runs its connection lifecycle in callbacks (Station.start): no task per
+        # charger (a task and its coroutine frames were ~1.8 KiB at each of a fleet's chargers).
         self._stations: dict[str, Station] = {}
-        self._tasks: dict[str, asyncio.Task[None]] = {}
         self._group: asyncio.TaskGroup | None = None
         self._stop = asyncio.Event()
         self.stats = FleetStats()
+        self._inbound: tuple[object, Callable[[str], None]] | None = None
+        self._options: dict[StationOptions, StationOptions] = {}
         self.templates: dict[str, ChargerTemplate] = {}
         self.vehicles = VehicleRegistry()
         for tag, vehicle in store.vehicles.load():
@@ -200,17 +204,29 @@ class Fleet:
         cid = params.charge_point_id
         if cid in self._stations:
             raise DuplicateChargerError(f"charger id {cid!r} is used twice")
+        # Chargers made from one template have equal options: one object for all (a fleet file makes
+        # one per charger, 128 B each). Bounded: options that differ per charger are not kept.
+        shared = self._options.get(options)
+        if shared is not None:
+            options = shared
+        elif len(self._options) < SHARED_OPTIONS_MAX:
+            self._options[options] = options
         station = restore_station(
             params, options, clock=self.clock, store=self.store, config_defaults=config_defaults
         )
-        station.outbox.observer = self.stats
-        station.inbound_observer = self.stats.call_received
+        stats = self.stats
+        station.outbox.observer = stats
+        # One bound method for every station (each access to `stats.call_received` makes a new one:
+        # 64 B at each of a fleet's chargers); made again when the statistics object was replaced.
+        if self._inbound is None or self._inbound[0] is not stats:
+            self._inbound = (stats, stats.call_received)
+        station.inbound_observer = self._inbound[1]
         station.message_log = self.message_log
         station.events = self.events
         station.history = self.history
         self._stations[cid] = station
         if self._group is not None:  # added while the fleet runs: start it now
-            self._tasks[cid] = self._group.create_task(station.run())
+            station.start()
         self._publish_charger(cid, "added")
         return station
 
@@ -230,9 +246,6 @@ class Fleet:
         if station is None:
             raise UnknownChargerError(charger_id)
         await station.stop()
-        task = self._tasks.pop(charger_id, None)
-        if task is not None:
-            task.cancel()
         self.store.chargers.forget(charger_id)
         if self.message_log is not None:
             self.message_log.forget(charger_id)
@@ -290,7 +303,16 @@ class Fleet:
         self._stop.set()
 
     async def run(self, *, ramp_per_s: float | None = None) -> None:
-        """Start every station (at most `ramp_per_s` a second) and serve until `stop()`."""
+        """Start every station (at most `ramp_per_s` a second) and serve until `stop()`. Cancelled, every
+        station goes offline at once (as a cancelled `Station.run`)."""
+        try:
+            await self._run(ramp_per_s)
+        finally:
+            self._group = None
+            for station in self._stations.values():
+                station.halt()  # nothing when stopped already
+
+    async def _run(self, ramp_per_s: float | None) -> None:
         async with asyncio.TaskGroup() as tg:
             # From the first connection: the ramp-up is where the heap grows (runtime/gc_policy.py).
             collector = tg.create_task(keep_long_lived_out_of_gc())
@@ -302,21 +324,19 @@ class Fleet:
                     await ramp.next()
                     if self._stop.is_set():
                         break
-                if station.id in self._stations and station.id not in self._tasks:
-                    self._tasks[station.id] = tg.create_task(station.run())
+                if station.id in self._stations and not station.started:
+                    station.start()
                     if ramp is not None:
                         ramp.started(station)
             self._group = tg  # from now on add() starts a station at once
             for station in self._stations.values():
-                if station.id not in self._tasks:  # added during the ramp-up
-                    self._tasks[station.id] = tg.create_task(station.run())
+                if not station.started and not self._stop.is_set():  # added during the ramp-up
+                    station.start()
             await self._stop.wait()
             collector.cancel()
             self._group = None
+            # stop() returns once the station's connection is cleaned up (its lifecycle has ended).
             await asyncio.gather(*(st.stop() for st in self._stations.values()), return_exceptions=True)
-            for task in self._tasks.values():
-                task.cancel()
-            self._tasks.clear()
         self.store.registers.save_many(
             (st.id, st.charger.metering.meter_registers()) for st in self._stations.values()
         )

@@ -1,9 +1,10 @@
 """One simulated charger on the wire, and its connection lifecycle: connect (with back-off and jitter,
 offline doc section 1), serve the link, reconnect; go offline on request; restart on a Reset (section 5.14).
 
-One task per charger connects, waits for the connection to end and reconnects (OCPP-J 3: one WebSocket
-with subprotocol ocpp1.6 at <url>/<chargePointId>; the security profile's TLS and Basic authentication,
-runtime/security_profiles.py). Everything on an open connection happens in callbacks: a frame is handled in
+The connection lifecycle (runtime/connection_cycle.py) connects, serves the link until it ends and
+reconnects, in callbacks (OCPP-J 3: one WebSocket with subprotocol ocpp1.6 at <url>/<chargePointId>; the
+security profile's TLS and Basic authentication, runtime/security_profiles.py). Everything on an open
+connection happens in callbacks too: a frame is handled in
 the callback of the link that received it (runtime/frame_exchange.py), the outbox sends from the loop
 turn's send batch (runtime/outbox.py), timers fire the model's deadlines (runtime/model_driver.py), the
 answer timeouts and the pings (runtime/pings.py). The few tasks a connection starts (a Soft reset waiting
@@ -28,10 +29,11 @@ from urllib.parse import quote
 from ocppsim.model.charger import Charger
 from ocppsim.model.key_registry import ConfigStore
 from ocppsim.model.outgoing import Reboot, ReplayedReq, Request
-from ocppsim.model.types import RegistrationStatus, ResetType
+from ocppsim.model.types import ResetType
 from ocppsim.runtime.certificates import tls_files
-from ocppsim.runtime.clock import Clock, LazyEvent, running_loop, sleep_or_event
-from ocppsim.runtime.events import Event, EventBus
+from ocppsim.runtime.clock import Clock, LazyEvent, running_loop
+from ocppsim.runtime.connection_cycle import MAX_FRAME_BYTES, ConnectionCycle
+from ocppsim.runtime.events import EventBus
 from ocppsim.runtime.file_transfer import FileTransfers
 from ocppsim.runtime.frame_exchange import FrameExchange
 from ocppsim.runtime.interception import Interception
@@ -42,9 +44,9 @@ from ocppsim.runtime.network_profiles import Endpoints
 from ocppsim.runtime.ocmf_signer import OcmfKeyRecords, OcmfSigner
 from ocppsim.runtime.outbox import Journal, Outbox
 from ocppsim.runtime.pings import Pings
-from ocppsim.runtime.security_profiles import basic_auth_headers, check_url, failure_kind, tls_context
-from ocppsim.runtime.wire import Wire, offered_subprotocols, wire_for
-from ocppsim.runtime.ws_client import Link, connect, http_status
+from ocppsim.runtime.security_profiles import tls_context
+from ocppsim.runtime.wire import Wire, wire_for
+from ocppsim.runtime.ws_client import Link, connect
 from ocppsim.store.authorization import Authorization
 from ocppsim.store.availability import Availability
 from ocppsim.store.certificates import Certificates
@@ -56,12 +58,9 @@ from ocppsim.store.registers import Registers
 from ocppsim.store.reservations import Reservations
 from ocppsim.store.transactions import Transactions
 
-__all__ = ["Backoff", "ConfigSink", "Station", "StationOptions"]
+__all__ = ["MAX_FRAME_BYTES", "Backoff", "ConfigSink", "Station", "StationOptions"]
 
 log = logging.getLogger("ocppsim.station")
-
-# OCPP frames are small; a 1 MiB cap keeps a hostile peer from exhausting memory.
-MAX_FRAME_BYTES = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +141,7 @@ class Station:
     # Slots: a station's attribute dict was ~1.6 KiB, at 100,000 chargers 160 MB.
     __slots__ = (
         "_connect",
+        "_cycle",
         "_driver",
         "_endpoints",
         "_exchange",
@@ -149,8 +149,6 @@ class Station:
         "_link_lost",
         "_pings",
         "_rebooting",
-        "_reconnect_now",
-        "_released",
         "_resume",
         "_rng",
         "_side_tasks",
@@ -200,7 +198,6 @@ class Station:
             random.Random(options.seed) if options.seed is not None else random
         )
         self._stopping = False
-        self._reconnect_now = LazyEvent()
         self._rebooting: Reboot | None = None
         # The registration stood when the link was lost (no reboot since): a 2.0.1 wire resumes it.
         self._resume = False
@@ -211,6 +208,7 @@ class Station:
         self._exchange = FrameExchange(self)
         self._pings = Pings(self)
         self._driver = ModelDriver(self)
+        self._cycle = ConnectionCycle(self)  # connect, serve, reconnect
         # The protocol adapter: the charger's first version, then the one the CSMS picks (runtime/wire.py).
         self.wire: Wire = wire_for(charger, records=store.event_seq if store is not None else None)
         self.outbox = Outbox(
@@ -224,8 +222,10 @@ class Station:
         )
         self._tasks = False  # a connection is being served: its side tasks end with it (_serve)
         self.inbound_observer: Callable[[str], None] | None = None  # counts CS -> CP CALLs (fleet stats)
-        self._link_lost = LazyEvent()
-        self._side_tasks: list[asyncio.Task[None]] = []
+        # Made on first use (a Soft reset's wait; a control surface waiting for an answer): most of a
+        # fleet's chargers never need them.
+        self._link_lost: LazyEvent | None = None
+        self._side_tasks: list[asyncio.Task[None]] | None = None
         self.connection_attempts = 0
         self.last_error: str | None = None
         # Control surfaces (REST API, dashboard) attach these; a bare fleet leaves them None: no cost.
@@ -237,7 +237,6 @@ class Station:
         # disconnect(): stay offline until connect() (a CSMS outage seen from one charger).
         self.held_offline = False
         self.template_name: str | None = None  # the template it was made from (REST API)
-        self._released = LazyEvent()
         self._transfers: FileTransfers | None = None  # made on the first firmware or diagnostics transfer
         # Signed meter values (Eichrecht): the charger's OCMF signing component, its key from the store
         # (generated on the first start); None without the option.
@@ -325,6 +324,8 @@ class Station:
             with contextlib.suppress(TimeoutError):
                 return await asyncio.wait_for(asyncio.shield(future), timeout)
             return None
+        if self._link_lost is None:
+            self._link_lost = LazyEvent()  # online now: not set (the cycle sets it when the link is lost)
         lost = asyncio.ensure_future(self._link_lost.wait())
         try:
             waiters: set[asyncio.Future[Any]] = {asyncio.shield(future), lost}
@@ -342,96 +343,27 @@ class Station:
         return base.rstrip("/") + "/" + quote(self.id, safe="")
 
     async def run(self) -> None:
-        """Connect, serve, reconnect with back-off; returns only when `stop()` is called."""
-        delays = self._delays()
-        self._driver.rearm()
-        options = self.options
-        while not self._stopping:
-            if self.held_offline:
-                await self._released.wait()
-                continue
-            self.connection_attempts += 1
-            config = self.charger.config
-            offered = offered_subprotocols(self.charger)
-            endpoints = self._endpoints
-            endpoint = endpoints.current() if endpoints is not None else None
-            base = endpoint.url if endpoint is not None else options.url
-            level = endpoint.security_profile if endpoint is not None else None
-            try:
-                check_url(config, base, profile=level)
-                ws = await self._connect(
-                    self.url,
-                    subprotocols=offered,
-                    additional_headers=basic_auth_headers(
-                        config, self.id, http_auth=options.http_auth, profile=level
-                    ),
-                    max_size=MAX_FRAME_BYTES,
-                    open_timeout=10,
-                    ssl=self._tls_context(base, level),
-                    compression="deflate" if options.compression else None,
-                    proxy=options.proxy,
-                    local_addr=(options.source_address, 0) if options.source_address else None,
-                )
-            except Exception as exc:
-                # Whatever a connect attempt raises is a failed attempt, retried after the back-off: a
-                # charger never stops on a peer's (or a library's) behaviour. picows 2.3, for one, can
-                # fail an assertion when its handshake times out under load (seen at 40,000 chargers).
-                self.last_error = _describe(exc)
-                if endpoints is not None:
-                    endpoints.failed()
-                # A CSMS certificate that does not verify is InvalidCentralSystemCertificate (2.0.1:
-                # InvalidCsmsCertificate, A05 / TC_A_05; ocpp201/convert.py names it) from the model.
-                self._connect_failed(failure_kind(exc, self.last_error), self.last_error)
-                delay = next(delays)
-                self._log.warning(
-                    "connect to %s failed (%s); retry %d in %.1f s",
-                    self.url,
-                    self.last_error,
-                    self.connection_attempts,
-                    delay,
-                )
-                await self._pause(delay)
-                continue
-            picked = ws.subprotocol
-            if picked not in offered:
-                # The CSMS agreed to none of our versions (OCPP-J 1.6 section 3.1.2; 2.0.1 part 4
-                # section 3.1.2: it completes the handshake without the header and closes): we close.
-                self.last_error = f"the CSMS accepted none of the subprotocols offered ({', '.join(offered)})"
-                ws.close()
-                await ws.wait_closed()
-                delay = next(delays)
-                self._log.warning("%s; connection closed, retry in %.1f s", self.last_error, delay)
-                await self._pause(delay)
-                continue
-            if picked != self.wire.subprotocol:
-                # The CSMS picked another of the versions offered: speak that one from now on.
-                self._log.info("the CSMS picked %s", picked)
-                records = self._store.event_seq if self._store is not None else None
-                self.wire = self.outbox.wire = wire_for(self.charger, picked, records)
-            delays = self._delays()
-            if endpoints is not None:
-                endpoints.succeeded()
-            if level is not None:
-                self.charger.security.connected_with(level)  # A05: the profile connected with
-                self.after_model()
-            self.last_error = None
-            self.run_model(self.charger.security.on_connected)
-            try:
-                await self._serve(ws)
-            except Exception as exc:  # a charger never exits on a peer's behaviour: log, reconnect
-                self.last_error = f"{type(exc).__name__}: {exc}"
-                self._log.exception("connection failed; reconnecting")
-            if self._rebooting is not None:
-                self._rebooting = None
-                self._resume = False
-                if self._endpoints is not None:
-                    self._endpoints.restart()
-                self.run_model(self.charger.boot.on_reboot)
-            elif not self._stopping and not self._reconnect_now.is_set():
-                delay = next(delays)
-                self._log.warning("connection closed; reconnecting in %.1f s", delay)
-                await self._pause(delay)
-            self._reconnect_now.clear()
+        """Connect, serve, reconnect with back-off; returns only when `stop()` is called. Cancelled, the
+        station goes offline at once. A fleet calls `start()` instead: no task per charger."""
+        self._cycle.start()
+        try:
+            await self._cycle.ended()
+        except asyncio.CancelledError:
+            self._cycle.halt()
+            raise
+
+    def start(self) -> None:
+        """Begin the connection lifecycle without a task to wait on it (`stop()` ends it)."""
+        self._cycle.start()
+
+    @property
+    def started(self) -> bool:
+        """The connection lifecycle runs (started, not ended)."""
+        return self._cycle.active
+
+    def halt(self) -> None:
+        """Go offline at once, without waiting for anything (what cancelling `run()` does)."""
+        self._cycle.halt()
 
     def _delays(self) -> Iterator[float]:
         """The reconnect waits: a 2.0.1 station's OCPPCommCtrlr.RetryBackOff* variables (part 4 section
@@ -457,55 +389,6 @@ class Station:
             profile=profile,
         )
 
-    def _connect_failed(self, kind: str, detail: str) -> None:
-        """A failed attempt may be a security event and, after an upgrade, a fallback (Security Whitepaper
-        section 8, A05.FR.08): the model decides."""
-        security = self.charger.security
-        self.run_model(lambda now: security.on_connect_failed(kind, detail, now))
-
-    async def _pause(self, seconds: float) -> None:
-        self._reconnect_now.clear()
-        await sleep_or_event(self.clock, seconds, self._reconnect_now)
-
-    async def _serve(self, ws: Link) -> None:
-        self._ws = ws
-        self._link_lost.clear()
-        self._log.info("connected to %s", self.url)
-        _publish_connection(self)
-        try:
-            self._tasks = True
-            self._pings.arm()
-            self.outbox.set_online(True)
-            self.wire.on_link(True, self.clock.now())
-            if self._resume and not self.wire.boots_on_reconnect:
-                self.run_model(self.charger.boot.on_reconnected)
-            else:
-                self.run_model(self.charger.boot.on_connected)
-            ws.start(self._exchange)  # frames are handled from here on, in the link's callbacks
-            try:
-                await ws.wait_closed()
-            finally:
-                # The link is gone: nothing the connection's tasks wait for can happen any more. They
-                # end before the connection's cleanup below (as a TaskGroup's would: plain tasks, not
-                # a TaskGroup per connection, which was ~0.5 KiB at each of a fleet's chargers).
-                side, self._side_tasks = self._side_tasks, []
-                for task in side:
-                    task.cancel()
-                self._pings.stop()
-                if side:
-                    await asyncio.gather(*side, return_exceptions=True)
-        finally:
-            self._tasks = False
-            self._ws = None
-            self._link_lost.set()
-            self._exchange.forget_call()
-            self._resume = self.charger.registration is RegistrationStatus.ACCEPTED
-            self.wire.on_link(False, self.clock.now())
-            self.outbox.set_online(False)  # keeps or drops the CALL that lost its answer
-            self.run_model(self.charger.boot.on_disconnected)
-            self._log.info("disconnected")
-            _publish_connection(self)
-
     def reboot(self, effect: Reboot) -> None:
         """The model asks for a restart (a Reset, section 5.14): close the link, then boot again."""
         self._rebooting = effect
@@ -517,9 +400,11 @@ class Station:
         if self._tasks:
             task = asyncio.ensure_future(self._reboot(effect))
             task.add_done_callback(self._side_task_done)
+            if self._side_tasks is None:
+                self._side_tasks = []
             self._side_tasks.append(task)
         else:
-            self._reconnect_now.set()
+            self._cycle.reconnect_now()
 
     def _side_task_done(self, task: asyncio.Task[None]) -> None:
         """A connection's task failed: the connection ends and the station reconnects (what the
@@ -539,14 +424,14 @@ class Station:
             timeout = float(self.charger.config.get_int("MessageTimeout"))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.outbox.wait_transaction_messages_sent(), timeout)
-        self._reconnect_now.set()
+        self._cycle.reconnect_now()
         if self._ws is not None:
             self._ws.close()
 
     def reconnect(self) -> None:
         """Close the link and connect again at once, without the back-off pause (the model asks for it
         when a connection setting changed)."""
-        self._reconnect_now.set()
+        self._cycle.reconnect_now()
         ws = self._ws
         if ws is not None:
             # Close after the current reply has gone out (the close frame goes behind it).
@@ -555,19 +440,16 @@ class Station:
     def disconnect(self) -> None:
         """Go offline and stay there until `connect()` (what a CSMS outage looks like to this charger)."""
         self.held_offline = True
-        self._released.clear()
         self.reconnect()  # no back-off pause after the close: wait for connect() instead
 
     def connect(self) -> None:
         """Connect again (now, not after the back-off delay)."""
         self.held_offline = False
-        self._released.set()
-        self._reconnect_now.set()
+        self._cycle.reconnect_now()
 
     async def stop(self) -> None:
         self._stopping = True
-        self._released.set()
-        self._reconnect_now.set()
+        self._cycle.reconnect_now()  # ends a pause, an offline wait, a connect in progress
         self._driver.cancel()
         if self._transfers is not None:
             await self._transfers.cancel()
@@ -575,6 +457,7 @@ class Station:
         if ws is not None:
             ws.close()
             await ws.wait_closed()
+        await self._cycle.ended()  # the connection's cleanup is done
 
 
 _RETRY_MINIMUM = "OCPPCommCtrlr.RetryBackOffWaitMinimum"
@@ -589,18 +472,3 @@ def _retry_back_off(config: ConfigStore, rng: random.Random | types.ModuleType) 
         random_range = config.get_int("OCPPCommCtrlr.RetryBackOffRandomRange")
         yield minimum * 2 ** min(attempt, repeat) + (rng.uniform(0, random_range) if random_range else 0.0)
         attempt += 1
-
-
-def _publish_connection(station: Station) -> None:
-    """Connected / disconnected, for the control surfaces' event stream (when one listens)."""
-    bus = station.events
-    if bus is not None and bus.active:
-        data = {"connected": station.online, "last_error": station.last_error}
-        bus.publish(Event("connection", station.id, station.clock.now(), data))
-
-
-def _describe(exc: BaseException) -> str:
-    status = http_status(exc)
-    if status is not None:
-        return f"HTTP {status}"
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

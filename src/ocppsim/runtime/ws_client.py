@@ -74,6 +74,10 @@ class Link(Protocol):
 
     async def wait_closed(self) -> None: ...
 
+    def when_closed(self, callback: Callable[[], None] | None) -> None:
+        """Call `callback` once the connection is gone (soon, when it is already): the station waits for
+        the end of its link this way, without a task. None: forget the callback given before."""
+
 
 def http_status(exc: BaseException) -> int | None:
     """The HTTP status of a refused upgrade (401, 404, ...), whichever library refused it."""
@@ -91,6 +95,9 @@ PICOWS_READ_BUFFER: Final = 1024
 # ("<logger>.<fd>", ~0.3 KiB at each of a fleet's connections); given an adapter, it logs through that
 # one. The same lines, under this module's logger.
 _PICOWS_LOG: Final = logging.LoggerAdapter(log, {})
+# Room for the longest frame header before a message sent (picows's send_reuse_external_bytearray).
+_HEADROOM_SIZE: Final = 14
+_HEADROOM: Final = bytearray(_HEADROOM_SIZE)
 # How long a close we started waits for the peer's close frame before the socket is dropped (RFC 6455
 # 7.1.1: the server closes the TCP connection; a dead peer never will).
 CLOSE_TIMEOUT_S: Final = 5.0
@@ -158,6 +165,7 @@ class PicowsLink(WSListener):
         "_fragments_size",
         "_handler",
         "_max_size",
+        "_on_closed",
         "_transport",
         "subprotocol",
     )
@@ -175,6 +183,7 @@ class PicowsLink(WSListener):
         self._closing = False
         self._close_timer: asyncio.TimerHandle | None = None
         self._closed: LazyEvent | None = None
+        self._on_closed: Callable[[], None] | None = None
 
     # -- Link
 
@@ -188,7 +197,11 @@ class PicowsLink(WSListener):
         transport = self._transport
         if transport is None or self._closing or transport.is_disconnected:
             return False
-        transport.send(WSMsgType.TEXT, message if isinstance(message, bytes) else message.encode())
+        # The frame is masked in a buffer of its own, made for this send (RFC 6455 5.3: a client masks
+        # every frame), not in the connection's write buffer: that one grows to the largest frame ever
+        # sent and stays (1.8 KiB with a MeterValues at each of a fleet's connections; 1 KiB otherwise).
+        frame = _HEADROOM + (message if isinstance(message, bytes) else message.encode())
+        transport.send_reuse_external_bytearray(WSMsgType.TEXT, frame, _HEADROOM_SIZE)
         return True
 
     def ping(self) -> None:
@@ -215,6 +228,13 @@ class PicowsLink(WSListener):
             self._closed = LazyEvent()
         await self._closed.wait()
 
+    def when_closed(self, callback: Callable[[], None] | None) -> None:
+        transport = self._transport
+        if callback is not None and (transport is None or transport.is_disconnected):
+            running_loop().call_soon(callback)
+        else:
+            self._on_closed = callback
+
     # -- picows callbacks
 
     def on_ws_connected(self, transport: WSTransport) -> None:
@@ -224,6 +244,9 @@ class PicowsLink(WSListener):
         if self._close_timer is not None:
             self._close_timer.cancel()
             self._close_timer = None
+        on_closed, self._on_closed = self._on_closed, None
+        if on_closed is not None:
+            on_closed()
         if self._closed is not None:
             self._closed.set()
 
@@ -277,7 +300,7 @@ class WebsocketsLink:
     """A `websockets` connection behind the same interface: a reader task hands each message to the
     handler; a writer task sends what `send` queued, in order."""
 
-    __slots__ = ("_handler", "_outgoing", "_reader", "_wake", "_writer", "_ws", "subprotocol")
+    __slots__ = ("_handler", "_outgoing", "_reader", "_wake", "_watcher", "_writer", "_ws", "subprotocol")
 
     def __init__(self, ws: websockets_client.ClientConnection) -> None:
         self._ws = ws
@@ -288,6 +311,7 @@ class WebsocketsLink:
         loop = running_loop()
         self._writer = loop.create_task(self._write())
         self._reader: asyncio.Task[None] | None = None
+        self._watcher: asyncio.Task[None] | None = None
 
     def start(self, handler: LinkHandler) -> None:
         self._handler = handler
@@ -324,6 +348,18 @@ class WebsocketsLink:
             await asyncio.gather(
                 *(t for t in (self._reader, self._writer) if t is not None), return_exceptions=True
             )
+
+    def when_closed(self, callback: Callable[[], None] | None) -> None:
+        # wss:// connections have their reader and writer tasks already: one more waits for the end.
+        if self._watcher is not None:
+            self._watcher.cancel()
+            self._watcher = None
+        if callback is not None:
+            self._watcher = running_loop().create_task(self._watch(callback))
+
+    async def _watch(self, callback: Callable[[], None]) -> None:
+        await self.wait_closed()
+        callback()
 
     async def _read(self, handler: LinkHandler) -> None:
         try:
