@@ -15,8 +15,6 @@ benchmarks/results/dashboard_fleet.json, and saves the overview's screenshot
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,15 +24,10 @@ from pathlib import Path
 import httpx
 from page_frames import ARGS, CHROMIUM, frame_figures, scroll_frames
 from playwright.sync_api import sync_playwright
+from proc_figures import cpu_seconds, free_port
 
 ROOT = Path(__file__).parents[1]
 RESULTS = Path(__file__).parent / "results"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def tree(pid: int) -> list[int]:
@@ -52,17 +45,6 @@ def tree(pid: int) -> list[int]:
         found.append(p)
         todo.extend(parents.get(p, []))
     return found
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 def chromium_pids() -> list[int]:

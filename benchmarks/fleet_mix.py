@@ -26,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from proc_figures import cpu_seconds, free_port, rss_kib
+
 from ocppsim.cli.fleet import default_workers
 from ocppsim.transport.call_stats import FleetStats
 
@@ -39,34 +41,6 @@ PER_PROCESS = 15_000  # chargers per worker and per sink: under the 20,000 descr
 STATUS = re.compile(
     r"chargers (\d+) connected (\d+) booted (\d+) charging (\d+) \| out ([\d.]+)/s in ([\d.]+)/s"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def rss_kib(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time of these processes so far (/proc/PID/stat fields 14 and 15)."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 def children(pid: int) -> list[int]:
@@ -181,7 +155,7 @@ def main() -> int:
         fleet_cpu = (cpu_seconds(fleet_pids) - cpu_start[0]) / window_s
         sink_cpu = (cpu_seconds(sink_pids) - cpu_start[1]) / window_s
         # The fleet's processes: the parent and its workers (or the one process when workers == 1).
-        rss_total = sum(rss_kib(pid) for pid in [fleet.pid, *children(fleet.pid)])
+        rss_total = rss_kib([fleet.pid, *children(fleet.pid)])
         held = last[1] if last else 0
         load_end = Path("/proc/loadavg").read_text().split()[:3]
         logged_in_run = fleet_log.read_text(errors="replace").splitlines()

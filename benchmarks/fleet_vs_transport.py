@@ -47,6 +47,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from proc_figures import cpu_seconds, free_port, rss_kib
+
 RESULTS = Path(__file__).parent / "results"
 PER_PROCESS = 15_000  # chargers per process (bare client, fleet worker, sink): under 20,000 descriptors
 HEARTBEAT_S = 60
@@ -65,12 +67,6 @@ STATUS = re.compile(
 # ---------------------------------------------------------------------------------------------- processes
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def wait_port(port: int) -> None:
     for _ in range(400):
         with socket.socket() as probe:
@@ -78,30 +74,6 @@ def wait_port(port: int) -> None:
                 return
         time.sleep(0.05)
     raise RuntimeError(f"port {port} never opened")
-
-
-def rss_kib(pids: list[int]) -> int:
-    total = 0
-    for pid in pids:
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time of these processes so far (/proc/PID/stat fields 14 and 15)."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 def descendants(pid: int) -> list[int]:
