@@ -19,9 +19,11 @@ $(VENV)/.dev: $(VENV)/.runtime pyproject.toml
 run: $(VENV)/.runtime
 	$(VENV)/bin/ocppsim demo
 
-## test: the whole test suite
+## test: the whole test suite, on two xdist workers (worksteal: the few long tests do not end up queued
+## behind each other); TEST_WORKERS=0 runs it in this one process
+TEST_WORKERS ?= 2
 test: $(VENV)/.dev
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist worksteal
 
 ## conformance: the OCTT charge-point cases (tests/conformance), then docs/conformance.md from that run
 CONFORMANCE_RESULTS := .conformance-results.json

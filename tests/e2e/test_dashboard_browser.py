@@ -43,6 +43,9 @@ def browser() -> Iterator[Browser]:
     print(f"\nscreenshots: {SHOTS}")
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        # Waits end as soon as the page shows what is expected; the 5 s default failed a busy 2-core
+        # machine running the suite on two xdist workers.
+        expect.set_options(timeout=20_000)
         yield b
         b.close()
 

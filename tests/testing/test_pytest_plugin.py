@@ -33,7 +33,9 @@ PLUGIN = ("-p", "ocppsim.testing.pytest_plugin")
 
 def pytest_in(cwd: Path, *args: str, only: tuple[str, ...] | None = None) -> subprocess.CompletedProcess[str]:
     """pytest in a subprocess; `only`: these -p plugins instead of every installed one."""
-    env = dict(os.environ)
+    # Not the outer run's xdist identity: the plugin suffixes charger ids with PYTEST_XDIST_WORKER, and
+    # the inner session is no xdist worker (its tests assert the ids they chose).
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_XDIST", "PYTEST_CURRENT"))}
     if only is not None:
         env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     return subprocess.run(
