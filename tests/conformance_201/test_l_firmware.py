@@ -25,8 +25,11 @@ VERSION = "ocppsim-3.0.0"
 OFFSET_S = 120  # the test tool's Download / Install Offset Period
 
 
-def _at(seconds_from_now: float) -> str:
-    return datetime.fromtimestamp(time.time() + seconds_from_now, UTC).isoformat().replace("+00:00", "Z")
+def _at(seconds_from_now: float, sim: Sim | None = None) -> str:
+    """An instant on the station's fake clock (its start was the wall clock's when it was made: on a busy
+    machine the wall clock is seconds past it when the request is written)."""
+    now = sim.clock.now() if sim is not None else time.time()
+    return datetime.fromtimestamp(now + seconds_from_now, UTC).isoformat().replace("+00:00", "Z")
 
 
 async def _station(sim201_factory: SimFactory, signer: FirmwareSigner, **charger: Any) -> Sim:
@@ -105,7 +108,7 @@ async def test_l02_install_scheduled(sim201_factory: SimFactory) -> None:
     with http_files() as files:
         mark = sim.mark()
         location = f"{files.url}/fw/{VERSION}.bin"
-        request = _request(location, signer, signer.sign(IMAGE), install=_at(OFFSET_S))
+        request = _request(location, signer, signer.sign(IMAGE), install=_at(OFFSET_S, sim))
         assert await call(sim, "UpdateFirmware", request) == {"status": "Accepted"}
         await sim.advance(0)
         await sim.statuses_until("FirmwareStatusNotification", "InstallScheduled", mark)
@@ -130,7 +133,7 @@ async def test_l03_download_scheduled(sim201_factory: SimFactory) -> None:
     with http_files() as files:
         mark = sim.mark()
         location = f"{files.url}/fw/{VERSION}.bin"
-        request = _request(location, signer, signer.sign(IMAGE), retrieve=_at(OFFSET_S))
+        request = _request(location, signer, signer.sign(IMAGE), retrieve=_at(OFFSET_S, sim))
         assert await call(sim, "UpdateFirmware", request) == {"status": "Accepted"}
         await sim.advance(0)
         assert _firmware_statuses(sim, mark) == ["DownloadScheduled"]
@@ -203,7 +206,7 @@ async def test_l08_installation_failed(sim201_factory: SimFactory) -> None:
     with http_files() as files:
         mark = sim.mark()
         location = f"{files.url}/fw/{VERSION}.bin"
-        request = _request(location, signer, signer.sign(IMAGE), retrieve=_at(OFFSET_S))
+        request = _request(location, signer, signer.sign(IMAGE), retrieve=_at(OFFSET_S, sim))
         assert await call(sim, "UpdateFirmware", request) == {"status": "Accepted"}
         await sim.advance(OFFSET_S + 1)
         await sim.statuses_until("FirmwareStatusNotification", "InstallationFailed", mark)
