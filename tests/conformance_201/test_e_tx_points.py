@@ -350,33 +350,34 @@ async def test_e39_deauthorized_timeout(sim201: Sim) -> None:
 # ---------------------------------------------------------------- around the cases
 
 
-async def test_values_list_is_what_is_honoured(sim201: Sim) -> None:
-    """valuesList of both points: every value the model follows; DataSigned is Rejected on a station
-    without a signing meter (signed_meter_values), where it could never hold."""
-    result = await call(
-        sim201,
-        "GetReport",
-        {
-            "requestId": 5,
-            "componentVariable": [{"component": {"name": "TxCtrlr"}, "variable": {"name": "TxStartPoint"}}],
-        },
-    )
-    assert result["status"] == "Accepted"
-    reports = [f.payload for f in sim201.calls("NotifyReport") if f.payload["requestId"] == 5]
-    listed = reports[0]["reportData"][0]["variableCharacteristics"]["valuesList"]
-    assert set(listed.split(",")) == {
-        "ParkingBayOccupancy",
-        "EVConnected",
-        "Authorized",
-        "PowerPathClosed",
-        "EnergyTransfer",
-        "DataSigned",
+async def _listed_points(sim: Sim) -> set[str]:
+    request = {
+        "requestId": 5,
+        "componentVariable": [{"component": {"name": "TxCtrlr"}, "variable": {"name": "TxStartPoint"}}],
     }
+    mark = sim.mark()
+    assert (await call(sim, "GetReport", request))["status"] == "Accepted"
+    reports = [f.payload for f in sim.calls("NotifyReport", mark) if f.payload["requestId"] == 5]
+    return set(reports[0]["reportData"][0]["variableCharacteristics"]["valuesList"].split(","))
+
+
+HONOURED = {"ParkingBayOccupancy", "EVConnected", "Authorized", "PowerPathClosed", "EnergyTransfer"}
+
+
+async def test_values_list_is_what_is_honoured(sim201: Sim) -> None:
+    """valuesList of both points: every value the model follows. DataSigned only on a station with a
+    signing meter (signed_meter_values); elsewhere it is not listed and Rejected: it could never hold."""
+    assert await _listed_points(sim201) == HONOURED
     for name in ("TxStartPoint", "TxStopPoint"):
         rejected = await set_variables(
             sim201, (component("TxCtrlr"), variable(name), "EVConnected,DataSigned", None)
         )
         assert rejected[0]["attributeStatus"] == "Rejected"
+
+
+async def test_a_signing_station_lists_data_signed(sim201_factory: SimFactory) -> None:
+    signing = await sim201_factory(signed_meter_values="ocmf")
+    assert await _listed_points(signing) == {*HONOURED, "DataSigned"}
 
 
 async def test_remote_start_joins_a_transaction_started_at_the_cable(sim201: Sim) -> None:

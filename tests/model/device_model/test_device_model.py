@@ -127,10 +127,17 @@ def test_base_reports() -> None:
     assert {spec.variable for spec in summary} == {"AvailabilityState"}
     assert dm.base_report("Nonsense") is None
     entry = dm.entry(next(s for s in full if s.variable == "TxStopPoint"), T0)
-    assert entry.values_list == (
-        "ParkingBayOccupancy,EVConnected,Authorized,PowerPathClosed,EnergyTransfer,DataSigned"
-    )
+    # DataSigned only where a signing meter can honour it; SignReadings only there too.
+    assert entry.values_list == "ParkingBayOccupancy,EVConnected,Authorized,PowerPathClosed,EnergyTransfer"
     assert entry.attributes == (("Actual", "EVConnected,Authorized", "ReadWrite"),)
+    assert not any(s.variable == "SignReadings" for s in full)
+    assert get(dm, ComponentRef("SampledDataCtrlr"), "SignReadings") == ("UnknownVariable", None)
+    _, signing = model(signed_meter_values="ocmf")
+    signed_full = signing.base_report("FullInventory")
+    assert signed_full is not None
+    stop = signing.entry(next(s for s in signed_full if s.variable == "TxStopPoint"), T0)
+    assert stop.values_list is not None and stop.values_list.endswith(",EnergyTransfer,DataSigned")
+    assert get(signing, ComponentRef("SampledDataCtrlr"), "SignReadings") == ("Accepted", "true")
 
 
 def test_report_selectors_and_criteria() -> None:

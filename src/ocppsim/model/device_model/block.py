@@ -63,7 +63,11 @@ class DeviceModel:
         params = state.params
         max_power = params.max_offer_a * state.voltage * params.phases
         self.specs = catalogue(
-            version, evses=params.number_of_connectors, phases=params.phases, max_power_w=max_power
+            version,
+            evses=params.number_of_connectors,
+            phases=params.phases,
+            max_power_w=max_power,
+            signing=bool(params.signed_meter_values),
         )
 
     # ------------------------------------------------------------------ lookup

@@ -95,15 +95,18 @@ _OL = DataType.OPTION_LIST
 _SL = DataType.SEQUENCE_LIST
 _AVAILABILITY = "Available,Occupied,Reserved,Unavailable,Faulted"
 # TxStartPoint / TxStopPoint: what the model honours (keys.py TX_START_POINTS, transactions/points.py).
-# DataSigned is honoured on a station with a signing meter only (model/metering/block.py key_allowed).
-_TX_POINTS = "ParkingBayOccupancy,EVConnected,Authorized,PowerPathClosed,EnergyTransfer,DataSigned"
+# DataSigned is honoured on a station with a signing meter only (model/metering/block.py key_allowed), so
+# only such a station lists it: a valuesList offers what SetVariables accepts (part 2 appendices 2.1.6).
+_TX_POINTS = "ParkingBayOccupancy,EVConnected,Authorized,PowerPathClosed,EnergyTransfer"
+_TX_POINTS_SIGNED = _TX_POINTS + ",DataSigned"
 _BASE = "MonitoringCtrlr.ActiveMonitoringBase"
 _LEVEL = "MonitoringCtrlr.ActiveMonitoringLevel"
 _BASES = "All,FactoryDefault,HardWiredOnly"
 
 
-def _station(version: str, phases: int) -> tuple[VariableSpec, ...]:
+def _station(version: str, phases: int, signing: bool) -> tuple[VariableSpec, ...]:
     v = VariableSpec
+    tx_points = _TX_POINTS_SIGNED if signing else _TX_POINTS
     return (
         # ChargingStation (part 2 appendices 2.2): the station as a whole
         v("ChargingStation", "AvailabilityState", _OL, _RO, fact="availability", values_list=_AVAILABILITY),
@@ -192,7 +195,7 @@ def _station(version: str, phases: int) -> tuple[VariableSpec, ...]:
             _ML,
             key="TxCtrlr.TxStartPoint",
             max_limit=5,  # members: every point honoured (model/transactions/points.py) may be combined
-            values_list=_TX_POINTS,
+            values_list=tx_points,
         ),
         v(
             "TxCtrlr",
@@ -200,7 +203,7 @@ def _station(version: str, phases: int) -> tuple[VariableSpec, ...]:
             _ML,
             key="TxCtrlr.TxStopPoint",
             max_limit=5,
-            values_list=_TX_POINTS,
+            values_list=tx_points,
         ),
         # SampledDataCtrlr
         v("SampledDataCtrlr", "Enabled", _B, key="SampledDataCtrlr.Enabled"),
@@ -230,10 +233,15 @@ def _station(version: str, phases: int) -> tuple[VariableSpec, ...]:
             values_list=_MEASURANDS,
         ),
         v("SampledDataCtrlr", "TxEndedInterval", _I, key="SampledDataCtrlr.TxEndedInterval", unit="s"),
-        # Signed meter values (J01/J02, part 2 appendices 3.1.14): honoured by a station with a signing
-        # meter (signed_meter_values = ocmf; model/metering/block.py). AlignedDataCtrlr.SignReadings is
-        # not offered: clock-aligned readings are never signed (the 1.6 signer's Begin/End pair only).
-        v("SampledDataCtrlr", "SignReadings", _B, key="SampledDataCtrlr.SignReadings"),
+        # Signed meter values (J01/J02, part 2 appendices 3.1.14): a station with a signing meter
+        # (signed_meter_values = ocmf; model/metering/block.py) has the variable, one without does not
+        # (GetVariables: UnknownVariable). AlignedDataCtrlr.SignReadings is not offered: clock-aligned
+        # readings are never signed (the 1.6 signer's Begin/End pair only).
+        *(
+            (v("SampledDataCtrlr", "SignReadings", _B, key="SampledDataCtrlr.SignReadings"),)
+            if signing
+            else ()
+        ),
         # AlignedDataCtrlr
         v("AlignedDataCtrlr", "Enabled", _B, key="AlignedDataCtrlr.Enabled"),
         v(
@@ -445,9 +453,12 @@ def _evse(evse: int, phases: int, max_power_w: float) -> tuple[VariableSpec, ...
 
 
 @functools.lru_cache(maxsize=64)
-def catalogue(version: str, *, evses: int, phases: int, max_power_w: float) -> tuple[VariableSpec, ...]:
-    """Every variable of the station, the station's components first, then EVSE by EVSE."""
-    specs = _station(version, phases)
+def catalogue(
+    version: str, *, evses: int, phases: int, max_power_w: float, signing: bool = False
+) -> tuple[VariableSpec, ...]:
+    """Every variable of the station, the station's components first, then EVSE by EVSE; `signing`: the
+    station has a signing meter."""
+    specs = _station(version, phases, signing)
     for evse in range(1, evses + 1):
         specs += _evse(evse, phases, max_power_w)
     return specs
