@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ocppsim.control.fleet.run import FleetRun, serve_fleet, shard_of
-from ocppsim.control.fleet.workers import run_sharded as serve_sharded
 from ocppsim.ocpp16.validation import validators
 from ocppsim.ocpp201.validation import validators as validators_v201
 from ocppsim.runtime.clock import TIMER_GRID_S, Clock, ScaledClock, SystemClock
@@ -68,4 +67,8 @@ async def run_sharded(argv: list[str], run: FleetRun, *, workers: int, on_signal
         item.params.charge_point_id: shard_of(index, workers) for index, item in enumerate(run.spec.chargers)
     }
     redistribute(run.spec.conf_dir, {cid: shard_filename(k) for cid, k in owners.items()})
+    # The parent's own modules (its router: httpx, starlette), not every worker's (docs/performance.md,
+    # "Process base").
+    from ocppsim.control.fleet.workers import run_sharded as serve_sharded  # noqa: PLC0415 - see above
+
     await serve_sharded(argv, run, workers=workers, on_signals=on_signals)

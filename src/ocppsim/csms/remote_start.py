@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from ocppsim.ocpp16.framing import Call
-from ocppsim.transport.ws_library import CONNECTION_CLOSED
+from ocppsim.transport.ws_closed import CONNECTION_CLOSED
 
 __all__ = ["RemoteStarter", "remote_starter"]
 

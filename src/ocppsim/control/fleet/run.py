@@ -13,18 +13,19 @@ import logging
 import sys
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ocppsim.control.fleet.view import show_fleet
-from ocppsim.control.http.server import HttpServer, build_http_app
-from ocppsim.control.text.fleet_commands import FleetCommandRunner
-from ocppsim.control.text.server import TextServer
 from ocppsim.model.types import RegistrationStatus
 from ocppsim.runtime.fleet import ChargerTemplate, Fleet, FleetCounts
 from ocppsim.runtime.gc_policy import building_long_lived
 from ocppsim.runtime.station import Station, StationOptions
 from ocppsim.runtime.transaction_generator import SessionMix, TransactionGenerator
 from ocppsim.settings.specs import FleetCharger, FleetSpec, HttpSettings
+
+if TYPE_CHECKING:
+    from ocppsim.control.http.server import HttpServer
+    from ocppsim.control.text.server import TextServer
 
 log = logging.getLogger("ocppsim.fleet")
 
@@ -163,6 +164,28 @@ class _ParentWatch(asyncio.Protocol):
         self._stop()
 
 
+# The surfaces are imported when configured, not with this module: a worker without --http runs without
+# fastapi, uvicorn, pydantic and prometheus_client (~30 MiB of RSS per process), one without a text port
+# without the text interface's modules (docs/performance.md, "Process base"; tests/cli/test_fleet_imports.py
+# holds it).
+async def _start_http(fleet: Fleet, http: HttpSettings) -> HttpServer:
+    from ocppsim.control.http.server import HttpServer, build_http_app  # noqa: PLC0415 - see above
+
+    server = HttpServer(build_http_app(fleet, token=http.token), http, events=fleet.events)
+    await server.start()
+    return server
+
+
+async def _start_text(run: FleetRun, fleet: Fleet) -> TextServer:
+    from ocppsim.control.text.fleet_commands import FleetCommandRunner  # noqa: PLC0415 - see _start_http
+    from ocppsim.control.text.server import TextServer  # noqa: PLC0415 - see _start_http
+
+    assert run.text_port is not None
+    server = TextServer(FleetCommandRunner(fleet, on_shutdown=fleet.stop), before_reply=fleet.store.flush)
+    await server.start(run.text_host, run.text_port)
+    return server
+
+
 async def serve_fleet(
     run: FleetRun, fleet: Fleet, *, on_signals: Callable[[Callable[[], None]], None]
 ) -> None:
@@ -186,16 +209,8 @@ async def serve_fleet(
             station = fleet.add(item.params, station_options(item), config_defaults=item.config_defaults())
             if charges:
                 charging.append(station)
-    http_server = None
-    if http is not None:
-        http_server = HttpServer(build_http_app(fleet, token=http.token), http, events=fleet.events)
-        await http_server.start()
-    text_server = None
-    if run.text_port is not None:
-        text_server = TextServer(
-            FleetCommandRunner(fleet, on_shutdown=fleet.stop), before_reply=fleet.store.flush
-        )
-        await text_server.start(run.text_host, run.text_port)
+    http_server = await _start_http(fleet, http) if http is not None else None
+    text_server = await _start_text(run, fleet) if run.text_port is not None else None
     side: list[asyncio.Task[None]] = []
     watch: asyncio.BaseTransport | None = None
     on_signals(fleet.stop)

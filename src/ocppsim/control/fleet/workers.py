@@ -17,15 +17,16 @@ import os
 import secrets
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ocppsim.control.fleet.router import ForwardingCommandRunner, build_router_app
 from ocppsim.control.fleet.run import FleetRun, print_summary, shard_of
 from ocppsim.control.fleet.shards import ShardedFleet, Worker
 from ocppsim.control.fleet.view import show_fleet
-from ocppsim.control.http.server import HttpServer
-from ocppsim.control.text.server import TextServer
 from ocppsim.settings.flags import HTTP_TOKEN_ENV
+
+if TYPE_CHECKING:
+    from ocppsim.control.http.server import HttpServer
+    from ocppsim.control.text.server import TextServer
 
 __all__ = ["run_sharded"]
 
@@ -106,7 +107,8 @@ async def run_sharded(
     fleet = ShardedFleet(pool, owners, token)
     stop = asyncio.Event()
     on_signals(stop.set)
-    http_server = text_server = None
+    http_server: HttpServer | None = None
+    text_server: TextServer | None = None
     side: list[asyncio.Task[None]] = []
     try:
         await asyncio.wait_for(asyncio.gather(*(w.ready.wait() for w in pool)), READY_TIMEOUT_S)
@@ -114,10 +116,17 @@ async def run_sharded(
         if gone:
             raise RuntimeError(f"worker(s) {gone} stopped before they were ready (see above)")
         if run.http is not None:
+            # The surfaces' modules when they are configured (as in a worker: run.py `_start_http`).
+            from ocppsim.control.fleet.router import build_router_app  # noqa: PLC0415
+            from ocppsim.control.http.server import HttpServer  # noqa: PLC0415
+
             http_server = HttpServer(build_router_app(fleet, token=run.http.token), run.http)
             await http_server.start()
             print(f"dashboard and REST API on {http_server.url}/ ({workers} workers)", flush=True)
         if run.text_port is not None:
+            from ocppsim.control.fleet.text_router import ForwardingCommandRunner  # noqa: PLC0415
+            from ocppsim.control.text.server import TextServer  # noqa: PLC0415
+
             text_server = TextServer(ForwardingCommandRunner(fleet))
             await text_server.start(run.text_host, run.text_port)
             print(f"fleet command interface on ws://{run.text_host}:{text_server.port}", flush=True)
