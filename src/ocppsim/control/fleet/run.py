@@ -12,7 +12,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from ocppsim.control.fleet.view import show_fleet
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("ocppsim.fleet")
 
-__all__ = ["FleetRun", "chargers_of", "print_summary", "serve_fleet", "shard_of"]
+__all__ = ["FleetRun", "chargers_of", "for_shard", "print_summary", "serve_fleet", "shard_of"]
 
 STATS_INTERVAL_S = 1.0
 # A worker counts its chargers (connected, booted, charging, queued) at most this often. Counting visits
@@ -52,8 +52,18 @@ class FleetRun:
     stats_csv: str | None = None
     text_host: str = "127.0.0.1"
     text_port: int | None = None  # the fleet's text command interface; None: none
-    # (k, n): run the chargers whose index i has i % n == k and report to the parent on stdout.
+    # (k, n): this process is worker k of n, reporting to its parent on stdout; its spec holds its own
+    # chargers only, those whose index i in the fleet's has i % n == k (`for_shard`).
     shard: tuple[int, int] | None = None
+
+
+def for_shard(run: FleetRun, shard: tuple[int, int]) -> FleetRun:
+    """Worker `shard`'s run: its spec keeps that worker's chargers and lets go of the others. Every
+    worker reads the whole fleet file; kept, the other workers' chargers (~0.4 KiB each: their params,
+    id, URL) were a per-charger cost of every process, ~1.6 KiB per charger of a 50,000-charger fleet's
+    five (docs/performance.md, "Process base")."""
+    own = tuple(item for item, _ in chargers_of(run.spec, shard))
+    return replace(run, spec=replace(run.spec, chargers=own), shard=shard, live=False)
 
 
 def shard_of(index: int, workers: int) -> int:
@@ -205,7 +215,8 @@ async def serve_fleet(
         )
     charging: list[Station] = []
     with building_long_lived():  # runtime/gc_policy.py: no full collections over half-built chargers
-        for item, charges in chargers_of(spec, run.shard):
+        # A worker's spec holds its own chargers already (for_shard): the share is spread over them.
+        for item, charges in chargers_of(spec, None):
             station = fleet.add(item.params, station_options(item), config_defaults=item.config_defaults())
             if charges:
                 charging.append(station)

@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ocppsim.control.fleet.run import FleetRun, print_summary, shard_of
+from ocppsim.control.fleet.run import FleetRun, print_summary
 from ocppsim.control.fleet.shards import ShardedFleet, Worker
 from ocppsim.control.fleet.view import show_fleet
 from ocppsim.settings.flags import HTTP_TOKEN_ENV
@@ -86,12 +86,17 @@ async def _read_reports(worker: Worker) -> None:
 
 
 async def run_sharded(
-    argv: list[str], run: FleetRun, *, workers: int, on_signals: Callable[[Callable[[], None]], None]
+    argv: list[str],
+    run: FleetRun,
+    *,
+    owners: dict[str, int],
+    workers: int,
+    on_signals: Callable[[Callable[[], None]], None],
 ) -> None:
+    """Start `workers` workers (each reads the fleet file of `argv` and keeps its shard's chargers) and
+    serve the fleet over them until stopped. `owners`: which worker holds which charger (shard_of), for
+    the REST API's and the text interface's routes; empty when neither is served."""
     token = secrets.token_urlsafe(24)
-    owners = {
-        item.params.charge_point_id: shard_of(index, workers) for index, item in enumerate(run.spec.chargers)
-    }
     # Each worker has a file of its own: the caller (ocppsim.app.fleet) moved every charger's saved state
     # into its worker's file before this.
     pool: list[Worker] = []
