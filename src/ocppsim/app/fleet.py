@@ -74,7 +74,9 @@ async def run_sharded(argv: list[str], run: FleetRun, *, workers: int, on_signal
 
     # From here the parent needs which worker holds a charger only to route the REST API and the text
     # interface; the chargers themselves are the workers' (each reads the fleet file). Nothing else
-    # keeps them (the command let go of its own reference: cli/fleet.py).
-    routes = run.http is not None or run.text_port is not None
+    # keeps them (the command let go of its own reference: cli/fleet.py), and without routes not their
+    # ids either: one kept object among the freed ones keeps the allocator's arena, and so the RSS.
+    if run.http is None and run.text_port is None:
+        owners = {}
     run = replace(run, spec=replace(run.spec, chargers=()))
-    await serve_sharded(argv, run, owners=owners if routes else {}, workers=workers, on_signals=on_signals)
+    await serve_sharded(argv, run, owners=owners, workers=workers, on_signals=on_signals)
