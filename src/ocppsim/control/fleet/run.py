@@ -59,9 +59,9 @@ class FleetRun:
 
 def for_shard(run: FleetRun, shard: tuple[int, int]) -> FleetRun:
     """Worker `shard`'s run: its spec keeps that worker's chargers and lets go of the others. Every
-    worker reads the whole fleet file; kept, the other workers' chargers (~0.4 KiB each: their params,
-    id, URL) were a per-charger cost of every process, ~1.6 KiB per charger of a 50,000-charger fleet's
-    five (docs/performance.md, "Process base")."""
+    worker reads the whole fleet file; kept, the other workers' chargers (~0.4-0.7 KiB each: their
+    params, id, URL) were a per-charger cost of every process: at 50,000 chargers each of four workers
+    held 37,500 it does not run (docs/performance.md, "Process base")."""
     own = tuple(item for item, _ in chargers_of(run.spec, shard))
     return replace(run, spec=replace(run.spec, chargers=own), shard=shard, live=False)
 
@@ -176,7 +176,7 @@ class _ParentWatch(asyncio.Protocol):
 
 # The surfaces are imported when configured, not with this module: a worker without --http runs without
 # fastapi, uvicorn, pydantic and prometheus_client (~30 MiB of RSS per process), one without a text port
-# without the text interface's modules (docs/performance.md, "Process base"; tests/cli/test_fleet_imports.py
+# without the text interface's modules (docs/performance.md, "Process base"; tests/cli/test_process_imports.py
 # holds it).
 async def _start_http(fleet: Fleet, http: HttpSettings) -> HttpServer:
     from ocppsim.control.http.server import HttpServer, build_http_app  # noqa: PLC0415 - see above
