@@ -37,11 +37,10 @@ import base64
 import binascii
 import json
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import ec
 
 __all__ = [
     "ALGORITHM",
@@ -75,6 +74,9 @@ def encode_payload(payload: dict[str, Any]) -> str:
 def sign(payload_section: str, private_key: ec.EllipticCurvePrivateKey) -> str:
     """The whole document for `payload_section` (from `encode_payload`), signed with `private_key`
     (a secp256r1 key): ECDSA over SHA-256, the signature DER-encoded and written in hex."""
+    from cryptography.hazmat.primitives import hashes  # noqa: PLC0415 - cryptography when signing (module doc)
+    from cryptography.hazmat.primitives.asymmetric import ec  # noqa: PLC0415
+
     if "|" in payload_section:
         raise OcmfError("a pipe inside the payload section")
     if not isinstance(private_key.curve, ec.SECP256R1):
@@ -86,6 +88,9 @@ def sign(payload_section: str, private_key: ec.EllipticCurvePrivateKey) -> str:
 
 def public_key_hex(key: ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey) -> str:
     """The public key as hex of its DER SubjectPublicKeyInfo (upper case)."""
+    from cryptography.hazmat.primitives import serialization  # noqa: PLC0415 - cryptography when signing (module doc)
+    from cryptography.hazmat.primitives.asymmetric import ec  # noqa: PLC0415
+
     public = key.public_key() if isinstance(key, ec.EllipticCurvePrivateKey) else key
     der = public.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     return der.hex().upper()
@@ -112,6 +117,9 @@ def document_of(signed_meter_data: str) -> str:
 
 def load_public_key(key: str | bytes | ec.EllipticCurvePublicKey) -> ec.EllipticCurvePublicKey:
     """A public key given as PEM, as hex of DER (white space allowed), as DER bytes, or as a key."""
+    from cryptography.hazmat.primitives import serialization  # noqa: PLC0415 - cryptography when signing (module doc)
+    from cryptography.hazmat.primitives.asymmetric import ec  # noqa: PLC0415
+
     if isinstance(key, ec.EllipticCurvePublicKey):
         return key
     try:
@@ -161,6 +169,10 @@ def parse(document: str) -> tuple[dict[str, Any], dict[str, Any]]:
 def verify(document: str, public_key: str | bytes | ec.EllipticCurvePublicKey) -> dict[str, Any]:
     """The payload section of `document`, parsed, once its signature verifies with `public_key`;
     OcmfError otherwise."""
+    from cryptography.exceptions import InvalidSignature  # noqa: PLC0415 - cryptography when signing (module doc)
+    from cryptography.hazmat.primitives import hashes  # noqa: PLC0415
+    from cryptography.hazmat.primitives.asymmetric import ec  # noqa: PLC0415
+
     payload_text, signature_text = _sections(document)
     payload = _object(payload_text, "payload")
     signature = _object(signature_text, "signature")

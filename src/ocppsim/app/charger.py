@@ -6,10 +6,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from ocppsim.app.original_conf import import_original_conf
-from ocppsim.control.http.api import ApiOptions
-from ocppsim.control.http.server import HttpServer, build_http_app
 from ocppsim.control.text.server import CommandRunner, TextServer
 from ocppsim.ocpp16.validation import validators
 from ocppsim.ocpp201.validation import validators as validators_v201
@@ -20,6 +19,9 @@ from ocppsim.runtime.message_log import MessageLog
 from ocppsim.runtime.station import Backoff, Station, StationOptions
 from ocppsim.settings.specs import Settings
 from ocppsim.store import Store
+
+if TYPE_CHECKING:
+    from ocppsim.control.http.server import HttpServer
 
 __all__ = ["ChargerApp", "build_charger_app"]
 
@@ -123,6 +125,11 @@ def build_charger_app(settings: Settings, *, clock: Clock | None = None, strict:
     )
     http_server = None
     if http is not None:
+        # The REST API's stack (fastapi, uvicorn, pydantic, prometheus_client: ~30 MiB of RSS) when it is
+        # configured, not in every charger process (docs/performance.md, "Process base").
+        from ocppsim.control.http.api import ApiOptions  # noqa: PLC0415
+        from ocppsim.control.http.server import HttpServer, build_http_app  # noqa: PLC0415
+
         api_options = ApiOptions(default_tag=settings.default_tag, protected=[station.id])
         app = build_http_app(fleet, options=api_options, token=http.token)
         http_server = HttpServer(app, http, events=fleet.events)

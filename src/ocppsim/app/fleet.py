@@ -4,9 +4,9 @@ then the fleet surface (`ocppsim.control.fleet`) that serves it, in this process
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from ocppsim.control.fleet.run import FleetRun, serve_fleet, shard_of
-from ocppsim.control.fleet.workers import run_sharded as serve_sharded
 from ocppsim.ocpp16.validation import validators
 from ocppsim.ocpp201.validation import validators as validators_v201
 from ocppsim.runtime.clock import TIMER_GRID_S, Clock, ScaledClock, SystemClock
@@ -41,7 +41,7 @@ async def run_fleet(run: FleetRun, *, on_signals: OnSignals) -> None:
     templates = [*spec.chargers, *spec.templates.values()]
     if any("2.0.1" in c.params.ocpp_versions for c in templates):
         validators_v201.warm()
-    held = len(spec.chargers) if run.shard is None else -(-len(spec.chargers) // run.shard[1])
+    held = len(spec.chargers)  # a worker's spec holds its own chargers (control/fleet/run.py for_shard)
     # Sped up, a coarser grid of real time would be a coarser grid of simulated time still: the default.
     clock: Clock = SystemClock(grid=fleet_timer_grid(held)) if run.speed == 1 else ScaledClock(run.speed)
     if run.shard is None:  # one process, one file: gather what workers of an earlier run kept
@@ -68,4 +68,15 @@ async def run_sharded(argv: list[str], run: FleetRun, *, workers: int, on_signal
         item.params.charge_point_id: shard_of(index, workers) for index, item in enumerate(run.spec.chargers)
     }
     redistribute(run.spec.conf_dir, {cid: shard_filename(k) for cid, k in owners.items()})
-    await serve_sharded(argv, run, workers=workers, on_signals=on_signals)
+    # The parent's own modules (its router: httpx, starlette), not every worker's (docs/performance.md,
+    # "Process base").
+    from ocppsim.control.fleet.workers import run_sharded as serve_sharded  # noqa: PLC0415 - see above
+
+    # From here the parent needs which worker holds a charger only to route the REST API and the text
+    # interface; the chargers themselves are the workers' (each reads the fleet file). Nothing else
+    # keeps them (the command let go of its own reference: cli/fleet.py), and without routes not their
+    # ids either: one kept object among the freed ones keeps the allocator's arena, and so the RSS.
+    if run.http is None and run.text_port is None:
+        owners = {}
+    run = replace(run, spec=replace(run.spec, chargers=()))
+    await serve_sharded(argv, run, owners=owners, workers=workers, on_signals=on_signals)

@@ -9,16 +9,22 @@ import logging
 import signal
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ocppsim.cli.arguments import Parser
 from ocppsim.cli.process import run_fast, stop_on_signals
-from ocppsim.csms.ca import CertificateAuthority
-from ocppsim.csms.probe import Prober
-from ocppsim.csms.server import CentralSystem
-from ocppsim.csms.sink import Sink
+from ocppsim.csms.ca_files import ROOT_FILE
 from ocppsim.runtime.gc_policy import keep_long_lived_out_of_gc
 
+if TYPE_CHECKING:
+    from ocppsim.csms.server import CentralSystem
+    from ocppsim.csms.sink import Sink
+
 __all__ = ["run_csms"]
+
+# What a run does not use is not imported: the sink (`--sink`, the benchmarks' central system, one per
+# 15,000 chargers) runs without the recording central system's modules (its validators, `websockets`'
+# server), and neither loads `cryptography` without `--ca` (docs/performance.md, "Process base").
 
 
 def run_csms(argv: Sequence[str]) -> int:
@@ -55,14 +61,18 @@ def run_csms(argv: Sequence[str]) -> int:
         metavar="DIR",
         type=Path,
         help="run the CPO's certificate authority kept in DIR (made there on first use): it signs the "
-        f"chargers' CSRs (SignCertificate); chargers install DIR/{CertificateAuthority.ROOT_FILE} as their "
+        f"chargers' CSRs (SignCertificate); chargers install DIR/{ROOT_FILE} as their "
         "CentralSystemRootCertificate (ca_file) (default: no CA, SignCertificate is not answered)",
     )
     args = p.parse_args(argv)
     if args.ca is not None and args.sink:
         p.error("--ca needs the central system, not --sink")
+    ca = None
     try:
-        ca = CertificateAuthority.in_directory(args.ca) if args.ca is not None else None
+        if args.ca is not None:
+            from ocppsim.csms.ca import CertificateAuthority  # noqa: PLC0415 - see above
+
+            ca = CertificateAuthority.in_directory(args.ca)
     except (OSError, ValueError) as exc:
         p.error(f"--ca {args.ca}: {exc}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -71,10 +81,14 @@ def run_csms(argv: Sequence[str]) -> int:
     async def serve() -> str | None:
         csms: CentralSystem | Sink
         if args.sink:
+            from ocppsim.csms.sink import Sink  # noqa: PLC0415 - see above
+
             csms = Sink(
                 heartbeat_interval=args.heartbeat, tags=tags, remote_start_after=args.remote_start_after
             )
         else:
+            from ocppsim.csms.server import CentralSystem  # noqa: PLC0415 - see above
+
             csms = CentralSystem(
                 heartbeat_interval=args.heartbeat,
                 tags=tags,
@@ -84,13 +98,17 @@ def run_csms(argv: Sequence[str]) -> int:
             )
         await csms.start(args.host, args.port)
         print(f"central system listening on ws://{args.host}:{csms.port}/ocpp/<charger id>", flush=True)
-        if args.ca is not None:
-            print(f"CPO root certificate (ca_file): {args.ca / CertificateAuthority.ROOT_FILE}", flush=True)
+        if ca is not None:
+            print(f"CPO root certificate (ca_file): {args.ca / ROOT_FILE}", flush=True)
         stop = asyncio.Event()
         stop_on_signals(stop.set)
         report = None
         collector = asyncio.create_task(keep_long_lived_out_of_gc())  # thousands of connections
-        prober = Prober(csms, rate=args.probe) if args.probe else None
+        prober = None
+        if args.probe:
+            from ocppsim.csms.probe import Prober  # noqa: PLC0415 - see above
+
+            prober = Prober(csms, rate=args.probe)
         probing = asyncio.create_task(prober.run()) if prober else None
         if prober is not None and not args.probe_on_signal:
             prober.go.set()

@@ -15,7 +15,7 @@ from dataclasses import replace
 from ocppsim.app.fleet import run_fleet, run_sharded
 from ocppsim.cli.arguments import Parser, add_http_flags, ws_url
 from ocppsim.cli.process import run_fast, stop_on_signals
-from ocppsim.control.fleet.run import FleetRun
+from ocppsim.control.fleet.run import FleetRun, for_shard
 from ocppsim.settings.flags import fleet_spec_from_flags, http_from_flags
 from ocppsim.settings.fleet_file import load_fleet_file
 from ocppsim.settings.specs import FleetSpec, SettingsError
@@ -177,7 +177,11 @@ def run_fleet_command(argv: Sequence[str]) -> int:
             k, n = (int(x) for x in args.shard.split("/"))
         except ValueError:
             return 2
-        run_fast(run_fleet(replace(run, shard=(k, n), live=False), on_signals=stop_on_signals))
+        worker = run_fleet(for_shard(run, (k, n)), on_signals=stop_on_signals)
+        # The worker's run holds its own chargers only; this frame would keep every other worker's for
+        # the whole run (docs/performance.md, "Process base").
+        del spec, run
+        run_fast(worker)
         return 0
     workers = args.workers
     if workers is None:
@@ -186,8 +190,10 @@ def run_fleet_command(argv: Sequence[str]) -> int:
     if workers == 1:
         run_fast(run_fleet(run, on_signals=stop_on_signals))
         return 0
+    parent = run_sharded(list(argv), run, workers=workers, on_signals=stop_on_signals)
+    del spec, run  # the parent lets go of the chargers once its workers have them (app/fleet.py)
     try:
-        run_fast(run_sharded(list(argv), run, workers=workers, on_signals=stop_on_signals))
+        run_fast(parent)
     except (RuntimeError, TimeoutError, OSError) as exc:
         print(f"ocppsim fleet: {exc}", file=sys.stderr)
         return 1

@@ -27,6 +27,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from ocppsim.csms import ca_files
+
 __all__ = ["CertificateAuthority", "FirmwareSigner"]
 
 _PEM = serialization.Encoding.PEM
@@ -126,8 +128,8 @@ class CertificateAuthority:
     """The CPO's CA: the CentralSystemRootCertificate, the CSMS's server certificate, the charge points'
     certificates from their CSRs."""
 
-    ROOT_FILE = "cpo-root.pem"  # the CentralSystemRootCertificate a charger installs (its ca_file)
-    KEY_FILE = "cpo-root.key"
+    ROOT_FILE = ca_files.ROOT_FILE  # the CentralSystemRootCertificate a charger installs (its ca_file)
+    KEY_FILE = ca_files.KEY_FILE
 
     def __init__(
         self,

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from ocppsim.ocpp16.framing import CallError, CallResult
 from ocppsim.transport.call_stats import FleetStats
-from ocppsim.transport.ws_library import CONNECTION_CLOSED
+from ocppsim.transport.ws_closed import CONNECTION_CLOSED
 
 __all__ = ["PROBE_ACTIONS", "ProbeTarget", "Prober"]
 

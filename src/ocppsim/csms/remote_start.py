@@ -11,7 +11,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from ocppsim.ocpp16.framing import Call
-from ocppsim.transport.ws_library import CONNECTION_CLOSED
 
 __all__ = ["RemoteStarter", "remote_starter"]
 
@@ -84,6 +83,10 @@ class RemoteStarter:
             task.add_done_callback(self._tasks.discard)
 
     async def _remote_start(self, key: tuple[str, int], mark: int) -> None:
+        # Both WebSocket libraries' exceptions, loaded here: the sink (picows only) runs without
+        # `websockets` (docs/performance.md, "Process base").
+        from ocppsim.transport.ws_closed import CONNECTION_CLOSED  # noqa: PLC0415
+
         await asyncio.sleep(self.after)
         if self._preparing.get(key) != mark or not self._is_connected(key[0]):
             return  # started locally, left, or gone

@@ -44,7 +44,8 @@ from ocppsim.ocpp16.framing import (
 from ocppsim.ocpp16.validation import SchemaError, validators
 from ocppsim.ocpp201.framing import parse_frame as parse_frame_v201
 from ocppsim.ocpp201.validation import validators as validators_v201
-from ocppsim.transport.ws_library import CONNECTION_CLOSED, use_picows
+from ocppsim.transport.ws_closed import CONNECTION_CLOSED
+from ocppsim.transport.ws_library import use_picows
 
 __all__ = ["CentralSystem", "Frame", "Payload", "Responder"]
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from ocppsim.csms.ca import CertificateAuthority
 from ocppsim.ocpp16.framing import Call
-from ocppsim.transport.ws_library import CONNECTION_CLOSED
+from ocppsim.transport.ws_closed import CONNECTION_CLOSED
 
 __all__ = ["CertificateSigning"]
 

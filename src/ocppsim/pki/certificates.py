@@ -23,6 +23,7 @@ from cryptography.x509 import ocsp
 from cryptography.x509.oid import NameOID
 
 from ocppsim.model.security.certificates import HASH_ALGORITHMS, CertificateFacts, CertificateHashData
+from ocppsim.pki.errors import PkiError
 
 __all__ = [
     "PkiError",
@@ -39,11 +40,6 @@ _HASHES: dict[str, type[hashes.HashAlgorithm]] = {
     "SHA384": hashes.SHA384,
     "SHA512": hashes.SHA512,
 }
-
-
-class PkiError(Exception):
-    """Text that is not what it should be (junk PEM, too long, no certificate): the caller answers the
-    spec's Rejected and raises the security event; never a crash."""
 
 
 def load_chain(text: str, *, max_chars: int) -> list[x509.Certificate]:

@@ -36,8 +36,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-import httpx
-
 from ocppsim.model.decimal_text import parse_whole_number
 from ocppsim.model.outgoing import DownloadFirmware, UploadDiagnostics
 
@@ -94,6 +92,9 @@ async def download(location: str, limits: TransferLimits = TransferLimits()) -> 
 
 
 async def _http_get(location: str, limits: TransferLimits) -> bytes:
+    # httpx when a transfer runs, not in every charger process (~8 MiB of RSS; docs/performance.md).
+    import httpx  # noqa: PLC0415
+
     timeout = httpx.Timeout(limits.operation_s)
     try:
         async with (
@@ -210,6 +211,8 @@ async def upload(
 
 
 async def _http_put(location: str, file_name: str, data: bytes, limits: TransferLimits) -> None:
+    import httpx  # noqa: PLC0415 - see _http_get
+
     url = location + file_name if location.endswith("/") else location
     try:
         async with httpx.AsyncClient(timeout=httpx.Timeout(limits.operation_s)) as client:

@@ -40,9 +40,6 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-
 from ocppsim import ocmf
 from ocppsim.model.meter import MeterValue, SampledValue
 from ocppsim.model.outgoing import (
@@ -55,6 +52,8 @@ from ocppsim.model.outgoing import (
 from ocppsim.model.types import Location, Measurand, ReadingContext, Timestamp, UnitOfMeasure, ValueFormat
 
 if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import ec
+
     from ocppsim.model.charger import Charger
 
 __all__ = [
@@ -147,6 +146,10 @@ class OcmfSigner:
         cls, charger_id: str, records: OcmfKeyRecords | None, log: logging.LoggerAdapter[Any]
     ) -> OcmfSigner:
         """The charger's key from `records`, or a new one (saved there) on the first start."""
+        # cryptography for a charger that signs, not in every charger process (~10 MiB of RSS).
+        from cryptography.hazmat.primitives import serialization  # noqa: PLC0415
+        from cryptography.hazmat.primitives.asymmetric import ec  # noqa: PLC0415
+
         row = records.load(charger_id) if records is not None else None
         if row is not None:
             loaded = serialization.load_pem_private_key(row[0].encode(), password=None)

@@ -22,15 +22,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import picows
-import websockets.asyncio.client as websockets_client
-import websockets.exceptions as websockets_errors
 from picows import WSCloseCode, WSFrame, WSListener, WSMsgType, WSTransport
 
 from ocppsim.runtime.clock import LazyEvent, running_loop
 from ocppsim.transport.ws_library import use_picows
+
+if TYPE_CHECKING:
+    import websockets.asyncio.client as websockets_client
 
 __all__ = [
     "PICOWS_READ_BUFFER",
@@ -81,6 +82,10 @@ class Link(Protocol):
 
 def http_status(exc: BaseException) -> int | None:
     """The HTTP status of a refused upgrade (401, 404, ...), whichever library refused it."""
+    # websockets is imported where a connection needs it, not with this module: a fleet on ws:// (picows)
+    # runs without it (~2 MiB of RSS; docs/performance.md, "Process base").
+    import websockets.exceptions as websockets_errors  # noqa: PLC0415
+
     if isinstance(exc, websockets_errors.InvalidStatus):
         return int(exc.response.status_code)
     if isinstance(exc, picows.WSInvalidStatusError) and exc.response is not None:
@@ -138,6 +143,9 @@ async def connect(
         )
         assert isinstance(listener, PicowsLink)
         return listener
+    # websockets' client for wss:// and deflate only: a fleet on ws:// runs without it.
+    import websockets.asyncio.client as websockets_client  # noqa: PLC0415
+
     ws = await websockets_client.connect(
         url,
         subprotocols=subprotocols,  # type: ignore[arg-type]
@@ -362,6 +370,8 @@ class WebsocketsLink:
         callback()
 
     async def _read(self, handler: LinkHandler) -> None:
+        import websockets.exceptions as websockets_errors  # noqa: PLC0415 - see http_status
+
         try:
             async for message in self._ws:
                 handler.on_message(message)
@@ -369,6 +379,8 @@ class WebsocketsLink:
             pass
 
     async def _write(self) -> None:
+        import websockets.exceptions as websockets_errors  # noqa: PLC0415 - see http_status
+
         ws = self._ws
         try:
             while True:

@@ -1,25 +1,17 @@
-"""Which WebSocket library carries a connection, and how to recognise either library's closed connection.
+"""Which WebSocket library carries a connection.
 
 Plain ws:// goes over picows (compiled framing; see runtime/ws_client.py for the measured difference),
 wss:// and permessage-deflate over `websockets`. `OCPPSIM_WS=websockets` puts everything on
 `websockets` (to compare, or to rule picows out). The charger runtime and the built-in central system
-both follow this choice.
+both follow this choice. How to recognise either library's closed connection: transport/ws_closed.py
+(apart, so that choosing imports neither library: a fleet on ws:// runs without `websockets`).
 """
 
 from __future__ import annotations
 
 import os
 
-import picows.websockets.exceptions as picows_errors
-import websockets.exceptions as websockets_errors
-
-__all__ = ["CONNECTION_CLOSED", "use_picows"]
-
-# Either library's exceptions, for `except` clauses (the built-in CSMS serves on both).
-CONNECTION_CLOSED: tuple[type[Exception], ...] = (
-    websockets_errors.ConnectionClosed,
-    picows_errors.ConnectionClosed,
-)
+__all__ = ["use_picows"]
 
 
 def use_picows(url: str, *, compression: bool = False) -> bool:

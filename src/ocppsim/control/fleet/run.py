@@ -12,13 +12,10 @@ import json
 import logging
 import sys
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import asdict, dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from ocppsim.control.fleet.view import show_fleet
-from ocppsim.control.http.server import HttpServer, build_http_app
-from ocppsim.control.text.fleet_commands import FleetCommandRunner
-from ocppsim.control.text.server import TextServer
 from ocppsim.model.types import RegistrationStatus
 from ocppsim.runtime.fleet import ChargerTemplate, Fleet, FleetCounts
 from ocppsim.runtime.gc_policy import building_long_lived
@@ -26,9 +23,13 @@ from ocppsim.runtime.station import Station, StationOptions
 from ocppsim.runtime.transaction_generator import SessionMix, TransactionGenerator
 from ocppsim.settings.specs import FleetCharger, FleetSpec, HttpSettings
 
+if TYPE_CHECKING:
+    from ocppsim.control.http.server import HttpServer
+    from ocppsim.control.text.server import TextServer
+
 log = logging.getLogger("ocppsim.fleet")
 
-__all__ = ["FleetRun", "chargers_of", "print_summary", "serve_fleet", "shard_of"]
+__all__ = ["FleetRun", "chargers_of", "for_shard", "print_summary", "serve_fleet", "shard_of"]
 
 STATS_INTERVAL_S = 1.0
 # A worker counts its chargers (connected, booted, charging, queued) at most this often. Counting visits
@@ -51,8 +52,18 @@ class FleetRun:
     stats_csv: str | None = None
     text_host: str = "127.0.0.1"
     text_port: int | None = None  # the fleet's text command interface; None: none
-    # (k, n): run the chargers whose index i has i % n == k and report to the parent on stdout.
+    # (k, n): this process is worker k of n, reporting to its parent on stdout; its spec holds its own
+    # chargers only, those whose index i in the fleet's has i % n == k (`for_shard`).
     shard: tuple[int, int] | None = None
+
+
+def for_shard(run: FleetRun, shard: tuple[int, int]) -> FleetRun:
+    """Worker `shard`'s run: its spec keeps that worker's chargers and lets go of the others. Every
+    worker reads the whole fleet file; kept, the other workers' chargers (~0.4-0.7 KiB each: their
+    params, id, URL) were a per-charger cost of every process: at 50,000 chargers each of four workers
+    held 37,500 it does not run (docs/performance.md, "Process base")."""
+    own = tuple(item for item, _ in chargers_of(run.spec, shard))
+    return replace(run, spec=replace(run.spec, chargers=own), shard=shard, live=False)
 
 
 def shard_of(index: int, workers: int) -> int:
@@ -163,6 +174,28 @@ class _ParentWatch(asyncio.Protocol):
         self._stop()
 
 
+# The surfaces are imported when configured, not with this module: a worker without --http runs without
+# fastapi, uvicorn, pydantic and prometheus_client (~30 MiB of RSS per process), one without a text port
+# without the text interface's modules (docs/performance.md, "Process base"; tests/cli/test_process_imports.py
+# holds it).
+async def _start_http(fleet: Fleet, http: HttpSettings) -> HttpServer:
+    from ocppsim.control.http.server import HttpServer, build_http_app  # noqa: PLC0415 - see above
+
+    server = HttpServer(build_http_app(fleet, token=http.token), http, events=fleet.events)
+    await server.start()
+    return server
+
+
+async def _start_text(run: FleetRun, fleet: Fleet) -> TextServer:
+    from ocppsim.control.text.fleet_commands import FleetCommandRunner  # noqa: PLC0415 - see _start_http
+    from ocppsim.control.text.server import TextServer  # noqa: PLC0415 - see _start_http
+
+    assert run.text_port is not None
+    server = TextServer(FleetCommandRunner(fleet, on_shutdown=fleet.stop), before_reply=fleet.store.flush)
+    await server.start(run.text_host, run.text_port)
+    return server
+
+
 async def serve_fleet(
     run: FleetRun, fleet: Fleet, *, on_signals: Callable[[Callable[[], None]], None]
 ) -> None:
@@ -182,20 +215,13 @@ async def serve_fleet(
         )
     charging: list[Station] = []
     with building_long_lived():  # runtime/gc_policy.py: no full collections over half-built chargers
-        for item, charges in chargers_of(spec, run.shard):
+        # A worker's spec holds its own chargers already (for_shard): the share is spread over them.
+        for item, charges in chargers_of(spec, None):
             station = fleet.add(item.params, station_options(item), config_defaults=item.config_defaults())
             if charges:
                 charging.append(station)
-    http_server = None
-    if http is not None:
-        http_server = HttpServer(build_http_app(fleet, token=http.token), http, events=fleet.events)
-        await http_server.start()
-    text_server = None
-    if run.text_port is not None:
-        text_server = TextServer(
-            FleetCommandRunner(fleet, on_shutdown=fleet.stop), before_reply=fleet.store.flush
-        )
-        await text_server.start(run.text_host, run.text_port)
+    http_server = await _start_http(fleet, http) if http is not None else None
+    text_server = await _start_text(run, fleet) if run.text_port is not None else None
     side: list[asyncio.Task[None]] = []
     watch: asyncio.BaseTransport | None = None
     on_signals(fleet.stop)

@@ -1,5 +1,7 @@
 """What a fleet run shows while it runs: a live table (rich) on a terminal, one plain line every few
-seconds otherwise (logs, CI, pipes)."""
+seconds otherwise (logs, CI, pipes). rich is imported for the live table only: a fleet's worker, and any
+fleet whose output is not a terminal, runs without it (~6 MiB of RSS; docs/performance.md, "Process
+base")."""
 
 from __future__ import annotations
 
@@ -7,14 +9,13 @@ import asyncio
 import os
 import sys
 import time
-from typing import Any
-
-from rich.console import Console
-from rich.live import Live
-from rich.table import Table
+from typing import TYPE_CHECKING, Any
 
 from ocppsim.control.readout import FleetReadout
 from ocppsim.runtime.fleet import FleetCounts
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 __all__ = ["fleet_line", "fleet_table", "show_fleet"]
 
@@ -46,6 +47,8 @@ def fleet_line(fleet: FleetReadout, rates: tuple[float, float], counts: FleetCou
 
 
 def fleet_table(fleet: FleetReadout, rates: tuple[float, float], counts: FleetCounts | None = None) -> Table:
+    from rich.table import Table  # noqa: PLC0415 - the live view only (see the module's note)
+
     c, s = counts or fleet.counts(), fleet.stats.summary()
     table = Table(title=f"ocppsim fleet · {s['seconds']:.0f} s", show_header=True, header_style="bold")
     for name in (
@@ -95,6 +98,9 @@ async def show_fleet(fleet: FleetReadout, *, interval: float | None = None, live
             await asyncio.sleep(interval)
             counts = await fleet.counts_gradually()
             print(fleet_line(fleet, rates.update(fleet.stats.summary()), counts), flush=True)
+    from rich.console import Console  # noqa: PLC0415 - the live view only (see the module's note)
+    from rich.live import Live  # noqa: PLC0415
+
     console = Console()
     with Live(fleet_table(fleet, (0.0, 0.0)), console=console, refresh_per_second=2) as view:
         while True:

@@ -17,15 +17,16 @@ import os
 import secrets
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ocppsim.control.fleet.router import ForwardingCommandRunner, build_router_app
-from ocppsim.control.fleet.run import FleetRun, print_summary, shard_of
+from ocppsim.control.fleet.run import FleetRun, print_summary
 from ocppsim.control.fleet.shards import ShardedFleet, Worker
 from ocppsim.control.fleet.view import show_fleet
-from ocppsim.control.http.server import HttpServer
-from ocppsim.control.text.server import TextServer
 from ocppsim.settings.flags import HTTP_TOKEN_ENV
+
+if TYPE_CHECKING:
+    from ocppsim.control.http.server import HttpServer
+    from ocppsim.control.text.server import TextServer
 
 __all__ = ["run_sharded"]
 
@@ -85,12 +86,17 @@ async def _read_reports(worker: Worker) -> None:
 
 
 async def run_sharded(
-    argv: list[str], run: FleetRun, *, workers: int, on_signals: Callable[[Callable[[], None]], None]
+    argv: list[str],
+    run: FleetRun,
+    *,
+    owners: dict[str, int],
+    workers: int,
+    on_signals: Callable[[Callable[[], None]], None],
 ) -> None:
+    """Start `workers` workers (each reads the fleet file of `argv` and keeps its shard's chargers) and
+    serve the fleet over them until stopped. `owners`: which worker holds which charger (shard_of), for
+    the REST API's and the text interface's routes; empty when neither is served."""
     token = secrets.token_urlsafe(24)
-    owners = {
-        item.params.charge_point_id: shard_of(index, workers) for index, item in enumerate(run.spec.chargers)
-    }
     # Each worker has a file of its own: the caller (ocppsim.app.fleet) moved every charger's saved state
     # into its worker's file before this.
     pool: list[Worker] = []
@@ -106,7 +112,8 @@ async def run_sharded(
     fleet = ShardedFleet(pool, owners, token)
     stop = asyncio.Event()
     on_signals(stop.set)
-    http_server = text_server = None
+    http_server: HttpServer | None = None
+    text_server: TextServer | None = None
     side: list[asyncio.Task[None]] = []
     try:
         await asyncio.wait_for(asyncio.gather(*(w.ready.wait() for w in pool)), READY_TIMEOUT_S)
@@ -114,10 +121,17 @@ async def run_sharded(
         if gone:
             raise RuntimeError(f"worker(s) {gone} stopped before they were ready (see above)")
         if run.http is not None:
+            # The surfaces' modules when they are configured (as in a worker: run.py `_start_http`).
+            from ocppsim.control.fleet.router import build_router_app  # noqa: PLC0415
+            from ocppsim.control.http.server import HttpServer  # noqa: PLC0415
+
             http_server = HttpServer(build_router_app(fleet, token=run.http.token), run.http)
             await http_server.start()
             print(f"dashboard and REST API on {http_server.url}/ ({workers} workers)", flush=True)
         if run.text_port is not None:
+            from ocppsim.control.fleet.text_router import ForwardingCommandRunner  # noqa: PLC0415
+            from ocppsim.control.text.server import TextServer  # noqa: PLC0415
+
             text_server = TextServer(ForwardingCommandRunner(fleet))
             await text_server.start(run.text_host, run.text_port)
             print(f"fleet command interface on ws://{run.text_host}:{text_server.port}", flush=True)

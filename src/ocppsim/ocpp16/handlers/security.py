@@ -10,7 +10,7 @@ the security event), never an exception out of a handler.
 
 from __future__ import annotations
 
-from cryptography import x509
+from typing import TYPE_CHECKING
 
 from ocppsim.model.charger import Charger
 from ocppsim.model.security.certificates import CertificateHashData, CertificateUse
@@ -18,6 +18,9 @@ from ocppsim.model.types import MessageTrigger, TriggerMessageStatus
 from ocppsim.ocpp16.convert import parse_time
 from ocppsim.ocpp16.handlers.call_error import Handler, Payload
 from ocppsim.pki import PkiError, anchor_problem, chain_problem, facts_of, load_chain
+
+if TYPE_CHECKING:
+    from cryptography import x509
 
 __all__ = ["HANDLERS"]
 
