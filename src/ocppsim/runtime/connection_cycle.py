@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+from collections import deque
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -33,17 +34,74 @@ from ocppsim.runtime.ws_client import Link, http_status
 if TYPE_CHECKING:
     from ocppsim.runtime.station import Station
 
-__all__ = ["MAX_FRAME_BYTES", "ConnectionCycle", "publish_connection"]
+__all__ = ["MAX_FRAME_BYTES", "MAX_HANDSHAKES", "ConnectionCycle", "publish_connection"]
 
 # OCPP frames are small; a 1 MiB cap keeps a hostile peer from exhausting memory.
 MAX_FRAME_BYTES = 1 << 20
+
+# WebSocket handshakes in progress at once in one event loop; the cycles over it wait their turn, in
+# order. A fleet starts its chargers in one loop turn: 10,000 handshakes at once held 10,000 tasks with
+# their coroutines, futures and the library's connect state, and then the boot of all of them. When
+# they were freed the small-object allocator kept the pools they had been in, half empty among the
+# chargers' long-lived objects: ~20 MiB at 10,000 chargers, ~2 KiB of resident memory at each, for
+# good (issue 20; benchmarks/memory_breakdown.py rss). A CSMS answers a handshake in well under a
+# millisecond on a LAN, so the gate costs a storm little time; a charger's own behaviour (its back-off,
+# its attempts counted) is unchanged: it waits for the gate before its attempt begins.
+MAX_HANDSHAKES = 256
+
+
+class _HandshakeGate:
+    """The handshakes in progress in one event loop and the cycles waiting for one."""
+
+    __slots__ = ("busy", "waiting")
+
+    def __init__(self) -> None:
+        self.busy = 0
+        self.waiting: deque[ConnectionCycle] = deque()
+
+    def release(self) -> None:
+        """A handshake ended: the next cycle still waiting begins its own (in a later callback)."""
+        self.busy -= 1
+        waiting = self.waiting
+        while waiting:
+            cycle = waiting.popleft()
+            if cycle._queued:
+                cycle._queued = False
+                self.busy += 1  # its place from now (no other cycle overtakes it), given up by halt()
+                cycle._gated = self
+                cycle._pause = running_loop().call_soon(cycle._top)
+                return
+
+
+_gates: dict[asyncio.AbstractEventLoop, _HandshakeGate] = {}
+
+
+def _gate() -> _HandshakeGate:
+    loop = running_loop()
+    gate = _gates.get(loop)
+    if gate is None:
+        for old in [key for key in _gates if key.is_closed()]:
+            del _gates[old]
+        gate = _gates[loop] = _HandshakeGate()
+    return gate
 
 
 class ConnectionCycle:
     """The connect / serve / reconnect cycle of one station. `start()` begins it; it ends (`ended()`)
     once the station is stopping and no connection is left."""
 
-    __slots__ = ("_active", "_attempt", "_delays", "_ended", "_now", "_offline_wait", "_pause", "_st")
+    __slots__ = (
+        "_active",
+        "_attempt",
+        "_delays",
+        "_ended",
+        "_gated",
+        "_now",
+        "_offline_wait",
+        "_pause",
+        "_queued",
+        "_st",
+    )
 
     def __init__(self, station: Station) -> None:
         self._st = station
@@ -56,6 +114,8 @@ class ConnectionCycle:
         self._offline_wait = False  # held offline: waiting for connect()
         self._now = False  # reconnect at once, without the back-off pause (was the station's event)
         self._ended: LazyEvent | None = None
+        self._queued = False  # waiting for the handshake gate
+        self._gated: _HandshakeGate | None = None  # the gate whose place the attempt in progress holds
 
     @property
     def active(self) -> bool:
@@ -93,6 +153,9 @@ class ConnectionCycle:
             self._pause = running_loop().call_soon(self._top)
         elif self._attempt is not None and self._st._stopping:
             self._attempt.cancel()  # its callback goes to the top, which ends the cycle
+        elif self._queued and (self._st._stopping or self._st.held_offline):
+            self._queued = False  # leaves the gate's queue (skipped there)
+            self._pause = running_loop().call_soon(self._top)
 
     def halt(self) -> None:
         """End at once, from wherever the cycle is (the task running `Station.run` was cancelled): the
@@ -106,6 +169,7 @@ class ConnectionCycle:
         if self._attempt is not None:
             self._attempt.cancel()
             self._attempt = None
+        self._leave_gate()
         self._offline_wait = False
         ws = self._st._ws
         if ws is not None:
@@ -125,15 +189,38 @@ class ConnectionCycle:
     def _top(self) -> None:
         """The top of the old loop."""
         self._pause = None
+        st = self._st
+        if not self._active or st._stopping or st.held_offline:
+            self._leave_gate()  # a place the gate gave, or one in its queue
         if not self._active:
             return
-        st = self._st
         if st._stopping:
             self._finish()
             return
         if st.held_offline:
             self._offline_wait = True
             return
+        if self._gated is None:  # else the gate let this cycle in already
+            gate = _gate()
+            if gate.busy >= MAX_HANDSHAKES:
+                if not self._queued:
+                    self._queued = True
+                    gate.waiting.append(self)
+                return
+            gate.busy += 1
+            self._gated = gate
+        self._attempt_connect()
+
+    def _leave_gate(self) -> None:
+        """Give up the place in the gate, or in its queue (it skips a cycle no longer queued)."""
+        self._queued = False
+        gate, self._gated = self._gated, None
+        if gate is not None:
+            gate.release()
+
+    def _attempt_connect(self) -> None:
+        """A connect attempt, with a place in the gate."""
+        st = self._st
         st.connection_attempts += 1
         charger, options = st.charger, st.options
         offered = offered_subprotocols(charger)
@@ -158,6 +245,7 @@ class ConnectionCycle:
             )
             attempt = self._attempt = asyncio.ensure_future(opening)
         except Exception as exc:
+            self._leave_gate()
             self._failed(exc, endpoints)
             return
         attempt.add_done_callback(functools.partial(self._opened, offered, endpoints, level))
@@ -167,6 +255,7 @@ class ConnectionCycle:
     ) -> None:
         if self._attempt is attempt:
             self._attempt = None
+            self._leave_gate()
         st = self._st
         if attempt.cancelled():
             self._top()  # stop() cancelled it (the top ends the cycle)
