@@ -196,3 +196,34 @@ async def test_a_fleet_bigger_than_the_gate_connects_and_boots(
     assert connection_cycle._gate().busy == 0
     fleet.stop()
     await asyncio.wait_for(runner, REAL_TIMEOUT)
+
+
+async def test_a_handshake_that_hangs_gives_up_its_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CSMS that never answers the upgrade holds a place for HANDSHAKE_PLACE_S, not for the attempt's
+    open timeout: the next charger waiting begins meanwhile."""
+    from ocppsim.runtime import connection_cycle
+
+    monkeypatch.setattr(connection_cycle, "MAX_HANDSHAKES", 1)
+    monkeypatch.setattr(connection_cycle, "HANDSHAKE_PLACE_S", 0.05)
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        options = StationOptions(url=f"ws://127.0.0.1:{listener.getsockname()[1]}/ocpp")
+        stations = [
+            restore_station(
+                ChargerParams(f"H{k}"), options, clock=FakeClock(), store=Store(tmp_path / str(k))
+            )
+            for k in range(3)
+        ]
+        for station in stations:
+            station.start()
+        await asyncio.sleep(0.01)
+        assert [st.connection_attempts for st in stations] == [1, 0, 0]
+        await _until(lambda: stations[2].connection_attempts == 1, "the places moved on")
+        assert [st.connection_attempts for st in stations] == [1, 1, 1]
+        assert not any(st.online for st in stations)  # all three still in their handshakes
+        for station in stations:
+            await asyncio.wait_for(station.stop(), 1.0)
+        assert connection_cycle._gate().busy == 0

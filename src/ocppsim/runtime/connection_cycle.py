@@ -34,7 +34,7 @@ from ocppsim.runtime.ws_client import Link, http_status
 if TYPE_CHECKING:
     from ocppsim.runtime.station import Station
 
-__all__ = ["MAX_FRAME_BYTES", "MAX_HANDSHAKES", "ConnectionCycle", "publish_connection"]
+__all__ = ["HANDSHAKE_PLACE_S", "MAX_FRAME_BYTES", "MAX_HANDSHAKES", "ConnectionCycle", "publish_connection"]
 
 # OCPP frames are small; a 1 MiB cap keeps a hostile peer from exhausting memory.
 MAX_FRAME_BYTES = 1 << 20
@@ -48,6 +48,10 @@ MAX_FRAME_BYTES = 1 << 20
 # millisecond on a LAN, so the gate costs a storm little time; a charger's own behaviour (its back-off,
 # its attempts counted) is unchanged: it waits for the gate before its attempt begins.
 MAX_HANDSHAKES = 256
+# A handshake holds its place this long at most (real seconds), then goes on without it: a CSMS that does
+# not answer (a blackhole, a stalled proxy: the attempt waits out its open timeout, 10 s) must not hold
+# back the chargers of another CSMS, nor the retries once it answers again, by more than this.
+HANDSHAKE_PLACE_S = 2.0
 
 
 class _HandshakeGate:
@@ -99,6 +103,7 @@ class ConnectionCycle:
         "_now",
         "_offline_wait",
         "_pause",
+        "_place_timer",
         "_queued",
         "_st",
     )
@@ -116,6 +121,7 @@ class ConnectionCycle:
         self._ended: LazyEvent | None = None
         self._queued = False  # waiting for the handshake gate
         self._gated: _HandshakeGate | None = None  # the gate whose place the attempt in progress holds
+        self._place_timer: asyncio.TimerHandle | None = None  # ends the place (HANDSHAKE_PLACE_S)
 
     @property
     def active(self) -> bool:
@@ -214,9 +220,16 @@ class ConnectionCycle:
     def _leave_gate(self) -> None:
         """Give up the place in the gate, or in its queue (it skips a cycle no longer queued)."""
         self._queued = False
+        if self._place_timer is not None:
+            self._place_timer.cancel()
+            self._place_timer = None
         gate, self._gated = self._gated, None
         if gate is not None:
             gate.release()
+
+    def _place_expired(self) -> None:
+        self._place_timer = None
+        self._leave_gate()
 
     def _attempt_connect(self) -> None:
         """A connect attempt, with a place in the gate."""
@@ -244,6 +257,7 @@ class ConnectionCycle:
                 local_addr=(options.source_address, 0) if options.source_address else None,
             )
             attempt = self._attempt = asyncio.ensure_future(opening)
+            self._place_timer = running_loop().call_later(HANDSHAKE_PLACE_S, self._place_expired)
         except Exception as exc:
             self._leave_gate()
             self._failed(exc, endpoints)
