@@ -45,10 +45,13 @@ MAX_FRAME_BYTES = 1 << 20
 # they were freed the small-object allocator kept the pools they had been in, half empty among the
 # chargers' long-lived objects, for good: at 10,000 chargers 164 MiB of pymalloc arenas for 134 MiB of
 # objects, against 137 MiB with the gate, and 19.0 against 15.0 KiB of RSS a charger (issue 20;
-# `benchmarks/memory_breakdown.py rss`, docs/performance.md). A CSMS answers a handshake within
-# milliseconds, so the gate costs a storm little time; a charger's own behaviour (its back-off, its
-# attempts counted) is unchanged: it waits for the gate before its attempt begins.
-MAX_HANDSHAKES = 256
+# `benchmarks/memory_breakdown.py rss`, docs/performance.md). What a storm leaves is in proportion to
+# the handshakes at once, not to the chargers (~2 KiB each: ~2 MiB here); a handshake takes a few loop
+# turns, which last long in a worker busy booting, so the gate is wide enough not to slow a boot storm
+# (256 made 12,500 chargers a worker boot in 81 s against 36 s without a gate). A charger's own
+# behaviour (its back-off, its attempts counted) is unchanged: it waits for the gate before its attempt
+# begins.
+MAX_HANDSHAKES = 1024
 # A handshake holds its place this long at most (real seconds), then goes on without it: a CSMS that does
 # not answer (a blackhole, a stalled proxy: the attempt waits out its open timeout, 10 s) must not hold
 # back the chargers of another CSMS, nor the retries once it answers again, by more than this.
