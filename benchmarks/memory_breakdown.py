@@ -8,14 +8,22 @@ Python's allocations only: the RSS also holds the allocator's slack and what C l
 allocate outside Python's allocator.
 
     python benchmarks/memory_breakdown.py [N=2000] [settle seconds=40] [rows=25]
+    python benchmarks/memory_breakdown.py rss [N=10000] [settle seconds=40]
+
+`rss`: no tracemalloc (it costs memory of its own); the process's VmRSS before the fleet is made and once
+all charge, over N: the resident cost per charger, the allocator's slack and C libraries' included (and
+the fleet's fixed costs made meanwhile, e.g. compiled validators: compare variants at one N). Prints the
+process's threads and glibc arenas' hint too, to compare `MALLOC_ARENA_MAX=2` and the like.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import gc
 import io
+import os
 import sys
 import tempfile
 import tracemalloc
@@ -25,6 +33,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parent))
 
 from fleet_vs_transport import fleet_file, sinks
+from proc_figures import rss_kib
 
 
 def _short(filename: str) -> str:
@@ -39,9 +48,15 @@ async def _run(n: int, settle: float, rows: int, url: str, work: Path) -> None:
     from ocppsim.control.fleet.run import FleetRun  # noqa: PLC0415
     from ocppsim.settings.fleet_file import load_fleet_file  # noqa: PLC0415
 
-    spec = load_fleet_file(fleet_file(work / "fleet.toml", [url], n, work / "data"))
+    path = fleet_file(work / "fleet.toml", [url], n, work / "data")
+    if RAMP:  # e.g. MB_RAMP=2000: the fleet starts 2,000 chargers a second (a [fleet] ramp)
+        path.write_text(path.read_text().replace("[fleet]\n", f"[fleet]\nramp = {RAMP}\n", 1))
+    spec = load_fleet_file(path)
     run = FleetRun(spec=spec, speed=1.0, duration=settle + 5, live=False)
     gc.collect()
+    if not tracemalloc.is_tracing():
+        await _rss(n, settle, run)
+        return
     before = tracemalloc.take_snapshot()
 
     lines: list[str] = []
@@ -76,11 +91,75 @@ async def _run(n: int, settle: float, rows: int, url: str, work: Path) -> None:
     sys.stdout.write("\n".join(lines) + "\n")
 
 
+RAMP = float(os.environ.get("MB_RAMP", "0"))
+ARENA_BYTES = 1 << 20  # pymalloc's arena since Python 3.10
+
+
+def _pymalloc_figures(n: int) -> str:
+    """pymalloc's arenas against the blocks in use in them (sys._debugmallocstats, written to fd 2)."""
+    with tempfile.TemporaryFile("w+") as out:
+        saved = os.dup(2)
+        os.dup2(out.fileno(), 2)
+        try:
+            sys._debugmallocstats()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        out.seek(0)
+        stats = {}
+        for line in out:
+            if line.startswith("#") and "=" in line:
+                name, _, value = line[1:].partition("=")
+                stats[name.strip()] = int(value.strip().replace(",", ""))
+    arenas = stats.get("arenas allocated current", 0) * ARENA_BYTES
+    used = stats.get("bytes in allocated blocks", 0)
+    free = stats.get("bytes in available blocks", 0) + stats.get("bytes in free pools", 0)
+    return (
+        f"pymalloc: {arenas / 2**20:,.1f} MiB of arenas, {used / 2**20:,.1f} MiB in blocks in use "
+        f"({used / n:,.0f} B per charger), {free / 2**20:,.1f} MiB free in them"
+    )
+
+
+async def _rss(n: int, settle: float, run: Any) -> None:
+    from ocppsim.app.fleet import run_fleet  # noqa: PLC0415
+
+    before = rss_kib([os.getpid()])
+    figures: list[str] = []
+
+    async def measure() -> None:
+        await asyncio.sleep(settle)
+        after = rss_kib([os.getpid()])
+        threads = len(os.listdir("/proc/self/task"))
+        figures.append(
+            f"\n{n} chargers: RSS {before / 1024:,.1f} -> {after / 1024:,.1f} MiB, "
+            f"{(after - before) / n:,.2f} KiB per charger; {threads} threads; "
+            f"MALLOC_ARENA_MAX={os.environ.get('MALLOC_ARENA_MAX', '-')}"
+        )
+        figures.append(_pymalloc_figures(n))
+        # What glibc holds free but resident (a heap's free pages between live chunks): malloc_trim
+        # gives them back.
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+            trimmed = rss_kib([os.getpid()])
+            figures.append(f"after malloc_trim(0): {(trimmed - before) / n:,.2f} KiB per charger")
+
+    task = asyncio.ensure_future(measure())
+    with contextlib.redirect_stdout(io.StringIO()):
+        await run_fleet(run, on_signals=lambda stop: None)
+    await task
+    sys.stdout.write("\n".join(figures) + "\n")
+
+
 def main() -> int:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
-    settle = float(sys.argv[2]) if len(sys.argv) > 2 else 40.0
-    rows = int(sys.argv[3]) if len(sys.argv) > 3 else 25
-    tracemalloc.start(1)
+    args = sys.argv[1:]
+    rss = bool(args) and args[0] == "rss"
+    if rss:
+        args = args[1:]
+    n = int(args[0]) if args else (10000 if rss else 2000)
+    settle = float(args[1]) if len(args) > 1 else 40.0
+    rows = int(args[2]) if len(args) > 2 else 25
+    if not rss:
+        tracemalloc.start(1)
     with tempfile.TemporaryDirectory() as tmp, sinks(1) as urls:
         try:
             import uvloop  # noqa: PLC0415

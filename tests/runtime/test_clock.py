@@ -136,3 +136,45 @@ def test_timers_go_to_the_running_loop_of_each_loop_and_thread() -> None:
     thread.join()
     assert len(fired) == 3
     assert all(ran is expected for ran, expected in fired)
+
+
+async def test_a_bound_method_timer_keeps_no_bound_method_and_fires_on_its_object() -> None:
+    """A wheel timer of a bound method keeps its function and object (a kept bound method is 64 B at each
+    of a fleet's timers): it fires on that object, a cancelled one never does, and one that raises is
+    reported with its method and object."""
+    clock = SystemClock(grid=0.01)
+    loop = asyncio.get_running_loop()
+    reported: list[dict[str, object]] = []
+    previous = loop.get_exception_handler()
+    loop.set_exception_handler(lambda _, context: reported.append(context))
+
+    class Owner:
+        def __init__(self, name: str) -> None:
+            self.name = name
+            self.fired = 0
+
+        def due(self) -> None:
+            self.fired += 1
+            if self.name == "failing":
+                raise RuntimeError("boom")
+
+        def __repr__(self) -> str:
+            return f"<Owner {self.name}>"
+
+    firing, cancelled, failing = Owner("firing"), Owner("cancelled"), Owner("failing")
+    try:
+        now = clock.now()
+        handle = clock.call_at(now + 0.01, firing.due)
+        assert not any(isinstance(getattr(handle, slot), type(firing.due)) for slot in ("callback", "owner"))
+        clock.call_at(now + 0.01, cancelled.due).cancel()
+        clock.call_at(now + 0.01, failing.due)
+        for _ in range(50):
+            await asyncio.sleep(0.005)
+            if firing.fired and failing.fired:
+                break
+        await asyncio.sleep(0.02)
+        assert (firing.fired, cancelled.fired, failing.fired) == (1, 0, 1)
+        assert len(reported) == 1 and isinstance(reported[0]["exception"], RuntimeError)
+        assert "due" in str(reported[0]["message"]) and "<Owner failing>" in str(reported[0]["message"])
+    finally:
+        loop.set_exception_handler(previous)

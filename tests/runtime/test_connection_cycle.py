@@ -144,3 +144,86 @@ async def test_a_halt_cancels_the_wake_up_a_reconnect_asked_for(tmp_path: Path) 
             await asyncio.sleep(0.01)
         assert station.connection_attempts == 2
         await station.stop()
+
+
+async def test_handshakes_wait_their_turn_at_the_gate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At most MAX_HANDSHAKES handshakes in progress in a loop (a fleet's connect storm held every
+    charger's connect state at once): the others wait, counting no attempt; one stopped while waiting
+    ends at once; a place is handed on when a handshake ends, and none is lost."""
+    from ocppsim.runtime import connection_cycle
+
+    monkeypatch.setattr(connection_cycle, "MAX_HANDSHAKES", 2)
+    with socket.socket() as listener:  # accepts, never answers the upgrade
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        options = StationOptions(url=f"ws://127.0.0.1:{listener.getsockname()[1]}/ocpp")
+        stations = [
+            restore_station(
+                ChargerParams(f"G{k}"), options, clock=FakeClock(), store=Store(tmp_path / str(k))
+            )
+            for k in range(4)
+        ]
+        for station in stations:
+            station.start()
+        await asyncio.sleep(0.05)
+        assert [st.connection_attempts for st in stations] == [1, 1, 0, 0]
+        await asyncio.wait_for(stations[3].stop(), 1.0)  # waiting at the gate: ends without an attempt
+        assert stations[3].connection_attempts == 0 and not stations[3].started
+        await asyncio.wait_for(stations[0].stop(), 1.0)  # its place goes to the next one waiting
+        await _until(lambda: stations[2].connection_attempts == 1, "the next handshake began")
+        assert stations[1].connection_attempts == 1
+        for station in stations[1:3]:
+            await asyncio.wait_for(station.stop(), 1.0)
+        gate = connection_cycle._gate()
+        assert gate.busy == 0
+
+
+async def test_a_fleet_bigger_than_the_gate_connects_and_boots(
+    tmp_path: Path, csms: CentralSystem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ocppsim.runtime import connection_cycle
+
+    monkeypatch.setattr(connection_cycle, "MAX_HANDSHAKES", 2)
+    fleet = Fleet(clock=FakeClock(), store=Store(tmp_path))
+    stations = [fleet.add(ChargerParams(f"B{k}"), StationOptions(url=csms.url)) for k in range(7)]
+    runner = asyncio.create_task(fleet.run())
+    await _until(
+        lambda: all(st.charger.registration is RegistrationStatus.ACCEPTED for st in stations), "all booted"
+    )
+    assert [st.connection_attempts for st in stations] == [1] * 7
+    assert connection_cycle._gate().busy == 0
+    fleet.stop()
+    await asyncio.wait_for(runner, REAL_TIMEOUT)
+
+
+async def test_a_handshake_that_hangs_gives_up_its_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CSMS that never answers the upgrade holds a place for HANDSHAKE_PLACE_S, not for the attempt's
+    open timeout: the next charger waiting begins meanwhile."""
+    from ocppsim.runtime import connection_cycle
+
+    monkeypatch.setattr(connection_cycle, "MAX_HANDSHAKES", 1)
+    monkeypatch.setattr(connection_cycle, "HANDSHAKE_PLACE_S", 0.05)
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        options = StationOptions(url=f"ws://127.0.0.1:{listener.getsockname()[1]}/ocpp")
+        stations = [
+            restore_station(
+                ChargerParams(f"H{k}"), options, clock=FakeClock(), store=Store(tmp_path / str(k))
+            )
+            for k in range(3)
+        ]
+        for station in stations:
+            station.start()
+        await asyncio.sleep(0.01)
+        assert [st.connection_attempts for st in stations] == [1, 0, 0]
+        await _until(lambda: stations[2].connection_attempts == 1, "the places moved on")
+        assert [st.connection_attempts for st in stations] == [1, 1, 1]
+        assert not any(st.online for st in stations)  # all three still in their handshakes
+        for station in stations:
+            await asyncio.wait_for(station.stop(), 1.0)
+        assert connection_cycle._gate().busy == 0

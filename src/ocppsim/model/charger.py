@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from ocppsim.model.authorization.block import Authorization, TagOutcome, TagStep
-from ocppsim.model.charger_state import ChargerParams, ChargerState, Fault, KeyOwner
+from ocppsim.model.charger_state import NO_EFFECTS, ChargerParams, ChargerState, Fault, KeyOwner
 from ocppsim.model.configuration.block import Configuration
 from ocppsim.model.core.availability import Availability
 from ocppsim.model.core.ev_inputs import EvInputs, UnplugOutcome
@@ -329,7 +329,10 @@ class Charger:
                         break
             if look:
                 monitoring.evaluate(state.last)
-        effects, state.effects = state.effects, []
+        effects = state.effects
+        if effects is NO_EFFECTS:
+            return []
+        state.effects = NO_EFFECTS
         return effects
 
     def next_deadline(self) -> float | None:

@@ -10,7 +10,7 @@ comment, read by any.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Final, Protocol
 
 from ocppsim.model.charger_params import ChargerParams
 from ocppsim.model.errors import UnknownConnectorError
@@ -32,6 +32,7 @@ from ocppsim.model.types import (
 
 __all__ = [
     "EPS_S",
+    "NO_EFFECTS",
     "ChargerParams",
     "ChargerState",
     "Connector",
@@ -309,6 +310,9 @@ class TagHooks(Protocol):
     def pre_authorized(self, id_tag: str, now: float) -> IdTagInfo | None: ...
 
 
+NO_EFFECTS: Final[list[Effect]] = []  # ChargerState.effects with nothing emitted: shared, never changed
+
+
 class ChargerState:
     """The state all blocks share. Hooks are plugged in by the aggregate before the first input."""
 
@@ -377,7 +381,9 @@ class ChargerState:
         # Connectors in Charging now (kept by core/status.py): a fleet counts its charging chargers every
         # second, and reads this rather than every connector's status.
         self.charging_connectors = 0
-        self.effects: list[Effect] = []
+        # What the blocks emitted since the last drain: the shared empty list until the first (56 B at
+        # each of a fleet's chargers between two ticks otherwise); never appended to while shared.
+        self.effects: list[Effect] = NO_EFFECTS
         self.last = now
         self.status0: ChargePointStatus = S.AVAILABLE  # connector 0, the charge point as a whole
         # OCPP 2.0.1 TxCtrlr.TxStartPoint / TxStopPoint are followed (transactions/points.py): a charger
@@ -408,7 +414,11 @@ class ChargerState:
             raise UnknownConnectorError(f"connector {connector_id} does not exist") from None
 
     def emit(self, effect: Effect) -> None:
-        self.effects.append(effect)
+        effects = self.effects
+        if effects is NO_EFFECTS:
+            self.effects = [effect]
+        else:
+            effects.append(effect)
 
     def ts(self, now: float) -> Timestamp:
         return Timestamp(now + self.clock_offset)

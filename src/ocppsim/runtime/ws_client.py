@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
@@ -108,6 +109,24 @@ _HEADROOM: Final = bytearray(_HEADROOM_SIZE)
 CLOSE_TIMEOUT_S: Final = 5.0
 
 
+# picows keeps a connection's extra headers for its lifetime: connections with equal headers (a fleet's,
+# without Basic auth) share one dict (184 B at each of a fleet's connections otherwise). Bounded: a fleet
+# with a password per charger cycles through it.
+_HEADERS: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
+_HEADERS_KEPT: Final = 256
+
+
+def _shared_headers(additional_headers: dict[str, str], subprotocols: list[str]) -> dict[str, str]:
+    headers = {**additional_headers, "Sec-WebSocket-Protocol": ", ".join(subprotocols)}
+    key = tuple(headers.items())
+    shared = _HEADERS.get(key)
+    if shared is None:
+        if len(_HEADERS) >= _HEADERS_KEPT:
+            _HEADERS.clear()
+        shared = _HEADERS[key] = headers
+    return shared
+
+
 async def connect(
     url: str,
     *,
@@ -124,7 +143,7 @@ async def connect(
     upgrade carries its HTTP status: `http_status`)."""
     extra: dict[str, Any] = {} if local_addr is None else {"local_addr": local_addr}
     if use_picows(url, compression=compression is not None):
-        headers = {**additional_headers, "Sec-WebSocket-Protocol": ", ".join(subprotocols)}
+        headers = _shared_headers(additional_headers, subprotocols)
         _, listener = await picows.ws_connect(
             lambda _request, response: PicowsLink(response, max_size),
             url,
@@ -180,7 +199,9 @@ class PicowsLink(WSListener):
 
     def __init__(self, response: picows.WSUpgradeResponse, max_size: int) -> None:
         super().__init__()
-        self.subprotocol: str | None = response.headers.get("Sec-WebSocket-Protocol")
+        picked = response.headers.get("Sec-WebSocket-Protocol")
+        # One string for all of a fleet's links with that version (one from each response otherwise).
+        self.subprotocol: str | None = sys.intern(picked) if isinstance(picked, str) else picked
         self._max_size = max_size
         self._handler: LinkHandler | None = None
         self._transport: WSTransport | None = None

@@ -9,6 +9,7 @@ about tags, and the decisions made from it, is `authorization/lists.py`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
@@ -72,7 +73,7 @@ class Authorization:
         return self.lists.cache
 
     @property
-    def local_list(self) -> dict[str, IdTagInfo]:
+    def local_list(self) -> Mapping[str, IdTagInfo]:
         return self.lists.local_list
 
     def remember(self, id_tag: str, info: IdTagInfo) -> None:

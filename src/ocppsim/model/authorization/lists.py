@@ -8,12 +8,33 @@ Mutating methods return the effects to persist the change; the charger emits the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 from ocppsim.model.hardware import supports
 from ocppsim.model.key_registry import ConfigStore
 from ocppsim.model.outgoing import AuthCacheChanged, Effect, IdTagInfo, LocalListChanged
 from ocppsim.model.types import AuthorizationStatus, UpdateStatus, UpdateType
 
 __all__ = ["TagLists"]
+
+_NO_LIST: Mapping[str, IdTagInfo] = MappingProxyType({})
+
+# A fleet's chargers cache the same few tags with the same answers: one key string and one IdTagInfo for
+# all of them (~110 B at each charger otherwise). Bounded: a CSMS with many tags and expiry dates
+# starts it over.
+_SHARED: dict[tuple[str, IdTagInfo], tuple[str, IdTagInfo]] = {}
+_SHARED_KEPT = 256
+
+
+def _shared(key: str, info: IdTagInfo) -> tuple[str, IdTagInfo]:
+    entry = (key, info)
+    shared = _SHARED.get(entry)
+    if shared is None:
+        if len(_SHARED) >= _SHARED_KEPT:
+            _SHARED.clear()
+        shared = _SHARED[entry] = entry
+    return shared
 
 
 class TagLists:
@@ -30,9 +51,11 @@ class TagLists:
         self.cache: dict[str, IdTagInfo] = {k.lower(): v for k, v in (cache or {}).items()}
         # Only SendLocalList changes the list; version 0 = empty / never set.
         self.local_list_version = local_list[0] if local_list else 0
-        self.local_list: dict[str, IdTagInfo] = {
-            k.lower(): v for k, v in (local_list[1] if local_list else {}).items()
-        }
+        # Replaced whole by SendLocalList, never changed in place: charge points without a list (a
+        # fleet's) share one empty mapping (64 B at each otherwise).
+        self.local_list: Mapping[str, IdTagInfo] = (
+            {k.lower(): v for k, v in local_list[1].items()} if local_list and local_list[1] else _NO_LIST
+        )
 
     @staticmethod
     def valid(info: IdTagInfo, now: float) -> bool:
@@ -85,6 +108,7 @@ class TagLists:
             return []
         if self.cache.get(key) == info:
             return []
+        key, info = _shared(key, info)
         self.cache[key] = info
         return [AuthCacheChanged(key, info)]
 
