@@ -44,12 +44,12 @@ def run_chaos(argv: Sequence[str]) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     async def serve() -> None:
+        stop = asyncio.Event()
+        stop_on_signals(stop.set)  # before the line that says we are there (see cli/csms.py)
         proxy = ChaosProxy(target=(thost, tport), listen=(lhost, lport))
         await proxy.start()
         print(f"chaos proxy on {lhost}:{proxy.port} -> {thost}:{tport} (seed {args.seed})", flush=True)
         proxy.start_random(seed=args.seed, mean_interval=args.mean_interval, actions=weights)
-        stop = asyncio.Event()
-        stop_on_signals(stop.set)
         await stop.wait()
         await proxy.stop()
         print(f"chaos: {proxy.stats}", flush=True)

@@ -96,12 +96,14 @@ def run_csms(argv: Sequence[str]) -> int:
                 remote_start_after=args.remote_start_after,
                 ca=ca,
             )
+        # The signals are ours before the line that says we listen: whoever waits for it (a test, a
+        # script, a supervisor) may stop us at once, and SIGTERM's default would kill us (exit -15).
+        stop = asyncio.Event()
+        stop_on_signals(stop.set)
         await csms.start(args.host, args.port)
         print(f"central system listening on ws://{args.host}:{csms.port}/ocpp/<charger id>", flush=True)
         if ca is not None:
             print(f"CPO root certificate (ca_file): {args.ca / ROOT_FILE}", flush=True)
-        stop = asyncio.Event()
-        stop_on_signals(stop.set)
         report = None
         collector = asyncio.create_task(keep_long_lived_out_of_gc())  # thousands of connections
         prober = None
