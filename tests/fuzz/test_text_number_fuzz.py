@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from conftest import REAL_TIMEOUT, Sim, SimFactory
 from ocppsim.csms.server import CentralSystem
+from ocppsim.ocpp16.framing import CallResult
 
 # A third of the frame fuzzers' count: each example is a real socket round trip (~20 ms).
 EXAMPLES = int(os.environ.get("OCPPSIM_FUZZ_EXAMPLES", "300")) // 3
@@ -77,9 +78,15 @@ TEMPLATES = [
 
 @pytest.fixture
 async def quiet_sim(sim_factory: SimFactory, csms: CentralSystem) -> Sim:
-    """A charger whose CSMS asks for no heartbeat: `wait` jumps simulated days without a message."""
-    csms.heartbeat_interval = 0
+    """A charger with no heartbeat and no WebSocket ping: `wait` jumps simulated days in a few timers.
+    (A BootNotification.conf interval of 0 keeps the charger's own HeartbeatInterval, 300 s: a `wait 77000`
+    the fuzzer drew was ~2,000 timers of a Heartbeat round trip or a ping each, 5 s of real time, and past
+    the reply's timeout on a busy machine.)"""
     sim: Sim = await sim_factory()
+    for key in ("HeartbeatInterval", "WebSocketPingInterval"):
+        result = await csms.call(sim.id, "ChangeConfiguration", {"key": key, "value": "0"})
+        assert isinstance(result, CallResult) and result.payload == {"status": "Accepted"}, (key, result)
+    await sim.quiet()
     return sim
 
 
