@@ -9,6 +9,7 @@ from pathlib import Path
 from conftest import REAL_TIMEOUT
 from ocppsim.csms.server import CentralSystem
 from ocppsim.model.charger import ChargerParams
+from ocppsim.model.interning import BoundedInterner
 from ocppsim.runtime import ws_client
 from ocppsim.runtime.clock import FakeClock
 from ocppsim.runtime.fleet import Fleet
@@ -28,9 +29,26 @@ def test_equal_connect_headers_are_one_dict_and_different_ones_are_not() -> None
 
 
 def test_the_kept_headers_are_bounded() -> None:
-    for k in range(ws_client._HEADERS_KEPT + 10):
+    # A password per charger cycles through the interner (model/interning.py): the first charger's
+    # headers are no longer kept after 256 others, and an equal dict is made again.
+    first = ws_client._shared_headers({"Authorization": "Basic 0"}, ["ocpp1.6"])
+    for k in range(1, 300):
         ws_client._shared_headers({"Authorization": f"Basic {k}"}, ["ocpp1.6"])
-    assert len(ws_client._HEADERS) <= ws_client._HEADERS_KEPT
+    again = ws_client._shared_headers({"Authorization": "Basic 0"}, ["ocpp1.6"])
+    assert again == first and again is not first
+
+
+def test_an_interner_gives_the_first_equal_value_and_starts_over_when_full() -> None:
+    interner: BoundedInterner[str, list[int]] = BoundedInterner(limit=2)
+    a = [1]
+    assert interner.intern("a", a) is a
+    assert interner.intern("a", [1]) is a
+    b = [2]
+    assert interner.intern("b", b) is b
+    c = [3]
+    assert interner.intern("c", c) is c  # full: started over
+    fresh = [1]
+    assert interner.intern("a", fresh) is fresh
 
 
 async def test_links_of_a_fleet_share_the_subprotocol_string(tmp_path: Path, csms: CentralSystem) -> None:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 import picows
 from picows import WSCloseCode, WSFrame, WSListener, WSMsgType, WSTransport
 
+from ocppsim.model.interning import BoundedInterner
 from ocppsim.runtime.clock import LazyEvent, running_loop
 from ocppsim.transport.ws_library import use_picows
 
@@ -112,19 +113,12 @@ CLOSE_TIMEOUT_S: Final = 5.0
 # picows keeps a connection's extra headers for its lifetime: connections with equal headers (a fleet's,
 # without Basic auth) share one dict (184 B at each of a fleet's connections otherwise). Bounded: a fleet
 # with a password per charger cycles through it.
-_HEADERS: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
-_HEADERS_KEPT: Final = 256
+_HEADERS: BoundedInterner[tuple[tuple[str, str], ...], dict[str, str]] = BoundedInterner()
 
 
 def _shared_headers(additional_headers: dict[str, str], subprotocols: list[str]) -> dict[str, str]:
     headers = {**additional_headers, "Sec-WebSocket-Protocol": ", ".join(subprotocols)}
-    key = tuple(headers.items())
-    shared = _HEADERS.get(key)
-    if shared is None:
-        if len(_HEADERS) >= _HEADERS_KEPT:
-            _HEADERS.clear()
-        shared = _HEADERS[key] = headers
-    return shared
+    return _HEADERS.intern(tuple(headers.items()), headers)
 
 
 async def connect(

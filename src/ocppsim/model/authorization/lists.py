@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from ocppsim.model.hardware import supports
+from ocppsim.model.interning import BoundedInterner
 from ocppsim.model.key_registry import ConfigStore
 from ocppsim.model.outgoing import AuthCacheChanged, Effect, IdTagInfo, LocalListChanged
 from ocppsim.model.types import AuthorizationStatus, UpdateStatus, UpdateType
@@ -23,18 +24,12 @@ _NO_LIST: Mapping[str, IdTagInfo] = MappingProxyType({})
 # A fleet's chargers cache the same few tags with the same answers: one key string and one IdTagInfo for
 # all of them (~110 B at each charger otherwise). Bounded: a CSMS with many tags and expiry dates
 # starts it over.
-_SHARED: dict[tuple[str, IdTagInfo], tuple[str, IdTagInfo]] = {}
-_SHARED_KEPT = 256
+_SHARED: BoundedInterner[tuple[str, IdTagInfo], tuple[str, IdTagInfo]] = BoundedInterner()
 
 
 def _shared(key: str, info: IdTagInfo) -> tuple[str, IdTagInfo]:
     entry = (key, info)
-    shared = _SHARED.get(entry)
-    if shared is None:
-        if len(_SHARED) >= _SHARED_KEPT:
-            _SHARED.clear()
-        shared = _SHARED[entry] = entry
-    return shared
+    return _SHARED.intern(entry, entry)
 
 
 class TagLists:
