@@ -5,7 +5,9 @@ station offline at once."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ from ocppsim.model.types import RegistrationStatus
 from ocppsim.runtime.clock import FakeClock
 from ocppsim.runtime.fleet import Fleet
 from ocppsim.runtime.restore import restore_station
-from ocppsim.runtime.station import Backoff, StationOptions
+from ocppsim.runtime.station import Backoff, Station, StationOptions
 from ocppsim.store import Store
 
 
@@ -27,6 +29,24 @@ async def _until(condition: object, what: str) -> None:
             return
         await asyncio.sleep(0.01)
     raise AssertionError(f"never: {what}")
+
+
+@contextlib.contextmanager
+def _never_upgrading_listener() -> Iterator[StationOptions]:
+    """Options for a CSMS that accepts the TCP connection and never answers the WebSocket upgrade."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        yield StationOptions(url=f"ws://127.0.0.1:{listener.getsockname()[1]}/ocpp")
+
+
+def _stations(tmp_path: Path, options: StationOptions, prefix: str, count: int) -> list[Station]:
+    return [
+        restore_station(
+            ChargerParams(f"{prefix}{k}"), options, clock=FakeClock(), store=Store(tmp_path / str(k))
+        )
+        for k in range(count)
+    ]
 
 
 def _station_tasks() -> list[asyncio.Task[object]]:
@@ -155,16 +175,8 @@ async def test_handshakes_wait_their_turn_at_the_gate(
     from ocppsim.runtime import connection_cycle
 
     monkeypatch.setattr(connection_cycle, "MAX_HANDSHAKES", 2)
-    with socket.socket() as listener:  # accepts, never answers the upgrade
-        listener.bind(("127.0.0.1", 0))
-        listener.listen()
-        options = StationOptions(url=f"ws://127.0.0.1:{listener.getsockname()[1]}/ocpp")
-        stations = [
-            restore_station(
-                ChargerParams(f"G{k}"), options, clock=FakeClock(), store=Store(tmp_path / str(k))
-            )
-            for k in range(4)
-        ]
+    with _never_upgrading_listener() as options:
+        stations = _stations(tmp_path, options, "G", 4)
         for station in stations:
             station.start()
         await asyncio.sleep(0.05)
@@ -207,16 +219,8 @@ async def test_a_handshake_that_hangs_gives_up_its_place(
 
     monkeypatch.setattr(connection_cycle, "MAX_HANDSHAKES", 1)
     monkeypatch.setattr(connection_cycle, "HANDSHAKE_PLACE_S", 0.05)
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen()
-        options = StationOptions(url=f"ws://127.0.0.1:{listener.getsockname()[1]}/ocpp")
-        stations = [
-            restore_station(
-                ChargerParams(f"H{k}"), options, clock=FakeClock(), store=Store(tmp_path / str(k))
-            )
-            for k in range(3)
-        ]
+    with _never_upgrading_listener() as options:
+        stations = _stations(tmp_path, options, "H", 3)
         for station in stations:
             station.start()
         await asyncio.sleep(0.01)

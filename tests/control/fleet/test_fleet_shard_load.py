@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from fleet_files import one_template
 
 from ocppsim.control.fleet import run as run_module
 from ocppsim.control.fleet.run import chargers_of, shard_of
@@ -15,23 +16,12 @@ from ocppsim.model.charger import ChargerParams
 from ocppsim.runtime.clock import FakeClock
 from ocppsim.runtime.fleet import Fleet, FleetCounts
 from ocppsim.runtime.station import StationOptions
-from ocppsim.settings.fleet_file import load_fleet_file
-from ocppsim.settings.specs import FleetSpec
 from ocppsim.store import Store
-
-
-def _spec(tmp_path: Path, count: int, share: float) -> FleetSpec:
-    path = tmp_path / "fleet.toml"
-    path.write_text(
-        f'[fleet]\nurls = ["ws://127.0.0.1:9/ocpp"]\ncharging_share = {share}\nconf_dir = "{tmp_path}"\n\n'
-        f'[[template]]\nname = "mix"\ncount = {count}\nid_pattern = "M{{:05d}}"\n'
-    )
-    return load_fleet_file(str(path))
 
 
 @pytest.mark.parametrize(("workers", "share"), [(2, 0.5), (3, 0.5), (4, 0.25), (2, 0.3), (7, 0.5)])
 def test_every_worker_charges_its_share(tmp_path: Path, workers: int, share: float) -> None:
-    spec = _spec(tmp_path, 1_000, share)
+    spec = one_template(tmp_path, 1_000, share)
     held = [chargers_of(spec, (k, workers)) for k in range(workers)]
     # Every charger in exactly one worker, the one shard_of names.
     ids = [item.params.charge_point_id for mine in held for item, _ in mine]
@@ -43,7 +33,7 @@ def test_every_worker_charges_its_share(tmp_path: Path, workers: int, share: flo
 
 
 def test_one_process_charges_the_share_spread_over_the_fleet(tmp_path: Path) -> None:
-    spec = _spec(tmp_path, 10, 0.5)
+    spec = one_template(tmp_path, 10, 0.5)
     assert [charges for _, charges in chargers_of(spec, None)] == [False, True] * 5
 
 

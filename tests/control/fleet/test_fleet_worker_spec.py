@@ -8,28 +8,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fleet_files import one_template
 
 from ocppsim.app import fleet as app_fleet
 from ocppsim.control.fleet import workers as workers_module
 from ocppsim.control.fleet.run import FleetRun, chargers_of, for_shard, shard_of
-from ocppsim.settings.fleet_file import load_fleet_file
-from ocppsim.settings.specs import FleetSpec, HttpSettings
-
-
-def _spec(tmp_path: Path, count: int, share: float) -> FleetSpec:
-    path = tmp_path / "fleet.toml"
-    path.write_text(
-        f'[fleet]\nurls = ["ws://127.0.0.1:9/ocpp"]\ncharging_share = {share}\nconf_dir = "{tmp_path}"\n\n'
-        f'[[template]]\nname = "mix"\ncount = {count}\nid_pattern = "S{{:05d}}"\n'
-    )
-    return load_fleet_file(str(path))
+from ocppsim.settings.specs import HttpSettings
 
 
 @pytest.mark.parametrize(("workers", "share"), [(2, 0.5), (3, 0.3), (4, 1.0)])
 def test_a_workers_run_holds_its_own_chargers_and_charges_the_same_ones(
     tmp_path: Path, workers: int, share: float
 ) -> None:
-    spec = _spec(tmp_path, 101, share)
+    spec = one_template(tmp_path, 101, share)
     run = FleetRun(spec=spec, live=None)
     for k in range(workers):
         worker = for_shard(run, (k, workers))
@@ -46,7 +37,7 @@ def test_a_workers_run_holds_its_own_chargers_and_charges_the_same_ones(
 async def test_the_parent_keeps_no_charger_and_owners_only_to_route(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, routes: str
 ) -> None:
-    spec = _spec(tmp_path, 10, 0.0)
+    spec = one_template(tmp_path, 10, 0.0)
     run = FleetRun(
         spec=spec,
         http=HttpSettings(port=0) if routes == "http" else None,
