@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
+from collections.abc import Callable
+from typing import cast
 
 import pytest
 
-from ocppsim.runtime.clock import LazyEvent, SystemClock, running_loop
+from ocppsim.runtime.clock import PASS_BUDGET_S, LazyEvent, SystemClock, _TimerWheel, running_loop
 
 
 def test_running_loop_follows_each_new_loop_and_thread() -> None:
@@ -178,3 +181,86 @@ async def test_a_bound_method_timer_keeps_no_bound_method_and_fires_on_its_objec
         assert "due" in str(reported[0]["message"]) and "<Owner failing>" in str(reported[0]["message"])
     finally:
         loop.set_exception_handler(previous)
+
+
+async def test_a_long_pass_yields_to_the_loop_and_keeps_the_timers_order() -> None:
+    """A pass of the wheel runs its due timers for PASS_BUDGET_S at most, then goes on at the next loop
+    timer: what the loop has meanwhile (a frame from the CSMS, here a call_soon the first timer makes)
+    runs in between, not behind every timer of the slot (issue 20: the CS->CP p99 at 100,000 chargers)."""
+    clock = SystemClock(grid=0.01)
+    loop = asyncio.get_running_loop()
+    order: list[str] = []
+    busy_s = PASS_BUDGET_S / 4
+
+    def timer(n: int) -> None:
+        ends = time.perf_counter() + busy_s
+        while time.perf_counter() < ends:
+            pass
+        order.append(f"t{n}")
+        if n == 0:
+            loop.call_soon(order.append, "between")
+
+    now = clock.now()
+    for n in range(40):
+        clock.call_at(now + 0.005, lambda n=n: timer(n))
+    cancelled = clock.call_at(now + 0.005, lambda: order.append("cancelled"))
+    cancelled.cancel()
+    for _ in range(200):
+        await asyncio.sleep(0.005)
+        if len(order) == 41:
+            break
+    assert [x for x in order if x != "between"] == [f"t{n}" for n in range(40)]
+    # Budget checks come every few timers: the other callback runs within the pass, not at its end.
+    assert 1 <= order.index("between") < 30, order
+
+
+class _StillLoop:
+    """A loop whose time stands still (a pass that starts on its slot's boundary): the wheel's timers are
+    armed here and fired by hand."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+        self.armed: list[asyncio.TimerHandle] = []
+        self.reported: list[dict[str, object]] = []
+
+    def time(self) -> float:
+        return self.now
+
+    def call_at(self, when: float, callback: Callable[[], None]) -> asyncio.TimerHandle:
+        handle = asyncio.TimerHandle(when, callback, (), asyncio.get_running_loop())
+        self.armed.append(handle)
+        return handle
+
+    def call_exception_handler(self, context: dict[str, object]) -> None:
+        self.reported.append(context)
+
+
+async def test_a_pass_that_yields_keeps_the_timers_its_callbacks_added_for_now() -> None:
+    """Timers a callback adds for now land in the slot being run when the pass started on its boundary:
+    when the pass yields, they wait with the rest of that slot (none lost, none run twice, nothing
+    reported)."""
+    grid = 0.01
+    loop = _StillLoop(now=1000 * grid)
+    wheel = _TimerWheel(cast(asyncio.AbstractEventLoop, loop), grid)
+    fired: list[str] = []
+
+    def timer(n: int) -> None:
+        ends = time.perf_counter() + PASS_BUDGET_S / 4
+        while time.perf_counter() < ends:
+            pass
+        fired.append(f"t{n}")
+        if n < 12:
+            wheel.call_later(0.0, lambda: fired.append(f"added{n}"))
+
+    for n in range(24):
+        wheel.call_later(0.0, lambda n=n: timer(n))
+    for _ in range(20):
+        live = [handle for handle in loop.armed if not handle.cancelled()]
+        loop.armed.clear()
+        if not live:
+            break
+        assert len(live) == 1
+        live[0]._run()
+    assert [x for x in fired if x.startswith("t")] == [f"t{n}" for n in range(24)]
+    assert sorted(fired) == sorted([f"t{n}" for n in range(24)] + [f"added{n}" for n in range(12)])
+    assert loop.reported == []
