@@ -21,9 +21,11 @@ def test_a_worker_per_10000_chargers_up_to_the_cores() -> None:
 
 
 def test_more_workers_than_cores_when_the_descriptors_ask_for_it() -> None:
-    # 15,000 connections a process under a 20,000-descriptor limit.
-    assert default_workers(100_000, cores=2, descriptors=20_000) == 7
-    assert default_workers(16_000, cores=1, descriptors=20_000) == 2
+    # 18,000 connections a process under a 20,000-descriptor limit.
+    assert default_workers(100_000, cores=2, descriptors=20_000) == 6
+    assert default_workers(50_000, cores=2, descriptors=20_000) == 3
+    assert default_workers(18_000, cores=1, descriptors=20_000) == 1
+    assert default_workers(18_001, cores=1, descriptors=20_000) == 2
 
 
 class _Limits:

@@ -28,8 +28,10 @@ __all__ = ["run_fleet_command"]
 # ~3.4 s (boot_storm.py); a worker per core regardless made a 1,000-charger fleet three interpreters
 # (~210 MiB, twice the CPU per message of one process).
 CHARGERS_PER_WORKER = 10_000
-# Descriptors a worker may fill with connections; the rest: its store, its pipes, the CSMS's sockets.
-DESCRIPTOR_SHARE = 0.75
+# Descriptors a worker may fill with connections (one each); the rest: its store (3), its pipes, stdio,
+# the loop's own, a file transfer's. 0.75 made a 50,000-charger fleet four workers under a 20,000 limit
+# where three hold them: an interpreter more (~40 MiB) and a process more on the cores (issue 20).
+DESCRIPTOR_SHARE = 0.9
 
 
 def default_workers(chargers: int, cores: int, descriptors: int) -> int:
