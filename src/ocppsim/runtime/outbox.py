@@ -41,13 +41,12 @@ from ocppsim.model.outgoing import (
     StatusNotificationReq,
 )
 from ocppsim.model.types import RegistrationStatus
-from ocppsim.runtime.clock import PASS_BUDGET_S, Clock, LazyEvent, TimerHandle, running_loop
+from ocppsim.runtime.clock import Clock, LazyEvent, TimerHandle, running_loop
 from ocppsim.runtime.wire import Prepared, Wire, wire_for
 
 __all__ = ["Answer", "Outbox", "SendBatch"]
 
 log = logging.getLogger("ocppsim.outbox")
-_BUDGET_CHECK_EVERY = 16  # outboxes pumped between two looks at the clock (a pump is ~20-40 us)
 
 
 # NotifyReport: OCPP 2.0.1 B02.FR.02, a Pending station answers a GetBaseReport with its report.
@@ -109,9 +108,7 @@ class Journal(Protocol):
 
 class SendBatch:
     """The outboxes of one event loop that have something they may send, pumped together by one callback
-    at the end of the loop turn (see the module docstring), for PASS_BUDGET_S at most: hundreds of answers
-    read in one poll ask for hundreds of pumps, and a CALL from the CSMS read meanwhile should not wait
-    for all of them (issue 20)."""
+    at the end of the loop turn (see the module docstring)."""
 
     __slots__ = ("_due", "_loop")
 
@@ -130,14 +127,7 @@ class SendBatch:
 
     def _run(self) -> None:
         due, self._due = self._due, []
-        ends = time.perf_counter() + PASS_BUDGET_S
-        for index, outbox in enumerate(due):
-            if index % _BUDGET_CHECK_EVERY == 0 and index and time.perf_counter() > ends:
-                # Over budget (as the timer wheel's pass): the rest goes on at the next loop timer, after
-                # the loop has polled its sockets, ahead of what asked since.
-                self._due = due[index:] + self._due
-                self._loop.call_at(self._loop.time(), self._run)
-                return
+        for outbox in due:
             try:
                 outbox.pump()
             except Exception:  # one charger's failure must not strand the others of the batch
