@@ -11,9 +11,10 @@ import threading
 import time
 from collections.abc import Callable
 from types import MethodType
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 __all__ = [
+    "PASS_BUDGET_S",
     "TIMER_GRID_S",
     "Clock",
     "FakeClock",
@@ -21,11 +22,13 @@ __all__ = [
     "ScaledClock",
     "SystemClock",
     "TimerHandle",
+    "per_loop",
     "running_loop",
     "sleep_or_event",
 ]
 
 _loops: dict[int, asyncio.AbstractEventLoop] = {}
+_T = TypeVar("_T")
 
 
 def running_loop() -> asyncio.AbstractEventLoop:
@@ -41,6 +44,18 @@ def running_loop() -> asyncio.AbstractEventLoop:
     if loop is None or not loop.is_running():
         loop = _loops[thread] = asyncio.get_running_loop()
     return loop
+
+
+def per_loop(table: dict[asyncio.AbstractEventLoop, _T], make: Callable[[], _T]) -> _T:
+    """The running loop's entry of `table` (a module's one-per-loop object: the handshake gate, the send
+    batch), made by `make` on first use; entries of closed loops are dropped then."""
+    loop = running_loop()
+    entry = table.get(loop)
+    if entry is None:
+        for old in [key for key in table if key.is_closed()]:
+            del table[old]
+        entry = table[loop] = make()
+    return entry
 
 
 class TimerHandle(Protocol):

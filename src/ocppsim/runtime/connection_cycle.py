@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ocppsim.model.types import RegistrationStatus
-from ocppsim.runtime.clock import LazyEvent, TimerHandle, running_loop
+from ocppsim.runtime.clock import LazyEvent, TimerHandle, per_loop, running_loop
 from ocppsim.runtime.events import Event
 from ocppsim.runtime.network_profiles import Endpoints
 from ocppsim.runtime.security_profiles import basic_auth_headers, check_url, failure_kind
@@ -85,13 +85,7 @@ _gates: dict[asyncio.AbstractEventLoop, _HandshakeGate] = {}
 
 
 def _gate() -> _HandshakeGate:
-    loop = running_loop()
-    gate = _gates.get(loop)
-    if gate is None:
-        for old in [key for key in _gates if key.is_closed()]:
-            del _gates[old]
-        gate = _gates[loop] = _HandshakeGate()
-    return gate
+    return per_loop(_gates, _HandshakeGate)
 
 
 class ConnectionCycle:

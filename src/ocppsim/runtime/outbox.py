@@ -41,7 +41,7 @@ from ocppsim.model.outgoing import (
     StatusNotificationReq,
 )
 from ocppsim.model.types import RegistrationStatus
-from ocppsim.runtime.clock import Clock, LazyEvent, TimerHandle, running_loop
+from ocppsim.runtime.clock import Clock, LazyEvent, TimerHandle, per_loop, running_loop
 from ocppsim.runtime.wire import Prepared, Wire, wire_for
 
 __all__ = ["Answer", "Outbox", "SendBatch"]
@@ -138,13 +138,7 @@ _batches: dict[asyncio.AbstractEventLoop, SendBatch] = {}
 
 
 def _batch() -> SendBatch:
-    loop = running_loop()
-    batch = _batches.get(loop)
-    if batch is None:
-        for old in [old for old in _batches if old.is_closed()]:
-            del _batches[old]
-        batch = _batches[loop] = SendBatch(loop)
-    return batch
+    return per_loop(_batches, lambda: SendBatch(running_loop()))
 
 
 @dataclass(slots=True)
