@@ -218,3 +218,20 @@ async def test_a_pong_the_closed_link_failed_is_not_reported_as_unretrieved() ->
         await link.wait_closed()
     finally:
         loop.set_exception_handler(previous)
+
+
+async def test_a_stopped_station_arms_no_deadline_again(sim: Sim) -> None:
+    """After `stop()` nothing of the model fires: the fleet closes its store right after its stations
+    stop, and a meter sample due later ran the model and journalled into the closed database (seen in
+    `benchmarks/memory_breakdown.py`, one traceback per charger at the end of the run)."""
+    assert await sim.cmd("plugin") == "Cable plugged. Status Preparing"
+    assert (await sim.cmd("tag")).endswith("new status: Charging")
+    assert sim.clock.next_timer() is not None  # a charging session has deadlines (heartbeat, samples)
+    await sim.station.stop()
+    # Inputs after the stop that move the next deadline: the transaction stops (its deadlines go), and
+    # one starts offline on the cached tag (its meter samples would be due).
+    assert (await sim.conn.command("unplug")).startswith("Succesfully stopped transaction")
+    assert await sim.conn.command("plugin") == "Cable plugged. Status Preparing"
+    assert (await sim.conn.command("tag")).endswith("new status: Charging")
+    assert sim.station.charger.next_deadline() is not None
+    assert sim.clock.next_timer() is None

@@ -63,12 +63,13 @@ __all__ = ["ModelDriver"]
 
 
 class ModelDriver:
-    __slots__ = ("_collected", "_station", "_timer", "_timer_at")
+    __slots__ = ("_collected", "_halted", "_station", "_timer", "_timer_at")
 
     def __init__(self, station: Station) -> None:
         self._station = station
         self._timer: TimerHandle | None = None
         self._timer_at: float | None = None
+        self._halted = False  # the station stopped: no deadline fires again (cancel())
         # While `run_model_collect` runs: the requests the model sends, with futures for their outcomes.
         self._collected: list[tuple[Request, asyncio.Future[object]]] | None = None
 
@@ -102,6 +103,8 @@ class ModelDriver:
 
     def rearm(self) -> None:
         """The deadline timer at the model's next deadline (kept when that did not move)."""
+        if self._halted:
+            return
         deadline = self._station.charger.next_deadline()
         if self._timer is not None:
             if deadline == self._timer_at:
@@ -113,8 +116,14 @@ class ModelDriver:
             self._timer = self._station.clock.call_at(deadline, self._on_timer)
 
     def cancel(self) -> None:
+        """The station stops: its deadline timer goes, and what the model does while the connection
+        closes (a disconnect is a model input) arms none again. A fired deadline after the stop would
+        run the model and journal its messages after the fleet has closed its store."""
+        self._halted = True
         if self._timer is not None:
             self._timer.cancel()
+            self._timer = None
+            self._timer_at = None
 
     def _on_timer(self) -> None:
         self._timer = None
