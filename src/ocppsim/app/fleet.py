@@ -9,7 +9,7 @@ from dataclasses import replace
 from ocppsim.control.fleet.run import FleetRun, serve_fleet, shard_of
 from ocppsim.ocpp16.validation import validators
 from ocppsim.ocpp201.validation import validators as validators_v201
-from ocppsim.runtime.clock import TIMER_GRID_S, Clock, ScaledClock, SystemClock
+from ocppsim.runtime.clock import Clock, ScaledClock, SystemClock
 from ocppsim.runtime.events import EventBus
 from ocppsim.runtime.fleet import Fleet
 from ocppsim.runtime.message_log import MessageLog
@@ -19,19 +19,23 @@ __all__ = ["run_fleet", "run_sharded"]
 
 OnSignals = Callable[[Callable[[], None]], None]
 
-# The timer grid of a fleet process by its load (issue 20): about as many timers share a slot, and so a
-# loop wake-up, a group commit and a send batch, in a small fleet as in a 10,000-charger one on the
-# default 10 ms grid. Measured at 1,000 chargers in the standard mix (benchmarks/fleet_vs_transport.py,
-# one run): 268 us of CPU per message on the 10 ms grid, 134 us on 100 ms, where nearly every timer had
-# a wake-up and a commit of its own. No coarser than 100 ms: OCPP times in seconds, and a timer that
-# fires 0.1 s late is still on time for a heartbeat, a meter sample or a message timeout.
-GRID_CHARGER_SECONDS = 100.0  # grid x chargers: 10 ms at 10,000 chargers
-MAX_FLEET_GRID_S = 0.1
+# The timer grid of a fleet process at real speed: 100 ms, whatever its size (issue 20). The timers of a
+# slot share a loop wake-up, a send batch and a group commit, so a coarser grid is less CPU per message.
+# It was 10 ms at 10,000 chargers a process and more (grid x chargers = 100 s, up to 100 ms at 1,000 and
+# fewer), to keep a slot's pass short; since the pass yields to the sockets every
+# `runtime/clock.py PASS_BUDGET_S`, a fuller slot no longer holds up a CALL from the CSMS. Measured: one
+# process of 16,667 chargers (a 100,000-charger fleet's worker) in the standard mix, 10 ms and 100 ms
+# interleaved, three runs each (`python benchmarks/fleet_mix.py 16667 40 50 1`): 233 / 242 / 316 us of CPU
+# per message against 199 / 177 / 196 us, with the CS->CP p99 at 5-14 ms either way. No coarser: OCPP
+# times in seconds, and a timer that fires 0.1 s late is still on time for a heartbeat, a meter sample
+# or a message timeout (a sample's timestamp is the time it was taken).
+FLEET_GRID_S = 0.1
 
 
-def fleet_timer_grid(chargers: int) -> float:
-    """The timer grid (seconds of real time) of a fleet process holding `chargers` chargers."""
-    return min(MAX_FLEET_GRID_S, max(TIMER_GRID_S, GRID_CHARGER_SECONDS / max(1, chargers)))
+def fleet_clock(speed: float) -> Clock:
+    """A fleet process's clock. Sped up, a coarser grid of real time would be a coarser grid of simulated
+    time still (at 60x, 100 ms of real time is 6 s of the chargers'): the default grid there."""
+    return SystemClock(grid=FLEET_GRID_S) if speed == 1 else ScaledClock(speed)
 
 
 async def run_fleet(run: FleetRun, *, on_signals: OnSignals) -> None:
@@ -41,9 +45,7 @@ async def run_fleet(run: FleetRun, *, on_signals: OnSignals) -> None:
     templates = [*spec.chargers, *spec.templates.values()]
     if any("2.0.1" in c.params.ocpp_versions for c in templates):
         validators_v201.warm()
-    held = len(spec.chargers)  # a worker's spec holds its own chargers (control/fleet/run.py for_shard)
-    # Sped up, a coarser grid of real time would be a coarser grid of simulated time still: the default.
-    clock: Clock = SystemClock(grid=fleet_timer_grid(held)) if run.speed == 1 else ScaledClock(run.speed)
+    clock = fleet_clock(run.speed)
     if run.shard is None:  # one process, one file: gather what workers of an earlier run kept
         redistribute(
             spec.conf_dir, dict.fromkeys((c.params.charge_point_id for c in spec.chargers), DB_FILENAME)
