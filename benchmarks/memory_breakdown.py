@@ -13,7 +13,9 @@ allocate outside Python's allocator.
 `rss`: no tracemalloc (it costs memory of its own); the process's VmRSS before the fleet is made and once
 all charge, over N: the resident cost per charger, the allocator's slack and C libraries' included (and
 the fleet's fixed costs made meanwhile, e.g. compiled validators: compare variants at one N). Prints the
-process's threads and glibc arenas' hint too, to compare `MALLOC_ARENA_MAX=2` and the like.
+process's threads and glibc arenas' hint too, to compare `MALLOC_ARENA_MAX=2` and the like. With
+`MB_MALLOCSTATS=<file>` it also writes pymalloc's whole table there (sys._debugmallocstats: blocks in use
+by size class), to compare two runs class by class without tracemalloc's own cost.
 """
 
 from __future__ import annotations
@@ -106,6 +108,9 @@ def _pymalloc_figures(n: int) -> str:
             os.dup2(saved, 2)
             os.close(saved)
         out.seek(0)
+        if os.environ.get("MB_MALLOCSTATS"):  # the whole table, size class by size class, to compare runs
+            Path(os.environ["MB_MALLOCSTATS"]).write_text(out.read())
+            out.seek(0)
         stats = {}
         for line in out:
             if line.startswith("#") and "=" in line:
