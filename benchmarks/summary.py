@@ -128,14 +128,24 @@ def issue20_rows() -> list[Row]:
         slope = (fifty["fleet"]["rss_kib"] - ten["fleet"]["rss_kib"]) / 40_000
         marginal = fifty["fleet"]["rss_kib_per_charger_marginal"]
         bare = fifty["bare"]["rss_kib_per_charger_marginal"]
+        bare_slope = (fifty["bare"]["rss_kib"] - ten["bare"]["rss_kib"]) / 40_000
+        commands = f"{ten['command']}; {fifty['command']}"
+        # The issue's words allow two readings; each gets its own verdict.
         rows.append(
             (
-                "marginal RSS <= 16 KiB per charger (10,000 -> 50,000)",
-                f"{marginal} KiB per extra charger at 50,000 over a base of as many processes (bare client "
-                f"{bare} KiB, {marginal / bare:.2f}x); slope of the two runs {slope:.1f} KiB, processes "
-                f"{ten['fleet']['processes']} -> {fifty['fleet']['processes']}",
+                "marginal RSS <= 16 KiB per charger at 50,000, over a base of as many processes",
+                f"{marginal} KiB per extra charger (bare client {bare} KiB, {marginal / bare:.2f}x)",
                 marginal <= 16,
-                f"{ten['command']}; {fifty['command']}",
+                commands,
+            )
+        )
+        rows.append(
+            (
+                "slope of the whole RSS <= 16 KiB per charger (10,000 -> 50,000)",
+                f"{slope:.1f} KiB (bare client {bare_slope:.1f} KiB); processes "
+                f"{ten['fleet']['processes']} -> {fifty['fleet']['processes']}, whose interpreters count",
+                slope <= 16,
+                commands,
             )
         )
     else:
