@@ -69,6 +69,22 @@ atexit.register(_report)
 """
 
 
+# What runs chargers: a sharded fleet's parent runs none (app/sharded_fleet.py), and these were ~8 MiB of
+# its RSS (docs/performance.md, "Process base").
+CHARGERS_ONLY = (
+    "ocppsim.model.charger",
+    "ocppsim.runtime.station",
+    "ocppsim.runtime.fleet",
+    "ocppsim.app.fleet",
+    "ocppsim.ocpp16",
+    "ocppsim.ocpp201",
+    "ocpp",
+    "picows",
+    "fastjsonschema",
+    "orjson",
+)
+
+
 def _reporting_env(tmp_path: Path) -> tuple[dict[str, str], Path]:
     site, reports = tmp_path / "site", tmp_path / "modules"
     site.mkdir()
@@ -121,6 +137,11 @@ async def test_a_fleets_processes_load_only_what_the_run_uses(
     for report in found:
         if workers == 1 or "--shard" in report["argv"]:  # a process that ran chargers
             assert "ocppsim.runtime.station" in report["modules"]
+        else:  # the parent of the workers
+            found_there = [
+                m for m in report["modules"] if any(m == n or m.startswith(n + ".") for n in CHARGERS_ONLY)
+            ]
+            assert found_there == [], found_there
         assert _loaded(report["modules"]) == [], report["argv"]
 
 

@@ -1,12 +1,13 @@
-"""A fleet run assembled: the store file(s) of its chargers, the adapter's validators, the runtime's fleet,
-then the fleet surface (`ocppsim.control.fleet`) that serves it, in this process or over worker processes."""
+"""A process that runs a fleet's chargers assembled: the store file of its chargers, the adapter's
+validators, the runtime's fleet, then the fleet surface (`ocppsim.control.fleet`) that serves it; all of
+the fleet's chargers, or one worker's share (the parent of the workers: `app/sharded_fleet.py`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 
-from ocppsim.control.fleet.run import FleetRun, serve_fleet, shard_of
+from ocppsim.control.fleet.plan import FleetRun
+from ocppsim.control.fleet.run import serve_fleet
 from ocppsim.ocpp16.validation import validators
 from ocppsim.ocpp201.validation import validators as validators_v201
 from ocppsim.runtime.clock import Clock, ScaledClock, SystemClock
@@ -15,7 +16,7 @@ from ocppsim.runtime.fleet import Fleet
 from ocppsim.runtime.message_log import MessageLog
 from ocppsim.store import DB_FILENAME, Store, redistribute, shard_filename
 
-__all__ = ["run_fleet", "run_sharded"]
+__all__ = ["FLEET_GRID_S", "fleet_clock", "run_fleet"]
 
 OnSignals = Callable[[Callable[[], None]], None]
 
@@ -60,25 +61,3 @@ async def run_fleet(run: FleetRun, *, on_signals: OnSignals) -> None:
         persist_log=bool(http and http.persist_log),
     )
     await serve_fleet(run, fleet, on_signals=on_signals)
-
-
-async def run_sharded(argv: list[str], run: FleetRun, *, workers: int, on_signals: OnSignals) -> None:
-    """The parent of `workers` worker processes (each runs `run_fleet` with its shard)."""
-    # Each worker has a file of its own; first move every charger's saved state into its worker's file
-    # (the number of workers, or the machine's cores, may have changed since the last run).
-    owners = {
-        item.params.charge_point_id: shard_of(index, workers) for index, item in enumerate(run.spec.chargers)
-    }
-    redistribute(run.spec.conf_dir, {cid: shard_filename(k) for cid, k in owners.items()})
-    # The parent's own modules (its router: httpx, starlette), not every worker's (docs/performance.md,
-    # "Process base").
-    from ocppsim.control.fleet.workers import run_sharded as serve_sharded  # noqa: PLC0415 - see above
-
-    # From here the parent needs which worker holds a charger only to route the REST API and the text
-    # interface; the chargers themselves are the workers' (each reads the fleet file). Nothing else
-    # keeps them (the command let go of its own reference: cli/fleet.py), and without routes not their
-    # ids either: one kept object among the freed ones keeps the allocator's arena, and so the RSS.
-    if run.http is None and run.text_port is None:
-        owners = {}
-    run = replace(run, spec=replace(run.spec, chargers=()))
-    await serve_sharded(argv, run, owners=owners, workers=workers, on_signals=on_signals)

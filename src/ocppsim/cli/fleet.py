@@ -12,10 +12,10 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from ocppsim.app.fleet import run_fleet, run_sharded
+from ocppsim.app.sharded_fleet import run_sharded
 from ocppsim.cli.arguments import Parser, add_http_flags, ws_url
 from ocppsim.cli.process import run_fast, stop_on_signals
-from ocppsim.control.fleet.run import FleetRun, for_shard
+from ocppsim.control.fleet.plan import FleetRun, for_shard
 from ocppsim.settings.flags import fleet_spec_from_flags, http_from_flags
 from ocppsim.settings.fleet_file import load_fleet_file
 from ocppsim.settings.specs import FleetSpec, SettingsError
@@ -179,6 +179,8 @@ def run_fleet_command(argv: Sequence[str]) -> int:
             k, n = (int(x) for x in args.shard.split("/"))
         except ValueError:
             return 2
+        from ocppsim.app.fleet import run_fleet  # noqa: PLC0415 - what runs chargers (app/sharded_fleet.py)
+
         worker = run_fleet(for_shard(run, (k, n)), on_signals=stop_on_signals)
         # The worker's run holds its own chargers only; this frame would keep every other worker's for
         # the whole run (docs/performance.md, "Process base").
@@ -190,6 +192,8 @@ def run_fleet_command(argv: Sequence[str]) -> int:
         workers = default_workers(len(spec.chargers), os.cpu_count() or 1, descriptors)
     workers = max(1, min(workers, len(spec.chargers)))
     if workers == 1:
+        from ocppsim.app.fleet import run_fleet  # noqa: PLC0415 - what runs chargers (app/sharded_fleet.py)
+
         run_fast(run_fleet(run, on_signals=stop_on_signals))
         return 0
     parent = run_sharded(list(argv), run, workers=workers, on_signals=stop_on_signals)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from ocppsim.runtime.fleet import FleetCounts
+from ocppsim.runtime.fleet_counts import FleetCounts
 from ocppsim.transport.call_stats import FleetStats
 
 __all__ = ["FleetReadout"]

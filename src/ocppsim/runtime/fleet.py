@@ -14,6 +14,7 @@ from ocppsim.model.types import RegistrationStatus
 from ocppsim.model.vehicles import Vehicle, VehicleRegistry
 from ocppsim.runtime.clock import Clock
 from ocppsim.runtime.events import Event, EventBus
+from ocppsim.runtime.fleet_counts import FleetCounts
 from ocppsim.runtime.gc_policy import keep_long_lived_out_of_gc
 from ocppsim.runtime.message_log import LoggedFrame, MessageLog
 from ocppsim.runtime.meter_history import MeterHistory
@@ -29,15 +30,6 @@ log = logging.getLogger("ocppsim.fleet")
 
 class DuplicateChargerError(ValueError):
     """Two chargers with one id would fight over one CSMS session."""
-
-
-@dataclass(frozen=True, slots=True)
-class FleetCounts:
-    chargers: int
-    connected: int
-    booted: int
-    charging: int
-    queued: int
 
 
 COUNT_SLICE = 500

@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ocppsim.model.charger import ChargerParams
+from ocppsim.model.charger_params import ChargerParams
 from ocppsim.settings.specs import (
     HTTP_TOKEN_ENV,
     FleetCharger,

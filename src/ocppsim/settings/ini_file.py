@@ -11,7 +11,7 @@ from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
-from ocppsim.model.charger import ChargerParams
+from ocppsim.model.charger_params import ChargerParams
 from ocppsim.model.hardware import ProfileError, parse_profiles
 from ocppsim.model.outgoing import BootInfo
 from ocppsim.settings.flags import ENV_SERVER_URL

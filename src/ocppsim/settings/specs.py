@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ocppsim.model.charger import ChargerParams
+from ocppsim.model.charger_params import ChargerParams
 from ocppsim.model.vehicles import EvMix
 
 __all__ = [

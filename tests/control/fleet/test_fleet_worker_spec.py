@@ -10,9 +10,8 @@ from typing import Any
 import pytest
 from fleet_files import one_template
 
-from ocppsim.app import fleet as app_fleet
-from ocppsim.control.fleet import workers as workers_module
-from ocppsim.control.fleet.run import FleetRun, chargers_of, for_shard, shard_of
+from ocppsim.app import sharded_fleet
+from ocppsim.control.fleet.plan import FleetRun, chargers_of, for_shard, shard_of
 from ocppsim.settings.specs import HttpSettings
 
 
@@ -48,8 +47,8 @@ async def test_the_parent_keeps_no_charger_and_owners_only_to_route(
     async def serve(argv: list[str], run: FleetRun, **kwargs: Any) -> None:
         served.update(kwargs, run=run)
 
-    monkeypatch.setattr(workers_module, "run_sharded", serve)
-    await app_fleet.run_sharded(["--count", "10"], run, workers=3, on_signals=lambda stop: None)
+    monkeypatch.setattr(sharded_fleet, "serve_sharded", serve)
+    await sharded_fleet.run_sharded(["--count", "10"], run, workers=3, on_signals=lambda stop: None)
     assert served["run"].spec.chargers == ()
     assert served["workers"] == 3
     expected = {item.params.charge_point_id: index % 3 for index, item in enumerate(spec.chargers)}

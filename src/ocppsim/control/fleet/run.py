@@ -12,16 +12,17 @@ import json
 import logging
 import sys
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
+from ocppsim.control.fleet.plan import FleetRun, chargers_of, for_shard, print_summary, shard_of
 from ocppsim.control.fleet.view import show_fleet
 from ocppsim.model.types import RegistrationStatus
 from ocppsim.runtime.fleet import ChargerTemplate, Fleet, FleetCounts
 from ocppsim.runtime.gc_policy import building_long_lived
 from ocppsim.runtime.station import Station, StationOptions
 from ocppsim.runtime.transaction_generator import SessionMix, TransactionGenerator
-from ocppsim.settings.specs import FleetCharger, FleetSpec, HttpSettings
+from ocppsim.settings.specs import FleetCharger, HttpSettings
 
 if TYPE_CHECKING:
     from ocppsim.control.http.server import HttpServer
@@ -39,53 +40,6 @@ STATS_INTERVAL_S = 1.0
 # chargers (seven workers) 0.2-0.6 of the two cores. The parent's status line comes every 5 s
 # (control/fleet/view.py); the message statistics still go every second.
 COUNT_EVERY_S = 5.0
-
-
-@dataclass(frozen=True, slots=True)
-class FleetRun:
-    spec: FleetSpec
-    http: HttpSettings | None = None
-    speed: float = 1.0
-    duration: float = 0.0
-    live: bool | None = None  # None: a live table when stdout is a terminal
-    stats_json: str | None = None
-    stats_csv: str | None = None
-    text_host: str = "127.0.0.1"
-    text_port: int | None = None  # the fleet's text command interface; None: none
-    # (k, n): this process is worker k of n, reporting to its parent on stdout; its spec holds its own
-    # chargers only, those whose index i in the fleet's has i % n == k (`for_shard`).
-    shard: tuple[int, int] | None = None
-
-
-def for_shard(run: FleetRun, shard: tuple[int, int]) -> FleetRun:
-    """Worker `shard`'s run: its spec keeps that worker's chargers and lets go of the others. Every
-    worker reads the whole fleet file; kept, the other workers' chargers (~0.4-0.7 KiB each: their
-    params, id, URL) were a per-charger cost of every process: at 50,000 chargers each of four workers
-    held 37,500 it does not run (docs/performance.md, "Process base")."""
-    own = tuple(item for item, _ in chargers_of(run.spec, shard))
-    return replace(run, spec=replace(run.spec, chargers=own), shard=shard, live=False)
-
-
-def shard_of(index: int, workers: int) -> int:
-    """Which worker runs the charger at `index` of the fleet spec (round-robin: templates mix evenly)."""
-    return index % workers
-
-
-def chargers_of(spec: FleetSpec, shard: tuple[int, int] | None) -> list[tuple[FleetCharger, bool]]:
-    """The chargers this process runs (all, or shard (k, n)'s), each with whether it is one of the
-    spec's `charging_share` that start charging once booted.
-
-    The share is spread evenly over the process's own chargers: its n-th charges when the share's
-    running count steps up. Spread over the fleet's index instead, a share of 0.5 over two workers
-    (round-robin) gave every charging charger to one worker and none to the other, which then did
-    all the metering (benchmarks/fleet_mix.py 30000: one worker busy ~70 %, the other ~40 %)."""
-    share = spec.charging_share
-    mine = [
-        item
-        for index, item in enumerate(spec.chargers)
-        if shard is None or shard_of(index, shard[1]) == shard[0]
-    ]
-    return [(item, int((n + 1) * share) > int(n * share)) for n, item in enumerate(mine)]
 
 
 def station_options(item: FleetCharger) -> StationOptions:
@@ -276,13 +230,3 @@ async def serve_fleet(
         _emit("done", counts=asdict(fleet.counts()), stats=fleet.stats.export())
         return
     print_summary(fleet.counts(), fleet.stats, run)
-
-
-def print_summary(counts: Any, stats: Any, run: FleetRun) -> None:
-    c = counts
-    print(f"done: chargers {c.chargers}, connected {c.connected}, booted {c.booted}, queued {c.queued}")
-    print("summary: " + json.dumps(stats.summary()), flush=True)
-    if run.stats_json:
-        stats.write_json(run.stats_json)
-    if run.stats_csv:
-        stats.write_csv(run.stats_csv)

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from ocppsim.runtime.fleet import FleetCounts
+from ocppsim.runtime.fleet_counts import FleetCounts
 from ocppsim.transport.call_stats import FleetStats
 
 __all__ = ["ShardedFleet", "Worker"]

@@ -12,7 +12,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from ocppsim.control.readout import FleetReadout
-from ocppsim.runtime.fleet import FleetCounts
+from ocppsim.runtime.fleet_counts import FleetCounts
 
 if TYPE_CHECKING:
     from rich.table import Table

@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ocppsim.control.fleet.run import FleetRun, print_summary
+from ocppsim.control.fleet.plan import FleetRun, print_summary
 from ocppsim.control.fleet.shards import ShardedFleet, Worker
 from ocppsim.control.fleet.view import show_fleet
 from ocppsim.settings.flags import HTTP_TOKEN_ENV
