@@ -16,6 +16,7 @@ the fleet's fixed costs made meanwhile, e.g. compiled validators: compare varian
 process's threads and glibc arenas' hint too, to compare `MALLOC_ARENA_MAX=2` and the like. With
 `MB_MALLOCSTATS=<file>` it also writes pymalloc's whole table there (sys._debugmallocstats: blocks in use
 by size class), to compare two runs class by class without tracemalloc's own cost.
+`OCPPSIM_LOOP=asyncio` runs the fleet on the standard loop, as the fleet command would (uvloop otherwise).
 """
 
 from __future__ import annotations
@@ -166,12 +167,12 @@ def main() -> int:
     if not rss:
         tracemalloc.start(1)
     with tempfile.TemporaryDirectory() as tmp, sinks(1) as urls:
-        try:
-            import uvloop  # noqa: PLC0415
+        runner: Any = asyncio.run
+        if os.environ.get("OCPPSIM_LOOP", "uvloop") == "uvloop":
+            with contextlib.suppress(ImportError):
+                import uvloop  # noqa: PLC0415
 
-            runner: Any = uvloop.run
-        except ImportError:
-            runner = asyncio.run
+                runner = uvloop.run
         runner(_run(n, settle, rows, urls[0], Path(tmp)))
     return 0
 
