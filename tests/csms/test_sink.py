@@ -63,6 +63,10 @@ async def test_answers_as_the_central_system_does(sink: Sink) -> None:
         await ws.send(iter(['[2,"10","Heart', 'beat",{}]']))
         assert json.loads(await ws.recv())[:2] == [3, "10"]
         assert sink.connected_ids() == ["RAW1"]
+        # The upgrade's headers (picows keeps them for the connection's life) are let go once connected.
+        transport = sink._connections["RAW1"].transport
+        assert transport is not None
+        assert len(transport.request.headers) == 0 and len(transport.response.headers) == 0
     for _ in range(100):
         if not sink.is_connected("RAW1"):
             break

@@ -1,5 +1,6 @@
 """What a fleet's links share (runtime/ws_client.py, issue 20 per-charger memory): the extra headers of
-the connect, which picows keeps for the connection's life, and the subprotocol string agreed."""
+the connect, which picows keeps for the connection's life, and the subprotocol string agreed; and what a
+link lets go once the handshake is done (the upgrade's headers)."""
 
 from __future__ import annotations
 
@@ -63,6 +64,17 @@ async def test_links_of_a_fleet_share_the_subprotocol_string(tmp_path: Path, csm
         links = [st._ws for st in stations]
         assert links[0] is not None and links[1] is not None
         assert links[0].subprotocol == "ocpp1.6" and links[0].subprotocol is links[1].subprotocol
+        # The upgrade request's and response's headers (~2.4 KB a connection) are gone once connected;
+        # the links still work (both booted over them).
+        for link in links:
+            transport = link._transport
+            assert transport is not None
+            assert len(transport.request.headers) == 0 and len(transport.response.headers) == 0
+        for _ in range(int(REAL_TIMEOUT / 0.01)):
+            if len(csms.calls(action="BootNotification")) >= 2:
+                break
+            await asyncio.sleep(0.01)
+        assert {c.charger_id for c in csms.calls(action="BootNotification")} == {"S0", "S1"}
     finally:
         fleet.stop()
         await asyncio.wait_for(runner, REAL_TIMEOUT)

@@ -82,6 +82,10 @@ class _Connection(WSListener):
             transport.send_close(WSCloseCode.PROTOCOL_ERROR, b"ocpp1.6 or ocpp2.0.1 subprotocol required")
             transport.disconnect()
             return
+        # The upgrade's headers, which picows keeps for the connection's life (~2 KB a connection, as at
+        # the chargers' end: runtime/ws_client.py): read by `_route` already, needed no more.
+        transport.request.headers.clear()
+        transport.response.headers.clear()
         self.sink._opened(self)
 
     def on_ws_disconnected(self, transport: WSTransport) -> None:
