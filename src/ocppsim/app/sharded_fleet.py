@@ -2,8 +2,9 @@
 worker's store file, then starts and serves the workers (`ocppsim.control.fleet.workers`).
 
 It imports nothing of what runs chargers (the model, the adapters, the runtime's station, picows, the
-validators): each worker does, and here they were ~20 MiB of RSS in one more process at every fleet of
-several workers (docs/performance.md, "Process base"). `tests/cli/test_process_imports.py` holds it."""
+validators): each worker does, and here they were ~8 MiB of RSS (37.4 -> 29.4 MiB) in one more process
+at every fleet of several workers (docs/performance.md, round 6). `tests/cli/test_process_imports.py`
+holds it."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """What a fleet run is, apart from the chargers that run it: its spec and settings, which worker runs which
 charger, and the summary at its end. A sharded fleet's parent needs this and nothing of the runtime:
-without the model, the adapters, picows and the validators it is ~20 MiB lighter, at every fleet of
+without the model, the adapters, picows and the validators it is ~8 MiB lighter, at every fleet of
 more than one process (docs/performance.md, "Process base")."""
 
 from __future__ import annotations
