@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from proc_figures import cpu_seconds, free_port, rss_kib
+from proc_figures import cpu_seconds, free_port, machine_cpu, rss_kib
 
 from ocppsim.cli.fleet import default_workers
 from ocppsim.transport.call_stats import FleetStats
@@ -138,6 +138,7 @@ def main() -> int:
         fleet_pids = [fleet.pid, *children(fleet.pid)]
         sink_pids = [proc.pid for proc in sink_procs]
         cpu_start = cpu_seconds(fleet_pids), cpu_seconds(sink_pids)
+        machine_start = machine_cpu()
         for proc in sink_procs:
             proc.send_signal(signal.SIGUSR1)  # the probes start their measurement window now
         rates: list[tuple[float, float]] = []
@@ -154,6 +155,9 @@ def main() -> int:
         window_s = time.monotonic() - window_start
         fleet_cpu = (cpu_seconds(fleet_pids) - cpu_start[0]) / window_s
         sink_cpu = (cpu_seconds(sink_pids) - cpu_start[1]) / window_s
+        machine_end = machine_cpu()
+        machine_busy = (machine_end[0] - machine_start[0]) / window_s
+        stolen = (machine_end[1] - machine_start[1]) / window_s
         # The fleet's processes: the parent and its workers (or the one process when workers == 1).
         rss_total = rss_kib([fleet.pid, *children(fleet.pid)])
         held = last[1] if last else 0
@@ -189,6 +193,10 @@ def main() -> int:
         # Cores busy during the window, and what one message out costs the fleet (its answers included).
         "fleet_cores_busy": round(fleet_cpu, 3),
         "sink_cores_busy": round(sink_cpu, 3),
+        # The whole machine in the window: its cores busy (everything: the fleet, the sinks, the
+        # kernel's network work, anything else running), and the cores the hypervisor took (steal).
+        "machine_cores_busy": round(machine_busy, 3),
+        "machine_cores_stolen": round(stolen, 3),
         "fleet_cpu_us_per_message": round(fleet_cpu / out * 1e6, 1) if out else math.nan,
         "probe_calls": summary["calls_out"],
         "probe_errors": summary["errors"],
@@ -210,7 +218,8 @@ def main() -> int:
         f"{figures['rss_kib_per_charger']} KiB RSS per "
         f"charger ({figures['rss_kib_per_connected_charger']} per connected one); "
         f"{figures['messages_out_per_s']} messages/s out, fleet {fleet_cpu:.2f} cores busy "
-        f"({figures['fleet_cpu_us_per_message']} us CPU per message), sinks {sink_cpu:.2f}; CS->CP answers "
+        f"({figures['fleet_cpu_us_per_message']} us CPU per message), sinks {sink_cpu:.2f}, machine "
+        f"{machine_busy:.2f} busy and {stolen:.2f} stolen; CS->CP answers "
         f"({summary['calls_out']} probes, errors {summary['errors']}) p50 {summary['latency_ms_p50']} ms, "
         f"p95 {summary['latency_ms_p95']} ms, p99 {summary['latency_ms_p99']} ms"
     )

@@ -7,7 +7,7 @@ import os
 import socket
 from pathlib import Path
 
-__all__ = ["cpu_seconds", "free_port", "rss_kib"]
+__all__ = ["cpu_seconds", "free_port", "machine_cpu", "rss_kib"]
 
 
 def free_port() -> int:
@@ -39,3 +39,14 @@ def cpu_seconds(pids: list[int]) -> float:
             continue
         total += int(fields[11]) + int(fields[12])
     return total / os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu() -> tuple[float, float, float]:
+    """The whole machine's CPU seconds so far, summed over its cores (/proc/stat's first line): busy (user,
+    nice, system, irq, softirq), stolen (the time the hypervisor ran something else on our virtual cores:
+    a slower run with the same code shows here), and the total with idle and iowait."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
+    user, nice, system, idle, iowait, irq, softirq, steal = fields
+    tick = os.sysconf("SC_CLK_TCK")
+    busy = user + nice + system + irq + softirq
+    return busy / tick, steal / tick, (busy + idle + iowait + steal) / tick
