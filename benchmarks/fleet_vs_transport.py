@@ -130,7 +130,7 @@ async def _capture_async(work: Path) -> list[list[Any]]:
     # Imported here, not at the top: the bare client's processes run this file and must not carry the
     # project's modules in their RSS.
     from ocppsim.app.fleet import run_fleet  # noqa: PLC0415
-    from ocppsim.control.fleet.run import FleetRun  # noqa: PLC0415
+    from ocppsim.control.fleet.plan import FleetRun  # noqa: PLC0415
     from ocppsim.csms.server import CentralSystem  # noqa: PLC0415
     from ocppsim.settings.fleet_file import load_fleet_file  # noqa: PLC0415
 

@@ -48,7 +48,7 @@ def _short(filename: str) -> str:
 
 async def _run(n: int, settle: float, rows: int, url: str, work: Path) -> None:
     from ocppsim.app.fleet import run_fleet  # noqa: PLC0415
-    from ocppsim.control.fleet.run import FleetRun  # noqa: PLC0415
+    from ocppsim.control.fleet.plan import FleetRun  # noqa: PLC0415
     from ocppsim.settings.fleet_file import load_fleet_file  # noqa: PLC0415
 
     path = fleet_file(work / "fleet.toml", [url], n, work / "data")

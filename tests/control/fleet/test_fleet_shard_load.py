@@ -11,7 +11,7 @@ import pytest
 from fleet_files import one_template
 
 from ocppsim.control.fleet import run as run_module
-from ocppsim.control.fleet.run import chargers_of, shard_of
+from ocppsim.control.fleet.plan import chargers_of, shard_of
 from ocppsim.model.charger import ChargerParams
 from ocppsim.runtime.clock import FakeClock
 from ocppsim.runtime.fleet import Fleet, FleetCounts

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from ocppsim.control.fleet.plan import FleetRun, chargers_of, for_shard, print_summary, shard_of
+from ocppsim.control.fleet.plan import FleetRun, chargers_of, print_summary
 from ocppsim.control.fleet.view import show_fleet
 from ocppsim.model.types import RegistrationStatus
 from ocppsim.runtime.fleet import ChargerTemplate, Fleet, FleetCounts
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("ocppsim.fleet")
 
-__all__ = ["FleetRun", "chargers_of", "for_shard", "print_summary", "serve_fleet", "shard_of"]
+__all__ = ["serve_fleet", "station_options"]
 
 STATS_INTERVAL_S = 1.0
 # A worker counts its chargers (connected, booted, charging, queued) at most this often. Counting visits
