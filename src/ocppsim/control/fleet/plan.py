@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from typing import Any
 
+from ocppsim.runtime.fleet_counts import FleetCounts
 from ocppsim.settings.specs import FleetCharger, FleetSpec, HttpSettings
+from ocppsim.transport.call_stats import FleetStats
 
 __all__ = ["FleetRun", "chargers_of", "for_shard", "print_summary", "shard_of"]
 
@@ -61,7 +62,7 @@ def chargers_of(spec: FleetSpec, shard: tuple[int, int] | None) -> list[tuple[Fl
     return [(item, int((n + 1) * share) > int(n * share)) for n, item in enumerate(mine)]
 
 
-def print_summary(counts: Any, stats: Any, run: FleetRun) -> None:
+def print_summary(counts: FleetCounts, stats: FleetStats, run: FleetRun) -> None:
     c = counts
     print(f"done: chargers {c.chargers}, connected {c.connected}, booted {c.booted}, queued {c.queued}")
     print("summary: " + json.dumps(stats.summary()), flush=True)
