@@ -31,6 +31,14 @@ class Sim:
     clock: FakeClock
     conn: SimConnection
     csms: CentralSystem
+    task: asyncio.Task[None] | None = None
+
+    async def stop(self) -> None:
+        """The simulator exits (a restart's first half): its store is closed, its journal log folded."""
+        await self.conn.disconnect()
+        self.app.shutdown.set()
+        assert self.task is not None
+        await asyncio.wait_for(self.task, REAL_TIMEOUT)
 
     @property
     def id(self) -> str:
@@ -131,7 +139,7 @@ async def sim_factory(csms: CentralSystem, tmp_path: Path) -> AsyncIterator[SimF
         await asyncio.wait_for(app.started.wait(), REAL_TIMEOUT)
         conn = await SimConnection(f"ws://127.0.0.1:{app.text_server.port}", timeout=REAL_TIMEOUT).connect()
         started.append((app, task, conn))
-        sim = Sim(app, clock, conn, csms)
+        sim = Sim(app, clock, conn, csms, task)
         if boot:
             n = settings.charger.number_of_connectors
             await csms.wait_for(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 
@@ -21,3 +22,28 @@ def committed_rows() -> Callable[[Store, str], list[tuple[object, ...]]]:
             other.close()
 
     return rows
+
+
+@pytest.fixture
+def crash() -> Callable[[Store], None]:
+    def abandon(store: Store) -> None:
+        """The process dies here: what was not written (the log's buffer) or not committed is lost, the
+        files stay as they are, and the log's lock goes with the process."""
+        db = store.db
+        if db._fold_timer is not None:
+            db._fold_timer.cancel()
+        log = db.log
+        if log is not None:
+            if log._fd is not None:
+                os.close(log._fd)
+            os.close(log._lock_fd)
+            db.log = None
+        db.batched = False  # the connection's close rolls the open transaction back
+        db.pending_appends.clear()
+        db.pending_removals.clear()
+        db.pending_registers.clear()
+        db._fold_rows.clear()
+        db._checkpointer.stop()
+        db.connection.close()
+
+    return abandon

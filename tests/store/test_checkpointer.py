@@ -18,6 +18,7 @@ async def test_wal_is_checkpointed_off_the_commit_path(tmp_path: Path) -> None:
         for n in range(500):  # ~250 pages, one transaction per loop turn of 50 rows
             store.journal.append("CP1", "MeterValues", 1, body)
             if n % 50 == 49:
+                store.db.fold()  # into SQLite now, not only the journal log (database.py)
                 store.flush()
                 await asyncio.sleep(0)
 

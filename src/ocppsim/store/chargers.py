@@ -46,8 +46,9 @@ class Chargers:
         ids = list(charger_ids)
         if not ids:
             return
-        self._db.flush()
-        to.flush()
+        for side in (self._db, to.db):  # every pending row in SQLite, committed
+            side.fold()
+            side.flush()
         db = self._db.connection
         db.execute("ATTACH DATABASE ? AS dst", (str(to.path),))
         try:
@@ -79,4 +80,5 @@ class Chargers:
         finally:
             db.execute("DROP TABLE IF EXISTS temp.moving")
             db.execute("DETACH DATABASE dst")
+        to.db.resync_seq()  # the moved journal entries were numbered by SQLite, after the file's own
         to.ocmf_keys.protect()  # a moved OCMF signing key keeps its file owner-only

@@ -1,21 +1,24 @@
-"""The connection to one SQLite file and its transactions: WAL, migrations at open, and the group commit.
+"""The connection to one SQLite file and its transactions: WAL, migrations at open, the group commit, and
+the journal log in front of it.
 
 Every repository of this package writes through one `Database`. In a running event loop the writes of one
 loop turn share one transaction, committed at the end of the turn, and before anything leaves the process
 that could depend on them: every OCPP frame the station sends, every reply of the text interface and the
 REST API (`flush`). A crash can then only lose what nobody outside has seen yet (as if it had come a
-moment earlier), and a burst of thousands of MeterValues costs one commit, not thousands.
+moment earlier).
 
-Two kinds of write wait for the flush and go in with executemany, one statement for all:
-- the energy registers (`registers.py`), saved with every transaction MeterValues (one row per charger
-  and connector: the last value of the turn is the one that counts);
-- the removal of journal entries once answered (`journal.py`). Nothing depends on it being durable at
-  once: a crash before it is committed sends the message again after the restart (at least once, as the
-  retry rules of OCPP 1.6's transaction-related messages already allow). So it waits up to
-  `journal.LAZY_REMOVE_S` for a commit it can join instead of making one of its own: a fleet's
-  MeterValues answers come spread over the loop turns between its sends, and a commit per turn of
-  answers cost as much as the messages' own.
-The two buffers are this object's (`pending_registers`, `pending_removals`); their owners fill them.
+The hot path of a fleet does not write SQLite at all (journal_log.py says why): the journaled messages
+(`journal.py`), their removal once answered, and the energy registers (`registers.py`) are kept here
+(`pending_appends`, `pending_removals`, `pending_registers`) and written as records to the journal log at
+the flush. Every FOLD_EVERY_S the pending state goes into SQLite ("the fold"), and the log files it
+covers are deleted once that is committed: an entry answered before then never reaches SQLite, and a
+charger's register is written once a fold however many MeterValues it sent. The registers of a fold go in
+slices of FOLD_SLICE rows, one a loop turn, so that a fold does not hold the loop. Anything that reads
+or rewrites the tables (`read`, `transaction`, `fold`) folds first, at once: SQL sees every write.
+
+Without an event loop (tools, tests of the store) every write is committed at once. Without the log (the
+file is open in another process, which holds the log's lock) the pending state goes into SQLite at every
+flush, in the turn's transaction.
 """
 
 from __future__ import annotations
@@ -28,20 +31,38 @@ from pathlib import Path
 from typing import Any, Final
 
 from ocppsim.store.checkpointer import CHECKPOINT_EVERY_S, Checkpointer
+from ocppsim.store.journal_log import JournalLog, log_files, read_records
 from ocppsim.store.schema import SAVE_REGISTER, migrate, user_version
 
-__all__ = ["DB_FILENAME", "Database"]
+__all__ = ["DB_FILENAME", "FOLD_EVERY_S", "FOLD_SLICE", "Database"]
 
 DB_FILENAME: Final = "ocppsim.sqlite3"
+# How long the pending state may stay in the log only. Longer: fewer register rows written (one per
+# charger and fold) and larger log files (~0.4 KiB a message: 10 MiB for a 20,000-charger worker).
+FOLD_EVERY_S: Final = 20.0
+# Register rows a loop turn writes during a fold (~1-2 ms; a fold of a 16,667-charger worker has 8,000).
+FOLD_SLICE: Final = 500
+
+_APPEND: Final = (
+    "INSERT OR REPLACE INTO outbox (seq, charger_id, action, tx_ref, body) VALUES (?, ?, ?, ?, ?)"
+)
+_REMOVE: Final = "DELETE FROM outbox WHERE seq = ?"
 
 
 class Database:
     __slots__ = (
         "_checkpointer",
+        "_fold_files",
+        "_fold_loop",
+        "_fold_rows",
+        "_fold_timer",
+        "_next_seq",
+        "_turn_loop",
         "batched",
         "connection",
-        "lazy",
+        "log",
         "path",
+        "pending_appends",
         "pending_registers",
         "pending_removals",
     )
@@ -57,15 +78,22 @@ class Database:
         path.mkdir(parents=True, exist_ok=True)
         self.path = path / filename
         self.connection = db = sqlite3.connect(self.path, isolation_level=None)
-        # True while the loop turn's transaction is open.
+        # True while a transaction of ours is open (the loop turn's, or a fold's without a loop).
         self.batched = False
-        # Written at the next flush, in its transaction: the registers (the highest value per charger and
-        # connector) and the journal entries answered since. Filled in place by their owners, who keep a
-        # reference to these very objects.
-        self.pending_registers: dict[tuple[str, int], float] = {}
+        # Not yet in SQLite (see the module docstring). Filled in place by their owners, who keep a
+        # reference to these very objects: journaled rows by seq, seqs to delete, the highest register
+        # per charger and connector.
+        self.pending_appends: dict[int, tuple[int, str, str, int | None, str]] = {}
         self.pending_removals: list[tuple[int]] = []
-        # The commit planned for buffered removals when no turn's commit takes them (`commit_within`).
-        self.lazy: asyncio.TimerHandle | None = None
+        self.pending_registers: dict[tuple[str, int], float] = {}
+        # The loop whose end-of-turn flush is planned, and the fold's timer.
+        self._turn_loop: asyncio.AbstractEventLoop | None = None
+        self._fold_timer: asyncio.TimerHandle | None = None
+        self._fold_loop: asyncio.AbstractEventLoop | None = None
+        # A fold under way: its register rows still to write, and the log files to delete once it is
+        # committed.
+        self._fold_rows: list[tuple[str, int, float]] = []
+        self._fold_files: list[Path] = []
         # Another process may hold the file for a moment (a fleet's parent moving chargers between files
         # before its workers start, a second run by mistake): wait for it instead of failing.
         db.execute("PRAGMA busy_timeout=10000")
@@ -74,7 +102,155 @@ class Database:
         # No checkpoint on the commit path (see checkpointer.py): a thread of its own checkpoints instead.
         db.execute("PRAGMA wal_autocheckpoint=0")
         migrate(db)
+        self.log = JournalLog.open(self.path)
+        if self.log is not None:
+            self._replay()
+        row = db.execute("SELECT max(seq) FROM outbox").fetchone()
+        self._next_seq = int(row[0] or 0) + 1
         self._checkpointer = Checkpointer(self.path, checkpoint_every_s)
+
+    # -- the journal log
+
+    def _replay(self) -> None:
+        """Bring the log files a previous run left (it crashed, or was killed) into SQLite, in order."""
+        files = log_files(self.path)
+        if not files:
+            return
+        db = self.connection
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for path in files:
+                for record in read_records(path):
+                    kind = record[0]
+                    if kind == "A":
+                        db.execute(_APPEND, record[1:6])
+                    elif kind == "D":
+                        db.execute(_REMOVE, (record[1],))
+                    elif kind == "R":
+                        db.execute(SAVE_REGISTER, record[1:4])
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+        for path in files:
+            path.unlink(missing_ok=True)
+
+    def take_seq(self) -> int:
+        """The next journal seq (the journal's order): ours to give, as the row may never reach SQLite."""
+        seq = self._next_seq
+        self._next_seq = seq + 1
+        return seq
+
+    def resync_seq(self) -> None:
+        """Rows came in from elsewhere (chargers moved into this file): number after them."""
+        row = self.connection.execute("SELECT max(seq) FROM outbox").fetchone()
+        self._next_seq = max(self._next_seq, int(row[0] or 0) + 1)
+
+    def pending(self, record: tuple[Any, ...] | None) -> None:
+        """A pending write was made (and `record` describes it for the log): it reaches the log, or
+        SQLite without one, with the turn's flush; SQLite at once without an event loop."""
+        if self._plan_turn() is None:
+            self.fold()
+            return
+        log = self.log
+        if log is not None and record is not None:
+            log.add(record)
+
+    def pending_lazily(self, record: tuple[Any, ...]) -> None:
+        """As `pending`, for what may wait for the next flush or fold without one of its own (a removal:
+        lost in a crash, the message is sent again, as OCPP 1.6's retry rules allow)."""
+        log = self.log
+        timer = self._fold_timer
+        if log is None or timer is None or timer.cancelled() or self._fold_loop_closed():
+            self.pending(record)
+            return
+        log.add(record)
+
+    def _fold_loop_closed(self) -> bool:
+        loop = self._fold_loop
+        return loop is None or loop.is_closed()
+
+    def _plan_turn(self) -> asyncio.AbstractEventLoop | None:
+        """Plan the end-of-turn flush, and the fold, in the running loop (None: no loop runs)."""
+        loop = self._turn_loop
+        if loop is not None and not loop.is_closed():
+            return loop
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop (tools, tests of the store)
+            return None
+        self._turn_loop = loop
+        loop.call_soon(self._end_of_turn)
+        if self.log is not None and (self._fold_timer is None or self._fold_loop is not loop):
+            if self._fold_timer is not None:
+                self._fold_timer.cancel()
+            self._fold_loop = loop
+            self._fold_timer = loop.call_later(FOLD_EVERY_S, self._fold_due)
+        return loop
+
+    def _fold_due(self) -> None:
+        self._fold_timer = None
+        if self._fold_rows:  # the last fold is still under way: the next one after it
+            self._fold_timer = asyncio.get_running_loop().call_later(FOLD_EVERY_S, self._fold_due)
+            return
+        self._start_fold()
+        if self._fold_rows:
+            asyncio.get_running_loop().call_soon(self._fold_slice)
+
+    def _start_fold(self) -> None:
+        """Rotate the log and write the pending rows into the open transaction, all but the registers,
+        which wait in `_fold_rows` (`_fold_slice` writes them)."""
+        log = self.log
+        if log is not None:
+            closed = log.rotate()
+            if closed is not None:
+                self._fold_files.append(closed)
+        appends, removals, registers = self.pending_appends, self.pending_removals, self.pending_registers
+        if not (appends or removals or registers):
+            if not self.batched and not self._fold_rows:
+                self._drop_folded_files()  # what they held is in SQLite, committed
+            return
+        self._begin()
+        db = self.connection
+        if appends:
+            db.executemany(_APPEND, list(appends.values()))
+            appends.clear()
+        if removals:
+            db.executemany(_REMOVE, removals)
+            removals.clear()
+        if registers:
+            self._fold_rows += [(cid, connector, wh) for (cid, connector), wh in registers.items()]
+            registers.clear()
+
+    def _fold_slice(self) -> None:
+        rows = self._fold_rows
+        if not rows:
+            return
+        self._begin()
+        part = rows[-FOLD_SLICE:]
+        del rows[-FOLD_SLICE:]
+        self.connection.executemany(SAVE_REGISTER, part)
+        if rows:
+            asyncio.get_running_loop().call_soon(self._fold_slice)
+
+    def fold(self) -> None:
+        """Everything pending into SQLite now, in the open transaction (committed at once without an
+        event loop, or with the turn's flush)."""
+        self._start_fold()
+        if self._fold_rows:
+            self._begin()
+            self.connection.executemany(SAVE_REGISTER, self._fold_rows)
+            self._fold_rows.clear()
+        if self._plan_turn() is None:
+            self.flush()
+
+    # -- transactions
+
+    def _begin(self) -> None:
+        if not self.batched:
+            self.batched = True
+            self.connection.execute("BEGIN")
+            self._plan_turn()
 
     def begin(self) -> bool:
         """Open the turn's transaction if none is; False when no event loop runs (commit at once)."""
@@ -82,17 +258,11 @@ class Database:
             return True
         self.batched = True
         self.connection.execute("BEGIN")
-        try:
-            asyncio.get_running_loop().call_soon(self._end_of_turn)
-        except RuntimeError:  # no event loop (tools, tests of the store)
-            return False
-        return True
+        return self._plan_turn() is not None
 
     def _end_of_turn(self) -> None:
-        # Only the transaction this turn opened: when a send committed it already, removals buffered
-        # since then wait for the next commit rather than make one of their own here.
-        if self.batched:
-            self.flush()
+        self._turn_loop = None
+        self.flush()
 
     def write(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         """One statement in the turn's transaction (committed at once when no event loop runs)."""
@@ -102,55 +272,39 @@ class Database:
         self.flush()
         return cursor
 
-    def _write_pending(self) -> None:
-        """Write the buffered registers and removals into the open transaction (before a read sees the
-        tables, and at the flush)."""
-        registers = self.pending_registers
-        if registers:
-            rows = [(cid, connector, wh) for (cid, connector), wh in registers.items()]
-            registers.clear()
-            self.connection.executemany(SAVE_REGISTER, rows)
-        removals = self.pending_removals
-        if removals:
-            removed = removals.copy()
-            removals.clear()
-            self.connection.executemany("DELETE FROM outbox WHERE seq = ?", removed)
-
     def flush(self) -> None:
-        """Commit what this loop turn wrote, with the buffered writes (a no-op when nothing is pending)."""
-        if self.pending_registers or self.pending_removals:
-            if not self.batched:
-                self.batched = True
-                self.connection.execute("BEGIN")
-            self._write_pending()
-        if self.lazy is not None:
-            self.lazy.cancel()
-            self.lazy = None
+        """Make what this loop turn wrote durable: the log's records written, the transaction committed
+        (without the log, the pending rows go into it first). A no-op when nothing is pending."""
+        log = self.log
+        if log is None:
+            if self.pending_appends or self.pending_removals or self.pending_registers:
+                self._start_fold()
+                if self._fold_rows:
+                    self.connection.executemany(SAVE_REGISTER, self._fold_rows)
+                    self._fold_rows.clear()
+        elif log.buffer:
+            log.write()
         if self.batched:
             self.batched = False
             self.connection.execute("COMMIT")
+            if not self._fold_rows:
+                self._drop_folded_files()  # the fold they fed is committed: SQLite has all they held
 
-    def commit_within(self, delay_s: float) -> None:
-        """Plan a commit `delay_s` from now for what is buffered (at once when no event loop runs). The
-        caller checks first that neither the turn's commit (`batched`) nor a planned one (`lazy`) will
-        take it."""
-        try:
-            self.lazy = asyncio.get_running_loop().call_later(delay_s, self.flush)
-        except RuntimeError:
-            self.flush()
+    def _drop_folded_files(self) -> None:
+        for path in self._fold_files:
+            path.unlink(missing_ok=True)
+        self._fold_files.clear()
 
     def read(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
-        """A query that must see the buffered writes too (registers, journal)."""
-        if self.pending_registers or self.pending_removals:
-            if self.begin():
-                self._write_pending()
-            else:
-                self.flush()
+        """A query that must see the pending writes too (registers, journal)."""
+        if self.pending_appends or self.pending_removals or self.pending_registers or self._fold_rows:
+            self.fold()
         return self.connection.execute(sql, params)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """A transaction of its own (several statements that belong together), after what is pending."""
+        self.fold()
         self.flush()
         self.connection.execute("BEGIN")
         try:
@@ -165,6 +319,13 @@ class Database:
         return user_version(self.connection)
 
     def close(self) -> None:
+        self.fold()
         self.flush()
+        if self._fold_timer is not None:
+            self._fold_timer.cancel()
+            self._fold_timer = None
+        if self.log is not None:
+            self.log.close()
+            self.log = None
         self._checkpointer.stop()
         self.connection.close()

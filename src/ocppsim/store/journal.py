@@ -7,44 +7,41 @@ here (its payload without transactionId, which is filled in when sent) before it
 it after its CALLRESULT, or after its attempts ran out; after a restart the entries are replayed first,
 in order.
 
-The hot path of a fleet: an append joins the loop turn's transaction (committed before anything the turn
-sends leaves the process), a removal waits up to LAZY_REMOVE_S for a commit it can join (database.py).
+The hot path of a fleet: an append is a record of the journal log, written before anything the turn sends
+leaves the process; a removal is one more record, written with the next flush, and an entry answered
+before the next fold never reaches SQLite (database.py, journal_log.py).
 """
 
 from __future__ import annotations
 
 from ocppsim.store.database import Database
 
-__all__ = ["LAZY_REMOVE_S", "Journal"]
-
-# How long the removal of an answered journal entry may wait for a commit it can join (see database.py).
-LAZY_REMOVE_S = 1.0
+__all__ = ["Journal"]
 
 
 class Journal:
-    __slots__ = ("_db", "_read", "_removed", "_write")
+    __slots__ = ("_appends", "_db", "_read", "_removed")
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._removed = db.pending_removals  # the very list the commit deletes
-        self._write = db.write
+        self._appends = db.pending_appends  # the very dicts and lists the fold writes
+        self._removed = db.pending_removals
         self._read = db.read
 
     def append(self, charger_id: str, action: str, tx_ref: int | None, body: str) -> int:
         """Journal one message; its seq (the journal's order)."""
-        cursor = self._write(
-            "INSERT INTO outbox (charger_id, action, tx_ref, body) VALUES (?, ?, ?, ?)",
-            (charger_id, action, tx_ref, body),
-        )
-        return int(cursor.lastrowid or 0)
+        db = self._db
+        seq = db.take_seq()
+        row = (seq, charger_id, action, tx_ref, body)
+        self._appends[seq] = row
+        db.pending(("A", *row))
+        return seq
 
     def remove(self, seq: int) -> None:
-        """Removed with a later commit, at most LAZY_REMOVE_S from now."""
-        self._removed.append((seq,))
-        db = self._db
-        if db.batched or db.lazy is not None:
-            return  # the turn's commit, or the one already planned, takes it
-        db.commit_within(LAZY_REMOVE_S)
+        """Removed with a later flush or fold (a crash before it sends the message again)."""
+        if self._appends.pop(seq, None) is None:
+            self._removed.append((seq,))  # in SQLite already: deleted by the next fold
+        self._db.pending_lazily(("D", seq))
 
     def entries(self, charger_id: str) -> list[tuple[int, str, int | None, str]]:
         """(seq, action, tx_ref, body) of every message not yet answered, oldest first."""

@@ -2,8 +2,9 @@
 (the meter readings of OCPP 1.6 section 4.7 MeterValues and the meterStart / meterStop of sections 4.8
 and 4.10 come from them).
 
-Saved with every transaction MeterValues, so the hot path of a fleet: a save only buffers the highest
-value per charger and connector; the turn's commit writes them with one executemany (see database.py).
+Saved with every transaction MeterValues, so the hot path of a fleet: a save keeps the highest value per
+charger and connector and adds a record to the journal log (written before the MeterValues that carries
+the value is sent); the next fold writes one row per charger and connector (see database.py).
 """
 
 from __future__ import annotations
@@ -17,13 +18,12 @@ __all__ = ["Registers"]
 
 
 class Registers:
-    __slots__ = ("_begin", "_flush", "_pending", "_read", "_sql", "_transaction")
+    __slots__ = ("_db", "_pending", "_read", "_sql", "_transaction")
 
     def __init__(self, db: Database) -> None:
+        self._db = db
         self._sql = db.connection
-        self._pending = db.pending_registers  # the very dict the commit writes
-        self._begin = db.begin
-        self._flush = db.flush
+        self._pending = db.pending_registers  # the very dict the fold writes
         self._read = db.read
         self._transaction = db.transaction
 
@@ -32,14 +32,14 @@ class Registers:
         return {int(c): float(wh) for c, wh in rows.fetchall()}
 
     def save(self, charger_id: str, registers: dict[int, float]) -> None:
-        """Saved with the turn's commit (before anything the turn sends leaves the process)."""
+        """Durable with the turn's flush (before anything the turn sends leaves the process)."""
         saved = self._pending
+        pending = self._db.pending
         for connector, wh in registers.items():
             key = (charger_id, connector)
             if wh > saved.get(key, -1.0):
                 saved[key] = wh
-        if not self._begin():
-            self._flush()
+                pending(("R", charger_id, connector, wh))
 
     def save_many(self, items: Iterable[tuple[str, dict[int, float]]]) -> None:
         rows = [(cid, c, wh) for cid, registers in items for c, wh in registers.items()]
