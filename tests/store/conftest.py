@@ -42,7 +42,7 @@ def crash() -> Callable[[Store], None]:
         db.pending_appends.clear()
         db.pending_removals.clear()
         db.pending_registers.clear()
-        db._fold_rows.clear()
+        db._folding.clear()
         db._checkpointer.stop()
         db.connection.close()
 

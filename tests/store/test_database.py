@@ -95,7 +95,7 @@ async def test_writes_during_a_fold_are_kept(
     store.flush()
     await asyncio.sleep(0)
     store.db._fold_due()  # the fold starts: rows wait for their slices
-    assert store.db._fold_rows
+    assert store.db._folding
     store.registers.save("CP0", {1: 200.0})
     seq = store.journal.append("CP0", "MeterValues", 1, "{}")
     store.flush()

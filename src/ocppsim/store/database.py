@@ -54,8 +54,8 @@ class Database:
         "_checkpointer",
         "_fold_files",
         "_fold_loop",
-        "_fold_rows",
         "_fold_timer",
+        "_folding",
         "_next_seq",
         "_turn_loop",
         "batched",
@@ -80,9 +80,9 @@ class Database:
         self.connection = db = sqlite3.connect(self.path, isolation_level=None)
         # True while a transaction of ours is open (the loop turn's, or a fold's without a loop).
         self.batched = False
-        # Not yet in SQLite (see the module docstring). Filled in place by their owners, who keep a
-        # reference to these very objects: journaled rows by seq, seqs to delete, the highest register
-        # per charger and connector.
+        # Not yet in SQLite (see the module docstring), filled in place by their owners: journaled rows
+        # by seq and seqs to delete (the owner keeps a reference to these very objects), the highest
+        # register per charger and connector (a fold takes the dict over: looked up at each save).
         self.pending_appends: dict[int, tuple[int, str, str, int | None, str]] = {}
         self.pending_removals: list[tuple[int]] = []
         self.pending_registers: dict[tuple[str, int], float] = {}
@@ -90,9 +90,9 @@ class Database:
         self._turn_loop: asyncio.AbstractEventLoop | None = None
         self._fold_timer: asyncio.TimerHandle | None = None
         self._fold_loop: asyncio.AbstractEventLoop | None = None
-        # A fold under way: its register rows still to write, and the log files to delete once it is
-        # committed.
-        self._fold_rows: list[tuple[str, int, float]] = []
+        # A fold under way: the registers it has still to write (the pending dict it took over, emptied
+        # a slice at a time: no copy of 10,000 rows), and the log files to delete once it is committed.
+        self._folding: list[dict[tuple[str, int], float]] = []
         self._fold_files: list[Path] = []
         # Another process may hold the file for a moment (a fleet's parent moving chargers between files
         # before its workers start, a second run by mistake): wait for it instead of failing.
@@ -190,16 +190,16 @@ class Database:
 
     def _fold_due(self) -> None:
         self._fold_timer = None
-        if self._fold_rows:  # the last fold is still under way: the next one after it
+        if self._folding:  # the last fold is still under way: the next one after it
             self._fold_timer = asyncio.get_running_loop().call_later(FOLD_EVERY_S, self._fold_due)
             return
         self._start_fold()
-        if self._fold_rows:
+        if self._folding:
             asyncio.get_running_loop().call_soon(self._fold_slice)
 
     def _start_fold(self) -> None:
         """Rotate the log and write the pending rows into the open transaction, all but the registers,
-        which wait in `_fold_rows` (`_fold_slice` writes them)."""
+        which wait in `_folding` (`_fold_slice` writes them)."""
         log = self.log
         if log is not None:
             closed = log.rotate()
@@ -207,7 +207,7 @@ class Database:
                 self._fold_files.append(closed)
         appends, removals, registers = self.pending_appends, self.pending_removals, self.pending_registers
         if not (appends or removals or registers):
-            if not self.batched and not self._fold_rows:
+            if not self.batched and not self._folding:
                 self._drop_folded_files()  # what they held is in SQLite, committed
             return
         self._begin()
@@ -219,28 +219,35 @@ class Database:
             db.executemany(_REMOVE, removals)
             removals.clear()
         if registers:
-            self._fold_rows += [(cid, connector, wh) for (cid, connector), wh in registers.items()]
-            registers.clear()
+            self._folding.append(registers)
+            self.pending_registers = {}
 
     def _fold_slice(self) -> None:
-        rows = self._fold_rows
-        if not rows:
+        folding = self._folding
+        if not folding:
             return
         self._begin()
-        part = rows[-FOLD_SLICE:]
-        del rows[-FOLD_SLICE:]
+        registers = folding[0]
+        popitem = registers.popitem
+        part = [(*key, wh) for key, wh in (popitem() for _ in range(min(FOLD_SLICE, len(registers))))]
+        if not registers:
+            folding.pop(0)
         self.connection.executemany(SAVE_REGISTER, part)
-        if rows:
+        if folding:
             asyncio.get_running_loop().call_soon(self._fold_slice)
+
+    def _fold_all_registers(self) -> None:
+        for registers in self._folding:
+            self.connection.executemany(SAVE_REGISTER, [(*key, wh) for key, wh in registers.items()])
+        self._folding.clear()
 
     def fold(self) -> None:
         """Everything pending into SQLite now, in the open transaction (committed at once without an
         event loop, or with the turn's flush)."""
         self._start_fold()
-        if self._fold_rows:
+        if self._folding:
             self._begin()
-            self.connection.executemany(SAVE_REGISTER, self._fold_rows)
-            self._fold_rows.clear()
+            self._fold_all_registers()
         if self._plan_turn() is None:
             self.flush()
 
@@ -279,15 +286,13 @@ class Database:
         if log is None:
             if self.pending_appends or self.pending_removals or self.pending_registers:
                 self._start_fold()
-                if self._fold_rows:
-                    self.connection.executemany(SAVE_REGISTER, self._fold_rows)
-                    self._fold_rows.clear()
+                self._fold_all_registers()
         elif log.buffer:
             log.write()
         if self.batched:
             self.batched = False
             self.connection.execute("COMMIT")
-            if not self._fold_rows:
+            if not self._folding:
                 self._drop_folded_files()  # the fold they fed is committed: SQLite has all they held
 
     def _drop_folded_files(self) -> None:
@@ -297,7 +302,7 @@ class Database:
 
     def read(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         """A query that must see the pending writes too (registers, journal)."""
-        if self.pending_appends or self.pending_removals or self.pending_registers or self._fold_rows:
+        if self.pending_appends or self.pending_removals or self.pending_registers or self._folding:
             self.fold()
         return self.connection.execute(sql, params)
 

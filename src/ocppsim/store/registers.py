@@ -18,12 +18,11 @@ __all__ = ["Registers"]
 
 
 class Registers:
-    __slots__ = ("_db", "_pending", "_read", "_sql", "_transaction")
+    __slots__ = ("_db", "_read", "_sql", "_transaction")
 
     def __init__(self, db: Database) -> None:
         self._db = db
         self._sql = db.connection
-        self._pending = db.pending_registers  # the very dict the fold writes
         self._read = db.read
         self._transaction = db.transaction
 
@@ -33,9 +32,10 @@ class Registers:
 
     def save(self, charger_id: str, registers: dict[int, float]) -> None:
         """Durable with the turn's flush (before anything the turn sends leaves the process)."""
-        saved = self._pending
-        pending = self._db.pending
+        db = self._db
+        pending = db.pending
         for connector, wh in registers.items():
+            saved = db.pending_registers  # a fold takes the dict over: looked up again each time
             key = (charger_id, connector)
             if wh > saved.get(key, -1.0):
                 saved[key] = wh
