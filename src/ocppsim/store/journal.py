@@ -20,13 +20,12 @@ __all__ = ["Journal"]
 
 
 class Journal:
-    __slots__ = ("_appends", "_db", "_read", "_removed")
+    __slots__ = ("_appends", "_db", "_removed")
 
     def __init__(self, db: Database) -> None:
         self._db = db
         self._appends = db.pending_appends  # the very dicts and lists the fold writes
         self._removed = db.pending_removals
-        self._read = db.read
 
     def append(self, charger_id: str, action: str, tx_ref: int | None, body: str) -> int:
         """Journal one message; its seq (the journal's order)."""
@@ -44,8 +43,17 @@ class Journal:
         self._db.pending_lazily(("D", seq))
 
     def entries(self, charger_id: str) -> list[tuple[int, str, int | None, str]]:
-        """(seq, action, tx_ref, body) of every message not yet answered, oldest first."""
-        rows = self._read(
+        """(seq, action, tx_ref, body) of every message not yet answered, oldest first: SQLite's rows with
+        what is pending merged in, without a fold (a fleet restores its chargers one after the other,
+        and a fold for each would be one log file and one commit a charger)."""
+        rows = self._db.connection.execute(
             "SELECT seq, action, tx_ref, body FROM outbox WHERE charger_id = ? ORDER BY seq", (charger_id,)
-        )
-        return [(int(s), a, r, b) for s, a, r, b in rows.fetchall()]
+        ).fetchall()
+        found = [(int(s), a, r, b) for s, a, r, b in rows]
+        if self._removed:
+            removed = {seq for (seq,) in self._removed}
+            found = [row for row in found if row[0] not in removed]
+        pending = [(s, a, r, b) for s, cid, a, r, b in self._appends.values() if cid == charger_id]
+        if pending:
+            found = sorted(found + pending)
+        return found

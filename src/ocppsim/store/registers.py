@@ -18,17 +18,24 @@ __all__ = ["Registers"]
 
 
 class Registers:
-    __slots__ = ("_db", "_read", "_sql", "_transaction")
+    __slots__ = ("_db", "_sql", "_transaction")
 
     def __init__(self, db: Database) -> None:
         self._db = db
         self._sql = db.connection
-        self._read = db.read
         self._transaction = db.transaction
 
     def load(self, charger_id: str) -> dict[int, float]:
-        rows = self._read("SELECT connector_id, wh FROM meter_registers WHERE charger_id = ?", (charger_id,))
-        return {int(c): float(wh) for c, wh in rows.fetchall()}
+        """SQLite's registers with the pending ones merged in (the highest counts), without a fold."""
+        rows = self._sql.execute(
+            "SELECT connector_id, wh FROM meter_registers WHERE charger_id = ?", (charger_id,)
+        )
+        found = {int(c): float(wh) for c, wh in rows.fetchall()}
+        for pending in self._db.registers_not_in_sqlite():
+            for (cid, connector), wh in pending.items():
+                if cid == charger_id and wh > found.get(connector, -1.0):
+                    found[connector] = wh
+        return found
 
     def save(self, charger_id: str, registers: dict[int, float]) -> None:
         """Durable with the turn's flush (before anything the turn sends leaves the process)."""
