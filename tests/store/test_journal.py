@@ -137,7 +137,7 @@ async def test_seqs_go_on_after_a_restart(tmp_path: Path, crash: Crash) -> None:
 
 
 async def test_a_turn_of_thousands_of_records_is_written_whole(tmp_path: Path, crash: Crash) -> None:
-    """More records than one writev takes (IOV_MAX): all of them reach the file, in order."""
+    """A turn of thousands of records: all of them reach the file, in order."""
     store = Store(tmp_path)
     seqs = [store.journal.append("CP", "MeterValues", 1, f'{{"n": {n}}}') for n in range(2500)]
     store.flush()
