@@ -10,6 +10,7 @@ import pytest
 
 from ocppsim.store import Store
 from ocppsim.store import database as database_module
+from ocppsim.store.journal import SCAN_AT_MOST
 from ocppsim.store.journal_log import log_files
 
 Rows = Callable[[Store, str], list[tuple[object, ...]]]
@@ -162,4 +163,16 @@ async def test_restoring_a_charger_reads_without_a_fold(tmp_path: Path, committe
     assert store.registers.load("CP") == {1: 42.0}
     assert committed_rows(store, "SELECT seq FROM outbox") == [(old,)]  # nothing folded
     assert store.db.pending_appends and store.db.pending_registers
+    store.close()
+
+
+async def test_restoring_many_chargers_in_one_turn_folds_now_and_then(tmp_path: Path) -> None:
+    """Each restore of a fleet's start journals an entry in the same loop turn: past SCAN_AT_MOST pending
+    entries a read folds them, so that restoring N chargers does not scan N entries N times."""
+    store = Store(tmp_path)
+    for n in range(3 * SCAN_AT_MOST):
+        assert journal(store, f"CP{n}") == []
+        store.journal.append(f"CP{n}", "SecurityEventNotification", None, "{}")
+        assert len(store.db.pending_appends) <= SCAN_AT_MOST + 1
+    assert [s for s, _ in journal(store, "CP5")] != []
     store.close()

@@ -13,8 +13,9 @@ The hot path of a fleet does not write SQLite at all (journal_log.py says why): 
 the flush. Every FOLD_EVERY_S the pending state goes into SQLite ("the fold"), and the log files it
 covers are deleted once that is committed: an entry answered before then never reaches SQLite, and a
 charger's register is written once a fold however many MeterValues it sent. The registers of a fold go in
-slices of FOLD_SLICE rows, one a loop turn, so that a fold does not hold the loop. Anything that reads
-or rewrites the tables (`read`, `transaction`, `fold`) folds first, at once: SQL sees every write.
+slices of FOLD_SLICE rows, one a loop turn, so that a fold does not hold the loop. A query on those
+tables (`read`), a transaction of its own and a move of chargers fold first, at once: SQL sees every
+write. Restoring one charger merges its pending rows instead (`Journal.entries`, `Registers.load`).
 
 Without an event loop (tools, tests of the store) every write is committed at once. Without the log (the
 file is open in another process, which holds the log's lock) the pending state goes into SQLite at every
@@ -38,7 +39,8 @@ __all__ = ["DB_FILENAME", "FOLD_EVERY_S", "FOLD_SLICE", "Database"]
 
 DB_FILENAME: Final = "ocppsim.sqlite3"
 # How long the pending state may stay in the log only. Longer: fewer register rows written (one per
-# charger and fold) and larger log files (~0.4 KiB a message: 10 MiB for a 20,000-charger worker).
+# charger and fold) and larger log files on disk (~1.5 KiB a MeterValues of ten measurands: up to ~50 MiB
+# for a worker of 16,667 chargers all charging; deleted at each fold).
 FOLD_EVERY_S: Final = 20.0
 # Register rows a loop turn writes during a fold (~1-2 ms; a fold of a 16,667-charger worker has 8,000).
 FOLD_SLICE: Final = 500

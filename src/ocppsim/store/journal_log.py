@@ -5,7 +5,8 @@ Why not SQLite at once: a fleet's MeterValues are journaled when queued, removed
 milliseconds later, and each one saves its charger's register. In SQLite that was an INSERT, a DELETE,
 an UPSERT and the B-tree pages they touch, written to the WAL again at every commit (~6 KB a message):
 22 % of a 10,000-charger fleet's CPU per message (issue 20, docs/performance.md round 7). Here a
-message costs two short lines, and an entry answered before the next fold never reaches SQLite.
+message costs a line with its body and a short one for its removal, written with the turn's other
+records in one write(), and an entry answered before the next fold never reaches SQLite.
 
 Durability is the WAL's under `synchronous=NORMAL`: a record is in the operating system's hands before
 anything that depends on it leaves the process (the store writes the log at every `flush`, which runs

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ocppsim.store.database import Database
+from ocppsim.store.journal import SCAN_AT_MOST
 from ocppsim.store.schema import SAVE_REGISTER
 
 __all__ = ["Registers"]
@@ -26,7 +27,10 @@ class Registers:
         self._transaction = db.transaction
 
     def load(self, charger_id: str) -> dict[int, float]:
-        """SQLite's registers with the pending ones merged in (the highest counts), without a fold."""
+        """SQLite's registers with the pending ones merged in (the highest counts), without a fold unless
+        many are pending (see journal.SCAN_AT_MOST)."""
+        if sum(map(len, self._db.registers_not_in_sqlite())) > SCAN_AT_MOST:
+            self._db.fold()
         rows = self._sql.execute(
             "SELECT connector_id, wh FROM meter_registers WHERE charger_id = ?", (charger_id,)
         )
