@@ -212,7 +212,7 @@ class Database:
             if not self.batched and not self._folding:
                 self._drop_folded_files()  # what they held is in SQLite, committed
             return
-        self._begin()
+        self.begin()
         db = self.connection
         if appends:
             db.executemany(_APPEND, list(appends.values()))
@@ -228,7 +228,7 @@ class Database:
         folding = self._folding
         if not folding:
             return
-        self._begin()
+        self.begin()
         registers = folding[0]
         popitem = registers.popitem
         part = [(*key, wh) for key, wh in (popitem() for _ in range(min(FOLD_SLICE, len(registers))))]
@@ -252,18 +252,12 @@ class Database:
         event loop, or with the turn's flush)."""
         self._start_fold()
         if self._folding:
-            self._begin()
+            self.begin()
             self._fold_all_registers()
         if self._plan_turn() is None:
             self.flush()
 
     # -- transactions
-
-    def _begin(self) -> None:
-        if not self.batched:
-            self.batched = True
-            self.connection.execute("BEGIN")
-            self._plan_turn()
 
     def begin(self) -> bool:
         """Open the turn's transaction if none is; False when no event loop runs (commit at once)."""
